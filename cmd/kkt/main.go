@@ -1,0 +1,125 @@
+// Command kkt runs and reproduces the solvers of the kkt toolkit.
+//
+// Usage:
+//
+//	kkt <command> [flags]
+//	kkt help <command>
+//
+// Exit status: 0 solved or converged, 1 ran but did not converge, 2 bad input
+// or usage (the message on stderr names the file, line and problem).
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+)
+
+// command is one kkt subcommand. Each lives in its own file and registers
+// itself from an init function, so packages can add commands independently.
+type command struct {
+	name    string
+	summary string
+	// run parses args (everything after the command name) and returns the
+	// exit status. stdout and stderr are passed for testability.
+	run func(args []string, stdout, stderr io.Writer) int
+}
+
+var commands = map[string]*command{}
+
+func register(c *command) {
+	if _, dup := commands[c.name]; dup {
+		panic("kkt: duplicate command " + c.name)
+	}
+	commands[c.name] = c
+}
+
+// Exit statuses of the command-line contract.
+const (
+	exitOK          = 0
+	exitNotConverge = 1
+	exitBadInput    = 2
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return exitBadInput
+	}
+	name := args[0]
+	switch name {
+	case "help", "-h", "-help", "--help":
+		if len(args) > 1 {
+			c, ok := commands[args[1]]
+			if !ok {
+				fmt.Fprintf(stderr, "kkt: unknown command %q\n", args[1])
+				return exitBadInput
+			}
+			return c.run([]string{"-h"}, stdout, stderr)
+		}
+		usage(stdout)
+		return exitOK
+	}
+	c, ok := commands[name]
+	if !ok {
+		fmt.Fprintf(stderr, "kkt: unknown command %q (run 'kkt help')\n", name)
+		return exitBadInput
+	}
+	return c.run(args[1:], stdout, stderr)
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "kkt: constrained optimization and sparse linear solvers")
+	fmt.Fprintln(w, "\nUsage: kkt <command> [flags]   (kkt help <command> for its flags)")
+	fmt.Fprintln(w, "\nCommands:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-12s %s\n", n, commands[n].summary)
+	}
+}
+
+// newFlagSet returns a FlagSet for command name that writes usage to stderr
+// and does not exit on error.
+func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: kkt %s %s\n\nFlags:\n", name, synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args and returns (exit status, done): done is true when
+// the caller must return the status (help requested or a usage error).
+func parseFlags(fs *flag.FlagSet, args []string) (int, bool) {
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return exitOK, true
+		}
+		return exitBadInput, true
+	}
+	return 0, false
+}
+
+// splitList splits a comma-separated flag value, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}

@@ -1,0 +1,103 @@
+package linsolve
+
+import (
+	"context"
+
+	"github.com/kkt-go/kkt/matrix"
+)
+
+// CG solves A·x = b for a symmetric positive definite A by the (preconditioned)
+// conjugate gradient method of Hestenes and Stiefel (Saad, Alg. 6.18 and 9.1).
+// With a preconditioner M (Settings.Precond, SPD) it is PCG on M⁻¹A.
+//
+// Stopping rule: the iteration stops with Converged when the recurrence
+// residual satisfies ‖r_k‖₂ ≤ max(RTol·‖b‖₂, ATol); this is SciPy's
+// scipy.sparse.linalg.cg rule (rtol, atol) evaluated on the unpreconditioned
+// residual. Iterations counts the matrix–vector products after the initial
+// residual. pᵀAp ≤ 0 ends the solve with Breakdown (A is not positive
+// definite), a NaN with NumericalFailure.
+//
+// The error is non-nil only when b or X0 contains NaN or Inf.
+func CG(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*Result, error) {
+	x, err := start("CG", a, b, &s, true)
+	if err != nil {
+		return nil, err
+	}
+	n := len(b)
+	rtol, atol, maxIter := s.defaults(n)
+	bnorm := nrm2(b)
+	tol := max(rtol*bnorm, atol)
+	r := make([]float64, n)
+	a.Apply(r, x)
+	for i := range r {
+		r[i] = b[i] - r[i]
+	}
+	z := r
+	if s.Precond != nil {
+		z = make([]float64, n)
+	}
+	p := make([]float64, n)
+	q := make([]float64, n)
+	m := monitor{ctx: ctx, s: &s}
+	res := &Result{X: x, BNorm: bnorm}
+	rnorm := nrm2(r)
+	m.step(0, rnorm)
+	var rho, rhoOld float64
+	it := 0
+	status := MaxIterations
+	for {
+		if rnorm <= tol {
+			status = Converged
+			break
+		}
+		if it >= maxIter {
+			break
+		}
+		if s.Precond != nil {
+			s.Precond.Precondition(z, r)
+		}
+		rho = dot(r, z)
+		if isBad(rho) {
+			status = NumericalFailure
+			break
+		}
+		if it == 0 {
+			copy(p, z)
+		} else {
+			if rhoOld == 0 {
+				status = Breakdown
+				break
+			}
+			xpay(z, rho/rhoOld, p)
+		}
+		a.Apply(q, p)
+		pq := dot(p, q)
+		if isBad(pq) {
+			status = NumericalFailure
+			break
+		}
+		if pq <= 0 {
+			status = Breakdown
+			break
+		}
+		alpha := rho / pq
+		axpy(alpha, p, x)
+		axpy(-alpha, q, r)
+		rhoOld = rho
+		it++
+		rnorm = nrm2(r)
+		if isBad(rnorm) {
+			status = NumericalFailure
+			break
+		}
+		if m.step(it, rnorm) {
+			status = Canceled
+			break
+		}
+	}
+	res.Status = status
+	res.Iterations = it
+	res.ResidualNorm = rnorm
+	res.History = m.hist
+	return res, nil
+}

@@ -1,0 +1,179 @@
+package linsolve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/kkt-go/kkt/matrix"
+)
+
+// Status reports how a solve ended.
+type Status int
+
+const (
+	// Converged: the stopping rule of the method was met.
+	Converged Status = iota
+	// MaxIterations: the iteration limit was reached first.
+	MaxIterations
+	// Breakdown: a division by (near) zero in the recurrences, e.g. pᵀAp ≤ 0
+	// in CG on an indefinite matrix, or ρ = 0 in BiCGSTAB.
+	Breakdown
+	// Stagnated: the iterate stopped changing before the tolerance was met.
+	Stagnated
+	// NumericalFailure: a NaN or Inf appeared in the iteration.
+	NumericalFailure
+	// Canceled: the context was canceled or the Recorder asked to stop.
+	Canceled
+)
+
+var statusNames = [...]string{"Converged", "MaxIterations", "Breakdown", "Stagnated", "NumericalFailure", "Canceled"}
+
+func (s Status) String() string {
+	if s >= 0 && int(s) < len(statusNames) {
+		return statusNames[s]
+	}
+	return fmt.Sprintf("Status(%d)", int(s))
+}
+
+// Preconditioner applies M⁻¹: Precondition sets dst = M⁻¹·r. It must not
+// retain dst or r and should allocate nothing.
+type Preconditioner interface {
+	Precondition(dst, r []float64)
+}
+
+// Identity is the trivial preconditioner M = I.
+type Identity struct{}
+
+// Precondition copies r into dst.
+func (Identity) Precondition(dst, r []float64) { copy(dst, r) }
+
+// Settings holds the options shared by every solver. The zero value is
+// usable: RTol 1e-8, ATol 0, MaxIter 10·n (2·n for methods with a short
+// recurrence on square systems is not assumed; each method documents its own
+// default if different), no preconditioner, zero initial guess.
+//
+// All iterative methods stop as soon as
+//
+//	‖b − A·x‖₂ ≤ max(RTol·‖b‖₂, ATol)
+//
+// measured on the residual the method carries (the recurrence residual for
+// Krylov methods; LSQR measures ‖Aᵀr‖ instead, see LSQR).
+type Settings struct {
+	// RTol is the relative tolerance (default 1e-8 when zero).
+	RTol float64
+	// ATol is the absolute tolerance (default 0).
+	ATol float64
+	// MaxIter bounds the number of iterations (default 10·n when zero).
+	MaxIter int
+	// X0 is the initial guess; nil means zero. It is not modified.
+	X0 []float64
+	// Precond is the preconditioner (nil: none) for the methods that take one.
+	Precond Preconditioner
+	// History records the residual norm at every iteration in Result.History.
+	History bool
+	// Recorder, if not nil, is called after every iteration with the
+	// iteration number and current residual norm; returning false stops the
+	// solve with Status Canceled.
+	Recorder func(iter int, resNorm float64) bool
+}
+
+// Result is what a solve returns.
+type Result struct {
+	// X is the final iterate (a new slice owned by the caller).
+	X []float64
+	// Status says why the iteration stopped.
+	Status Status
+	// Iterations is the number of iterations performed (matrix–vector
+	// products for CG; sweeps for stationary methods).
+	Iterations int
+	// ResidualNorm is the final residual norm ‖b − A·x‖₂ as the method
+	// tracks it (for LSQR, the estimate of ‖b − A·x‖).
+	ResidualNorm float64
+	// BNorm is ‖b‖₂.
+	BNorm float64
+	// History holds the residual norm after each iteration (index 0 is the
+	// initial residual) when Settings.History is set.
+	History []float64
+}
+
+// ErrBadInput is wrapped by the errors returned for NaN or Inf in the inputs.
+var ErrBadInput = errors.New("linsolve: bad input")
+
+func (s *Settings) defaults(n int) (rtol, atol float64, maxIter int) {
+	rtol, atol, maxIter = s.RTol, s.ATol, s.MaxIter
+	if rtol == 0 {
+		rtol = 1e-8
+	}
+	if maxIter <= 0 {
+		maxIter = 10 * n
+		if maxIter < 100 {
+			maxIter = 100
+		}
+	}
+	return
+}
+
+// checkFinite returns an error naming the vector if it holds NaN or Inf.
+func checkFinite(name string, v []float64) error {
+	for i, x := range v {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return fmt.Errorf("%w: %s[%d] = %v", ErrBadInput, name, i, x)
+		}
+	}
+	return nil
+}
+
+// start validates the inputs and returns x (a copy of X0 or zeros).
+func start(op string, a matrix.Operator, b []float64, s *Settings, square bool) ([]float64, error) {
+	r, c := a.Dims()
+	if square && r != c {
+		panic(fmt.Sprintf("linsolve: %s: matrix is %d×%d, not square", op, r, c))
+	}
+	if len(b) != r {
+		panic(fmt.Sprintf("linsolve: %s: len(b) = %d, want %d", op, len(b), r))
+	}
+	if err := checkFinite("b", b); err != nil {
+		return nil, err
+	}
+	x := make([]float64, c)
+	if s.X0 != nil {
+		if len(s.X0) != c {
+			panic(fmt.Sprintf("linsolve: %s: len(X0) = %d, want %d", op, len(s.X0), c))
+		}
+		if err := checkFinite("X0", s.X0); err != nil {
+			return nil, err
+		}
+		copy(x, s.X0)
+	}
+	return x, nil
+}
+
+// monitor bundles the per-iteration bookkeeping: history, recorder, context.
+type monitor struct {
+	ctx  context.Context
+	s    *Settings
+	hist []float64
+}
+
+// step records iteration it with residual norm res and reports whether to
+// stop because of cancellation.
+func (m *monitor) step(it int, res float64) bool {
+	if m.s.History {
+		m.hist = append(m.hist, res)
+	}
+	if m.s.Recorder != nil && !m.s.Recorder(it, res) {
+		return true
+	}
+	if m.ctx != nil && it&15 == 0 {
+		select {
+		case <-m.ctx.Done():
+			return true
+		default:
+		}
+	}
+	return false
+}
+
+func isBad(x float64) bool { return math.IsNaN(x) || math.IsInf(x, 0) }
