@@ -324,9 +324,9 @@ func TestStationaryZeroDiagonal(t *testing.T) {
 	a := dok.ToCSR()
 	b := []float64{1, 1, 1}
 	for name, f := range map[string]func() error{
-		"Jacobi": func() error { _, err := Jacobi(context.Background(), a, b, Settings{}); return err },
-		"GS":     func() error { _, err := GaussSeidel(context.Background(), a, b, Settings{}); return err },
-		"SSOR":   func() error { _, err := SSOR(context.Background(), a, b, 1, Settings{}); return err },
+		"Jacobi":        func() error { _, err := Jacobi(context.Background(), a, b, Settings{}); return err },
+		"GS":            func() error { _, err := GaussSeidel(context.Background(), a, b, Settings{}); return err },
+		"SSOR":          func() error { _, err := SSOR(context.Background(), a, b, 1, Settings{}); return err },
 		"JacobiPrecond": func() error { _, err := NewJacobiPrecond(a); return err },
 		"SSORPrecond":   func() error { _, err := NewSSORPrecond(a, 1); return err },
 		"IC0":           func() error { _, err := NewIC0(a); return err },

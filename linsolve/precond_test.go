@@ -237,4 +237,3 @@ func TestZeroAllocs(t *testing.T) {
 		t.Errorf("CG allocations grow with iterations: %v (5 it) vs %v (50 it)", a1, a2)
 	}
 }
-
