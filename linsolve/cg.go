@@ -37,6 +37,12 @@ func CG(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*Resul
 	}
 	p := make([]float64, n)
 	q := make([]float64, n)
+	var k *cgKernel
+	if s.Precond == nil && s.Workers != 0 {
+		if k = newCGKernel(a, s.Workers, p, q, x, r); k != nil {
+			defer k.close()
+		}
+	}
 	m := monitor{ctx: ctx, s: &s}
 	res := &Result{X: x, BNorm: bnorm}
 	if m.step(0, rnorm) {
@@ -71,10 +77,20 @@ func CG(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*Resul
 				status = Breakdown
 				break
 			}
-			xpay(z, rho/rhoOld, p)
+			if k != nil {
+				k.beta = rho / rhoOld
+				k.run(phaseXpay)
+			} else {
+				xpay(z, rho/rhoOld, p)
+			}
 		}
-		a.Apply(q, p)
-		pq := dot(p, q)
+		var pq float64
+		if k != nil {
+			pq = k.run(phaseMulDot)
+		} else {
+			a.Apply(q, p)
+			pq = dot(p, q)
+		}
 		if isBad(pq) {
 			status = NumericalFailure
 			break
@@ -84,7 +100,12 @@ func CG(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*Resul
 			break
 		}
 		alpha := rho / pq
-		rr = cgUpdate(alpha, p, q, x, r)
+		if k != nil {
+			k.alpha = alpha
+			rr = k.run(phaseUpdate)
+		} else {
+			rr = cgUpdate(alpha, p, q, x, r)
+		}
 		rhoOld = rho
 		it++
 		rnorm = math.Sqrt(rr)
