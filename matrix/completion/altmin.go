@@ -18,7 +18,8 @@ const (
 	// SolverExact forms and factors the k×k normal matrix of every row
 	// (Cholesky): O(|Ω|k² + (m+n)k³) per iteration.
 	SolverExact Solver = iota
-	// SolverCG solves every row's regression to relative accuracy SolveTol by
+	// SolverCG solves every row's regression to relative accuracy SolveTol
+	// (residual reduced by that factor from the warm start) by
 	// conjugate gradients preconditioned with the shared Cholesky factor of
 	// p·UᵀU + λI, warm-started at the previous row: O(|Ω|k) per CG sweep.
 	SolverCG
@@ -288,6 +289,9 @@ func prodNorm(A, B, C, D *mat.Dense, diff bool) float64 {
 		left, right = &l, &r
 	}
 	rf := func(a *mat.Dense) *mat.Dense {
+		if r, c := a.Dims(); r < c {
+			return a // a = I·a is already a QR factorization for our purpose
+		}
 		var qr mat.QR
 		qr.Factorize(a)
 		var rr mat.Dense
@@ -530,8 +534,11 @@ func exactRow(ws *workspace, in []float64, idx []int, vals []float64, x []float6
 }
 
 // pcgRow runs preconditioned CG on (Σ u_i u_iᵀ + λI) x = Σ vals_i u_i from
-// the current x until the residual is below SolveTol times the right-hand
-// side's norm; it returns the iterations used.
+// the current x (the previous iterate's row: a warm start) until the
+// residual has been reduced by the factor SolveTol; it returns the
+// iterations used. A tolerance relative to the right-hand side instead would
+// stall the outer iteration: near convergence the warm start already meets
+// it and no work would be done.
 func pcgRow(ws *workspace, in []float64, idx []int, vals []float64, x []float64, prec []float64, k int, set Settings) int {
 	rhs, r, z, p, q := ws.rhs, ws.r, ws.z, ws.p, ws.q
 	clear(rhs)
@@ -551,9 +558,8 @@ func pcgRow(ws *workspace, in []float64, idx []int, vals []float64, x []float64,
 	for a := range r {
 		r[a] = rhs[a] - r[a]
 	}
-	bn := math.Sqrt(dotk(rhs, rhs))
-	tol := set.SolveTol * bn
 	rn := math.Sqrt(dotk(r, r))
+	tol := set.SolveTol * rn
 	it := 0
 	var rho, rhoOld float64
 	for rn > tol && it < set.MaxCGIters {
