@@ -118,7 +118,7 @@ func ReadMatrixMarketDense(r io.Reader, name string) (*mat.Dense, error) {
 		data[i*cols+d.ci[k]] += d.v[k]
 	}
 	for k, i := range d.ri {
-		if v := data[i*cols+d.ci[k]]; math.IsInf(v, 0) {
+		if v := data[i*cols+d.ci[k]]; math.IsInf(v, 0) || math.IsNaN(v) {
 			return nil, &ParseError{File: name, Err: fmt.Errorf("entry (%d,%d) overflows when duplicates are summed", i+1, d.ci[k]+1)}
 		}
 	}
