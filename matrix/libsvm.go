@@ -192,12 +192,9 @@ func fmtFloats(v []float64) string {
 // names end in .gz or .bz2 are decompressed. Errors name path; the Dataset's
 // Name is the base name without the compression suffix.
 func ReadLIBSVMFile(path string, opt LIBSVMOptions) (*Dataset, error) {
-	r, c, err := openMaybeCompressed(path)
-	if err != nil {
-		return nil, err
-	}
-	defer c.Close()
-	ds, err := ReadLIBSVM(r, path, opt)
+	ds, err := readFile(path, func(r io.Reader, name string) (*Dataset, error) {
+		return ReadLIBSVM(r, name, opt)
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -128,24 +128,14 @@ func ReadMatrixMarketDense(r io.Reader, name string) (*mat.Dense, error) {
 // ReadMatrixMarketFile reads the Matrix Market file at path with
 // ReadMatrixMarket. Files whose names end in .gz or .bz2 are decompressed.
 func ReadMatrixMarketFile(path string) (*sparse.CSR, error) {
-	r, c, err := openMaybeCompressed(path)
-	if err != nil {
-		return nil, err
-	}
-	defer c.Close()
-	return ReadMatrixMarket(r, path)
+	return readFile(path, ReadMatrixMarket)
 }
 
 // ReadMatrixMarketDenseFile reads the Matrix Market file at path with
 // ReadMatrixMarketDense. Files whose names end in .gz or .bz2 are
 // decompressed.
 func ReadMatrixMarketDenseFile(path string) (*mat.Dense, error) {
-	r, c, err := openMaybeCompressed(path)
-	if err != nil {
-		return nil, err
-	}
-	defer c.Close()
-	return ReadMatrixMarketDense(r, path)
+	return readFile(path, ReadMatrixMarketDense)
 }
 
 // WriteMatrixMarket writes a in Matrix Market coordinate real general

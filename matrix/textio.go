@@ -223,6 +223,18 @@ func openMaybeCompressed(path string) (io.Reader, io.Closer, error) {
 	return f, f, nil
 }
 
+// readFile opens path (see openMaybeCompressed) and parses it with read,
+// naming path in errors.
+func readFile[T any](path string, read func(io.Reader, string) (T, error)) (T, error) {
+	r, c, err := openMaybeCompressed(path)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	defer c.Close()
+	return read(r, path)
+}
+
 // appendFloat formats v with the shortest decimal representation that
 // parses back to exactly v.
 func appendFloat(b []byte, v float64) []byte {
