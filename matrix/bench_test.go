@@ -2,9 +2,11 @@ package matrix
 
 import (
 	"fmt"
+	"math"
 	"runtime"
 	"sync"
 	"testing"
+	"time"
 )
 
 // benchGrids are the side lengths of the 2-D Poisson grids benchmarked:
@@ -115,5 +117,39 @@ func BenchmarkStreamCopy(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// BenchmarkSpMVCopyRatio alternates one SpMV and one copy of the same byte
+// count (as in BenchmarkStreamCopy) in every iteration, timing each, so that
+// both see the same machine load — useful on a shared machine, where the
+// separate benchmarks run minutes apart. It reports the best (minimum-time)
+// bandwidth of each, in GB/s of minimal traffic, and their ratio.
+func BenchmarkSpMVCopyRatio(b *testing.B) {
+	for _, g := range benchGrids {
+		a := Poisson2D(g, g)
+		n := g * g
+		bytes := spmvBytes(n, a.NNZ())
+		m := int(bytes / 16)
+		x, y := benchVec(n), make([]float64, n)
+		src, dst := benchVec(m), make([]float64, m)
+		b.Run(fmt.Sprintf("n=%d/serial", n), func(b *testing.B) {
+			op := NewCSR(a)
+			bestSpMV, bestCopy := time.Duration(math.MaxInt64), time.Duration(math.MaxInt64)
+			for b.Loop() {
+				t0 := time.Now()
+				op.Apply(y, x)
+				t1 := time.Now()
+				copy(dst, src)
+				t2 := time.Now()
+				bestSpMV = min(bestSpMV, t1.Sub(t0))
+				bestCopy = min(bestCopy, t2.Sub(t1))
+			}
+			spmv := float64(bytes) / float64(bestSpMV.Nanoseconds())
+			cp := float64(16*m) / float64(bestCopy.Nanoseconds())
+			b.ReportMetric(spmv, "spmv-GB/s")
+			b.ReportMetric(cp, "copy-GB/s")
+			b.ReportMetric(spmv/cp, "ratio")
+		})
 	}
 }
