@@ -1,0 +1,304 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"time"
+
+	"github.com/james-bowman/sparse"
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/kkt-go/kkt/linsolve"
+	"github.com/kkt-go/kkt/matrix"
+)
+
+func init() {
+	register(&command{name: "linsolve", summary: "solve a sparse linear system A·x = b from Matrix Market files", run: runLinsolve})
+	registerExperiment(&experiment{name: "linsolve", paper: "Hestenes–Stiefel CG vs SciPy 1.10 scipy.sparse.linalg.cg; Saad (2003)", order: 10, run: reproLinsolve})
+}
+
+// linsolveOut is the --json output of kkt linsolve.
+type linsolveOut struct {
+	Matrix       string  `json:"matrix"`
+	Method       string  `json:"method"`
+	Precond      string  `json:"precond"`
+	Rows         int     `json:"rows"`
+	N            int     `json:"n"`
+	NNZ          int     `json:"nnz"`
+	Status       string  `json:"status"`
+	Converged    bool    `json:"converged"`
+	Iterations   int     `json:"iterations"`
+	RelResidual  float64 `json:"rel_residual"`  // ‖b − A·x‖/‖b‖ recomputed after the solve
+	ResidualNorm float64 `json:"residual_norm"` // ‖b − A·x‖ recomputed
+	SolverResid  float64 `json:"solver_residual"`
+	TimeS        float64 `json:"time_s"`
+}
+
+func runLinsolve(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("linsolve", "--matrix A.mtx [--rhs b.mtx] [--method M] [flags]", stderr)
+	mfile := fs.String("matrix", "", "Matrix Market file with A (required)")
+	rhs := fs.String("rhs", "", "Matrix Market file with b (n×1 or 1×n); default b = A·1, so x = 1 solves it")
+	method := fs.String("method", "cg", "cg | pcg | minres | gmres | bicgstab | lsqr | jacobi | gs | sor | ssor | direct")
+	precond := fs.String("precond", "", "none | jacobi | ssor | ic0 | ilu0 (default none; ic0 for pcg)")
+	omega := fs.Float64("omega", 1, "relaxation ω in (0, 2) for sor, ssor and the ssor preconditioner")
+	restart := fs.Int("restart", linsolve.DefaultRestart, "GMRES restart length m")
+	rtol := fs.Float64("rtol", 1e-8, "relative tolerance: stop when ‖b − A·x‖ ≤ rtol·‖b‖ (LSQR: Paige–Saunders atol = btol = rtol)")
+	maxIter := fs.Int("maxiter", 0, "iteration limit (0: the method's default, 10·n)")
+	workers := fs.Int("workers", 0, "goroutines for CG's fused kernel (0: serial operator path, -1: all CPUs)")
+	xout := fs.String("x-out", "", "write the solution x to this Matrix Market file")
+	asJSON := fs.Bool("json", false, "print one JSON object on stdout")
+	if st, done := parseFlags(fs, args); done {
+		return st
+	}
+	bad := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "kkt linsolve: "+format+"\n", a...)
+		return exitBadInput
+	}
+	if *mfile == "" {
+		return bad("--matrix is required")
+	}
+	if fs.NArg() > 0 {
+		return bad("unexpected argument %q", fs.Arg(0))
+	}
+	if *method == "pcg" && *precond == "" {
+		*precond = "ic0"
+	}
+	if *precond == "" {
+		*precond = "none"
+	}
+	if !(*omega > 0 && *omega < 2) {
+		return bad("--omega %v outside (0, 2)", *omega)
+	}
+	if *rtol <= 0 || *restart <= 0 {
+		return bad("--rtol and --restart must be positive")
+	}
+	a, err := matrix.ReadMatrixMarketFile(*mfile)
+	if err != nil {
+		return bad("%v", err)
+	}
+	r, c := a.Dims()
+	op := matrix.NewCSR(a)
+	var b []float64
+	if *rhs != "" {
+		bd, err := matrix.ReadMatrixMarketDenseFile(*rhs)
+		if err != nil {
+			return bad("%v", err)
+		}
+		br, bc := bd.Dims()
+		if min(br, bc) != 1 || max(br, bc) != r {
+			return bad("%s: right-hand side is %d×%d, want %d×1", *rhs, br, bc, r)
+		}
+		b = make([]float64, r)
+		for i := range b {
+			if bc == 1 {
+				b[i] = bd.At(i, 0)
+			} else {
+				b[i] = bd.At(0, i)
+			}
+		}
+	} else {
+		one := make([]float64, c)
+		for i := range one {
+			one[i] = 1
+		}
+		b = make([]float64, r)
+		op.Apply(b, one)
+	}
+	s := linsolve.Settings{RTol: *rtol, MaxIter: *maxIter, Restart: *restart, Workers: *workers}
+	ctx := context.Background()
+	square := r == c
+	if !square && *method != "lsqr" && *method != "direct" {
+		return bad("%s: matrix is %d×%d; method %s needs a square matrix (use lsqr or direct)", *mfile, r, c, *method)
+	}
+	switch *method {
+	case "cg", "pcg", "minres", "gmres", "bicgstab":
+		p, err := makePrecond(*precond, a, *omega)
+		if err != nil {
+			return bad("%s: %v", *mfile, err)
+		}
+		s.Precond = p
+	case "lsqr", "jacobi", "gs", "sor", "ssor", "direct":
+		if *precond != "none" {
+			return bad("method %s takes no preconditioner (got --precond %s)", *method, *precond)
+		}
+	default:
+		return bad("unknown --method %q", *method)
+	}
+	t0 := time.Now()
+	var res *linsolve.Result
+	switch *method {
+	case "cg", "pcg":
+		res, err = linsolve.CG(ctx, op, b, s)
+	case "minres":
+		res, err = linsolve.MINRES(ctx, op, b, s)
+	case "gmres":
+		res, err = linsolve.GMRES(ctx, op, b, s)
+	case "bicgstab":
+		res, err = linsolve.BiCGSTAB(ctx, op, b, s)
+	case "lsqr":
+		op.CacheTranspose()
+		res, err = linsolve.LSQR(ctx, op, b, linsolve.LSQRSettings{Settings: s})
+	case "jacobi":
+		res, err = linsolve.Jacobi(ctx, a, b, s)
+	case "gs":
+		res, err = linsolve.GaussSeidel(ctx, a, b, s)
+	case "sor":
+		res, err = linsolve.SOR(ctx, a, b, *omega, s)
+	case "ssor":
+		res, err = linsolve.SSOR(ctx, a, b, *omega, s)
+	case "direct":
+		res, err = linsolve.Direct(op, b)
+	}
+	elapsed := time.Since(t0).Seconds()
+	if err != nil {
+		return bad("%s: %v", *mfile, err)
+	}
+	resid := make([]float64, r)
+	op.Apply(resid, res.X)
+	var rr, bb float64
+	for i := range resid {
+		d := b[i] - resid[i]
+		rr += d * d
+		bb += b[i] * b[i]
+	}
+	rnorm := math.Sqrt(rr)
+	rel := rnorm
+	if bb > 0 {
+		rel = rnorm / math.Sqrt(bb)
+	}
+	if *xout != "" {
+		if err := writeVector(*xout, res.X); err != nil {
+			fmt.Fprintf(stderr, "kkt linsolve: %v\n", err)
+			return exitBadInput
+		}
+	}
+	out := linsolveOut{Matrix: *mfile, Method: *method, Precond: *precond, Rows: r, N: c, NNZ: op.NNZ(),
+		Status: res.Status.String(), Converged: res.Status == linsolve.Converged, Iterations: res.Iterations,
+		RelResidual: rel, ResidualNorm: rnorm, SolverResid: res.ResidualNorm, TimeS: elapsed}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		if err := enc.Encode(out); err != nil {
+			return bad("%v", err)
+		}
+	} else {
+		fmt.Fprintf(stdout, "matrix      %s (%d×%d, nnz %d)\n", *mfile, r, c, out.NNZ)
+		fmt.Fprintf(stdout, "method      %s (precond %s)\n", *method, *precond)
+		fmt.Fprintf(stdout, "status      %s after %d iterations\n", out.Status, out.Iterations)
+		fmt.Fprintf(stdout, "‖b−Ax‖/‖b‖  %.3e (recomputed)\n", rel)
+		fmt.Fprintf(stdout, "time        %.3f s\n", elapsed)
+	}
+	if res.Status != linsolve.Converged {
+		return exitNotConverge
+	}
+	return exitOK
+}
+
+func makePrecond(name string, a *sparse.CSR, omega float64) (linsolve.Preconditioner, error) {
+	switch name {
+	case "none":
+		return nil, nil
+	case "jacobi":
+		return linsolve.NewJacobiPrecond(a)
+	case "ssor":
+		return linsolve.NewSSORPrecond(a, omega)
+	case "ic0":
+		return linsolve.NewIC0(a)
+	case "ilu0":
+		return linsolve.NewILU0(a)
+	}
+	return nil, fmt.Errorf("unknown --precond %q", name)
+}
+
+func writeVector(path string, x []float64) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := matrix.WriteMatrixMarketDense(f, mat.NewVecDense(len(x), x)); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// scipyCGPoisson100 is SciPy's iteration count for cg on Poisson2D(100,100),
+// b = A·1, tol 1e-8, atol 0, measured with
+// /usr/bin/python3 linsolve/testdata/scipy_cg.py 100 (scipy 1.10.1).
+const scipyCGPoisson100 = 183
+
+// reproLinsolve: CG iterations on Poisson 100×100 against SciPy, and
+// information rows for PCG+IC0 and GMRES(20)+ILU(0).
+func reproLinsolve(ctx context.Context, env *reproEnv) ([]row, error) {
+	const exp = "linsolve"
+	var rows []row
+	a := matrix.Poisson2D(100, 100)
+	op := matrix.NewCSR(a)
+	b := onesRHS(op)
+	s := linsolve.Settings{RTol: 1e-8}
+	res, err := linsolve.CG(ctx, op, b, s)
+	if err != nil {
+		return nil, err
+	}
+	r := row{Experiment: exp, Metric: "CG iterations, Poisson 100x100, rtol 1e-8", Value: float64(res.Iterations),
+		Paper: scipyCGPoisson100, Unit: "iterations", Note: "b = A·1; Paper column = SciPy 1.10 cg; ±2 accepted"}
+	r = compare(r, 2.0/scipyCGPoisson100+1e-12)
+	if res.Status != linsolve.Converged {
+		r.Status = "differs"
+	}
+	rows = append(rows, r)
+
+	ic, err := linsolve.NewIC0(a)
+	if err != nil {
+		return nil, err
+	}
+	s.Precond = ic
+	res, err = linsolve.CG(ctx, op, b, s)
+	if err != nil {
+		return nil, err
+	}
+	rows = append(rows, compare(row{Experiment: exp, Metric: "PCG+IC(0) iterations, Poisson 100x100, rtol 1e-8",
+		Value: float64(res.Iterations), Paper: math.NaN(), Unit: "iterations", Note: res.Status.String()}, 0))
+
+	nx := 64
+	if env.Full {
+		nx = 200
+	}
+	cd := matrix.ConvectionDiffusion2D(nx, 0.5)
+	cop := matrix.NewCSR(cd)
+	cb := onesRHS(cop)
+	for _, pre := range []string{"none", "ilu0"} {
+		gs := linsolve.Settings{RTol: 1e-8}
+		if pre == "ilu0" {
+			p, err := linsolve.NewILU0(cd)
+			if err != nil {
+				return nil, err
+			}
+			gs.Precond = p
+		}
+		res, err := linsolve.GMRES(ctx, cop, cb, gs)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, compare(row{Experiment: exp,
+			Metric: fmt.Sprintf("GMRES(20) iterations, conv-diff %dx%d Pe_h 0.5, precond %s", nx, nx, pre),
+			Value:  float64(res.Iterations), Paper: math.NaN(), Unit: "iterations", Note: res.Status.String()}, 0))
+	}
+	fmt.Fprintf(env.Progress, "[linsolve] CG Poisson 100x100: %d iterations (SciPy %d)\n", int(rows[0].Value), scipyCGPoisson100)
+	return rows, nil
+}
+
+func onesRHS(op matrix.Operator) []float64 {
+	r, c := op.Dims()
+	x := make([]float64, c)
+	for i := range x {
+		x[i] = 1
+	}
+	b := make([]float64, r)
+	op.Apply(b, x)
+	return b
+}
+

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/kkt-go/kkt/matrix"
+)
+
+func writePoisson(t *testing.T, dir string, nx int) string {
+	t.Helper()
+	path := filepath.Join(dir, "A.mtx")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := matrix.WriteMatrixMarket(f, matrix.Poisson2D(nx, nx)); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	return path
+}
+
+func TestLinsolveCommandMethods(t *testing.T) {
+	dir := t.TempDir()
+	a := writePoisson(t, dir, 12)
+	cases := [][]string{
+		{"--method", "cg"},
+		{"--method", "cg", "--workers", "2"},
+		{"--method", "pcg"},
+		{"--method", "pcg", "--precond", "ssor", "--omega", "1.5"},
+		{"--method", "minres", "--precond", "jacobi"},
+		{"--method", "gmres", "--precond", "ilu0", "--restart", "10"},
+		{"--method", "bicgstab"},
+		{"--method", "lsqr", "--rtol", "1e-10"},
+		{"--method", "jacobi", "--maxiter", "5000"},
+		{"--method", "gs"},
+		{"--method", "sor", "--omega", "1.6"},
+		{"--method", "ssor", "--omega", "1.5"},
+		{"--method", "direct"},
+	}
+	for _, c := range cases {
+		var stdout, stderr bytes.Buffer
+		args := append([]string{"linsolve", "--matrix", a, "--json"}, c...)
+		if st := run(args, &stdout, &stderr); st != exitOK {
+			t.Errorf("%v: exit %d, stderr %s, stdout %s", c, st, stderr.String(), stdout.String())
+			continue
+		}
+		var out linsolveOut
+		if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
+			t.Fatalf("%v: bad JSON %q: %v", c, stdout.String(), err)
+		}
+		if out.N != 144 || out.NNZ != 5*144-4*12 || out.Status != "Converged" || out.Method != c[1] {
+			t.Errorf("%v: %+v", c, out)
+		}
+		if out.RelResidual > 1.1e-8 || math.IsNaN(out.RelResidual) {
+			t.Errorf("%v: rel_residual %g", c, out.RelResidual)
+		}
+	}
+}
+
+func TestLinsolveCommandExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	a := writePoisson(t, dir, 20)
+	xout := filepath.Join(dir, "x.mtx")
+	var stdout, stderr bytes.Buffer
+	if st := run([]string{"linsolve", "--matrix", a, "--x-out", xout}, &stdout, &stderr); st != exitOK {
+		t.Fatalf("exit %d: %s", st, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "Converged") {
+		t.Errorf("text output: %s", stdout.String())
+	}
+	x, err := matrix.ReadMatrixMarketDenseFile(xout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, c := x.Dims(); r != 400 || c != 1 || math.Abs(x.At(17, 0)-1) > 1e-6 {
+		t.Errorf("x-out: %d×%d, x[17] = %v (want 1)", r, c, x.At(17, 0))
+	}
+	// The solution as right-hand side file: A·x ≈ A·1 again, then b = x.
+	stdout.Reset()
+	if st := run([]string{"linsolve", "--matrix", a, "--rhs", xout, "--json"}, &stdout, &stderr); st != exitOK {
+		t.Fatalf("--rhs: exit %d: %s", st, stderr.String())
+	}
+	// Not converged.
+	stdout.Reset()
+	if st := run([]string{"linsolve", "--matrix", a, "--maxiter", "2", "--json"}, &stdout, &stderr); st != exitNotConverge {
+		t.Errorf("--maxiter 2: exit %d", st)
+	}
+	if !strings.Contains(stdout.String(), `"status":"MaxIterations"`) {
+		t.Errorf("--maxiter 2 output: %s", stdout.String())
+	}
+	// Malformed file: exit 2 with file and line in the message.
+	bad := filepath.Join(dir, "bad.mtx")
+	os.WriteFile(bad, []byte("%%MatrixMarket matrix coordinate real general\n3 3 2\n1 1 4\n2 x 1\n"), 0o644)
+	stderr.Reset()
+	if st := run([]string{"linsolve", "--matrix", bad}, &stdout, &stderr); st != exitBadInput {
+		t.Errorf("malformed: exit %d", st)
+	}
+	if msg := stderr.String(); !strings.Contains(msg, "bad.mtx") || !strings.Contains(msg, "4") {
+		t.Errorf("malformed: message %q does not name file and line 4", msg)
+	}
+	// Usage errors and unsuitable input.
+	for _, args := range [][]string{
+		{"linsolve"},
+		{"linsolve", "--matrix", a, "--method", "nope"},
+		{"linsolve", "--matrix", a, "--method", "sor", "--omega", "2.5"},
+		{"linsolve", "--matrix", a, "--method", "lsqr", "--precond", "ic0"},
+		{"linsolve", "--matrix", filepath.Join(dir, "missing.mtx")},
+	} {
+		stderr.Reset()
+		if st := run(args, &stdout, &stderr); st != exitBadInput || stderr.Len() == 0 {
+			t.Errorf("%v: exit %d, stderr %q", args, st, stderr.String())
+		}
+	}
+}
+
+func TestReproLinsolve(t *testing.T) {
+	var progress bytes.Buffer
+	rows, err := reproLinsolve(context.Background(), &reproEnv{Progress: &progress})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 4 || rows[0].Status != "reproduced" {
+		t.Errorf("rows: %+v", rows)
+	}
+	for _, r := range rows[1:] {
+		if r.Note != "Converged" {
+			t.Errorf("%s: %s", r.Metric, r.Note)
+		}
+	}
+}
