@@ -301,4 +301,3 @@ func onesRHS(op matrix.Operator) []float64 {
 	op.Apply(b, x)
 	return b
 }
-
