@@ -37,10 +37,8 @@ func BiCGSTAB(ctx context.Context, a matrix.Operator, b []float64, s Settings) (
 	rnorm := residual(r, a, x, b)
 	res := &Result{X: x, BNorm: bnorm}
 	m := monitor{ctx: ctx, s: &s}
-	finish := func(st Status, it int) (*Result, error) {
-		res.Status, res.Iterations, res.ResidualNorm, res.History = st, it, rnorm, m.hist
-		return res, nil
-	}
+	fin := finisher{res, &m}
+	finish := func(st Status, it int) (*Result, error) { return fin.finish(st, it, rnorm) }
 	if isBad(rnorm) {
 		return finish(NumericalFailure, 0)
 	}

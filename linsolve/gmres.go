@@ -63,10 +63,8 @@ func GMRES(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*Re
 	res := &Result{X: x, BNorm: bnorm}
 	m := monitor{ctx: ctx, s: &s}
 	rnorm := residual(vs[0], a, x, b)
-	finish := func(st Status, it int) (*Result, error) {
-		res.Status, res.Iterations, res.ResidualNorm, res.History = st, it, rnorm, m.hist
-		return res, nil
-	}
+	fin := finisher{res, &m}
+	finish := func(st Status, it int) (*Result, error) { return fin.finish(st, it, rnorm) }
 	if isBad(rnorm) {
 		return finish(NumericalFailure, 0)
 	}

@@ -77,10 +77,8 @@ func LSQR(ctx context.Context, a matrix.Operator, b []float64, s LSQRSettings) (
 	res := &Result{X: x, BNorm: bnorm}
 	m := monitor{ctx: ctx, s: &s.Settings}
 	r1norm := beta
-	finish := func(st Status, it int) (*Result, error) {
-		res.Status, res.Iterations, res.ResidualNorm, res.History = st, it, r1norm, m.hist
-		return res, nil
-	}
+	fin := finisher{res, &m}
+	finish := func(st Status, it int) (*Result, error) { return fin.finish(st, it, r1norm) }
 	if m.step(0, r1norm) {
 		return finish(Canceled, 0)
 	}

@@ -43,10 +43,8 @@ func MINRES(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*R
 	rnorm := residual(r1, a, x, b)
 	res := &Result{X: x, BNorm: bnorm, ResidualNorm: rnorm}
 	m := monitor{ctx: ctx, s: &s}
-	finish := func(st Status, it int) (*Result, error) {
-		res.Status, res.Iterations, res.ResidualNorm, res.History = st, it, rnorm, m.hist
-		return res, nil
-	}
+	fin := finisher{res, &m}
+	finish := func(st Status, it int) (*Result, error) { return fin.finish(st, it, rnorm) }
 	if m.step(0, rnorm) {
 		return finish(Canceled, 0)
 	}

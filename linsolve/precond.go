@@ -86,13 +86,7 @@ func (p *SSORPrecond) Precondition(dst, r []float64) {
 	for i := range dst {
 		dst[i] *= p.scale * p.d[i]
 	}
-	for i := p.n - 1; i >= 0; i-- {
-		s := dst[i]
-		for k := p.diag[i] + 1; k < indptr[i+1]; k++ {
-			s -= data[k] * dst[ind[k]]
-		}
-		dst[i] = s * p.dw[i]
-	}
+	upperSolve(dst, indptr, ind, data, p.diag, p.dw)
 }
 
 // IC0 is the incomplete Cholesky factorisation without fill, A ≈ L·Lᵀ with L
@@ -273,13 +267,7 @@ func (p *ILU0) Precondition(dst, r []float64) {
 		}
 		dst[i] = s
 	}
-	for i := p.n - 1; i >= 0; i-- {
-		s := dst[i]
-		for k := p.diag[i] + 1; k < indptr[i+1]; k++ {
-			s -= data[k] * dst[ind[k]]
-		}
-		dst[i] = s * p.uinv[i]
-	}
+	upperSolve(dst, indptr, ind, data, p.diag, p.uinv)
 }
 
 func checkSquare(op string, a *sparse.CSR) {
@@ -336,4 +324,17 @@ func diagPositions(op string, indptr, ind []int, data []float64) ([]int, error) 
 		diag[i] = indptr[i] + k
 	}
 	return diag, nil
+}
+
+// upperSolve solves (U + diag(1/inv))·z = y in place (dst holds y on entry,
+// z on exit), where U is the part of each sorted CSR row after position
+// diag[i]: z_i = (y_i − Σ_{j>i} a_ij·z_j)·inv_i.
+func upperSolve(dst []float64, indptr, ind []int, data []float64, diag []int, inv []float64) {
+	for i := len(diag) - 1; i >= 0; i-- {
+		s := dst[i]
+		for k := diag[i] + 1; k < indptr[i+1]; k++ {
+			s -= data[k] * dst[ind[k]]
+		}
+		dst[i] = s * inv[i]
+	}
 }

@@ -186,3 +186,14 @@ func (m *monitor) step(it int, res float64) bool {
 }
 
 func isBad(x float64) bool { return math.IsNaN(x) || math.IsInf(x, 0) }
+
+// finisher fills in the Result at the end of a solve.
+type finisher struct {
+	res *Result
+	m   *monitor
+}
+
+func (f finisher) finish(st Status, it int, rnorm float64) (*Result, error) {
+	f.res.Status, f.res.Iterations, f.res.ResidualNorm, f.res.History = st, it, rnorm, f.m.hist
+	return f.res, nil
+}
