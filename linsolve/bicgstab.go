@@ -23,21 +23,13 @@ import (
 //
 // The error is non-nil only when b or X0 contains NaN or Inf.
 func BiCGSTAB(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*Result, error) {
-	x, err := start("BiCGSTAB", a, b, &s, true)
+	st, err := prologue(ctx, "BiCGSTAB", a, b, &s)
 	if err != nil {
 		return nil, err
 	}
-	n := len(b)
-	rtol, atol, maxIter := s.defaults(n)
-	bnorm := norm(b)
-	tol := max(rtol*bnorm, atol)
-	pc := s.Precond
-
-	r := make([]float64, n)
-	rnorm := residual(r, a, x, b)
-	res := &Result{X: x, BNorm: bnorm}
-	m := monitor{ctx: ctx, s: &s}
-	fin := finisher{res, &m}
+	n, pc := len(b), s.Precond
+	x, r, rnorm, tol, maxIter, m := st.x, st.r, st.rnorm, st.tol, st.maxIter, &st.m
+	fin := finisher{st.res, m}
 	finish := func(st Status, it int) (*Result, error) { return fin.finish(st, it, rnorm) }
 	if isBad(rnorm) {
 		return finish(NumericalFailure, 0)

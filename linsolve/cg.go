@@ -20,16 +20,12 @@ import (
 //
 // The error is non-nil only when b or X0 contains NaN or Inf.
 func CG(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*Result, error) {
-	x, err := start("CG", a, b, &s, true)
+	st, err := prologue(ctx, "CG", a, b, &s)
 	if err != nil {
 		return nil, err
 	}
 	n := len(b)
-	rtol, atol, maxIter := s.defaults(n)
-	bnorm := nrm2(b)
-	tol := max(rtol*bnorm, atol)
-	r := make([]float64, n)
-	rnorm := residual(r, a, x, b)
+	x, r, rnorm, tol, maxIter, m, res := st.x, st.r, st.rnorm, st.tol, st.maxIter, &st.m, st.res
 	rr := rnorm * rnorm
 	z := r
 	if s.Precond != nil {
@@ -43,8 +39,6 @@ func CG(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*Resul
 			defer k.close()
 		}
 	}
-	m := monitor{ctx: ctx, s: &s}
-	res := &Result{X: x, BNorm: bnorm}
 	if m.step(0, rnorm) {
 		res.Status, res.ResidualNorm, res.History = Canceled, rnorm, m.hist
 		return res, nil

@@ -31,23 +31,20 @@ const DefaultRestart = 20
 //
 // The error is non-nil only when b or X0 contains NaN or Inf.
 func GMRES(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*Result, error) {
-	x, err := start("GMRES", a, b, &s, true)
+	st, err := prologue(ctx, "GMRES", a, b, &s)
 	if err != nil {
 		return nil, err
 	}
-	n := len(b)
-	rtol, atol, maxIter := s.defaults(n)
+	n, pc := len(b), s.Precond
+	x, rnorm, tol, maxIter, m := st.x, st.rnorm, st.tol, st.maxIter, &st.m
 	restart := s.Restart
 	if restart <= 0 {
 		restart = DefaultRestart
 	}
 	restart = min(restart, n)
-	bnorm := norm(b)
-	tol := max(rtol*bnorm, atol)
-	pc := s.Precond
-
 	vs := make([][]float64, restart+1)
-	for i := range vs {
+	vs[0] = st.r
+	for i := 1; i < len(vs); i++ {
 		vs[i] = make([]float64, n)
 	}
 	var z []float64
@@ -60,10 +57,7 @@ func GMRES(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*Re
 	g := make([]float64, restart+1)
 	yv := make([]float64, restart)
 
-	res := &Result{X: x, BNorm: bnorm}
-	m := monitor{ctx: ctx, s: &s}
-	rnorm := residual(vs[0], a, x, b)
-	fin := finisher{res, &m}
+	fin := finisher{st.res, m}
 	finish := func(st Status, it int) (*Result, error) { return fin.finish(st, it, rnorm) }
 	if isBad(rnorm) {
 		return finish(NumericalFailure, 0)

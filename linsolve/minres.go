@@ -29,21 +29,13 @@ import (
 //
 // The error is non-nil only when b or X0 contains NaN or Inf.
 func MINRES(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*Result, error) {
-	x, err := start("MINRES", a, b, &s, true)
+	st, err := prologue(ctx, "MINRES", a, b, &s)
 	if err != nil {
 		return nil, err
 	}
-	n := len(b)
-	rtol, atol, maxIter := s.defaults(n)
-	bnorm := norm(b)
-	tol := max(rtol*bnorm, atol)
-	pc := s.Precond
-
-	r1 := make([]float64, n)
-	rnorm := residual(r1, a, x, b)
-	res := &Result{X: x, BNorm: bnorm, ResidualNorm: rnorm}
-	m := monitor{ctx: ctx, s: &s}
-	fin := finisher{res, &m}
+	n, pc := len(b), s.Precond
+	x, r1, rnorm, tol, maxIter, m := st.x, st.r, st.rnorm, st.tol, st.maxIter, &st.m
+	fin := finisher{st.res, m}
 	finish := func(st Status, it int) (*Result, error) { return fin.finish(st, it, rnorm) }
 	if m.step(0, rnorm) {
 		return finish(Canceled, 0)

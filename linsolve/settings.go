@@ -197,3 +197,27 @@ func (f finisher) finish(st Status, it int, rnorm float64) (*Result, error) {
 	f.res.Status, f.res.Iterations, f.res.ResidualNorm, f.res.History = st, it, rnorm, f.m.hist
 	return f.res, nil
 }
+
+// setup is the common prologue of the square Krylov methods.
+type setup struct {
+	x, r              []float64 // iterate and r = b − A·x₀
+	rnorm, bnorm, tol float64   // ‖r‖, ‖b‖ and max(RTol·‖b‖, ATol)
+	maxIter           int
+	res               *Result
+	m                 monitor
+}
+
+// prologue validates the inputs and computes the initial residual.
+func prologue(ctx context.Context, op string, a matrix.Operator, b []float64, s *Settings) (*setup, error) {
+	x, err := start(op, a, b, s, true)
+	if err != nil {
+		return nil, err
+	}
+	n := len(b)
+	rtol, atol, maxIter := s.defaults(n)
+	st := &setup{x: x, r: make([]float64, n), bnorm: norm(b), maxIter: maxIter, m: monitor{ctx: ctx, s: s}}
+	st.tol = max(rtol*st.bnorm, atol)
+	st.rnorm = residual(st.r, a, x, b)
+	st.res = &Result{X: x, BNorm: st.bnorm}
+	return st, nil
+}
