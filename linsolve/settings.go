@@ -50,22 +50,23 @@ type Identity struct{}
 func (Identity) Precondition(dst, r []float64) { copy(dst, r) }
 
 // Settings holds the options shared by every solver. The zero value is
-// usable: RTol 1e-8, ATol 0, MaxIter 10·n (2·n for methods with a short
-// recurrence on square systems is not assumed; each method documents its own
-// default if different), no preconditioner, zero initial guess.
+// usable: RTol 1e-8, ATol 0, MaxIter max(10·n, 100), no preconditioner, zero
+// initial guess, GMRES restart DefaultRestart (20), serial CG loops.
 //
-// All iterative methods stop as soon as
+// All iterative methods except LSQR stop as soon as
 //
 //	‖b − A·x‖₂ ≤ max(RTol·‖b‖₂, ATol)
 //
 // measured on the residual the method carries (the recurrence residual for
-// Krylov methods; LSQR measures ‖Aᵀr‖ instead, see LSQR).
+// Krylov methods, the true residual for the stationary methods); LSQR uses
+// the Paige–Saunders rules, see LSQR.
 type Settings struct {
 	// RTol is the relative tolerance (default 1e-8 when zero).
 	RTol float64
 	// ATol is the absolute tolerance (default 0).
 	ATol float64
-	// MaxIter bounds the number of iterations (default 10·n when zero).
+	// MaxIter bounds the number of iterations (default max(10·n, 100) when
+	// zero, n the number of columns).
 	MaxIter int
 	// X0 is the initial guess; nil means zero. It is not modified.
 	X0 []float64
