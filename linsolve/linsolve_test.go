@@ -346,3 +346,29 @@ func TestStationaryZeroDiagonal(t *testing.T) {
 		t.Errorf("IC0 of indefinite matrix: err = %v", err)
 	}
 }
+
+// TestLSQRDamped checks damped LSQR against the closed form
+// x = (AᵀA + λ²I)⁻¹Aᵀb formed densely, on an overdetermined system.
+func TestLSQRDamped(t *testing.T) {
+	for seed := uint64(1); seed <= 3; seed++ {
+		d, b := randomSystem(overdet, 20, seed)
+		const lambda = 0.7
+		var ata mat.Dense
+		ata.Mul(d.T(), d)
+		for i := 0; i < 20; i++ {
+			ata.Set(i, i, ata.At(i, i)+lambda*lambda)
+		}
+		var atb, want mat.VecDense
+		atb.MulVec(d.T(), mat.NewVecDense(len(b), b))
+		if err := want.SolveVec(&ata, &atb); err != nil {
+			t.Fatal(err)
+		}
+		res, err := LSQR(context.Background(), matrix.NewDense(d), b, LSQRSettings{Settings: Settings{RTol: 1e-12}, Damp: lambda})
+		if err != nil || res.Status != Converged {
+			t.Fatalf("seed %d: %+v %v", seed, res, err)
+		}
+		if e := relDiff(res.X, want.RawVector().Data); e > 1e-9 {
+			t.Errorf("seed %d: damped LSQR differs from the normal equations by %g", seed, e)
+		}
+	}
+}

@@ -16,7 +16,7 @@ import (
 type LSQRSettings struct {
 	Settings
 	// Damp is the Tikhonov damping λ ≥ 0: LSQR then minimises
-	// ‖b − A·x‖² + λ²‖x‖².
+	// ‖b − A·x‖² + λ²‖x‖² (with X0 set, λ²‖x − x₀‖², as in SciPy).
 	Damp float64
 	// BTol is Paige and Saunders' btol (default: the value of RTol).
 	BTol float64
