@@ -372,3 +372,29 @@ func TestLSQRDamped(t *testing.T) {
 		}
 	}
 }
+
+// TestLSQRMinNorm: on an underdetermined system LSQR from x₀ = 0 converges
+// to the minimum-norm solution, which Direct computes by LQ.
+func TestLSQRMinNorm(t *testing.T) {
+	for seed := uint64(1); seed <= 3; seed++ {
+		d, _ := randomSystem(overdet, 15, seed) // 30×15
+		at := mat.DenseCopyOf(d.T())           // 15×30
+		rng := rand.New(rand.NewPCG(seed, 3))
+		b := make([]float64, 15)
+		for i := range b {
+			b[i] = rng.NormFloat64()
+		}
+		op := matrix.NewDense(at)
+		ref, err := Direct(op, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := LSQR(context.Background(), op, b, LSQRSettings{Settings: Settings{RTol: 1e-12}})
+		if err != nil || res.Status != Converged {
+			t.Fatalf("seed %d: %+v %v", seed, res, err)
+		}
+		if e := relDiff(res.X, ref.X); e > 1e-9 {
+			t.Errorf("seed %d: LSQR differs from the minimum-norm solution by %g", seed, e)
+		}
+	}
+}
