@@ -378,7 +378,7 @@ func TestLSQRDamped(t *testing.T) {
 func TestLSQRMinNorm(t *testing.T) {
 	for seed := uint64(1); seed <= 3; seed++ {
 		d, _ := randomSystem(overdet, 15, seed) // 30×15
-		at := mat.DenseCopyOf(d.T())           // 15×30
+		at := mat.DenseCopyOf(d.T())            // 15×30
 		rng := rand.New(rand.NewPCG(seed, 3))
 		b := make([]float64, 15)
 		for i := range b {
