@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -134,5 +135,34 @@ func TestReproLinsolve(t *testing.T) {
 		if r.Note != "Converged" {
 			t.Errorf("%s: %s", r.Metric, r.Note)
 		}
+	}
+}
+
+// TestLinsolveCommandRectangular: lsqr and direct accept a rectangular A
+// (b = A·1 is consistent, so the residual is small); cg refuses it.
+func TestLinsolveCommandRectangular(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "rect.mtx")
+	var sb strings.Builder
+	sb.WriteString("%%MatrixMarket matrix coordinate real general\n30 10 60\n")
+	for i := 1; i <= 30; i++ {
+		fmt.Fprintf(&sb, "%d %d %g\n%d %d %g\n", i, (i-1)%10+1, 1+float64(i)/7, i, (3*i)%10+1, math.Sin(float64(i)))
+	}
+	os.WriteFile(path, []byte(sb.String()), 0o644)
+	for _, m := range []string{"lsqr", "direct"} {
+		var stdout, stderr bytes.Buffer
+		if st := run([]string{"linsolve", "--matrix", path, "--method", m, "--rtol", "1e-12", "--json"}, &stdout, &stderr); st != exitOK {
+			t.Errorf("%s: exit %d: %s %s", m, st, stderr.String(), stdout.String())
+			continue
+		}
+		var out linsolveOut
+		json.Unmarshal(stdout.Bytes(), &out)
+		if out.Rows != 30 || out.N != 10 || out.RelResidual > 1e-9 {
+			t.Errorf("%s: %+v", m, out)
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	if st := run([]string{"linsolve", "--matrix", path, "--method", "cg"}, &stdout, &stderr); st != exitBadInput {
+		t.Errorf("cg on a rectangular matrix: exit %d", st)
 	}
 }
