@@ -25,7 +25,9 @@ const DefaultRestart = 20
 // excluding the one residual product per restart); MaxIter bounds it.
 //
 // Status: Stagnated when a whole cycle does not reduce the residual at all
-// (GMRES(m) can stall on indefinite problems: increase Restart);
+// (GMRES(m) can stall on indefinite problems: increase Restart; with an
+// unstable preconditioner the cycle can even increase it, and the iterate
+// from before that cycle is returned);
 // NumericalFailure on NaN or Inf. A lucky breakdown (h_{j+1,j} = 0) is not an
 // error: the solution is exact in the current space.
 //
@@ -168,6 +170,13 @@ func GMRES(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*Re
 			return finish(status, it)
 		}
 		if rnorm > tol && k > 0 && rnorm >= prev {
+			if pc != nil && rnorm > prev {
+				// An ill-conditioned preconditioner made the cycle worse
+				// than its start (the Arnoldi basis of A·M⁻¹ lost
+				// accuracy): return the better previous iterate.
+				axpy(-1, z, x)
+				rnorm = prev
+			}
 			return finish(Stagnated, it)
 		}
 		if k == 0 && rnorm > tol {

@@ -237,3 +237,28 @@ func TestZeroAllocs(t *testing.T) {
 		t.Errorf("CG allocations grow with iterations: %v (5 it) vs %v (50 it)", a1, a2)
 	}
 }
+
+// TestGMRESUnstableILU: on convection–diffusion with mesh Péclet number 50
+// the ILU(0) factors are unstable and GMRES(20)+ILU(0) cannot converge; it
+// must say so (Stagnated) and return an iterate no worse than x₀ = 0.
+func TestGMRESUnstableILU(t *testing.T) {
+	cd := matrix.ConvectionDiffusion2D(40, 50)
+	op := matrix.NewCSR(cd)
+	b := ones(op)
+	ilu, err := NewILU0(cd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := GMRES(context.Background(), op, b, Settings{Precond: ilu})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := trueResidual(op, res.X, b)
+	t.Logf("status %v after %d iterations, true relative residual %.3g", res.Status, res.Iterations, tr/norm(b))
+	if res.Status == Converged && tr > 1e-8*norm(b) {
+		t.Errorf("reported Converged with relative residual %g", tr/norm(b))
+	}
+	if tr > norm(b)*(1+1e-12) {
+		t.Errorf("returned an iterate worse than x₀ = 0: relative residual %g", tr/norm(b))
+	}
+}
