@@ -398,3 +398,26 @@ func TestLSQRMinNorm(t *testing.T) {
 		}
 	}
 }
+
+// TestCGWorkers: the fused kernel (serial and parallel) gives the same
+// iteration count as the operator path on Poisson (within one iteration:
+// the sums are ordered differently) and meets the tolerance on the true
+// residual.
+func TestCGWorkers(t *testing.T) {
+	a := matrix.Poisson2D(100, 100)
+	op := matrix.NewCSR(a)
+	b := ones(op)
+	base, _ := CG(context.Background(), op, b, Settings{RTol: 1e-8})
+	for _, w := range []int{1, 2, 3, -1} {
+		res, err := CG(context.Background(), op, b, Settings{RTol: 1e-8, Workers: w})
+		if err != nil || res.Status != Converged {
+			t.Fatalf("workers %d: %+v %v", w, res, err)
+		}
+		if d := res.Iterations - base.Iterations; d < -1 || d > 1 {
+			t.Errorf("workers %d: %d iterations, operator path %d", w, res.Iterations, base.Iterations)
+		}
+		if tr := trueResidual(op, res.X, b); tr > 1e-8*norm(b) {
+			t.Errorf("workers %d: true residual %g", w, tr/norm(b))
+		}
+	}
+}
