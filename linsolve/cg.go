@@ -73,14 +73,20 @@ func CG(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*Resul
 			}
 			if k != nil {
 				k.beta = rho / rhoOld
-				k.run(phaseXpay)
+				if !k.fusedXpay() {
+					k.run(phaseXpay)
+				}
 			} else {
 				xpay(z, rho/rhoOld, p)
 			}
 		}
 		var pq float64
 		if k != nil {
-			pq = k.run(phaseMulDot)
+			if it > 0 && k.fusedXpay() {
+				pq = k.run(phaseXpayMulDot)
+			} else {
+				pq = k.run(phaseMulDot)
+			}
 		} else {
 			a.Apply(q, p)
 			pq = dot(p, q)
