@@ -9,8 +9,10 @@ import (
 )
 
 // cgKernel runs the vector work of unpreconditioned CG on a CSR matrix with
-// fused loops: the product q = A·p is fused with the dot product pᵀq, and
-// x += α·p, r −= α·q with Σ rᵢ². With more than one worker the rows are split
+// fused loops over an int32 copy of the column indices: the product q = A·p
+// is fused with the dot product pᵀq (and, with one worker and sorted rows,
+// with the update p = r + β·p, see xpayMulDot), and x += α·p, r −= α·q with
+// Σ rᵢ². With more than one worker the rows are split
 // into blocks of about equal nnz, one per goroutine, and each phase ends with
 // a barrier; the partial sums are added in block order, so a run is
 // deterministic for a given number of workers.
