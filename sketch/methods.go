@@ -330,7 +330,7 @@ func (p *sketchProject) step(s *Solver) {
 		blas64.Gemm(blas.NoTrans, blas.Trans, 1, M, M, 0, g)
 	}
 	s.work.Flops += 2 * int64(ns*ns*n)
-	if !p.solve(g) {
+	if !p.solve(g) && !p.solvePinv(g) {
 		return
 	}
 	if p.energy {
@@ -381,6 +381,57 @@ func (p *sketchProject) solve(g blas64.General) bool {
 		}
 	}
 	lapack64.Potrs(t, blas64.General{Rows: ns, Cols: 1, Stride: 1, Data: p.y})
+	return true
+}
+
+// solvePinv overwrites p.y with G⁺y using the eigendecomposition of the
+// matrix in p.sm·p.smᵀ (or S A Sᵀ) recomputed into g; it is the fallback for
+// sketches whose rows coincide (sampling with replacement) and allocates.
+func (p *sketchProject) solvePinv(g blas64.General) bool {
+	ns := p.ns
+	// Potrf overwrote the upper triangle: rebuild G.
+	M := p.sm.RawMatrix()
+	if p.energy {
+		p.sk.MulDense(p.gd, p.mt)
+	} else {
+		blas64.Gemm(blas.NoTrans, blas.Trans, 1, M, M, 0, g)
+	}
+	sym := mat.NewSymDense(ns, nil)
+	for i := 0; i < ns; i++ {
+		for j := i; j < ns; j++ {
+			sym.SetSym(i, j, 0.5*(g.Data[i*ns+j]+g.Data[j*ns+i]))
+		}
+	}
+	var es mat.EigenSym
+	if !es.Factorize(sym, true) {
+		return false
+	}
+	ev := es.Values(nil)
+	var v mat.Dense
+	es.VectorsTo(&v)
+	lmax := 0.0
+	for _, l := range ev {
+		lmax = max(lmax, math.Abs(l))
+	}
+	if !(lmax > 0) {
+		return false
+	}
+	cut := 10 * float64(ns) * unitRoundoff * lmax
+	out := make([]float64, ns)
+	for t, l := range ev {
+		if l <= cut {
+			continue
+		}
+		var c float64
+		for i := 0; i < ns; i++ {
+			c += v.At(i, t) * p.y[i]
+		}
+		c /= l
+		for i := 0; i < ns; i++ {
+			out[i] += c * v.At(i, t)
+		}
+	}
+	copy(p.y, out)
 	return true
 }
 

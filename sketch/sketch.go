@@ -418,12 +418,40 @@ func (h *SRHT) MulDense(dst *mat.Dense, a *mat.Dense) *mat.Dense {
 	return dst
 }
 
-// MulCSR returns S·A for a CSR matrix A without densifying it: A is
-// transposed once (O(nnz) memory) and srhtBlock columns at a time are
-// scattered into an m'×srhtBlock buffer and transformed.
+// MulCSR returns S·A for a CSR matrix A without densifying it. When
+// s·nnz(A) ≤ m'·log₂m'·n it forms each sampled Hadamard row on the fly,
+// (S·A)_k = (1/√s)·Σᵢ (−1)^popcount(r_k & i)·D_i·A_i, in s·nnz(A)
+// multiply–adds and no allocation; otherwise A is transposed once (O(nnz)
+// memory) and srhtBlock columns at a time are scattered into an
+// m'×srhtBlock buffer and transformed.
 func (h *SRHT) MulCSR(dst *mat.Dense, a *sparse.CSR) *mat.Dense {
 	ar, ac := a.Dims()
 	dst = prepDst("SRHT.MulCSR", dst, h.s, h.m, ar, ac)
+	raw0 := a.RawMatrix()
+	nnz := raw0.Indptr[ar]
+	if float64(h.s)*float64(nnz) <= float64(h.mp)*float64(bits.Len(uint(h.mp)))*float64(ac) {
+		d := dst.RawMatrix()
+		zeroGeneral(d)
+		sc := 1 / math.Sqrt(float64(h.s))
+		for i := 0; i < ar; i++ {
+			lo, hi := raw0.Indptr[i], raw0.Indptr[i+1]
+			if lo == hi {
+				continue
+			}
+			ind, val := raw0.Ind[lo:hi], raw0.Data[lo:hi]
+			for k, r := range h.rows {
+				c := sc * h.signs[i]
+				if bits.OnesCount(uint(r&i))&1 == 1 {
+					c = -c
+				}
+				row := d.Data[k*d.Stride:]
+				for t, j := range ind {
+					row[j] += c * val[t]
+				}
+			}
+		}
+		return dst
+	}
 	at := matrix.Transpose(a)
 	raw := at.RawMatrix()
 	for j0 := 0; j0 < ac; j0 += srhtBlock {
@@ -649,4 +677,3 @@ func zeroGeneral(g blas64.General) {
 		clear(g.Data[i*g.Stride : i*g.Stride+g.Cols])
 	}
 }
-

@@ -467,16 +467,16 @@ func (s *Solver) Solve(ctx context.Context) *Result {
 // rowMat: A in CSR (rows) and, when needed, CSC (columns).
 
 type rowMat struct {
-	m, n             int
-	ptr, ind         []int
-	val              []float64
-	cptr, cind       []int
-	cval             []float64
-	rowNorm2         []float64
-	colNorm2         []float64
-	fro2             float64
-	maxRow           int
-	csr              *sparse.CSR
+	m, n       int
+	ptr, ind   []int
+	val        []float64
+	cptr, cind []int
+	cval       []float64
+	rowNorm2   []float64
+	colNorm2   []float64
+	fro2       float64
+	maxRow     int
+	csr        *sparse.CSR
 }
 
 func (a *rowMat) nnz() int { return a.ptr[a.m] }
