@@ -10,16 +10,16 @@ import (
 type Kind int
 
 const (
-	KindGaussian    Kind = iota // NewGaussian
+	KindSparseSign  Kind = iota // NewSparseSign with ζ = 8 (ζ = s when s < 8); the zero value
+	KindGaussian                // NewGaussian
 	KindRademacher              // NewRademacher
-	KindSparseSign              // NewSparseSign with ζ = 8 (ζ = s when s < 8)
 	KindCountSketch             // NewCountSketch
 	KindSRHT                    // NewSRHT
 	KindUniform                 // NewUniformSampling
 	KindRowNorm                 // NewRowNormSampling (needs weights; not built by New)
 )
 
-var kindNames = [...]string{"gaussian", "rademacher", "sparse-sign", "countsketch", "srht", "uniform", "row-norm"}
+var kindNames = [...]string{"sparse-sign", "gaussian", "rademacher", "countsketch", "srht", "uniform", "row-norm"}
 
 func (k Kind) String() string {
 	if k >= 0 && int(k) < len(kindNames) {
