@@ -95,7 +95,10 @@ type SVDResult struct {
 //
 // which HMTBound evaluates. k must satisfy k + p ≤ min(m, n); p is
 // reduced when it does not fit.
-func SVD(a matrix.Operator, k int, set SVDSettings) *SVDResult {
+//
+// The error is non-nil (wrapping ErrBadInput) when the products of A
+// contain NaN or Inf, so that the small dense SVD fails.
+func SVD(a matrix.Operator, k int, set SVDSettings) (*SVDResult, error) {
 	m, n := a.Dims()
 	if k < 1 || k > min(m, n) {
 		panic(fmt.Sprintf("sketch: SVD: k = %d outside [1, min(m, n) = %d]", k, min(m, n)))
@@ -116,7 +119,7 @@ func SVD(a matrix.Operator, k int, set SVDSettings) *SVDResult {
 	bt := applyCols(nil, a, Q, true) // n×l = (QᵀA)ᵀ
 	var svd mat.SVD
 	if !svd.Factorize(bt, mat.SVDThin) {
-		panic("sketch: SVD: dense SVD of the small matrix failed")
+		return nil, fmt.Errorf("%w: SVD: the dense SVD of QᵀA failed (NaN or Inf in A?)", ErrBadInput)
 	}
 	var ub, vb mat.Dense
 	svd.UTo(&ub) // n×l: right singular vectors of B
@@ -125,7 +128,7 @@ func SVD(a matrix.Operator, k int, set SVDSettings) *SVDResult {
 	res := &SVDResult{S: sv[:k], U: mat.NewDense(m, k, nil), V: mat.NewDense(n, k, nil)}
 	res.U.Mul(Q, vb.Slice(0, l, 0, k))
 	res.V.Copy(ub.Slice(0, n, 0, k))
-	return res
+	return res, nil
 }
 
 // HMTBound returns [1 + 11·√(k+p)·√min(m, n)]^{1/(2q+1)}·σ_{k+1}, the HMT

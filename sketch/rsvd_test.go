@@ -38,7 +38,10 @@ func TestRandomizedSVD(t *testing.T) {
 	}
 	a, u := lowRankTest(m, n, sigma, newRNG(1))
 	op := matrix.NewDense(a)
-	res := SVD(op, k, SVDSettings{PowerIters: 2, Seed: 1})
+	res, err := SVD(op, k, SVDSettings{PowerIters: 2, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for j := 0; j < k; j++ {
 		rel := math.Abs(res.S[j]-sigma[j]) / sigma[j]
 		if rel > 1e-8 {
@@ -85,7 +88,10 @@ func TestRandomizedSVDvsGonum(t *testing.T) {
 	full.Factorize(a, mat.SVDNone)
 	exact := full.Values(nil)
 	for _, q := range []int{-1, 1, 2} {
-		res := SVD(matrix.NewDense(a), k, SVDSettings{PowerIters: q, Seed: 3})
+		res, err := SVD(matrix.NewDense(a), k, SVDSettings{PowerIters: q, Seed: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
 		var us, ak mat.Dense
 		us.Mul(res.U, mat.NewDiagDense(k, res.S))
 		ak.Mul(&us, res.V.T())
@@ -93,14 +99,22 @@ func TestRandomizedSVDvsGonum(t *testing.T) {
 		diff.Sub(a, &ak)
 		var ds mat.SVD
 		ds.Factorize(&diff, mat.SVDNone)
-		err := ds.Values(nil)[0]
+		e := ds.Values(nil)[0]
 		qq := max(q, 0)
 		// ‖A − U S Vᵀ‖ ≤ ‖A − QQᵀA‖ + σ_{k+1}-type truncation; HMT Thm 9.3
 		// gives ‖A − [QQᵀA]_k‖ ≤ σ_{k+1} + ‖A − QQᵀA‖.
 		bound := exact[k] + HMTBound(exact[k], m, n, k, 10, qq)
-		t.Logf("q=%d: rank-%d error %.4e, optimal %.4e (ratio %.3f), bound %.3e; σ₁ %.3g vs %.3g", q, k, err, exact[k], err/exact[k], bound, res.S[0], exact[0])
-		if err < exact[k]*(1-1e-10) || err > bound {
-			t.Errorf("q=%d: error %.4e outside [%.4e, %.4e]", q, err, exact[k], bound)
+		t.Logf("q=%d: rank-%d error %.4e, optimal %.4e (ratio %.3f), bound %.3e; σ₁ %.3g vs %.3g", q, k, e, exact[k], e/exact[k], bound, res.S[0], exact[0])
+		if e < exact[k]*(1-1e-10) || e > bound {
+			t.Errorf("q=%d: error %.4e outside [%.4e, %.4e]", q, e, exact[k], bound)
 		}
+	}
+}
+
+func TestSVDBadInput(t *testing.T) {
+	a := mat.NewDense(20, 10, nil)
+	a.Set(3, 3, math.NaN())
+	if _, err := SVD(matrix.NewDense(a), 2, SVDSettings{}); err == nil {
+		t.Error("NaN in A: no error")
 	}
 }

@@ -147,12 +147,24 @@ func (d *Dense) MulDense(dst *mat.Dense, a *mat.Dense) *mat.Dense {
 func (d *Dense) MulCSR(dst *mat.Dense, a *sparse.CSR) *mat.Dense {
 	ar, ac := a.Dims()
 	dst = prepDst("Dense.MulCSR", dst, d.s, d.m, ar, ac)
+	raw := a.RawMatrix()
+	if d.s == 1 {
+		// One sketch row: (S·A)_j = Σᵢ S_i·a_ij, a single pass with no scratch.
+		out := dst.RawMatrix().Data[:ac]
+		clear(out)
+		for i := 0; i < ar; i++ {
+			si := d.st[i]
+			for k := raw.Indptr[i]; k < raw.Indptr[i+1]; k++ {
+				out[raw.Ind[k]] += si * raw.Data[k]
+			}
+		}
+		return dst
+	}
 	if cap(d.tmp) < ac*d.s {
 		d.tmp = make([]float64, ac*d.s)
 	}
 	t := d.tmp[:ac*d.s]
 	clear(t)
-	raw := a.RawMatrix()
 	s := d.s
 	for i := 0; i < ar; i++ {
 		si := d.st[i*s : i*s+s]
