@@ -145,18 +145,29 @@ func LeastSquares(ctx context.Context, a mat.Matrix, b []float64, set LSSettings
 		res.SketchRows = s
 	}
 	pre := &precondOp{a: op, r: rfac, m: m, n: n, tmp: make([]float64, n), none: set.NoPrecondition}
+	switch t := a.(type) {
+	case *sparse.CSR:
+		raw := t.RawMatrix()
+		pre.ptr, pre.ind, pre.val = raw.Indptr, raw.Ind, raw.Data
+	case *mat.Dense:
+		pre.dense = t.RawMatrix()
+		pre.isDense = true
+	}
 	y, st, it, hist := lsqr(ctx, pre, b, tol, maxIter, set.History)
 	x := y
 	if !set.NoPrecondition {
 		blas64.Trsv(blas.NoTrans, rfac, blas64.Vector{N: n, Inc: 1, Data: x})
 	}
-	r := make([]float64, m)
-	op.Apply(r, x)
-	for i := range r {
-		r[i] = b[i] - r[i]
-	}
+	// r = b − A x and Aᵀr in one pass over A.
+	r := append([]float64(nil), b...)
 	atr := make([]float64, n)
-	op.ApplyTrans(atr, r)
+	plainOp := &precondOp{m: m, n: n, none: true, isDense: pre.isDense, dense: pre.dense, ptr: pre.ptr, ind: pre.ind, val: pre.val}
+	neg := make([]float64, n)
+	for j, v := range x {
+		neg[j] = -v
+	}
+	plainOp.fused(r, atr, neg, -1) // r ← −A x + b
+
 	res.X, res.Status, res.Iterations, res.History = x, st, it, hist
 	res.ResidualNorm = nrm2(r)
 	res.NormalResidual = nrm2(atr) / (frobenius(a) * res.ResidualNorm)
@@ -212,13 +223,61 @@ func upperR(sa *mat.Dense) (blas64.Triangular, error) {
 	return rt, nil
 }
 
-// precondOp is Ã = A·R⁻¹ (or A when none).
+// precondOp is Ã = A·R⁻¹ (or A when none). It also offers the fused
+// product used by lsqr: one pass over the rows of A computes both
+// u ← Ã·v − α·u and Ãᵀ·u, halving the memory traffic of an iteration.
 type precondOp struct {
 	a    matrix.Operator
 	r    blas64.Triangular
 	m, n int
 	tmp  []float64
 	none bool
+	// raw rows of A for the fused pass
+	isDense bool
+	dense   blas64.General
+	ptr     []int
+	ind     []int
+	val     []float64
+}
+
+// fused sets u ← Ã·v − α·u and w = Ãᵀ·u (with the new u) in one pass over A.
+func (p *precondOp) fused(u, w, v []float64, alpha float64) {
+	z := v
+	if !p.none {
+		copy(p.tmp, v)
+		blas64.Trsv(blas.NoTrans, p.r, blas64.Vector{N: p.n, Inc: 1, Data: p.tmp})
+		z = p.tmp
+	}
+	clear(w)
+	if p.isDense {
+		d := p.dense
+		zv := blas64.Vector{N: p.n, Inc: 1, Data: z}
+		wv := blas64.Vector{N: p.n, Inc: 1, Data: w}
+		for i := 0; i < p.m; i++ {
+			row := blas64.Vector{N: p.n, Inc: 1, Data: d.Data[i*d.Stride : i*d.Stride+p.n]}
+			t := blas64.Dot(row, zv) - alpha*u[i]
+			u[i] = t
+			blas64.Axpy(t, row, wv)
+		}
+	} else {
+		for i := 0; i < p.m; i++ {
+			lo, hi := p.ptr[i], p.ptr[i+1]
+			ind, val := p.ind[lo:hi], p.val[lo:hi]
+			val = val[:len(ind)]
+			var t float64
+			for k, j := range ind {
+				t += val[k] * z[j]
+			}
+			t -= alpha * u[i]
+			u[i] = t
+			for k, j := range ind {
+				w[j] += t * val[k]
+			}
+		}
+	}
+	if !p.none {
+		blas64.Trsv(blas.Trans, p.r, blas64.Vector{N: p.n, Inc: 1, Data: w})
+	}
 }
 
 func (p *precondOp) Dims() (int, int) { return p.m, p.n }
@@ -244,13 +303,12 @@ func (p *precondOp) ApplyTrans(dst, u []float64) {
 // their stopping rules 1 (‖r‖ ≤ tol·(‖b‖ + ‖A‖‖x‖)) and 2
 // (‖Aᵀr‖ ≤ tol·‖A‖‖r‖) on the recurrence estimates. It is kept private here
 // until linsolve.LSQR is available on main.
-func lsqr(ctx context.Context, a matrix.Operator, b []float64, tol float64, maxIter int, history bool) ([]float64, linsolve.Status, int, []float64) {
-	m, n := a.Dims()
+func lsqr(ctx context.Context, a *precondOp, b []float64, tol float64, maxIter int, history bool) ([]float64, linsolve.Status, int, []float64) {
+	_, n := a.Dims()
 	x := make([]float64, n)
 	u := append([]float64(nil), b...)
 	v := make([]float64, n)
 	w := make([]float64, n)
-	au := make([]float64, m)
 	atu := make([]float64, n)
 	beta := nrm2(u)
 	bnorm := beta
@@ -272,18 +330,14 @@ func lsqr(ctx context.Context, a matrix.Operator, b []float64, tol float64, maxI
 		if ctx != nil && it&15 == 0 && ctx.Err() != nil {
 			return x, Canceled, it - 1, hist
 		}
-		// u = A v − α u
-		a.Apply(au, v)
-		for i := range u {
-			u[i] = au[i] - alpha*u[i]
-		}
+		// u = A v − α u, then v = Aᵀ u − β v (u normalised): one fused pass.
+		a.fused(u, atu, v, alpha)
 		beta = nrm2(u)
 		anorm2 += alpha*alpha + beta*beta
 		if beta > 0 {
 			scal(1/beta, u)
+			scal(1/beta, atu)
 		}
-		// v = Aᵀ u − β v
-		a.ApplyTrans(atu, u)
 		for j := range v {
 			v[j] = atu[j] - beta*v[j]
 		}
