@@ -317,9 +317,9 @@ func (p *sketchProject) step(s *Solver) {
 	for i := range p.y {
 		p.y[i] += p.sb[i]
 	}
-	nnzA := int64(a.nnz())
-	s.work.Flops += 2*int64(ns)*nnzA + 2*int64(ns*n) + 2*int64(a.m)
-	s.work.RowsTouched += int64(a.m)
+	fl, rows := sketchCost(p.sk, a)
+	s.work.Flops += fl + 2*int64(ns*n)
+	s.work.RowsTouched += rows
 	g := blas64.General{Rows: ns, Cols: ns, Stride: ns, Data: p.g}
 	if p.energy {
 		// G = S A Sᵀ = S·(S A)ᵀ.
@@ -541,4 +541,23 @@ func (c *coordLS) step(s *Solver) {
 	s.x[j] += delta
 	s.work.Flops += 2 * int64(hi-lo)
 	s.colUpdate(j, delta)
+}
+
+// sketchCost returns the flops of forming S·A and S·b and the rows of A read.
+func sketchCost(sk Sketch, a *rowMat) (flops, rows int64) {
+	ns, m := sk.Dims()
+	nnz := int64(a.nnz())
+	switch t := sk.(type) {
+	case *SparseSign:
+		return 2 * int64(t.zeta) * (nnz + int64(m)), int64(m)
+	case *Sampling:
+		var r int64
+		for _, i := range t.idx {
+			r += int64(a.ptr[i+1] - a.ptr[i])
+		}
+		return r + int64(ns), int64(ns)
+	case *SRHT:
+		return 2 * int64(ns) * (nnz + int64(m)), int64(m)
+	}
+	return 2 * int64(ns) * (nnz + int64(m)), int64(m)
 }

@@ -203,7 +203,7 @@ func sketchRates(ctx context.Context, seed uint64, sz sketchSizes) ([]row, figur
 	K := int(math.Ceil(math.Log(1e-8) / math.Log(rhoSV)))
 	checks := 10
 	fig := figure{Name: "sketch-convergence", Title: fmt.Sprintf("randomized solvers, %d×%d Gaussian system (seed 0)", m, n),
-		XLabel: "flops", YLabel: "‖x_k − x*‖ / ‖x*‖", LogY: true}
+		XLabel: "flops (Solver.Work)", YLabel: "‖x_k − x*‖ / ‖x*‖", LogX: true, LogY: true}
 	var rows []row
 	for _, me := range methods {
 		e0 := me.err(zero)
@@ -222,9 +222,11 @@ func sketchRates(ctx context.Context, seed uint64, sz sketchSizes) ([]row, figur
 				target := c * K / checks
 				for s.Iterations() < target {
 					s.Step()
-					if sd == 0 && s.Iterations()%max(K/100, 1) == 0 {
-						curve.X = append(curve.X, float64(s.Work().Flops))
-						curve.Y = append(curve.Y, math.Sqrt(eErr(s.X())/eErr(zero)))
+					if sd == 0 && s.Iterations()%max(K/200, 1) == 0 {
+						if e := math.Sqrt(eErr(s.X()) / eErr(zero)); e > 1e-15 {
+							curve.X = append(curve.X, float64(s.Work().Flops))
+							curve.Y = append(curve.Y, e)
+						}
 					}
 				}
 				mean[c] += me.err(s.X()) / float64(sz.seeds)
