@@ -134,9 +134,7 @@ type Solver struct {
 	tmp   []float64 // length m scratch
 	bnorm float64
 
-	rho    float64 // tracked ‖r‖²
-	rhoErr float64 // Σ(r_old² + r_new²) since the last re-sum
-	drift  float64 // Σ(|r_old| + |t|) since the last anchor
+	tracker
 	anErr  float64 // Σ_i (|b_i| + Σ_k |a_ik x_k|) at the last anchor
 	exact  bool    // r, ρ are exact (anchored) right now
 	nres   float64 // ‖Aᵀr‖ at the last anchor (normalEq only)
@@ -273,7 +271,8 @@ func (s *Solver) Anchor() {
 		rho += v * v
 		an += e
 	}
-	s.rho, s.rhoErr, s.drift, s.anErr = rho, 0, 0, an
+	s.tracker = tracker{rho: rho}
+	s.anErr = an
 	s.exact = true
 	s.work.Anchors++
 	s.work.RowsTouched += int64(a.m)
@@ -318,6 +317,23 @@ func (s *Solver) Step() {
 	}
 }
 
+// tracker holds the incrementally updated ‖r‖² and its rounding budgets.
+type tracker struct {
+	rho    float64 // tracked ‖r‖²
+	rhoErr float64 // Σ(r_old² + r_new²) since the last re-sum
+	drift  float64 // Σ(|r_old| + |t|) since the last anchor
+}
+
+// sub applies r[i] ← r[i] − t and updates the bookkeeping.
+func (tr *tracker) sub(r []float64, i int, t float64) {
+	ro := r[i]
+	rn := ro - t
+	r[i] = rn
+	tr.rho += rn*rn - ro*ro
+	tr.rhoErr += rn*rn + ro*ro
+	tr.drift += math.Abs(ro) + math.Abs(t)
+}
+
 // colUpdate applies r ← r − c·A[:, j] (tracking only).
 func (s *Solver) colUpdate(j int, c float64) {
 	a := s.a
@@ -326,17 +342,11 @@ func (s *Solver) colUpdate(j int, c float64) {
 	vals := a.cval[lo:hi]
 	vals = vals[:len(rows)]
 	r := s.r
-	rho, re, dr := s.rho, s.rhoErr, s.drift
+	tr := s.tracker
 	for t, i := range rows {
-		ro := r[i]
-		d := c * vals[t]
-		rn := ro - d
-		r[i] = rn
-		rho += rn*rn - ro*ro
-		re += rn*rn + ro*ro
-		dr += math.Abs(ro) + math.Abs(d)
+		tr.sub(r, i, c*vals[t])
 	}
-	s.rho, s.rhoErr, s.drift = rho, re, dr
+	s.tracker = tr
 	s.work.RowsTouched += int64(hi - lo)
 	s.work.Flops += 8 * int64(hi-lo)
 }
@@ -345,20 +355,15 @@ func (s *Solver) colUpdate(j int, c float64) {
 func (s *Solver) denseUpdate(d []float64) {
 	a := s.a
 	r := s.r
-	rho, re, dr := s.rho, s.rhoErr, s.drift
+	tr := s.tracker
 	for i := 0; i < a.m; i++ {
 		var t float64
 		for k := a.ptr[i]; k < a.ptr[i+1]; k++ {
 			t += a.val[k] * d[a.ind[k]]
 		}
-		ro := r[i]
-		rn := ro - t
-		r[i] = rn
-		rho += rn*rn - ro*ro
-		re += rn*rn + ro*ro
-		dr += math.Abs(ro) + math.Abs(t)
+		tr.sub(r, i, t)
 	}
-	s.rho, s.rhoErr, s.drift = rho, re, dr
+	s.tracker = tr
 	s.work.RowsTouched += int64(a.m)
 	s.work.Flops += 2*int64(a.nnz()) + 6*int64(a.m)
 }
