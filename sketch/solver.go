@@ -135,9 +135,9 @@ type Solver struct {
 	bnorm float64
 
 	tracker
-	anErr  float64 // Σ_i (|b_i| + Σ_k |a_ik x_k|) at the last anchor
-	exact  bool    // r, ρ are exact (anchored) right now
-	nres   float64 // ‖Aᵀr‖ at the last anchor (normalEq only)
+	anErr float64 // Σ_i (|b_i| + Σ_k |a_ik x_k|) at the last anchor
+	exact bool    // r, ρ are exact (anchored) right now
+	nres  float64 // ‖Aᵀr‖ at the last anchor (normalEq only)
 
 	normalEq bool
 	track    bool
