@@ -117,3 +117,23 @@ func TestLeastSquaresBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestLSQRIterationAllocs: the fused LSQR pass allocates nothing.
+func TestLSQRIterationAllocs(t *testing.T) {
+	a, b, _ := IllConditioned(300, 20, 1e3, 1e-2, newRNG(5))
+	for _, in := range []mat.Matrix{a, toCSR(a)} {
+		pre := &precondOp{m: 300, n: 20, none: true}
+		if d, ok := in.(*mat.Dense); ok {
+			pre.isDense, pre.dense = true, d.RawMatrix()
+		} else {
+			raw := toCSR(a).RawMatrix()
+			pre.ptr, pre.ind, pre.val = raw.Indptr, raw.Ind, raw.Data
+		}
+		u := append([]float64(nil), b...)
+		w := make([]float64, 20)
+		v := make([]float64, 20)
+		if n := testing.AllocsPerRun(50, func() { pre.fused(u, w, v, 0.5) }); n != 0 {
+			t.Errorf("%T: %v allocations per fused pass", in, n)
+		}
+	}
+}

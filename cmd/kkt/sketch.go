@@ -47,7 +47,7 @@ type sketchSizes struct {
 var (
 	sketchQuick = sketchSizes{rateM: 300, rateN: 30, seeds: 50, lsM: 5000, lsN: 100, plainCap: 500,
 		headM: 20000, headN: 200, timingReps: 2, svdM: 2000, svdN: 1000, embedM: 2000, embedD: 20}
-	sketchFull = sketchSizes{rateM: 1000, rateN: 50, seeds: 50, lsM: 20000, lsN: 200, plainCap: 5000,
+	sketchFull = sketchSizes{rateM: 1000, rateN: 50, seeds: 50, lsM: 20000, lsN: 200, plainCap: 1000,
 		headM: 20000, headN: 200, timingReps: 5, headPlain: true, svdM: 2000, svdN: 1000, embedM: 2000, embedD: 20}
 	sketchSmoke = sketchSizes{rateM: 60, rateN: 8, seeds: 10, lsM: 600, lsN: 20, plainCap: 200,
 		svdM: 200, svdN: 100, embedM: 400, embedD: 5}
