@@ -28,7 +28,11 @@ type LSSettings struct {
 	// KindSparseSign with ζ = 8; KindSRHT is Blendenpik's choice,
 	// KindGaussian LSRN's).
 	Kind Kind
-	// Oversampling γ ≥ 1 sets the sketch size s = ⌈γ·n⌉ (default 4).
+	// Oversampling γ ≥ 1 sets the sketch size s = ⌈γ·n⌉. The default is 8
+	// for KindSparseSign and KindCountSketch, whose cost ζ·nnz(A) does not
+	// grow with s, so a larger s buys a better preconditioner (fewer LSQR
+	// passes over A) for the price of a QR of s×n; 4 (Blendenpik's choice)
+	// for the other kinds, whose cost grows with s.
 	Oversampling float64
 	// Seed seeds the sketch.
 	Seed uint64
@@ -115,6 +119,9 @@ func LeastSquares(ctx context.Context, a mat.Matrix, b []float64, set LSSettings
 		g := set.Oversampling
 		if g == 0 {
 			g = 4
+			if set.Kind == KindSparseSign || set.Kind == KindCountSketch {
+				g = 8
+			}
 		}
 		if !(g >= 1) {
 			return nil, fmt.Errorf("%w: LeastSquares: oversampling %v < 1 gives s < n", ErrBadInput, g)

@@ -12,7 +12,7 @@ import (
 // TestLeastSquaresKappa8 is the headline: a 20000×200 problem with
 // condition number ≈ 1e8 solved to a normal-equations residual
 // ‖Aᵀr‖/(‖A‖_F‖r‖) ≤ 1e-10 in ≤ 40 LSQR iterations (LSQR tolerance 1e-11,
-// γ = 4), agreeing with gonum's
+// default γ: 8 for sparse sign, 4 for the SRHT), agreeing with gonum's
 // Householder QR within the least-squares perturbation bound.
 func TestLeastSquaresKappa8(t *testing.T) {
 	const m, n = 20000, 200
