@@ -608,7 +608,7 @@ func (p *Sampling) MulCSR(dst *mat.Dense, a *sparse.CSR) *mat.Dense {
 	for k, i := range p.idx {
 		out := d.Data[k*d.Stride:]
 		for t := raw.Indptr[i]; t < raw.Indptr[i+1]; t++ {
-			out[raw.Ind[t]] = p.w[k] * raw.Data[t]
+			out[raw.Ind[t]] += p.w[k] * raw.Data[t]
 		}
 	}
 	return dst
