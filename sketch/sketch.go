@@ -473,7 +473,7 @@ func (h *SRHT) MulCSR(dst *mat.Dense, a *sparse.CSR) *mat.Dense {
 			j := j0 + jj
 			for k := raw.Indptr[j]; k < raw.Indptr[j+1]; k++ {
 				i := raw.Ind[k]
-				blk[i*w+jj] = h.signs[i] * raw.Data[k]
+				blk[i*w+jj] += h.signs[i] * raw.Data[k]
 			}
 		}
 		h.finishBlock(dst, blk, j0, w)
