@@ -507,6 +507,7 @@ func newRowMat(name string, am mat.Matrix) (*rowMat, error) {
 		}
 		c = sparse.NewCSR(r, cc, ptr, ind, val)
 	}
+	c = sumDuplicates(c)
 	m, n := c.Dims()
 	raw := c.RawMatrix()
 	a := &rowMat{m: m, n: n, ptr: raw.Indptr, ind: raw.Ind, val: raw.Data, csr: c, rowNorm2: make([]float64, m)}
@@ -524,6 +525,52 @@ func newRowMat(name string, am mat.Matrix) (*rowMat, error) {
 		a.maxRow = max(a.maxRow, a.ptr[i+1]-a.ptr[i])
 	}
 	return a, nil
+}
+
+// sumDuplicates returns c itself when no row holds a column twice, and
+// otherwise a copy with the duplicate entries summed (the row-action
+// methods need exact row norms).
+func sumDuplicates(c *sparse.CSR) *sparse.CSR {
+	m, n := c.Dims()
+	raw := c.RawMatrix()
+	mark := make([]int, n)
+	for j := range mark {
+		mark[j] = -1
+	}
+	dup := false
+	for i := 0; i < m && !dup; i++ {
+		for k := raw.Indptr[i]; k < raw.Indptr[i+1]; k++ {
+			if mark[raw.Ind[k]] == i {
+				dup = true
+				break
+			}
+			mark[raw.Ind[k]] = i
+		}
+	}
+	if !dup {
+		return c
+	}
+	pos := make([]int, n)
+	for j := range mark {
+		mark[j] = -1
+	}
+	ptr := make([]int, m+1)
+	ind := make([]int, 0, raw.Indptr[m])
+	val := make([]float64, 0, raw.Indptr[m])
+	for i := 0; i < m; i++ {
+		for k := raw.Indptr[i]; k < raw.Indptr[i+1]; k++ {
+			j := raw.Ind[k]
+			if mark[j] == i {
+				val[pos[j]] += raw.Data[k]
+				continue
+			}
+			mark[j], pos[j] = i, len(ind)
+			ind = append(ind, j)
+			val = append(val, raw.Data[k])
+		}
+		ptr[i+1] = len(ind)
+	}
+	return sparse.NewCSR(m, n, ptr, ind, val)
 }
 
 func (a *rowMat) buildCols() {
