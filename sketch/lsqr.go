@@ -207,7 +207,7 @@ func rowNorms2(dst []float64, a mat.Matrix) {
 
 func frobenius(a mat.Matrix) float64 {
 	if c, ok := a.(*sparse.CSR); ok {
-		return nrm2(c.RawMatrix().Data)
+		return nrm2(sumDuplicates(c).RawMatrix().Data)
 	}
 	return mat.Norm(a, 2)
 }
