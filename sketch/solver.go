@@ -207,6 +207,10 @@ func (s *Solver) X() []float64 { return s.x }
 // Iterations returns the number of steps taken so far.
 func (s *Solver) Iterations() int { return s.steps }
 
+// FrobeniusNorm returns ‖A‖_F (computed once at construction); the
+// AdaSketch accuracy test ‖A‖_F·Ψ·‖r‖ ≤ θ·δ·‖b‖ needs it.
+func (s *Solver) FrobeniusNorm() float64 { return math.Sqrt(s.a.fro2) }
+
 // Work returns the work counters.
 func (s *Solver) Work() Work { return s.work }
 

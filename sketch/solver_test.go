@@ -492,6 +492,9 @@ func TestCSRInputIsUsedInPlace(t *testing.T) {
 	if res := s.Solve(context.Background()); res.Status != Converged {
 		t.Fatalf("Poisson2D: %v", res.Status)
 	}
+	if f, want := s.FrobeniusNorm(), nrm2(a.RawMatrix().Data); math.Abs(f-want) > 1e-12*want {
+		t.Errorf("FrobeniusNorm = %v, want %v", f, want)
+	}
 	if &s.a.val[0] != &a.RawMatrix().Data[0] {
 		t.Error("the CSR arrays were copied")
 	}
