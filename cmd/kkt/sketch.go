@@ -261,7 +261,7 @@ func sketchRates(ctx context.Context, seed uint64, sz sketchSizes) ([]row, figur
 		r := row{Metric: "rate " + me.name, Value: emp, Paper: me.theory, Unit: "per step"}
 		if math.IsNaN(me.theory) {
 			r.Status = "info"
-			r.Note = fmt.Sprintf("empirical E‖x_k−x*‖² rate over %d seeds, k = %d", sz.seeds, K)
+			r.Note = fmt.Sprintf("empirical E‖x_k−x*‖² rate over %d seeds, measured at k = %d (last checkpoint above the rounding floor)", sz.seeds, last*K/checks)
 		} else {
 			ok := true
 			for c := 1; c <= checks; c++ {
