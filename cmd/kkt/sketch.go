@@ -524,7 +524,7 @@ func runSketchCmd(args []string, stdout, stderr io.Writer) int {
 	noise := fs.Float64("noise", 1e-2, "b = A·x* + noise·g")
 	seed := fs.Uint64("seed", 1, "seed of the problem and of the sketch")
 	kindName := fs.String("kind", "sparse-sign", "sketch: sparse-sign, gaussian, rademacher, countsketch, srht, uniform, row-norm")
-	gamma := fs.Float64("gamma", 4, "oversampling: s = ⌈γ·n⌉")
+	gamma := fs.Float64("gamma", 0, "oversampling: s = ⌈γ·n⌉ (0: the package default, 8 for sparse-sign and countsketch, else 4)")
 	tol := fs.Float64("tol", 1e-11, "LSQR tolerance")
 	maxIter := fs.Int("maxiter", 0, "LSQR iteration limit (0: default)")
 	plain := fs.Bool("plain", false, "plain LSQR without preconditioner")
