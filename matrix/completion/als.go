@@ -15,13 +15,13 @@ import (
 // with biases for ratings data. Zero values mean: rank 10, λ = 0.1, 15
 // iterations, seed 1, GOMAXPROCS workers.
 type ALSSettings struct {
-	Rank    int
-	Lambda  float64 // weighted-λ ridge: row i's factor is penalised by λ·|Ω_i|·‖u_i‖²
+	Rank   int
+	Lambda float64 // weighted-λ ridge: row i's factor is penalised by λ·|Ω_i|·‖u_i‖²
 	// BiasLambda penalises the bias: BiasLambda·|Ω_i|·b_i² (default: Lambda).
 	BiasLambda float64
-	MaxIter int
-	Seed    uint64
-	Workers int
+	MaxIter    int
+	Seed       uint64
+	Workers    int
 	// Recorder, if set, is called after each iteration with the model;
 	// returning false stops.
 	Recorder func(iter int, m *ALSModel) bool

@@ -260,3 +260,24 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+func TestFactorsRoundTrip(t *testing.T) {
+	F := mat.NewDense(3, 2, []float64{1, 2.5, -3, 4e-300, 0.1, math.Pi})
+	var buf bytes.Buffer
+	if err := WriteFactors(&buf, F); err != nil {
+		t.Fatal(err)
+	}
+	G, err := ReadFactors(&buf, "f.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !mat.Equal(F, G) {
+		t.Errorf("round trip changed the factors: %v", mat.Formatted(G))
+	}
+	for _, bad := range []string{`{"id":1,"features":[1]}` + "\n" + `{"id":2,"features":[1,2]}`, `{"id":0,"features":[1]}`, `nope`,
+		`{"id":1,"features":[1]}` + "\n" + `{"id":1,"features":[2]}`} {
+		if _, err := ReadFactors(strings.NewReader(bad), "f.json"); err == nil {
+			t.Errorf("accepted %q", bad)
+		}
+	}
+}
