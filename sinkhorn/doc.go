@@ -1,0 +1,2 @@
+// Package sinkhorn solves entropic optimal transport.
+package sinkhorn
