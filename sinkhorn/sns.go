@@ -29,7 +29,8 @@ type SNSSettings struct {
 	// min(0.1, max(err, 1e-10)) with err the current marginal error: an
 	// inexact Newton method whose forcing term vanishes at the solution).
 	CGTol float64
-	// CGMaxIter bounds each CG solve (default 10·(n+m)).
+	// CGMaxIter bounds each CG solve (default 2·(n+m); an unconverged CG
+	// iterate is still an ascent direction).
 	CGMaxIter int
 	// Armijo is the sufficient-increase constant of the backtracking line
 	// search (default 1e-4).
@@ -172,7 +173,7 @@ func (h *newton) direction(ctx context.Context, p, rs, cs, g []float64, errv flo
 	}
 	cgMax := s.CGMaxIter
 	if cgMax <= 0 {
-		cgMax = 10 * nm
+		cgMax = 2 * nm
 	}
 	cg, err := linsolve.CG(ctx, h.op, g, linsolve.Settings{RTol: rtol, MaxIter: cgMax, Precond: h})
 	if err != nil || cg.Status == linsolve.NumericalFailure || cg.Status == linsolve.Canceled {
