@@ -133,7 +133,7 @@ func TestOTCommandPointsImagesMNIST(t *testing.T) {
 		t.Errorf("images with zero pixels: exit %d %s", st, errs)
 	}
 	data := kktdata.Require(t, "mnist")
-	st, out, errs := runOTArgs("--mnist", "0,1", "--data", filepath.Dir(data), "--floor", "1e-3", "--eta", "100", "--json")
+	st, out, errs := runOTArgs("--mnist", "0,1", "--data", filepath.Dir(data), "--floor", "1e-3", "--eta", "10", "--method", "sinkhorn", "--tol", "1e-8", "--json")
 	if st != exitOK || !strings.Contains(out, `"n": 784`) {
 		t.Errorf("mnist: exit %d %s %s", st, out, errs)
 	}
