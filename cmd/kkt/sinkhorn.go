@@ -711,8 +711,10 @@ func plotHistories(dir string, f figSeries) error {
 		if err := plotutil.AddLines(p, args...); err != nil {
 			return err
 		}
-		if err := p.Save(6*vg.Inch, 4*vg.Inch, filepath.Join(dir, "sinkhorn_"+base+"_"+axis+".svg")); err != nil {
-			return err
+		for _, ext := range []string{".svg", ".png"} {
+			if err := p.Save(6*vg.Inch, 4*vg.Inch, filepath.Join(dir, "sinkhorn_"+base+"_"+axis+ext)); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
