@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"time"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -174,7 +173,7 @@ type problem struct {
 	g, gt   []float64 // ηC and (ηC)ᵀ, row-major
 	eta     float64
 	workers int
-	start   time.Time
+	n0, m0  int // sizes before zero-mass entries were dropped
 }
 
 // validate checks the marginals and the cost and returns a problem, after
@@ -189,7 +188,11 @@ func validate(a, b []float64, c *mat.Dense, s *Settings) (p *problem, keepA, kee
 		return nil, nil, nil, fmt.Errorf("%w: eta = %v, want a finite η > 0", ErrBadInput, s.Eta)
 	}
 	var sa, sb float64
-	for name, v := range map[string][]float64{"a": a, "b": b} {
+	for _, mv := range []struct {
+		name string
+		v    []float64
+	}{{"a", a}, {"b", b}} {
+		name, v := mv.name, mv.v
 		for i, x := range v {
 			if math.IsNaN(x) || math.IsInf(x, 0) || x < 0 {
 				return nil, nil, nil, fmt.Errorf("%w: %s[%d] = %v, want a finite mass ≥ 0", ErrBadInput, name, i, x)
@@ -226,7 +229,7 @@ func validate(a, b []float64, c *mat.Dense, s *Settings) (p *problem, keepA, kee
 	if len(keepB) == m {
 		keepB = nil
 	}
-	p = &problem{eta: s.Eta, workers: s.Workers}
+	p = &problem{eta: s.Eta, workers: s.Workers, n0: n, m0: m}
 	p.a, p.b = gather(a, keepA), gather(b, keepB)
 	p.n, p.m = len(p.a), len(p.b)
 	p.c = make([]float64, p.n*p.m)

@@ -2,6 +2,7 @@ package sinkhorn
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"time"
 
@@ -47,8 +48,8 @@ func newState(ctx context.Context, p *problem, s *Settings, keepA, keepB []int, 
 	st.x = make([]float64, p.n)
 	st.y = make([]float64, p.m)
 	if s.X0 != nil || s.Y0 != nil {
-		if len(s.X0) != len(p.a)+len(dropped(keepA, len(s.X0))) || len(s.Y0) != len(p.b)+len(dropped(keepB, len(s.Y0))) {
-			panic("sinkhorn: X0 and Y0 must both be given with lengths n and m")
+		if len(s.X0) != p.n0 || len(s.Y0) != p.m0 {
+			panic(fmt.Sprintf("sinkhorn: X0 and Y0 must both be given with lengths %d and %d", p.n0, p.m0))
 		}
 		for i := range st.x {
 			st.x[i] = s.Eta * s.X0[index(keepA, i)]

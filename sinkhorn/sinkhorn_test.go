@@ -693,3 +693,33 @@ func TestHotLoopsAllocateNothing(t *testing.T) {
 		t.Errorf("selection and Newton matrix product allocate %v times", allocs)
 	}
 }
+
+// Warm starts continue the iteration; the Recorder and the context stop it.
+func TestWarmStartAndCancel(t *testing.T) {
+	a, b, c := lcgInstance(40, 30, 8, false)
+	s := Settings{Eta: 300, Domain: Log, Tol: 1e-300, MaxIter: 20}
+	full, _ := Sinkhorn(context.Background(), a, b, c, s)
+	s.MaxIter = 10
+	half, _ := Sinkhorn(context.Background(), a, b, c, s)
+	s.X0, s.Y0 = half.X, half.Y
+	rest, _ := Sinkhorn(context.Background(), a, b, c, s)
+	var d mat.Dense
+	d.Sub(full.Plan, rest.Plan)
+	if md := mat.Norm(&d, math.Inf(1)); md > 1e-12 || rest.Iterations != 10 {
+		t.Errorf("10 + 10 warm-started iterations differ from 20 by %g (%d iterations)", md, rest.Iterations)
+	}
+	calls := 0
+	r, _ := SNS(context.Background(), a, b, c, SNSSettings{Settings: Settings{Eta: 300, Recorder: func(it Iterate) bool {
+		calls++
+		return it.Iter < 5
+	}}})
+	if r.Status != Canceled || calls != 6 {
+		t.Errorf("Recorder stop: status %v after %d calls", r.Status, calls)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	r, _ = Sinkhorn(ctx, a, b, c, Settings{Eta: 300, Domain: Log, Tol: 1e-300})
+	if r.Status != Canceled {
+		t.Errorf("canceled context: status %v", r.Status)
+	}
+}
