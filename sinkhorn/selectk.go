@@ -2,6 +2,7 @@ package sinkhorn
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/james-bowman/sparse"
 )
@@ -53,16 +54,49 @@ func selectLargest(v []float64, k int) float64 {
 	return v[t]
 }
 
+// kthLargest returns the k-th largest value of p and a slice of scratch
+// holding the k largest values. When k is small against len(p) it first
+// picks a threshold t from a strided sample of p (Floyd–Rivest style) so
+// that, with high probability, at least k and not many more entries are ≥ t,
+// gathers those candidates in one read-only pass and selects among them;
+// if fewer than k entries are ≥ t it falls back to selecting over a copy of
+// all of p. The result is exact either way.
+func kthLargest(p []float64, k int, scratch []float64) (float64, []float64) {
+	n := len(p)
+	const minSample = 4096
+	if sample := max(minSample, 16*k); 4*sample <= n {
+		stride := n / sample
+		s := scratch[:0]
+		for i := stride / 2; i < n; i += stride {
+			s = append(s, p[i])
+		}
+		// expected number of sample entries among the k largest of p
+		exp := float64(k) * float64(len(s)) / float64(n)
+		j := min(len(s), int(1.5*exp+3*math.Sqrt(exp))+10)
+		t := selectLargest(s, j)
+		cand := scratch[:0]
+		for _, v := range p {
+			if v >= t {
+				cand = append(cand, v)
+			}
+		}
+		if len(cand) >= k {
+			return selectLargest(cand, k), cand[:k]
+		}
+	}
+	copy(scratch, p)
+	return selectLargest(scratch[:n], k), scratch[:k]
+}
+
 // topK writes into (indptr, ind, data) the CSR form of the k largest
 // positive entries of the r×c row-major matrix p, using scratch (length
 // r·c) for the selection. Ties at the threshold are kept in row-major order
 // until k entries are stored. The slices are reused when large enough.
 func topK(p []float64, r, c, k int, scratch []float64, indptr, ind []int, data []float64) ([]int, []int, []float64, float64) {
-	copy(scratch, p)
 	k = min(k, len(p))
-	rho := selectLargest(scratch[:len(p)], k)
+	rho, top := kthLargest(p, k, scratch)
 	above := 0
-	for _, v := range scratch[:k] {
+	for _, v := range top {
 		if v > rho {
 			above++
 		}

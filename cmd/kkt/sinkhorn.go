@@ -546,27 +546,36 @@ func runSinkhornExperiment(ctx context.Context, env *reproEnv) ([]row, error) {
 		r = add(fmt.Sprintf("η=%g random n=%d: Sinkhorn iterations", et, nEta), float64(sk.Iterations), math.NaN(), "iterations", skNote)
 		check(r, finite, "no NaN/Inf")
 	}
-	// per-Newton-step time against n
+	// per-Newton-step time against n: the minimum over 3 rounds (sizes
+	// alternated) of the median step time, robust to load from other jobs
 	sizes := []int{250, 500, 1000}
 	if env.Full {
 		sizes = append(sizes, 2000)
 	}
-	prev := 0.0
-	for _, n := range sizes {
-		c, a := randomOT(n, env.Seed+2)
-		res, err := sinkhorn.SNS(ctx, a, a, c, sinkhorn.SNSSettings{Settings: sinkhorn.Settings{Eta: eta, Tol: 1e-300, MaxIter: 27, History: true}})
-		if err != nil {
-			return nil, err
+	best := make([]float64, len(sizes))
+	steps := make([]int, len(sizes))
+	for k := range best {
+		best[k] = math.Inf(1)
+	}
+	for round := 0; round < 3; round++ {
+		for k, n := range sizes {
+			c, a := randomOT(n, env.Seed+2)
+			res, err := sinkhorn.SNS(ctx, a, a, c, sinkhorn.SNSSettings{Settings: sinkhorn.Settings{Eta: eta, Tol: 1e-300, MaxIter: 27, History: true}})
+			if err != nil {
+				return nil, err
+			}
+			best[k] = math.Min(best[k], newtonStepTime(res.History))
+			steps[k] = res.NewtonIterations
 		}
-		per := newtonStepTime(res.History)
-		note := fmt.Sprintf("median of %d Newton steps after N₁ = 20 (plan, selection, CG, line search)", res.NewtonIterations)
-		r := add(fmt.Sprintf("time per Newton step n=%d", n), per, math.NaN(), "s", note)
-		r.Status = "info"
-		if prev > 0 {
-			r := add(fmt.Sprintf("Newton step time ratio n=%d / n=%d", n, n/2), per/prev, 4, "×", "O(n²) per step predicts 4")
-			check(r, per/prev <= 4.5*1.5, "≤ 4.5 per doubling (×1.5 for timing noise on a shared machine)")
+	}
+	for k, n := range sizes {
+		note := fmt.Sprintf("min over 3 runs of the median of %d Newton steps after N₁ = 20 (plan, selection, CG, line search)", steps[k])
+		add(fmt.Sprintf("time per Newton step n=%d", n), best[k], math.NaN(), "s", note).Status = "info"
+		if k > 0 {
+			ratio := best[k] / best[k-1]
+			r := add(fmt.Sprintf("Newton step time ratio n=%d / n=%d", n, sizes[k-1]), ratio, 4, "×", "O(n²) per step predicts 4")
+			check(r, ratio <= 4.5, "≤ 4.5 per doubling")
 		}
-		prev = per
 	}
 	// sparsity of the Sinkhorn iterates (Theorem 1): mass outside the 2n largest entries
 	x0 := []float64(nil)
@@ -684,7 +693,7 @@ func plotHistories(dir string, f figSeries) error {
 		p.Title.Text = f.name + ", η = 1200"
 		p.Y.Label.Text = "marginal error ‖P1−a‖₁+‖Pᵀ1−b‖₁"
 		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+		p.Y.Tick.Marker = plot.LogTicks{Prec: 1}
 		if axis == "time" {
 			p.X.Label.Text = "wall time (s)"
 		} else {
