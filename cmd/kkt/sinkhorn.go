@@ -195,6 +195,19 @@ func readVectorFile(path string) ([]float64, error) {
 	return sinkhorn.ReadVector(f, path)
 }
 
+// readMatrixPair reads two matrix files given by flags that go together.
+func readMatrixPair(p1, p2, flags string) (*mat.Dense, *mat.Dense, error) {
+	if p1 == "" || p2 == "" {
+		return nil, nil, errors.New(flags + " go together")
+	}
+	m1, err := readMatrixFile(p1)
+	if err != nil {
+		return nil, nil, err
+	}
+	m2, err := readMatrixFile(p2)
+	return m1, m2, err
+}
+
 // loadOT builds the problem from exactly one cost source.
 func loadOT(s otSources) (*otInput, error) {
 	nsrc := 0
@@ -219,33 +232,18 @@ func loadOT(s otSources) (*otInput, error) {
 		}
 		in.source = s.cost
 	case s.x != "" || s.y != "":
-		if s.x == "" || s.y == "" {
-			return nil, errors.New("--x and --y go together")
-		}
-		x, err := readMatrixFile(s.x)
+		x, y, err := readMatrixPair(s.x, s.y, "--x and --y")
 		if err != nil {
 			return nil, err
 		}
-		y, err := readMatrixFile(s.y)
-		if err != nil {
-			return nil, err
-		}
-		if _, dx := x.Dims(); true {
-			if _, dy := y.Dims(); dx != dy {
-				return nil, fmt.Errorf("%s has %d columns but %s has %d", s.x, dx, s.y, dy)
-			}
+		_, dx := x.Dims()
+		if _, dy := y.Dims(); dx != dy {
+			return nil, fmt.Errorf("%s has %d columns but %s has %d", s.x, dx, s.y, dy)
 		}
 		in.c = sinkhorn.CostMatrix(x, y, s.metric, s.p)
 		in.source = s.x + " → " + s.y
 	case s.imgA != "" || s.imgB != "":
-		if s.imgA == "" || s.imgB == "" {
-			return nil, errors.New("--image-a and --image-b go together")
-		}
-		ia, err := readMatrixFile(s.imgA)
-		if err != nil {
-			return nil, err
-		}
-		ib, err := readMatrixFile(s.imgB)
+		ia, ib, err := readMatrixPair(s.imgA, s.imgB, "--image-a and --image-b")
 		if err != nil {
 			return nil, err
 		}
