@@ -521,6 +521,10 @@ func TestBadMarginals(t *testing.T) {
 	if relErr(r.Cost, r2.Cost) > 1e-12 {
 		t.Errorf("DropZeros cost %v, reduced problem %v", r.Cost, r2.Cost)
 	}
+	r3, err := SNS(context.Background(), a, b, c, SNSSettings{Settings: Settings{Eta: 10, DropZeros: true, Tol: 1e-12}, WarmUp: -1})
+	if err != nil || r3.Status != Converged || relErr(r3.Cost, r2.Cost) > 1e-12 || len(r3.DroppedA) != 1 {
+		t.Errorf("SNS with DropZeros and no warm-up: %v %v cost %v, want %v", err, r3.Status, r3.Cost, r2.Cost)
+	}
 }
 
 // Results do not depend on the number of workers (bit for bit).

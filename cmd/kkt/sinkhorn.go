@@ -520,6 +520,19 @@ func runSinkhornExperiment(ctx context.Context, env *reproEnv) ([]row, error) {
 			}
 		}
 	}
+	// warm-up length (reviewers' question: does N₁ = 0 work?)
+	for _, n1 := range []int{0, 5, 20, 50} {
+		w := n1
+		if w == 0 {
+			w = -1
+		}
+		res, err := sinkhorn.SNS(ctx, a500, a500, c500, sinkhorn.SNSSettings{Settings: sinkhorn.Settings{Eta: eta, Tol: tol, MaxIter: 400}, WarmUp: w})
+		if err != nil {
+			return nil, err
+		}
+		add(fmt.Sprintf("random n=500: SNS iterations with N₁ = %d", n1), float64(res.Iterations+res.NewtonIterations), math.NaN(), "iterations",
+			fmt.Sprintf("%d Newton steps, %v, error %.2g, %.3fs", res.NewtonIterations, res.Status, res.MarginalError, res.Time)).Status = "info"
+	}
 	// η table (reviewers' question): random problems, SNS against Sinkhorn
 	nEta, etaCap, snsCap := 100, 1000, 200
 	if env.Full {
