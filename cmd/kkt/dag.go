@@ -244,8 +244,12 @@ func runDagFit(args []string, stdout, stderr io.Writer) int {
 	thr := fs.Float64("threshold", 0.3, "edge threshold |w| ≤ t → 0")
 	truth := fs.String("truth", "", "true d×d adjacency CSV (weights or 0/1) for SHD, TPR, FDR")
 	wout := fs.String("w-out", "", "write the estimated DAG's weights to this CSV")
+	rawOut := fs.String("w-raw-out", "", "write the continuous estimate W (before thresholding) to this CSV")
 	standardize := fs.Bool("standardize", false, "scale every column to unit variance before fitting")
 	seed := fs.Uint64("seed", 1, "seed of TOPO's random initial order")
+	stages := fs.Int("T", 0, "central-path stages (0: method default, 4 for CoLiDE, 5 for DAGMA)")
+	warm := fs.Int("warm-iter", 0, "Adam steps of the first T−1 stages (0: default)")
+	maxIter := fs.Int("max-iter", 0, "Adam steps of the last stage (0: default)")
 	asJSON := fs.Bool("json", false, "one JSON object on stdout")
 	if st, done := parseFlags(fs, args); done {
 		return st
@@ -274,7 +278,7 @@ func runDagFit(args []string, stdout, stderr io.Writer) int {
 	if *standardize {
 		dagStandardize(X)
 	}
-	run, err := dagRunMethod(context.Background(), X, *method, dag.Settings{Lambda: *lambda, Threshold: *thr}, *seed)
+	run, err := dagRunMethod(context.Background(), X, *method, dag.Settings{Lambda: *lambda, Threshold: *thr, T: *stages, WarmIter: *warm, MaxIter: *maxIter}, *seed)
 	if err != nil {
 		fmt.Fprintf(stderr, "kkt dag: %s: %v\n", *data, err)
 		return exitBadInput
@@ -289,11 +293,20 @@ func runDagFit(args []string, stdout, stderr io.Writer) int {
 			return exitBadInput
 		}
 	}
+	if *rawOut != "" {
+		if err := dagWriteFile(*rawOut, res.W, nil); err != nil {
+			fmt.Fprintf(stderr, "kkt dag: %v\n", err)
+			return exitBadInput
+		}
+	}
 	out := map[string]any{"method": *method, "status": res.Status.String(), "n": n, "d": d,
 		"edges": dag.NumEdges(res.B), "score": res.Score, "score_ls_refit": run.LossB, "time_s": run.Time.Seconds(),
 		"iterations": res.Iterations, "acyclic": dag.IsDAG(res.B), "pruned": res.Pruned}
 	if res.Sigma != nil {
 		out["sigma"] = res.Sigma
+	}
+	if *method == "topo" {
+		out["init_order"] = rand.New(rand.NewPCG(*seed, 1)).Perm(d)
 	}
 	if !math.IsNaN(run.StartLS) {
 		out["start_score_ls_refit"] = run.StartLS
