@@ -38,7 +38,8 @@ const dagUsage = `[simulate|fit|evaluate|sweep] [flags]
                 [--lambda 0.05] [--threshold 0.3] [--truth B.csv] [--w-out W.csv] [--json]
   kkt dag evaluate --truth B.csv --est W.csv [--json]
   kkt dag sweep --graphs er2,er4,sf4 --d 10,20 --variance equal,unequal --seeds 5
-                --methods dagma,colide-ev,colide-nv,topo,colide-ev+topo [--json]`
+                --methods dagma,colide-ev,colide-nv,topo,colide-ev+topo [--json]
+  kkt dag plot --in sweep1.json,sweep2.json --out shd.svg   (SHD against d from sweep --json output)`
 
 func runDag(args []string, stdout, stderr io.Writer) int {
 	sub := "fit"
@@ -54,6 +55,8 @@ func runDag(args []string, stdout, stderr io.Writer) int {
 		return runDagEvaluate(args, stdout, stderr)
 	case "sweep":
 		return runDagSweep(args, stdout, stderr)
+	case "plot":
+		return runDagPlot(args, stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "kkt dag: unknown subcommand %q\nUsage: kkt dag %s\n", sub, dagUsage)
 	return exitBadInput
@@ -768,7 +771,7 @@ func runDagExperiment(ctx context.Context, env *reproEnv) ([]row, error) {
 	}
 	rows = append(rows, sr...)
 	if env.OutDir != "" {
-		if err := dagPlot(stats, filepath.Join(env.OutDir, "dag-shd.svg")); err != nil {
+		if _, err := dagPlot(stats, filepath.Join(env.OutDir, "dag-shd.svg")); err != nil {
 			return nil, err
 		}
 		f, err := os.Create(filepath.Join(env.OutDir, "dag-sweep.json"))
@@ -781,36 +784,92 @@ func runDagExperiment(ctx context.Context, env *reproEnv) ([]row, error) {
 	return rows, nil
 }
 
-// dagPlot draws mean SHD against d for every method, one panel line per
-// (graph, variance) family, into an SVG.
-func dagPlot(stats []*dagStat, path string) error {
-	p := plot.New()
-	p.Title.Text = "Mean SHD vs d (n = 1000)"
-	p.X.Label.Text = "d"
-	p.Y.Label.Text = "mean SHD"
-	series := map[string]plotter.XYs{}
-	var keys []string
+// dagPlot draws mean SHD against d for every
+// method, one figure per (graph, variance) family, into files named after
+// path with "-<family>" inserted before the extension. It returns the files.
+func dagPlot(stats []*dagStat, path string) ([]string, error) {
+	ext := filepath.Ext(path)
+	stem := strings.TrimSuffix(path, ext)
+	type fam struct {
+		series map[string]plotter.XYs
+		keys   []string
+	}
+	fams := map[string]*fam{}
+	var famKeys []string
 	for _, s := range stats {
 		v := "ev"
 		if s.Unequal {
 			v = "nv"
 		}
-		k := fmt.Sprintf("%s%d-%s %s", s.Graph, s.K, v, s.Method)
-		if _, ok := series[k]; !ok {
-			keys = append(keys, k)
+		fk := fmt.Sprintf("%s%d-%s", s.Graph, s.K, v)
+		f := fams[fk]
+		if f == nil {
+			f = &fam{series: map[string]plotter.XYs{}}
+			fams[fk] = f
+			famKeys = append(famKeys, fk)
 		}
-		series[k] = append(series[k], plotter.XY{X: float64(s.D), Y: s.MeanSHD})
+		if _, ok := f.series[s.Method]; !ok {
+			f.keys = append(f.keys, s.Method)
+		}
+		f.series[s.Method] = append(f.series[s.Method], plotter.XY{X: float64(s.D), Y: s.MeanSHD})
 	}
-	var args []any
-	for _, k := range keys {
-		xy := series[k]
-		sort.Slice(xy, func(a, b int) bool { return xy[a].X < xy[b].X })
-		args = append(args, k, xy)
+	var files []string
+	for _, fk := range famKeys {
+		f := fams[fk]
+		p := plot.New()
+		p.Title.Text = "Mean SHD vs d, " + strings.ToUpper(fk) + " (n = 1000, 5 seeds)"
+		p.X.Label.Text = "d"
+		p.Y.Label.Text = "mean SHD"
+		var args []any
+		for _, k := range f.keys {
+			xy := f.series[k]
+			sort.Slice(xy, func(a, b int) bool { return xy[a].X < xy[b].X })
+			args = append(args, k, xy)
+		}
+		if err := plotutil.AddLinePoints(p, args...); err != nil {
+			return nil, err
+		}
+		p.Legend.Top = true
+		p.Legend.Left = true
+		out := stem + "-" + fk + ext
+		if err := p.Save(6*vg.Inch, 4*vg.Inch, out); err != nil {
+			return nil, err
+		}
+		files = append(files, out)
 	}
-	if err := plotutil.AddLinePoints(p, args...); err != nil {
-		return err
+	return files, nil
+}
+
+func runDagPlot(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("dag plot", "--in a.json,b.json --out shd.svg", stderr)
+	in := fs.String("in", "", "comma-separated JSON files written by kkt dag sweep --json")
+	out := fs.String("out", "", "output figure (.svg, .png or .pdf)")
+	if st, done := parseFlags(fs, args); done {
+		return st
 	}
-	p.Legend.Top = true
-	p.Legend.Left = true
-	return p.Save(8*vg.Inch, 6*vg.Inch, path)
+	if *in == "" || *out == "" {
+		fmt.Fprintln(stderr, "kkt dag plot: --in and --out are required")
+		return exitBadInput
+	}
+	var all []*dagStat
+	for _, p := range splitList(*in) {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			fmt.Fprintf(stderr, "kkt dag plot: %v\n", err)
+			return exitBadInput
+		}
+		var st []*dagStat
+		if err := json.Unmarshal(b, &st); err != nil {
+			fmt.Fprintf(stderr, "kkt dag plot: %s: %v\n", p, err)
+			return exitBadInput
+		}
+		all = append(all, st...)
+	}
+	files, err := dagPlot(all, *out)
+	if err != nil {
+		fmt.Fprintf(stderr, "kkt dag plot: %v\n", err)
+		return exitBadInput
+	}
+	fmt.Fprintf(stdout, "wrote %s\n", strings.Join(files, ", "))
+	return exitOK
 }

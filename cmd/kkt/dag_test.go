@@ -96,4 +96,14 @@ func TestDagSweepSmall(t *testing.T) {
 	if len(rows) == 0 || rows[0].Experiment != "dag" {
 		t.Fatal("no rows")
 	}
+	dir := t.TempDir()
+	js := filepath.Join(dir, "s.json")
+	os.WriteFile(js, out.Bytes(), 0o644)
+	out.Reset()
+	if st := run([]string{"dag", "plot", "--in", js, "--out", filepath.Join(dir, "f.svg")}, &out, &errb); st != exitOK {
+		t.Fatalf("plot: %d %s", st, errb.String())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "f-er2-ev.svg")); err != nil {
+		t.Fatal(err)
+	}
 }
