@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/kkt-go/kkt/internal/kktdata"
 )
 
 func TestDagSimulateFitEvaluate(t *testing.T) {
@@ -105,5 +107,26 @@ func TestDagSweepSmall(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "f-er2-ev.svg")); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Sachs (853 observational samples, 17-edge consensus graph): TOPO from a
+// random order on the raw data reaches the published SHD range (≤ 16).
+func TestDagSachsTOPO(t *testing.T) {
+	x := kktdata.Require(t, "sachs/conditions/1_cd3cd28_n854.csv")
+	b := kktdata.Require(t, "sachs/sachs_bnlearn_adjmat_17edges.csv")
+	var out, errb bytes.Buffer
+	if st := run([]string{"dag", "--data", x, "--truth", b, "--method", "topo", "--json"}, &out, &errb); st != exitOK {
+		t.Fatalf("status %d: %s", st, errb.String())
+	}
+	var js map[string]any
+	if err := json.Unmarshal(out.Bytes(), &js); err != nil {
+		t.Fatal(err)
+	}
+	if js["n"].(float64) != 853 || js["d"].(float64) != 11 {
+		t.Fatalf("Sachs is %v×%v", js["n"], js["d"])
+	}
+	if shd := js["shd"].(float64); shd > 16 {
+		t.Errorf("Sachs TOPO SHD %v > 16", shd)
 	}
 }
