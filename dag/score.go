@@ -45,11 +45,7 @@ func centre(X *mat.Dense) {
 // residuals of every node: R_jj = (1/n)‖Xc_j − Xc w_j‖².
 func residualCov(C, W mat.Matrix) *mat.Dense {
 	d := square(C, "score")
-	IW := mat.NewDense(d, d, nil)
-	IW.Scale(-1, W)
-	for i := 0; i < d; i++ {
-		IW.Set(i, i, IW.At(i, i)+1)
-	}
+	IW := iMinus(W, d)
 	var CIW mat.Dense
 	CIW.Mul(C, IW)
 	R := mat.NewDense(d, d, nil)
@@ -57,15 +53,20 @@ func residualCov(C, W mat.Matrix) *mat.Dense {
 	return R
 }
 
-// scoreGrad stores −C(I−W)·diag(scale) in grad (scale nil means 1).
-func scoreGrad(grad *mat.Dense, C, W mat.Matrix, scale []float64) {
-	d := square(C, "score")
+// iMinus returns I − W.
+func iMinus(W mat.Matrix, d int) *mat.Dense {
 	IW := mat.NewDense(d, d, nil)
 	IW.Scale(-1, W)
 	for i := 0; i < d; i++ {
 		IW.Set(i, i, IW.At(i, i)+1)
 	}
-	grad.Mul(C, IW)
+	return IW
+}
+
+// scoreGrad stores −C(I−W)·diag(scale) in grad (scale nil means 1).
+func scoreGrad(grad *mat.Dense, C, W mat.Matrix, scale []float64) {
+	d := square(C, "score")
+	grad.Mul(C, iMinus(W, d))
 	for i := 0; i < d; i++ {
 		for j := 0; j < d; j++ {
 			s := 1.0
