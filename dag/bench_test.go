@@ -86,3 +86,25 @@ func BenchmarkTOPO(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkOverlap compares 500 Adam steps with and without the two-goroutine
+// overlap of the inverse and C·W.
+func BenchmarkOverlap(b *testing.B) {
+	for _, d := range []int{50, 100} {
+		sim := benchData(d, false)
+		for _, mode := range []string{"serial", "overlap"} {
+			b.Run(fmt.Sprintf("%s/d=%d", mode, d), func(b *testing.B) {
+				old := parallelMin
+				defer func() { parallelMin = old }()
+				if mode == "serial" {
+					parallelMin = 1 << 30
+				}
+				for i := 0; i < b.N; i++ {
+					if _, err := Fit(context.Background(), sim.X, CoLiDEEV, Settings{T: 1, MaxIter: 500}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"time"
 
 	"gonum.org/v1/gonum/blas"
@@ -375,7 +376,13 @@ type pathWork struct {
 	sigEst     []float64 // σ of the last completed stage
 	rd         []float64 // residual diagonal
 	backtracks int
+	ipivObj    []int // pivots of the checkpoint LU (separate from ipiv: see overlap)
 }
+
+// parallelMin is the smallest d for which an Adam step computes the next
+// inverse (sI − W∘W)^{−1} and the product C·W on two goroutines at once
+// (they are independent); below it the hand-off costs more than it saves.
+var parallelMin = 32
 
 func newPathWork(Xc *mat.Dense, m Method, s Settings) *pathWork {
 	n, d := Xc.Dims()
@@ -385,7 +392,7 @@ func newPathWork(Xc *mat.Dense, m Method, s Settings) *pathWork {
 		c: buf[0:dd], w: buf[dd : 2*dd], west: buf[2*dd : 3*dd], cw: buf[3*dd : 4*dd],
 		inv: buf[4*dd : 5*dd], lu: buf[5*dd : 6*dd], g: buf[6*dd : 7*dd], am: buf[7*dd : 8*dd],
 		av: buf[8*dd : 9*dd], step: buf[9*dd : 10*dd],
-		ipiv: make([]int, d), work: make([]float64, 64*d), rd: make([]float64, d),
+		ipiv: make([]int, d), work: make([]float64, 64*d), rd: make([]float64, d), ipivObj: make([]int, d),
 	}
 	C := mat.NewDense(d, d, ws.c)
 	C.Mul(Xc.T(), Xc)
@@ -488,7 +495,7 @@ func (ws *pathWork) objective(mu, s float64) float64 {
 		ws.lu[i*d+i] += s
 	}
 	logdet := math.Inf(1)
-	if lapack64.Getrf(ws.gen(ws.lu), ws.ipiv) {
+	if lapack64.Getrf(ws.gen(ws.lu), ws.ipivObj) {
 		logdet = 0
 		for k := 0; k < d; k++ {
 			logdet += math.Log(math.Abs(ws.lu[k*d+k]))
@@ -556,8 +563,28 @@ func (ws *pathWork) minimize(ctx context.Context, stage int, mu float64, maxIter
 	b1, b2 := set.Beta1, set.Beta2
 	lam := set.Lambda
 	objPrev := 1e16
+	// overlap: a worker computes the inverse at the new W while this
+	// goroutine computes C·W and σ. They touch disjoint buffers (inv, ipiv,
+	// work vs cw, rd, sig) and both only read w.
+	var req chan float64
+	var done chan bool
+	if ws.d >= parallelMin && runtime.GOMAXPROCS(0) > 1 {
+		req, done = make(chan float64), make(chan bool)
+		go func() {
+			for s := range req {
+				done <- ws.inverse(s)
+			}
+		}()
+		defer close(req)
+	}
+	invReady, invOK := false, false
 	for iter := 1; iter <= maxIter; iter++ {
-		for !ws.inverse(s) {
+		ok := invOK
+		if !invReady {
+			ok = ws.inverse(s)
+		}
+		invReady = false
+		for ; !ok; ok = ws.inverse(s) {
 			if iter == 1 || s <= 0.9 {
 				return stageFailed, iter
 			}
@@ -577,8 +604,15 @@ func (ws *pathWork) minimize(ctx context.Context, stage int, mu float64, maxIter
 		}
 		ws.gradient(mu, lam)
 		ws.adam(iter, b1, b2, lr)
-		ws.mulCW()
-		ws.updateSigma()
+		if req != nil && iter < maxIter {
+			req <- s
+			ws.mulCW()
+			ws.updateSigma()
+			invOK, invReady = <-done, true
+		} else {
+			ws.mulCW()
+			ws.updateSigma()
+		}
 		if iter%set.Checkpoint == 0 || iter == maxIter {
 			obj := ws.objective(mu, s)
 			if math.IsNaN(obj) || math.IsInf(obj, 0) {
