@@ -802,6 +802,9 @@ func runDagExperiment(ctx context.Context, env *reproEnv) ([]row, error) {
 func dagPlot(stats []*dagStat, path string) ([]string, error) {
 	ext := filepath.Ext(path)
 	stem := strings.TrimSuffix(path, ext)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, err
+	}
 	type fam struct {
 		series map[string]plotter.XYs
 		keys   []string
