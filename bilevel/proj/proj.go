@@ -47,8 +47,11 @@ func (f Free) Dim() int { return int(f) }
 // Project copies v into dst.
 func (f Free) Project(dst, v []float64) error {
 	checkDims("Free", f, dst, v)
+	if err := finite(v); err != nil {
+		return err
+	}
 	copy(dst, v)
-	return finite(v)
+	return nil
 }
 
 // Box is {y : Lo ≤ y ≤ Hi} componentwise. Lo and Hi may hold ±Inf.
@@ -88,10 +91,13 @@ func (b *Box) Dim() int { return len(b.Lo) }
 // Project clips v to the box.
 func (b *Box) Project(dst, v []float64) error {
 	checkDims("Box", b, dst, v)
+	if err := finite(v); err != nil {
+		return err
+	}
 	for i, x := range v {
 		dst[i] = min(max(x, b.Lo[i]), b.Hi[i])
 	}
-	return finite(v)
+	return nil
 }
 
 // Ball is {y : ‖y − Center‖₂ ≤ Radius}. A nil Center is the origin.
@@ -119,6 +125,9 @@ func (b *Ball) Dim() int { return b.N }
 // Project scales v − c back onto the ball.
 func (b *Ball) Project(dst, v []float64) error {
 	checkDims("Ball", b, dst, v)
+	if err := finite(v); err != nil {
+		return err
+	}
 	c := func(i int) float64 {
 		if b.Center == nil {
 			return 0
@@ -139,7 +148,7 @@ func (b *Ball) Project(dst, v []float64) error {
 		ci := c(i)
 		dst[i] = ci + t*(x-ci)
 	}
-	return finite(v)
+	return nil
 }
 
 // Simplex is {y : y ≥ 0, Σ y_i = Sum} (the probability simplex when Sum = 1).
@@ -218,6 +227,9 @@ func (h *HalfSpace) Dim() int { return len(h.A) }
 // Project moves v along a onto the boundary when aᵀv > b.
 func (h *HalfSpace) Project(dst, v []float64) error {
 	checkDims("HalfSpace", h, dst, v)
+	if err := finite(v); err != nil {
+		return err
+	}
 	var s float64
 	for i, x := range v {
 		s += h.A[i] * x
@@ -229,7 +241,7 @@ func (h *HalfSpace) Project(dst, v []float64) error {
 	for i, x := range v {
 		dst[i] = x - t*h.A[i]
 	}
-	return finite(v)
+	return nil
 }
 
 // Product is the Cartesian product S₁ × S₂ × … over consecutive blocks.
