@@ -42,8 +42,9 @@ type reproEnv struct {
 	Seed     uint64    // base seed
 	DataDir  string    // ../shared-style data directory ("" when absent)
 	OutDir   string    // where to write files ("" for none)
-	Progress io.Writer // progress messages (io.Discard when quiet)
+	Progress io.Writer // progress messages (io.Discard when quiet or not a terminal)
 	Stderr   io.Writer
+	figures  []figure
 }
 
 // dataPath returns the path of a data file under DataDir and whether it exists.
@@ -108,6 +109,7 @@ func runReproduce(args []string, stdout, stderr io.Writer) int {
 	data := fs.String("data", defaultDataDir(), "data directory (KKT_DATA; generated data when absent)")
 	asJSON := fs.Bool("json", false, "print the summary as one JSON object on stdout")
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
+	prog := fs.Bool("progress", false, "progress on stderr even when it is not a terminal")
 	list := fs.Bool("list", false, "list the experiments and exit")
 	if st, done := parseFlags(fs, args); done {
 		return st
@@ -156,7 +158,7 @@ func runReproduce(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	env := &reproEnv{Full: *full, Seed: *seed, DataDir: *data, OutDir: *out, Progress: stderr, Stderr: stderr}
-	if *quiet {
+	if *quiet || (!*prog && !(stderr == io.Writer(os.Stderr) && isTerminal(os.Stderr))) {
 		env.Progress = io.Discard
 	}
 	ctx := context.Background()
@@ -177,25 +179,29 @@ func runReproduce(args []string, stdout, stderr io.Writer) int {
 				fmt.Fprintf(stderr, "kkt reproduce: %v\n", err)
 				failed = true
 			}
+			for _, f := range env.figures {
+				if err := saveFigure(*out, f); err != nil {
+					fmt.Fprintf(stderr, "kkt reproduce: %v\n", err)
+					failed = true
+				}
+				if j, err := json.MarshalIndent(f, "", " "); err == nil {
+					os.WriteFile(filepath.Join(*out, f.Name+".json"), j, 0o644)
+				}
+			}
 		}
+		env.figures = nil
 		all = append(all, rows...)
 	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		type jrow struct {
-			row
-			Paper *float64 `json:"paper"`
+		if all == nil {
+			all = []row{}
 		}
-		js := make([]jrow, len(all))
-		for i, r := range all {
-			js[i].row = r
-			if !isNaN(r.Paper) {
-				p := r.Paper
-				js[i].Paper = &p
-			}
+		if err := enc.Encode(map[string]any{"experiments": all, "full": *full, "seed": *seed, "data": *data}); err != nil {
+			fmt.Fprintf(stderr, "kkt reproduce: %v\n", err)
+			return exitNotConverge
 		}
-		enc.Encode(map[string]any{"experiments": js, "full": *full, "seed": *seed, "data": *data})
 	} else {
 		printTable(stdout, all)
 	}
@@ -245,17 +251,31 @@ func writeRows(dir, name string, rows []row) error {
 	}
 	j, err := json.MarshalIndent(rows, "", "  ")
 	if err != nil {
-		// NaN values cannot be encoded; replace them.
-		clean := make([]row, len(rows))
-		for i, r := range rows {
-			if isNaN(r.Paper) {
-				r.Paper = 0
-			}
-			clean[i] = r
-		}
-		if j, err = json.MarshalIndent(clean, "", "  "); err != nil {
-			return err
-		}
+		return err
 	}
 	return os.WriteFile(filepath.Join(dir, name+".json"), j, 0o644)
+}
+
+// MarshalJSON writes NaN and ±Inf numbers as null (JSON has no NaN).
+func (r row) MarshalJSON() ([]byte, error) {
+	num := func(x float64) *float64 {
+		if isNaN(x) || x > 1e308 || x < -1e308 {
+			return nil
+		}
+		return &x
+	}
+	ratio := num(r.Ratio)
+	if r.Ratio == 0 {
+		ratio = nil
+	}
+	return json.Marshal(struct {
+		Experiment string   `json:"experiment"`
+		Metric     string   `json:"metric"`
+		Value      *float64 `json:"value"`
+		Paper      *float64 `json:"paper"`
+		Status     string   `json:"status"`
+		Ratio      *float64 `json:"ratio,omitempty"`
+		Unit       string   `json:"unit,omitempty"`
+		Note       string   `json:"note,omitempty"`
+	}{r.Experiment, r.Metric, num(r.Value), num(r.Paper), r.Status, ratio, r.Unit, r.Note})
 }

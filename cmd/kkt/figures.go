@@ -1,0 +1,128 @@
+package main
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"os"
+	"path/filepath"
+	"time"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/vg"
+)
+
+// series is one named curve of a figure.
+type series struct {
+	Name string    `json:"name"`
+	X    []float64 `json:"x"`
+	Y    []float64 `json:"y"`
+}
+
+// figure is a line plot an experiment asks the runner to save (PNG and SVG
+// under --out). Its data are also written to <name>.json beside the images.
+type figure struct {
+	Name   string   `json:"name"` // file stem, e.g. "linsolve-residuals"
+	Title  string   `json:"title"`
+	XLabel string   `json:"xlabel"`
+	YLabel string   `json:"ylabel"`
+	LogX   bool     `json:"logx"`
+	LogY   bool     `json:"logy"`
+	Series []series `json:"series"`
+}
+
+// addFigure records f; the runner saves it when --out is given.
+func (e *reproEnv) addFigure(f figure) { e.figures = append(e.figures, f) }
+
+// saveFigure writes f as PNG and SVG into dir.
+func saveFigure(dir string, f figure) error {
+	p := plot.New()
+	p.Title.Text = f.Title
+	p.X.Label.Text = f.XLabel
+	p.Y.Label.Text = f.YLabel
+	if f.LogX {
+		p.X.Scale = plot.LogScale{}
+		p.X.Tick.Marker = plot.LogTicks{Prec: -1}
+	}
+	if f.LogY {
+		p.Y.Scale = plot.LogScale{}
+		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+	}
+	p.Add(plotter.NewGrid())
+	p.Legend.Top = true
+	for i, s := range f.Series {
+		pts := make(plotter.XYs, 0, len(s.X))
+		for k := range s.X {
+			x, y := s.X[k], s.Y[k]
+			// Log axes cannot show non-positive values; drop them (and NaN/Inf).
+			if math.IsNaN(x) || math.IsNaN(y) || math.IsInf(x, 0) || math.IsInf(y, 0) ||
+				(f.LogX && x <= 0) || (f.LogY && y <= 0) {
+				continue
+			}
+			pts = append(pts, plotter.XY{X: x, Y: y})
+		}
+		if len(pts) == 0 {
+			continue
+		}
+		l, err := plotter.NewLine(pts)
+		if err != nil {
+			return fmt.Errorf("figure %s, series %s: %w", f.Name, s.Name, err)
+		}
+		l.Color = plotutil.Color(i)
+		l.Dashes = plotutil.Dashes(i / len(plotutil.DefaultColors))
+		l.Width = vg.Points(1.5)
+		p.Add(l)
+		p.Legend.Add(s.Name, l)
+	}
+	p.Legend.TextStyle.Color = color.Black
+	for _, ext := range []string{".png", ".svg"} {
+		if err := p.Save(16*vg.Centimeter, 10*vg.Centimeter, filepath.Join(dir, f.Name+ext)); err != nil {
+			return fmt.Errorf("figure %s: %w", f.Name, err)
+		}
+	}
+	return nil
+}
+
+// progress prints throttled progress lines for long experiments: at most
+// one line every interval, with the fraction done and an estimate of the time
+// left. It writes nothing when w is nil.
+type progress struct {
+	w        interface{ Write([]byte) (int, error) }
+	name     string
+	start    time.Time
+	last     time.Time
+	interval time.Duration
+}
+
+// newProgress starts a progress reporter for an experiment.
+func (e *reproEnv) newProgress(name string) *progress {
+	return &progress{w: e.Progress, name: name, start: time.Now(), interval: 2 * time.Second}
+}
+
+// update reports that done of total units are finished; what names the unit
+// of work (a problem, a seed, a size).
+func (p *progress) update(done, total int, what string) {
+	if p == nil || p.w == nil {
+		return
+	}
+	now := time.Now()
+	if now.Sub(p.last) < p.interval && done < total {
+		return
+	}
+	p.last = now
+	el := now.Sub(p.start)
+	eta := ""
+	if done > 0 && done < total {
+		left := time.Duration(float64(el) * float64(total-done) / float64(done))
+		eta = fmt.Sprintf(", ~%s left", left.Round(time.Second))
+	}
+	fmt.Fprintf(p.w, "[%s] %d/%d %s (%s elapsed%s)\n", p.name, done, total, what, el.Round(time.Second), eta)
+}
+
+// isTerminal reports whether f is a character device (a terminal).
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

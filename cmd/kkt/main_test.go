@@ -1,0 +1,69 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestUsageAndUnknown(t *testing.T) {
+	var out, errb bytes.Buffer
+	if st := run(nil, &out, &errb); st != exitBadInput {
+		t.Errorf("no args: status %d, want %d", st, exitBadInput)
+	}
+	out.Reset()
+	if st := run([]string{"help"}, &out, &errb); st != exitOK || !strings.Contains(out.String(), "reproduce") {
+		t.Errorf("help: status %d, output %q", st, out.String())
+	}
+	errb.Reset()
+	if st := run([]string{"nosuch"}, &out, &errb); st != exitBadInput || !strings.Contains(errb.String(), "nosuch") {
+		t.Errorf("unknown command: status %d, stderr %q", st, errb.String())
+	}
+	if st := run([]string{"reproduce", "--only", "nosuch"}, &out, &errb); st != exitBadInput {
+		t.Errorf("unknown experiment: status %d", st)
+	}
+	if st := run([]string{"reproduce", "--bogus-flag"}, &out, &errb); st != exitBadInput {
+		t.Errorf("bad flag: status %d", st)
+	}
+}
+
+func TestReproduceWritesTablesAndFigures(t *testing.T) {
+	e := &experiment{name: "zz-test", paper: "test", order: 1 << 30,
+		run: func(ctx context.Context, env *reproEnv) ([]row, error) {
+			env.addFigure(figure{Name: "zz-test-fig", Title: "t", XLabel: "iteration", YLabel: "residual", LogY: true,
+				Series: []series{{Name: "a", X: []float64{0, 1, 2}, Y: []float64{1, 0.1, 0}}}})
+			return []row{
+				compare(row{Experiment: "zz-test", Metric: "m1", Value: 10, Paper: 10}, 0.01),
+				compare(row{Experiment: "zz-test", Metric: "m2", Value: 12, Paper: 10}, 0.01),
+				compare(row{Experiment: "zz-test", Metric: "m3", Value: 3, Paper: math.NaN()}, 0.01),
+			}, nil
+		}}
+	registerExperiment(e)
+	defer func() { experiments = experiments[:len(experiments)-1] }()
+	dir := t.TempDir()
+	var out, errb bytes.Buffer
+	st := run([]string{"reproduce", "--only", "zz-test", "--out", dir, "--quiet", "--json"}, &out, &errb)
+	if st != exitOK {
+		t.Fatalf("status %d, stderr %s", st, errb.String())
+	}
+	var got struct {
+		Experiments []map[string]any `json:"experiments"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+		t.Fatalf("stdout is not one JSON object: %v\n%s", err, out.String())
+	}
+	if len(got.Experiments) != 3 || got.Experiments[0]["status"] != "reproduced" || got.Experiments[1]["status"] != "differs" ||
+		got.Experiments[2]["status"] != "info" || got.Experiments[2]["paper"] != nil {
+		t.Errorf("unexpected rows: %v", got.Experiments)
+	}
+	for _, f := range []string{"zz-test.csv", "zz-test.json", "zz-test-fig.png", "zz-test-fig.svg", "zz-test-fig.json"} {
+		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
+			t.Errorf("missing output %s: %v", f, err)
+		}
+	}
+}
