@@ -42,7 +42,7 @@ type Polyhedron struct {
 	ch   activeChol
 	g, s []float64
 	r    []float64
-	// MaxIter bounds the active-set iterations (default 3k + 20).
+	// MaxIter bounds the active-set iterations (default 10k + 100).
 	MaxIter int
 	// Iterations is the number of active-set iterations of the last call.
 	Iterations int
@@ -113,7 +113,7 @@ func (p *Polyhedron) Project(dst, v []float64) error {
 	clear(lam)
 	maxIter := p.MaxIter
 	if maxIter <= 0 {
-		maxIter = 3*k + 20
+		maxIter = 10*k + 100
 	}
 	p.Iterations = 0
 	ch.reset()
