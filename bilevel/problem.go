@@ -131,7 +131,7 @@ func (e GradientError) Error() string {
 // central finite differences of step h (1e-6 when zero): Upper and Lower
 // GradX and GradY, the Cons products VJPX and VJPY with a random λ, and the
 // Hessian products of a Lower that implements Hessian (against differences
-// of its gradients) with a random v. An entry fails when
+// of its gradients) with a random v (rng nil: a fixed seed). An entry fails when
 // |analytic − fd| > tol·(1 + |fd|) (tol 1e-6 when zero). It returns nil or
 // the first failure, as a GradientError.
 func CheckGradients(p *Problem, x, y []float64, h, tol float64, rng *rand.Rand) error {
@@ -140,6 +140,9 @@ func CheckGradients(p *Problem, x, y []float64, h, tol float64, rng *rand.Rand) 
 	}
 	if h == 0 {
 		h = 1e-6
+	}
+	if rng == nil {
+		rng = rand.New(rand.NewPCG(1, 2))
 	}
 	if tol == 0 {
 		tol = 1e-6
