@@ -400,3 +400,32 @@ func TestSVMTask(t *testing.T) {
 		t.Errorf("violation %v", r.Violation)
 	}
 }
+
+// BenchmarkLVHBAIteration times LV-HBA iterations on T2 (3n variables, one
+// coupled constraint, hyperplane projection).
+func BenchmarkLVHBAIteration(b *testing.B) {
+	for _, n := range []int{100, 1000, 10000} {
+		tp := T2(n)
+		b.Run("n="+itoaBl(n), func(b *testing.B) {
+			s := LVHBASettings{Common: Common{MaxIter: b.N}}
+			b.ResetTimer()
+			LVHBA(context.Background(), tp.Problem, s)
+		})
+	}
+}
+
+func itoaBl(n int) string {
+	return fmtInt(n)
+}
+
+func fmtInt(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	s := ""
+	for n > 0 {
+		s = string(rune('0'+n%10)) + s
+		n /= 10
+	}
+	return s
+}

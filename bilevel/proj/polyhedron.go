@@ -38,7 +38,6 @@ type Polyhedron struct {
 	k, n int
 	q    *mat.SymDense // C·Cᵀ
 	lam  []float64     // multipliers of the last projection
-	prev []int         // warm-start active set
 	ch   activeChol
 	g, s []float64
 	r    []float64
@@ -116,15 +115,9 @@ func (p *Polyhedron) Project(dst, v []float64) error {
 		maxIter = 10*k + 100
 	}
 	p.Iterations = 0
-	ch.reset()
-	// Warm start: factor the previous active set (skipping dependent rows),
-	// then drop indices with non-positive multipliers until the solution on
-	// P is positive.
-	for _, i := range p.prev {
-		if dep, _ := ch.tryAdd(p.q, i); !dep {
-			ch.add()
-		}
-	}
+	// Warm start: the factor of the previous call's active set is still
+	// valid (Q does not depend on v); drop indices with non-positive
+	// multipliers until the solution on P is positive.
 	for {
 		ch.solve(s, qv)
 		drop := false
@@ -229,10 +222,6 @@ func (p *Polyhedron) Project(dst, v []float64) error {
 		}
 		ch.add()
 	}
-	p.prev = p.prev[:0]
-	for a := 0; a < ch.p; a++ {
-		p.prev = append(p.prev, ch.idx(a))
-	}
 	// y = v − Cᵀ λ
 	copy(dst, v)
 	raw := p.C.RawMatrix()
@@ -260,14 +249,6 @@ type activeChol struct {
 	w, w2  []float64
 	cand   int
 	candD  float64
-}
-
-func (c *activeChol) reset() {
-	for _, i := range c.set {
-		c.pos[i] = 0
-	}
-	c.set = c.set[:0]
-	c.p = 0
 }
 
 func (c *activeChol) idx(a int) int        { return c.set[a] }

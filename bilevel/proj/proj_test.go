@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"strconv"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -274,3 +275,56 @@ func TestNoAllocs(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkProject(b *testing.B) {
+	for _, n := range []int{100, 10000} {
+		rng := rand.New(rand.NewPCG(1, 1))
+		simplex, _ := NewSimplex(n, 1)
+		hp, _ := NewHyperplane(randVec(rng, n), 0.5)
+		box, _ := UniformBox(n, -1, 1)
+		for name, s := range map[string]Set{"simplex": simplex, "hyperplane": hp, "box": box} {
+			v, y := randVec(rng, n), make([]float64, n)
+			b.Run(name+"/n="+itoa(n), func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					_ = s.Project(y, v)
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkPolyhedron projects a sequence of nearby points (warm start) onto
+// {y : Cy ≤ d} with k constraints in 2k dimensions.
+func BenchmarkPolyhedron(b *testing.B) {
+	for _, k := range []int{50, 200, 500} {
+		rng := rand.New(rand.NewPCG(2, 2))
+		c := randDense(rng, k, 2*k)
+		d := make([]float64, k)
+		for i := range d {
+			d[i] = rng.Float64()
+		}
+		p, _ := NewPolyhedron(c, d)
+		v, y := randVec(rng, 2*k), make([]float64, 2*k)
+		for i := range v {
+			v[i] *= 3
+		}
+		b.Run("k="+itoa(k), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				v[i%len(v)] += 0.01
+				if err := p.Project(y, v); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func randVec(rng *rand.Rand, n int) []float64 {
+	v := make([]float64, n)
+	for i := range v {
+		v[i] = rng.NormFloat64()
+	}
+	return v
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

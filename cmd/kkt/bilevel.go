@@ -344,6 +344,7 @@ type blSVMOpts struct {
 	cshift float64 // added to the reference start c_i ~ U(−6, −5)
 	inner  int     // penalty inner steps
 	sigma  float64 // penalty σ
+	beta   float64 // penalty inner step (default 0.5)
 }
 
 // blSVMRun runs one seed: split, (flip), baseline, method.
@@ -409,7 +410,7 @@ func blSVMRun(ctx context.Context, ds *blDataset, method string, ntr, nval, ntes
 	case "penalty":
 		q := *p
 		q.Cons = nil // the margin constraints do not involve c: they are Y
-		r = bilevel.Penalty(ctx, &q, bilevel.PenaltySettings{Sigma: opt.sigma, AlphaConst: opt.alpha, Beta: 0.5, Inner: opt.inner,
+		r = bilevel.Penalty(ctx, &q, bilevel.PenaltySettings{Sigma: opt.sigma, AlphaConst: opt.alpha, Beta: opt.beta, Inner: opt.inner,
 			Common: bilevel.Common{MaxIter: iters, X0: c0, Y0: y0}})
 	default:
 		return out, nil, fmt.Errorf("%w: method %q does not apply to the SVM tasks (lvhba, penalty)", errBlUsage, method)
@@ -480,7 +481,10 @@ func blData(ctx context.Context, c blConfig, full bool, progress io.Writer) (*bl
 	}
 	opt := blSVMOpts{iters: c.iters, alpha: 0.01}
 	if c.method == "penalty" {
-		opt = blSVMOpts{iters: c.iters, alpha: 0.1, inner: 2, sigma: 1e-2}
+		opt = blSVMOpts{iters: c.iters, alpha: 0.1, inner: 2, sigma: 1e-2, beta: 0.5}
+		if c.problem == "svm" {
+			opt.inner = 1
+		}
 	}
 	var acc blDataRun
 	var last *bilevel.Result
