@@ -78,13 +78,26 @@ func AID(ctx context.Context, p *Problem, s AIDSettings) *Result {
 		return fail(Failure, err)
 	}
 	hs, exact := p.Lower.(Hessian)
-	gyp, gym, ty := make([]float64, m), make([]float64, m), make([]float64, m)
-	tx := make([]float64, n)
-	fdStep := func() float64 {
-		if s.FDStep > 0 {
-			return s.FDStep
+	ty, tx, tm := make([]float64, m), make([]float64, n), make([]float64, m)
+	// fdDir sets dst to the central difference of grad(x, ·) at y along v:
+	// (grad(x, y + hv) − grad(x, y − hv))/(2h), tmp a scratch of len(dst).
+	fdDir := func(dst, tmp, v []float64, grad func(dst, x, y []float64)) {
+		step := s.FDStep
+		if step <= 0 {
+			step = 1e-6 * (1 + nrm2(y))
 		}
-		return 1e-6 * (1 + nrm2(y))
+		h := step / max(nrm2(v), 1e-300)
+		for i := range y {
+			ty[i] = y[i] + h*v[i]
+		}
+		grad(dst, x, ty)
+		for i := range y {
+			ty[i] = y[i] - h*v[i]
+		}
+		grad(tmp, x, ty)
+		for i := range dst {
+			dst[i] = (dst[i] - tmp[i]) / (2 * h)
+		}
 	}
 	// hessYY sets dst = ∇²_yy G(x, y)·v.
 	hessYY := func(dst, v []float64) {
@@ -93,18 +106,7 @@ func AID(ctx context.Context, p *Problem, s AIDSettings) *Result {
 			hs.HessYY(dst, x, y, v)
 			return
 		}
-		h := fdStep() / max(nrm2(v), 1e-300)
-		for i := range y {
-			ty[i] = y[i] + h*v[i]
-		}
-		p.Lower.GradY(gyp, x, ty)
-		for i := range y {
-			ty[i] = y[i] - h*v[i]
-		}
-		p.Lower.GradY(gym, x, ty)
-		for i := range dst {
-			dst[i] = (gyp[i] - gym[i]) / (2 * h)
-		}
+		fdDir(dst, tm, v, p.Lower.GradY)
 	}
 	// hessXY sets dst = ∇²_xy G(x, y)·v = ∇_x (vᵀ∇_y G).
 	hessXY := func(dst, v []float64) {
@@ -113,19 +115,7 @@ func AID(ctx context.Context, p *Problem, s AIDSettings) *Result {
 			hs.HessXY(dst, x, y, v)
 			return
 		}
-		// ∇_x G(x, y + hv) − ∇_x G(x, y − hv) over 2h.
-		h := fdStep() / max(nrm2(v), 1e-300)
-		for i := range y {
-			ty[i] = y[i] + h*v[i]
-		}
-		p.Lower.GradX(dst, x, ty)
-		for i := range y {
-			ty[i] = y[i] - h*v[i]
-		}
-		p.Lower.GradX(tx, x, ty)
-		for i := range dst {
-			dst[i] = (dst[i] - tx[i]) / (2 * h)
-		}
+		fdDir(dst, tx, v, p.Lower.GradX)
 	}
 	op := matrix.Func{R: m, C: m, Mul: hessYY, MulTrans: hessYY}
 	gy, gF, gx, xnew := make([]float64, m), make([]float64, m), make([]float64, n), make([]float64, n)

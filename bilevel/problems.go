@@ -181,26 +181,8 @@ func T3(d int, seed uint64) *TestProblem {
 		},
 	}
 	low := FuncHess{
-		Func: Func{
-			F: func(x, y []float64) float64 {
-				var s float64
-				for i := range x {
-					s += 0.5 * (y[i] - x[i]) * (y[i] - x[i])
-				}
-				return s
-			},
-			GX: func(dst, x, y []float64) {
-				for i := range dst {
-					dst[i] = x[i] - y[i]
-				}
-			},
-			GY: func(dst, x, y []float64) {
-				for i := range dst {
-					dst[i] = y[i] - x[i]
-				}
-			},
-		},
-		HYY: func(dst, x, y, v []float64) { copy(dst, v) },
+		Func: halfSqDist(),
+		HYY:  func(dst, x, y, v []float64) { copy(dst, v) },
 		HXY: func(dst, x, y, v []float64) {
 			for i := range dst {
 				dst[i] = -v[i]
@@ -380,25 +362,7 @@ func T5(n int, seed uint64) *TestProblem {
 		GX: func(dst, x, y []float64) { grad(dst, x, y, cv) },
 		GY: func(dst, x, y []float64) { grad(dst, x, y, dv) },
 	}
-	low := Func{
-		F: func(x, y []float64) float64 {
-			var s float64
-			for i := range x {
-				s += 0.5 * (x[i] - y[i]) * (x[i] - y[i])
-			}
-			return s
-		},
-		GX: func(dst, x, y []float64) {
-			for i := range dst {
-				dst[i] = x[i] - y[i]
-			}
-		},
-		GY: func(dst, x, y []float64) {
-			for i := range dst {
-				dst[i] = y[i] - x[i]
-			}
-		},
-	}
+	low := halfSqDist()
 	mv := func(dst []float64, m mat.Matrix, v []float64, trans bool) {
 		r, c := m.Dims()
 		if trans {
@@ -433,7 +397,6 @@ func T5(n int, seed uint64) *TestProblem {
 		panic(err)
 	}
 	// y*(x) = projection of x onto {y : Ay = −Hx}.
-	yset := make([]float64, n)
 	sel := func(dst, x []float64) {
 		mv(tk, h, x, false)
 		for i := range tk {
@@ -445,9 +408,31 @@ func T5(n int, seed uint64) *TestProblem {
 		}
 		_ = aff.Project(dst, x)
 	}
-	_ = yset
 	return &TestProblem{Name: "t5",
 		Problem:       &Problem{N: n, M: n, Upper: up, Lower: low, Cons: cons, Equality: true, X: xset, C: cset},
 		LowerSolution: sel,
+	}
+}
+
+// halfSqDist is G(x, y) = ½‖y − x‖² (the lower level of T3 and T5).
+func halfSqDist() Func {
+	return Func{
+		F: func(x, y []float64) float64 {
+			var s float64
+			for i := range x {
+				s += 0.5 * (y[i] - x[i]) * (y[i] - x[i])
+			}
+			return s
+		},
+		GX: func(dst, x, y []float64) {
+			for i := range dst {
+				dst[i] = x[i] - y[i]
+			}
+		},
+		GY: func(dst, x, y []float64) {
+			for i := range dst {
+				dst[i] = y[i] - x[i]
+			}
+		},
 	}
 }
