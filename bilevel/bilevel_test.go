@@ -429,3 +429,25 @@ func fmtInt(n int) string {
 	}
 	return s
 }
+
+// The iterations themselves allocate nothing: the allocation count does not
+// grow with the number of iterations.
+func TestIterationsDoNotAllocate(t *testing.T) {
+	ctx := context.Background()
+	t2, t3 := T2(50), T3(20, 1)
+	count := func(f func(iters int)) (float64, float64) {
+		return testing.AllocsPerRun(3, func() { f(10) }), testing.AllocsPerRun(3, func() { f(1000) })
+	}
+	for name, f := range map[string]func(int){
+		"LVHBA":   func(k int) { LVHBA(ctx, t2.Problem, LVHBASettings{Common: Common{MaxIter: k}}) },
+		"Penalty": func(k int) { Penalty(ctx, t3.Problem, PenaltySettings{Common: Common{MaxIter: k}}) },
+		"SingleLoop": func(k int) {
+			Penalty(ctx, t3.Problem, PenaltySettings{Mode: SingleLoop, Common: Common{MaxIter: k}})
+		},
+	} {
+		a, b := count(f)
+		if a != b {
+			t.Errorf("%s: %v allocations for 10 iterations, %v for 1000", name, a, b)
+		}
+	}
+}

@@ -42,12 +42,8 @@ func sum(v []float64) float64 {
 func sumConstraint() ConsFunc {
 	return ConsFunc{L: 1,
 		G:  func(dst, x, y []float64) { dst[0] = sum(x) + sum(y) },
-		JX: func(dst, x, y, lam []float64) { copy(dst, fill(len(dst), lam[0])) },
-		JY: func(dst, x, y, lam []float64) {
-			for i := range dst {
-				dst[i] = lam[0]
-			}
-		},
+		JX: fillLam,
+		JY: fillLam,
 	}
 }
 
@@ -434,5 +430,12 @@ func halfSqDist() Func {
 				dst[i] = y[i] - x[i]
 			}
 		},
+	}
+}
+
+// fillLam sets dst = λ₀·1, the transposed Jacobian product of 1ᵀx + 1ᵀy.
+func fillLam(dst, x, y, lam []float64) {
+	for i := range dst {
+		dst[i] = lam[0]
 	}
 }

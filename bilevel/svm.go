@@ -217,7 +217,11 @@ func (t *SVMTask) SolveLower(c []float64) ([]float64, error) {
 	for it := 0; it < 100; it++ {
 		clear(g)
 		copy(g[:d], v[:d])
-		hd := hess.RawSymmetric().Data
+		raw := hess.RawSymmetric()
+		if raw.Stride != p {
+			panic("bilevel: unexpected stride")
+		}
+		hd := raw.Data
 		clear(hd)
 		for i := 0; i < d; i++ {
 			hess.SetSym(i, i, 1)
@@ -230,19 +234,22 @@ func (t *SVMTask) SolveLower(c []float64) ([]float64, error) {
 				continue
 			}
 			e := math.Exp(c[i])
+			// g −= e·h·t_i·(a, 1); upper triangle of H += e·(a, 1)(a, 1)ᵀ
 			for j := 0; j < p; j++ {
 				aj := 1.0
 				if j < d {
 					aj = a[j]
 				}
 				g[j] -= e * h * t.TTrain[i] * aj
-				for k := j; k < p; k++ {
-					ak := 1.0
-					if k < d {
-						ak = a[k]
-					}
-					hess.SetSym(j, k, hess.At(j, k)+e*aj*ak)
+				if aj == 0 {
+					continue
 				}
+				row := hd[j*p : (j+1)*p]
+				ea := e * aj
+				for k := j; k < d; k++ {
+					row[k] += ea * a[k]
+				}
+				row[d] += ea
 			}
 		}
 		if nrm2(g) <= 1e-12*(1+nrm2(v)) {
