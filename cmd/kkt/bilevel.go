@@ -526,7 +526,7 @@ func blExists(p string) bool {
 }
 
 func runBilevel(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("bilevel", "--problem t1|t2|t3|t4|t5|svm|cleaning --method penalty|lvhba|aid [--iters N] [--n N] [--r R] [--sigma S] [--seeds K] [--seed N] [--json] [--out DIR]", stderr)
+	fs := newFlagSet("bilevel", "--problem t1|t2|t3|t4|t5|svm|cleaning --method penalty|lvhba|aid [--iters N] [--n N] [--r R] [--sigma S] [--alpha A] [--seeds K] [--seed N] [--json] [--out DIR] [--progress]", stderr)
 	problem := fs.String("problem", "t2", "problem: t1…t5 (closed-form toys), svm (diabetes_scale), cleaning (MNIST, 40% flipped)")
 	method := fs.String("method", "lvhba", "method: penalty (Kwon et al.), lvhba (Yao et al.), aid (implicit differentiation)")
 	iters := fs.Int("iters", 0, "iteration budget (0: the problem's default)")
@@ -539,6 +539,7 @@ func runBilevel(args []string, stdout, stderr io.Writer) int {
 	data := fs.String("data", defaultDataDir(), "data directory (KKT_DATA)")
 	asJSON := fs.Bool("json", false, "print one JSON object on stdout")
 	out := fs.String("out", "", "directory for history.csv")
+	showProgress := fs.Bool("progress", false, "progress lines on stderr (default: only when stderr is a terminal)")
 	if st, done := parseFlags(fs, args); done {
 		return st
 	}
@@ -551,8 +552,12 @@ func runBilevel(args []string, stdout, stderr io.Writer) int {
 	ctx := context.Background()
 	var o *blOutcome
 	var err error
+	var progress io.Writer
+	if f, isFile := stderr.(*os.File); *showProgress || isFile && isTerminal(f) {
+		progress = stderr
+	}
 	if c.problem == "svm" || c.problem == "cleaning" {
-		o, err = blData(ctx, c, false, stderr)
+		o, err = blData(ctx, c, false, progress)
 	} else {
 		o, err = blToy(ctx, c)
 	}
