@@ -61,7 +61,10 @@ func blPtr(v float64) *float64 {
 	return &v
 }
 
-var errBlUsage = errors.New("bilevel: bad usage")
+var (
+	errBlUsage  = errors.New("bilevel: bad usage")
+	errBlFailed = errors.New("bilevel: the method failed")
+)
 
 // blConfig selects a run.
 type blConfig struct {
@@ -418,7 +421,7 @@ func blSVMRun(ctx context.Context, ds *blDataset, method string, ntr, nval, ntes
 	}
 	out.time = time.Since(t0).Seconds()
 	if r.Status == bilevel.Failure || r.Status == bilevel.NumericalFailure || r.Status == bilevel.Canceled {
-		return out, r, fmt.Errorf("%s: %v: %v", method, r.Status, r.Err)
+		return out, r, fmt.Errorf("%w: %s: %v: %v", errBlFailed, method, r.Status, r.Err)
 	}
 	out.test = task.Accuracy(task.Test, task.TTest, r.Y)
 	out.val = task.Accuracy(task.Val, task.TVal, r.Y)
@@ -563,6 +566,9 @@ func runBilevel(args []string, stdout, stderr io.Writer) int {
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "kkt bilevel: %v\n", err)
+		if errors.Is(err, errBlFailed) {
+			return exitNotConverge
+		}
 		return exitBadInput
 	}
 	if *out != "" {
