@@ -451,3 +451,69 @@ func TestIterationsDoNotAllocate(t *testing.T) {
 		}
 	}
 }
+
+// The paper's first-order gradient of the penalized hyper-objective,
+// ∇ψ_σ(x) = ∇_x F(x, y_σ) + (∇_x G(x, y_σ) − ∇_x G(x, y*))/σ, against central
+// differences of ψ_σ(x) = min_y F + (G − G*)/σ on T4 (G* = 0), where y_σ
+// solves (σI + AᵀA)y = Aᵀx exactly.
+func TestPenaltyGradientFormula(t *testing.T) {
+	k, d := 4, 9
+	tp := T4(k, d, 5)
+	p := tp.Problem
+	// recover A column by column from ∇_x G(0, e_j) = −A e_j
+	a := mat.NewDense(k, d, nil)
+	g := make([]float64, k)
+	e := make([]float64, d)
+	for j := 0; j < d; j++ {
+		e[j] = 1
+		p.Lower.GradX(g, make([]float64, k), e)
+		e[j] = 0
+		for i := range g {
+			a.Set(i, j, -g[i])
+		}
+	}
+	for _, sigma := range []float64{1e-1, 1e-2, 1e-3} {
+		ySigma := func(x []float64) []float64 {
+			var m mat.Dense
+			m.Mul(a.T(), a)
+			for i := 0; i < d; i++ {
+				m.Set(i, i, m.At(i, i)+sigma)
+			}
+			var rhs, y mat.VecDense
+			rhs.MulVec(a.T(), mat.NewVecDense(k, x))
+			if err := y.SolveVec(&m, &rhs); err != nil {
+				t.Fatal(err)
+			}
+			return y.RawVector().Data
+		}
+		psi := func(x []float64) float64 {
+			y := ySigma(x)
+			return p.Upper.Value(x, y) + p.Lower.Value(x, y)/sigma
+		}
+		rng := rand.New(rand.NewPCG(4, 4))
+		x := randVec(rng, k, 1)
+		ys := ySigma(x)
+		ystar := make([]float64, d)
+		tp.LowerSolution(ystar, x)
+		grad, t1, t2 := make([]float64, k), make([]float64, k), make([]float64, k)
+		p.Upper.GradX(grad, x, ys)
+		p.Lower.GradX(t1, x, ys)
+		p.Lower.GradX(t2, x, ystar)
+		for i := range grad {
+			grad[i] += (t1[i] - t2[i]) / sigma
+		}
+		h := 1e-5
+		for i := range x {
+			x0 := x[i]
+			x[i] = x0 + h
+			fp := psi(x)
+			x[i] = x0 - h
+			fm := psi(x)
+			x[i] = x0
+			fd := (fp - fm) / (2 * h)
+			if math.Abs(grad[i]-fd) > 1e-6*(1+math.Abs(fd)) {
+				t.Errorf("σ=%g: ∇ψ_σ[%d] = %.12g, finite difference %.12g", sigma, i, grad[i], fd)
+			}
+		}
+	}
+}
