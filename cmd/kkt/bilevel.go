@@ -736,20 +736,24 @@ func reproBilevel(ctx context.Context, env *reproEnv) ([]row, error) {
 	add(row{Metric: "T3 penalty: log-log slope of ‖x̂_σ − x*‖ in σ", Value: slope, Paper: 1, Note: "O(σ) theory; target 1 ± 0.05"}, 0.05)
 	pr.update(3, 7, "T3")
 	// 4. T4 and T5: the selected lower-level solution.
-	o, err := blToy(ctx, blConfig{problem: "t4", method: "penalty", seed: 1})
+	o, err := blToy(ctx, blConfig{problem: "t4", method: "penalty", seed: 1, history: true, historyEvery: 1})
 	if err != nil {
 		return nil, err
 	}
+	env.addFigure(blHistoryFigure("bilevel-t4", "T4 (k=5, d=12), penalty method, σ: 0.1 → 1e-7 (halved each step)", "‖x − x*‖/‖x*‖",
+		"penalty", o.history, func(r bilevel.Record) float64 { return r.XError }))
 	add(row{Metric: "T4 penalty σ→1e-7: ‖ŷ − A⁺x̂‖", Value: *o.LowerError, Paper: math.NaN(), Status: passFail(*o.LowerError <= 1e-6), Note: "optimistic selection; target ≤ 1e-6"}, 0)
 	add(row{Metric: "T4 penalty σ→1e-7: ‖x̂ − x*‖/‖x*‖", Value: *o.XError, Paper: math.NaN(), Status: passFail(*o.XError <= 1e-6), Note: "target ≤ 1e-6"}, 0)
 	n5 := 20
 	if env.Full {
 		n5 = 100
 	}
-	o, err = blToy(ctx, blConfig{problem: "t5", method: "lvhba", n: n5, seed: 1})
+	o, err = blToy(ctx, blConfig{problem: "t5", method: "lvhba", n: n5, seed: 1, history: true, historyEvery: 100})
 	if err != nil {
 		return nil, err
 	}
+	env.addFigure(blHistoryFigure("bilevel-t5", fmt.Sprintf("T5 (n=%d), LV-HBA, c₀ = 1e5", n5), "lower-level gap G(x, y) − v̂_γ",
+		"LV-HBA", o.history, func(r bilevel.Record) float64 { return math.Abs(r.Gap) }))
 	add(row{Metric: fmt.Sprintf("T5 n=%d LV-HBA (c₀=1e5, 60000 it.): ‖y − y*(x)‖", n5), Value: *o.LowerError, Paper: math.NaN(), Status: passFail(*o.LowerError <= 1e-6),
 		Note: "closed form (I − A⁺A)x − A⁺Hx; target ≤ 1e-6; our random A, H, B (reference .npy not used)"}, 0)
 	o, err = blToy(ctx, blConfig{problem: "t3", method: "aid", seed: 1})
@@ -813,4 +817,15 @@ func blT2First(ctx context.Context, n int) map[float64]int {
 		}}}
 	bilevel.LVHBA(ctx, tp.Problem, s)
 	return first
+}
+
+// blHistoryFigure plots one quantity of a run's history against the iteration.
+func blHistoryFigure(name, title, ylabel, label string, h []bilevel.Record, f func(bilevel.Record) float64) figure {
+	var xs, ys []float64
+	for _, r := range h {
+		if v := f(r); v > 0 && !math.IsNaN(v) && !math.IsInf(v, 0) {
+			xs, ys = append(xs, float64(r.Iter)), append(ys, v)
+		}
+	}
+	return figure{Name: name, Title: title, XLabel: "iteration", YLabel: ylabel, LogY: true, Series: []series{{Name: label, X: xs, Y: ys}}}
 }
