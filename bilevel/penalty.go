@@ -16,7 +16,8 @@ const (
 	// Deterministic is the double loop with exact gradients.
 	Deterministic PenaltyMode = iota
 	// Stochastic is the double loop with mini-batch gradients drawn from
-	// Problem.UpperSampler and Problem.LowerSampler (Batch samples each).
+	// Problem.UpperSampler and Problem.LowerSampler (Batch samples each); a
+	// nil sampler means exact gradients for that level.
 	Stochastic
 	// SingleLoop is the single-loop method with STORM-type momentum
 	// estimators (one inner step per outer step; mini-batch oracles when
