@@ -164,6 +164,7 @@ func (it *interp) build() (*Problem, error) {
 	// Groups.
 	m.gKind = it.gKind
 	m.gScale = make([]float64, ng)
+	m.gInv = make([]float64, ng)
 	m.gConst = make([]float64, ng)
 	m.linPtr = make([]int, ng+1)
 	m.gElPtr = make([]int, ng+1)
@@ -173,6 +174,7 @@ func (it *interp) build() (*Problem, error) {
 			s = 1
 		}
 		m.gScale[g] = s
+		m.gInv[g] = 1 / s
 		m.gConst[g] = it.constDef
 		if v, ok := it.constOf[g]; ok {
 			m.gConst[g] = v
@@ -438,6 +440,7 @@ func (m *model) buildJacobianPattern() {
 		}
 	}
 	m.jPosEl = make([]int32, m.jPosElOff[len(m.gEl)])
+	m.jDirect = len(m.jPosEl) == 0
 	for g := 0; g < m.ng; g++ {
 		j := int(m.gRole[g])
 		if j < 0 {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strconv"
 	"strings"
 )
 
@@ -56,7 +57,8 @@ var sectionOf = map[string]section{
 
 type dcard struct {
 	card
-	sec section
+	sec  section
+	tmpl [3]*nameTmpl
 }
 
 // stmt is one statement of a function part (GLOBALS or INDIVIDUALS).
@@ -167,6 +169,7 @@ type interp struct {
 	gPset    [][]bool
 
 	entities int
+	nameBuf  []byte
 	elemPart *funcPart
 	grpPart  *funcPart
 }
@@ -539,12 +542,17 @@ func (it *interp) rparam(name string, line int) (float64, error) {
 	return v, nil
 }
 
-// expand turns an array name prefix(i,j,k) into prefix followed by the
-// values of the integer parameters i, j, k joined with commas.
-func (it *interp) expand(name string, line int) (string, error) {
+// nameTmpl is a parsed array name prefix(i,j,k).
+type nameTmpl struct {
+	prefix string
+	idx    []string
+	plain  bool // no parenthesis: the name is literal
+}
+
+func parseNameTmpl(name string) *nameTmpl {
 	open := strings.IndexByte(name, '(')
 	if open < 0 {
-		return name, nil
+		return &nameTmpl{prefix: name, plain: true}
 	}
 	end := strings.IndexByte(name[open:], ')')
 	inner := ""
@@ -553,25 +561,49 @@ func (it *interp) expand(name string, line int) (string, error) {
 	} else {
 		inner = name[open+1 : open+end]
 	}
-	var sb strings.Builder
-	sb.WriteString(name[:open])
-	first := true
+	t := &nameTmpl{prefix: name[:open]}
 	for _, ix := range strings.Split(inner, ",") {
-		ix = strings.TrimSpace(ix)
-		if ix == "" {
-			continue
+		if ix = strings.TrimSpace(ix); ix != "" {
+			t.idx = append(t.idx, ix)
 		}
+	}
+	return t
+}
+
+// expand turns an array name prefix(i,j,k) into prefix followed by the
+// values of the integer parameters i, j, k joined with commas.
+func (it *interp) expand(name string, line int) (string, error) {
+	return it.expandT(parseNameTmpl(name), line)
+}
+
+func (it *interp) expandT(t *nameTmpl, line int) (string, error) {
+	if t.plain {
+		return t.prefix, nil
+	}
+	buf := it.nameBuf[:0]
+	buf = append(buf, t.prefix...)
+	for k, ix := range t.idx {
 		v, err := it.iparam(ix, line)
 		if err != nil {
 			return "", err
 		}
-		if !first {
-			sb.WriteByte(',')
+		if k > 0 {
+			buf = append(buf, ',')
 		}
-		first = false
-		fmt.Fprintf(&sb, "%d", v)
+		buf = strconv.AppendInt(buf, int64(v), 10)
 	}
-	return sb.String(), nil
+	it.nameBuf = buf
+	return string(buf), nil
+}
+
+// field returns the expanded field k (0: f2, 1: f3, 2: f5) of c, caching the
+// parsed array-name template in the card (cards in loops run many times).
+func (it *interp) field(c *dcard, k int) (string, error) {
+	if c.tmpl[k] == nil {
+		s := [3]string{c.f2, c.f3, c.f5}[k]
+		c.tmpl[k] = parseNameTmpl(s)
+	}
+	return it.expandT(c.tmpl[k], c.line)
 }
 
 func (it *interp) real(s string, line int) (float64, error) {
@@ -698,15 +730,15 @@ func (it *interp) paramCard(c *dcard) (bool, error) {
 		f2, f3, f5 := c.f2, c.f3, c.f5
 		var err error
 		if arr {
-			if f2, err = it.expand(f2, line); err != nil {
+			if f2, err = it.field(c, 0); err != nil {
 				return true, err
 			}
 			if code[1] != 'I' && code[1] != 'F' && code[1] != '(' {
-				if f3, err = it.expand(f3, line); err != nil {
+				if f3, err = it.field(c, 1); err != nil {
 					return true, err
 				}
 			}
-			if f5, err = it.expand(f5, line); err != nil {
+			if f5, err = it.field(c, 2); err != nil {
 				return true, err
 			}
 		}
@@ -824,18 +856,19 @@ func (it *interp) execCard(c *dcard) error {
 	return it.errf(c.line, "unexpected card")
 }
 
-// names expands fields 2, 3 and 5 of X/Z cards.
+// names expands fields 2, 3 and 5 of X/Z cards (field 5 only where it
+// names an entity rather than a real parameter).
 func (it *interp) names(c *dcard) (f2, f3, f5 string, err error) {
 	f2, f3, f5 = c.f2, c.f3, c.f5
 	if c.code != "" && (c.code[0] == 'X' || c.code[0] == 'Z') {
-		if f2, err = it.expand(f2, c.line); err != nil {
+		if f2, err = it.field(c, 0); err != nil {
 			return
 		}
-		if f3, err = it.expand(f3, c.line); err != nil {
+		if f3, err = it.field(c, 1); err != nil {
 			return
 		}
 		if c.code[0] == 'X' || c.sec == secEUses {
-			f5, err = it.expand(f5, c.line)
+			f5, err = it.field(c, 2)
 		}
 	}
 	return
@@ -843,7 +876,7 @@ func (it *interp) names(c *dcard) (f2, f3, f5 string, err error) {
 
 // zvalue returns the value of a Z card: the real parameter named in field 5.
 func (it *interp) zvalue(c *dcard) (float64, error) {
-	n, err := it.expand(c.f5, c.line)
+	n, err := it.field(c, 2)
 	if err != nil {
 		return 0, err
 	}

@@ -39,6 +39,7 @@ type model struct {
 	objLo, objUp     float64
 	gKind            []byte
 	gScale, gConst   []float64
+	gInv             []float64 // 1/gScale
 	linPtr, linCol   []int
 	linVal           []float64
 	gElPtr           []int
@@ -60,6 +61,7 @@ type model struct {
 	jPosLin    []int32 // position of each linear entry of a constraint group
 	jPosElOff  []int32 // offset into jPosEl of each group-element occurrence
 	jPosEl     []int32
+	jDirect    bool // constraints are purely linear groups: no zeroing needed
 }
 
 // Problem is a CUTEst problem read from a SIF file:
@@ -98,6 +100,7 @@ type workspace struct {
 	hdata []float64
 	tmp   []float64
 	tmpN  []float64
+	sup   []int
 }
 
 func newProblem(m *model) *Problem {
@@ -199,7 +202,7 @@ func (p *Problem) checkX(x []float64) {
 func (p *Problem) ensure(x []float64, level int) {
 	p.checkX(x)
 	ws := &p.ws
-	if ws.level >= level {
+	if ws.level >= 0 {
 		same := true
 		for i, v := range x {
 			if v != ws.x[i] && !(v != v && ws.x[i] != ws.x[i]) {
@@ -208,6 +211,14 @@ func (p *Problem) ensure(x []float64, level int) {
 			}
 		}
 		if same {
+			if ws.level >= level {
+				return
+			}
+			// Same point, more derivatives: the group arguments α are
+			// unchanged; only the kernels run again at the higher level.
+			p.evalElements(x, level)
+			p.evalGroupFuncs(level)
+			ws.level = level
 			return
 		}
 	}
@@ -349,17 +360,29 @@ func (p *Problem) evalGroups(x []float64, level int) {
 	ws := &p.ws
 	for g := 0; g < p.ng; g++ {
 		a := -p.gConst[g]
-		for k := p.linPtr[g]; k < p.linPtr[g+1]; k++ {
-			a += p.linVal[k] * x[p.linCol[k]]
+		lo, hi := p.linPtr[g], p.linPtr[g+1]
+		vals := p.linVal[lo:hi]
+		for i, c := range p.linCol[lo:hi] {
+			a += vals[i] * x[c]
 		}
-		for k := p.gElPtr[g]; k < p.gElPtr[g+1]; k++ {
-			a += p.gElW[k] * ws.elF[p.gEl[k]]
+		if elo, ehi := p.gElPtr[g], p.gElPtr[g+1]; elo < ehi {
+			w := p.gElW[elo:ehi]
+			for i, e := range p.gEl[elo:ehi] {
+				a += w[i] * ws.elF[e]
+			}
 		}
 		ws.alpha[g] = a
 		if p.gTrivial[g] {
 			ws.gv[g], ws.gd1[g], ws.gd2[g] = a, 1, 0
 		}
 	}
+	p.evalGroupFuncs(level)
+}
+
+// evalGroupFuncs evaluates the non-trivial group functions at the cached
+// group arguments.
+func (p *Problem) evalGroupFuncs(level int) {
+	ws := &p.ws
 	for ti, t := range p.gtypes {
 		regs := ws.gregs[ti]
 		k := t.k
@@ -415,7 +438,7 @@ func (p *Problem) Objective(x []float64) float64 {
 	p.ensure(x, levelF)
 	f := 0.0
 	for _, g := range p.objGroups {
-		f += p.ws.gv[g] / p.gScale[g]
+		f += p.ws.gv[g] * p.gInv[g]
 	}
 	if len(p.qVal) > 0 {
 		q := 0.0
@@ -434,8 +457,10 @@ func (p *Problem) Objective(x []float64) float64 {
 // addGroupGrad adds c·∇α_g to dst.
 func (p *Problem) addGroupGrad(dst []float64, g int, c float64) {
 	ws := &p.ws
-	for k := p.linPtr[g]; k < p.linPtr[g+1]; k++ {
-		dst[p.linCol[k]] += c * p.linVal[k]
+	lo, hi := p.linPtr[g], p.linPtr[g+1]
+	vals := p.linVal[lo:hi]
+	for i, col := range p.linCol[lo:hi] {
+		dst[col] += c * vals[i]
 	}
 	for k := p.gElPtr[g]; k < p.gElPtr[g+1]; k++ {
 		e := p.gEl[k]
@@ -463,7 +488,7 @@ func (p *Problem) Gradient(dst, x []float64) []float64 {
 		p.quadMulAdd(dst, 1, x)
 	}
 	for _, g := range p.objGroups {
-		p.addGroupGrad(dst, int(g), p.ws.gd1[g]/p.gScale[g])
+		p.addGroupGrad(dst, int(g), p.ws.gd1[g]*p.gInv[g])
 	}
 	return dst
 }
@@ -479,7 +504,7 @@ func (p *Problem) Constraints(dst, x []float64) []float64 {
 	}
 	p.ensure(x, levelF)
 	for j, g := range p.conGroup {
-		dst[j] = p.ws.gv[g] / p.gScale[g]
+		dst[j] = p.ws.gv[g] * p.gInv[g]
 	}
 	return dst
 }
@@ -491,14 +516,24 @@ func (p *Problem) Jacobian(x []float64) *sparse.CSR {
 	p.ensure(x, levelG)
 	ws := &p.ws
 	d := ws.jdata
-	for i := range d {
-		d[i] = 0
+	if !p.jDirect {
+		for i := range d {
+			d[i] = 0
+		}
 	}
-	for j, g := range p.conGroup {
-		_ = j
-		c := ws.gd1[g] / p.gScale[g]
-		for k := p.linPtr[g]; k < p.linPtr[g+1]; k++ {
-			d[p.jPosLin[k]] += c * p.linVal[k]
+	for _, g := range p.conGroup {
+		c := ws.gd1[g] * p.gInv[g]
+		lo, hi := p.linPtr[g], p.linPtr[g+1]
+		vals := p.linVal[lo:hi]
+		if p.jDirect {
+			// Every Jacobian entry comes from exactly one linear entry.
+			for i, pos := range p.jPosLin[lo:hi] {
+				d[pos] = c * vals[i]
+			}
+			continue
+		}
+		for i, pos := range p.jPosLin[lo:hi] {
+			d[pos] += c * vals[i]
 		}
 		for k := p.gElPtr[g]; k < p.gElPtr[g+1]; k++ {
 			e := p.gEl[k]
@@ -601,7 +636,7 @@ func (p *Problem) HessVec(dst, x []float64, sigma float64, y, v []float64) []flo
 		if lam == 0 {
 			continue
 		}
-		lam /= p.gScale[g]
+		lam *= p.gInv[g]
 		if !p.gTrivial[g] {
 			if c := lam * ws.gd2[g]; c != 0 {
 				p.addGroupGrad(dst, g, c*p.groupDot(g, v))
@@ -653,7 +688,7 @@ func (p *Problem) Hess(x []float64, sigma float64, y []float64) *sparse.CSR {
 		}
 	}
 	grad := ws.tmpN
-	var sup []int
+	sup := ws.sup
 	for g := 0; g < p.ng; g++ {
 		lam := sigma
 		if j := p.gRole[g]; j >= 0 {
@@ -665,7 +700,7 @@ func (p *Problem) Hess(x []float64, sigma float64, y []float64) *sparse.CSR {
 		if lam == 0 {
 			continue
 		}
-		lam /= p.gScale[g]
+		lam *= p.gInv[g]
 		if !p.gTrivial[g] {
 			if c := lam * ws.gd2[g]; c != 0 {
 				sup = p.groupSupport(g, sup)
@@ -701,6 +736,7 @@ func (p *Problem) Hess(x []float64, sigma float64, y []float64) *sparse.CSR {
 			}
 		}
 	}
+	ws.sup = sup
 	if ws.hess == nil {
 		ws.hess = newCSR(p.n, p.n, ws.hPtr, ws.hCol, d)
 	}
