@@ -168,6 +168,15 @@ func (it *interp) build() (*Problem, error) {
 	m.gConst = make([]float64, ng)
 	m.linPtr = make([]int, ng+1)
 	m.gElPtr = make([]int, ng+1)
+	nlin, nel := 0, 0
+	for g := 0; g < ng; g++ {
+		nlin += len(it.gLin[g])
+		nel += len(it.gEls[g])
+	}
+	m.linCol = make([]int, 0, nlin)
+	m.linVal = make([]float64, 0, nlin)
+	m.gEl = make([]int32, 0, nel)
+	m.gElW = make([]float64, 0, nel)
 	for g := 0; g < ng; g++ {
 		s := it.gScale[g]
 		if math.Abs(s) <= 1e-15 {
@@ -240,6 +249,11 @@ func (it *interp) build() (*Problem, error) {
 	}
 	// Elements.
 	ne := len(it.elems)
+	nvTotal := 0
+	for _, el := range it.elems {
+		nvTotal += len(el.vars)
+	}
+	m.elVar = make([]int32, 0, nvTotal)
 	m.elVarPtr = make([]int, ne+1)
 	m.elHPtr = make([]int, ne+1)
 	m.elType = make([]int32, ne)
@@ -415,6 +429,15 @@ func (m *model) groupSupport(g int, buf []int) []int {
 
 func (m *model) buildJacobianPattern() {
 	m.jPtr = make([]int, m.m+1)
+	bound := 0
+	for _, g := range m.conGroup {
+		bound += m.linPtr[g+1] - m.linPtr[g]
+		for k := m.gElPtr[g]; k < m.gElPtr[g+1]; k++ {
+			e := m.gEl[k]
+			bound += m.elVarPtr[e+1] - m.elVarPtr[e]
+		}
+	}
+	m.jCol = make([]int, 0, bound)
 	var buf []int
 	for j, g := range m.conGroup {
 		buf = m.groupSupport(int(g), buf)

@@ -170,8 +170,14 @@ type interp struct {
 
 	entities int
 	nameBuf  []byte
-	elemPart *funcPart
-	grpPart  *funcPart
+	pairBuf  []namedVal
+	// allocation chunks for elements
+	elemChunk []elemDef
+	intChunk  []int
+	fltChunk  []float64
+	boolChunk []bool
+	elemPart  *funcPart
+	grpPart   *funcPart
 }
 
 func (it *interp) errf(line int, format string, args ...any) error {
@@ -968,32 +974,20 @@ func (it *interp) varCard(c *dcard) error {
 	if !it.colwise {
 		return nil
 	}
-	pairs := [][2]string{{f3, c.f4}}
-	if !z {
-		pairs = append(pairs, [2]string{f5, c.f6})
+	ps, err := it.pairs(c, f3, f5)
+	if err != nil {
+		return err
 	}
-	for k, p := range pairs {
-		if p[0] == "" {
-			continue
-		}
-		g, ok := it.gIx[p[0]]
+	for _, p := range ps {
+		g, ok := it.gIx[p.name]
 		if !ok {
-			return it.errf(c.line, "unknown group %q", p[0])
+			return it.errf(c.line, "unknown group %q", p.name)
 		}
-		var v float64
-		if z && k == 0 {
-			v, err = it.zvalue(c)
-		} else {
-			v, err = it.real(p[1], c.line)
-		}
-		if err != nil {
-			return err
-		}
-		if v != 0 {
+		if p.v != 0 {
 			if err := it.grow(1, c.line); err != nil {
 				return err
 			}
-			it.gLin[g] = append(it.gLin[g], linEntry{j, v})
+			it.gLin[g] = append(it.gLin[g], linEntry{j, p.v})
 		}
 	}
 	return nil
@@ -1081,38 +1075,62 @@ func (it *interp) constCard(c *dcard) error {
 	if err != nil {
 		return err
 	}
-	z := len(c.code) > 0 && c.code[0] == 'Z'
-	pairs := [][2]string{{f3, c.f4}}
-	if !z {
-		pairs = append(pairs, [2]string{f5, c.f6})
+	ps, err := it.pairs(c, f3, f5)
+	if err != nil {
+		return err
 	}
-	for k, p := range pairs {
-		if p[0] == "" {
-			continue
-		}
-		var v float64
-		if z && k == 0 {
-			v, err = it.zvalue(c)
-		} else {
-			v, err = it.real(p[1], c.line)
-		}
-		if err != nil {
-			return err
-		}
+	for _, p := range ps {
+		v := p.v
 		if c.sec == secRanges {
 			v = math.Abs(v)
 		}
-		if p[0] == "'DEFAULT'" {
+		if p.name == "'DEFAULT'" {
 			*def = v
 			continue
 		}
-		g, ok := it.gIx[p[0]]
+		g, ok := it.gIx[p.name]
 		if !ok {
-			return it.errf(c.line, "unknown group %q", p[0])
+			return it.errf(c.line, "unknown group %q", p.name)
 		}
 		of[g] = v
 	}
 	return nil
+}
+
+// namedVal is one (name, value) pair of a data card.
+type namedVal struct {
+	name  string
+	v     float64
+	empty bool // the numeric field was blank
+}
+
+// pairs returns the (name, value) pairs of a card: (f3, field 4) and
+// (f5, field 6), or for Z codes the single pair (f3, real parameter f5).
+// Pairs with an empty name are left out.
+func (it *interp) pairs(c *dcard, f3, f5 string) ([]namedVal, error) {
+	out := it.pairBuf[:0]
+	if c.code != "" && c.code[0] == 'Z' {
+		if f3 != "" {
+			v, err := it.zvalue(c)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, namedVal{name: f3, v: v})
+		}
+	} else {
+		for _, p := range [2][2]string{{f3, c.f4}, {f5, c.f6}} {
+			if p[0] == "" {
+				continue
+			}
+			v, empty, err := parseReal(p[1])
+			if err != nil {
+				return nil, it.errf(c.line, "%v", err)
+			}
+			out = append(out, namedVal{name: p[0], v: v, empty: empty})
+		}
+	}
+	it.pairBuf = out
+	return out, nil
 }
 
 func infy(v float64) float64 {
@@ -1231,25 +1249,13 @@ func (it *interp) startCard(c *dcard) error {
 	if err != nil {
 		return err
 	}
-	z := code != "" && code[0] == 'Z'
-	pairs := [][2]string{{f3, c.f4}}
-	if !z {
-		pairs = append(pairs, [2]string{f5, c.f6})
+	ps, err := it.pairs(c, f3, f5)
+	if err != nil {
+		return err
 	}
-	for k, p := range pairs {
-		if p[0] == "" {
-			continue
-		}
-		var v float64
-		if z && k == 0 {
-			v, err = it.zvalue(c)
-		} else {
-			v, err = it.real(p[1], c.line)
-		}
-		if err != nil {
-			return err
-		}
-		if p[0] == "'DEFAULT'" {
+	for _, p := range ps {
+		v := p.v
+		if p.name == "'DEFAULT'" {
 			if which != 'M' {
 				it.startDefV = v
 			}
@@ -1259,17 +1265,17 @@ func (it *interp) startCard(c *dcard) error {
 			continue
 		}
 		if which != 'M' {
-			if j, ok := it.varIx[p[0]]; ok {
+			if j, ok := it.varIx[p.name]; ok {
 				it.startV[j] = v
 				continue
 			}
 			if which == 'V' {
-				return it.errf(c.line, "unknown variable %q", p[0])
+				return it.errf(c.line, "unknown variable %q", p.name)
 			}
 		}
-		g, ok := it.gIx[p[0]]
+		g, ok := it.gIx[p.name]
 		if !ok {
-			return it.errf(c.line, "unknown variable or group %q", p[0])
+			return it.errf(c.line, "unknown variable or group %q", p.name)
 		}
 		it.startM[g] = v
 	}
@@ -1284,32 +1290,20 @@ func (it *interp) quadCard(c *dcard) error {
 	if err != nil {
 		return err
 	}
-	z := c.code == "Z"
 	i, ok := it.varIx[f2]
 	if !ok {
 		return it.errf(c.line, "unknown variable %q", f2)
 	}
-	pairs := [][2]string{{f3, c.f4}}
-	if !z {
-		pairs = append(pairs, [2]string{f5, c.f6})
+	ps, err := it.pairs(c, f3, f5)
+	if err != nil {
+		return err
 	}
-	for k, p := range pairs {
-		if p[0] == "" {
-			continue
-		}
-		j, ok := it.varIx[p[0]]
+	for _, p := range ps {
+		j, ok := it.varIx[p.name]
 		if !ok {
-			return it.errf(c.line, "unknown variable %q", p[0])
+			return it.errf(c.line, "unknown variable %q", p.name)
 		}
-		var v float64
-		if z && k == 0 {
-			v, err = it.zvalue(c)
-		} else {
-			v, err = it.real(p[1], c.line)
-		}
-		if err != nil {
-			return err
-		}
+		v := p.v
 		if v != 0 {
 			if err := it.grow(1, c.line); err != nil {
 				return err
@@ -1373,7 +1367,28 @@ func (it *interp) newElement(name string, t int, line int) (*elemDef, error) {
 	if err := it.grow(1+len(et.ev), line); err != nil {
 		return nil, err
 	}
-	e := &elemDef{name: name, typ: t, vars: make([]int, len(et.ev)), params: make([]float64, len(et.ep)), pset: make([]bool, len(et.ep)), line: line}
+	// Carve the per-element slices out of shared chunks: files such as
+	// DMN15333 declare 150 000 elements.
+	nev, nep := len(et.ev), len(et.ep)
+	if len(it.elemChunk) == 0 {
+		it.elemChunk = make([]elemDef, 1024)
+	}
+	e := &it.elemChunk[0]
+	it.elemChunk = it.elemChunk[1:]
+	if len(it.intChunk) < nev {
+		it.intChunk = make([]int, max(4096, nev))
+	}
+	if len(it.fltChunk) < nep {
+		it.fltChunk = make([]float64, max(4096, nep))
+		it.boolChunk = make([]bool, max(4096, nep))
+	}
+	*e = elemDef{name: name, typ: t, line: line,
+		vars:   it.intChunk[:nev:nev],
+		params: it.fltChunk[:nep:nep],
+		pset:   it.boolChunk[:nep:nep]}
+	it.intChunk = it.intChunk[nev:]
+	it.fltChunk = it.fltChunk[nep:]
+	it.boolChunk = it.boolChunk[nep:]
 	for i := range e.vars {
 		e.vars[i] = -1
 	}
@@ -1436,30 +1451,18 @@ func (it *interp) euseCard(c *dcard) error {
 			return err
 		}
 		et := it.etypes[e.typ]
-		z := c.code == "ZP"
-		pairs := [][2]string{{f3, c.f4}}
-		if !z {
-			pairs = append(pairs, [2]string{c.f5, c.f6})
+		ps, err := it.pairs(c, f3, c.f5)
+		if err != nil {
+			return err
 		}
-		for k, p := range pairs {
-			if p[0] == "" {
-				continue
-			}
-			q := indexOf(et.ep, strings.ToUpper(p[0]))
+		for _, p := range ps {
+			q := indexOf(et.ep, strings.ToUpper(p.name))
 			if q < 0 {
-				return it.errf(c.line, "element type %s has no parameter %q", et.name, p[0])
+				return it.errf(c.line, "element type %s has no parameter %q", et.name, p.name)
 			}
-			var v float64
-			if z && k == 0 {
-				v, err = it.zvalue(c)
-			} else {
-				v, err = it.real(p[1], c.line)
-			}
-			if err != nil {
-				return err
-			}
+			v := p.v
 			if e.pset[q] {
-				return it.errf(c.line, "parameter %s of element %s set twice", p[0], e.name)
+				return it.errf(c.line, "parameter %s of element %s set twice", p.name, e.name)
 			}
 			e.params[q], e.pset[q] = v, true
 		}
@@ -1537,32 +1540,18 @@ func (it *interp) guseCard(c *dcard) error {
 	}
 	switch c.code {
 	case "E", "XE", "ZE":
-		z := c.code == "ZE"
-		pairs := [][2]string{{f3, c.f4}}
-		if !z {
-			pairs = append(pairs, [2]string{f5, c.f6})
+		ps, err := it.pairs(c, f3, f5)
+		if err != nil {
+			return err
 		}
-		for k, p := range pairs {
-			if p[0] == "" {
-				continue
-			}
-			e, ok := it.elIx[p[0]]
+		for _, p := range ps {
+			e, ok := it.elIx[p.name]
 			if !ok {
-				return it.errf(c.line, "unknown element %q", p[0])
+				return it.errf(c.line, "unknown element %q", p.name)
 			}
-			w := 1.0
-			if z && k == 0 {
-				if w, err = it.zvalue(c); err != nil {
-					return err
-				}
-			} else {
-				v, empty, err := parseReal(p[1])
-				if err != nil {
-					return it.errf(c.line, "%v", err)
-				}
-				if !empty {
-					w = v
-				}
+			w := p.v
+			if p.empty {
+				w = 1 // an empty weight means 1
 			}
 			if err := it.grow(1, c.line); err != nil {
 				return err
@@ -1581,29 +1570,16 @@ func (it *interp) guseCard(c *dcard) error {
 			it.gPset[g] = make([]bool, len(it.gtypes[t].gp))
 		}
 		gt := it.gtypes[it.gType[g]]
-		z := c.code == "ZP"
-		pairs := [][2]string{{f3, c.f4}}
-		if !z {
-			pairs = append(pairs, [2]string{c.f5, c.f6})
+		ps, err := it.pairs(c, f3, c.f5)
+		if err != nil {
+			return err
 		}
-		for k, p := range pairs {
-			if p[0] == "" {
-				continue
-			}
-			q := indexOf(gt.gp, strings.ToUpper(p[0]))
+		for _, p := range ps {
+			q := indexOf(gt.gp, strings.ToUpper(p.name))
 			if q < 0 {
-				return it.errf(c.line, "group type %s has no parameter %q", gt.name, p[0])
+				return it.errf(c.line, "group type %s has no parameter %q", gt.name, p.name)
 			}
-			var v float64
-			if z && k == 0 {
-				v, err = it.zvalue(c)
-			} else {
-				v, err = it.real(p[1], c.line)
-			}
-			if err != nil {
-				return err
-			}
-			it.gPar[g][q], it.gPset[g][q] = v, true
+			it.gPar[g][q], it.gPset[g][q] = p.v, true
 		}
 		return nil
 	}

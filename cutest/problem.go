@@ -599,6 +599,19 @@ func (p *Problem) addElemHessVec(dst []float64, e int32, c float64, v []float64)
 	}
 }
 
+// groupWeight returns the weight of group g in σf + yᵀc divided by its
+// scale (0 when the group does not contribute).
+func (p *Problem) groupWeight(g int, sigma float64, y []float64) float64 {
+	lam := sigma
+	if j := p.gRole[g]; j >= 0 {
+		if y == nil {
+			return 0
+		}
+		lam = y[j]
+	}
+	return lam * p.gInv[g]
+}
+
 // HessLagVec stores (∇²f(x) + Σ_j y_j ∇²c_j(x))·v in dst (allocated when
 // nil) and returns it; y == nil means ∇²f(x)·v.
 func (p *Problem) HessLagVec(dst, x, y, v []float64) []float64 {
@@ -626,17 +639,10 @@ func (p *Problem) HessVec(dst, x []float64, sigma float64, y, v []float64) []flo
 	}
 	ws := &p.ws
 	for g := 0; g < p.ng; g++ {
-		lam := sigma
-		if j := p.gRole[g]; j >= 0 {
-			if y == nil {
-				continue
-			}
-			lam = y[j]
-		}
+		lam := p.groupWeight(g, sigma, y)
 		if lam == 0 {
 			continue
 		}
-		lam *= p.gInv[g]
 		if !p.gTrivial[g] {
 			if c := lam * ws.gd2[g]; c != 0 {
 				p.addGroupGrad(dst, g, c*p.groupDot(g, v))
@@ -690,17 +696,10 @@ func (p *Problem) Hess(x []float64, sigma float64, y []float64) *sparse.CSR {
 	grad := ws.tmpN
 	sup := ws.sup
 	for g := 0; g < p.ng; g++ {
-		lam := sigma
-		if j := p.gRole[g]; j >= 0 {
-			if y == nil {
-				continue
-			}
-			lam = y[j]
-		}
+		lam := p.groupWeight(g, sigma, y)
 		if lam == 0 {
 			continue
 		}
-		lam *= p.gInv[g]
 		if !p.gTrivial[g] {
 			if c := lam * ws.gd2[g]; c != 0 {
 				sup = p.groupSupport(g, sup)
