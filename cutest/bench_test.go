@@ -200,9 +200,9 @@ func TestDTOC1LHandWritten(t *testing.T) {
 	if a, b := p.Objective(x), h.objective(x); math.Abs(a-b) > 1e-12*math.Abs(b) {
 		t.Errorf("objective %v, hand-written %v", a, b)
 	}
-	g1, g2 := p.Gradient(nil, x), make([]float64, p.N())
+	g1, g2 := gradOf(p, x), make([]float64, p.N())
 	h.gradient(g2, x)
-	c1, c2 := p.Constraints(nil, x), make([]float64, p.M())
+	c1, c2 := consOf(p, x), make([]float64, p.M())
 	h.constraints(c2, x)
 	for i := range g1 {
 		if math.Abs(g1[i]-g2[i]) > 1e-12*math.Max(1, math.Abs(g2[i])) {

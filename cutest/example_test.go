@@ -61,12 +61,18 @@ func Example() {
 	x := p.X0()
 	fmt.Println(p.Name(), p.Classification(), "n =", p.N(), "m =", p.M())
 	fmt.Printf("f(x0) = %.4f\n", p.Objective(x))
-	fmt.Printf("∇f(x0) = %.4f\n", p.Gradient(nil, x))
-	fmt.Printf("c(x0) = %.4f\n", p.Constraints(nil, x))
+	g := make([]float64, p.N())
+	p.Gradient(g, x)
+	fmt.Printf("∇f(x0) = %.4f\n", g)
+	c := make([]float64, p.M())
+	p.Constraints(c, x)
+	fmt.Printf("c(x0) = %.4f\n", c)
 	J := p.Jacobian(x)
 	fmt.Printf("J(x0) = [%.4f %.4f]\n", J.At(0, 0), J.At(0, 1))
 	// Hessian of the Lagrangian L = f + y·c with y = 1, applied to e1.
-	fmt.Printf("∇²L(x0, 1)·e1 = %.4f\n", p.HessLagVec(nil, x, []float64{1}, []float64{1, 0}))
+	hv := make([]float64, p.N())
+	p.HessLagVec(hv, x, []float64{1}, []float64{1, 0})
+	fmt.Printf("∇²L(x0, 1)·e1 = %.4f\n", hv)
 	// Output:
 	// HS6 QQR2-AN-2-1 n = 2 m = 1
 	// f(x0) = 4.8400

@@ -56,20 +56,20 @@ func fdCheckStep(p *Problem, x, d, y []float64, h float64) (worst float64, what 
 		}
 	}
 	// Gradient.
-	g := p.Gradient(nil, x)
+	g := gradOf(p, x)
 	rec(dot(g, d), (p.Objective(xp)-p.Objective(xm))/(2*h), "gradient")
 	// Jacobian.
 	if m > 0 {
 		jd := matrix.MulVec(nil, p.Jacobian(x), d)
-		cp := p.Constraints(nil, xp)
-		cm := p.Constraints(nil, xm)
+		cp := consOf(p, xp)
+		cm := consOf(p, xm)
 		for j := range jd {
 			rec(jd[j], (cp[j]-cm[j])/(2*h), "jacobian")
 		}
 	}
 	// Hessian of the Lagrangian times d.
 	gradL := func(z []float64) []float64 {
-		gl := p.Gradient(nil, z)
+		gl := gradOf(p, z)
 		if m > 0 {
 			jt := matrix.MulVecTrans(nil, p.Jacobian(z), y)
 			for i := range gl {
@@ -78,7 +78,7 @@ func fdCheckStep(p *Problem, x, d, y []float64, h float64) (worst float64, what 
 		}
 		return gl
 	}
-	hd := p.HessLagVec(nil, x, y, d)
+	hd := hessLagVecOf(p, x, y, d)
 	gp, gm := gradL(xp), gradL(xm)
 	for i := range hd {
 		rec(hd[i], (gp[i]-gm[i])/(2*h), fmt.Sprintf("hessvec[%d] %g vs %g", i, hd[i], (gp[i]-gm[i])/(2*h)))

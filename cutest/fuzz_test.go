@@ -56,8 +56,8 @@ func FuzzParse(f *testing.F) {
 		}
 		x := p.X0()
 		p.Objective(x)
-		p.Gradient(nil, x)
-		p.Constraints(nil, x)
+		gradOf(p, x)
+		consOf(p, x)
 		p.Jacobian(x)
 		v := make([]float64, p.N())
 		for i := range v {
@@ -67,7 +67,7 @@ func FuzzParse(f *testing.F) {
 		if p.M() > 0 {
 			y = p.Y0()
 		}
-		p.HessLagVec(nil, x, y, v)
+		hessLagVecOf(p, x, y, v)
 		if p.N() <= 200 {
 			p.HessLag(x, y)
 		}

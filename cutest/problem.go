@@ -472,11 +472,8 @@ func (p *Problem) addGroupGrad(dst []float64, g int, c float64) {
 	}
 }
 
-// Gradient stores ∇f(x) in dst (allocated when nil) and returns it.
-func (p *Problem) Gradient(dst, x []float64) []float64 {
-	if dst == nil {
-		dst = make([]float64, p.n)
-	}
+// Gradient stores ∇f(x) in dst (len N()).
+func (p *Problem) Gradient(dst, x []float64) {
 	if len(dst) != p.n {
 		panic("cutest: len(dst) != N()")
 	}
@@ -490,15 +487,11 @@ func (p *Problem) Gradient(dst, x []float64) []float64 {
 	for _, g := range p.objGroups {
 		p.addGroupGrad(dst, int(g), p.ws.gd1[g]*p.gInv[g])
 	}
-	return dst
 }
 
-// Constraints stores c(x) in dst (allocated when nil) and returns it. The
-// SIF constants are inside c: an equality reads c(x) = 0.
-func (p *Problem) Constraints(dst, x []float64) []float64 {
-	if dst == nil {
-		dst = make([]float64, p.m)
-	}
+// Constraints stores c(x) in dst (len M()). The SIF constants are inside
+// c: an equality reads c(x) = 0.
+func (p *Problem) Constraints(dst, x []float64) {
 	if len(dst) != p.m {
 		panic("cutest: len(dst) != M()")
 	}
@@ -506,7 +499,6 @@ func (p *Problem) Constraints(dst, x []float64) []float64 {
 	for j, g := range p.conGroup {
 		dst[j] = p.ws.gv[g] * p.gInv[g]
 	}
-	return dst
 }
 
 // Jacobian returns the m×n constraint Jacobian at x. The matrix has a fixed
@@ -612,18 +604,15 @@ func (p *Problem) groupWeight(g int, sigma float64, y []float64) float64 {
 	return lam * p.gInv[g]
 }
 
-// HessLagVec stores (∇²f(x) + Σ_j y_j ∇²c_j(x))·v in dst (allocated when
-// nil) and returns it; y == nil means ∇²f(x)·v.
-func (p *Problem) HessLagVec(dst, x, y, v []float64) []float64 {
-	return p.HessVec(dst, x, 1, y, v)
+// HessLagVec stores (∇²f(x) + Σ_j y_j ∇²c_j(x))·v in dst (len N()); y ==
+// nil means ∇²f(x)·v.
+func (p *Problem) HessLagVec(dst, x, y, v []float64) {
+	p.HessVec(dst, x, 1, y, v)
 }
 
-// HessVec stores (σ∇²f(x) + Σ_j y_j ∇²c_j(x))·v in dst (allocated when
-// nil) and returns it; y == nil means no constraint part.
-func (p *Problem) HessVec(dst, x []float64, sigma float64, y, v []float64) []float64 {
-	if dst == nil {
-		dst = make([]float64, p.n)
-	}
+// HessVec stores (σ∇²f(x) + Σ_j y_j ∇²c_j(x))·v in dst (len N()); y == nil
+// means no constraint part.
+func (p *Problem) HessVec(dst, x []float64, sigma float64, y, v []float64) {
 	if len(dst) != p.n || len(v) != p.n {
 		panic("cutest: len(dst) or len(v) != N()")
 	}
@@ -656,7 +645,6 @@ func (p *Problem) HessVec(dst, x []float64, sigma float64, y, v []float64) []flo
 			p.addElemHessVec(dst, p.gEl[k], c1*p.gElW[k], v)
 		}
 	}
-	return dst
 }
 
 // HessLag returns ∇²f(x) + Σ_j y_j ∇²c_j(x) (y == nil: ∇²f(x)) as a

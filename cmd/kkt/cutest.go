@@ -322,8 +322,10 @@ func cutestEval(args []string, stdout, stderr io.Writer) int {
 	tParse := time.Since(t0)
 	x := p.X0()
 	f := p.Objective(x)
-	g := p.Gradient(nil, x)
-	c := p.Constraints(nil, x)
+	g := make([]float64, p.N())
+	p.Gradient(g, x)
+	c := make([]float64, p.M())
+	p.Constraints(c, x)
 	nnzJ := p.Jacobian(x).NNZ()
 	if p.M() == 0 {
 		nnzJ = 0
