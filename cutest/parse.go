@@ -125,7 +125,11 @@ type elW struct {
 type interp struct {
 	file  string
 	opt   Options
-	ipar  map[string]int
+	// Integer parameters live in slots so that cards replayed by loops
+	// read them without hashing their names.
+	islotOf map[string]int32
+	ival    []int
+	iset    []bool
 	rpar  map[string]float64
 	name  string
 	class string
@@ -195,7 +199,7 @@ func (it *interp) grow(k int, line int) error {
 // readSIF splits the input into the data-part cards and the two function
 // parts.
 func readSIF(r io.Reader, file string, opt *Options) (*interp, []dcard, error) {
-	it := &interp{file: file, ipar: map[string]int{}, rpar: map[string]float64{},
+	it := &interp{file: file, islotOf: map[string]int32{}, rpar: map[string]float64{},
 		varIx: map[string]int{}, gIx: map[string]int{}, constOf: map[int]float64{}, rangeOf: map[int]float64{},
 		defUp: math.Inf(1), loOf: map[int]float64{}, upOf: map[int]float64{},
 		startV: map[int]float64{}, startM: map[int]float64{}, objLo: math.Inf(-1), objUp: math.Inf(1),
@@ -496,7 +500,7 @@ func (it *interp) run(cards []dcard) error {
 				}
 				continue
 			}
-			it.ipar[c.f2] = start
+			it.setI(c.f2, start)
 			frames = append(frames, loopFrame{name: c.f2, cur: start, end: end, inc: inc, body: body})
 			pc = body
 			continue
@@ -508,12 +512,12 @@ func (it *interp) run(cards []dcard) error {
 				f := &frames[len(frames)-1]
 				f.cur += f.inc
 				if (f.inc > 0 && f.cur <= f.end) || (f.inc < 0 && f.cur >= f.end) {
-					it.ipar[f.name] = f.cur
+					it.setI(f.name, f.cur)
 					pc = f.body
 					jumped = true
 					break
 				}
-				it.ipar[f.name] = f.end
+				it.setI(f.name, f.end)
 				frames = frames[:len(frames)-1]
 				if c.code == "OD" {
 					break
@@ -533,11 +537,32 @@ func (it *interp) run(cards []dcard) error {
 }
 
 func (it *interp) iparam(name string, line int) (int, error) {
-	v, ok := it.ipar[name]
-	if !ok {
+	return it.islotVal(it.islot(name), name, line)
+}
+
+// islot returns the slot of integer parameter name, creating it (unset)
+// when needed.
+func (it *interp) islot(name string) int32 {
+	if s, ok := it.islotOf[name]; ok {
+		return s
+	}
+	s := int32(len(it.ival))
+	it.islotOf[name] = s
+	it.ival = append(it.ival, 0)
+	it.iset = append(it.iset, false)
+	return s
+}
+
+func (it *interp) islotVal(s int32, name string, line int) (int, error) {
+	if !it.iset[s] {
 		return 0, it.errf(line, "undefined integer parameter %q", name)
 	}
-	return v, nil
+	return it.ival[s], nil
+}
+
+func (it *interp) setI(name string, v int) {
+	s := it.islot(name)
+	it.ival[s], it.iset[s] = v, true
 }
 
 func (it *interp) rparam(name string, line int) (float64, error) {
@@ -552,7 +577,8 @@ func (it *interp) rparam(name string, line int) (float64, error) {
 type nameTmpl struct {
 	prefix string
 	idx    []string
-	plain  bool // no parenthesis: the name is literal
+	slots  []int32 // integer-parameter slots of idx (resolved on first use)
+	plain  bool    // no parenthesis: the name is literal
 }
 
 func parseNameTmpl(name string) *nameTmpl {
@@ -588,8 +614,14 @@ func (it *interp) expandT(t *nameTmpl, line int) (string, error) {
 	}
 	buf := it.nameBuf[:0]
 	buf = append(buf, t.prefix...)
-	for k, ix := range t.idx {
-		v, err := it.iparam(ix, line)
+	if t.slots == nil {
+		t.slots = make([]int32, len(t.idx))
+		for k, ix := range t.idx {
+			t.slots[k] = it.islot(ix)
+		}
+	}
+	for k, s := range t.slots {
+		v, err := it.islotVal(s, t.idx[k], line)
 		if err != nil {
 			return "", err
 		}
@@ -726,7 +758,7 @@ func (it *interp) paramCard(c *dcard) (bool, error) {
 		if c.f2 == "" {
 			return true, it.errf(line, "missing parameter name")
 		}
-		it.ipar[c.f2] = v
+		it.setI(c.f2, v)
 		return true, nil
 	case 'R', 'A':
 		if !strings.ContainsRune("EIASMDF=+-*/(", rune(code[1])) {
