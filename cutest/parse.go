@@ -123,16 +123,16 @@ type elW struct {
 
 // interp executes the data part of a SIF file.
 type interp struct {
-	file  string
-	opt   Options
+	file string
+	opt  Options
 	// Integer parameters live in slots so that cards replayed by loops
 	// read them without hashing their names.
 	islotOf map[string]int32
 	ival    []int
 	iset    []bool
-	rpar  map[string]float64
-	name  string
-	class string
+	rpar    map[string]float64
+	name    string
+	class   string
 
 	varNames []string
 	varIx    map[string]int
