@@ -41,6 +41,7 @@ func FuzzParse(f *testing.F) {
 		fc("MI", "BND", "X", "", "", ""),
 		"ENDATA",
 	))
+	f.Add("NAME X\nFREE FORMAT\nVARIABLES\nDO I 1 _ N;X X(I);ND\nGROUPS\nXN OBJ X1 1.0\nENDATA\n")
 	f.Add("NAME\nENDATA\nELEMENTS\nINDIVIDUALS\n T  A\n F                      1\nENDATA\n")
 	f.Fuzz(func(t *testing.T, src string) {
 		opt := &Options{MaxLoopCards: 100_000, MaxEntities: 100_000}

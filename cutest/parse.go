@@ -224,9 +224,26 @@ func readSIF(r io.Reader, file string, opt *Options) (*interp, []dcard, error) {
 	var blk *fblock
 	lineNo := 0
 	sawName := false
-	for sc.Scan() {
-		lineNo++
-		line := strings.TrimRight(sc.Text(), "\r")
+	free := false
+	var pending []string // fixed-format cards translated from a free-format line
+	for {
+		var line string
+		if len(pending) > 0 {
+			line, pending = pending[0], pending[1:]
+		} else {
+			if !sc.Scan() {
+				break
+			}
+			lineNo++
+			line = strings.TrimRight(sc.Text(), "\r")
+			if free && len(line) > 0 && line[0] != '*' {
+				var err error
+				if pending, err = translateFree(line, part == 3); err != nil {
+					return nil, nil, it.errf(lineNo, "%v", err)
+				}
+				continue
+			}
+		}
 		if part == 4 {
 			break
 		}
@@ -249,9 +266,13 @@ func readSIF(r io.Reader, file string, opt *Options) (*interp, []dcard, error) {
 			case kw == "":
 				return nil, nil, it.errf(lineNo, "unknown indicator card %q", strings.TrimSpace(line))
 			case kw == "FREE FORMAT":
-				return nil, nil, it.errf(lineNo, "free-format SIF is not supported")
-			case kw == "FIXED FORMAT":
+				free = true
 				continue
+			case kw == "FIXED FORMAT":
+				free = false
+				continue
+			case kw == "ENDATA":
+				free = false
 			}
 			switch part {
 			case 0:
@@ -348,6 +369,80 @@ func readSIF(r io.Reader, file string, opt *Options) (*interp, []dcard, error) {
 		return nil, nil, it.errf(lineNo, "missing ENDATA at end of function part")
 	}
 	return it, cards, nil
+}
+
+// translateFree turns one free-format line into fixed-format cards (§2.3
+// of the SIF report): strings are separated by blanks, '_' ends a string
+// and contributes an empty one, ';' ends a card, '$' starts a comment. The
+// strings of a card go to columns 2, 5, 15, 25, 40 and 50 (an expression,
+// in the function parts, to columns 25–65). A card whose text starts with an
+// indicator keyword is an indicator card.
+func translateFree(line string, funcPart bool) ([]string, error) {
+	if len(line) > 160 {
+		return nil, fmt.Errorf("free-format line longer than 160 characters")
+	}
+	if i := strings.IndexByte(line, '$'); i >= 0 {
+		line = line[:i]
+	}
+	var out []string
+	for _, text := range strings.Split(line, ";") {
+		t := strings.TrimSpace(text)
+		if t == "" {
+			continue
+		}
+		if kw := indicatorOf(t); kw != "" {
+			rest := strings.Fields(t[len(kw):])
+			card := kw
+			if len(rest) > 0 {
+				card = fmt.Sprintf("%-14s%s", kw, rest[0])
+			}
+			out = append(out, card)
+			continue
+		}
+		var strs []string
+		cur, have := "", false
+		for i := 0; i < len(text); i++ {
+			switch ch := text[i]; ch {
+			case ' ', '\t':
+				if have {
+					strs, cur, have = append(strs, cur), "", false
+				}
+			case '_':
+				if have {
+					strs = append(strs, cur)
+				}
+				strs, cur, have = append(strs, ""), "", false
+			default:
+				cur += string(ch)
+				have = true
+			}
+		}
+		if have {
+			strs = append(strs, cur)
+		}
+		if len(strs) == 0 {
+			continue
+		}
+		code := strings.TrimSuffix(strs[0], "+")
+		expr := funcPart && len(strs[0]) <= 2 && len(code) == 1 && strings.Contains("AIEFGH", code)
+		cols := []int{2, 5, 15, 25, 40, 50}
+		widths := []int{2, 10, 10, 12, 10, 12}
+		if expr {
+			widths[3] = 41
+		}
+		if len(strs) > 6 || (expr && len(strs) > 4) {
+			return nil, fmt.Errorf("too many strings on a free-format card")
+		}
+		b := []byte(strings.Repeat(" ", 65))
+		for k, str := range strs {
+			if len(str) > widths[k] {
+				return nil, fmt.Errorf("free-format string %q longer than %d characters", str, widths[k])
+			}
+			copy(b[cols[k]-1:], str)
+		}
+		out = append(out, strings.TrimRight(string(b), " "))
+	}
+	return out, nil
 }
 
 // funcCard records one card of an ELEMENTS or GROUPS part.

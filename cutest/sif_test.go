@@ -443,3 +443,86 @@ func TestCloneIndependent(t *testing.T) {
 		t.Errorf("clone shares state: %v %v", f1, f2)
 	}
 }
+
+// TestFreeFormat reads the toy problem written in free format and checks
+// that it is the same problem as the fixed-format version.
+func TestFreeFormat(t *testing.T) {
+	free := lines(
+		"NAME TOY",
+		"FREE FORMAT",
+		"IE 1 _ 1 ; IE N _ 3 $ a comment",
+		"RE P _ 3.0; RE HALF _ 0.5",
+		"VARIABLES",
+		"DO I 1 _ N; X X(I); ND",
+		"GROUPS",
+		"N OBJ X3 1.0 ; N OBJ 'SCALE' 2.0",
+		"E C1 X1 1.0 X2 1.0 ; E C1 X3 1.0",
+		"L C2",
+		"XG C3 X2 2.0 ; ZG C3 'SCALE' _ HALF",
+		"CONSTANTS",
+		"_ TOY OBJ 1.0 C1 3.0 ; _ TOY C2 1.0",
+		"RANGES",
+		"_ TOY C2 -5.0",
+		"BOUNDS",
+		"FR TOY X1 ; XU TOY X2 0.0 ; LO TOY X3 -1.0 ; UP TOY X3 4.0",
+		"START POINT",
+		"XV TOY 'DEFAULT' 2.0 ; _ TOY X1 1.0 X2 -0.5 ; _ TOY C1 0.5",
+		"QUADRATIC",
+		"_ X1 X1 2.0 ; _ X2 X3 1.0",
+		"ELEMENT TYPE",
+		"EV SQ2 V1 _ V2 ; IV SQ2 U ; EP SQ2 P ; EV PROD V1 _ V2",
+		"ELEMENT USES",
+		"T E1 SQ2 ; V E1 V1 _ X1 ; V E1 V2 _ X2 ; ZP E1 P _ P",
+		"T E2 PROD ; V E2 V1 _ X1 ; V E2 V2 _ X3",
+		"GROUP TYPE",
+		"GV L2 GVAR",
+		"GROUP USES",
+		"T OBJ L2 ; E OBJ E1 2.0 ; E C2 E2",
+		"ENDATA",
+		"ELEMENTS TOY",
+		"FREE FORMAT",
+		"TEMPORARIES",
+		"R T",
+		"INDIVIDUALS",
+		"T SQ2 ; R U V1 1.0 V2 -1.0",
+		"A T _ P*U ; F _ _ T* ; F+ _ _ U",
+		"G U _ 2.0*T ; H U U 2.0*P",
+		"T PROD ; F _ _ V1*V2 ; G V1 _ V2 ; G V2 _ V1 ; H V1 V2 1.0D0",
+		"ENDATA",
+		"GROUPS        TOY",
+		"INDIVIDUALS",
+		ec("T", "L2", "", ""),
+		ec("F", "", "", "GVAR * GVAR"),
+		ec("G", "", "", "2.0 * GVAR"),
+		ec("H", "", "", "2.0"),
+		"ENDATA",
+	)
+	p, err := Parse(strings.NewReader(free), "free.SIF", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := Parse(strings.NewReader(toySIF), "toy.SIF", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.N() != q.N() || p.M() != q.M() {
+		t.Fatalf("free: n=%d m=%d; fixed: n=%d m=%d", p.N(), p.M(), q.N(), q.M())
+	}
+	x := []float64{0.3, -0.7, 1.1}
+	if a, b := p.Objective(x), q.Objective(x); a != b {
+		t.Errorf("f: free %v, fixed %v", a, b)
+	}
+	ca, cb := consOf(p, x), consOf(q, x)
+	for i := range ca {
+		if ca[i] != cb[i] {
+			t.Errorf("c: free %v, fixed %v", ca, cb)
+		}
+	}
+	if a, b := p.XU(), q.XU(); a[1] != b[1] || p.CL()[1] != q.CL()[1] || p.Y0()[0] != q.Y0()[0] {
+		t.Errorf("bounds or multipliers differ")
+	}
+	if _, err := Parse(strings.NewReader("NAME X\nFREE FORMAT\nVARIABLES\n_ ABCDEFGHIJKLMNOP\nENDATA\n"), "long.SIF", nil); err == nil ||
+		!strings.Contains(err.Error(), "long.SIF:4: free-format string") {
+		t.Errorf("over-long free-format name: %v", err)
+	}
+}
