@@ -249,11 +249,7 @@ func readSIF(r io.Reader, file string, opt *Options) (*interp, []dcard, error) {
 		}
 		if len(line) == 0 || line[0] == '*' {
 			if it.class == "" && len(line) > 0 {
-				if i := strings.Index(strings.ToLower(line), "classification"); i >= 0 {
-					if f := strings.Fields(line[i+len("classification"):]); len(f) > 0 {
-						it.class = f[0]
-					}
-				}
+				it.class = ClassificationOf(line)
 			}
 			continue
 		}
@@ -369,6 +365,32 @@ func readSIF(r io.Reader, file string, opt *Options) (*interp, []dcard, error) {
 		return nil, nil, it.errf(lineNo, "missing ENDATA at end of function part")
 	}
 	return it, cards, nil
+}
+
+// ClassificationOf returns the classification string of a SIF comment
+// line such as "*   classification SUR2-AN-2-0", or "".
+func ClassificationOf(line string) string {
+	const key = "classification"
+	for i := 0; i+len(key) <= len(line); i++ {
+		match := true
+		for k := 0; k < len(key); k++ {
+			ch := line[i+k]
+			if ch >= 'A' && ch <= 'Z' {
+				ch += 'a' - 'A'
+			}
+			if ch != key[k] {
+				match = false
+				break
+			}
+		}
+		if match {
+			if f := strings.Fields(line[i+len(key):]); len(f) > 0 {
+				return f[0]
+			}
+			return ""
+		}
+	}
+	return ""
 }
 
 // translateFree turns one free-format line into fixed-format cards (§2.3

@@ -127,11 +127,11 @@ func scanSIFDir(dir string) ([]catEntry, error) {
 			sc := bufio.NewScanner(f)
 			for sc.Scan() {
 				l := sc.Text()
-				if i := strings.Index(strings.ToLower(l), "classification"); i >= 0 && strings.HasPrefix(l, "*") {
-					if fs := strings.Fields(l[i+len("classification"):]); len(fs) > 0 {
-						ce.class = fs[0]
+				if strings.HasPrefix(l, "*") {
+					if c := cutest.ClassificationOf(l); c != "" {
+						ce.class = c
+						break
 					}
-					break
 				}
 			}
 			f.Close()
