@@ -544,9 +544,6 @@ func (p *Problem) Jacobian(x []float64) *sparse.CSR {
 }
 
 func newCSR(r, c int, ptr, col []int, data []float64) *sparse.CSR {
-	if r == 0 || c == 0 {
-		return sparse.NewCSR(max(r, 1), max(c, 1), make([]int, max(r, 1)+1), nil, nil)
-	}
 	return sparse.NewCSR(r, c, ptr, col, data)
 }
 

@@ -429,6 +429,21 @@ func TestEvaluationAllocates(t *testing.T) {
 	}
 }
 
+func TestUnconstrainedJacobian(t *testing.T) {
+	src := lines("NAME          U", "VARIABLES", "    X", "GROUPS", " N  OBJ       X         1.0", "ENDATA")
+	p, err := Parse(strings.NewReader(src), "u.SIF", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, c := p.Jacobian(p.X0()).Dims(); r != 0 || c != 1 {
+		t.Errorf("Jacobian of an unconstrained problem is %d×%d, want 0×1", r, c)
+	}
+	consOf(p, p.X0())
+	if h := p.HessLag(p.X0(), nil); h.NNZ() != 0 {
+		t.Errorf("Hessian of a linear problem has %d entries", h.NNZ())
+	}
+}
+
 func TestCloneIndependent(t *testing.T) {
 	p, err := Parse(strings.NewReader(toySIF), "toy.SIF", nil)
 	if err != nil {
