@@ -54,4 +54,21 @@
 //
 // A Problem is not safe for concurrent use; Clone gives an independent copy
 // that shares the compiled model.
+//
+// # Input
+//
+// Parse, ParseFile and Load read fixed-format SIF (and free format, which is
+// translated into fixed cards). Malformed input yields a *ParseError whose
+// message reads "file:line: cause"; loops and sizes are capped
+// (Options.MaxLoopCards, Options.MaxEntities) so no input can hang the
+// parser. Options.Params overrides $-PARAMETER values. The format and the
+// traps of real files are described in the project's research notes
+// (shared/research/sif.md); docs/cutest.md lists what is supported.
+//
+// # Validation
+//
+// ReadReference, CheckReference and CheckReferences compare a problem with
+// the reference values distributed with the project's data (computed by
+// S2MPJ's Python translations): 522 of the 539 files match all 16
+// quantities to 1e-10, and the others are explained in docs/cutest.md.
 package cutest
