@@ -172,9 +172,12 @@ type interp struct {
 	gPar     [][]float64
 	gPset    [][]bool
 
-	entities int
-	nameBuf  []byte
-	pairBuf  []namedVal
+	entities  int
+	nameBuf   []byte
+	recent    [4]string // recently expanded names
+	recentPos int
+	lastEl    *elemDef // element of the previous ELEMENT USES card
+	pairBuf   []namedVal
 	// allocation chunks for elements
 	elemChunk []elemDef
 	intChunk  []int
@@ -748,7 +751,18 @@ func (it *interp) expandT(t *nameTmpl, line int) (string, error) {
 		buf = strconv.AppendInt(buf, int64(v), 10)
 	}
 	it.nameBuf = buf
-	return string(buf), nil
+	// Consecutive cards of a loop body usually expand the same names
+	// (XT E(I,J), ZV E(I,J) …): reuse a recent string instead of
+	// allocating a new one.
+	for _, r := range it.recent {
+		if r == string(buf) {
+			return r, nil
+		}
+	}
+	name := string(buf)
+	it.recent[it.recentPos] = name
+	it.recentPos = (it.recentPos + 1) % len(it.recent)
+	return name, nil
 }
 
 // field returns the expanded field k (0: f2, 1: f3, 2: f5) of c, caching the
@@ -1499,8 +1513,12 @@ func (it *interp) etypeCard(c *dcard) error {
 }
 
 func (it *interp) element(name string, line int) (*elemDef, error) {
+	if it.lastEl != nil && it.lastEl.name == name {
+		return it.lastEl, nil
+	}
 	if e, ok := it.elIx[name]; ok {
-		return it.elems[e], nil
+		it.lastEl = it.elems[e]
+		return it.lastEl, nil
 	}
 	if it.defEl < 0 {
 		return nil, it.errf(line, "element %q has no type and there is no default type", name)
