@@ -722,12 +722,8 @@ func parseNameTmpl(name string) *nameTmpl {
 	return t
 }
 
-// expand turns an array name prefix(i,j,k) into prefix followed by the
+// expandT turns an array name prefix(i,j,k) into prefix followed by the
 // values of the integer parameters i, j, k joined with commas.
-func (it *interp) expand(name string, line int) (string, error) {
-	return it.expandT(parseNameTmpl(name), line)
-}
-
 func (it *interp) expandT(t *nameTmpl, line int) (string, error) {
 	if t.plain {
 		return t.prefix, nil

@@ -2,8 +2,11 @@ package cutest
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -441,6 +444,49 @@ func TestUnconstrainedJacobian(t *testing.T) {
 	consOf(p, p.X0())
 	if h := p.HessLag(p.X0(), nil); h.NNZ() != 0 {
 		t.Errorf("Hessian of a linear problem has %d entries", h.NNZ())
+	}
+}
+
+func TestLoadAndAccessors(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "TOY.SIF"), []byte(toySIF), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("MASTSIF", dir)
+	if SIFDir() != dir {
+		t.Fatalf("SIFDir() = %q, want $MASTSIF", SIFDir())
+	}
+	p, err := Load("TOY", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q, err := Load(filepath.Join(dir, "TOY.SIF"), nil); err != nil || q.N() != p.N() {
+		t.Fatalf("Load by path: %v", err)
+	}
+	if _, err := Load("NOSUCH", nil); err == nil {
+		t.Error("Load of a missing problem succeeded")
+	}
+	if got := strings.Join(p.ConNames(), " "); got != "C1 C2 C3" {
+		t.Errorf("ConNames = %s", got)
+	}
+	if !p.Equality(0) || p.Equality(1) || p.Equality(2) {
+		t.Error("Equality flags wrong")
+	}
+	if s := p.VarScales(); len(s) != 3 || s[0] != 1 {
+		t.Errorf("VarScales = %v", s)
+	}
+	ptr, col := p.JacobianPattern()
+	// c1 depends on x1, x2, x3; c2 on x1, x3; c3 on x2.
+	if want := []int{0, 3, 5, 6}; fmt.Sprint(ptr) != fmt.Sprint(want) || fmt.Sprint(col) != fmt.Sprint([]int{0, 1, 2, 0, 2, 1}) {
+		t.Errorf("Jacobian pattern %v %v", ptr, col)
+	}
+	if !strings.Contains(p.String(), "TOY (n=3, m=3") {
+		t.Errorf("String() = %s", p.String())
+	}
+	t.Setenv("MASTSIF", "")
+	t.Setenv("KKT_DATA", "")
+	if _, err := Load("TOY", nil); err == nil || !strings.Contains(err.Error(), "set MASTSIF") {
+		t.Errorf("Load without a SIF directory: %v", err)
 	}
 }
 
