@@ -96,35 +96,43 @@ func BenchmarkStreamCopy(b *testing.B) {
 		for _, mode := range []string{"serial", "parallel"} {
 			b.Run(fmt.Sprintf("n=%d/%s", n, mode), func(b *testing.B) {
 				b.SetBytes(int64(16 * m))
-				if mode == "serial" {
-					for b.Loop() {
-						copy(dst, src)
-					}
-					return
-				}
-				p := runtime.GOMAXPROCS(0)
-				var wg sync.WaitGroup
+				cp := copier(mode)
 				for b.Loop() {
-					for w := 0; w < p; w++ {
-						lo, hi := w*m/p, (w+1)*m/p
-						wg.Add(1)
-						go func() {
-							copy(dst[lo:hi], src[lo:hi])
-							wg.Done()
-						}()
-					}
-					wg.Wait()
+					cp(dst, src)
 				}
 			})
 		}
 	}
 }
 
+// copier returns copy itself (serial) or a copy split over GOMAXPROCS
+// goroutines (parallel).
+func copier(mode string) func(dst, src []float64) {
+	if mode == "serial" {
+		return func(dst, src []float64) { copy(dst, src) }
+	}
+	p := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	return func(dst, src []float64) {
+		m := len(src)
+		for w := 0; w < p; w++ {
+			lo, hi := w*m/p, (w+1)*m/p
+			wg.Add(1)
+			go func() {
+				copy(dst[lo:hi], src[lo:hi])
+				wg.Done()
+			}()
+		}
+		wg.Wait()
+	}
+}
+
 // BenchmarkSpMVCopyRatio alternates one SpMV and one copy of the same byte
-// count (as in BenchmarkStreamCopy) in every iteration, timing each, so that
-// both see the same machine load — useful on a shared machine, where the
-// separate benchmarks run minutes apart. It reports the best (minimum-time)
-// bandwidth of each, in GB/s of minimal traffic, and their ratio.
+// count (as in BenchmarkStreamCopy) in every iteration and times each, so
+// that both see the same machine load — on a shared machine the separate
+// benchmarks run minutes apart. It reports the best (minimum-time) bandwidth
+// of each in GB/s of minimal traffic, and their ratio; "parallel" uses
+// NewCSR(a).Parallel(0) and a copy split over GOMAXPROCS goroutines.
 func BenchmarkSpMVCopyRatio(b *testing.B) {
 	for _, g := range benchGrids {
 		a := Poisson2D(g, g)
@@ -133,23 +141,30 @@ func BenchmarkSpMVCopyRatio(b *testing.B) {
 		m := int(bytes / 16)
 		x, y := benchVec(n), make([]float64, n)
 		src, dst := benchVec(m), make([]float64, m)
-		b.Run(fmt.Sprintf("n=%d/serial", n), func(b *testing.B) {
-			op := NewCSR(a)
-			bestSpMV, bestCopy := time.Duration(math.MaxInt64), time.Duration(math.MaxInt64)
-			for b.Loop() {
-				t0 := time.Now()
-				op.Apply(y, x)
-				t1 := time.Now()
-				copy(dst, src)
-				t2 := time.Now()
-				bestSpMV = min(bestSpMV, t1.Sub(t0))
-				bestCopy = min(bestCopy, t2.Sub(t1))
-			}
-			spmv := float64(bytes) / float64(bestSpMV.Nanoseconds())
-			cp := float64(16*m) / float64(bestCopy.Nanoseconds())
-			b.ReportMetric(spmv, "spmv-GB/s")
-			b.ReportMetric(cp, "copy-GB/s")
-			b.ReportMetric(spmv/cp, "ratio")
-		})
+		for _, mode := range []string{"serial", "parallel"} {
+			b.Run(fmt.Sprintf("n=%d/%s", n, mode), func(b *testing.B) {
+				op := NewCSR(a)
+				if mode == "parallel" {
+					op.Parallel(0)
+					defer op.Close()
+				}
+				cp := copier(mode)
+				bestSpMV, bestCopy := time.Duration(math.MaxInt64), time.Duration(math.MaxInt64)
+				for b.Loop() {
+					t0 := time.Now()
+					op.Apply(y, x)
+					t1 := time.Now()
+					cp(dst, src)
+					t2 := time.Now()
+					bestSpMV = min(bestSpMV, t1.Sub(t0))
+					bestCopy = min(bestCopy, t2.Sub(t1))
+				}
+				spmv := float64(bytes) / float64(bestSpMV.Nanoseconds())
+				cpGBs := float64(16*m) / float64(bestCopy.Nanoseconds())
+				b.ReportMetric(spmv, "spmv-GB/s")
+				b.ReportMetric(cpGBs, "copy-GB/s")
+				b.ReportMetric(spmv/cpGBs, "ratio")
+			})
+		}
 	}
 }
