@@ -1,8 +1,10 @@
 package matrix
 
 import (
+	"bytes"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"runtime"
 	"sync"
 	"testing"
@@ -165,6 +167,48 @@ func BenchmarkSpMVCopyRatio(b *testing.B) {
 				b.ReportMetric(cpGBs, "copy-GB/s")
 				b.ReportMetric(spmv/cpGBs, "ratio")
 			})
+		}
+	}
+}
+
+// BenchmarkReadMatrixMarket parses a Poisson2D(g, g) matrix written by
+// WriteMatrixMarket; bytes are the file size.
+func BenchmarkReadMatrixMarket(b *testing.B) {
+	for _, g := range []int{100, 300} {
+		var buf bytes.Buffer
+		if err := WriteMatrixMarket(&buf, Poisson2D(g, g)); err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("n=%d", g*g), func(b *testing.B) {
+			b.SetBytes(int64(buf.Len()))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := ReadMatrixMarket(bytes.NewReader(buf.Bytes()), "bench"); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkReadLIBSVM parses a random 10⁴ × 100 data set with about 20
+// features per row written by WriteLIBSVM; bytes are the file size.
+func BenchmarkReadLIBSVM(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	x, _ := randCSR(rng, 10000, 100, 0.2)
+	y := make([]float64, 10000)
+	for i := range y {
+		y[i] = float64(2*rng.IntN(2) - 1)
+	}
+	var buf bytes.Buffer
+	if err := WriteLIBSVM(&buf, &Dataset{X: x, Y: y}); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(buf.Len()))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ReadLIBSVM(bytes.NewReader(buf.Bytes()), "bench", LIBSVMOptions{}); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
