@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -343,6 +344,28 @@ func TestReadMatrixMarketSciPy(t *testing.T) {
 		}
 		if !mat.Equal(csrDense(a), want) {
 			t.Errorf("%s: got\n%v\nwant\n%v", tt.name, mat.Formatted(csrDense(a)), mat.Formatted(want))
+		}
+	}
+}
+
+// TestReadMatrixMarketMemoryGuard checks that the counts in a header do not
+// drive allocation: a 60-byte file claiming 10¹² entries (or a 10⁸×10⁸ array)
+// fails as truncated after allocating almost nothing.
+func TestReadMatrixMarketMemoryGuard(t *testing.T) {
+	for _, in := range []string{
+		"%%MatrixMarket matrix coordinate real general\n1000000 1000000 1000000000000\n1 1 1\n",
+		"%%MatrixMarket matrix array real general\n100000000 100000000\n1\n",
+		"%%MatrixMarket matrix coordinate real symmetric\n100000000 100000000 100000000\n1 1 1\n",
+	} {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, err := ReadMatrixMarket(strings.NewReader(in), "huge.mtx")
+		_, errDense := ReadMatrixMarketDense(strings.NewReader(in), "huge.mtx")
+		runtime.ReadMemStats(&after)
+		checkParseError(t, err, "huge.mtx", 0, "truncated")
+		checkParseError(t, errDense, "huge.mtx", 0, "truncated")
+		if got := after.TotalAlloc - before.TotalAlloc; got > 1<<20 {
+			t.Errorf("%q: allocated %d bytes", in[:60], got)
 		}
 	}
 }
