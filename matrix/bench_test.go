@@ -37,47 +37,42 @@ func benchVec(n int) []float64 {
 // with the persistent worker pool of NewCSR(a).Parallel(0). Compare the
 // reported MB/s with BenchmarkStreamCopy of the same n in the same run.
 func BenchmarkSpMV(b *testing.B) {
-	for _, g := range benchGrids {
-		a := Poisson2D(g, g)
-		n := g * g
-		nnz := a.NNZ()
-		x, y := benchVec(n), make([]float64, n)
-		for _, mode := range []string{"serial", "parallel"} {
-			b.Run(fmt.Sprintf("n=%d/%s", n, mode), func(b *testing.B) {
-				op := NewCSR(a)
-				if mode == "parallel" {
-					op.Parallel(0)
-					defer op.Close()
-				}
-				b.SetBytes(spmvBytes(n, nnz))
-				b.ReportAllocs()
-				for b.Loop() {
-					op.Apply(y, x)
-				}
-			})
+	benchPoisson(b, []string{"serial", "parallel"}, func(op *CSR, mode string) {
+		if mode == "parallel" {
+			op.Parallel(0)
 		}
-	}
+	}, (*CSR).Apply)
 }
 
 // BenchmarkSpMTV times y = Aᵀ·x on Poisson2D(g, g) by scattering the rows
 // (NewCSR(a).ApplyTrans) and through a cached transpose
 // (NewCSR(a).CacheTranspose()), reporting the same minimal traffic as SpMV.
 func BenchmarkSpMTV(b *testing.B) {
+	benchPoisson(b, []string{"scatter", "cached"}, func(op *CSR, mode string) {
+		if mode == "cached" {
+			op.CacheTranspose()
+		}
+	}, (*CSR).ApplyTrans)
+}
+
+// benchPoisson runs apply on NewCSR(Poisson2D(g, g)) for every grid and
+// mode, after prepare(op, mode), as sub-benchmarks "n=.../mode" reporting
+// the minimal SpMV traffic.
+func benchPoisson(b *testing.B, modes []string, prepare func(op *CSR, mode string), apply func(op *CSR, dst, x []float64)) {
 	for _, g := range benchGrids {
 		a := Poisson2D(g, g)
 		n := g * g
 		nnz := a.NNZ()
 		x, y := benchVec(n), make([]float64, n)
-		for _, mode := range []string{"scatter", "cached"} {
+		for _, mode := range modes {
 			b.Run(fmt.Sprintf("n=%d/%s", n, mode), func(b *testing.B) {
 				op := NewCSR(a)
-				if mode == "cached" {
-					op.CacheTranspose()
-				}
+				prepare(op, mode)
+				defer op.Close()
 				b.SetBytes(spmvBytes(n, nnz))
 				b.ReportAllocs()
 				for b.Loop() {
-					op.ApplyTrans(y, x)
+					apply(op, y, x)
 				}
 			})
 		}
