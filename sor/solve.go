@@ -19,6 +19,9 @@ const (
 	// SSORPCG is conjugate gradients preconditioned by SSOR(ω)
 	// (solvers/ssor_pcg.m, i.e. MATLAB pcg with M1, M2).
 	SSORPCG
+	// CG is unpreconditioned conjugate gradients with the same (MATLAB
+	// pcg) stopping rule, the baseline of scripts/h2d.m; ω is ignored.
+	CG
 )
 
 func (m Method) String() string {
@@ -27,6 +30,8 @@ func (m Method) String() string {
 		return "sor"
 	case SSORPCG:
 		return "ssor-pcg"
+	case CG:
+		return "cg"
 	}
 	return fmt.Sprintf("Method(%d)", int(m))
 }
@@ -48,7 +53,7 @@ const (
 //     x ← x + (D/ω + L)⁻¹ r (one forward sweep), r ← b − A x; stop at the
 //     first k with ‖r‖₂/‖r₀‖₂ < Tol and report k. When ‖r₀‖ = 0 the solve
 //     returns 0 iterations (MATLAB would divide 0 by 0 and run to the cap).
-//   - SSOR-PCG: MATLAB pcg's rule. With ‖b‖ = 0 the answer is x = 0 after
+//   - SSOR-PCG (and CG, the same without preconditioner): MATLAB pcg's rule. With ‖b‖ = 0 the answer is x = 0 after
 //     0 iterations; if ‖b − A x₀‖ ≤ Tol·‖b‖ it returns 0 iterations. Each
 //     iteration costs one product with A and one SSOR application; when the
 //     recurrence residual satisfies ‖r‖ ≤ Tol·‖b‖ the true residual b − A x is
@@ -125,7 +130,7 @@ func (s *Solver) Solve(ctx context.Context, a *sparse.CSR, b, x0 []float64, omeg
 	} else {
 		copy(s.x, x0)
 	}
-	if s.Method == SSORPCG {
+	if s.Method == SSORPCG || s.Method == CG {
 		return s.pcg(ctx, b, omega), nil
 	}
 	return s.sor(ctx, b, omega), nil
@@ -173,7 +178,11 @@ func (s *Solver) pcg(ctx context.Context, b []float64, omega float64) Solution {
 	var rho, rhoOld float64
 	verify := false // after a failed true-residual check, check every step
 	for k := 1; k <= maxIter; k++ {
-		sp.ssorApply(z, r, omega)
+		if s.Method == CG {
+			copy(z, r)
+		} else {
+			sp.ssorApply(z, r, omega)
+		}
 		rho = dot(r, z)
 		if rho == 0 || math.IsNaN(rho) || math.IsInf(rho, 0) {
 			return Solution{X: x, Iterations: k, Status: linsolve.Breakdown, ResidualNorm: res}

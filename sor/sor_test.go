@@ -453,3 +453,18 @@ var (
 	scipyZero = [4]int{223, 88, 89, 383}
 	scipyPos  = [4]int{64, 25, 89, 379}
 )
+
+// TestCGMethodMatchesLinsolve: Method CG counts like linsolve.CG.
+func TestCGMethodMatchesLinsolve(t *testing.T) {
+	h := NewHeat(30, 3, 0.003)
+	in, _ := h.Next(nil)
+	s := Solver{Method: CG}
+	sol, err := s.Solve(context.Background(), in.A, in.B, in.X0, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, _ := linsolve.CG(context.Background(), matrix.NewCSR(in.A), in.B, linsolve.Settings{RTol: 1e-8, X0: in.X0, MaxIter: 10000})
+	if d := sol.Iterations - ref.Iterations; d < -1 || d > 1 {
+		t.Errorf("CG: %d iterations, linsolve.CG %d", sol.Iterations, ref.Iterations)
+	}
+}

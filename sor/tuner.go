@@ -49,6 +49,8 @@ func checkGrid(grid []float64) {
 	}
 }
 
+var errNoMatrix = fmt.Errorf("%w: this tuner needs the instance's matrix (it cannot be replayed from a table)", ErrBadInput)
+
 // Fixed always plays the same ω.
 type Fixed struct{ W float64 }
 
@@ -66,6 +68,9 @@ type Young struct{ MaxSteps int }
 
 // Omega estimates β for in.A and returns Young's ω*.
 func (y Young) Omega(in *Instance) (float64, error) {
+	if in == nil || in.A == nil {
+		return 0, errNoMatrix
+	}
 	beta, err := JacobiRadius(in.A, y.MaxSteps)
 	if err != nil {
 		return 0, err
@@ -94,6 +99,17 @@ func (Young) Observe(int) {}
 type TsallisINF struct {
 	Grid []float64
 	Rand *rand.Rand
+	// Safeguard starts the Newton iteration at x = min_i L̂_i/s − 2/η, where
+	// Σp ≥ 1, instead of at −1. From there Newton's method on the convex
+	// increasing Σp(x) − 1 converges monotonically to the normaliser. From
+	// x = −1 (the reference code) the first step can overshoot past the pole
+	// at min L̂/s once the cumulative losses are large, leaving weights that
+	// do not sum to one; the reference code then samples from the
+	// renormalised weights but importance-weights with the raw p_I, and so
+	// does this type unless Safeguard is set. BadNormaliser counts such
+	// rounds (|Σp − 1| > 1e-6).
+	Safeguard     bool
+	BadNormaliser int
 
 	t      int
 	lhat   []float64
@@ -123,8 +139,13 @@ func (b *TsallisINF) Omega(*Instance) (float64, error) {
 		s = 1 // all losses so far were 1: every L̂ is 0
 	}
 	x := -1.0
+	if b.Safeguard {
+		x = slices.Min(b.lhat)/s - 2/eta
+	}
+	var sum float64
 	for range 20 {
-		var sum, sum15 float64
+		var sum15 float64
+		sum = 0
 		for i, l := range b.lhat {
 			v := eta * (l/s - x)
 			p := 4 / (v * v)
@@ -133,6 +154,11 @@ func (b *TsallisINF) Omega(*Instance) (float64, error) {
 			sum15 += p * math.Sqrt(p)
 		}
 		x -= (sum - 1) / (eta * sum15)
+	}
+	// The weights at the final x (the reference code keeps those of the
+	// last Newton evaluation, one step behind x; so does this loop).
+	if math.Abs(sum-1) > 1e-6 || math.IsNaN(sum) {
+		b.BadNormaliser++
 	}
 	b.idx = sample(b.Rand, b.p)
 	if b.idx < 0 {
@@ -316,6 +342,9 @@ type Oracle struct {
 
 // Omega searches for the best ω of in.
 func (o *Oracle) Omega(in *Instance) (float64, error) {
+	if in == nil || in.A == nil {
+		return 0, errNoMatrix
+	}
 	start := o.Start
 	if start == nil {
 		start = []float64{1, 1.3, 1.5, 1.75, 1.95}
