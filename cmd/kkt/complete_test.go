@@ -1,0 +1,64 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+func TestCompleteCommand(t *testing.T) {
+	var out, errb bytes.Buffer
+	if st := run([]string{"complete", "--synthetic", "200,150,3,0.3", "--json"}, &out, &errb); st != exitOK {
+		t.Fatalf("synthetic: status %d, stderr %s", st, errb.String())
+	}
+	var got map[string]any
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+		t.Fatalf("not JSON: %v: %s", err, out.String())
+	}
+	if e, ok := got["rel_error"].(float64); !ok || e > 1e-8 {
+		t.Errorf("rel_error = %v", got["rel_error"])
+	}
+	for _, k := range []string{"iterations", "time_s"} {
+		if _, ok := got[k]; !ok {
+			t.Errorf("missing key %s", k)
+		}
+	}
+	dir := t.TempDir()
+	ratings := filepath.Join(dir, "r.txt")
+	var sb strings.Builder
+	for i := 1; i <= 30; i++ {
+		for j := 1; j <= 20; j++ {
+			if (i*7+j*3)%4 != 0 {
+				sb.WriteString(strings.Join([]string{strconv.Itoa(i), strconv.Itoa(j), strconv.Itoa(1 + (i+j)%5), "0"}, "\t") + "\n")
+			}
+		}
+	}
+	os.WriteFile(ratings, []byte(sb.String()), 0o644)
+	out.Reset()
+	if st := run([]string{"complete", "--ratings", ratings, "--rank", "2", "--json", "--factors-out", filepath.Join(dir, "f")}, &out, &errb); st != exitOK {
+		t.Fatalf("ratings: status %d, stderr %s", st, errb.String())
+	}
+	got = nil
+	json.Unmarshal(out.Bytes(), &got)
+	for _, k := range []string{"rmse_train", "rmse_test", "iterations", "time_s"} {
+		if _, ok := got[k]; !ok {
+			t.Errorf("missing key %s in %s", k, out.String())
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "f", "U.json")); err != nil {
+		t.Errorf("factors not written: %v", err)
+	}
+	bad := filepath.Join(dir, "bad.txt")
+	os.WriteFile(bad, []byte("1\t2\t3\t4\n1\t2\t4\t5\n"), 0o644)
+	errb.Reset()
+	if st := run([]string{"complete", "--ratings", bad}, &out, &errb); st != exitBadInput || !strings.Contains(errb.String(), "bad.txt:2:") {
+		t.Errorf("duplicate rating: status %d, stderr %q", st, errb.String())
+	}
+	if st := run([]string{"complete", "--synthetic", "10,10,20,0.5"}, &out, &errb); st != exitBadInput {
+		t.Errorf("rank > size: status %d", st)
+	}
+}

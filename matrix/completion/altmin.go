@@ -1,0 +1,590 @@
+package completion
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// Solver selects how each least-squares half-step is solved.
+type Solver int
+
+const (
+	// SolverExact forms and factors the k×k normal matrix of every row
+	// (Cholesky): O(|Ω|k² + (m+n)k³) per iteration.
+	SolverExact Solver = iota
+	// SolverCG solves every row's regression to relative accuracy SolveTol
+	// (residual reduced by that factor from the warm start) by
+	// conjugate gradients preconditioned with the shared Cholesky factor of
+	// p·UᵀU + λI, warm-started at the previous row: O(|Ω|k) per CG sweep.
+	SolverCG
+)
+
+func (s Solver) String() string {
+	switch s {
+	case SolverExact:
+		return "exact"
+	case SolverCG:
+		return "cg"
+	}
+	return fmt.Sprintf("Solver(%d)", int(s))
+}
+
+// Status says why AltMin stopped.
+type Status int
+
+const (
+	// Converged: the relative training residual fell to Tol.
+	Converged Status = iota
+	// MaxIterations: the iteration limit was reached first.
+	MaxIterations
+	// Stagnated: the training residual stopped decreasing (a relative
+	// decrease below 1e-3 over 5 iterations while above Tol).
+	Stagnated
+	// NumericalFailure: a NaN or Inf appeared.
+	NumericalFailure
+	// Canceled: the context was canceled or the Recorder asked to stop.
+	Canceled
+)
+
+var statusNames = [...]string{"Converged", "MaxIterations", "Stagnated", "NumericalFailure", "Canceled"}
+
+func (s Status) String() string {
+	if int(s) < len(statusNames) && s >= 0 {
+		return statusNames[s]
+	}
+	return fmt.Sprintf("Status(%d)", int(s))
+}
+
+// Settings configures AltMin. The zero value (with Rank set) means: 50
+// iterations at most, Tol 1e-12, no ridge, exact solves, all samples reused,
+// no incoherence clipping, 10 subspace iterations for the initialization,
+// seed 1, GOMAXPROCS workers.
+type Settings struct {
+	Rank    int     // target rank k (required, 1 ≤ k ≤ min(m, n))
+	MaxIter int     // iterations (one V and one U half-step each); default 50
+	Tol     float64 // stop when ‖P_Ω(UVᵀ − M)‖_F ≤ Tol·‖P_Ω(M)‖_F; default 1e-12
+	Lambda  float64 // ridge λ ≥ 0 on both factors
+
+	Solver     Solver  // SolverExact (default) or SolverCG
+	SolveTol   float64 // SolverCG: relative residual per regression; default 1e-4
+	MaxCGIters int     // SolverCG: iteration cap per regression; default 50
+
+	// SplitSamples partitions Ω into 2·MaxIter+1 random disjoint parts, one for
+	// the initialization and one per half-step, as the theory requires.
+	SplitSamples bool
+	// Mu > 0 clips the initial U for incoherence: entries with magnitude
+	// above 2·Mu·√k/√m are zeroed and U re-orthonormalised.
+	Mu float64
+	// PowerIters is the number of subspace iterations of the spectral
+	// initialization (default 10); Oversample its extra columns (default 10).
+	PowerIters, Oversample int
+
+	Seed    uint64 // random seed (default 1)
+	Workers int    // parallel row updates (default GOMAXPROCS); results do not depend on it
+
+	// Recorder, if set, is called after every iteration with the iteration
+	// number, the relative training residual and the current factors
+	// (shared; do not retain or modify). Returning false stops the run.
+	Recorder func(iter int, relResidual float64, U, V *mat.Dense) bool
+}
+
+// Result of AltMin. M ≈ U·Vᵀ.
+type Result struct {
+	U, V       *mat.Dense // m×k and n×k factors
+	Status     Status
+	Iterations int
+	// Residual is the final relative training residual ‖P_Ω(UVᵀ − M)‖/‖P_Ω(M)‖.
+	Residual float64
+	// History holds Residual after each iteration (index 0: after init).
+	History []float64
+	// CGIterations counts the total PCG iterations over all rows (SolverCG).
+	CGIterations int
+	// Underdetermined counts row regressions whose normal matrix was
+	// singular (fewer than k observations and λ = 0); they were solved with a
+	// tiny ridge (1e-12·trace/k) and may be inaccurate.
+	Underdetermined int
+	// EmptyRows and EmptyCols list rows/columns without any observation;
+	// their factor rows are zero.
+	EmptyRows, EmptyCols []int
+}
+
+func (s *Settings) withDefaults() Settings {
+	c := *s
+	if c.MaxIter <= 0 {
+		c.MaxIter = 50
+	}
+	if c.Tol <= 0 {
+		c.Tol = 1e-12
+	}
+	if c.SolveTol <= 0 {
+		c.SolveTol = 1e-4
+	}
+	if c.MaxCGIters <= 0 {
+		c.MaxCGIters = 50
+	}
+	if c.PowerIters <= 0 {
+		c.PowerIters = 10
+	}
+	if c.Oversample <= 0 {
+		c.Oversample = 10
+	}
+	if c.Seed == 0 {
+		c.Seed = 1
+	}
+	if c.Workers <= 0 {
+		c.Workers = runtime.GOMAXPROCS(0)
+	}
+	return c
+}
+
+// AltMin completes the matrix observed in obs by alternating minimization
+// (see the package documentation). Errors are returned for an invalid rank
+// or negative λ; numerical trouble ends with a Status.
+func AltMin(ctx context.Context, obs *Observations, s Settings) (*Result, error) {
+	set := s.withDefaults()
+	m, n := obs.Dims()
+	k := set.Rank
+	if k < 1 || k > min(m, n) {
+		return nil, fmt.Errorf("completion: rank %d out of range [1, %d] for a %d×%d matrix", k, min(m, n), m, n)
+	}
+	if set.Lambda < 0 || math.IsNaN(set.Lambda) {
+		return nil, fmt.Errorf("completion: negative ridge λ = %v", set.Lambda)
+	}
+	if obs.Len() == 0 {
+		return nil, fmt.Errorf("completion: no observations")
+	}
+	rng := rand.New(rand.NewPCG(set.Seed, 0x636f6d706c657465))
+	parts := []*Observations{obs}
+	if set.SplitSamples {
+		parts = splitParts(obs, rng, 2*set.MaxIter+1)
+	}
+	part := func(h int) *Observations { return parts[h%len(parts)] }
+
+	res := &Result{}
+	res.EmptyRows, res.EmptyCols = obs.EmptyRows()
+	U := spectralInit(part(0), k, set, rng)
+	V := make([]float64, n*k)
+	w := newWorkers(set.Workers, k)
+	normM := obsNorm(obs)
+	resid := func() float64 { return residual(obs, U, V, k) / normM }
+
+	var lastImprove float64 = math.Inf(1)
+	status := MaxIterations
+	it := 0
+	for it < set.MaxIter {
+		// V half-step with U fixed, then U half-step with V fixed.
+		res.Underdetermined += w.halfStep(part(2*it+1), true, U, V, set, &res.CGIterations)
+		res.Underdetermined += w.halfStep(part(2*it+2), false, V, U, set, &res.CGIterations)
+		it++
+		r := resid()
+		res.History = append(res.History, r)
+		if math.IsNaN(r) || math.IsInf(r, 0) {
+			status = NumericalFailure
+			break
+		}
+		if set.Recorder != nil && !set.Recorder(it, r, mat.NewDense(m, k, U), mat.NewDense(n, k, V)) {
+			status = Canceled
+			break
+		}
+		if ctx != nil && ctx.Err() != nil {
+			status = Canceled
+			break
+		}
+		if r <= set.Tol {
+			status = Converged
+			break
+		}
+		if it%5 == 0 {
+			if r > lastImprove*(1-1e-3) {
+				status = Stagnated
+				break
+			}
+			lastImprove = r
+		}
+	}
+	res.U, res.V = mat.NewDense(m, k, U), mat.NewDense(n, k, V)
+	res.Status, res.Iterations = status, it
+	if len(res.History) > 0 {
+		res.Residual = res.History[len(res.History)-1]
+	}
+	return res, nil
+}
+
+// splitParts partitions obs into p random disjoint parts of near-equal size.
+func splitParts(obs *Observations, rng *rand.Rand, p int) []*Observations {
+	m, n := obs.Dims()
+	r, c, v := obs.Triplets()
+	type trip struct {
+		r, c []int
+		v    []float64
+	}
+	ts := make([]trip, p)
+	for k := range v {
+		q := rng.IntN(p)
+		ts[q].r, ts[q].c, ts[q].v = append(ts[q].r, r[k]), append(ts[q].c, c[k]), append(ts[q].v, v[k])
+	}
+	out := make([]*Observations, p)
+	for q := range ts {
+		o, err := NewObservations(m, n, ts[q].r, ts[q].c, ts[q].v)
+		if err != nil {
+			panic("completion: internal error splitting samples: " + err.Error())
+		}
+		out[q] = o
+	}
+	return out
+}
+
+func obsNorm(o *Observations) float64 {
+	var s float64
+	for _, v := range o.rowVal {
+		s += v * v
+	}
+	return math.Sqrt(s)
+}
+
+// residual returns ‖P_Ω(UVᵀ − M)‖_F for row-major factors with k columns.
+func residual(o *Observations, U, V []float64, k int) float64 {
+	var s float64
+	for i := 0; i < o.m; i++ {
+		ui := U[i*k : i*k+k]
+		cols, vals := o.Row(i)
+		for q, j := range cols {
+			d := dotk(ui, V[j*k:j*k+k]) - vals[q]
+			s += d * d
+		}
+	}
+	return math.Sqrt(s)
+}
+
+// RMSE returns the root-mean-square error of U·Vᵀ on the entries of o.
+func RMSE(o *Observations, U, V *mat.Dense) float64 {
+	_, k := U.Dims()
+	return residual(o, U.RawMatrix().Data, V.RawMatrix().Data, k) / math.Sqrt(float64(o.Len()))
+}
+
+// RelError returns ‖UVᵀ − XYᵀ‖_F / ‖XYᵀ‖_F without forming either product:
+// UVᵀ − XYᵀ = [U, −X]·[V, Y]ᵀ, and with thin QR factorizations
+// [U, −X] = Q₁R₁, [V, Y] = Q₂R₂ its norm is ‖R₁R₂ᵀ‖_F (2k×2k). This costs
+// O((m+n)k²) and, unlike the trace expansion, keeps full relative accuracy
+// when the two products agree to many digits.
+func RelError(U, V, X, Y *mat.Dense) float64 {
+	return prodNorm(U, V, X, Y, true) / prodNorm(X, Y, nil, nil, false)
+}
+
+// prodNorm returns ‖[A, −C][B, D]ᵀ‖_F (or ‖ABᵀ‖_F when !diff).
+func prodNorm(A, B, C, D *mat.Dense, diff bool) float64 {
+	left, right := A, B
+	if diff {
+		var l, r mat.Dense
+		var negC mat.Dense
+		negC.Scale(-1, C)
+		l.Augment(A, &negC)
+		r.Augment(B, D)
+		left, right = &l, &r
+	}
+	rf := func(a *mat.Dense) *mat.Dense {
+		if r, c := a.Dims(); r < c {
+			return a // a = I·a is already a QR factorization for our purpose
+		}
+		var qr mat.QR
+		qr.Factorize(a)
+		var rr mat.Dense
+		qr.RTo(&rr)
+		_, c := a.Dims()
+		return mat.DenseCopyOf(rr.Slice(0, c, 0, c))
+	}
+	var p mat.Dense
+	p.Mul(rf(left), rf(right).T())
+	return mat.Norm(&p, 2)
+}
+
+// spectralInit returns the top-k left singular vectors of P_Ω(M)/p (m×k,
+// row-major), by randomized subspace iteration with oversampling, clipped
+// for incoherence when set.Mu > 0.
+func spectralInit(o *Observations, k int, set Settings, rng *rand.Rand) []float64 {
+	m, n := o.Dims()
+	l := min(k+set.Oversample, min(m, n))
+	// Y = A·Ω with Ω Gaussian n×l; A = P_Ω(M) (the 1/p scale does not change
+	// singular vectors).
+	om := mat.NewDense(n, l, nil)
+	for i := range om.RawMatrix().Data {
+		om.RawMatrix().Data[i] = rng.NormFloat64()
+	}
+	Y := mat.NewDense(m, l, nil)
+	Z := mat.NewDense(n, l, nil)
+	mulA(o, om, Y)
+	Q := orth(Y)
+	for q := 0; q < set.PowerIters; q++ {
+		mulAT(o, Q, Z)
+		mulA(o, orth(Z), Y)
+		Q = orth(Y)
+	}
+	// B = QᵀA = (AᵀQ)ᵀ, l×n; its SVD gives A ≈ Q·Ub·Σ·Vbᵀ.
+	mulAT(o, Q, Z)
+	var svd mat.SVD
+	if !svd.Factorize(Z, mat.SVDThin) {
+		panic("completion: SVD of the sketched matrix failed")
+	}
+	var vb mat.Dense
+	svd.VTo(&vb) // Z = Vz Σ Ubᵀ, so the left vectors of B are the right ones of Z
+	var U mat.Dense
+	U.Mul(Q, vb.Slice(0, l, 0, k))
+	u := mat.DenseCopyOf(&U)
+	if set.Mu > 0 {
+		thr := 2 * set.Mu * math.Sqrt(float64(k)) / math.Sqrt(float64(m))
+		raw := u.RawMatrix().Data
+		for i, v := range raw {
+			if math.Abs(v) > thr {
+				raw[i] = 0
+			}
+		}
+		u = orth(u)
+	}
+	return append([]float64(nil), u.RawMatrix().Data...)
+}
+
+// mulA sets Y = P_Ω(M)·X for X n×l, Y m×l.
+func mulA(o *Observations, X, Y *mat.Dense) {
+	_, l := X.Dims()
+	xr, yr := X.RawMatrix(), Y.RawMatrix()
+	for i := 0; i < o.m; i++ {
+		yi := yr.Data[i*yr.Stride : i*yr.Stride+l]
+		clear(yi)
+		cols, vals := o.Row(i)
+		for q, j := range cols {
+			axpyk(vals[q], xr.Data[j*xr.Stride:j*xr.Stride+l], yi)
+		}
+	}
+}
+
+// mulAT sets Z = P_Ω(M)ᵀ·X for X m×l, Z n×l.
+func mulAT(o *Observations, X, Z *mat.Dense) {
+	_, l := X.Dims()
+	xr, zr := X.RawMatrix(), Z.RawMatrix()
+	for j := 0; j < o.n; j++ {
+		zj := zr.Data[j*zr.Stride : j*zr.Stride+l]
+		clear(zj)
+		rows, vals := o.Col(j)
+		for q, i := range rows {
+			axpyk(vals[q], xr.Data[i*xr.Stride:i*xr.Stride+l], zj)
+		}
+	}
+}
+
+// orth returns an orthonormal basis of the columns of a (thin QR).
+func orth(a *mat.Dense) *mat.Dense {
+	r, c := a.Dims()
+	var qr mat.QR
+	qr.Factorize(a)
+	var q mat.Dense
+	qr.QTo(&q)
+	return mat.DenseCopyOf(q.Slice(0, r, 0, c))
+}
+
+// workers holds per-goroutine workspaces for the row regressions.
+type workers struct {
+	n  int
+	k  int
+	ws []workspace
+}
+
+type workspace struct {
+	g, rhs, r, z, p, q []float64
+	under, cg          int
+}
+
+func newWorkers(n, k int) *workers {
+	w := &workers{n: n, k: k, ws: make([]workspace, n)}
+	for i := range w.ws {
+		w.ws[i] = workspace{g: make([]float64, k*k), rhs: make([]float64, k), r: make([]float64, k),
+			z: make([]float64, k), p: make([]float64, k), q: make([]float64, k)}
+	}
+	return w
+}
+
+// halfStep updates the factor out (rows indexed by the columns of o when
+// byCol, else by its rows) given the fixed factor in. It returns the number
+// of underdetermined regressions.
+func (w *workers) halfStep(o *Observations, byCol bool, in, out []float64, set Settings, cgIters *int) int {
+	k := w.k
+	nOut := len(out) / k
+	nIn := len(in) / k
+	var prec []float64
+	if set.Solver == SolverCG {
+		// P = p·inᵀin + λI with p the sampling rate seen by each regression.
+		p := float64(o.Len()) / (float64(nIn) * float64(nOut))
+		prec = make([]float64, k*k)
+		for r := 0; r < nIn; r++ {
+			row := in[r*k : r*k+k]
+			for a := 0; a < k; a++ {
+				for b := 0; b <= a; b++ {
+					prec[a*k+b] += row[a] * row[b]
+				}
+			}
+		}
+		var tr float64
+		for a := 0; a < k; a++ {
+			for b := 0; b <= a; b++ {
+				prec[a*k+b] *= p
+			}
+			prec[a*k+a] += set.Lambda
+			tr += prec[a*k+a]
+		}
+		if !cholesky(prec, k) {
+			// The fixed factor is rank deficient: fall back to exact solves.
+			prec = nil
+		}
+	}
+	var wg sync.WaitGroup
+	chunk := (nOut + w.n - 1) / w.n
+	for t := 0; t < w.n; t++ {
+		lo, hi := t*chunk, min((t+1)*chunk, nOut)
+		if lo >= hi {
+			continue
+		}
+		ws := &w.ws[t]
+		ws.under, ws.cg = 0, 0
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := lo; j < hi; j++ {
+				var idx []int
+				var vals []float64
+				if byCol {
+					idx, vals = o.Col(j)
+				} else {
+					idx, vals = o.Row(j)
+				}
+				x := out[j*k : j*k+k]
+				if len(idx) == 0 {
+					clear(x)
+					continue
+				}
+				if prec != nil {
+					ws.cg += pcgRow(ws, in, idx, vals, x, prec, k, set)
+				} else if !exactRow(ws, in, idx, vals, x, k, set.Lambda) {
+					ws.under++
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	under := 0
+	for t := range w.ws {
+		under += w.ws[t].under
+		*cgIters += w.ws[t].cg
+	}
+	return under
+}
+
+// exactRow solves (Σ u_i u_iᵀ + λI) x = Σ vals_i u_i by Cholesky. It returns
+// false when a tiny ridge had to be added.
+func exactRow(ws *workspace, in []float64, idx []int, vals []float64, x []float64, k int, lambda float64) bool {
+	g, rhs := ws.g, ws.rhs
+	clear(g)
+	clear(rhs)
+	for q, i := range idx {
+		u := in[i*k : i*k+k]
+		v := vals[q]
+		for a := 0; a < k; a++ {
+			ua := u[a]
+			rhs[a] += v * ua
+			row := g[a*k : a*k+a+1]
+			for b := range row {
+				row[b] += ua * u[b]
+			}
+		}
+	}
+	var tr float64
+	for a := 0; a < k; a++ {
+		g[a*k+a] += lambda
+		tr += g[a*k+a]
+	}
+	ok := true
+	if !cholesky(g, k) {
+		ok = false
+		// Rebuild and add a tiny ridge relative to the trace.
+		clear(g)
+		for _, i := range idx {
+			u := in[i*k : i*k+k]
+			for a := 0; a < k; a++ {
+				for b := 0; b <= a; b++ {
+					g[a*k+b] += u[a] * u[b]
+				}
+			}
+		}
+		ridge := 1e-12 * math.Max(tr, 1e-300) / float64(k)
+		for a := 0; a < k; a++ {
+			g[a*k+a] += lambda + ridge
+		}
+		if !cholesky(g, k) {
+			clear(x)
+			return false
+		}
+	}
+	copy(x, rhs)
+	cholSolve(g, k, x)
+	return ok
+}
+
+// pcgRow runs preconditioned CG on (Σ u_i u_iᵀ + λI) x = Σ vals_i u_i from
+// the current x (the previous iterate's row: a warm start) until the
+// residual has been reduced by the factor SolveTol; it returns the
+// iterations used. A tolerance relative to the right-hand side instead would
+// stall the outer iteration: near convergence the warm start already meets
+// it and no work would be done.
+func pcgRow(ws *workspace, in []float64, idx []int, vals []float64, x []float64, prec []float64, k int, set Settings) int {
+	rhs, r, z, p, q := ws.rhs, ws.r, ws.z, ws.p, ws.q
+	clear(rhs)
+	for t, i := range idx {
+		axpyk(vals[t], in[i*k:i*k+k], rhs)
+	}
+	apply := func(dst, v []float64) {
+		for a := range dst {
+			dst[a] = set.Lambda * v[a]
+		}
+		for _, i := range idx {
+			u := in[i*k : i*k+k]
+			axpyk(dotk(u, v), u, dst)
+		}
+	}
+	apply(r, x)
+	for a := range r {
+		r[a] = rhs[a] - r[a]
+	}
+	rn := math.Sqrt(dotk(r, r))
+	tol := set.SolveTol * rn
+	it := 0
+	var rho, rhoOld float64
+	for rn > tol && it < set.MaxCGIters {
+		copy(z, r)
+		cholSolve(prec, k, z)
+		rho = dotk(r, z)
+		if it == 0 {
+			copy(p, z)
+		} else {
+			beta := rho / rhoOld
+			for a := range p {
+				p[a] = z[a] + beta*p[a]
+			}
+		}
+		apply(q, p)
+		pq := dotk(p, q)
+		if !(pq > 0) {
+			break
+		}
+		alpha := rho / pq
+		axpyk(alpha, p, x)
+		axpyk(-alpha, q, r)
+		rhoOld = rho
+		rn = math.Sqrt(dotk(r, r))
+		it++
+	}
+	return it
+}

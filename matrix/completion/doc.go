@@ -1,0 +1,63 @@
+// Package completion recovers low-rank matrices from a subset of their
+// entries by alternating minimization, with the least-squares half-steps
+// solved exactly or only approximately, and carries two related recovery
+// methods for matrix sensing.
+//
+// # Alternating minimization
+//
+// Given the observed entries M_ij, (i, j) ∈ Ω, of an m×n matrix of rank k,
+// AltMin alternates the two least-squares problems
+//
+//	V ← argmin_V ‖P_Ω(U Vᵀ − M)‖_F² + λ‖V‖_F²,   U ← argmin_U ‖P_Ω(U Vᵀ − M)‖_F² + λ‖U‖_F²,
+//
+// each of which splits into independent k-variable regressions, one per row
+// of the factor: for column j, with Ω_j = {i : (i, j) ∈ Ω},
+//
+//	(Σ_{i∈Ω_j} u_i u_iᵀ + λI) v_j = Σ_{i∈Ω_j} M_ij u_i.
+//
+// The initial U is the top-k left singular subspace of P_Ω(M)/p,
+// p = |Ω|/(mn), computed by randomized subspace iteration; optionally its
+// rows are clipped for incoherence (entries larger than 2μ√k/√m are zeroed)
+// and it is re-orthonormalised, as in Jain, Netrapalli and Sanghavi (2013).
+//
+// The exact solver (SolverExact) forms and factors the k×k normal matrix per
+// row: O(|Ω|k² + (m+n)k³) per iteration. The approximate solver (SolverCG)
+// is the nearly-linear-time variant of Gu, Song, Yin and Zhang: each
+// regression is solved only to relative accuracy ε₀ by preconditioned
+// conjugate gradients, warm-started at the previous factor row, costing
+// O(|Ω_j|k) per iteration. Its preconditioner is the one subspace
+// embedding theory suggests for uniform sampling: for an incoherent U,
+// sampling the rows of U with probability p is a subspace embedding, so
+// Σ_{i∈Ω_j} u_i u_iᵀ ≈ p·UᵀU for every j; one Cholesky factorization of
+// p·UᵀU + λI per half-step preconditions all n regressions, and PCG then
+// converges in O(log 1/ε₀) iterations independent of the conditioning of U.
+// Work per half-step is O(|Ω|k·log(1/ε₀) + (m+n)k²): linear in |Ω|.
+//
+// The faithful sample-splitting mode partitions Ω into 2T+1 disjoint random
+// parts (one for the initialization, one per half-step), as the analysis
+// requires; the practical mode reuses all of Ω at every half-step.
+//
+// ALS fits ratings data with biases: r_ij ≈ μ + b_i + c_j + u_iᵀv_j with
+// ridge penalties, by the same alternating exact solves.
+//
+// # Sensing
+//
+// SensingGD runs gradient descent on the factored matrix sensing loss
+// (1/2)Σ_l (⟨A_l, FGᵀ⟩ − y_l)² with symmetric (F = G) or asymmetric factors,
+// including the one-step modification of Xiong, Ding and Du, and RobustSubGM
+// runs the sub-gradient method on the ℓ1 loss Σ_l |⟨A_l, XXᵀ⟩ − y_l| from a
+// small initialization with geometrically decaying steps (Ma and Fattahi).
+//
+// # References
+//
+//   - Y. Gu, Z. Song, J. Yin, L. Zhang, Low Rank Matrix Completion via Robust
+//     Alternating Minimization in Nearly Linear Time, ICLR 2024, arXiv 2302.11068.
+//   - P. Jain, P. Netrapalli, S. Sanghavi, Low-rank matrix completion using
+//     alternating minimization, STOC 2013.
+//   - N. Xiong, L. Ding, S. S. Du, How Over-Parameterization Slows Down Gradient
+//     Descent in Matrix Sensing, ICLR 2024, arXiv 2310.01769.
+//   - J. Ma, S. Fattahi, Global Convergence of Sub-gradient Method for Robust
+//     Matrix Recovery, JMLR 2023, arXiv 2202.08788.
+//   - Y. Koren, R. Bell, C. Volinsky, Matrix factorization techniques for
+//     recommender systems, IEEE Computer 42(8), 2009 (ALS with biases).
+package completion

@@ -1,0 +1,242 @@
+package matrix
+
+import (
+	"bufio"
+	"compress/bzip2"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// ParseError reports malformed input in a Matrix Market or LIBSVM file. Line
+// is the 1-based line number, or 0 when the problem is not tied to one line
+// (a truncated file, for example).
+type ParseError struct {
+	File string
+	Line int
+	Err  error
+}
+
+// Error returns "file:line: cause", or "file: cause" when Line is 0.
+func (e *ParseError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err)
+	}
+	return fmt.Sprintf("%s: %v", e.File, e.Err)
+}
+
+// Unwrap returns the underlying cause.
+func (e *ParseError) Unwrap() error { return e.Err }
+
+// MaxDim is the largest number of rows or columns (and the largest LIBSVM
+// feature index) the readers accept. It bounds the memory a small malicious
+// header can make a reader allocate: a CSR matrix needs 8·(rows+1) bytes for
+// its row pointers whatever its number of entries.
+const MaxDim = 1 << 28
+
+// MaxDenseElems is the largest rows·cols that ReadMatrixMarketDense will
+// allocate for a coordinate file (2 GiB of float64).
+const MaxDenseElems = 1 << 28
+
+// limits used by the readers; the fuzz tests lower them so that a fuzzed
+// header cannot make every iteration allocate gigabytes.
+var (
+	maxDim        = MaxDim
+	maxDenseElems = MaxDenseElems
+)
+
+// lineReader returns the lines of r one by one without their line
+// terminator ("\n" or "\r\n"), counting them from 1. Lines of any length
+// are accepted.
+type lineReader struct {
+	r    *bufio.Reader
+	file string
+	line int
+	buf  []byte
+	eof  bool
+}
+
+func newLineReader(r io.Reader, file string) *lineReader {
+	return &lineReader{r: bufio.NewReaderSize(r, 64<<10), file: file}
+}
+
+// next returns the next line, or ok == false at the end of the input. A read
+// error other than io.EOF is returned as a *ParseError.
+func (lr *lineReader) next() (line []byte, ok bool, err error) {
+	if lr.eof {
+		return nil, false, nil
+	}
+	lr.buf = lr.buf[:0]
+	for {
+		frag, e := lr.r.ReadSlice('\n')
+		if e == bufio.ErrBufferFull {
+			lr.buf = append(lr.buf, frag...)
+			continue
+		}
+		if len(lr.buf) > 0 {
+			lr.buf = append(lr.buf, frag...)
+			frag = lr.buf
+		}
+		if e != nil {
+			lr.eof = true
+			if e != io.EOF {
+				return nil, false, &ParseError{File: lr.file, Line: lr.line + 1, Err: fmt.Errorf("read error: %w", e)}
+			}
+			if len(frag) == 0 {
+				return nil, false, nil
+			}
+		}
+		lr.line++
+		n := len(frag)
+		if n > 0 && frag[n-1] == '\n' {
+			n--
+		}
+		if n > 0 && frag[n-1] == '\r' {
+			n--
+		}
+		return frag[:n], true, nil
+	}
+}
+
+func (lr *lineReader) errorf(format string, args ...any) error {
+	return &ParseError{File: lr.file, Line: lr.line, Err: fmt.Errorf(format, args...)}
+}
+
+// fields splits b at runs of spaces and tabs into dst (reused) and returns it.
+func fields(dst [][]byte, b []byte) [][]byte {
+	dst = dst[:0]
+	i := 0
+	for i < len(b) {
+		for i < len(b) && isSpace(b[i]) {
+			i++
+		}
+		if i == len(b) {
+			break
+		}
+		j := i
+		for j < len(b) && !isSpace(b[j]) {
+			j++
+		}
+		dst = append(dst, b[i:j])
+		i = j
+	}
+	return dst
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r' }
+
+func isBlank(b []byte) bool {
+	for _, c := range b {
+		if !isSpace(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// parseIndex parses a decimal non-negative integer (an optional leading '+'
+// is allowed) that must not exceed limit.
+func parseIndex(b []byte, limit int) (int, error) {
+	s := b
+	if len(s) > 0 && s[0] == '+' {
+		s = s[1:]
+	}
+	if len(s) == 0 {
+		return 0, fmt.Errorf("bad integer %q", b)
+	}
+	n := 0
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return 0, fmt.Errorf("bad integer %q", b)
+		}
+		n = n*10 + int(c-'0')
+		if n > limit {
+			return 0, fmt.Errorf("integer %q too large (limit %d)", b, limit)
+		}
+	}
+	return n, nil
+}
+
+// parseFloat parses a finite real number. Fortran exponents (1.0D+00) are
+// accepted; NaN, ±Inf and values that overflow float64 are errors.
+func parseFloat(b []byte) (float64, error) {
+	v, err := strconv.ParseFloat(string(b), 64)
+	if err != nil {
+		if i := strings.IndexAny(string(b), "dD"); i > 0 && !strings.ContainsAny(string(b), "xX") {
+			s := []byte(string(b))
+			s[i] = 'e'
+			if v2, err2 := strconv.ParseFloat(string(s), 64); err2 == nil {
+				v, err = v2, nil
+			}
+		}
+	}
+	if err != nil {
+		var ne *strconv.NumError
+		if errors.As(err, &ne) && ne.Err == strconv.ErrRange {
+			return 0, fmt.Errorf("number %q out of float64 range", b)
+		}
+		return 0, fmt.Errorf("bad number %q", b)
+	}
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, fmt.Errorf("non-finite value %q", b)
+	}
+	return v, nil
+}
+
+// parseInteger parses an integer-field value exactly and returns it as a
+// float64. Integers beyond ±2⁵³ are rejected because float64 cannot hold
+// them exactly.
+func parseInteger(b []byte) (float64, error) {
+	v, err := strconv.ParseInt(string(b), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("bad integer %q", b)
+	}
+	if v > 1<<53 || v < -(1<<53) {
+		return 0, fmt.Errorf("integer %q not exactly representable as float64", b)
+	}
+	return float64(v), nil
+}
+
+// openMaybeCompressed opens path, transparently decompressing names ending
+// in .gz or .bz2. The returned closer closes the file.
+func openMaybeCompressed(path string) (io.Reader, io.Closer, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	switch {
+	case strings.HasSuffix(path, ".bz2"):
+		return bzip2.NewReader(bufio.NewReader(f)), f, nil
+	case strings.HasSuffix(path, ".gz"):
+		z, err := gzip.NewReader(f)
+		if err != nil {
+			f.Close()
+			return nil, nil, &ParseError{File: path, Err: err}
+		}
+		return z, f, nil
+	}
+	return f, f, nil
+}
+
+// readFile opens path (see openMaybeCompressed) and parses it with read,
+// naming path in errors.
+func readFile[T any](path string, read func(io.Reader, string) (T, error)) (T, error) {
+	r, c, err := openMaybeCompressed(path)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	defer c.Close()
+	return read(r, path)
+}
+
+// appendFloat formats v with the shortest decimal representation that
+// parses back to exactly v.
+func appendFloat(b []byte, v float64) []byte {
+	return strconv.AppendFloat(b, v, 'g', -1, 64)
+}
