@@ -9,7 +9,26 @@ import (
 	"strings"
 
 	"github.com/james-bowman/sparse"
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/kkt-go/kkt/matrix"
 )
+
+// MatrixMarketDir is DirSequence with the matrix package's Matrix Market
+// readers (a right-hand side file must hold an n×1 matrix).
+func MatrixMarketDir(dir string, limit int) (*FileSequence, error) {
+	return DirSequence(dir, limit, matrix.ReadMatrixMarketFile, func(path string) ([]float64, error) {
+		d, err := matrix.ReadMatrixMarketDenseFile(path)
+		if err != nil {
+			return nil, err
+		}
+		r, c := d.Dims()
+		if c != 1 {
+			return nil, fmt.Errorf("%w: %s: right-hand side is %d×%d, want n×1", ErrBadInput, path, r, c)
+		}
+		return mat.Col(nil, 0, d), nil
+	})
+}
 
 // FileSequence serves the systems stored in a list of files, in order.
 // Load reads one file into an instance; the reader of a directory of Matrix

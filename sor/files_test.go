@@ -1,13 +1,11 @@
 package sor
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -16,75 +14,21 @@ import (
 	"github.com/kkt-go/kkt/matrix"
 )
 
-// writeCoord writes a in Matrix Market coordinate format.
-func writeCoord(t *testing.T, path string, a *sparse.CSR) {
-	r, c := a.Dims()
-	raw := a.RawMatrix()
-	var sb strings.Builder
-	fmt.Fprintf(&sb, "%%%%MatrixMarket matrix coordinate real general\n%d %d %d\n", r, c, len(raw.Data))
-	for i := 0; i < r; i++ {
-		for k := raw.Indptr[i]; k < raw.Indptr[i+1]; k++ {
-			fmt.Fprintf(&sb, "%d %d %.17g\n", i+1, raw.Ind[k]+1, raw.Data[k])
-		}
-	}
-	if err := os.WriteFile(path, []byte(sb.String()), 0o644); err != nil {
+func writeMM(t *testing.T, path string, a *sparse.CSR) {
+	f, err := os.Create(path)
+	if err != nil {
 		t.Fatal(err)
 	}
-}
-
-// readCoord is a minimal coordinate reader for this test (the matrix
-// package's reader is the one used in production).
-func readCoord(path string) (*sparse.CSR, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
+	if err := matrix.WriteMatrixMarket(f, a); err != nil {
+		t.Fatal(err)
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	var coo *sparse.COO
-	for sc.Scan() {
-		line := sc.Text()
-		if strings.HasPrefix(line, "%") {
-			continue
-		}
-		fs := strings.Fields(line)
-		if coo == nil {
-			r, _ := strconv.Atoi(fs[0])
-			c, _ := strconv.Atoi(fs[1])
-			coo = sparse.NewCOO(r, c, nil, nil, nil)
-			continue
-		}
-		i, _ := strconv.Atoi(fs[0])
-		j, _ := strconv.Atoi(fs[1])
-		v, err := strconv.ParseFloat(fs[2], 64)
-		if err != nil {
-			return nil, fmt.Errorf("line %q: %v", line, err)
-		}
-		coo.Set(i-1, j-1, v)
-	}
-	if coo == nil {
-		return nil, errors.New("empty file")
-	}
-	return coo.ToCSR(), nil
-}
-
-func readVec(path string) ([]float64, error) {
-	a, err := readCoord(path)
-	if err != nil {
-		return nil, err
-	}
-	r, _ := a.Dims()
-	v := make([]float64, r)
-	for i := range v {
-		v[i] = a.At(i, 0)
-	}
-	return v, nil
+	f.Close()
 }
 
 func TestDirSequence(t *testing.T) {
 	dir := t.TempDir()
 	for k, c := range []float64{0.3, 0.1, 0.2} {
-		writeCoord(t, filepath.Join(dir, fmt.Sprintf("sys%d.mtx", k)), matrix.AddDiag(matrix.Poisson2D(4, 4), c))
+		writeMM(t, filepath.Join(dir, fmt.Sprintf("sys%d.mtx", k)), matrix.AddDiag(matrix.Poisson2D(4, 4), c))
 	}
 	// A right-hand side for sys1 only.
 	var sb strings.Builder
@@ -94,7 +38,7 @@ func TestDirSequence(t *testing.T) {
 	}
 	os.WriteFile(filepath.Join(dir, "sys1_b.mtx"), []byte(sb.String()), 0o644)
 	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("ignored"), 0o644)
-	seq, err := DirSequence(dir, 0, readCoord, readVec)
+	seq, err := MatrixMarketDir(dir, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,18 +59,18 @@ func TestDirSequence(t *testing.T) {
 		t.Errorf("sys0: %d iterations, direct %d", res.Records[0].Iterations, sol.Iterations)
 	}
 	// Contextual tuners refuse context-free instances.
-	seq, _ = DirSequence(dir, 2, readCoord, readVec)
+	seq, _ = MatrixMarketDir(dir, 2)
 	if _, err := Run(context.Background(), seq, NewChebCB(nil, 6, 0, 1, nil), Settings{}); !errors.Is(err, ErrBadInput) {
 		t.Errorf("ChebCB without context: err = %v", err)
 	}
 	// A malformed file is reported with its name.
 	os.WriteFile(filepath.Join(dir, "sys9.mtx"), []byte("%%MatrixMarket matrix coordinate real general\n2 2 1\n1 1 abc\n"), 0o644)
-	seq, _ = DirSequence(dir, 0, readCoord, readVec)
+	seq, _ = MatrixMarketDir(dir, 0)
 	_, err = Run(context.Background(), seq, Fixed{1.2}, Settings{})
 	if err == nil || !strings.Contains(err.Error(), "sys9.mtx") {
 		t.Errorf("malformed file: err = %v", err)
 	}
-	if _, err := DirSequence(t.TempDir(), 0, readCoord, readVec); !errors.Is(err, ErrBadInput) {
+	if _, err := MatrixMarketDir(t.TempDir(), 0); !errors.Is(err, ErrBadInput) {
 		t.Errorf("empty dir: err = %v", err)
 	}
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -566,10 +565,10 @@ func meanOf(v []float64) float64 {
 }
 
 // newDirSequence reads the Matrix Market files of a directory as a
-// sequence (see sor.NewMatrixMarketDir).
+// sequence (sor.MatrixMarketDir).
 func newDirSequence(dir string, limit int) (sor.Sequence, error) {
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return nil, fmt.Errorf("--sequence %q: not shifted-laplacian, heat, or a readable directory", dir)
 	}
-	return nil, errors.New("Matrix Market directory sequences need matrix.ReadMatrixMarket (branch io), not yet merged")
+	return sor.MatrixMarketDir(dir, limit)
 }
