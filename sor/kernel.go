@@ -72,19 +72,23 @@ func (s *split) forward(x, b []float64, omega float64) {
 		s.forwardSorted(x, b, omega, nil)
 		return
 	}
-	indptr, ind, data, dinv := s.indptr, s.ind, s.data, s.dinv
 	x = x[:s.n]
 	b = b[:s.n]
 	for i := range x {
-		sum := b[i]
-		lo, hi := indptr[i], indptr[i+1]
-		cols := ind[lo:hi]
-		vals := data[lo:hi:hi]
-		for k, j := range cols {
-			sum -= vals[k] * x[j]
-		}
-		x[i] += omega * sum * dinv[i]
+		x[i] += omega * (b[i] - s.rowDot(i, x)) * s.dinv[i]
 	}
+}
+
+// rowDot returns Σ_j a_ij x_j.
+func (s *split) rowDot(i int, x []float64) float64 {
+	lo, hi := s.indptr[i], s.indptr[i+1]
+	cols := s.ind[lo:hi]
+	vals := s.data[lo:hi:hi]
+	var sum float64
+	for k, j := range cols {
+		sum += vals[k] * x[j]
+	}
+	return sum
 }
 
 // forwardSorted is forward for rows with sorted columns. It accumulates the
@@ -160,54 +164,31 @@ func (s *split) sorIter(x, b, r []float64, omega float64) float64 {
 
 // backward is the same sweep in the order i = n, …, 1: x ← x + (D/ω + U)⁻¹(b − Ax).
 func (s *split) backward(x, b []float64, omega float64) {
-	indptr, ind, data, dinv := s.indptr, s.ind, s.data, s.dinv
 	x = x[:s.n]
 	b = b[:s.n]
 	for i := s.n - 1; i >= 0; i-- {
-		sum := b[i]
-		lo, hi := indptr[i], indptr[i+1]
-		cols := ind[lo:hi]
-		vals := data[lo:hi:hi]
-		for k, j := range cols {
-			sum -= vals[k] * x[j]
-		}
-		x[i] += omega * sum * dinv[i]
+		x[i] += omega * (b[i] - s.rowDot(i, x)) * s.dinv[i]
 	}
 }
 
 // residual sets r = b − A x and returns ‖r‖₂.
 func (s *split) residual(r, b, x []float64) float64 {
-	indptr, ind, data := s.indptr, s.ind, s.data
 	r = r[:s.n]
 	b = b[:s.n]
 	var ss float64
 	for i := range r {
-		sum := b[i]
-		lo, hi := indptr[i], indptr[i+1]
-		cols := ind[lo:hi]
-		vals := data[lo:hi:hi]
-		for k, j := range cols {
-			sum -= vals[k] * x[j]
-		}
-		r[i] = sum
-		ss += sum * sum
+		v := b[i] - s.rowDot(i, x)
+		r[i] = v
+		ss += v * v
 	}
 	return math.Sqrt(ss)
 }
 
 // mul sets y = A x.
 func (s *split) mul(y, x []float64) {
-	indptr, ind, data := s.indptr, s.ind, s.data
 	y = y[:s.n]
 	for i := range y {
-		var sum float64
-		lo, hi := indptr[i], indptr[i+1]
-		cols := ind[lo:hi]
-		vals := data[lo:hi:hi]
-		for k, j := range cols {
-			sum += vals[k] * x[j]
-		}
-		y[i] = sum
+		y[i] = s.rowDot(i, x)
 	}
 }
 
