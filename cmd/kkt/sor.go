@@ -236,11 +236,13 @@ func reproduceSOR(ctx context.Context, env *reproEnv) ([]row, error) {
 	if env.Full {
 		T, seeds = 5000, 5
 	}
-	// KKT_SOR_PARTS (comma list of shifted, long, heat; default all) runs a
-	// subset, so that the long --full study can be spread over processes.
-	part := func(name string) bool {
+	// KKT_SOR_PARTS (comma list of shifted, long, heat, or one piece such as
+	// shifted:high, long:low, heat:100; default all) runs a subset, so that
+	// the long --full study can be spread over processes or machines.
+	// A part is named study (all of it) or study:key, e.g. long:high or heat:100.
+	part := func(study, key string) bool {
 		p := os.Getenv("KKT_SOR_PARTS")
-		return p == "" || slices.Contains(splitList(p), name)
+		return p == "" || slices.Contains(splitList(p), study) || slices.Contains(splitList(p), study+":"+key)
 	}
 	var rows []row
 	for _, dk := range []struct {
@@ -253,11 +255,14 @@ func reproduceSOR(ctx context.Context, env *reproEnv) ([]row, error) {
 		}
 		rows = append(rows, r...)
 	}
-	if env.Full && part("long") {
+	if env.Full {
 		for _, dk := range []struct {
 			key  string
 			dist sor.ShiftDist
 		}{{"high", sor.HighVariance}, {"low", sor.LowVariance}} {
+			if !part("long", dk.key) {
+				continue
+			}
 			r, err := reproLongRun(ctx, env, dk.key, dk.dist, []int{5000, 20000, 50000}, seeds)
 			if err != nil {
 				return nil, err
@@ -270,8 +275,8 @@ func reproduceSOR(ctx context.Context, env *reproEnv) ([]row, error) {
 		nxs, steps = []int{50, 100}, 5000
 	}
 	for _, nx := range nxs {
-		if !part("heat") {
-			break
+		if !part("heat", strconv.Itoa(nx)) {
+			continue
 		}
 		r, err := reproHeat(ctx, env, nx, steps, stop, trials)
 		if err != nil {
@@ -386,9 +391,9 @@ func reproShifted(ctx context.Context, env *reproEnv, key string, dist sor.Shift
 		xs[t] = float64(t + 1)
 	}
 	var cumS, regS []series
-	for _, n := range []string{"fixed 1.0", "fixed 1.4", "fixed 1.8", "best fixed", "tsallis", "tsallis-cb", "chebcb", "young"} {
+	for _, n := range []string{"fixed 1.0", "fixed 1.4", "fixed 1.8", "best fixed", "exp3", "tsallis", "tsallis-cb", "chebcb", "young"} {
 		cumS = append(cumS, series{Name: n, X: xs, Y: pol[n].cum})
-		if n != "best fixed" {
+		if !strings.HasPrefix(n, "fixed") && n != "best fixed" {
 			reg := make([]float64, T)
 			for t := range reg {
 				reg[t] = pol[n].cum[t] - pol["best fixed"].cum[t]
