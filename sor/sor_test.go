@@ -168,6 +168,7 @@ func TestYoungBeatsGrid(t *testing.T) {
 			sg, _ := s.Solve(context.Background(), a, b, nil, g)
 			best = min(best, sg.Iterations)
 		}
+		t.Logf("c=%5.2f: Young ω*=%.4f %d iterations, best grid ω %d", c, w, sy.Iterations, best)
 		if sy.Iterations > best+3 {
 			t.Errorf("c=%v: Young ω*=%.4f takes %d iterations, best grid ω %d", c, w, sy.Iterations, best)
 		}

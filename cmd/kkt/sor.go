@@ -307,7 +307,20 @@ func reproShifted(ctx context.Context, env *reproEnv, key string, dist sor.Shift
 	prefixes := []int{T / 5, T / 2, T}
 	ratioAt := make([][]float64, len(prefixes)) // tsallis / best fixed on each prefix, per seed
 	prog := env.newProgress("sor " + key)
-	for s := 0; s < seeds; s++ {
+	seedList := make([]int, seeds)
+	for s := range seedList {
+		seedList[s] = s
+	}
+	// KKT_SOR_SEED=i runs only the i-th seed (0-based), to spread the full
+	// study over processes; the rows are then that seed's values.
+	if v := os.Getenv("KKT_SOR_SEED"); v != "" {
+		i, err := strconv.Atoi(v)
+		if err != nil || i < 0 {
+			return nil, fmt.Errorf("KKT_SOR_SEED=%q: want a seed index ≥ 0", v)
+		}
+		seedList, seeds = []int{i}, 1
+	}
+	for _, s := range seedList {
 		seed := env.Seed + uint64(s)
 		seq := sor.NewShiftedLaplacian(10, dist, T, rand.New(rand.NewPCG(seed, 0x5eed)))
 		tb, err := sor.BuildTable(ctx, seq, grid, sor.TableOptions{WithYoung: true})
@@ -353,7 +366,7 @@ func reproShifted(ctx context.Context, env *reproEnv, key string, dist sor.Shift
 		}
 		bi := slices.Index(grid, best.BestFixedOmega)
 		addCum(pol["best fixed"], func(t int) int { return int(tb.Costs[t][bi]) })
-		prog.update(s+1, seeds, "seeds")
+		prog.update(len(pol["young"].total), seeds, "seeds")
 		fmt.Fprintf(env.Progress, "[sor %s] seed %d: best fixed ω = %.2f\n", key, seed, best.BestFixedOmega)
 	}
 	mean := func(n string) float64 {
