@@ -249,6 +249,9 @@ func reproduceSOR(ctx context.Context, env *reproEnv) ([]row, error) {
 		key  string
 		dist sor.ShiftDist
 	}{{"high", sor.HighVariance}, {"low", sor.LowVariance}} {
+		if !part("shifted", dk.key) {
+			continue
+		}
 		r, err := reproShifted(ctx, env, dk.key, dk.dist, T, seeds)
 		if err != nil {
 			return nil, err
