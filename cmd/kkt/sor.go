@@ -50,7 +50,9 @@ func (sp sorSpec) newSequence() (sor.Sequence, float64, float64, error) {
 }
 
 // parseTuner builds a tuner from its command-line name.
-func parseTuner(name string, lo, hi float64, m sor.Method, rng *rand.Rand) (sor.Tuner, error) {
+// bins is the number of Tsallis-INF-CB bins: 5 on the shifted Laplacian
+// (contextual.m), 6 on the heat sequence (h2d.m).
+func parseTuner(name string, lo, hi float64, bins int, m sor.Method, rng *rand.Rand) (sor.Tuner, error) {
 	switch {
 	case strings.HasPrefix(name, "fixed:"):
 		w, err := strconv.ParseFloat(strings.TrimPrefix(name, "fixed:"), 64)
@@ -68,10 +70,6 @@ func parseTuner(name string, lo, hi float64, m sor.Method, rng *rand.Rand) (sor.
 	case name == "tsallis":
 		return sor.NewTsallisINF(nil, rng), nil
 	case name == "tsallis-cb":
-		bins := 5
-		if lo != -0.15 {
-			bins = 6 // h2d.m
-		}
 		return sor.NewTsallisINFCB(nil, bins, lo, hi, rng), nil
 	case name == "chebcb":
 		return sor.NewChebCB(nil, 6, lo, hi, rng), nil
@@ -149,7 +147,11 @@ func runSOR(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return bad(err)
 	}
-	tuner, err := parseTuner(*tunerName, lo, hi, method, rand.New(rand.NewPCG(*seed, 0x7a11)))
+	bins := 6
+	if sp.kind == "shifted-laplacian" {
+		bins = 5
+	}
+	tuner, err := parseTuner(*tunerName, lo, hi, bins, method, rand.New(rand.NewPCG(*seed, 0x7a11)))
 	if err != nil {
 		return bad(err)
 	}
