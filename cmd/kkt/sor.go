@@ -501,6 +501,7 @@ func reproHeat(ctx context.Context, env *reproEnv, nx, steps int, stop float64, 
 	type out struct {
 		iters float64
 		secs  float64
+		cum   []float64 // cumulative iterations per step
 	}
 	run := func(tu sor.Tuner, m sor.Method) (out, error) {
 		res, err := sor.Run(ctx, sor.NewHeat(nx, steps, stop), tu, sor.Settings{Solver: sor.Solver{Method: m}})
@@ -510,7 +511,13 @@ func reproHeat(ctx context.Context, env *reproEnv, nx, steps int, stop float64, 
 		if res.Status != linsolve.Converged {
 			return out{}, fmt.Errorf("heat nx=%d: %v", nx, res.Status)
 		}
-		return out{float64(res.TotalIterations), res.Time.Seconds()}, nil
+		cum := make([]float64, len(res.Records))
+		acc := 0.0
+		for t, r := range res.Records {
+			acc += float64(r.Iterations)
+			cum[t] = acc
+		}
+		return out{float64(res.TotalIterations), res.Time.Seconds(), cum}, nil
 	}
 	results := map[string]out{}
 	order := []string{"cg"}
@@ -551,6 +558,12 @@ func reproHeat(ctx context.Context, env *reproEnv, nx, steps int, stop float64, 
 			}
 			acc.iters += o.iters / float64(trials)
 			acc.secs += o.secs / float64(trials)
+			if acc.cum == nil {
+				acc.cum = make([]float64, len(o.cum))
+			}
+			for t, v := range o.cum {
+				acc.cum[t] += v / float64(trials)
+			}
 		}
 		results[n] = acc
 		order = append(order, n)
@@ -575,6 +588,24 @@ func reproHeat(ctx context.Context, env *reproEnv, nx, steps int, stop float64, 
 	for _, n := range []string{"tsallis", "tsallis-cb", "chebcb"} {
 		rows = append(rows, claim(exp, fmt.Sprintf("heat nx=%d: %s / CG total iterations", nx, n), results[n].iters/cg, results[n].iters < cg, "claim: < 1 (SSOR-PCG with tuned ω beats plain CG)"))
 	}
+	// Figure: cumulative iterations minus those of the best fixed ω.
+	xs := make([]float64, steps)
+	for t := range xs {
+		xs[t] = float64(t + 1)
+	}
+	var regS []series
+	for _, n := range order {
+		if n == bestName || n == "cg" {
+			continue
+		}
+		reg := make([]float64, steps)
+		for t := range reg {
+			reg[t] = results[n].cum[t] - results[bestName].cum[t]
+		}
+		regS = append(regS, series{Name: n, X: xs, Y: reg})
+	}
+	env.addFigure(figure{Name: fmt.Sprintf("sor-heat%d-regret", nx), Title: fmt.Sprintf("Heat equation nx=%d: SSOR-PCG regret vs best fixed ω (%s)", nx, bestName),
+		XLabel: "time step", YLabel: "cumulative iterations − best fixed ω", Series: regS})
 	rows = append(rows, row{Experiment: exp, Metric: fmt.Sprintf("heat nx=%d: best fixed ω on {1,1.3,1.5,1.75,1.95}", nx), Value: mustParseOmega(bestName), Paper: math.NaN(), Status: "info", Note: note})
 	return rows, nil
 }
