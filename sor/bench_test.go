@@ -41,18 +41,29 @@ func BenchmarkSweepOverSpMV(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			sweep, spmv := time.Duration(1<<62), time.Duration(1<<62)
+			// Bytes a sweep streams: column indices and values (16 per
+			// entry), row pointers, and x (read and written) and b.
+			nnz := len(a.RawMatrix().Data)
+			bytes := float64(16*nnz + 8*(n+1) + 3*8*n)
+			// STREAM-like copy moving the same number of bytes (read + write).
+			src := make([]float64, int(bytes)/16)
+			dst := make([]float64, len(src))
+			sweep, spmv, cp := time.Duration(1<<62), time.Duration(1<<62), time.Duration(1<<62)
 			for b.Loop() {
 				t0 := time.Now()
 				w.Forward(x, rhs, 1.5)
 				t1 := time.Now()
 				matrix.MulVec(y, a, x)
 				t2 := time.Now()
-				sweep, spmv = min(sweep, t1.Sub(t0)), min(spmv, t2.Sub(t1))
+				copy(dst, src)
+				t3 := time.Now()
+				sweep, spmv, cp = min(sweep, t1.Sub(t0)), min(spmv, t2.Sub(t1)), min(cp, t3.Sub(t2))
 			}
 			b.ReportMetric(float64(sweep)/float64(spmv), "sweep/spmv")
 			b.ReportMetric(float64(sweep)/1e6, "sweep-ms")
 			b.ReportMetric(float64(spmv)/1e6, "spmv-ms")
+			b.ReportMetric(bytes/sweep.Seconds()/1e9, "sweep-GB/s")
+			b.ReportMetric(bytes/cp.Seconds()/1e9, "copy-GB/s")
 		})
 	}
 }
