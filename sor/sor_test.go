@@ -469,3 +469,46 @@ func TestCGMethodMatchesLinsolve(t *testing.T) {
 		t.Errorf("CG: %d iterations, linsolve.CG %d", sol.Iterations, ref.Iterations)
 	}
 }
+
+// TestSSORPCGMatchesSciPy compares SSOR-PCG counts (b = 1, x₀ = 0, 20×20
+// Laplacian + cI) with SciPy's cg and the same preconditioner applied as
+// ω(2−ω)(D+ωL)⁻¹D(D+ωU)⁻¹ by spsolve_triangular:
+//
+//	/usr/bin/python3 -c 'import numpy as np, scipy.sparse as sp, scipy.sparse.linalg as sl
+//	T=sp.diags([-1,2,-1],[-1,0,1],(20,20)); I=sp.eye(20); A0=(sp.kron(I,T)+sp.kron(T,I)).tocsr()
+//	for c in (0.0, 0.05):
+//	  A=(A0+c*sp.eye(400)).tocsr(); b=np.ones(400); out=[]
+//	  D=sp.diags(A.diagonal()); L=sp.tril(A,-1); U=sp.triu(A,1)
+//	  for w in (0.5,1.0,1.5,1.9):
+//	    Up=(D+w*U).tocsr(); Lo=(D+w*L).tocsr()
+//	    def minv(r, Up=Up, Lo=Lo, w=w):
+//	      y=D@sl.spsolve_triangular(Up, r, lower=False)
+//	      return w*(2-w)*sl.spsolve_triangular(Lo, y, lower=True)
+//	    M=sl.LinearOperator((400,400), matvec=minv)
+//	    k=[0]
+//	    def cb(x): k[0]+=1
+//	    x,info=sl.cg(A,b,tol=1e-8,atol=0,M=M,callback=cb,maxiter=10000)
+//	    out.append(k[0])
+//	  print(c,out)'
+func TestSSORPCGMatchesSciPy(t *testing.T) {
+	want := map[float64][4]int{0: {35, 23, 17, 22}, 0.05: {31, 20, 15, 21}}
+	b := make([]float64, 400)
+	for i := range b {
+		b[i] = 1
+	}
+	s := Solver{Method: SSORPCG}
+	for c, counts := range want {
+		a := matrix.AddDiag(matrix.Poisson2D(20, 20), c)
+		for k, w := range []float64{0.5, 1, 1.5, 1.9} {
+			sol, err := s.Solve(context.Background(), a, b, nil, w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := sol.Iterations - counts[k]; d < -1 || d > 1 {
+				t.Errorf("c=%v ω=%v: %d iterations, SciPy %d", c, w, sol.Iterations, counts[k])
+			} else if d != 0 {
+				t.Logf("c=%v ω=%v: %d iterations, SciPy %d", c, w, sol.Iterations, counts[k])
+			}
+		}
+	}
+}
