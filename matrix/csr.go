@@ -22,20 +22,19 @@ func MulVec(dst []float64, a *sparse.CSR, x []float64) []float64 {
 	return dst
 }
 
-// mulRows computes dst[i] = (A·x)[i] for lo ≤ i < hi.
+// mulRows computes dst[i] = (A·x)[i] for lo ≤ i < hi. Each dst[i] is
+// written once; the row sums run in storage order.
 func mulRows(dst []float64, indptr, ind []int, data, x []float64, lo, hi int) {
-	start := indptr[lo]
-	for i := lo; i < hi; i++ {
-		end := indptr[i+1]
+	ip := indptr[lo : hi+1]
+	d := dst[lo:hi]
+	k := ip[0]
+	for i := range d {
+		end := ip[i+1]
 		var s float64
-		ix := ind[start:end]
-		dx := data[start:end:end]
-		dx = dx[:len(ix)]
-		for k, j := range ix {
-			s += dx[k] * x[j]
+		for ; k < end; k++ {
+			s += data[k] * x[ind[k]]
 		}
-		dst[i] = s
-		start = end
+		d[i] = s
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -306,4 +307,65 @@ func TestMatrixMarketFiles(t *testing.T) {
 	}
 	_, err = ReadMatrixMarketFile(p)
 	checkParseError(t, err, p, 3, "non-finite")
+}
+
+// TestReadMatrixMarketSciPy reads files written by SciPy 1.10's
+// scipy.io.mmwrite (Debian python3-scipy), produced with
+//
+//	A = sp.csr_matrix([[4,-1,0,.5],[-1,4,-1,0],[0,-1,4,-1e-300],[.5,0,-1e-300,3.25]])
+//	mmwrite(b, A, symmetry='symmetric', comment='scipy symmetric')
+//	S = sp.csr_matrix([[0,2.5,0],[-2.5,0,1/3],[0,-1/3,0]]); mmwrite(b, S, symmetry='skew-symmetric')
+//	mmwrite(b, np.array([[1.,2],[3,4],[5,6]]))
+//
+// The expected matrices are the ones given to mmwrite. (The reverse
+// direction was checked once by hand: scipy.io.mmread reads WriteMatrixMarket
+// and WriteMatrixMarketDense output, including 0.1, −1/3, 5e−324 and
+// MaxFloat64, to the same float64 values.)
+func TestReadMatrixMarketSciPy(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     [][]float64
+	}{
+		{"symmetric", "%%MatrixMarket matrix coordinate real symmetric\n%scipy symmetric\n4 4 8\n1 1 4.000000000000000e+00\n2 1 -1.000000000000000e+00\n2 2 4.000000000000000e+00\n3 2 -1.000000000000000e+00\n3 3 4.000000000000000e+00\n4 1 5.000000000000000e-01\n4 3 -1.000000000000000e-300\n4 4 3.250000000000000e+00\n",
+			[][]float64{{4, -1, 0, 0.5}, {-1, 4, -1, 0}, {0, -1, 4, -1e-300}, {0.5, 0, -1e-300, 3.25}}},
+		{"skew-symmetric", "%%MatrixMarket matrix coordinate real skew-symmetric\n%\n3 3 2\n2 1 -2.500000000000000e+00\n3 2 -3.333333333333333e-01\n",
+			[][]float64{{0, 2.5, 0}, {-2.5, 0, 0.3333333333333333}, {0, -0.3333333333333333, 0}}},
+		{"array", "%%MatrixMarket matrix array real general\n%\n3 2\n1.0000000000000000e+00\n3.0000000000000000e+00\n5.0000000000000000e+00\n2.0000000000000000e+00\n4.0000000000000000e+00\n6.0000000000000000e+00\n",
+			[][]float64{{1, 2}, {3, 4}, {5, 6}}},
+	}
+	for _, tt := range tests {
+		a, err := ReadMatrixMarket(strings.NewReader(tt.in), tt.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := mat.NewDense(len(tt.want), len(tt.want[0]), nil)
+		for i, row := range tt.want {
+			want.SetRow(i, row)
+		}
+		if !mat.Equal(csrDense(a), want) {
+			t.Errorf("%s: got\n%v\nwant\n%v", tt.name, mat.Formatted(csrDense(a)), mat.Formatted(want))
+		}
+	}
+}
+
+// TestReadMatrixMarketMemoryGuard checks that the counts in a header do not
+// drive allocation: a 60-byte file claiming 10¹² entries (or a 10⁸×10⁸ array)
+// fails as truncated after allocating almost nothing.
+func TestReadMatrixMarketMemoryGuard(t *testing.T) {
+	for _, in := range []string{
+		"%%MatrixMarket matrix coordinate real general\n1000000 1000000 1000000000000\n1 1 1\n",
+		"%%MatrixMarket matrix array real general\n100000000 100000000\n1\n",
+		"%%MatrixMarket matrix coordinate real symmetric\n100000000 100000000 100000000\n1 1 1\n",
+	} {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, err := ReadMatrixMarket(strings.NewReader(in), "huge.mtx")
+		_, errDense := ReadMatrixMarketDense(strings.NewReader(in), "huge.mtx")
+		runtime.ReadMemStats(&after)
+		checkParseError(t, err, "huge.mtx", 0, "truncated")
+		checkParseError(t, errDense, "huge.mtx", 0, "truncated")
+		if got := after.TotalAlloc - before.TotalAlloc; got > 1<<20 {
+			t.Errorf("%q: allocated %d bytes", in[:60], got)
+		}
+	}
 }

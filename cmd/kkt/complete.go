@@ -19,7 +19,10 @@ import (
 
 func init() {
 	register(&command{name: "complete", summary: "low-rank matrix completion (alternating minimization, ALS)", run: runComplete})
-	registerExperiment(&experiment{name: "completion", paper: "Gu, Song, Yin, Zhang, ICLR 2024 (arXiv 2302.11068)", order: 80, run: reproCompletion})
+	registerExperiment(&experiment{name: "completion", paper: "Gu, Song, Yin, Zhang, ICLR 2024 (arXiv 2302.11068)", order: 80,
+		units:     func(env *reproEnv) int { s, m := completionPlan(env); return s + 1 + m },
+		runUnit:   runCompletionUnit,
+		summarize: summarizeCompletion})
 }
 
 func runComplete(args []string, stdout, stderr io.Writer) int {
@@ -185,114 +188,173 @@ func writeFactorFiles(dir string, U, V *mat.Dense) error {
 	return nil
 }
 
-// reproCompletion: the paper has no experiments; these are the targets of
-// issue #10 (research notes §5): exact recovery, the fast variant's cost in
-// k, MovieLens-100k RMSE against Surprise's SVD.
-func reproCompletion(ctx context.Context, env *reproEnv) ([]row, error) {
-	var rows []row
-	pr := env.newProgress("completion")
-	// 1. Exact recovery 1000×1000 rank 10 at 10% (20 iterations).
-	seeds := 2
+// The completion experiment: the paper has no experiments; these are the
+// targets of issue #10 (research notes §5). It is sharded: units
+// 0..seeds−1 are exact-recovery seeds, unit seeds is the timing study, and
+// the remaining units are MovieLens splits.
+func completionPlan(env *reproEnv) (seeds, splits int) {
+	seeds, splits = 2, 1
 	if env.Full {
-		seeds = 5
+		seeds, splits = 5, 5
 	}
-	fig := figure{Name: "completion-error", Title: "AltMin, 1000×1000 rank 10, p = 0.1", XLabel: "iteration", YLabel: "relative error ‖UVᵀ − M‖_F/‖M‖_F", LogY: true}
-	worst := 0.0
-	timePer := map[string]float64{}
-	for s := 1; s <= seeds; s++ {
-		obs, X, Y := completion.Synthetic(rand.New(rand.NewPCG(uint64(s), 99)), 1000, 1000, 10, 0.10)
+	if _, ok := env.dataPath("movielens/ml-100k/u.data"); !ok {
+		splits = 0
+	}
+	return
+}
+
+// completionUnit is the raw result of one unit.
+type completionUnit struct {
+	Kind string // "recovery", "timing", "movielens"
+	Seed uint64
+	// recovery: error histories (exact, PCG) and seconds per iteration
+	ErrExact, ErrCG   []float64
+	SecExact, SecCG   float64
+	LogOmega, LogTime []float64 // timing: log |Ω|, log seconds per iteration
+	SizeLo, SizeHi    float64
+	KRatioExact       float64
+	KRatioCG          float64
+	RMSE              float64 // movielens
+}
+
+func runCompletionUnit(ctx context.Context, env *reproEnv, u int) (json.RawMessage, error) {
+	seeds, _ := completionPlan(env)
+	var r completionUnit
+	switch {
+	case u < seeds:
+		s := uint64(u + 1)
+		r.Kind, r.Seed = "recovery", s
+		obs, X, Y := completion.Synthetic(rand.New(rand.NewPCG(s, 99)), 1000, 1000, 10, 0.10)
 		for _, solver := range []completion.Solver{completion.SolverExact, completion.SolverCG} {
-			var xs, ys []float64
+			var ys []float64
 			t0 := time.Now()
-			res, err := completion.AltMin(ctx, obs, completion.Settings{Rank: 10, MaxIter: 20, Seed: uint64(s), Tol: 1e-15, Solver: solver, SolveTol: 1e-2,
+			res, err := completion.AltMin(ctx, obs, completion.Settings{Rank: 10, MaxIter: 20, Seed: s, Tol: 1e-15, Solver: solver, SolveTol: 1e-2,
 				Recorder: func(it int, _ float64, U, V *mat.Dense) bool {
-					xs, ys = append(xs, float64(it)), append(ys, completion.RelError(U, V, X, Y))
+					ys = append(ys, completion.RelError(U, V, X, Y))
 					return true
 				}})
 			if err != nil {
 				return nil, err
 			}
-			timePer[solver.String()] += time.Since(t0).Seconds() / float64(res.Iterations*seeds)
+			sec := time.Since(t0).Seconds() / float64(res.Iterations)
 			if solver == completion.SolverExact {
-				worst = math.Max(worst, ys[len(ys)-1])
-			}
-			if s == 1 {
-				name := "exact solves"
-				if solver == completion.SolverCG {
-					name = "PCG solves, ε₀ = 1e-2"
-				}
-				fig.Series = append(fig.Series, series{Name: name, X: xs, Y: ys})
+				r.ErrExact, r.SecExact = ys, sec
+			} else {
+				r.ErrCG, r.SecCG = ys, sec
 			}
 		}
-		pr.update(s, seeds, "recovery seeds")
-	}
-	env.addFigure(fig)
-	rows = append(rows, row{Experiment: "completion", Metric: fmt.Sprintf("rel. error after 20 it., 1000² rank 10 p=0.1 (worst of %d seeds)", seeds),
-		Value: worst, Paper: 1e-8, Status: passFail(worst < 1e-8), Note: "target < 1e-8 (paper has no experiments)"})
-	rows = append(rows, row{Experiment: "completion", Metric: "time per iteration, exact / PCG (s)", Value: timePer["exact"], Paper: math.NaN(), Status: "info",
-		Note: fmt.Sprintf("PCG %.3g s", timePer["cg"])})
-	// 2. Cost: time per iteration against |Ω| (log–log slope) and against k.
-	sizes := []int{700, 1000, 1400, 2000} // m = n, p = 0.1: |Ω| ≈ 4.9e4 … 4e5
-	if env.Full {
-		sizes = []int{1250, 2500, 5000, 10000} // |Ω| up to 10⁷
-	}
-	var lx, ly []float64
-	for i, m := range sizes {
-		obs, _, _ := completion.Synthetic(rand.New(rand.NewPCG(7, 7)), m, m, 10, 0.1)
-		per, err := timePerIteration(ctx, obs, 10, completion.SolverCG)
-		if err != nil {
-			return nil, err
+	case u == seeds:
+		r.Kind = "timing"
+		sizes := []int{700, 1000, 1400, 2000} // m = n, p = 0.1: |Ω| ≈ 4.9e4 … 4e5
+		if env.Full {
+			sizes = []int{1250, 2500, 5000, 10000} // |Ω| up to 10⁷
 		}
-		lx = append(lx, math.Log(float64(obs.Len())))
-		ly = append(ly, math.Log(per))
-		pr.update(i+1, len(sizes), "timing sizes")
-	}
-	slope := fitSlope(lx, ly)
-	rows = append(rows, row{Experiment: "completion", Metric: fmt.Sprintf("log-log slope of time/iteration vs |Ω| (%.2g … %.2g), PCG ε₀=1e-2", math.Exp(lx[0]), math.Exp(lx[len(lx)-1])),
-		Value: slope, Paper: 1, Status: passFail(math.Abs(slope-1) <= 0.15), Note: "target 1 ± 0.15"})
-	for _, solver := range []completion.Solver{completion.SolverExact, completion.SolverCG} {
-		var tk [2]float64
-		for i, k := range []int{10, 20} {
-			obs, _, _ := completion.Synthetic(rand.New(rand.NewPCG(8, 8)), 1000, 1000, k, 0.1)
-			per, err := timePerIteration(ctx, obs, k, solver)
+		pr := env.newProgress("completion timing")
+		for i, m := range sizes {
+			obs, _, _ := completion.Synthetic(rand.New(rand.NewPCG(7, 7)), m, m, 10, 0.1)
+			per, err := timePerIteration(ctx, obs, 10, completion.SolverCG)
 			if err != nil {
 				return nil, err
 			}
-			tk[i] = per
+			r.LogOmega = append(r.LogOmega, math.Log(float64(obs.Len())))
+			r.LogTime = append(r.LogTime, math.Log(per))
+			pr.update(i+1, len(sizes), "sizes")
 		}
-		r := row{Experiment: "completion", Metric: "time/iteration ratio k=20 vs k=10, " + solver.String(), Value: tk[1] / tk[0], Paper: math.NaN(), Status: "info"}
-		if solver == completion.SolverCG {
-			r.Status, r.Note = passFail(tk[1]/tk[0] <= 2.5), "target ≤ 2.5 (exact: ≈ 4 once |Ω|k² dominates)"
+		for _, solver := range []completion.Solver{completion.SolverExact, completion.SolverCG} {
+			var tk [2]float64
+			for i, k := range []int{10, 20} {
+				obs, _, _ := completion.Synthetic(rand.New(rand.NewPCG(8, 8)), 1000, 1000, k, 0.1)
+				per, err := timePerIteration(ctx, obs, k, solver)
+				if err != nil {
+					return nil, err
+				}
+				tk[i] = per
+			}
+			if solver == completion.SolverExact {
+				r.KRatioExact = tk[1] / tk[0]
+			} else {
+				r.KRatioCG = tk[1] / tk[0]
+			}
 		}
-		rows = append(rows, r)
-	}
-	// 3. MovieLens-100k, 80/20, ALS with biases.
-	if p, ok := env.dataPath("movielens/ml-100k/u.data"); ok {
+	default:
+		r.Kind = "movielens"
+		// Seeds 11.. were never used to choose λ or the rank.
+		r.Seed = uint64(11 + u - seeds - 1)
+		p, ok := env.dataPath("movielens/ml-100k/u.data")
+		if !ok {
+			return nil, fmt.Errorf("MovieLens data missing")
+		}
 		obs, err := completion.ReadFile(p, completion.FormatMovieLens)
 		if err != nil {
 			return nil, err
 		}
-		n := 1
-		if env.Full {
-			n = 5
+		train, test := obs.Split(rand.New(rand.NewPCG(r.Seed, 5)), 0.2)
+		model, err := completion.ALS(ctx, train, completion.ALSSettings{Rank: 50, Lambda: 0.15, BiasLambda: 0.01, MaxIter: 20, Seed: r.Seed})
+		if err != nil {
+			return nil, err
 		}
-		var sum, worstR float64
-		for s := 0; s < n; s++ {
-			// Seeds 11.. were never used to choose λ or the rank.
-			seed := uint64(11 + s)
-			train, test := obs.Split(rand.New(rand.NewPCG(seed, 5)), 0.2)
-			rank := 50
-			model, err := completion.ALS(ctx, train, completion.ALSSettings{Rank: rank, Lambda: 0.15, BiasLambda: 0.01, MaxIter: 20, Seed: seed})
-			if err != nil {
-				return nil, err
+		r.RMSE = model.RMSE(test, 1, 5)
+	}
+	return json.Marshal(r)
+}
+
+func summarizeCompletion(env *reproEnv, data []json.RawMessage) ([]row, error) {
+	var rows []row
+	var rec []completionUnit
+	var tim *completionUnit
+	var rmse []float64
+	for _, d := range data {
+		var u completionUnit
+		if err := json.Unmarshal(d, &u); err != nil {
+			return nil, err
+		}
+		switch u.Kind {
+		case "recovery":
+			rec = append(rec, u)
+		case "timing":
+			tim = &u
+		case "movielens":
+			rmse = append(rmse, u.RMSE)
+		}
+	}
+	worst, secE, secC := 0.0, 0.0, 0.0
+	for i, u := range rec {
+		worst = math.Max(worst, u.ErrExact[len(u.ErrExact)-1])
+		secE += u.SecExact / float64(len(rec))
+		secC += u.SecCG / float64(len(rec))
+		if i == 0 {
+			xs := make([]float64, len(u.ErrExact))
+			for k := range xs {
+				xs[k] = float64(k + 1)
 			}
-			r := model.RMSE(test, 1, 5)
+			env.addFigure(figure{Name: "completion-error", Title: "AltMin, 1000×1000 rank 10, p = 0.1", XLabel: "iteration",
+				YLabel: "relative error ‖UVᵀ − M‖_F/‖M‖_F", LogY: true,
+				Series: []series{{Name: "exact solves", X: xs, Y: u.ErrExact}, {Name: "PCG solves, ε₀ = 1e-2", X: xs[:len(u.ErrCG)], Y: u.ErrCG}}})
+		}
+	}
+	if len(rec) > 0 {
+		rows = append(rows, row{Experiment: "completion", Metric: fmt.Sprintf("rel. error after 20 it., 1000² rank 10 p=0.1 (worst of %d seeds)", len(rec)),
+			Value: worst, Paper: 1e-8, Status: passFail(worst < 1e-8), Note: "target < 1e-8 (paper has no experiments)"})
+		rows = append(rows, row{Experiment: "completion", Metric: "time per iteration, exact / PCG (s)", Value: secE, Paper: math.NaN(), Status: "info",
+			Note: fmt.Sprintf("PCG %.3g s", secC)})
+	}
+	if tim != nil {
+		slope := fitSlope(tim.LogOmega, tim.LogTime)
+		rows = append(rows, row{Experiment: "completion", Metric: fmt.Sprintf("log-log slope of time/iteration vs |Ω| (%.2g … %.2g), PCG ε₀=1e-2",
+			math.Exp(tim.LogOmega[0]), math.Exp(tim.LogOmega[len(tim.LogOmega)-1])),
+			Value: slope, Paper: 1, Status: passFail(math.Abs(slope-1) <= 0.15), Note: "target 1 ± 0.15"})
+		rows = append(rows, row{Experiment: "completion", Metric: "time/iteration ratio k=20 vs k=10, exact", Value: tim.KRatioExact, Paper: math.NaN(), Status: "info"})
+		rows = append(rows, row{Experiment: "completion", Metric: "time/iteration ratio k=20 vs k=10, cg", Value: tim.KRatioCG, Paper: math.NaN(),
+			Status: passFail(tim.KRatioCG <= 2.5), Note: "target ≤ 2.5 (exact: ≈ 4 once |Ω|k² dominates)"})
+	}
+	if len(rmse) > 0 {
+		var sum, worstR float64
+		for _, r := range rmse {
 			sum += r
 			worstR = math.Max(worstR, r)
-			pr.update(s+1, n, "MovieLens splits")
 		}
-		mean := sum / float64(n)
-		rows = append(rows, row{Experiment: "completion", Metric: fmt.Sprintf("MovieLens-100k test RMSE, ALS rank 50 (mean of %d splits)", n),
+		mean := sum / float64(len(rmse))
+		rows = append(rows, row{Experiment: "completion", Metric: fmt.Sprintf("MovieLens-100k test RMSE, ALS rank 50 (mean of %d splits)", len(rmse)),
 			Value: mean, Paper: 0.934, Ratio: mean / 0.934, Status: passFail(worstR <= 0.92),
 			Note: fmt.Sprintf("Surprise SVD 0.934; target ≤ 0.92 on every split; worst %.4f", worstR)})
 	} else {

@@ -6,12 +6,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"text/tabwriter"
-	"time"
 )
 
 // experiment is one reproducible experiment of `kkt reproduce`. Each package
@@ -22,6 +23,16 @@ type experiment struct {
 	// order sorts the summary table (smaller first); ties by name.
 	order int
 	run   func(ctx context.Context, env *reproEnv) ([]row, error)
+
+	// Sharded experiments (optional). units returns how many independent
+	// slices the experiment's grid has (problems, seeds, sizes); runUnit runs
+	// slice u and returns its raw results; summarize turns the results of all
+	// slices into summary rows and figures. Single runs and
+	// `kkt reproduce merge` both go through summarize, so a sharded sweep and a
+	// single run print the same tables.
+	units     func(env *reproEnv) int
+	runUnit   func(ctx context.Context, env *reproEnv, u int) (json.RawMessage, error)
+	summarize func(env *reproEnv, data []json.RawMessage) ([]row, error)
 }
 
 // row is one line of the summary table.
@@ -101,7 +112,7 @@ func defaultDataDir() string {
 }
 
 func runReproduce(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("reproduce", "[--full] [--only a,b] [--out DIR] [--seed N] [--json] [--quiet]", stderr)
+	fs := newFlagSet("reproduce", "[--full] [--only a,b] [--out DIR] [--seed N] [--shard i/n] [--json] [--quiet] | merge DIR...", stderr)
 	full := fs.Bool("full", false, "run the full sizes of every experiment")
 	only := fs.String("only", "", "comma-separated experiment names to run (default all)")
 	out := fs.String("out", "", "directory for one CSV and one JSON per experiment")
@@ -111,15 +122,15 @@ func runReproduce(args []string, stdout, stderr io.Writer) int {
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
 	prog := fs.Bool("progress", false, "progress on stderr even when it is not a terminal")
 	list := fs.Bool("list", false, "list the experiments and exit")
+	shardFlag := fs.String("shard", "", "i/n: run the i-th (0-based) of n deterministic slices of the experiment grid (default: $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT or $JOB_COMPLETION_INDEX with --shard-count)")
+	shardCount := fs.Int("shard-count", 0, "number of shards when the index comes from $JOB_COMPLETION_INDEX (Kubernetes indexed Job); also $KKT_SHARD_COUNT")
+	if len(args) > 0 && args[0] == "merge" {
+		return runMerge(args[1:], stdout, stderr)
+	}
 	if st, done := parseFlags(fs, args); done {
 		return st
 	}
-	sort.SliceStable(experiments, func(i, j int) bool {
-		if experiments[i].order != experiments[j].order {
-			return experiments[i].order < experiments[j].order
-		}
-		return experiments[i].name < experiments[j].name
-	})
+	sortExperiments()
 	if *list {
 		for _, e := range experiments {
 			fmt.Fprintf(stdout, "%-14s %s\n", e.name, e.paper)
@@ -161,49 +172,55 @@ func runReproduce(args []string, stdout, stderr io.Writer) int {
 	if *quiet || (!*prog && !(stderr == io.Writer(os.Stderr) && isTerminal(os.Stderr))) {
 		env.Progress = io.Discard
 	}
+	sh, err := parseShard(*shardFlag, *shardCount)
+	if err != nil {
+		fmt.Fprintf(stderr, "kkt reproduce: %v\n", err)
+		return exitBadInput
+	}
+	if sh.n > 1 && *out == "" {
+		fmt.Fprintln(stderr, "kkt reproduce: a sharded run needs --out DIR (combine the shards with 'kkt reproduce merge DIR...')")
+		return exitBadInput
+	}
 	ctx := context.Background()
-	var all []row
+	tasks := makeTasks(selected, env)
+	var results []*unitResult
 	failed := false
-	for _, e := range selected {
-		t0 := time.Now()
-		fmt.Fprintf(env.Progress, "[%s] running…\n", e.name)
-		rows, err := e.run(ctx, env)
+	for k, t := range tasks {
+		if k%sh.n != sh.i {
+			continue
+		}
+		r, err := runTask(ctx, env, t)
 		if err != nil {
-			fmt.Fprintf(stderr, "kkt reproduce: %s: %v\n", e.name, err)
+			fmt.Fprintf(stderr, "kkt reproduce: %s: %v\n", t.label(), err)
 			failed = true
 			continue
 		}
-		fmt.Fprintf(env.Progress, "[%s] done in %.1fs\n", e.name, time.Since(t0).Seconds())
 		if *out != "" {
-			if err := writeRows(*out, e.name, rows); err != nil {
+			if err := writeUnit(*out, r); err != nil {
 				fmt.Fprintf(stderr, "kkt reproduce: %v\n", err)
 				failed = true
 			}
-			for _, f := range env.figures {
-				if err := saveFigure(*out, f); err != nil {
-					fmt.Fprintf(stderr, "kkt reproduce: %v\n", err)
-					failed = true
-				}
-				if j, err := json.MarshalIndent(f, "", " "); err == nil {
-					os.WriteFile(filepath.Join(*out, f.Name+".json"), j, 0o644)
-				}
-			}
 		}
-		env.figures = nil
-		all = append(all, rows...)
+		results = append(results, r)
 	}
-	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if all == nil {
-			all = []row{}
+	if sh.n > 1 {
+		var names []string
+		for _, r := range results {
+			names = append(names, fmt.Sprintf("%s[%d/%d]", r.Experiment, r.Unit, r.Units))
 		}
-		if err := enc.Encode(map[string]any{"experiments": all, "full": *full, "seed": *seed, "data": *data}); err != nil {
-			fmt.Fprintf(stderr, "kkt reproduce: %v\n", err)
+		fmt.Fprintf(stdout, "shard %d/%d: ran %d of %d tasks: %s\nresults in %s; combine all shards with: kkt reproduce merge DIR...\n",
+			sh.i, sh.n, len(results), len(tasks), strings.Join(names, " "), filepath.Join(*out, "units"))
+		if failed {
 			return exitNotConverge
 		}
-	} else {
-		printTable(stdout, all)
+		return exitOK
+	}
+	all, err := finalize(env, selected, results, stderr)
+	if err != nil {
+		failed = true
+	}
+	if printSummary(stdout, stderr, all, *asJSON, *full, *seed, *data) != nil {
+		failed = true
 	}
 	if failed {
 		return exitNotConverge
@@ -278,4 +295,54 @@ func (r row) MarshalJSON() ([]byte, error) {
 		Unit       string   `json:"unit,omitempty"`
 		Note       string   `json:"note,omitempty"`
 	}{r.Experiment, r.Metric, num(r.Value), num(r.Paper), r.Status, ratio, r.Unit, r.Note})
+}
+
+func sortExperiments() {
+	sort.SliceStable(experiments, func(i, j int) bool {
+		if experiments[i].order != experiments[j].order {
+			return experiments[i].order < experiments[j].order
+		}
+		return experiments[i].name < experiments[j].name
+	})
+}
+
+// printSummary prints the table (or one JSON object with --json).
+func printSummary(stdout, stderr io.Writer, all []row, asJSON, full bool, seed uint64, data string) error {
+	if !asJSON {
+		printTable(stdout, all)
+		return nil
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	if all == nil {
+		all = []row{}
+	}
+	if err := enc.Encode(map[string]any{"experiments": all, "full": full, "seed": seed, "data": data}); err != nil {
+		fmt.Fprintf(stderr, "kkt reproduce: %v\n", err)
+		return err
+	}
+	return nil
+}
+
+// UnmarshalJSON reads rows written by MarshalJSON (null numbers are NaN).
+func (r *row) UnmarshalJSON(b []byte) error {
+	var v struct {
+		Experiment, Metric, Status, Unit, Note string
+		Value, Paper, Ratio                    *float64
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	nan := func(p *float64) float64 {
+		if p == nil {
+			return math.NaN()
+		}
+		return *p
+	}
+	*r = row{Experiment: v.Experiment, Metric: v.Metric, Status: v.Status, Unit: v.Unit, Note: v.Note,
+		Value: nan(v.Value), Paper: nan(v.Paper), Ratio: nan(v.Ratio)}
+	if v.Ratio == nil {
+		r.Ratio = 0
+	}
+	return nil
 }

@@ -1,0 +1,41 @@
+package bilevel_test
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/kkt-go/kkt/bilevel"
+)
+
+// LV-HBA on the toy T2 (x* = 1, λ* = −1) with the authors' parameters.
+func ExampleLVHBA() {
+	tp := bilevel.T2(10)
+	r := bilevel.LVHBA(context.Background(), tp.Problem, bilevel.LVHBASettings{
+		Lambda0: []float64{-1}, Z0: []float64{-1},
+		Common: bilevel.Common{MaxIter: 20000, XRef: tp.XStar},
+	})
+	fmt.Printf("%v after %d iterations: rel. error %.0e, λ = %.4f\n", r.Status, r.Iterations, r.XError, r.Lambda[0])
+	// Output: MaxIterations after 20000 iterations: rel. error 1e-06, λ = -1.0000
+}
+
+// The penalty method on T3: the penalized solution is b/(2+σ).
+func ExamplePenalty() {
+	tp := bilevel.T3(5, 1)
+	sigma := 1e-3
+	r := bilevel.Penalty(context.Background(), tp.Problem, bilevel.PenaltySettings{
+		Sigma: sigma, AlphaConst: 0.4, Inner: 50, InnerTol: 1e-15,
+		Common: bilevel.Common{MaxIter: 1000, Tol: 1e-11},
+	})
+	want := tp.T3Sigma(sigma)
+	fmt.Printf("%v: x[0] = %.10f, b[0]/(2+σ) = %.10f\n", r.Status, r.X[0], want[0])
+	// Output: Converged: x[0] = 0.0750320011, b[0]/(2+σ) = 0.0750320011
+}
+
+// CheckGradients compares analytic derivatives with central differences.
+func ExampleCheckGradients() {
+	p := bilevel.T1(4).Problem
+	x := []float64{1, 2, 3, 4}
+	y := []float64{0.5, -1, 2, 0, 1, 1, -2, 3}
+	fmt.Println(bilevel.CheckGradients(p, x, y, 0, 0, nil))
+	// Output: <nil>
+}

@@ -1,0 +1,110 @@
+package dag
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+var benchDims = []int{20, 50, 100}
+
+func benchData(d int, unequal bool) *Sim {
+	return Simulate(rand.New(rand.NewPCG(1, 0)), SimSettings{Graph: ER, K: 4, D: d, N: 1000, Unequal: unequal})
+}
+
+// BenchmarkAdamIteration times one inner iteration of DAGMA/CoLiDE
+// (domain check + inverse, gradient, Adam step, C·W, σ update).
+func BenchmarkAdamIteration(b *testing.B) {
+	for _, d := range benchDims {
+		b.Run(fmt.Sprintf("d=%d", d), func(b *testing.B) {
+			sim := benchData(d, false)
+			Xc := mat.DenseCopyOf(sim.X)
+			centre(Xc)
+			set := Settings{}
+			ws := newPathWork(Xc, CoLiDEEV, set.defaults(CoLiDEEV))
+			ws.sigEst = []float64{1}
+			copy(ws.sig, ws.sigEst)
+			ws.mulCW()
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				ws.inverse(1)
+				ws.gradient(1, 0.05)
+				ws.adam(i%1000+1, 0.99, 0.999, 3e-4)
+				ws.mulCW()
+				ws.updateSigma()
+			}
+		})
+	}
+}
+
+// BenchmarkCoLiDEEV2000 times a fixed budget of 2000 Adam steps (one stage),
+// the same budget as the Python side of docs/benchmarks-dag.md.
+func BenchmarkCoLiDEEV2000(b *testing.B) {
+	for _, d := range benchDims {
+		b.Run(fmt.Sprintf("d=%d", d), func(b *testing.B) {
+			sim := benchData(d, false)
+			for i := 0; i < b.N; i++ {
+				if _, err := Fit(context.Background(), sim.X, CoLiDEEV, Settings{T: 1, MaxIter: 2000}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkCoLiDEEVFull times a complete CoLiDE-EV fit with the paper's
+// settings (main.py) on ER4 data.
+func BenchmarkCoLiDEEVFull(b *testing.B) {
+	for _, d := range benchDims {
+		b.Run(fmt.Sprintf("d=%d", d), func(b *testing.B) {
+			sim := benchData(d, false)
+			for i := 0; i < b.N; i++ {
+				if _, err := Fit(context.Background(), sim.X, CoLiDEEV, Settings{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkTOPO times TOPO from a random order on ER2 data.
+func BenchmarkTOPO(b *testing.B) {
+	for _, d := range benchDims {
+		b.Run(fmt.Sprintf("d=%d", d), func(b *testing.B) {
+			rng := rand.New(rand.NewPCG(1, 0))
+			sim := Simulate(rng, SimSettings{Graph: ER, K: 2, D: d, N: 1000})
+			init := rng.Perm(d)
+			for i := 0; i < b.N; i++ {
+				if _, err := TOPO(context.Background(), sim.X, init, TopoSettings{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkOverlap compares 500 Adam steps with and without the two-goroutine
+// overlap of the inverse and C·W.
+func BenchmarkOverlap(b *testing.B) {
+	for _, d := range []int{50, 100} {
+		sim := benchData(d, false)
+		for _, mode := range []string{"serial", "overlap"} {
+			b.Run(fmt.Sprintf("%s/d=%d", mode, d), func(b *testing.B) {
+				old := parallelMin
+				defer func() { parallelMin = old }()
+				if mode == "serial" {
+					parallelMin = 1 << 30
+				}
+				for i := 0; i < b.N; i++ {
+					if _, err := Fit(context.Background(), sim.X, CoLiDEEV, Settings{T: 1, MaxIter: 500}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}

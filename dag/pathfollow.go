@@ -1,0 +1,637 @@
+package dag
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"time"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/lapack/lapack64"
+	"gonum.org/v1/gonum/mat"
+)
+
+// Status reports how a fit ended.
+type Status int
+
+const (
+	// Converged: the last stage met the relative objective test (path
+	// methods) or no swap improves the score (TOPO).
+	Converged Status = iota
+	// MaxIterations: the iteration budget ran out first. The estimate is
+	// still returned (the reference code does the same).
+	MaxIterations
+	// NumericalFailure: NaN/Inf appeared, or the domain could not be restored.
+	NumericalFailure
+	// Canceled: the context was cancelled or the Recorder asked to stop.
+	Canceled
+)
+
+func (s Status) String() string {
+	switch s {
+	case Converged:
+		return "converged"
+	case MaxIterations:
+		return "max-iterations"
+	case NumericalFailure:
+		return "numerical-failure"
+	case Canceled:
+		return "canceled"
+	}
+	return fmt.Sprintf("Status(%d)", int(s))
+}
+
+// Method selects the score minimised by the path-following solver.
+type Method int
+
+const (
+	// DAGMA: least squares ½tr((I−W)ᵀC(I−W)) + λ‖W‖₁ (Bello et al. 2022).
+	DAGMA Method = iota
+	// CoLiDEEV: CoLiDE with one noise scale σ (Saboksayr et al. 2024).
+	CoLiDEEV
+	// CoLiDENV: CoLiDE with one noise scale per node.
+	CoLiDENV
+	// TopoSwap: TOPO's topological swap search (set by TOPO; not a Fit method).
+	TopoSwap
+)
+
+func (m Method) String() string {
+	switch m {
+	case CoLiDEEV:
+		return "colide-ev"
+	case CoLiDENV:
+		return "colide-nv"
+	case TopoSwap:
+		return "topo"
+	}
+	return "dagma"
+}
+
+// Settings configures DAGMA and CoLiDE. The zero value of every field selects
+// the documented default. Defaults for CoLiDE are those of the authors'
+// main.py (the paper's §4.1): λ = 0.05, T = 4, s = [1, .9, .8, .7], 2·10⁴ warm
+// and 7·10⁴ final Adam steps. Defaults for DAGMA are DagmaLinear.fit's: T = 5,
+// s = [1, .9, .8, .7, .6], 3·10⁴ and 6·10⁴ steps, with λ = 0.05 (the value
+// CoLiDE's comparison uses). Both use μ₀ = 1, μ factor 0.1, learning rate
+// 3·10⁻⁴, Adam β = (0.99, 0.999), checkpoint 1000, tolerance 10⁻⁶.
+type Settings struct {
+	Lambda     float64   // ℓ1 weight λ (> 0; 0 → 0.05)
+	T          int       // number of central-path stages
+	S          []float64 // log-det parameter s_t of each stage (the last is repeated)
+	MuInit     float64   // μ₀
+	MuFactor   float64   // μ_{t+1} = μ_t·MuFactor
+	WarmIter   int       // Adam steps of stages 0..T−2
+	MaxIter    int       // Adam steps of the last stage
+	LR         float64   // Adam learning rate
+	Beta1      float64   // Adam β₁
+	Beta2      float64   // Adam β₂
+	Checkpoint int       // objective test every Checkpoint steps
+	// Tol: a stage stops when |F_prev − F|/|F_prev| ≤ Tol at a checkpoint.
+	Tol float64
+	// DomainTol: W leaves the log-det domain when some entry of
+	// (sI − W∘W)^{−1} + 1e−16 is < −DomainTol. Default 1e−6 for CoLiDE (its
+	// code) and 0 for DAGMA (its code); a negative value means 0.
+	DomainTol float64
+	// Threshold for the final DAG (|w| ≤ Threshold → 0, then pruning). 0 → 0.3.
+	Threshold float64
+	// WInit is a starting W (CoLiDE-NV's w_init); nil means W₀ = 0.
+	WInit *mat.Dense
+	// Recorder, when not nil, is called at every checkpoint with the stage,
+	// the step within the stage and the objective F; returning false stops.
+	Recorder func(stage, iter int, obj float64) bool
+}
+
+// Result is the outcome of DAGMA, CoLiDE or TOPO.
+type Result struct {
+	Method Method
+	// W is the continuous estimate (before thresholding).
+	W *mat.Dense
+	// B is W thresholded and pruned to a DAG (always acyclic).
+	B *mat.Dense
+	// Sigma: CoLiDE-EV one value, CoLiDE-NV d values, nil otherwise.
+	Sigma []float64
+	// Score: the method's smooth score at W (LS for DAGMA and TOPO, S_EV or
+	// S_NV for CoLiDE), without the ℓ1 term.
+	Score float64
+	// H is h_s(W) at the last stage's s (path methods).
+	H          float64
+	Status     Status
+	Iterations int // total Adam steps (path methods) or outer iterations (TOPO)
+	Retries    int // stage restarts after leaving the log-det domain
+	Backtracks int // Adam steps undone and retried with half the learning rate
+	Pruned     int // edges removed by ToDAG after thresholding
+	Time       time.Duration
+}
+
+func (s *Settings) defaults(m Method) Settings {
+	o := *s
+	if o.Lambda <= 0 {
+		o.Lambda = 0.05
+	}
+	colide := m != DAGMA
+	if o.T <= 0 {
+		o.T = 5
+		if colide {
+			o.T = 4
+		}
+	}
+	if len(o.S) == 0 {
+		o.S = []float64{1, .9, .8, .7, .6}
+		if colide {
+			o.S = []float64{1, .9, .8, .7}
+		}
+	}
+	// copy and pad: the retry rule changes s_t, and the caller's slice is not ours.
+	ss := make([]float64, o.T)
+	for i := range ss {
+		ss[i] = o.S[min(i, len(o.S)-1)]
+	}
+	o.S = ss
+	if o.MuInit <= 0 {
+		o.MuInit = 1
+	}
+	if o.MuFactor <= 0 {
+		o.MuFactor = 0.1
+	}
+	if o.WarmIter <= 0 {
+		o.WarmIter = 30000
+		if colide {
+			o.WarmIter = 20000
+		}
+	}
+	if o.MaxIter <= 0 {
+		o.MaxIter = 60000
+		if colide {
+			o.MaxIter = 70000
+		}
+	}
+	if o.LR <= 0 {
+		o.LR = 3e-4
+	}
+	if o.Beta1 <= 0 {
+		o.Beta1 = 0.99
+	}
+	if o.Beta2 <= 0 {
+		o.Beta2 = 0.999
+	}
+	if o.Checkpoint <= 0 {
+		o.Checkpoint = 1000
+	}
+	if o.Tol <= 0 {
+		o.Tol = 1e-6
+	}
+	if o.DomainTol == 0 && colide {
+		o.DomainTol = 1e-6
+	}
+	if o.DomainTol < 0 {
+		o.DomainTol = 0
+	}
+	if o.Threshold <= 0 {
+		o.Threshold = 0.3
+	}
+	return o
+}
+
+// ErrData reports unusable input data.
+var ErrData = errors.New("dag: unusable data")
+
+// checkData validates X (n×d, finite, n ≥ 2, d ≥ 1).
+func checkData(X mat.Matrix) error {
+	n, d := X.Dims()
+	if n < 2 || d < 1 {
+		return fmt.Errorf("%w: need at least 2 samples and 1 variable, got %d×%d", ErrData, n, d)
+	}
+	for i := 0; i < n; i++ {
+		for j := 0; j < d; j++ {
+			if v := X.At(i, j); math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("%w: X[%d,%d] = %v", ErrData, i, j, v)
+			}
+		}
+	}
+	return nil
+}
+
+// Fit runs the DAGMA path-following solver on the score of method m:
+// for t = 0..T−1 it minimises F_t(W) = μ_t·(S(W) + λ‖W‖₁) + h_{s_t}(W) by Adam
+// from the previous stage's W, with μ_{t+1} = μ_t·MuFactor. For CoLiDE the
+// noise scales are updated in closed form after every Adam step (block
+// coordinate descent: exact minimisation in σ). When an Adam step leaves the
+// log-det domain the step is undone and the learning rate halved (retry rule
+// of the reference code); a stage that cannot be continued (domain left at its
+// first step, or with s_t ≤ 0.9) restarts with s_t += 0.1 and half the
+// learning rate. X is n×d with one column per variable; it is centred
+// internally and not modified.
+func Fit(ctx context.Context, X mat.Matrix, m Method, set Settings) (*Result, error) {
+	t0 := time.Now()
+	if err := checkData(X); err != nil {
+		return nil, err
+	}
+	s := set.defaults(m)
+	n, d := X.Dims()
+	Xc := mat.DenseCopyOf(X)
+	centre(Xc)
+	ws := newPathWork(Xc, m, s)
+	if s.WInit != nil {
+		if r, c := s.WInit.Dims(); r != d || c != d {
+			panic("dag: Settings.WInit dimension mismatch")
+		}
+		copy(ws.west, s.WInit.RawMatrix().Data) // RawMatrix of a d×d Dense has stride d
+		if s.WInit.RawMatrix().Stride != d {
+			for i := 0; i < d; i++ {
+				for j := 0; j < d; j++ {
+					ws.west[i*d+j] = s.WInit.At(i, j)
+				}
+			}
+		}
+	}
+	// initial noise scales (reference code)
+	raw := Xc.RawMatrix()
+	colRMS := make([]float64, d)
+	if m == CoLiDENV && s.WInit != nil {
+		copy(ws.w, ws.west)
+		ws.mulCW()
+		ws.residDiag(colRMS)
+		for j := range colRMS {
+			colRMS[j] = math.Sqrt(colRMS[j])
+		}
+	} else {
+		for r := 0; r < n; r++ {
+			for j, v := range raw.Data[r*raw.Stride : r*raw.Stride+d] {
+				colRMS[j] += v * v
+			}
+		}
+		for j := range colRMS {
+			colRMS[j] = math.Sqrt(colRMS[j] / float64(n))
+		}
+	}
+	switch m {
+	case CoLiDEEV:
+		mn := math.Inf(1)
+		for _, v := range colRMS {
+			mn = math.Min(mn, v)
+		}
+		ws.sigEst = []float64{mn}
+	case CoLiDENV:
+		ws.sigEst = colRMS
+	}
+	res := &Result{Method: m, Status: Converged}
+	mu := s.MuInit
+	for t := 0; t < s.T; t++ {
+		iters := s.WarmIter
+		if t == s.T-1 {
+			iters = s.MaxIter
+		}
+		lr := s.LR
+		for {
+			st, steps := ws.minimize(ctx, t, mu, iters, s.S[t], lr)
+			res.Iterations += steps
+			if st == stageFailed {
+				res.Retries++
+				if res.Retries > 1000 {
+					res.Status = NumericalFailure
+					break
+				}
+				lr *= 0.5
+				s.S[t] += 0.1
+				continue
+			}
+			if st == stageCanceled || st == stageNaN {
+				res.Status = Canceled
+				if st == stageNaN {
+					res.Status = NumericalFailure
+				}
+				break
+			}
+			copy(ws.west, ws.w)
+			copy(ws.sigEst, ws.sig)
+			if t == s.T-1 && st == stageMaxIter {
+				res.Status = MaxIterations
+			}
+			break
+		}
+		if res.Status == Canceled || res.Status == NumericalFailure {
+			break
+		}
+		mu *= s.MuFactor
+	}
+	W := mat.NewDense(d, d, append([]float64(nil), ws.west...))
+	res.W = W
+	res.Backtracks = ws.backtracks
+	if m != DAGMA {
+		res.Sigma = append([]float64(nil), ws.sigEst...)
+	}
+	C := mat.NewDense(d, d, ws.c)
+	switch m {
+	case DAGMA:
+		res.Score = LeastSquares(nil, C, W)
+	case CoLiDEEV:
+		res.Score = ScoreEV(nil, C, W, res.Sigma[0])
+	case CoLiDENV:
+		res.Score = ScoreNV(nil, C, W, res.Sigma)
+	}
+	if h, err := HLogDet(nil, W, s.S[s.T-1]); err == nil {
+		res.H = h
+	} else {
+		res.H = math.NaN()
+	}
+	res.B, res.Pruned = ToDAG(nil, W, s.Threshold)
+	res.Time = time.Since(t0)
+	if res.Status == Canceled && ctx.Err() != nil {
+		return res, ctx.Err()
+	}
+	return res, nil
+}
+
+type stageStatus int
+
+const (
+	stageConverged stageStatus = iota
+	stageMaxIter
+	stageFailed
+	stageCanceled
+	stageNaN
+)
+
+// pathWork holds every buffer of the Adam inner loop (row-major d×d slices),
+// so that an iteration allocates nothing.
+type pathWork struct {
+	d          int
+	m          Method
+	set        Settings
+	c          []float64 // covariance C
+	w          []float64 // current W
+	west       []float64 // W of the last completed stage
+	cw         []float64 // C·W at the current W
+	inv        []float64 // (sI − W∘W) → its inverse
+	lu         []float64 // LU workspace for the checkpoint objective
+	g          []float64 // gradient
+	am, av     []float64 // Adam moments
+	step       []float64 // last Adam direction m̂/(√v̂+ε)
+	ipiv       []int
+	work       []float64
+	sig        []float64 // current σ (len 1 or d; unused for DAGMA)
+	sigEst     []float64 // σ of the last completed stage
+	rd         []float64 // residual diagonal
+	backtracks int
+	ipivObj    []int // pivots of the checkpoint LU (separate from ipiv: see overlap)
+}
+
+// parallelMin is the smallest d for which an Adam step computes the next
+// inverse (sI − W∘W)^{−1} and the product C·W on two goroutines at once
+// (they are independent); below it the hand-off costs more than it saves.
+var parallelMin = 32
+
+func newPathWork(Xc *mat.Dense, m Method, s Settings) *pathWork {
+	n, d := Xc.Dims()
+	dd := d * d
+	buf := make([]float64, 10*dd)
+	ws := &pathWork{d: d, m: m, set: s,
+		c: buf[0:dd], w: buf[dd : 2*dd], west: buf[2*dd : 3*dd], cw: buf[3*dd : 4*dd],
+		inv: buf[4*dd : 5*dd], lu: buf[5*dd : 6*dd], g: buf[6*dd : 7*dd], am: buf[7*dd : 8*dd],
+		av: buf[8*dd : 9*dd], step: buf[9*dd : 10*dd],
+		ipiv: make([]int, d), work: make([]float64, 64*d), rd: make([]float64, d), ipivObj: make([]int, d),
+	}
+	C := mat.NewDense(d, d, ws.c)
+	C.Mul(Xc.T(), Xc)
+	C.Scale(1/float64(n), C)
+	switch m {
+	case CoLiDEEV:
+		ws.sig = make([]float64, 1)
+	case CoLiDENV:
+		ws.sig = make([]float64, d)
+	}
+	return ws
+}
+
+func (ws *pathWork) gen(a []float64) blas64.General {
+	return blas64.General{Rows: ws.d, Cols: ws.d, Stride: ws.d, Data: a}
+}
+
+// mulCW sets cw = C·w.
+func (ws *pathWork) mulCW() {
+	blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, ws.gen(ws.c), ws.gen(ws.w), 0, ws.gen(ws.cw))
+}
+
+// residDiag stores diag((I−W)ᵀC(I−W)) in dst using cw = C·W:
+// R_jj = C_jj − 2(CW)_jj + Σ_i W_ij (CW)_ij.
+func (ws *pathWork) residDiag(dst []float64) {
+	d := ws.d
+	for j := 0; j < d; j++ {
+		dst[j] = ws.c[j*d+j] - 2*ws.cw[j*d+j]
+	}
+	for i := 0; i < d; i++ {
+		wr, cr := ws.w[i*d:i*d+d], ws.cw[i*d:i*d+d]
+		for j, v := range wr {
+			dst[j] += v * cr[j]
+		}
+	}
+}
+
+// updateSigma sets σ in closed form at the current W (needs cw).
+func (ws *pathWork) updateSigma() {
+	switch ws.m {
+	case CoLiDEEV:
+		ws.residDiag(ws.rd)
+		t := 0.0
+		for _, v := range ws.rd {
+			t += v
+		}
+		ws.sig[0] = math.Sqrt(t / float64(ws.d))
+	case CoLiDENV:
+		ws.residDiag(ws.rd)
+		for j, v := range ws.rd {
+			ws.sig[j] = math.Sqrt(v)
+		}
+	}
+}
+
+// inverse sets inv = (sI − W∘W)^{−1} and reports whether W is in the domain.
+func (ws *pathWork) inverse(s float64) bool {
+	d := ws.d
+	for i, v := range ws.w {
+		ws.inv[i] = -v * v
+	}
+	for i := 0; i < d; i++ {
+		ws.inv[i*d+i] += s
+	}
+	_, ok := luInverse(ws.gen(ws.inv), ws.ipiv, ws.work, ws.set.DomainTol)
+	return ok
+}
+
+// objective returns F = μ(S(W,σ) + λ‖W‖₁) + h_s(W) at the current W (needs cw).
+func (ws *pathWork) objective(mu, s float64) float64 {
+	d := ws.d
+	ws.residDiag(ws.rd)
+	var score float64
+	switch ws.m {
+	case DAGMA:
+		for _, v := range ws.rd {
+			score += v
+		}
+		score /= 2
+	case CoLiDEEV:
+		t := 0.0
+		for _, v := range ws.rd {
+			t += v
+		}
+		score = t/(2*ws.sig[0]) + float64(d)*ws.sig[0]/2
+	case CoLiDENV:
+		for j, v := range ws.rd {
+			score += v/ws.sig[j] + ws.sig[j]
+		}
+		score /= 2
+	}
+	l1 := 0.0
+	for _, v := range ws.w {
+		l1 += math.Abs(v)
+	}
+	for i, v := range ws.w {
+		ws.lu[i] = -v * v
+	}
+	for i := 0; i < d; i++ {
+		ws.lu[i*d+i] += s
+	}
+	logdet := math.Inf(1)
+	if lapack64.Getrf(ws.gen(ws.lu), ws.ipivObj) {
+		logdet = 0
+		for k := 0; k < d; k++ {
+			logdet += math.Log(math.Abs(ws.lu[k*d+k]))
+		}
+	}
+	h := -logdet + float64(d)*math.Log(s)
+	return mu*(score+ws.set.Lambda*l1) + h
+}
+
+// gradient sets g = μ·∇_W S(W, σ) + μλ·sign(W) + 2·W∘(sI − W∘W)^{−T}
+// from cw (= C·W), sig and inv (= (sI − W∘W)^{−1}); ∇_W S = −C(I−W)·scale
+// with scale 1 (DAGMA), 1/σ (EV) or diag(1/σ_j) (NV).
+func (ws *pathWork) gradient(mu, lam float64) {
+	d := ws.d
+	for i := 0; i < d; i++ {
+		gr := ws.g[i*d : i*d+d]
+		cr := ws.c[i*d : i*d+d]
+		cwr := ws.cw[i*d : i*d+d]
+		wr := ws.w[i*d : i*d+d]
+		for j := range gr {
+			gs := -(cr[j] - cwr[j])
+			switch ws.m {
+			case CoLiDEEV:
+				gs /= ws.sig[0]
+			case CoLiDENV:
+				gs /= ws.sig[j]
+			}
+			w := wr[j]
+			sg := 0.0
+			if w > 0 {
+				sg = 1
+			} else if w < 0 {
+				sg = -1
+			}
+			gr[j] = mu*gs + mu*lam*sg + 2*w*ws.inv[j*d+i]
+		}
+	}
+}
+
+// adam takes one bias-corrected Adam step of length lr along g (step t ≥ 1):
+// m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², W ← W − lr·m̂/(√v̂ + 1e−8).
+func (ws *pathWork) adam(iter int, b1, b2, lr float64) {
+	c1 := 1 - math.Pow(b1, float64(iter))
+	c2 := 1 - math.Pow(b2, float64(iter))
+	for i, g := range ws.g {
+		mv := ws.am[i]*b1 + (1-b1)*g
+		vv := ws.av[i]*b2 + (1-b2)*(g*g)
+		ws.am[i], ws.av[i] = mv, vv
+		st := (mv / c1) / (math.Sqrt(vv/c2) + 1e-8)
+		ws.step[i] = st
+		ws.w[i] -= lr * st
+	}
+}
+
+// minimize runs one stage from west (and sigEst): Adam on F_t with the
+// domain guard. On return w and sig hold the stage's estimate.
+func (ws *pathWork) minimize(ctx context.Context, stage int, mu float64, maxIter int, s, lr float64) (stageStatus, int) {
+	copy(ws.w, ws.west)
+	copy(ws.sig, ws.sigEst)
+	for i := range ws.am {
+		ws.am[i], ws.av[i] = 0, 0
+	}
+	ws.mulCW()
+	set := &ws.set
+	b1, b2 := set.Beta1, set.Beta2
+	lam := set.Lambda
+	objPrev := 1e16
+	// overlap: a worker computes the inverse at the new W while this
+	// goroutine computes C·W and σ. They touch disjoint buffers (inv, ipiv,
+	// work vs cw, rd, sig) and both only read w.
+	var req chan float64
+	var done chan bool
+	if ws.d >= parallelMin && runtime.GOMAXPROCS(0) > 1 {
+		req, done = make(chan float64), make(chan bool)
+		go func() {
+			for s := range req {
+				done <- ws.inverse(s)
+			}
+		}()
+		defer close(req)
+	}
+	invReady, invOK := false, false
+	for iter := 1; iter <= maxIter; iter++ {
+		ok := invOK
+		if !invReady {
+			ok = ws.inverse(s)
+		}
+		invReady = false
+		for ; !ok; ok = ws.inverse(s) {
+			if iter == 1 || s <= 0.9 {
+				return stageFailed, iter
+			}
+			for i := range ws.w {
+				ws.w[i] += lr * ws.step[i]
+			}
+			lr *= 0.5
+			ws.backtracks++
+			if lr <= 1e-16 {
+				return stageConverged, iter
+			}
+			for i := range ws.w {
+				ws.w[i] -= lr * ws.step[i]
+			}
+			ws.mulCW()
+			ws.updateSigma()
+		}
+		ws.gradient(mu, lam)
+		ws.adam(iter, b1, b2, lr)
+		if req != nil && iter < maxIter {
+			req <- s
+			ws.mulCW()
+			ws.updateSigma()
+			invOK, invReady = <-done, true
+		} else {
+			ws.mulCW()
+			ws.updateSigma()
+		}
+		if iter%set.Checkpoint == 0 || iter == maxIter {
+			obj := ws.objective(mu, s)
+			if math.IsNaN(obj) || math.IsInf(obj, 0) {
+				return stageNaN, iter
+			}
+			if set.Recorder != nil && !set.Recorder(stage, iter, obj) {
+				return stageCanceled, iter
+			}
+			if ctx.Err() != nil {
+				return stageCanceled, iter
+			}
+			if math.Abs((objPrev-obj)/objPrev) <= set.Tol {
+				return stageConverged, iter
+			}
+			objPrev = obj
+			if iter == maxIter {
+				return stageMaxIter, iter
+			}
+		}
+	}
+	return stageMaxIter, maxIter
+}
