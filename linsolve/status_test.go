@@ -189,3 +189,21 @@ func illDiag(n int) matrix.Operator {
 	}
 	return matrix.Func{R: n, C: n, Mul: f, MulTrans: f}
 }
+
+// TestZeroRHS: b = 0 gives x = 0 with Converged and no iterations.
+func TestZeroRHS(t *testing.T) {
+	op := matrix.NewCSR(matrix.Poisson2D(5, 5))
+	for _, m := range allKrylov {
+		res, err := m.solve(context.Background(), op, make([]float64, 25), Settings{})
+		if err != nil || res.Status != Converged || res.Iterations != 0 {
+			t.Errorf("%s: %+v %v", m.name, res, err)
+			continue
+		}
+		for _, v := range res.X {
+			if v != 0 {
+				t.Errorf("%s: x = %v", m.name, res.X)
+				break
+			}
+		}
+	}
+}
