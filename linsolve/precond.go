@@ -76,13 +76,7 @@ func NewSSORPrecond(a *sparse.CSR, omega float64) (*SSORPrecond, error) {
 func (p *SSORPrecond) Precondition(dst, r []float64) {
 	indptr, ind, data := p.indptr, p.ind, p.data
 	dst, r = dst[:p.n], r[:p.n]
-	for i := 0; i < p.n; i++ {
-		s := r[i]
-		for k := indptr[i]; k < p.diag[i]; k++ {
-			s -= data[k] * dst[ind[k]]
-		}
-		dst[i] = s * p.dw[i]
-	}
+	lowerSolve(dst, r, indptr, ind, data, p.diag, p.dw)
 	for i := range dst {
 		dst[i] *= p.scale * p.d[i]
 	}
@@ -260,13 +254,7 @@ func (p *ILU0) Factors() (l, u *sparse.CSR) {
 func (p *ILU0) Precondition(dst, r []float64) {
 	indptr, ind, data := p.indptr, p.ind, p.data
 	dst, r = dst[:p.n], r[:p.n]
-	for i := 0; i < p.n; i++ {
-		s := r[i]
-		for k := indptr[i]; k < p.diag[i]; k++ {
-			s -= data[k] * dst[ind[k]]
-		}
-		dst[i] = s
-	}
+	lowerSolve(dst, r, indptr, ind, data, p.diag, nil)
 	upperSolve(dst, indptr, ind, data, p.diag, p.uinv)
 }
 
@@ -336,5 +324,21 @@ func upperSolve(dst []float64, indptr, ind []int, data []float64, diag []int, in
 			s -= data[k] * dst[ind[k]]
 		}
 		dst[i] = s * inv[i]
+	}
+}
+
+// lowerSolve solves (L + diag(1/inv))·z = r into dst, where L is the part of
+// each sorted CSR row before position diag[i]: z_i = (r_i − Σ_{j<i} a_ij·z_j)·inv_i
+// (inv == nil: unit diagonal).
+func lowerSolve(dst, r []float64, indptr, ind []int, data []float64, diag []int, inv []float64) {
+	for i := range diag {
+		s := r[i]
+		for k := indptr[i]; k < diag[i]; k++ {
+			s -= data[k] * dst[ind[k]]
+		}
+		if inv != nil {
+			s *= inv[i]
+		}
+		dst[i] = s
 	}
 }
