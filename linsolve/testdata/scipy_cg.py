@@ -2,10 +2,11 @@
 """SciPy reference for kkt's CG on the 2-D Poisson matrix (kkt: linsolve tests,
 docs/benchmarks.md). Usage:
 
-    /usr/bin/python3 linsolve/testdata/scipy_cg.py N [repeats]
+    /usr/bin/python3 linsolve/testdata/scipy_cg.py N [repeats] [ones]
 
 Builds A = kron(I,T) + kron(T,I) with T = tridiag(-1, 2, -1) of order N (the
 same matrix as matrix.Poisson2D(N, N): diagonal 4, off-diagonals -1), b = A·1,
+(or b = 1 when the third argument is "ones"),
 and runs scipy.sparse.linalg.cg(A, b, tol=1e-8, atol=0) from x0 = 0, printing
 the iteration count (number of callback calls), the true relative residual
 and the wall time of each repeat.
@@ -20,7 +21,7 @@ reps = int(sys.argv[2]) if len(sys.argv) > 2 else 1
 T = sp.diags([-np.ones(n - 1), 2 * np.ones(n), -np.ones(n - 1)], [-1, 0, 1])
 I = sp.identity(n)
 A = (sp.kron(I, T) + sp.kron(T, I)).tocsr()
-b = A @ np.ones(n * n)
+b = np.ones(n * n) if sys.argv[3:] == ["ones"] else A @ np.ones(n * n)
 for r in range(reps):
     it = [0]
     def cb(xk):
