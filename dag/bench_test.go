@@ -42,7 +42,7 @@ func BenchmarkAdamIteration(b *testing.B) {
 }
 
 // BenchmarkCoLiDEEV2000 times a fixed budget of 2000 Adam steps (one stage),
-// the same budget as the Python side of docs/benchmarks-dag.md.
+// the same budget as the Python side of docs/benchmarks.md (dag section).
 func BenchmarkCoLiDEEV2000(b *testing.B) {
 	for _, d := range benchDims {
 		b.Run(fmt.Sprintf("d=%d", d), func(b *testing.B) {
