@@ -287,6 +287,50 @@ func reproLinsolve(ctx context.Context, env *reproEnv) ([]row, error) {
 			Metric: fmt.Sprintf("GMRES(20) iterations, conv-diff %dx%d Pe_h 0.5, precond %s", nx, nx, pre),
 			Value:  float64(res.Iterations), Paper: math.NaN(), Unit: "iterations", Note: res.Status.String()}, 0))
 	}
+	// Figure: relative residual histories of the Krylov methods on Poisson 100×100.
+	fig := figure{Name: "linsolve-residuals", Title: "Poisson 100×100, b = A·1", XLabel: "iteration",
+		YLabel: "‖b − Ax‖/‖b‖ (as tracked)", LogY: true}
+	bn := 0.0
+	for _, v := range b {
+		bn += v * v
+	}
+	bn = math.Sqrt(bn)
+	ic0, err := linsolve.NewIC0(a)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range []struct {
+		name string
+		f    func() (*linsolve.Result, error)
+	}{
+		{"CG", func() (*linsolve.Result, error) {
+			return linsolve.CG(ctx, op, b, linsolve.Settings{RTol: 1e-8, History: true})
+		}},
+		{"PCG, IC(0)", func() (*linsolve.Result, error) {
+			return linsolve.CG(ctx, op, b, linsolve.Settings{RTol: 1e-8, History: true, Precond: ic0})
+		}},
+		{"MINRES", func() (*linsolve.Result, error) {
+			return linsolve.MINRES(ctx, op, b, linsolve.Settings{RTol: 1e-8, History: true})
+		}},
+		{"GMRES(20)", func() (*linsolve.Result, error) {
+			return linsolve.GMRES(ctx, op, b, linsolve.Settings{RTol: 1e-8, History: true})
+		}},
+		{"BiCGSTAB", func() (*linsolve.Result, error) {
+			return linsolve.BiCGSTAB(ctx, op, b, linsolve.Settings{RTol: 1e-8, History: true})
+		}},
+	} {
+		res, err := m.f()
+		if err != nil {
+			return nil, err
+		}
+		xs := make([]float64, len(res.History))
+		ys := make([]float64, len(res.History))
+		for i, h := range res.History {
+			xs[i], ys[i] = float64(i), h/bn
+		}
+		fig.Series = append(fig.Series, series{Name: m.name, X: xs, Y: ys})
+	}
+	env.addFigure(fig)
 	fmt.Fprintf(env.Progress, "[linsolve] CG Poisson 100x100: %d iterations (SciPy %d)\n", int(rows[0].Value), scipyCGPoisson100)
 	return rows, nil
 }
