@@ -102,12 +102,21 @@ func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 }
 
 // parseFlags parses args and returns (exit status, done): done is true when
-// the caller must return the status (help requested or a usage error).
+// the caller must return the status. -h prints the full usage and exits 0;
+// an unknown flag or a bad value prints a one-line hint and exits 2.
 func parseFlags(fs *flag.FlagSet, args []string) (int, bool) {
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return exitOK, true
-		}
+	out, usage := fs.Output(), fs.Usage
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	err := fs.Parse(args)
+	fs.SetOutput(out)
+	fs.Usage = usage
+	if err == flag.ErrHelp {
+		usage()
+		return exitOK, true
+	}
+	if err != nil {
+		fmt.Fprintf(out, "kkt %s: %v (see 'kkt help %s')\n", fs.Name(), err, fs.Name())
 		return exitBadInput, true
 	}
 	return 0, false
