@@ -1,0 +1,385 @@
+package sketch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/james-bowman/sparse"
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/kkt-go/kkt/linsolve"
+	"github.com/kkt-go/kkt/matrix"
+)
+
+// ErrRankDeficient is returned (wrapped) by LeastSquares when the sketched
+// matrix S·A is numerically rank deficient, so its R factor cannot serve as
+// a preconditioner.
+var ErrRankDeficient = errors.New("sketch: A is numerically rank deficient")
+
+// LSSettings configures LeastSquares. The zero value is usable.
+type LSSettings struct {
+	// Kind is the sketch used to build the preconditioner (default
+	// KindSparseSign with ζ = 8; KindSRHT is Blendenpik's choice,
+	// KindGaussian LSRN's).
+	Kind Kind
+	// Oversampling γ ≥ 1 sets the sketch size s = ⌈γ·n⌉ (default 4).
+	Oversampling float64
+	// Seed seeds the sketch.
+	Seed uint64
+	// Tol is LSQR's tolerance (atol = btol of Paige & Saunders; default
+	// 1e-12): it stops when ‖Ãᵀr‖ ≤ Tol·‖Ã‖·‖r‖ or ‖r‖ ≤ Tol·(‖b‖ + ‖Ã‖·‖y‖)
+	// for the preconditioned matrix Ã = A·R⁻¹ and its norm estimate.
+	Tol float64
+	// MaxIter bounds the LSQR iterations (default 4·n, at least 100).
+	MaxIter int
+	// NoPrecondition runs plain LSQR on A (for comparisons).
+	NoPrecondition bool
+	// History records LSQR's estimate of ‖Ãᵀr‖/(‖Ã‖‖r‖) per iteration.
+	History bool
+}
+
+// LSResult is what LeastSquares returns.
+type LSResult struct {
+	X          []float64
+	Status     linsolve.Status
+	Iterations int // LSQR iterations
+	// ResidualNorm is ‖b − A·x‖₂ and NormalResidual ‖Aᵀ(b − A·x)‖₂/(‖A‖_F·‖b − A·x‖₂),
+	// both recomputed from x at the end.
+	ResidualNorm, NormalResidual float64
+	SketchRows                   int // s (0 without preconditioner)
+	History                      []float64
+}
+
+// LeastSquares solves min ‖A·x − b‖₂ for a tall m×n matrix A of full column
+// rank by sketch-and-precondition (Rokhlin & Tygert 2008; Avron, Maymounkov
+// & Toledo's Blendenpik; Meng, Saunders & Mahoney's LSRN):
+//
+//  1. draw an s×m sketch S (s = ⌈γ·n⌉) and form S·A (dense s×n);
+//  2. factor S·A = Q·R (Householder QR);
+//  3. run LSQR on min ‖A·R⁻¹·y − b‖ (R⁻¹ a right preconditioner) and return
+//     x = R⁻¹·y.
+//
+// If S is a (1 ± ε) subspace embedding of range(A), the singular values of
+// A·R⁻¹ lie in [1/(1+ε), 1/(1−ε)], so LSQR needs O(log(1/tol)/log(1/ε))
+// iterations whatever the condition number of A. A is a *mat.Dense or a
+// *sparse.CSR (read through its raw arrays, never densified).
+//
+// Errors (wrapping ErrBadInput): NaN or Inf in A or b; s > m (sketching
+// a matrix with fewer rows than the sketch is pointless: use a direct QR);
+// Oversampling < 1 (s < n ≤ rank would lose the rank); S·A numerically
+// rank deficient (ErrRankDeficient).
+func LeastSquares(ctx context.Context, a mat.Matrix, b []float64, set LSSettings) (*LSResult, error) {
+	m, n := a.Dims()
+	if len(b) != m {
+		panic(fmt.Sprintf("sketch: LeastSquares: len(b) = %d, want %d", len(b), m))
+	}
+	if err := checkFinite("LeastSquares", "b", b); err != nil {
+		return nil, err
+	}
+	var op matrix.Operator
+	switch t := a.(type) {
+	case *sparse.CSR:
+		if err := checkFinite("LeastSquares", "A", t.RawMatrix().Data); err != nil {
+			return nil, err
+		}
+		op = matrix.NewCSR(t).CacheTranspose()
+	case *mat.Dense:
+		raw := t.RawMatrix()
+		for i := 0; i < m; i++ {
+			if err := checkFinite("LeastSquares", "A", raw.Data[i*raw.Stride:i*raw.Stride+n]); err != nil {
+				return nil, err
+			}
+		}
+		op = matrix.NewDense(t)
+	default:
+		panic("sketch: LeastSquares: A must be a *mat.Dense or a *sparse.CSR")
+	}
+	tol := set.Tol
+	if tol <= 0 {
+		tol = 1e-12
+	}
+	maxIter := set.MaxIter
+	if maxIter <= 0 {
+		maxIter = max(4*n, 100)
+	}
+	res := &LSResult{}
+	var rfac blas64.Triangular
+	if !set.NoPrecondition {
+		g := set.Oversampling
+		if g == 0 {
+			g = 4
+		}
+		if !(g >= 1) {
+			return nil, fmt.Errorf("%w: LeastSquares: oversampling %v < 1 gives s < n", ErrBadInput, g)
+		}
+		s := int(math.Ceil(g * float64(n)))
+		if s > m {
+			return nil, fmt.Errorf("%w: LeastSquares: sketch size s = %d exceeds m = %d rows; use a direct QR", ErrBadInput, s, m)
+		}
+		rng := rand.New(rand.NewPCG(set.Seed, 0x6c7371722d736b))
+		var sk Sketch
+		if set.Kind == KindRowNorm {
+			w := make([]float64, m)
+			rowNorms2(w, a)
+			sk = NewRowNormSampling(s, w, rng)
+		} else {
+			sk = New(set.Kind, s, m, rng)
+		}
+		var sa *mat.Dense
+		switch t := a.(type) {
+		case *sparse.CSR:
+			sa = sk.MulCSR(nil, t)
+		case *mat.Dense:
+			sa = sk.MulDense(nil, t)
+		}
+		var err error
+		rfac, err = upperR(sa)
+		if err != nil {
+			return nil, err
+		}
+		res.SketchRows = s
+	}
+	pre := &precondOp{a: op, r: rfac, m: m, n: n, tmp: make([]float64, n), none: set.NoPrecondition}
+	switch t := a.(type) {
+	case *sparse.CSR:
+		raw := t.RawMatrix()
+		pre.ptr, pre.ind, pre.val = raw.Indptr, raw.Ind, raw.Data
+	case *mat.Dense:
+		pre.dense = t.RawMatrix()
+		pre.isDense = true
+	}
+	y, st, it, hist := lsqr(ctx, pre, b, tol, maxIter, set.History)
+	x := y
+	if !set.NoPrecondition {
+		blas64.Trsv(blas.NoTrans, rfac, blas64.Vector{N: n, Inc: 1, Data: x})
+	}
+	// r = b − A x and Aᵀr in one pass over A.
+	r := append([]float64(nil), b...)
+	atr := make([]float64, n)
+	plainOp := &precondOp{m: m, n: n, none: true, isDense: pre.isDense, dense: pre.dense, ptr: pre.ptr, ind: pre.ind, val: pre.val}
+	neg := make([]float64, n)
+	for j, v := range x {
+		neg[j] = -v
+	}
+	plainOp.fused(r, atr, neg, -1) // r ← −A x + b
+
+	res.X, res.Status, res.Iterations, res.History = x, st, it, hist
+	res.ResidualNorm = nrm2(r)
+	res.NormalResidual = nrm2(atr) / (frobenius(a) * res.ResidualNorm)
+	return res, nil
+}
+
+func rowNorms2(dst []float64, a mat.Matrix) {
+	switch t := a.(type) {
+	case *sparse.CSR:
+		matrix.RowNorms(dst, t, 2)
+	default:
+		m, n := a.Dims()
+		for i := 0; i < m; i++ {
+			var s float64
+			for j := 0; j < n; j++ {
+				s += a.At(i, j) * a.At(i, j)
+			}
+			dst[i] = s
+		}
+		for i := range dst {
+			dst[i] = math.Sqrt(dst[i])
+		}
+	}
+	for i := range dst {
+		dst[i] *= dst[i]
+	}
+}
+
+func frobenius(a mat.Matrix) float64 {
+	if c, ok := a.(*sparse.CSR); ok {
+		return nrm2(c.RawMatrix().Data)
+	}
+	return mat.Norm(a, 2)
+}
+
+// upperR returns the n×n upper triangular factor of the s×n matrix sa.
+func upperR(sa *mat.Dense) (blas64.Triangular, error) {
+	_, n := sa.Dims()
+	var qr mat.QR
+	qr.Factorize(sa)
+	var r mat.Dense
+	qr.RTo(&r)
+	raw := r.RawMatrix()
+	rt := blas64.Triangular{N: n, Stride: raw.Stride, Data: raw.Data, Uplo: blas.Upper, Diag: blas.NonUnit}
+	var dmax, dmin float64 = 0, math.Inf(1)
+	for i := 0; i < n; i++ {
+		d := math.Abs(rt.Data[i*rt.Stride+i])
+		dmax, dmin = max(dmax, d), min(dmin, d)
+	}
+	if !(dmin > float64(n)*unitRoundoff*dmax) {
+		return rt, fmt.Errorf("%w: %w: min|R_ii|/max|R_ii| = %.3g", ErrBadInput, ErrRankDeficient, dmin/dmax)
+	}
+	return rt, nil
+}
+
+// precondOp is Ã = A·R⁻¹ (or A when none). It also offers the fused
+// product used by lsqr: one pass over the rows of A computes both
+// u ← Ã·v − α·u and Ãᵀ·u, halving the memory traffic of an iteration.
+type precondOp struct {
+	a    matrix.Operator
+	r    blas64.Triangular
+	m, n int
+	tmp  []float64
+	none bool
+	// raw rows of A for the fused pass
+	isDense bool
+	dense   blas64.General
+	ptr     []int
+	ind     []int
+	val     []float64
+}
+
+// fused sets u ← Ã·v − α·u and w = Ãᵀ·u (with the new u) in one pass over A.
+func (p *precondOp) fused(u, w, v []float64, alpha float64) {
+	z := v
+	if !p.none {
+		copy(p.tmp, v)
+		blas64.Trsv(blas.NoTrans, p.r, blas64.Vector{N: p.n, Inc: 1, Data: p.tmp})
+		z = p.tmp
+	}
+	clear(w)
+	if p.isDense {
+		d := p.dense
+		zv := blas64.Vector{N: p.n, Inc: 1, Data: z}
+		wv := blas64.Vector{N: p.n, Inc: 1, Data: w}
+		for i := 0; i < p.m; i++ {
+			row := blas64.Vector{N: p.n, Inc: 1, Data: d.Data[i*d.Stride : i*d.Stride+p.n]}
+			t := blas64.Dot(row, zv) - alpha*u[i]
+			u[i] = t
+			blas64.Axpy(t, row, wv)
+		}
+	} else {
+		for i := 0; i < p.m; i++ {
+			lo, hi := p.ptr[i], p.ptr[i+1]
+			ind, val := p.ind[lo:hi], p.val[lo:hi]
+			val = val[:len(ind)]
+			var t float64
+			for k, j := range ind {
+				t += val[k] * z[j]
+			}
+			t -= alpha * u[i]
+			u[i] = t
+			for k, j := range ind {
+				w[j] += t * val[k]
+			}
+		}
+	}
+	if !p.none {
+		blas64.Trsv(blas.Trans, p.r, blas64.Vector{N: p.n, Inc: 1, Data: w})
+	}
+}
+
+func (p *precondOp) Dims() (int, int) { return p.m, p.n }
+
+func (p *precondOp) Apply(dst, y []float64) {
+	if p.none {
+		p.a.Apply(dst, y)
+		return
+	}
+	copy(p.tmp, y)
+	blas64.Trsv(blas.NoTrans, p.r, blas64.Vector{N: p.n, Inc: 1, Data: p.tmp})
+	p.a.Apply(dst, p.tmp)
+}
+
+func (p *precondOp) ApplyTrans(dst, u []float64) {
+	p.a.ApplyTrans(dst, u)
+	if !p.none {
+		blas64.Trsv(blas.Trans, p.r, blas64.Vector{N: p.n, Inc: 1, Data: dst})
+	}
+}
+
+// lsqr is the LSQR algorithm of Paige & Saunders (1982) from x₀ = 0, with
+// their stopping rules 1 (‖r‖ ≤ tol·(‖b‖ + ‖A‖‖x‖)) and 2
+// (‖Aᵀr‖ ≤ tol·‖A‖‖r‖) on the recurrence estimates. It is kept private here
+// until linsolve.LSQR is available on main.
+func lsqr(ctx context.Context, a *precondOp, b []float64, tol float64, maxIter int, history bool) ([]float64, linsolve.Status, int, []float64) {
+	_, n := a.Dims()
+	x := make([]float64, n)
+	u := append([]float64(nil), b...)
+	v := make([]float64, n)
+	w := make([]float64, n)
+	atu := make([]float64, n)
+	beta := nrm2(u)
+	bnorm := beta
+	var hist []float64
+	if beta == 0 {
+		return x, Converged, 0, hist
+	}
+	scal(1/beta, u)
+	a.ApplyTrans(v, u)
+	alpha := nrm2(v)
+	if alpha == 0 {
+		return x, Converged, 0, hist
+	}
+	scal(1/alpha, v)
+	copy(w, v)
+	phibar, rhobar := beta, alpha
+	var anorm2, xnorm2 float64
+	for it := 1; it <= maxIter; it++ {
+		if ctx != nil && it&15 == 0 && ctx.Err() != nil {
+			return x, Canceled, it - 1, hist
+		}
+		// u = A v − α u, then v = Aᵀ u − β v (u normalised): one fused pass.
+		a.fused(u, atu, v, alpha)
+		beta = nrm2(u)
+		anorm2 += alpha*alpha + beta*beta
+		if beta > 0 {
+			scal(1/beta, u)
+			scal(1/beta, atu)
+		}
+		for j := range v {
+			v[j] = atu[j] - beta*v[j]
+		}
+		alpha = nrm2(v)
+		if alpha > 0 {
+			scal(1/alpha, v)
+		}
+		rho := math.Hypot(rhobar, beta)
+		c, s := rhobar/rho, beta/rho
+		theta := s * alpha
+		rhobar = -c * alpha
+		phi := c * phibar
+		phibar = s * phibar
+		t1, t2 := phi/rho, -theta/rho
+		xnorm2 = 0
+		for j := range x {
+			x[j] += t1 * w[j]
+			w[j] = v[j] + t2*w[j]
+			xnorm2 += x[j] * x[j]
+		}
+		rnorm := phibar
+		arnorm := phibar * alpha * math.Abs(c)
+		anorm := math.Sqrt(anorm2)
+		test2 := arnorm / (anorm * rnorm)
+		if rnorm == 0 {
+			test2 = 0
+		}
+		if history {
+			hist = append(hist, test2)
+		}
+		if math.IsNaN(test2) && rnorm != 0 {
+			return x, NumericalFailure, it, hist
+		}
+		if test2 <= tol || rnorm <= tol*(bnorm+anorm*math.Sqrt(xnorm2)) {
+			return x, Converged, it, hist
+		}
+	}
+	return x, MaxIterations, maxIter, hist
+}
+
+func scal(a float64, x []float64) {
+	for i := range x {
+		x[i] *= a
+	}
+}

@@ -1,0 +1,119 @@
+package sketch
+
+import (
+	"context"
+	"errors"
+	"math"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// TestLeastSquaresKappa8 is the headline: a 20000×200 problem with
+// condition number ≈ 1e8 solved to a normal-equations residual
+// ‖Aᵀr‖/(‖A‖_F‖r‖) ≤ 1e-10 in ≤ 40 LSQR iterations (LSQR tolerance 1e-11,
+// γ = 4), agreeing with gonum's
+// Householder QR within the least-squares perturbation bound.
+func TestLeastSquaresKappa8(t *testing.T) {
+	const m, n = 20000, 200
+	a, b, _ := IllConditioned(m, n, 1e8, 1e-2, newRNG(1))
+	for _, kind := range []Kind{KindSparseSign, KindSRHT} {
+		res, err := LeastSquares(context.Background(), a, b, LSSettings{Kind: kind, Seed: 1, Tol: 1e-11})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%v: %d iterations, normal residual %.3g, ‖r‖ = %.6g", kind, res.Iterations, res.NormalResidual, res.ResidualNorm)
+		if res.Status != Converged || res.Iterations > 40 || res.NormalResidual > 1e-10 {
+			t.Errorf("%v: status %v, %d iterations, normal residual %.3g", kind, res.Status, res.Iterations, res.NormalResidual)
+		}
+		if kind != KindSparseSign {
+			continue
+		}
+		var qr mat.QR
+		qr.Factorize(a)
+		var xq mat.Dense
+		if err := qr.SolveTo(&xq, false, mat.NewDense(m, 1, b)); err != nil {
+			t.Fatal(err)
+		}
+		// κ(G·diag(d)) ≤ cond·(√m+√n)/(√m−√n) (Davidson–Szarek, up to a tiny tail).
+		kappa := 1e8 * (math.Sqrt(m) + math.Sqrt(n)) / (math.Sqrt(m) - math.Sqrt(n)) * 1.1
+		anorm := mat.Norm(a, 2) // Frobenius ≥ ‖A‖₂: makes the bound below stricter
+		var xn, dn float64
+		for j := 0; j < n; j++ {
+			xn += xq.At(j, 0) * xq.At(j, 0)
+			d := res.X[j] - xq.At(j, 0)
+			dn += d * d
+		}
+		xn, dn = math.Sqrt(xn), math.Sqrt(dn)
+		// Wedin: both are backward stable, so each is within
+		// O(u)·(κ + κ²‖r‖/(‖A‖‖x‖)) of the exact solution; allow 10× that per solver.
+		bound := 2 * 10 * unitRoundoff * float64(n) * (kappa + kappa*kappa*res.ResidualNorm/(anorm*xn))
+		t.Logf("κ = %.3g, ‖x − x_QR‖/‖x_QR‖ = %.3g (bound %.3g)", kappa, dn/xn, bound)
+		if dn/xn > bound {
+			t.Errorf("disagrees with QR: %.3g > %.3g", dn/xn, bound)
+		}
+	}
+}
+
+// TestLeastSquaresKappaSweep: the iteration count is nearly independent of
+// the condition number (within ±25% over κ = 1e2 … 1e8), while plain LSQR's
+// grows.
+func TestLeastSquaresKappaSweep(t *testing.T) {
+	const m, n = 4000, 50
+	var its []int
+	for _, k := range []float64{1e2, 1e4, 1e6, 1e8} {
+		a, b, _ := IllConditioned(m, n, k, 1e-3, newRNG(2))
+		res, err := LeastSquares(context.Background(), a, b, LSSettings{Seed: 3, Tol: 1e-12})
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain, _ := LeastSquares(context.Background(), a, b, LSSettings{NoPrecondition: true, Tol: 1e-12, MaxIter: 400})
+		t.Logf("κ=%.0e: sketched %d its (normal res %.2g), plain %d its (%v, normal res %.2g)", k, res.Iterations, res.NormalResidual, plain.Iterations, plain.Status, plain.NormalResidual)
+		if res.Status != Converged {
+			t.Errorf("κ=%g: %v", k, res.Status)
+		}
+		its = append(its, res.Iterations)
+	}
+	lo, hi := its[0], its[0]
+	for _, v := range its {
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	if float64(hi) > 1.25*float64(lo) {
+		t.Errorf("iterations vary from %d to %d over κ", lo, hi)
+	}
+}
+
+func TestLeastSquaresBadInput(t *testing.T) {
+	a, b, _ := IllConditioned(100, 10, 10, 0, newRNG(4))
+	ctx := context.Background()
+	if _, err := LeastSquares(ctx, a, b, LSSettings{Oversampling: 0.5}); !errors.Is(err, ErrBadInput) {
+		t.Errorf("s < n: %v", err)
+	}
+	if _, err := LeastSquares(ctx, a, b, LSSettings{Oversampling: 20}); !errors.Is(err, ErrBadInput) {
+		t.Errorf("s > m: %v", err)
+	}
+	bn := append([]float64(nil), b...)
+	bn[5] = math.NaN()
+	if _, err := LeastSquares(ctx, a, bn, LSSettings{}); !errors.Is(err, ErrBadInput) {
+		t.Errorf("NaN in b: %v", err)
+	}
+	// Rank deficient: a repeated column.
+	ad := mat.DenseCopyOf(a)
+	for i := 0; i < 100; i++ {
+		ad.Set(i, 3, ad.At(i, 4))
+	}
+	if _, err := LeastSquares(ctx, ad, b, LSSettings{}); !errors.Is(err, ErrRankDeficient) {
+		t.Errorf("rank deficient: %v", err)
+	}
+	// CSR input gives the same answer as dense.
+	res1, _ := LeastSquares(ctx, a, b, LSSettings{Seed: 1})
+	res2, err := LeastSquares(ctx, toCSR(a), b, LSSettings{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for j := range res1.X {
+		if math.Abs(res1.X[j]-res2.X[j]) > 1e-10*(1+math.Abs(res1.X[j])) {
+			t.Fatalf("CSR and dense differ at %d: %v vs %v", j, res1.X[j], res2.X[j])
+		}
+	}
+}
