@@ -2,6 +2,7 @@ package linsolve
 
 import (
 	"context"
+	"math"
 
 	"github.com/kkt-go/kkt/matrix"
 )
@@ -28,10 +29,8 @@ func CG(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*Resul
 	bnorm := nrm2(b)
 	tol := max(rtol*bnorm, atol)
 	r := make([]float64, n)
-	a.Apply(r, x)
-	for i := range r {
-		r[i] = b[i] - r[i]
-	}
+	rnorm := residual(r, a, x, b)
+	rr := rnorm * rnorm
 	z := r
 	if s.Precond != nil {
 		z = make([]float64, n)
@@ -40,8 +39,10 @@ func CG(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*Resul
 	q := make([]float64, n)
 	m := monitor{ctx: ctx, s: &s}
 	res := &Result{X: x, BNorm: bnorm}
-	rnorm := nrm2(r)
-	m.step(0, rnorm)
+	if m.step(0, rnorm) {
+		res.Status, res.ResidualNorm, res.History = Canceled, rnorm, m.hist
+		return res, nil
+	}
 	var rho, rhoOld float64
 	it := 0
 	status := MaxIterations
@@ -55,8 +56,10 @@ func CG(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*Resul
 		}
 		if s.Precond != nil {
 			s.Precond.Precondition(z, r)
+			rho = dot(r, z)
+		} else {
+			rho = rr
 		}
-		rho = dot(r, z)
 		if isBad(rho) {
 			status = NumericalFailure
 			break
@@ -81,11 +84,14 @@ func CG(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*Resul
 			break
 		}
 		alpha := rho / pq
-		axpy(alpha, p, x)
-		axpy(-alpha, q, r)
+		rr = cgUpdate(alpha, p, q, x, r)
 		rhoOld = rho
 		it++
-		rnorm = nrm2(r)
+		rnorm = math.Sqrt(rr)
+		if !(rr > 1e-280 && rr < 1e280) {
+			rnorm = nrm2(r)
+			rr = rnorm * rnorm
+		}
 		if isBad(rnorm) {
 			status = NumericalFailure
 			break

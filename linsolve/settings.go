@@ -73,6 +73,9 @@ type Settings struct {
 	Precond Preconditioner
 	// History records the residual norm at every iteration in Result.History.
 	History bool
+	// Restart is the Krylov subspace dimension m of GMRES(m) (default 20,
+	// SciPy's default; ignored by the other methods).
+	Restart int
 	// Recorder, if not nil, is called after every iteration with the
 	// iteration number and current residual norm; returning false stops the
 	// solve with Status Canceled.

@@ -1,6 +1,10 @@
 package linsolve
 
-import "math"
+import (
+	"math"
+
+	"github.com/kkt-go/kkt/matrix"
+)
 
 func dot(x, y []float64) float64 {
 	y = y[:len(x)]
@@ -48,5 +52,71 @@ func xpay(x []float64, a float64, y []float64) {
 	y = y[:len(x)]
 	for i, v := range x {
 		y[i] = v + a*y[i]
+	}
+}
+
+// sumSq returns Σ xᵢ² (unscaled; callers fall back to nrm2 on overflow).
+func sumSq(x []float64) float64 {
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		s0 += x[i] * x[i]
+		s1 += x[i+1] * x[i+1]
+		s2 += x[i+2] * x[i+2]
+		s3 += x[i+3] * x[i+3]
+	}
+	for ; i < len(x); i++ {
+		s0 += x[i] * x[i]
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+// norm returns ‖x‖₂, by the fast unscaled sum of squares unless that
+// overflows or underflows, in which case the scaled nrm2 is used.
+func norm(x []float64) float64 {
+	s := sumSq(x)
+	if s > 1e-280 && s < 1e280 {
+		return math.Sqrt(s)
+	}
+	return nrm2(x)
+}
+
+// cgUpdate sets x += α·p, r −= α·q and returns the new Σ rᵢ², in one pass.
+func cgUpdate(alpha float64, p, q, x, r []float64) float64 {
+	n := len(r)
+	p, q, x = p[:n], q[:n], x[:n]
+	var s0, s1 float64
+	i := 0
+	for ; i+2 <= n; i += 2 {
+		x[i] += alpha * p[i]
+		x[i+1] += alpha * p[i+1]
+		r0 := r[i] - alpha*q[i]
+		r1 := r[i+1] - alpha*q[i+1]
+		r[i], r[i+1] = r0, r1
+		s0 += r0 * r0
+		s1 += r1 * r1
+	}
+	for ; i < n; i++ {
+		x[i] += alpha * p[i]
+		r0 := r[i] - alpha*q[i]
+		r[i] = r0
+		s0 += r0 * r0
+	}
+	return s0 + s1
+}
+
+// residual sets r = b − A·x and returns ‖r‖₂.
+func residual(r []float64, a matrix.Operator, x, b []float64) float64 {
+	a.Apply(r, x)
+	for i := range r {
+		r[i] = b[i] - r[i]
+	}
+	return norm(r)
+}
+
+// scal sets x = a·x.
+func scal(a float64, x []float64) {
+	for i := range x {
+		x[i] *= a
 	}
 }

@@ -1,0 +1,206 @@
+package linsolve
+
+import (
+	"context"
+	"math"
+
+	"github.com/kkt-go/kkt/matrix"
+)
+
+// LSQRSettings holds the options of LSQR. The embedded Settings supply
+// MaxIter, X0, History, Recorder and the tolerances: RTol is Paige and
+// Saunders' atol (default 1e-8) and ATol an absolute floor on ‖b − A·x‖.
+// Precond and Restart are ignored. Compared with SciPy's
+// scipy.sparse.linalg.lsqr(A, b, damp, atol, btol, conlim):
+// atol = RTol, btol = BTol, conlim = ConLim, damp = Damp.
+type LSQRSettings struct {
+	Settings
+	// Damp is the Tikhonov damping λ ≥ 0: LSQR then minimises
+	// ‖b − A·x‖² + λ²‖x‖².
+	Damp float64
+	// BTol is Paige and Saunders' btol (default: the value of RTol).
+	BTol float64
+	// ConLim stops the iteration when the estimate of cond(Ā) exceeds it
+	// (default 1e8, as in SciPy).
+	ConLim float64
+}
+
+// LSQR solves the least-squares problem min ‖b − A·x‖² + λ²‖x‖² for a
+// rectangular (m×n) operator by the Golub–Kahan bidiagonalisation method of
+// Paige and Saunders (1982), using A.Apply and A.ApplyTrans only. With
+// λ = Damp = 0 and a consistent system it solves A·x = b; for m < n it
+// converges to the minimum-norm solution when started from x₀ = 0.
+//
+// Stopping rules (Paige–Saunders, as in SciPy), with r = b − A·x, Ā = [A; λI]
+// and the estimates ‖Ā‖, ‖x‖, cond(Ā) the iteration carries:
+//
+//  1. ‖r‖₂ ≤ max(BTol·‖b‖₂ + RTol·‖Ā‖·‖x‖₂, ATol)  — a solution of A·x = b;
+//  2. ‖Āᵀr̄‖₂ ≤ RTol·‖Ā‖·‖r̄‖₂                     — a least-squares solution;
+//  3. cond(Ā) ≥ ConLim.
+//
+// Rules 1 and 2 (or their machine-precision versions) give Converged; rule 3
+// gives Stagnated (the problem is too ill-conditioned for the requested
+// accuracy: raise ConLim or regularise with Damp). For a square nonsingular
+// system rule 1 is the relative rule ‖r‖ ≤ RTol·(‖b‖ + ‖A‖‖x‖), which is
+// weaker than CG's ‖r‖ ≤ RTol·‖b‖ by the factor 1 + ‖A‖‖x‖/‖b‖.
+// Result.ResidualNorm is the estimate of ‖b − A·x‖₂; Iterations counts
+// bidiagonalisation steps (one Apply and one ApplyTrans each).
+//
+// The error is non-nil only when b or X0 contains NaN or Inf.
+func LSQR(ctx context.Context, a matrix.Operator, b []float64, s LSQRSettings) (*Result, error) {
+	x, err := start("LSQR", a, b, &s.Settings, false)
+	if err != nil {
+		return nil, err
+	}
+	mr, nc := a.Dims()
+	atolPS, atolAbs, maxIter := s.Settings.defaults(nc)
+	btol := s.BTol
+	if btol == 0 {
+		btol = atolPS
+	}
+	conlim := s.ConLim
+	if conlim == 0 {
+		conlim = 1e8
+	}
+	ctol := 1 / conlim
+	damp := s.Damp
+	const eps = 0x1p-52
+
+	u := make([]float64, mr)
+	bnorm := norm(b)
+	if bnorm == 0 {
+		// x = 0 is the exact minimiser.
+		clear(x)
+		s.X0 = nil
+	}
+	beta := residual(u, a, x, b)
+	res := &Result{X: x, BNorm: bnorm}
+	m := monitor{ctx: ctx, s: &s.Settings}
+	r1norm := beta
+	finish := func(st Status, it int) (*Result, error) {
+		res.Status, res.Iterations, res.ResidualNorm, res.History = st, it, r1norm, m.hist
+		return res, nil
+	}
+	if m.step(0, r1norm) {
+		return finish(Canceled, 0)
+	}
+	v := make([]float64, nc)
+	w := make([]float64, nc)
+	var alfa float64
+	if beta > 0 {
+		scal(1/beta, u)
+		a.ApplyTrans(v, u)
+		alfa = norm(v)
+		if alfa > 0 {
+			scal(1/alfa, v)
+		}
+	}
+	if isBad(alfa) {
+		return finish(NumericalFailure, 0)
+	}
+	copy(w, v)
+	if alfa*beta == 0 || beta <= atolAbs {
+		// x₀ already solves the problem (r = 0 or Aᵀr = 0).
+		return finish(Converged, 0)
+	}
+	rhobar, phibar := alfa, beta
+	var anorm, ddnorm, res2, xxnorm, z float64
+	cs2, sn2 := -1.0, 0.0
+	dampsq := damp * damp
+	au := make([]float64, mr)
+	atu := make([]float64, nc)
+	it := 0
+	for {
+		if it >= maxIter {
+			return finish(MaxIterations, it)
+		}
+		// Bidiagonalisation: β·u = A·v − α·u, α·v = Aᵀ·u − β·v.
+		a.Apply(au, v)
+		var bb float64
+		for i, t := range au {
+			t -= alfa * u[i]
+			u[i] = t
+			bb += t * t
+		}
+		beta = math.Sqrt(bb)
+		if beta > 0 {
+			scal(1/beta, u)
+			anorm = math.Sqrt(anorm*anorm + alfa*alfa + beta*beta + dampsq)
+			a.ApplyTrans(atu, u)
+			var aa float64
+			for i, t := range atu {
+				t -= beta * v[i]
+				v[i] = t
+				aa += t * t
+			}
+			alfa = math.Sqrt(aa)
+			if alfa > 0 {
+				scal(1/alfa, v)
+			}
+		}
+		it++
+		if isBad(beta) || isBad(alfa) {
+			return finish(NumericalFailure, it)
+		}
+		// Eliminate the damping, then the subdiagonal β, by plane rotations.
+		rhobar1, psi := rhobar, 0.0
+		if damp > 0 {
+			rhobar1 = math.Hypot(rhobar, damp)
+			cs1, sn1 := rhobar/rhobar1, damp/rhobar1
+			psi = sn1 * phibar
+			phibar *= cs1
+		}
+		rho := math.Hypot(rhobar1, beta)
+		cs, sn := rhobar1/rho, beta/rho
+		theta := sn * alfa
+		rhobar = -cs * alfa
+		phi := cs * phibar
+		phibar *= sn
+		tau := sn * phi
+
+		// x += (φ/ρ)·w, w = v − (θ/ρ)·w, ‖d_k‖² = ‖w/ρ‖² accumulated.
+		t1, t2 := phi/rho, -theta/rho
+		var ww float64
+		for i, wi := range w {
+			ww += wi * wi
+			x[i] += t1 * wi
+			w[i] = v[i] + t2*wi
+		}
+		ddnorm += ww / (rho * rho)
+
+		// Estimate ‖x‖ by the rotation of Paige and Saunders (1982, §5.3).
+		delta := sn2 * rho
+		gambar := -cs2 * rho
+		rhs := phi - delta*z
+		zbar := rhs / gambar
+		xnorm := math.Sqrt(xxnorm + zbar*zbar)
+		gamma := math.Hypot(gambar, theta)
+		cs2, sn2 = gambar/gamma, theta/gamma
+		z = rhs / gamma
+		xxnorm += z * z
+
+		acond := anorm * math.Sqrt(ddnorm)
+		res2 += psi * psi
+		rnorm := math.Sqrt(phibar*phibar + res2)
+		arnorm := alfa * math.Abs(tau)
+		r1sq := rnorm*rnorm - dampsq*xxnorm
+		r1norm = math.Sqrt(math.Abs(r1sq)) // ‖b − A·x‖ (rnorm includes λ‖x‖)
+		if isBad(rnorm) || isBad(acond) {
+			return finish(NumericalFailure, it)
+		}
+		if m.step(it, r1norm) {
+			return finish(Canceled, it)
+		}
+		test1 := rnorm / bnorm
+		test2 := arnorm / (anorm*rnorm + eps)
+		test3 := 1 / (acond + eps)
+		t1 = test1 / (1 + anorm*xnorm/bnorm)
+		rtol := btol + atolPS*anorm*xnorm/bnorm
+		switch {
+		case r1norm <= atolAbs, test1 <= rtol, test2 <= atolPS, 1+t1 <= 1, 1+test2 <= 1:
+			return finish(Converged, it)
+		case test3 <= ctol, 1+test3 <= 1:
+			return finish(Stagnated, it)
+		}
+	}
+}

@@ -1,0 +1,170 @@
+package linsolve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/james-bowman/sparse"
+	"github.com/kkt-go/kkt/matrix"
+)
+
+// ErrZeroPivot is wrapped by the errors returned when a stationary method or
+// a preconditioner meets a zero diagonal entry or a zero (or, for IC(0),
+// negative) pivot.
+var ErrZeroPivot = errors.New("linsolve: zero pivot")
+
+// Jacobi solves A·x = b by the Jacobi iteration
+// x_{k+1} = x_k + D⁻¹(b − A·x_k), D = diag(A) (Saad, §4.1). It converges for
+// strictly or irreducibly diagonally dominant A and for SPD A with
+// 2D − A positive definite.
+//
+// Stopping rule: Converged when ‖b − A·x_k‖₂ ≤ max(RTol·‖b‖₂, ATol); the
+// residual is the one the sweep computes anyway, so the test is free.
+// Iterations counts sweeps. Precond and Restart are ignored.
+//
+// The error is non-nil when b or X0 contains NaN or Inf, or (wrapping
+// ErrZeroPivot) when a diagonal entry of A is zero. NumericalFailure reports
+// divergence to Inf or NaN.
+func Jacobi(ctx context.Context, a *sparse.CSR, b []float64, s Settings) (*Result, error) {
+	return stationary(ctx, "Jacobi", a, b, 1, s, jacobiKind)
+}
+
+// GaussSeidel solves A·x = b by forward Gauss–Seidel sweeps, i.e. SOR with
+// ω = 1. Stopping rule, statuses and errors as for SOR.
+func GaussSeidel(ctx context.Context, a *sparse.CSR, b []float64, s Settings) (*Result, error) {
+	return stationary(ctx, "GaussSeidel", a, b, 1, s, sorKind)
+}
+
+// SOR solves A·x = b by successive over-relaxation with 0 < ω < 2 (Saad,
+// §4.1): a forward sweep over the rows sets
+// x_i ← x_i + ω·(b_i − Σ_j a_ij·x_j)/a_ii with the newest values of x.
+// It converges for SPD A and every ω in (0, 2) (Ostrowski–Reich).
+//
+// Stopping rule: Converged when ‖b − A·x_k‖₂ ≤ max(RTol·‖b‖₂, ATol), checked
+// after every sweep with one extra product with A (so one iteration costs
+// about two products). Iterations counts sweeps.
+//
+// The error is non-nil when b or X0 contains NaN or Inf, or (wrapping
+// ErrZeroPivot) when a diagonal entry of A is zero. NumericalFailure reports
+// divergence to Inf or NaN. ω outside (0, 2) panics.
+func SOR(ctx context.Context, a *sparse.CSR, b []float64, omega float64, s Settings) (*Result, error) {
+	return stationary(ctx, "SOR", a, b, omega, s, sorKind)
+}
+
+// SSOR solves A·x = b by symmetric SOR: each iteration is a forward SOR
+// sweep followed by a backward one (rows n−1, …, 0), with 0 < ω < 2.
+// Stopping rule, statuses and errors as for SOR.
+func SSOR(ctx context.Context, a *sparse.CSR, b []float64, omega float64, s Settings) (*Result, error) {
+	return stationary(ctx, "SSOR", a, b, omega, s, ssorKind)
+}
+
+type sweepKind int
+
+const (
+	jacobiKind sweepKind = iota
+	sorKind
+	ssorKind
+)
+
+func stationary(ctx context.Context, op string, a *sparse.CSR, b []float64, omega float64, s Settings, kind sweepKind) (*Result, error) {
+	if !(omega > 0 && omega < 2) {
+		panic(fmt.Sprintf("linsolve: %s: ω = %v outside (0, 2)", op, omega))
+	}
+	opA := matrix.NewCSR(a)
+	x, err := start(op, opA, b, &s, true)
+	if err != nil {
+		return nil, err
+	}
+	n := len(b)
+	raw := a.RawMatrix()
+	dinv, err := invDiag(op, a)
+	if err != nil {
+		return nil, err
+	}
+	rtol, atol, maxIter := s.defaults(n)
+	bnorm := norm(b)
+	tol := max(rtol*bnorm, atol)
+	r := make([]float64, n)
+	res := &Result{X: x, BNorm: bnorm}
+	m := monitor{ctx: ctx, s: &s}
+	rnorm := residual(r, opA, x, b)
+	it := 0
+	status := MaxIterations
+	for {
+		if isBad(rnorm) {
+			status = NumericalFailure
+			break
+		}
+		if it == 0 && m.step(0, rnorm) {
+			status = Canceled
+			break
+		}
+		if rnorm <= tol {
+			status = Converged
+			break
+		}
+		if it >= maxIter {
+			break
+		}
+		switch kind {
+		case jacobiKind:
+			// r = b − A·x_k is current: x_{k+1} = x_k + D⁻¹r, then the new residual.
+			for i, ri := range r {
+				x[i] += dinv[i] * ri
+			}
+		case sorKind:
+			sorForward(raw.Indptr, raw.Ind, raw.Data, dinv, b, x, omega)
+		case ssorKind:
+			sorForward(raw.Indptr, raw.Ind, raw.Data, dinv, b, x, omega)
+			sorBackward(raw.Indptr, raw.Ind, raw.Data, dinv, b, x, omega)
+		}
+		it++
+		rnorm = residual(r, opA, x, b)
+		if m.step(it, rnorm) {
+			status = Canceled
+			break
+		}
+	}
+	res.Status, res.Iterations, res.ResidualNorm, res.History = status, it, rnorm, m.hist
+	return res, nil
+}
+
+// invDiag returns 1/a_ii (duplicates summed), or an error naming the first
+// zero diagonal entry.
+func invDiag(op string, a *sparse.CSR) ([]float64, error) {
+	d := matrix.Diagonal(nil, a)
+	for i, v := range d {
+		if v == 0 {
+			return nil, fmt.Errorf("%w: %s: diagonal entry a[%d,%d] is zero", ErrZeroPivot, op, i, i)
+		}
+		if isBad(v) {
+			return nil, fmt.Errorf("%w: %s: diagonal entry a[%d,%d] = %v", ErrBadInput, op, i, i, v)
+		}
+		d[i] = 1 / v
+	}
+	return d, nil
+}
+
+// sorForward performs one forward SOR sweep in place on the raw CSR arrays:
+// x_i += ω·(b_i − Σ_j a_ij x_j)/a_ii for i = 0, …, n−1. It allocates nothing.
+func sorForward(indptr, ind []int, data, dinv, b, x []float64, omega float64) {
+	for i := range dinv {
+		sum := b[i]
+		for k := indptr[i]; k < indptr[i+1]; k++ {
+			sum -= data[k] * x[ind[k]]
+		}
+		x[i] += omega * sum * dinv[i]
+	}
+}
+
+// sorBackward is sorForward over the rows in reverse order.
+func sorBackward(indptr, ind []int, data, dinv, b, x []float64, omega float64) {
+	for i := len(dinv) - 1; i >= 0; i-- {
+		sum := b[i]
+		for k := indptr[i]; k < indptr[i+1]; k++ {
+			sum -= data[k] * x[ind[k]]
+		}
+		x[i] += omega * sum * dinv[i]
+	}
+}
