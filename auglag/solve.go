@@ -55,12 +55,12 @@ type Result struct {
 
 	// Work counters.
 	ObjEvals, GradEvals, ConsEvals, JacEvals, HessVecs, HessEvals int
-	SketchSteps                                                    int   // inner steps over all iterations
-	SketchFlops                                                    int64 // inner solver flops
-	InnerCapHits                                                   int   // KKT systems whose accuracy test was not met within MaxInner
-	Modifications                                                  int   // iterations with a modified Hessian
-	PenaltyUpdates                                                 int
-	Time                                                           time.Duration
+	SketchSteps                                                   int   // inner steps over all iterations
+	SketchFlops                                                   int64 // inner solver flops
+	InnerCapHits                                                  int   // KKT systems whose accuracy test was not met within MaxInner
+	Modifications                                                 int   // iterations with a modified Hessian
+	PenaltyUpdates                                                int
+	Time                                                          time.Duration
 }
 
 // ErrBadInput is wrapped by errors about unusable inputs (non-finite start).
