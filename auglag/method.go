@@ -423,7 +423,7 @@ func (si *sketchInner) steps() int   { return si.sv.Iterations() }
 func (si *sketchInner) flops() int64 { return si.sv.Work().Flops }
 
 // direct solves K z = b once, exactly: dense LU for n+m ≤ 3000, otherwise
-// MINRES to a relative residual of 1e-12.
+// MINRES to a relative residual of 1e-10.
 type direct struct {
 	z    []float64
 	done bool
@@ -456,7 +456,7 @@ func (d *direct) run(ctx context.Context, tol float64, _ int) bool {
 			return true
 		}
 	}
-	r, err := linsolve.MINRES(ctx, matrix.NewCSR(d.K), d.b, linsolve.Settings{RTol: 1e-12, MaxIter: 20 * N})
+	r, err := linsolve.MINRES(ctx, matrix.NewCSR(d.K), d.b, linsolve.Settings{RTol: 1e-10, MaxIter: 20 * N})
 	if err != nil || r == nil {
 		d.z = make([]float64, N)
 		return false

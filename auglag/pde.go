@@ -71,7 +71,6 @@ func NewPDEControl(N int) *PDEControl {
 	return p
 }
 
-
 func (p *PDEControl) nn() int { return p.Grid * p.Grid }
 
 // N returns the number of variables n = 2N².

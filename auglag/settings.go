@@ -18,7 +18,7 @@ const (
 	// (row-norm²) sampling; not in the paper.
 	AdaSketchSV
 	// Newton solves the KKT system exactly (dense LU for small systems,
-	// MINRES to 1e-12 relative residual for large ones) inside the same
+	// MINRES to 1e-10 relative residual for large ones) inside the same
 	// merit/penalty/line-search framework: the exact-Newton baseline.
 	Newton
 )
@@ -83,7 +83,7 @@ type Settings struct {
 	// its GMRES baselines 1e-6).
 	SingularTol float64
 	// DenseLimit is the largest n (or m) for which dense eigenvalue
-	// computations are used for λ_min(GGᵀ) and λ_min(Zᵀ∇²LZ) (default 2000);
+	// computations are used for λ_min(GGᵀ) and λ_min(Zᵀ∇²LZ) (default 500);
 	// above it a Lanczos estimate is used (see the package documentation).
 	DenseLimit int
 
@@ -134,7 +134,7 @@ func (s *Settings) withDefaults() Settings {
 		c.MaxBacktracks = 60
 	}
 	if c.DenseLimit <= 0 {
-		c.DenseLimit = 2000
+		c.DenseLimit = 500
 	}
 	if c.Seed == 0 {
 		c.Seed = 2023
