@@ -1,0 +1,75 @@
+package cutest
+
+import (
+	"strings"
+	"testing"
+)
+
+// FuzzParse feeds arbitrary text to the SIF parser. No input may panic or
+// hang: loops and sizes are capped, and every accepted problem must
+// evaluate at its start point without panicking.
+func FuzzParse(f *testing.F) {
+	f.Add(toySIF)
+	// Hand-broken variants of the toy problem.
+	f.Add(strings.Replace(toySIF, "ENDATA", "", 1))
+	f.Add(strings.Replace(toySIF, "GVAR * GVAR", "GVAR * (GVAR", 1))
+	f.Add(strings.Replace(toySIF, " ND", " OD", 1))
+	f.Add(strings.Replace(toySIF, "VARIABLES", "GROUPS", 1))
+	f.Add(strings.Replace(toySIF, "3.0", "3.0D+400", 1))
+	f.Add(toySIF[:len(toySIF)/2])
+	f.Add(lines(
+		"NAME          LOOP",
+		fc("IE", "1", "", "1", "", ""),
+		fc("IE", "BIG", "", "2000000000", "", ""),
+		"VARIABLES",
+		fc("DO", "I", "1", "", "BIG", ""),
+		fc("X", "X(I)", "", "", "", ""),
+		fc("ND", "", "", "", "", ""),
+		"ENDATA",
+	))
+	f.Add(lines(
+		"NAME          COLS",
+		"ROWS",
+		fc("N", "OBJ", "", "", "", ""),
+		fc("L", "R1", "", "", "", ""),
+		"COLUMNS",
+		fc("", "X", "OBJ", "1.0", "R1", "2.0"),
+		"RHS",
+		fc("", "RHS", "R1", "4.0", "", ""),
+		"BOUNDS",
+		fc("UP", "BND", "X", "0", "", ""),
+		fc("MI", "BND", "X", "", "", ""),
+		"ENDATA",
+	))
+	f.Add("NAME\nENDATA\nELEMENTS\nINDIVIDUALS\n T  A\n F                      1\nENDATA\n")
+	f.Fuzz(func(t *testing.T, src string) {
+		opt := &Options{MaxLoopCards: 100_000, MaxEntities: 100_000}
+		p, err := Parse(strings.NewReader(src), "fuzz.SIF", opt)
+		if err != nil {
+			if _, ok := err.(*ParseError); !ok {
+				t.Fatalf("error of type %T: %v", err, err)
+			}
+			return
+		}
+		if p.N() > 2000 {
+			return
+		}
+		x := p.X0()
+		p.Objective(x)
+		p.Gradient(nil, x)
+		p.Constraints(nil, x)
+		p.Jacobian(x)
+		v := make([]float64, p.N())
+		for i := range v {
+			v[i] = 1
+		}
+		var y []float64
+		if p.M() > 0 {
+			y = p.Y0()
+		}
+		p.HessLagVec(nil, x, y, v)
+		if p.N() <= 200 {
+			p.HessLag(x, y)
+		}
+	})
+}

@@ -1,0 +1,60 @@
+package cutest
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Parse reads a SIF problem from r. file names the input in error messages.
+// opt may be nil (default parameters).
+func Parse(r io.Reader, file string, opt *Options) (*Problem, error) {
+	if file == "" {
+		file = "<input>"
+	}
+	it, cards, err := readSIF(r, file, opt)
+	if err != nil {
+		return nil, err
+	}
+	if err := it.run(cards); err != nil {
+		return nil, err
+	}
+	return it.build()
+}
+
+// ParseFile reads the SIF file at path.
+func ParseFile(path string, opt *Options) (*Problem, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return Parse(f, path, opt)
+}
+
+// SIFDir returns the directory searched by Load: $MASTSIF when set, else
+// $KKT_DATA/cutest/sif, else "".
+func SIFDir() string {
+	if d := os.Getenv("MASTSIF"); d != "" {
+		return d
+	}
+	if d := os.Getenv("KKT_DATA"); d != "" {
+		return filepath.Join(d, "cutest", "sif")
+	}
+	return ""
+}
+
+// Load reads the problem called name (e.g. "HS21") from SIFDir(), or from
+// the path name itself when it ends in ".SIF" or contains a path separator.
+func Load(name string, opt *Options) (*Problem, error) {
+	if strings.HasSuffix(strings.ToUpper(name), ".SIF") || strings.ContainsRune(name, os.PathSeparator) {
+		return ParseFile(name, opt)
+	}
+	dir := SIFDir()
+	if dir == "" {
+		return nil, fmt.Errorf("cutest: cannot locate %s: set MASTSIF (or KKT_DATA) to the SIF directory", name)
+	}
+	return ParseFile(filepath.Join(dir, name+".SIF"), opt)
+}

@@ -1,0 +1,1643 @@
+package cutest
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Options control how a SIF file is turned into a Problem.
+type Options struct {
+	// Params overrides $-PARAMETER values: when an active IE or RE card
+	// carrying the $-PARAMETER marker assigns a parameter named here, the
+	// given value replaces the card's value (integers for IE cards).
+	Params map[string]float64
+	// MaxLoopCards caps the number of cards executed by DO loops
+	// (default 50 000 000); MaxEntities caps the number of variables,
+	// groups, elements and linear/quadratic entries together (default
+	// 100 000 000). They turn runaway loops in malformed input into errors.
+	MaxLoopCards int
+	MaxEntities  int
+}
+
+const (
+	bigInf = 1e20 // |value| ≥ 1e20 means infinity (SIFDecode's "big")
+)
+
+type section int
+
+const (
+	secNone section = iota
+	secVars
+	secGroups
+	secConst
+	secRanges
+	secBounds
+	secStart
+	secQuad
+	secEType
+	secEUses
+	secGType
+	secGUses
+	secObjBound
+)
+
+var sectionOf = map[string]section{
+	"VARIABLES": secVars, "COLUMNS": secVars,
+	"GROUPS": secGroups, "ROWS": secGroups, "CONSTRAINTS": secGroups,
+	"CONSTANTS": secConst, "RHS": secConst, "RHS'": secConst,
+	"RANGES": secRanges, "BOUNDS": secBounds, "START POINT": secStart,
+	"QUADRATIC": secQuad, "HESSIAN": secQuad, "QUADS": secQuad, "QUADOBJ": secQuad, "QSECTION": secQuad, "QMATRIX": secQuad,
+	"ELEMENT TYPE": secEType, "ELEMENT USES": secEUses, "GROUP TYPE": secGType, "GROUP USES": secGUses,
+	"OBJECT BOUND": secObjBound,
+}
+
+type dcard struct {
+	card
+	sec  section
+	tmpl [3]*nameTmpl
+}
+
+// stmt is one statement of a function part (GLOBALS or INDIVIDUALS).
+type stmt struct {
+	kind   byte // 'A', 'I', 'E', 'F', 'G', 'H'
+	f2, f3 string
+	expr   string
+	line   int
+}
+
+type rEntry struct {
+	iv, ev string
+	coef   float64
+	line   int
+}
+
+type fblock struct {
+	name  string
+	line  int
+	rs    []rEntry
+	stmts []stmt
+}
+
+// funcPart is a parsed ELEMENTS or GROUPS part.
+type funcPart struct {
+	temps   map[string]byte // upper-case name → R, I, L, M, F
+	globals []stmt
+	blocks  map[string]*fblock
+}
+
+type linEntry struct {
+	v    int
+	coef float64
+}
+
+type etypeDef struct {
+	name       string
+	ev, iv, ep []string
+	line       int
+}
+
+type elemDef struct {
+	name   string
+	typ    int
+	vars   []int // problem variable per elemental variable (-1 unset)
+	params []float64
+	pset   []bool
+	line   int
+}
+
+type gtypeDef struct {
+	name string
+	gv   string
+	gp   []string
+	line int
+}
+
+type elW struct {
+	e int
+	w float64
+}
+
+// interp executes the data part of a SIF file.
+type interp struct {
+	file  string
+	opt   Options
+	ipar  map[string]int
+	rpar  map[string]float64
+	name  string
+	class string
+
+	varNames []string
+	varIx    map[string]int
+	varScale []float64
+
+	gNames []string
+	gIx    map[string]int
+	gKind  []byte
+	gScale []float64
+	gLin   [][]linEntry
+
+	sawVars, sawGroups bool
+	colwise            bool
+
+	constVec, rangeVec, boundVec, startVec, objVec string
+	constDef, rangeDef                             float64
+	constOf, rangeOf                               map[int]float64
+	defLo, defUp                                   float64
+	loOf, upOf                                     map[int]float64
+	startDefV, startDefM                           float64
+	startV, startM                                 map[int]float64
+	objLo, objUp                                   float64
+
+	quad [][3]float64 // i, j, h
+
+	etypes   []*etypeDef
+	etIx     map[string]int
+	elems    []*elemDef
+	elIx     map[string]int
+	defEl    int
+	gtypes   []*gtypeDef
+	gtIx     map[string]int
+	defGT    int // -1 trivial
+	gType    []int
+	gTypeSet []bool
+	gEls     [][]elW
+	gPar     [][]float64
+	gPset    [][]bool
+
+	entities int
+	nameBuf  []byte
+	elemPart *funcPart
+	grpPart  *funcPart
+}
+
+func (it *interp) errf(line int, format string, args ...any) error {
+	return &ParseError{File: it.file, Line: line, Cause: fmt.Sprintf(format, args...)}
+}
+
+func (it *interp) grow(k int, line int) error {
+	it.entities += k
+	if it.entities > it.opt.MaxEntities {
+		return it.errf(line, "problem too large (more than %d entities)", it.opt.MaxEntities)
+	}
+	return nil
+}
+
+// readSIF splits the input into the data-part cards and the two function
+// parts.
+func readSIF(r io.Reader, file string, opt *Options) (*interp, []dcard, error) {
+	it := &interp{file: file, ipar: map[string]int{}, rpar: map[string]float64{},
+		varIx: map[string]int{}, gIx: map[string]int{}, constOf: map[int]float64{}, rangeOf: map[int]float64{},
+		defUp: math.Inf(1), loOf: map[int]float64{}, upOf: map[int]float64{},
+		startV: map[int]float64{}, startM: map[int]float64{}, objLo: math.Inf(-1), objUp: math.Inf(1),
+		etIx: map[string]int{}, elIx: map[string]int{}, defEl: -1, gtIx: map[string]int{}, defGT: -1,
+		rangeDef: math.Inf(1)}
+	if opt != nil {
+		it.opt = *opt
+	}
+	if it.opt.MaxLoopCards <= 0 {
+		it.opt.MaxLoopCards = 50_000_000
+	}
+	if it.opt.MaxEntities <= 0 {
+		it.opt.MaxEntities = 100_000_000
+	}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	var cards []dcard
+	part := 0 // 0 before NAME, 1 data, 2 after first ENDATA, 3 in function part, 4 done
+	sec := secNone
+	var fp *funcPart
+	fsub := ""
+	var blk *fblock
+	lineNo := 0
+	sawName := false
+	for sc.Scan() {
+		lineNo++
+		line := strings.TrimRight(sc.Text(), "\r")
+		if part == 4 {
+			break
+		}
+		if len(line) == 0 || line[0] == '*' {
+			if it.class == "" && len(line) > 0 {
+				if i := strings.Index(strings.ToLower(line), "classification"); i >= 0 {
+					if f := strings.Fields(line[i+len("classification"):]); len(f) > 0 {
+						it.class = f[0]
+					}
+				}
+			}
+			continue
+		}
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		if line[0] != ' ' {
+			kw := indicatorOf(line)
+			switch {
+			case kw == "":
+				return nil, nil, it.errf(lineNo, "unknown indicator card %q", strings.TrimSpace(line))
+			case kw == "FREE FORMAT":
+				return nil, nil, it.errf(lineNo, "free-format SIF is not supported")
+			case kw == "FIXED FORMAT":
+				continue
+			}
+			switch part {
+			case 0:
+				if kw != "NAME" {
+					return nil, nil, it.errf(lineNo, "expected NAME card, found %s", kw)
+				}
+				it.name = strings.TrimSpace(window(line, 15, 24))
+				sawName = true
+				part = 1
+			case 1:
+				if kw == "ENDATA" {
+					part = 2
+					continue
+				}
+				s, ok := sectionOf[kw]
+				if !ok {
+					return nil, nil, it.errf(lineNo, "indicator %s not allowed in the data part", kw)
+				}
+				if s == secVars && !it.sawGroups {
+					it.sawVars = true
+				}
+				if s == secGroups && !it.sawVars {
+					it.colwise = true
+				}
+				if s == secGroups {
+					it.sawGroups = true
+				}
+				if s == secVars {
+					it.sawVars = true
+				}
+				sec = s
+				cards = append(cards, dcard{card: card{line: lineNo, code: "<SECTION>"}, sec: s})
+			case 2:
+				switch kw {
+				case "ELEMENTS":
+					if it.elemPart != nil {
+						return nil, nil, it.errf(lineNo, "duplicate ELEMENTS part")
+					}
+					fp = &funcPart{temps: map[string]byte{}, blocks: map[string]*fblock{}}
+					it.elemPart = fp
+				case "GROUPS":
+					if it.grpPart != nil {
+						return nil, nil, it.errf(lineNo, "duplicate GROUPS part")
+					}
+					fp = &funcPart{temps: map[string]byte{}, blocks: map[string]*fblock{}}
+					it.grpPart = fp
+				default:
+					return nil, nil, it.errf(lineNo, "expected ELEMENTS or GROUPS after ENDATA, found %s", kw)
+				}
+				fsub, blk = "", nil
+				part = 3
+			case 3:
+				switch kw {
+				case "ENDATA":
+					part = 2
+					if it.elemPart != nil && it.grpPart != nil {
+						part = 4
+					}
+					fp = nil
+				case "TEMPORARIES", "GLOBALS", "INDIVIDUALS":
+					fsub, blk = kw, nil
+				default:
+					return nil, nil, it.errf(lineNo, "indicator %s not allowed in a function part", kw)
+				}
+			}
+			continue
+		}
+		// Data card.
+		switch part {
+		case 0:
+			continue
+		case 1:
+			c := splitCard(line, lineNo)
+			cards = append(cards, dcard{card: c, sec: sec})
+		case 2:
+			continue // text between parts is ignored
+		case 3:
+			c := splitCard(line, lineNo)
+			if err := it.funcCard(fp, fsub, &blk, c); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, nil, it.errf(lineNo, "read error: %v", err)
+	}
+	if !sawName {
+		return nil, nil, it.errf(0, "no NAME card")
+	}
+	if part == 1 {
+		return nil, nil, it.errf(lineNo, "missing ENDATA at end of data part")
+	}
+	if part == 3 {
+		return nil, nil, it.errf(lineNo, "missing ENDATA at end of function part")
+	}
+	return it, cards, nil
+}
+
+// funcCard records one card of an ELEMENTS or GROUPS part.
+func (it *interp) funcCard(fp *funcPart, sub string, blk **fblock, c card) error {
+	code := c.code
+	switch sub {
+	case "":
+		return nil // stray cards before the first sub-section are ignored
+	case "TEMPORARIES":
+		if len(code) != 1 || !strings.Contains("RILMF", code) {
+			return it.errf(c.line, "unknown TEMPORARIES code %q", code)
+		}
+		if c.f2 == "" {
+			return it.errf(c.line, "missing temporary name")
+		}
+		fp.temps[strings.ToUpper(c.f2)] = code[0]
+		return nil
+	}
+	var list *[]stmt
+	if sub == "GLOBALS" {
+		list = &fp.globals
+	} else {
+		if code == "T" {
+			if c.f2 == "" {
+				return it.errf(c.line, "missing type name")
+			}
+			if _, dup := fp.blocks[c.f2]; dup {
+				return it.errf(c.line, "type %s defined twice", c.f2)
+			}
+			b := &fblock{name: c.f2, line: c.line}
+			fp.blocks[c.f2] = b
+			*blk = b
+			return nil
+		}
+		if *blk == nil {
+			return it.errf(c.line, "card %q before the first T card", code)
+		}
+		list = &(*blk).stmts
+		if code == "R" {
+			if fp == it.grpPart {
+				return it.errf(c.line, "R card in the GROUPS part")
+			}
+			for _, pr := range [][2]string{{c.f3, c.f4}, {c.f5, c.f6}} {
+				if pr[0] == "" {
+					continue
+				}
+				v, _, err := parseReal(pr[1])
+				if err != nil {
+					return it.errf(c.line, "%v", err)
+				}
+				(*blk).rs = append((*blk).rs, rEntry{iv: strings.ToUpper(c.f2), ev: strings.ToUpper(pr[0]), coef: v, line: c.line})
+			}
+			return nil
+		}
+	}
+	if len(code) == 2 && code[1] == '+' {
+		if len(*list) == 0 || (*list)[len(*list)-1].kind != code[0] {
+			return it.errf(c.line, "continuation card %q without a statement to continue", code)
+		}
+		s := &(*list)[len(*list)-1]
+		if len(s.expr) > 50*41 {
+			return it.errf(c.line, "too many continuation cards")
+		}
+		s.expr += " " + c.f7
+		return nil
+	}
+	if len(code) != 1 || !strings.Contains("AIEFGH", code) || (sub == "GLOBALS" && !strings.Contains("AIE", code)) {
+		return it.errf(c.line, "unknown %s code %q", sub, code)
+	}
+	f2 := strings.ToUpper(strings.TrimSpace(window(c.raw, 5, 14)))
+	f3 := strings.ToUpper(strings.TrimSpace(window(c.raw, 15, 24)))
+	*list = append(*list, stmt{kind: code[0], f2: f2, f3: f3, expr: c.f7, line: c.line})
+	return nil
+}
+
+// ---------------------------------------------------------------------------
+// Data-part execution.
+
+type loopFrame struct {
+	name     string
+	cur, end int
+	inc      int
+	body     int
+}
+
+func (it *interp) run(cards []dcard) error {
+	// Match loops statically.
+	closeAt := make([]int, len(cards))
+	var stack []int
+	for i := range cards {
+		switch cards[i].code {
+		case "DO":
+			stack = append(stack, i)
+			if len(stack) > 10 {
+				return it.errf(cards[i].line, "DO loops nested too deeply")
+			}
+		case "OD":
+			if len(stack) == 0 {
+				return it.errf(cards[i].line, "OD without an open DO loop")
+			}
+			closeAt[stack[len(stack)-1]] = i
+			stack = stack[:len(stack)-1]
+		case "ND":
+			for _, d := range stack {
+				closeAt[d] = i
+			}
+			stack = stack[:0]
+		}
+	}
+	if len(stack) > 0 {
+		return it.errf(cards[stack[0]].line, "DO loop is never closed")
+	}
+	var frames []loopFrame
+	executed := 0
+	for pc := 0; pc < len(cards); {
+		c := &cards[pc]
+		executed++
+		if executed > it.opt.MaxLoopCards {
+			return it.errf(c.line, "DO loops execute more than %d cards", it.opt.MaxLoopCards)
+		}
+		switch c.code {
+		case "<SECTION>":
+			pc++
+			continue
+		case "DO":
+			start, err := it.iparam(c.f3, c.line)
+			if err != nil {
+				return err
+			}
+			end, err := it.iparam(c.f5, c.line)
+			if err != nil {
+				return err
+			}
+			inc, body := 1, pc+1
+			if body < len(cards) && cards[body].code == "DI" {
+				if inc, err = it.iparam(cards[body].f3, cards[body].line); err != nil {
+					return err
+				}
+				if inc == 0 {
+					return it.errf(cards[body].line, "DI increment is zero")
+				}
+				body++
+			}
+			if (inc > 0 && start > end) || (inc < 0 && start < end) {
+				cl := closeAt[pc]
+				if cards[cl].code == "OD" {
+					pc = cl + 1
+				} else {
+					pc = cl
+				}
+				continue
+			}
+			it.ipar[c.f2] = start
+			frames = append(frames, loopFrame{name: c.f2, cur: start, end: end, inc: inc, body: body})
+			pc = body
+			continue
+		case "DI":
+			return it.errf(c.line, "DI card not directly after a DO card")
+		case "OD", "ND":
+			jumped := false
+			for len(frames) > 0 {
+				f := &frames[len(frames)-1]
+				f.cur += f.inc
+				if (f.inc > 0 && f.cur <= f.end) || (f.inc < 0 && f.cur >= f.end) {
+					it.ipar[f.name] = f.cur
+					pc = f.body
+					jumped = true
+					break
+				}
+				it.ipar[f.name] = f.end
+				frames = frames[:len(frames)-1]
+				if c.code == "OD" {
+					break
+				}
+			}
+			if !jumped {
+				pc++
+			}
+			continue
+		}
+		if err := it.execCard(c); err != nil {
+			return err
+		}
+		pc++
+	}
+	return nil
+}
+
+func (it *interp) iparam(name string, line int) (int, error) {
+	v, ok := it.ipar[name]
+	if !ok {
+		return 0, it.errf(line, "undefined integer parameter %q", name)
+	}
+	return v, nil
+}
+
+func (it *interp) rparam(name string, line int) (float64, error) {
+	v, ok := it.rpar[name]
+	if !ok {
+		return 0, it.errf(line, "undefined real parameter %q", name)
+	}
+	return v, nil
+}
+
+// nameTmpl is a parsed array name prefix(i,j,k).
+type nameTmpl struct {
+	prefix string
+	idx    []string
+	plain  bool // no parenthesis: the name is literal
+}
+
+func parseNameTmpl(name string) *nameTmpl {
+	open := strings.IndexByte(name, '(')
+	if open < 0 {
+		return &nameTmpl{prefix: name, plain: true}
+	}
+	end := strings.IndexByte(name[open:], ')')
+	inner := ""
+	if end < 0 {
+		inner = name[open+1:]
+	} else {
+		inner = name[open+1 : open+end]
+	}
+	t := &nameTmpl{prefix: name[:open]}
+	for _, ix := range strings.Split(inner, ",") {
+		if ix = strings.TrimSpace(ix); ix != "" {
+			t.idx = append(t.idx, ix)
+		}
+	}
+	return t
+}
+
+// expand turns an array name prefix(i,j,k) into prefix followed by the
+// values of the integer parameters i, j, k joined with commas.
+func (it *interp) expand(name string, line int) (string, error) {
+	return it.expandT(parseNameTmpl(name), line)
+}
+
+func (it *interp) expandT(t *nameTmpl, line int) (string, error) {
+	if t.plain {
+		return t.prefix, nil
+	}
+	buf := it.nameBuf[:0]
+	buf = append(buf, t.prefix...)
+	for k, ix := range t.idx {
+		v, err := it.iparam(ix, line)
+		if err != nil {
+			return "", err
+		}
+		if k > 0 {
+			buf = append(buf, ',')
+		}
+		buf = strconv.AppendInt(buf, int64(v), 10)
+	}
+	it.nameBuf = buf
+	return string(buf), nil
+}
+
+// field returns the expanded field k (0: f2, 1: f3, 2: f5) of c, caching the
+// parsed array-name template in the card (cards in loops run many times).
+func (it *interp) field(c *dcard, k int) (string, error) {
+	if c.tmpl[k] == nil {
+		s := [3]string{c.f2, c.f3, c.f5}[k]
+		c.tmpl[k] = parseNameTmpl(s)
+	}
+	return it.expandT(c.tmpl[k], c.line)
+}
+
+func (it *interp) real(s string, line int) (float64, error) {
+	v, _, err := parseReal(s)
+	if err != nil {
+		return 0, it.errf(line, "%v", err)
+	}
+	return v, nil
+}
+
+var realFuncs = map[string]func(float64) (float64, bool){
+	"ABS":    func(x float64) (float64, bool) { return math.Abs(x), true },
+	"SQRT":   func(x float64) (float64, bool) { return math.Sqrt(x), x >= 0 },
+	"EXP":    func(x float64) (float64, bool) { return math.Exp(x), true },
+	"LOG":    func(x float64) (float64, bool) { return math.Log(x), x > 0 },
+	"LOG10":  func(x float64) (float64, bool) { return math.Log10(x), x > 0 },
+	"SIN":    func(x float64) (float64, bool) { return math.Sin(x), true },
+	"COS":    func(x float64) (float64, bool) { return math.Cos(x), true },
+	"TAN":    func(x float64) (float64, bool) { return math.Tan(x), true },
+	"ARCSIN": func(x float64) (float64, bool) { return math.Asin(x), x >= -1 && x <= 1 },
+	"ARCCOS": func(x float64) (float64, bool) { return math.Acos(x), x >= -1 && x <= 1 },
+	"ARCTAN": func(x float64) (float64, bool) { return math.Atan(x), true },
+	"HYPSIN": func(x float64) (float64, bool) { return math.Sinh(x), true },
+	"HYPCOS": func(x float64) (float64, bool) { return math.Cosh(x), true },
+	"HYPTAN": func(x float64) (float64, bool) { return math.Tanh(x), true },
+}
+
+// paramCard executes an I?, R? or A? card; it reports whether c was one.
+func (it *interp) paramCard(c *dcard) (bool, error) {
+	code := c.code
+	if len(code) != 2 {
+		return false, nil
+	}
+	line := c.line
+	switch code[0] {
+	case 'I':
+		if !strings.ContainsRune("EASMDR=+-*/", rune(code[1])) {
+			return false, nil
+		}
+		var v int
+		var err error
+		get := func(n string) int {
+			if err != nil {
+				return 0
+			}
+			var x int
+			x, err = it.iparam(n, line)
+			return x
+		}
+		lit := func() int {
+			if err != nil {
+				return 0
+			}
+			var x int
+			x, err = parseInt(c.f4)
+			if err != nil {
+				err = it.errf(line, "%v", err)
+			}
+			return x
+		}
+		switch code[1] {
+		case 'E':
+			v = lit()
+			if c.param {
+				if o, ok := it.opt.Params[c.f2]; ok {
+					if o != math.Trunc(o) || math.Abs(o) > 1e15 {
+						return true, it.errf(line, "parameter %s must be an integer, got %g", c.f2, o)
+					}
+					v = int(o)
+				}
+			}
+		case 'A':
+			v = get(c.f3) + lit()
+		case 'S':
+			v = lit() - get(c.f3)
+		case 'M':
+			v = get(c.f3) * lit()
+		case 'D':
+			d := get(c.f3)
+			l := lit()
+			if err == nil && d == 0 {
+				return true, it.errf(line, "integer division by zero")
+			}
+			if err == nil {
+				v = l / d
+			}
+		case 'R':
+			var r float64
+			r, err = it.rparam(c.f3, line)
+			if err == nil && (math.IsNaN(r) || math.Abs(r) > 1e15) {
+				err = it.errf(line, "real parameter %s = %g does not fit an integer", c.f3, r)
+			}
+			v = int(r)
+		case '=':
+			v = get(c.f3)
+		case '+':
+			v = get(c.f3) + get(c.f5)
+		case '-':
+			v = get(c.f3) - get(c.f5)
+		case '*':
+			v = get(c.f3) * get(c.f5)
+		case '/':
+			a, b := get(c.f3), get(c.f5)
+			if err == nil && b == 0 {
+				return true, it.errf(line, "integer division by zero")
+			}
+			if err == nil {
+				v = a / b
+			}
+		}
+		if err != nil {
+			return true, err
+		}
+		if c.f2 == "" {
+			return true, it.errf(line, "missing parameter name")
+		}
+		it.ipar[c.f2] = v
+		return true, nil
+	case 'R', 'A':
+		if !strings.ContainsRune("EIASMDF=+-*/(", rune(code[1])) {
+			return false, nil
+		}
+		arr := code[0] == 'A'
+		f2, f3, f5 := c.f2, c.f3, c.f5
+		var err error
+		if arr {
+			if f2, err = it.field(c, 0); err != nil {
+				return true, err
+			}
+			if code[1] != 'I' && code[1] != 'F' && code[1] != '(' {
+				if f3, err = it.field(c, 1); err != nil {
+					return true, err
+				}
+			}
+			if f5, err = it.field(c, 2); err != nil {
+				return true, err
+			}
+		}
+		get := func(n string) float64 {
+			if err != nil {
+				return 0
+			}
+			var x float64
+			x, err = it.rparam(n, line)
+			return x
+		}
+		lit := func() float64 {
+			if err != nil {
+				return 0
+			}
+			var x float64
+			x, err = it.real(c.f4, line)
+			return x
+		}
+		fn := func(name string, x float64) float64 {
+			if err != nil {
+				return 0
+			}
+			f, ok := realFuncs[name]
+			if !ok {
+				err = it.errf(line, "unknown function %q", name)
+				return 0
+			}
+			y, ok := f(x)
+			if !ok {
+				err = it.errf(line, "argument %g out of the domain of %s", x, name)
+			}
+			return y
+		}
+		var v float64
+		switch code[1] {
+		case 'E':
+			v = lit()
+			if c.param && !arr {
+				if o, ok := it.opt.Params[c.f2]; ok {
+					v = o
+				}
+			}
+		case 'I':
+			var iv int
+			iv, err = it.iparam(f3, line)
+			v = float64(iv)
+		case 'A':
+			v = get(f3) + lit()
+		case 'S':
+			v = lit() - get(f3)
+		case 'M':
+			v = get(f3) * lit()
+		case 'D':
+			a := get(f3)
+			v = lit() / a
+		case 'F':
+			v = fn(f3, lit())
+		case '=':
+			v = get(f3)
+		case '+':
+			v = get(f3) + get(f5)
+		case '-':
+			v = get(f3) - get(f5)
+		case '*':
+			v = get(f3) * get(f5)
+		case '/':
+			a := get(f3)
+			v = a / get(f5)
+		case '(':
+			v = fn(f3, get(f5))
+		}
+		if err != nil {
+			return true, err
+		}
+		if f2 == "" {
+			return true, it.errf(line, "missing parameter name")
+		}
+		it.rpar[f2] = v
+		return true, nil
+	}
+	return false, nil
+}
+
+func (it *interp) execCard(c *dcard) error {
+	if ok, err := it.paramCard(c); ok || err != nil {
+		return err
+	}
+	switch c.sec {
+	case secNone:
+		return nil // stray data cards under NAME are ignored (GILBERT, LOADBAL)
+	case secVars:
+		return it.varCard(c)
+	case secGroups:
+		return it.groupCard(c)
+	case secConst, secRanges:
+		return it.constCard(c)
+	case secBounds:
+		return it.boundCard(c)
+	case secStart:
+		return it.startCard(c)
+	case secQuad:
+		return it.quadCard(c)
+	case secEType:
+		return it.etypeCard(c)
+	case secEUses:
+		return it.euseCard(c)
+	case secGType:
+		return it.gtypeCard(c)
+	case secGUses:
+		return it.guseCard(c)
+	case secObjBound:
+		return it.objBoundCard(c)
+	}
+	return it.errf(c.line, "unexpected card")
+}
+
+// names expands fields 2, 3 and 5 of X/Z cards (field 5 only where it
+// names an entity rather than a real parameter).
+func (it *interp) names(c *dcard) (f2, f3, f5 string, err error) {
+	f2, f3, f5 = c.f2, c.f3, c.f5
+	if c.code != "" && (c.code[0] == 'X' || c.code[0] == 'Z') {
+		if f2, err = it.field(c, 0); err != nil {
+			return
+		}
+		if f3, err = it.field(c, 1); err != nil {
+			return
+		}
+		if c.code[0] == 'X' || c.sec == secEUses {
+			f5, err = it.field(c, 2)
+		}
+	}
+	return
+}
+
+// zvalue returns the value of a Z card: the real parameter named in field 5.
+func (it *interp) zvalue(c *dcard) (float64, error) {
+	n, err := it.field(c, 2)
+	if err != nil {
+		return 0, err
+	}
+	return it.rparam(n, c.line)
+}
+
+func (it *interp) declareVar(name string, line int) (int, error) {
+	if j, ok := it.varIx[name]; ok {
+		return j, nil
+	}
+	if name == "" {
+		return 0, it.errf(line, "missing variable name")
+	}
+	if err := it.grow(1, line); err != nil {
+		return 0, err
+	}
+	j := len(it.varNames)
+	it.varNames = append(it.varNames, name)
+	it.varScale = append(it.varScale, 1)
+	it.varIx[name] = j
+	return j, nil
+}
+
+func (it *interp) declareGroup(name string, kind byte, line int) (int, error) {
+	if g, ok := it.gIx[name]; ok {
+		return g, nil
+	}
+	if name == "" {
+		return 0, it.errf(line, "missing group name")
+	}
+	if err := it.grow(1, line); err != nil {
+		return 0, err
+	}
+	g := len(it.gNames)
+	it.gNames = append(it.gNames, name)
+	it.gKind = append(it.gKind, kind)
+	it.gScale = append(it.gScale, 1)
+	it.gLin = append(it.gLin, nil)
+	it.gIx[name] = g
+	return g, nil
+}
+
+func (it *interp) addLin(g int, varName string, coef float64, line int) error {
+	j, ok := it.varIx[varName]
+	if !ok {
+		return it.errf(line, "unknown variable %q", varName)
+	}
+	if coef == 0 {
+		return nil
+	}
+	if err := it.grow(1, line); err != nil {
+		return err
+	}
+	it.gLin[g] = append(it.gLin[g], linEntry{j, coef})
+	return nil
+}
+
+func (it *interp) varCard(c *dcard) error {
+	if c.code != "" && c.code != "X" && c.code != "Z" {
+		return it.errf(c.line, "unknown VARIABLES code %q", c.code)
+	}
+	f2, f3, f5, err := it.names(c)
+	if err != nil {
+		return err
+	}
+	j, err := it.declareVar(f2, c.line)
+	if err != nil {
+		return err
+	}
+	z := c.code == "Z"
+	switch f3 {
+	case "":
+		return nil
+	case "'SCALE'":
+		var v float64
+		if z {
+			v, err = it.zvalue(c)
+		} else {
+			v, err = it.real(c.f4, c.line)
+		}
+		if err != nil {
+			return err
+		}
+		it.varScale[j] = v
+		return nil
+	case "'INTEGER'", "'ZERO-ONE'":
+		return nil
+	}
+	if !it.colwise {
+		return nil
+	}
+	pairs := [][2]string{{f3, c.f4}}
+	if !z {
+		pairs = append(pairs, [2]string{f5, c.f6})
+	}
+	for k, p := range pairs {
+		if p[0] == "" {
+			continue
+		}
+		g, ok := it.gIx[p[0]]
+		if !ok {
+			return it.errf(c.line, "unknown group %q", p[0])
+		}
+		var v float64
+		if z && k == 0 {
+			v, err = it.zvalue(c)
+		} else {
+			v, err = it.real(p[1], c.line)
+		}
+		if err != nil {
+			return err
+		}
+		if v != 0 {
+			if err := it.grow(1, c.line); err != nil {
+				return err
+			}
+			it.gLin[g] = append(it.gLin[g], linEntry{j, v})
+		}
+	}
+	return nil
+}
+
+func (it *interp) groupCard(c *dcard) error {
+	code := c.code
+	prefix := byte(0)
+	if len(code) == 2 {
+		prefix = code[0]
+		code = code[1:]
+	}
+	if len(code) != 1 || !strings.Contains("NELG", code) || (prefix != 0 && prefix != 'X' && prefix != 'Z') {
+		if prefix == 'D' {
+			return it.errf(c.line, "D-groups (%s) are not supported", c.code)
+		}
+		return it.errf(c.line, "unknown GROUPS code %q", c.code)
+	}
+	f2, f3, f5, err := it.names(c)
+	if err != nil {
+		return err
+	}
+	g, err := it.declareGroup(f2, code[0], c.line)
+	if err != nil {
+		return err
+	}
+	z := prefix == 'Z'
+	if f3 == "'SCALE'" {
+		var v float64
+		if z {
+			v, err = it.zvalue(c)
+		} else {
+			v, err = it.real(c.f4, c.line)
+		}
+		if err != nil {
+			return err
+		}
+		it.gScale[g] = v
+		return nil
+	}
+	if it.colwise || f3 == "" {
+		return nil
+	}
+	if z {
+		v, err := it.zvalue(c)
+		if err != nil {
+			return err
+		}
+		return it.addLin(g, f3, v, c.line)
+	}
+	v, err := it.real(c.f4, c.line)
+	if err != nil {
+		return err
+	}
+	if err := it.addLin(g, f3, v, c.line); err != nil {
+		return err
+	}
+	if f5 != "" {
+		v, err := it.real(c.f6, c.line)
+		if err != nil {
+			return err
+		}
+		return it.addLin(g, f5, v, c.line)
+	}
+	return nil
+}
+
+// constCard handles CONSTANTS and RANGES (same layout).
+func (it *interp) constCard(c *dcard) error {
+	if len(c.code) > 0 && c.code[0] != 'X' && c.code[0] != 'Z' {
+		return it.errf(c.line, "unknown %s code %q", map[section]string{secConst: "CONSTANTS", secRanges: "RANGES"}[c.sec], c.code)
+	}
+	vec := &it.constVec
+	def := &it.constDef
+	of := it.constOf
+	if c.sec == secRanges {
+		vec, def, of = &it.rangeVec, &it.rangeDef, it.rangeOf
+	}
+	if *vec == "" {
+		*vec = c.f2
+	} else if c.f2 != *vec {
+		return nil
+	}
+	_, f3, f5, err := it.names(c)
+	if err != nil {
+		return err
+	}
+	z := len(c.code) > 0 && c.code[0] == 'Z'
+	pairs := [][2]string{{f3, c.f4}}
+	if !z {
+		pairs = append(pairs, [2]string{f5, c.f6})
+	}
+	for k, p := range pairs {
+		if p[0] == "" {
+			continue
+		}
+		var v float64
+		if z && k == 0 {
+			v, err = it.zvalue(c)
+		} else {
+			v, err = it.real(p[1], c.line)
+		}
+		if err != nil {
+			return err
+		}
+		if c.sec == secRanges {
+			v = math.Abs(v)
+		}
+		if p[0] == "'DEFAULT'" {
+			*def = v
+			continue
+		}
+		g, ok := it.gIx[p[0]]
+		if !ok {
+			return it.errf(c.line, "unknown group %q", p[0])
+		}
+		of[g] = v
+	}
+	return nil
+}
+
+func infy(v float64) float64 {
+	if v >= bigInf {
+		return math.Inf(1)
+	}
+	if v <= -bigInf {
+		return math.Inf(-1)
+	}
+	return v
+}
+
+func (it *interp) boundCard(c *dcard) error {
+	code := c.code
+	var kind byte
+	switch code {
+	case "LO", "XL", "ZL":
+		kind = 'L'
+	case "UP", "XU", "ZU":
+		kind = 'U'
+	case "FX", "XX", "ZX":
+		kind = 'X'
+	case "FR", "XR":
+		kind = 'R'
+	case "MI", "XM":
+		kind = 'M'
+	case "PL", "XP":
+		kind = 'P'
+	default:
+		return it.errf(c.line, "unknown BOUNDS code %q", code)
+	}
+	if it.boundVec == "" {
+		it.boundVec = c.f2
+	} else if c.f2 != it.boundVec {
+		return nil
+	}
+	_, f3, _, err := it.names(c)
+	if err != nil {
+		return err
+	}
+	var v float64
+	if kind == 'L' || kind == 'U' || kind == 'X' {
+		if code[0] == 'Z' {
+			v, err = it.zvalue(c)
+		} else {
+			v, err = it.real(c.f4, c.line)
+		}
+		if err != nil {
+			return err
+		}
+		v = infy(v)
+	}
+	apply := func(lo, up float64) (float64, float64) {
+		inf := math.Inf(1)
+		switch kind {
+		case 'L':
+			lo = v
+		case 'U':
+			if v == 0 && lo == 0 && up == inf {
+				lo = -inf
+			}
+			up = v
+		case 'X':
+			lo, up = v, v
+		case 'R':
+			lo, up = -inf, inf
+		case 'M':
+			if lo == 0 && up == inf {
+				up = 0
+			}
+			lo = -inf
+		case 'P':
+			up = inf
+		}
+		return lo, up
+	}
+	if f3 == "'DEFAULT'" {
+		it.defLo, it.defUp = apply(it.defLo, it.defUp)
+		return nil
+	}
+	j, ok := it.varIx[f3]
+	if !ok {
+		return it.errf(c.line, "unknown variable %q", f3)
+	}
+	lo, up := it.defLo, it.defUp
+	if l, ok := it.loOf[j]; ok {
+		lo = l
+	}
+	if u, ok := it.upOf[j]; ok {
+		up = u
+	}
+	lo, up = apply(lo, up)
+	it.loOf[j], it.upOf[j] = lo, up
+	return nil
+}
+
+func (it *interp) startCard(c *dcard) error {
+	code := c.code
+	var which byte // 'B' both/lookup, 'V', 'M'
+	switch code {
+	case "", "X", "Z":
+		which = 'B'
+	case "V", "XV", "ZV":
+		which = 'V'
+	case "M", "XM", "ZM":
+		which = 'M'
+	default:
+		return it.errf(c.line, "unknown START POINT code %q", code)
+	}
+	if it.startVec == "" {
+		it.startVec = c.f2
+	} else if c.f2 != it.startVec {
+		return nil
+	}
+	_, f3, f5, err := it.names(c)
+	if err != nil {
+		return err
+	}
+	z := code != "" && code[0] == 'Z'
+	pairs := [][2]string{{f3, c.f4}}
+	if !z {
+		pairs = append(pairs, [2]string{f5, c.f6})
+	}
+	for k, p := range pairs {
+		if p[0] == "" {
+			continue
+		}
+		var v float64
+		if z && k == 0 {
+			v, err = it.zvalue(c)
+		} else {
+			v, err = it.real(p[1], c.line)
+		}
+		if err != nil {
+			return err
+		}
+		if p[0] == "'DEFAULT'" {
+			if which != 'M' {
+				it.startDefV = v
+			}
+			if which != 'V' {
+				it.startDefM = v
+			}
+			continue
+		}
+		if which != 'M' {
+			if j, ok := it.varIx[p[0]]; ok {
+				it.startV[j] = v
+				continue
+			}
+			if which == 'V' {
+				return it.errf(c.line, "unknown variable %q", p[0])
+			}
+		}
+		g, ok := it.gIx[p[0]]
+		if !ok {
+			return it.errf(c.line, "unknown variable or group %q", p[0])
+		}
+		it.startM[g] = v
+	}
+	return nil
+}
+
+func (it *interp) quadCard(c *dcard) error {
+	if c.code != "" && c.code != "X" && c.code != "Z" {
+		return it.errf(c.line, "unknown QUADRATIC code %q", c.code)
+	}
+	f2, f3, f5, err := it.names(c)
+	if err != nil {
+		return err
+	}
+	z := c.code == "Z"
+	i, ok := it.varIx[f2]
+	if !ok {
+		return it.errf(c.line, "unknown variable %q", f2)
+	}
+	pairs := [][2]string{{f3, c.f4}}
+	if !z {
+		pairs = append(pairs, [2]string{f5, c.f6})
+	}
+	for k, p := range pairs {
+		if p[0] == "" {
+			continue
+		}
+		j, ok := it.varIx[p[0]]
+		if !ok {
+			return it.errf(c.line, "unknown variable %q", p[0])
+		}
+		var v float64
+		if z && k == 0 {
+			v, err = it.zvalue(c)
+		} else {
+			v, err = it.real(p[1], c.line)
+		}
+		if err != nil {
+			return err
+		}
+		if v != 0 {
+			if err := it.grow(1, c.line); err != nil {
+				return err
+			}
+			it.quad = append(it.quad, [3]float64{float64(i), float64(j), v})
+		}
+	}
+	return nil
+}
+
+func (it *interp) etypeCard(c *dcard) error {
+	if c.code != "EV" && c.code != "IV" && c.code != "EP" {
+		return it.errf(c.line, "unknown ELEMENT TYPE code %q", c.code)
+	}
+	if c.f2 == "" {
+		return it.errf(c.line, "missing element type name")
+	}
+	t, ok := it.etIx[c.f2]
+	if !ok {
+		t = len(it.etypes)
+		it.etypes = append(it.etypes, &etypeDef{name: c.f2, line: c.line})
+		it.etIx[c.f2] = t
+	}
+	et := it.etypes[t]
+	for _, n := range []string{c.f3, c.f5} {
+		if n == "" {
+			continue
+		}
+		n = strings.ToUpper(n)
+		list := map[string][]string{"EV": et.ev, "IV": et.iv, "EP": et.ep}[c.code]
+		if indexOf(list, n) >= 0 {
+			return it.errf(c.line, "name %s declared twice in element type %s", n, et.name)
+		}
+		switch c.code {
+		case "EV":
+			et.ev = append(et.ev, n)
+		case "IV":
+			et.iv = append(et.iv, n)
+		case "EP":
+			et.ep = append(et.ep, n)
+		}
+	}
+	return nil
+}
+
+func (it *interp) element(name string, line int) (*elemDef, error) {
+	if e, ok := it.elIx[name]; ok {
+		return it.elems[e], nil
+	}
+	if it.defEl < 0 {
+		return nil, it.errf(line, "element %q has no type and there is no default type", name)
+	}
+	return it.newElement(name, it.defEl, line)
+}
+
+func (it *interp) newElement(name string, t int, line int) (*elemDef, error) {
+	if name == "" {
+		return nil, it.errf(line, "missing element name")
+	}
+	et := it.etypes[t]
+	if err := it.grow(1+len(et.ev), line); err != nil {
+		return nil, err
+	}
+	e := &elemDef{name: name, typ: t, vars: make([]int, len(et.ev)), params: make([]float64, len(et.ep)), pset: make([]bool, len(et.ep)), line: line}
+	for i := range e.vars {
+		e.vars[i] = -1
+	}
+	it.elIx[name] = len(it.elems)
+	it.elems = append(it.elems, e)
+	return e, nil
+}
+
+func indexOf(list []string, s string) int {
+	for i, x := range list {
+		if x == s {
+			return i
+		}
+	}
+	return -1
+}
+
+func (it *interp) euseCard(c *dcard) error {
+	f2, f3, f5, err := it.names(c)
+	if err != nil {
+		return err
+	}
+	switch c.code {
+	case "T", "XT":
+		t, ok := it.etIx[f3]
+		if !ok {
+			return it.errf(c.line, "unknown element type %q", f3)
+		}
+		if f2 == "'DEFAULT'" {
+			it.defEl = t
+			return nil
+		}
+		if _, dup := it.elIx[f2]; dup {
+			return it.errf(c.line, "element %q declared twice", f2)
+		}
+		_, err := it.newElement(f2, t, c.line)
+		return err
+	case "V", "ZV", "XV":
+		e, err := it.element(f2, c.line)
+		if err != nil {
+			return err
+		}
+		et := it.etypes[e.typ]
+		k := indexOf(et.ev, strings.ToUpper(f3))
+		if k < 0 {
+			return it.errf(c.line, "element type %s has no elemental variable %q", et.name, f3)
+		}
+		if e.vars[k] >= 0 {
+			return it.errf(c.line, "elemental variable %s of element %s bound twice", f3, e.name)
+		}
+		j, err := it.declareVar(f5, c.line)
+		if err != nil {
+			return err
+		}
+		e.vars[k] = j
+		return nil
+	case "P", "XP", "ZP":
+		e, err := it.element(f2, c.line)
+		if err != nil {
+			return err
+		}
+		et := it.etypes[e.typ]
+		z := c.code == "ZP"
+		pairs := [][2]string{{f3, c.f4}}
+		if !z {
+			pairs = append(pairs, [2]string{c.f5, c.f6})
+		}
+		for k, p := range pairs {
+			if p[0] == "" {
+				continue
+			}
+			q := indexOf(et.ep, strings.ToUpper(p[0]))
+			if q < 0 {
+				return it.errf(c.line, "element type %s has no parameter %q", et.name, p[0])
+			}
+			var v float64
+			if z && k == 0 {
+				v, err = it.zvalue(c)
+			} else {
+				v, err = it.real(p[1], c.line)
+			}
+			if err != nil {
+				return err
+			}
+			if e.pset[q] {
+				return it.errf(c.line, "parameter %s of element %s set twice", p[0], e.name)
+			}
+			e.params[q], e.pset[q] = v, true
+		}
+		return nil
+	}
+	return it.errf(c.line, "unknown ELEMENT USES code %q", c.code)
+}
+
+func (it *interp) gtypeCard(c *dcard) error {
+	if c.code != "GV" && c.code != "GP" {
+		return it.errf(c.line, "unknown GROUP TYPE code %q", c.code)
+	}
+	if c.f2 == "" {
+		return it.errf(c.line, "missing group type name")
+	}
+	t, ok := it.gtIx[c.f2]
+	if !ok {
+		t = len(it.gtypes)
+		it.gtypes = append(it.gtypes, &gtypeDef{name: c.f2, line: c.line})
+		it.gtIx[c.f2] = t
+	}
+	gt := it.gtypes[t]
+	if c.code == "GV" {
+		if gt.gv != "" {
+			return it.errf(c.line, "group type %s has two group-type variables", gt.name)
+		}
+		gt.gv = strings.ToUpper(c.f3)
+		return nil
+	}
+	for _, n := range []string{c.f3, c.f5} {
+		if n != "" {
+			gt.gp = append(gt.gp, strings.ToUpper(n))
+		}
+	}
+	return nil
+}
+
+func (it *interp) ensureGUses() {
+	for len(it.gType) < len(it.gNames) {
+		it.gType = append(it.gType, -1)
+		it.gTypeSet = append(it.gTypeSet, false)
+		it.gEls = append(it.gEls, nil)
+		it.gPar = append(it.gPar, nil)
+		it.gPset = append(it.gPset, nil)
+	}
+}
+
+func (it *interp) guseCard(c *dcard) error {
+	it.ensureGUses()
+	f2, f3, f5, err := it.names(c)
+	if err != nil {
+		return err
+	}
+	if c.code == "T" || c.code == "XT" {
+		t, ok := it.gtIx[f3]
+		if !ok {
+			return it.errf(c.line, "unknown group type %q", f3)
+		}
+		if f2 == "'DEFAULT'" {
+			it.defGT = t
+			return nil
+		}
+		g, ok := it.gIx[f2]
+		if !ok {
+			return it.errf(c.line, "unknown group %q", f2)
+		}
+		it.gType[g], it.gTypeSet[g] = t, true
+		it.gPar[g] = make([]float64, len(it.gtypes[t].gp))
+		it.gPset[g] = make([]bool, len(it.gtypes[t].gp))
+		return nil
+	}
+	g, ok := it.gIx[f2]
+	if !ok {
+		return it.errf(c.line, "unknown group %q", f2)
+	}
+	switch c.code {
+	case "E", "XE", "ZE":
+		z := c.code == "ZE"
+		pairs := [][2]string{{f3, c.f4}}
+		if !z {
+			pairs = append(pairs, [2]string{f5, c.f6})
+		}
+		for k, p := range pairs {
+			if p[0] == "" {
+				continue
+			}
+			e, ok := it.elIx[p[0]]
+			if !ok {
+				return it.errf(c.line, "unknown element %q", p[0])
+			}
+			w := 1.0
+			if z && k == 0 {
+				if w, err = it.zvalue(c); err != nil {
+					return err
+				}
+			} else {
+				v, empty, err := parseReal(p[1])
+				if err != nil {
+					return it.errf(c.line, "%v", err)
+				}
+				if !empty {
+					w = v
+				}
+			}
+			if err := it.grow(1, c.line); err != nil {
+				return err
+			}
+			it.gEls[g] = append(it.gEls[g], elW{e, w})
+		}
+		return nil
+	case "P", "XP", "ZP":
+		if !it.gTypeSet[g] {
+			if it.defGT < 0 {
+				return it.errf(c.line, "group %q has parameters but no type", f2)
+			}
+			t := it.defGT
+			it.gType[g], it.gTypeSet[g] = t, true
+			it.gPar[g] = make([]float64, len(it.gtypes[t].gp))
+			it.gPset[g] = make([]bool, len(it.gtypes[t].gp))
+		}
+		gt := it.gtypes[it.gType[g]]
+		z := c.code == "ZP"
+		pairs := [][2]string{{f3, c.f4}}
+		if !z {
+			pairs = append(pairs, [2]string{c.f5, c.f6})
+		}
+		for k, p := range pairs {
+			if p[0] == "" {
+				continue
+			}
+			q := indexOf(gt.gp, strings.ToUpper(p[0]))
+			if q < 0 {
+				return it.errf(c.line, "group type %s has no parameter %q", gt.name, p[0])
+			}
+			var v float64
+			if z && k == 0 {
+				v, err = it.zvalue(c)
+			} else {
+				v, err = it.real(p[1], c.line)
+			}
+			if err != nil {
+				return err
+			}
+			it.gPar[g][q], it.gPset[g][q] = v, true
+		}
+		return nil
+	}
+	return it.errf(c.line, "unknown GROUP USES code %q", c.code)
+}
+
+func (it *interp) objBoundCard(c *dcard) error {
+	var lo bool
+	switch c.code {
+	case "LO", "XL", "ZL":
+		lo = true
+	case "UP", "XU", "ZU":
+	default:
+		return it.errf(c.line, "unknown OBJECT BOUND code %q", c.code)
+	}
+	if it.objVec == "" {
+		it.objVec = c.f2
+	} else if c.f2 != it.objVec {
+		return nil
+	}
+	var v float64
+	var err error
+	if c.code[0] == 'Z' {
+		v, err = it.zvalue(c)
+	} else {
+		v, err = it.real(c.f4, c.line)
+	}
+	if err != nil {
+		return err
+	}
+	if lo {
+		it.objLo = infy(v)
+	} else {
+		it.objUp = infy(v)
+	}
+	return nil
+}
