@@ -34,13 +34,23 @@ func (p *DenseProblem) X0() []float64 { return append([]float64(nil), p.Start...
 func (p *DenseProblem) Objective(x []float64) float64 { return p.F(x) }
 
 // Gradient sets dst = ∇f(x).
-func (p *DenseProblem) Gradient(dst, x []float64) { p.Grad(dst, x) }
+func (p *DenseProblem) Gradient(dst, x []float64) []float64 {
+	if dst == nil {
+		dst = make([]float64, p.Dim)
+	}
+	p.Grad(dst, x)
+	return dst
+}
 
 // Constraints sets dst = c(x).
-func (p *DenseProblem) Constraints(dst, x []float64) {
+func (p *DenseProblem) Constraints(dst, x []float64) []float64 {
+	if dst == nil {
+		dst = make([]float64, p.NCons)
+	}
 	if p.NCons > 0 {
 		p.C(dst, x)
 	}
+	return dst
 }
 
 // Jacobian returns G(x) as a CSR matrix (explicit zeros dropped).
@@ -54,8 +64,11 @@ func (p *DenseProblem) Jacobian(x []float64) *sparse.CSR {
 }
 
 // HessLagVec sets dst = ∇²L(x, y)·v.
-func (p *DenseProblem) HessLagVec(dst, x, y, v []float64) {
+func (p *DenseProblem) HessLagVec(dst, x, y, v []float64) []float64 {
 	n := p.Dim
+	if dst == nil {
+		dst = make([]float64, n)
+	}
 	if p.hess == nil {
 		p.hess = make([]float64, n*n)
 	}
@@ -68,6 +81,7 @@ func (p *DenseProblem) HessLagVec(dst, x, y, v []float64) {
 		}
 		dst[i] = s
 	}
+	return dst
 }
 
 // HessLag returns ∇²L(x, y) as a CSR matrix.

@@ -1,0 +1,198 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"os"
+	"strconv"
+	"io"
+	"math"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/kkt-go/kkt/auglag"
+	"github.com/kkt-go/kkt/cutest"
+)
+
+func init() {
+	runNLPSolve = nlpSolveCUTEst
+	registerExperiment(&experiment{name: "cutest", paper: "Hong, Na, Mahoney, Kolar, ICML 2023 (arXiv 2305.18379)", order: 11, run: reproCUTEst})
+}
+
+func nlpSolveCUTEst(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || len(args[0]) == 0 || args[0][0] == '-' {
+		fmt.Fprintln(stderr, "Usage: kkt nlp solve NAME|FILE.SIF [--method M] [--tol T] [--seed N] [--json]")
+		return exitBadInput
+	}
+	name := args[0]
+	fs := newFlagSet("nlp solve", "NAME|FILE.SIF [flags]", stderr)
+	f := addNLPFlags(fs)
+	if st, done := parseFlags(fs, args[1:]); done {
+		return st
+	}
+	s, err := f.settings()
+	if err != nil {
+		fmt.Fprintf(stderr, "kkt nlp solve: %v\n", err)
+		return exitBadInput
+	}
+	p, err := cutest.Load(name, nil)
+	if err != nil {
+		fmt.Fprintf(stderr, "kkt nlp solve: %v\n", err)
+		return exitBadInput
+	}
+	for j := 0; j < p.M(); j++ {
+		if !p.Equality(j) {
+			fmt.Fprintf(stderr, "kkt nlp solve: %s has inequality constraints; AdaSketch-Newton handles equalities only\n", p.Name())
+			return exitBadInput
+		}
+	}
+	res, err := auglag.Solve(context.Background(), p, s)
+	if err != nil {
+		fmt.Fprintf(stderr, "kkt nlp solve: %v\n", err)
+		return exitBadInput
+	}
+	return reportNLP(stdout, p.Name(), p, res, *f.asJSON)
+}
+
+// adaSketchPaper holds the authors' per-problem iteration counts (medians of
+// 10 runs; research notes §3.1): GV, RK.
+var adaSketchPaper = []struct {
+	name   string
+	gv, rk float64
+}{
+	{"HS6", 9, 9}, {"BT5", 5, 5}, {"BT9", 11.5, 11}, {"HS28", 1, 1}, {"BT10", 7, 7}, {"HIMMELBA", 1, 1}, {"BT12", 5, 9},
+	{"HS40", 3, 3}, {"BT3", 1, 1}, {"BT6", 9, 8}, {"BT11", 7, 7}, {"HS7", 10, 10}, {"GENHS28", 1, 1}, {"HS51", 1, 1},
+	{"SINVALNE", 16, 16}, {"BOOTH", 1, 1}, {"HS52", 2, 1}, {"HS47", 14.5, 15}, {"WAYSEA1NE", 7, 7}, {"HS48", 1, 1},
+	{"HS50", 8, 8}, {"RSNBRNE", 11, 11}, {"CUBENE", 4, 4}, {"HS77", 8, 8}, {"MWRIGHT", 6, 7}, {"ZANGWIL3", 1, 1},
+	{"TRIGON1NE", 4, 4}, {"BA-L1SP", 4, 4}, {"HS78", 4, 4}, {"HS56", 5, 5}, {"HELIXNE", 8, 8}, {"HS42", 4, 4},
+	{"HS79", 4, 4}, {"ORTHREGB", 42, 42}, {"HS100LNP", 9, 8}, {"GOTTFR", 5, 5}, {"HIMMELBE", 2, 2}, {"MOREBVNE", 2, 2},
+	{"WAYSEA2NE", 10, 10}, {"DENSCHNCNE", 7, 7}, {"DENSCHNFNE", 4, 4}, {"HIMMELBC", 5, 5}, {"PRICE4NE", 12.5, 14},
+	{"INTEQNE", 2, 2}, {"BA-L1", 4, 4}, {"MANCINONE", 4, 4}, {"BT2", 12, 10.5},
+}
+
+// cutestRun is one (problem, method) outcome of the CUTEst experiment.
+type cutestRun struct {
+	Problem, Method string
+	N, M            int
+	Status          string
+	Iterations      int
+	Paper           float64
+	KKT             float64
+	SketchSteps     int
+	Seconds         float64
+}
+
+func runCUTEstList(ctx context.Context, env *reproEnv, methods []auglag.Method) ([]cutestRun, []string, error) {
+	var runs []cutestRun
+	var missing []string
+	pr := env.newProgress("cutest")
+	sifDir := filepath.Join(env.DataDir, "cutest", "sif")
+	for i, pp := range adaSketchPaper {
+		if !env.Full && pp.gv > 20 {
+			continue // ORTHREGB (42 iterations, ~2·10⁶ sketch steps) runs with --full only
+		}
+		path := filepath.Join(sifDir, pp.name+".SIF")
+		p, err := cutest.ParseFile(path, nil)
+		if err != nil {
+			missing = append(missing, pp.name)
+			continue
+		}
+		for _, m := range methods {
+			t0 := time.Now()
+			res, err := auglag.Solve(ctx, p, auglag.Settings{Method: m, Seed: env.Seed + 2022})
+			if err != nil {
+				return nil, nil, fmt.Errorf("%s: %w", pp.name, err)
+			}
+			paper := math.NaN()
+			switch m {
+			case auglag.AdaSketchGV:
+				paper = pp.gv
+			case auglag.AdaSketchRK:
+				paper = pp.rk
+			}
+			runs = append(runs, cutestRun{pp.name, m.String(), p.N(), p.M(), res.Status.String(), res.Iterations, paper, res.KKT, res.SketchSteps, time.Since(t0).Seconds()})
+		}
+		pr.update(i+1, len(adaSketchPaper), "problems")
+	}
+	return runs, missing, nil
+}
+
+func reproCUTEst(ctx context.Context, env *reproEnv) ([]row, error) {
+	if env.DataDir == "" {
+		return []row{{Experiment: "cutest", Metric: "AdaSketch on the paper's CUTEst list", Value: math.NaN(), Paper: math.NaN(), Status: "skipped", Note: "no SIF data (set KKT_DATA)"}}, nil
+	}
+	methods := []auglag.Method{auglag.AdaSketchGV, auglag.AdaSketchRK, auglag.Newton}
+	runs, missing, err := runCUTEstList(ctx, env, methods)
+	if err != nil {
+		return nil, err
+	}
+	var rows []row
+	for _, m := range methods {
+		var its []float64
+		solved, total, within := 0, 0, 0
+		var secs float64
+		for _, r := range runs {
+			if r.Method != m.String() {
+				continue
+			}
+			total++
+			secs += r.Seconds
+			if r.Status == auglag.Converged.String() {
+				solved++
+				its = append(its, float64(r.Iterations))
+				if !isNaN(r.Paper) && math.Abs(float64(r.Iterations)-r.Paper) <= 2 {
+					within++
+				}
+			}
+		}
+		sort.Float64s(its)
+		med := math.NaN()
+		if len(its) > 0 {
+			med = its[len(its)/2]
+			if len(its)%2 == 0 {
+				med = (its[len(its)/2-1] + its[len(its)/2]) / 2
+			}
+		}
+		note := fmt.Sprintf("%d of the paper's 47 present; missing: %v", total, missing)
+		rows = append(rows, row{Experiment: "cutest", Metric: m.String() + " solved fraction", Value: float64(solved) / float64(total), Paper: 1,
+			Status: passFail(float64(solved) >= 0.95*float64(total)), Note: note})
+		medRow := row{Experiment: "cutest", Metric: m.String() + " median iterations (solved)", Value: med, Paper: 5, Status: passFail(med <= 6)}
+		if m == auglag.Newton {
+			medRow.Paper, medRow.Status = math.NaN(), "info"
+		}
+		rows = append(rows, medRow)
+		if m != auglag.Newton {
+			rows = append(rows, row{Experiment: "cutest", Metric: m.String() + " share within ±2 of the authors' iterations", Value: float64(within) / float64(total), Paper: 0.8,
+				Status: passFail(float64(within) >= 0.8*float64(total))})
+		}
+		rows = append(rows, row{Experiment: "cutest", Metric: m.String() + " total wall time (s)", Value: secs, Paper: math.NaN(), Status: "info", Unit: "s"})
+	}
+	if env.OutDir != "" {
+		if err := writeCUTEstRuns(env.OutDir, runs); err != nil {
+			return nil, err
+		}
+	}
+	return rows, nil
+}
+
+// writeCUTEstRuns writes the per-problem table (cutest-problems.csv).
+func writeCUTEstRuns(dir string, runs []cutestRun) error {
+	f, err := os.Create(filepath.Join(dir, "cutest-problems.csv"))
+	if err != nil {
+		return err
+	}
+	w := csv.NewWriter(f)
+	w.Write([]string{"problem", "method", "n", "m", "status", "iterations", "paper_iterations", "kkt", "sketch_steps", "seconds"})
+	for _, r := range runs {
+		w.Write([]string{r.Problem, r.Method, strconv.Itoa(r.N), strconv.Itoa(r.M), r.Status, strconv.Itoa(r.Iterations),
+			fmtNum(r.Paper), fmtNum(r.KKT), strconv.Itoa(r.SketchSteps), fmtNum(r.Seconds)})
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
