@@ -82,6 +82,7 @@ type cutestRun struct {
 	KKT             float64
 	SketchSteps     int
 	Seconds         float64
+	History         []float64
 }
 
 func runCUTEstList(ctx context.Context, env *reproEnv, methods []auglag.Method) ([]cutestRun, []string, error) {
@@ -112,7 +113,7 @@ func runCUTEstList(ctx context.Context, env *reproEnv, methods []auglag.Method) 
 			case auglag.AdaSketchRK:
 				paper = pp.rk
 			}
-			runs = append(runs, cutestRun{pp.name, m.String(), p.N(), p.M(), res.Status.String(), res.Iterations, paper, res.KKT, res.SketchSteps, time.Since(t0).Seconds()})
+			runs = append(runs, cutestRun{pp.name, m.String(), p.N(), p.M(), res.Status.String(), res.Iterations, paper, res.KKT, res.SketchSteps, time.Since(t0).Seconds(), res.History})
 		}
 		pr.update(i+1, len(adaSketchPaper), "problems")
 	}
@@ -129,6 +130,19 @@ func reproCUTEst(ctx context.Context, env *reproEnv) ([]row, error) {
 		return nil, err
 	}
 	var rows []row
+	for _, prob := range []string{"HS6", "BT9", "HS47"} {
+		fig := figure{Name: "auglag-kkt-" + prob, Title: prob + ": KKT residual", XLabel: "iteration", YLabel: "‖(∇ₓL, c)‖₂", LogY: true}
+		for _, r := range runs {
+			if r.Problem == prob {
+				xs := make([]float64, len(r.History))
+				for i := range xs {
+					xs[i] = float64(i)
+				}
+				fig.Series = append(fig.Series, series{Name: r.Method, X: xs, Y: r.History})
+			}
+		}
+		env.addFigure(fig)
+	}
 	for _, m := range methods {
 		var its []float64
 		solved, total, within := 0, 0, 0
