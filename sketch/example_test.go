@@ -74,3 +74,34 @@ func ExampleSVD() {
 	fmt.Printf("%.6f %.6f %.6f\n", res.S[0], res.S[1], res.S[2])
 	// Output: 1.000000 0.500000 0.250000
 }
+
+// The inner solver of an adaptive inexact Newton method: Gaussian
+// sketch-and-project ("GV") on a symmetric indefinite KKT system
+// [[H, Gᵀ], [G, 0]], asked first for a loose and then for a tighter
+// accuracy ‖K‖_F·‖r‖ ≤ δ·‖b‖, continuing from the same state.
+func ExampleNewGaussianKaczmarz() {
+	// H = 2I (3×3), G = [1 1 1].
+	k := mat.NewDense(4, 4, []float64{
+		2, 0, 0, 1,
+		0, 2, 0, 1,
+		0, 0, 2, 1,
+		1, 1, 1, 0,
+	})
+	b := []float64{1, 2, 3, 1}
+	s, err := sketch.NewGaussianKaczmarz(k, b, sketch.Settings{Seed: 2023})
+	if err != nil {
+		panic(err)
+	}
+	ctx := context.Background()
+	bnorm := math.Sqrt(1 + 4 + 9 + 1)
+	for _, delta := range []float64{1e-2, 1e-8} {
+		res := s.Run(ctx, delta*bnorm/s.FrobeniusNorm(), 100000)
+		fmt.Println(res.Status, s.FrobeniusNorm()*res.ResidualNorm <= delta*bnorm)
+	}
+	x := s.X()
+	fmt.Printf("x = (%.6f, %.6f, %.6f), λ = %.6f\n", x[0], x[1], x[2], x[3])
+	// Output:
+	// Converged true
+	// Converged true
+	// x = (-0.166667, 0.333333, 0.833333), λ = 1.333333
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 
 	"github.com/james-bowman/sparse"
 	"gonum.org/v1/gonum/blas"
@@ -27,7 +28,11 @@ type LSSettings struct {
 	// KindSparseSign with ζ = 8; KindSRHT is Blendenpik's choice,
 	// KindGaussian LSRN's).
 	Kind Kind
-	// Oversampling γ ≥ 1 sets the sketch size s = ⌈γ·n⌉ (default 4).
+	// Oversampling γ ≥ 1 sets the sketch size s = ⌈γ·n⌉. The default is 8
+	// for KindSparseSign and KindCountSketch, whose cost ζ·nnz(A) does not
+	// grow with s, so a larger s buys a better preconditioner (fewer LSQR
+	// passes over A) for the price of a QR of s×n; 4 (Blendenpik's choice)
+	// for the other kinds, whose cost grows with s.
 	Oversampling float64
 	// Seed seeds the sketch.
 	Seed uint64
@@ -39,6 +44,10 @@ type LSSettings struct {
 	MaxIter int
 	// NoPrecondition runs plain LSQR on A (for comparisons).
 	NoPrecondition bool
+	// Workers is the number of goroutines of the fused LSQR pass over the
+	// rows of A (default GOMAXPROCS; 1 for serial). gonum's dense QR, the
+	// usual alternative, also runs its Gemm updates in parallel.
+	Workers int
 	// History records LSQR's estimate of ‖Ãᵀr‖/(‖Ã‖‖r‖) per iteration.
 	History bool
 }
@@ -81,13 +90,11 @@ func LeastSquares(ctx context.Context, a mat.Matrix, b []float64, set LSSettings
 	if err := checkFinite("LeastSquares", "b", b); err != nil {
 		return nil, err
 	}
-	var op matrix.Operator
 	switch t := a.(type) {
 	case *sparse.CSR:
 		if err := checkFinite("LeastSquares", "A", t.RawMatrix().Data); err != nil {
 			return nil, err
 		}
-		op = matrix.NewCSR(t).CacheTranspose()
 	case *mat.Dense:
 		raw := t.RawMatrix()
 		for i := 0; i < m; i++ {
@@ -95,7 +102,6 @@ func LeastSquares(ctx context.Context, a mat.Matrix, b []float64, set LSSettings
 				return nil, err
 			}
 		}
-		op = matrix.NewDense(t)
 	default:
 		panic("sketch: LeastSquares: A must be a *mat.Dense or a *sparse.CSR")
 	}
@@ -113,6 +119,9 @@ func LeastSquares(ctx context.Context, a mat.Matrix, b []float64, set LSSettings
 		g := set.Oversampling
 		if g == 0 {
 			g = 4
+			if set.Kind == KindSparseSign || set.Kind == KindCountSketch {
+				g = 8
+			}
 		}
 		if !(g >= 1) {
 			return nil, fmt.Errorf("%w: LeastSquares: oversampling %v < 1 gives s < n", ErrBadInput, g)
@@ -144,15 +153,16 @@ func LeastSquares(ctx context.Context, a mat.Matrix, b []float64, set LSSettings
 		}
 		res.SketchRows = s
 	}
-	pre := &precondOp{a: op, r: rfac, m: m, n: n, tmp: make([]float64, n), none: set.NoPrecondition}
-	switch t := a.(type) {
-	case *sparse.CSR:
-		raw := t.RawMatrix()
-		pre.ptr, pre.ind, pre.val = raw.Indptr, raw.Ind, raw.Data
-	case *mat.Dense:
-		pre.dense = t.RawMatrix()
-		pre.isDense = true
+	rows := newRowData(a)
+	workers := set.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
 	}
+	if workers > 1 && m >= 64*workers && int64(m)*int64(n) >= 1<<16 {
+		rows.pool = newRowPool(rows, workers)
+		defer rows.pool.close()
+	}
+	pre := &precondOp{r: rfac, m: m, n: n, tmp: make([]float64, n), none: set.NoPrecondition, rows: rows}
 	y, st, it, hist := lsqr(ctx, pre, b, tol, maxIter, set.History)
 	x := y
 	if !set.NoPrecondition {
@@ -161,12 +171,11 @@ func LeastSquares(ctx context.Context, a mat.Matrix, b []float64, set LSSettings
 	// r = b − A x and Aᵀr in one pass over A.
 	r := append([]float64(nil), b...)
 	atr := make([]float64, n)
-	plainOp := &precondOp{m: m, n: n, none: true, isDense: pre.isDense, dense: pre.dense, ptr: pre.ptr, ind: pre.ind, val: pre.val}
 	neg := make([]float64, n)
 	for j, v := range x {
 		neg[j] = -v
 	}
-	plainOp.fused(r, atr, neg, -1) // r ← −A x + b
+	rows.pass(r, atr, neg, -1) // r ← −A x + b
 
 	res.X, res.Status, res.Iterations, res.History = x, st, it, hist
 	res.ResidualNorm = nrm2(r)
@@ -198,7 +207,7 @@ func rowNorms2(dst []float64, a mat.Matrix) {
 
 func frobenius(a mat.Matrix) float64 {
 	if c, ok := a.(*sparse.CSR); ok {
-		return nrm2(c.RawMatrix().Data)
+		return nrm2(sumDuplicates(c).RawMatrix().Data)
 	}
 	return mat.Norm(a, 2)
 }
@@ -227,17 +236,141 @@ func upperR(sa *mat.Dense) (blas64.Triangular, error) {
 // product used by lsqr: one pass over the rows of A computes both
 // u ← Ã·v − α·u and Ãᵀ·u, halving the memory traffic of an iteration.
 type precondOp struct {
-	a    matrix.Operator
 	r    blas64.Triangular
 	m, n int
 	tmp  []float64
 	none bool
-	// raw rows of A for the fused pass
+	rows *rowData
+}
+
+// rowData gives the fused pass raw access to the rows of A, optionally
+// split over a pool of worker goroutines.
+type rowData struct {
+	m, n    int
 	isDense bool
 	dense   blas64.General
 	ptr     []int
 	ind     []int
 	val     []float64
+	pool    *rowPool
+}
+
+func newRowData(a mat.Matrix) *rowData {
+	m, n := a.Dims()
+	d := &rowData{m: m, n: n}
+	switch t := a.(type) {
+	case *sparse.CSR:
+		raw := t.RawMatrix()
+		d.ptr, d.ind, d.val = raw.Indptr, raw.Ind, raw.Data
+	case *mat.Dense:
+		d.dense = t.RawMatrix()
+		d.isDense = true
+	}
+	return d
+}
+
+// pass sets u ← A·z − α·u and w = Aᵀ·u (new u) over all rows.
+func (d *rowData) pass(u, w, z []float64, alpha float64) {
+	if d.pool != nil {
+		d.pool.run(u, w, z, alpha)
+		return
+	}
+	clear(w)
+	d.rowsPass(0, d.m, u, w, z, alpha)
+}
+
+// rowsPass does the fused pass for rows lo..hi−1, adding into w.
+func (d *rowData) rowsPass(lo, hi int, u, w, z []float64, alpha float64) {
+	if d.isDense {
+		a := d.dense
+		zv := blas64.Vector{N: d.n, Inc: 1, Data: z}
+		wv := blas64.Vector{N: d.n, Inc: 1, Data: w}
+		for i := lo; i < hi; i++ {
+			row := blas64.Vector{N: d.n, Inc: 1, Data: a.Data[i*a.Stride : i*a.Stride+d.n]}
+			t := blas64.Dot(row, zv) - alpha*u[i]
+			u[i] = t
+			blas64.Axpy(t, row, wv)
+		}
+		return
+	}
+	for i := lo; i < hi; i++ {
+		a, b := d.ptr[i], d.ptr[i+1]
+		ind, val := d.ind[a:b], d.val[a:b]
+		val = val[:len(ind)]
+		var t float64
+		for k, j := range ind {
+			t += val[k] * z[j]
+		}
+		t -= alpha * u[i]
+		u[i] = t
+		for k, j := range ind {
+			w[j] += t * val[k]
+		}
+	}
+}
+
+// rowPool runs the fused pass over contiguous row blocks (balanced by
+// nonzeros) on persistent goroutines; each worker accumulates its own Aᵀu
+// part, summed by the caller. A pass allocates nothing.
+type rowPool struct {
+	d     *rowData
+	parts []int
+	ws    [][]float64
+	start []chan struct{}
+	done  chan struct{}
+	u, z  []float64
+	alpha float64
+}
+
+func newRowPool(d *rowData, workers int) *rowPool {
+	var parts []int
+	if d.isDense {
+		parts = make([]int, workers+1)
+		for k := range parts {
+			parts[k] = k * d.m / workers
+		}
+	} else {
+		parts = matrix.SplitByNNZ(d.ptr[:d.m+1], workers)
+	}
+	w := len(parts) - 1
+	p := &rowPool{d: d, parts: parts, ws: make([][]float64, w), start: make([]chan struct{}, w), done: make(chan struct{}, w)}
+	for k := 1; k < w; k++ {
+		p.ws[k] = make([]float64, d.n)
+		p.start[k] = make(chan struct{})
+		go p.worker(k)
+	}
+	return p
+}
+
+func (p *rowPool) worker(k int) {
+	for range p.start[k] {
+		clear(p.ws[k])
+		p.d.rowsPass(p.parts[k], p.parts[k+1], p.u, p.ws[k], p.z, p.alpha)
+		p.done <- struct{}{}
+	}
+}
+
+func (p *rowPool) run(u, w, z []float64, alpha float64) {
+	p.u, p.z, p.alpha = u, z, alpha
+	for k := 1; k < len(p.ws); k++ {
+		p.start[k] <- struct{}{}
+	}
+	clear(w)
+	p.d.rowsPass(p.parts[0], p.parts[1], u, w, z, alpha)
+	for k := 1; k < len(p.ws); k++ {
+		<-p.done
+	}
+	for k := 1; k < len(p.ws); k++ {
+		for j, v := range p.ws[k] {
+			w[j] += v
+		}
+	}
+}
+
+func (p *rowPool) close() {
+	for k := 1; k < len(p.start); k++ {
+		close(p.start[k])
+	}
 }
 
 // fused sets u ← Ã·v − α·u and w = Ãᵀ·u (with the new u) in one pass over A.
@@ -248,54 +381,9 @@ func (p *precondOp) fused(u, w, v []float64, alpha float64) {
 		blas64.Trsv(blas.NoTrans, p.r, blas64.Vector{N: p.n, Inc: 1, Data: p.tmp})
 		z = p.tmp
 	}
-	clear(w)
-	if p.isDense {
-		d := p.dense
-		zv := blas64.Vector{N: p.n, Inc: 1, Data: z}
-		wv := blas64.Vector{N: p.n, Inc: 1, Data: w}
-		for i := 0; i < p.m; i++ {
-			row := blas64.Vector{N: p.n, Inc: 1, Data: d.Data[i*d.Stride : i*d.Stride+p.n]}
-			t := blas64.Dot(row, zv) - alpha*u[i]
-			u[i] = t
-			blas64.Axpy(t, row, wv)
-		}
-	} else {
-		for i := 0; i < p.m; i++ {
-			lo, hi := p.ptr[i], p.ptr[i+1]
-			ind, val := p.ind[lo:hi], p.val[lo:hi]
-			val = val[:len(ind)]
-			var t float64
-			for k, j := range ind {
-				t += val[k] * z[j]
-			}
-			t -= alpha * u[i]
-			u[i] = t
-			for k, j := range ind {
-				w[j] += t * val[k]
-			}
-		}
-	}
+	p.rows.pass(u, w, z, alpha)
 	if !p.none {
 		blas64.Trsv(blas.Trans, p.r, blas64.Vector{N: p.n, Inc: 1, Data: w})
-	}
-}
-
-func (p *precondOp) Dims() (int, int) { return p.m, p.n }
-
-func (p *precondOp) Apply(dst, y []float64) {
-	if p.none {
-		p.a.Apply(dst, y)
-		return
-	}
-	copy(p.tmp, y)
-	blas64.Trsv(blas.NoTrans, p.r, blas64.Vector{N: p.n, Inc: 1, Data: p.tmp})
-	p.a.Apply(dst, p.tmp)
-}
-
-func (p *precondOp) ApplyTrans(dst, u []float64) {
-	p.a.ApplyTrans(dst, u)
-	if !p.none {
-		blas64.Trsv(blas.Trans, p.r, blas64.Vector{N: p.n, Inc: 1, Data: dst})
 	}
 }
 
@@ -304,7 +392,7 @@ func (p *precondOp) ApplyTrans(dst, u []float64) {
 // (‖Aᵀr‖ ≤ tol·‖A‖‖r‖) on the recurrence estimates. It is kept private here
 // until linsolve.LSQR is available on main.
 func lsqr(ctx context.Context, a *precondOp, b []float64, tol float64, maxIter int, history bool) ([]float64, linsolve.Status, int, []float64) {
-	_, n := a.Dims()
+	n := a.n
 	x := make([]float64, n)
 	u := append([]float64(nil), b...)
 	v := make([]float64, n)
@@ -317,7 +405,7 @@ func lsqr(ctx context.Context, a *precondOp, b []float64, tol float64, maxIter i
 		return x, Converged, 0, hist
 	}
 	scal(1/beta, u)
-	a.ApplyTrans(v, u)
+	a.fused(u, v, x, -1) // x = 0: u unchanged, v = Ãᵀu
 	alpha := nrm2(v)
 	if alpha == 0 {
 		return x, Converged, 0, hist

@@ -12,7 +12,7 @@ import (
 // TestLeastSquaresKappa8 is the headline: a 20000×200 problem with
 // condition number ≈ 1e8 solved to a normal-equations residual
 // ‖Aᵀr‖/(‖A‖_F‖r‖) ≤ 1e-10 in ≤ 40 LSQR iterations (LSQR tolerance 1e-11,
-// γ = 4), agreeing with gonum's
+// default γ: 8 for sparse sign, 4 for the SRHT), agreeing with gonum's
 // Householder QR within the least-squares perturbation bound.
 func TestLeastSquaresKappa8(t *testing.T) {
 	const m, n = 20000, 200
@@ -115,5 +115,45 @@ func TestLeastSquaresBadInput(t *testing.T) {
 		if math.Abs(res1.X[j]-res2.X[j]) > 1e-10*(1+math.Abs(res1.X[j])) {
 			t.Fatalf("CSR and dense differ at %d: %v vs %v", j, res1.X[j], res2.X[j])
 		}
+	}
+}
+
+// TestLSQRIterationAllocs: the fused LSQR pass allocates nothing.
+func TestLSQRIterationAllocs(t *testing.T) {
+	a, b, _ := IllConditioned(300, 20, 1e3, 1e-2, newRNG(5))
+	for _, in := range []mat.Matrix{a, toCSR(a)} {
+		pre := &precondOp{m: 300, n: 20, none: true, rows: newRowData(in)}
+		u := append([]float64(nil), b...)
+		w := make([]float64, 20)
+		v := make([]float64, 20)
+		if n := testing.AllocsPerRun(50, func() { pre.fused(u, w, v, 0.5) }); n != 0 {
+			t.Errorf("%T: %v allocations per fused pass", in, n)
+		}
+	}
+}
+
+// TestLeastSquaresWorkers: the parallel fused pass gives the same answer as
+// the serial one (up to the order of the Aᵀu summation).
+func TestLeastSquaresWorkers(t *testing.T) {
+	a, b, _ := IllConditioned(3000, 30, 1e6, 1e-2, newRNG(6))
+	for _, in := range []mat.Matrix{a, toCSR(a)} {
+		r1, _ := LeastSquares(context.Background(), in, b, LSSettings{Seed: 1, Workers: 1})
+		r3, _ := LeastSquares(context.Background(), in, b, LSSettings{Seed: 1, Workers: 3})
+		if r1.Status != Converged || r3.Status != Converged {
+			t.Fatalf("%T: %v / %v", in, r1.Status, r3.Status)
+		}
+		for j := range r1.X {
+			if math.Abs(r1.X[j]-r3.X[j]) > 1e-8*(1+math.Abs(r1.X[j])) {
+				t.Fatalf("%T: x[%d] %v (1 worker) vs %v (3 workers)", in, j, r1.X[j], r3.X[j])
+			}
+		}
+		pre := &precondOp{m: 3000, n: 30, none: true, rows: newRowData(in)}
+		pre.rows.pool = newRowPool(pre.rows, 3)
+		u := append([]float64(nil), b...)
+		w, v := make([]float64, 30), make([]float64, 30)
+		if n := testing.AllocsPerRun(20, func() { pre.fused(u, w, v, 0.5) }); n != 0 {
+			t.Errorf("%T: %v allocations per parallel pass", in, n)
+		}
+		pre.rows.pool.close()
 	}
 }

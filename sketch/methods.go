@@ -150,10 +150,19 @@ func blockPinv(a *rowMat, rows []int, d []float64) []float64 {
 			d[a.ind[k]] = 0
 		}
 	}
-	var es mat.EigenSym
+	out, _ := pinvSym(g)
+	return out
+}
+
+// pinvSym returns the pseudo-inverse of the q×q symmetric g (row-major),
+// dropping eigenvalues ≤ 10·q·u·max|λ|; false if the eigensolver fails or
+// g = 0.
+func pinvSym(g *mat.SymDense) ([]float64, bool) {
+	q := g.SymmetricDim()
 	out := make([]float64, q*q)
+	var es mat.EigenSym
 	if !es.Factorize(g, true) {
-		return out
+		return out, false
 	}
 	ev := es.Values(nil)
 	var vec mat.Dense
@@ -162,7 +171,10 @@ func blockPinv(a *rowMat, rows []int, d []float64) []float64 {
 	for _, l := range ev {
 		lmax = max(lmax, math.Abs(l))
 	}
-	cut := float64(q) * unitRoundoff * lmax * 10
+	if !(lmax > 0) {
+		return out, false
+	}
+	cut := 10 * float64(q) * unitRoundoff * lmax
 	for t, l := range ev {
 		if l <= cut {
 			continue
@@ -174,7 +186,7 @@ func blockPinv(a *rowMat, rows []int, d []float64) []float64 {
 			}
 		}
 	}
-	return out
+	return out, true
 }
 
 func (bk *blockKaczmarz) step(s *Solver) {
@@ -317,9 +329,9 @@ func (p *sketchProject) step(s *Solver) {
 	for i := range p.y {
 		p.y[i] += p.sb[i]
 	}
-	nnzA := int64(a.nnz())
-	s.work.Flops += 2*int64(ns)*nnzA + 2*int64(ns*n) + 2*int64(a.m)
-	s.work.RowsTouched += int64(a.m)
+	fl, rows := sketchCost(p.sk, a)
+	s.work.Flops += fl + 2*int64(ns*n)
+	s.work.RowsTouched += rows
 	g := blas64.General{Rows: ns, Cols: ns, Stride: ns, Data: p.g}
 	if p.energy {
 		// G = S A Sᵀ = S·(S A)ᵀ.
@@ -402,34 +414,17 @@ func (p *sketchProject) solvePinv(g blas64.General) bool {
 			sym.SetSym(i, j, 0.5*(g.Data[i*ns+j]+g.Data[j*ns+i]))
 		}
 	}
-	var es mat.EigenSym
-	if !es.Factorize(sym, true) {
+	pinv, ok := pinvSym(sym)
+	if !ok {
 		return false
 	}
-	ev := es.Values(nil)
-	var v mat.Dense
-	es.VectorsTo(&v)
-	lmax := 0.0
-	for _, l := range ev {
-		lmax = max(lmax, math.Abs(l))
-	}
-	if !(lmax > 0) {
-		return false
-	}
-	cut := 10 * float64(ns) * unitRoundoff * lmax
 	out := make([]float64, ns)
-	for t, l := range ev {
-		if l <= cut {
-			continue
-		}
+	for i := 0; i < ns; i++ {
 		var c float64
-		for i := 0; i < ns; i++ {
-			c += v.At(i, t) * p.y[i]
+		for j := 0; j < ns; j++ {
+			c += pinv[i*ns+j] * p.y[j]
 		}
-		c /= l
-		for i := 0; i < ns; i++ {
-			out[i] += c * v.At(i, t)
-		}
+		out[i] = c
 	}
 	copy(p.y, out)
 	return true
@@ -437,17 +432,11 @@ func (p *sketchProject) solvePinv(g blas64.General) bool {
 
 // subtractDense applies r ← r − v for a dense v (tracking only).
 func (s *Solver) subtractDense(v []float64) {
-	r := s.r
-	rho, re, dr := s.rho, s.rhoErr, s.drift
+	tr := s.tracker
 	for i, t := range v {
-		ro := r[i]
-		rn := ro - t
-		r[i] = rn
-		rho += rn*rn - ro*ro
-		re += rn*rn + ro*ro
-		dr += math.Abs(ro) + math.Abs(t)
+		tr.sub(s.r, i, t)
 	}
-	s.rho, s.rhoErr, s.drift = rho, re, dr
+	s.tracker = tr
 	s.work.Flops += 6 * int64(len(v))
 }
 
@@ -541,4 +530,23 @@ func (c *coordLS) step(s *Solver) {
 	s.x[j] += delta
 	s.work.Flops += 2 * int64(hi-lo)
 	s.colUpdate(j, delta)
+}
+
+// sketchCost returns the flops of forming S·A and S·b and the rows of A read.
+func sketchCost(sk Sketch, a *rowMat) (flops, rows int64) {
+	ns, m := sk.Dims()
+	nnz := int64(a.nnz())
+	switch t := sk.(type) {
+	case *SparseSign:
+		return 2 * int64(t.zeta) * (nnz + int64(m)), int64(m)
+	case *Sampling:
+		var r int64
+		for _, i := range t.idx {
+			r += int64(a.ptr[i+1] - a.ptr[i])
+		}
+		return r + int64(ns), int64(ns)
+	case *SRHT:
+		return 2 * int64(ns) * (nnz + int64(m)), int64(m)
+	}
+	return 2 * int64(ns) * (nnz + int64(m)), int64(m)
 }

@@ -87,9 +87,10 @@ type SVDResult struct {
 // (Halko, Martinsson & Tropp 2011, Algorithms 4.4 and 5.1): Q =
 // RangeFinder(A, k + p, q), B = QᵀA (l×n, by l products with Aᵀ), the dense
 // SVD B = Ũ Σ Vᵀ, and U = Q·Ũ, truncated to k. With probability at least
-// 1 − 6·p^{−p} (HMT §1.5, eq. (1.9), for q = 0; for q > 0 the same bound
-// applied to (AAᵀ)^q·A, whose singular values are σ_j^{2q+1}, and HMT §4.5,
-// ‖(I − P)A‖ ≤ ‖(I − P)(AAᵀ)^q A‖^{1/(2q+1)}):
+// 1 − 6·p^{−p} (the simplified deviation bound of HMT §1.5 for q = 0; for
+// q > 0 the same bound applied to (AAᵀ)^q·A, whose singular values are
+// σ_j^{2q+1}, with ‖(I − P)A‖ ≤ ‖(I − P)(AAᵀ)^q A‖^{1/(2q+1)}, HMT
+// Proposition 8.6 and §10.4):
 //
 //	‖A − Q Qᵀ A‖₂ ≤ [1 + 11·√(k+p)·√min(m, n)]^{1/(2q+1)}·σ_{k+1},
 //

@@ -473,7 +473,7 @@ func (h *SRHT) MulCSR(dst *mat.Dense, a *sparse.CSR) *mat.Dense {
 			j := j0 + jj
 			for k := raw.Indptr[j]; k < raw.Indptr[j+1]; k++ {
 				i := raw.Ind[k]
-				blk[i*w+jj] = h.signs[i] * raw.Data[k]
+				blk[i*w+jj] += h.signs[i] * raw.Data[k]
 			}
 		}
 		h.finishBlock(dst, blk, j0, w)
@@ -608,7 +608,7 @@ func (p *Sampling) MulCSR(dst *mat.Dense, a *sparse.CSR) *mat.Dense {
 	for k, i := range p.idx {
 		out := d.Data[k*d.Stride:]
 		for t := raw.Indptr[i]; t < raw.Indptr[i+1]; t++ {
-			out[raw.Ind[t]] = p.w[k] * raw.Data[t]
+			out[raw.Ind[t]] += p.w[k] * raw.Data[t]
 		}
 	}
 	return dst

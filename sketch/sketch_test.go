@@ -84,12 +84,15 @@ func denseOf(a *sparse.CSR) *mat.Dense {
 func TestSketchProducts(t *testing.T) {
 	rng := newRNG(1)
 	for _, tc := range sketchCases {
-		for _, dims := range [][3]int{{7, 37, 5}, {16, 100, 33}, {1, 9, 2}} {
+		for _, dims := range [][3]int{{7, 37, 5}, {16, 100, 33}, {1, 9, 2}, {300, 400, 230}} {
 			s, m, n := dims[0], dims[1], dims[2]
 			t.Run(fmt.Sprintf("%s/%dx%d", tc.name, s, m), func(t *testing.T) {
 				sk := tc.make(s, m, rng)
 				S := explicit(sk)
 				a := randomCSR(m, n, 0.3, rng)
+				if s%2 == 1 {
+					a = sparseRows(m, n, 4, rng) // random columns: duplicate entries in a row
+				}
 				ad := denseOf(a)
 				var want mat.Dense
 				want.Mul(S, ad)

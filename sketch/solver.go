@@ -134,12 +134,10 @@ type Solver struct {
 	tmp   []float64 // length m scratch
 	bnorm float64
 
-	rho    float64 // tracked ‖r‖²
-	rhoErr float64 // Σ(r_old² + r_new²) since the last re-sum
-	drift  float64 // Σ(|r_old| + |t|) since the last anchor
-	anErr  float64 // Σ_i (|b_i| + Σ_k |a_ik x_k|) at the last anchor
-	exact  bool    // r, ρ are exact (anchored) right now
-	nres   float64 // ‖Aᵀr‖ at the last anchor (normalEq only)
+	tracker
+	anErr float64 // Σ_i (|b_i| + Σ_k |a_ik x_k|) at the last anchor
+	exact bool    // r, ρ are exact (anchored) right now
+	nres  float64 // ‖Aᵀr‖ at the last anchor (normalEq only)
 
 	normalEq bool
 	track    bool
@@ -209,6 +207,10 @@ func (s *Solver) X() []float64 { return s.x }
 // Iterations returns the number of steps taken so far.
 func (s *Solver) Iterations() int { return s.steps }
 
+// FrobeniusNorm returns ‖A‖_F (computed once at construction); the
+// AdaSketch accuracy test ‖A‖_F·Ψ·‖r‖ ≤ θ·δ·‖b‖ needs it.
+func (s *Solver) FrobeniusNorm() float64 { return math.Sqrt(s.a.fro2) }
+
 // Work returns the work counters.
 func (s *Solver) Work() Work { return s.work }
 
@@ -273,7 +275,8 @@ func (s *Solver) Anchor() {
 		rho += v * v
 		an += e
 	}
-	s.rho, s.rhoErr, s.drift, s.anErr = rho, 0, 0, an
+	s.tracker = tracker{rho: rho}
+	s.anErr = an
 	s.exact = true
 	s.work.Anchors++
 	s.work.RowsTouched += int64(a.m)
@@ -318,6 +321,23 @@ func (s *Solver) Step() {
 	}
 }
 
+// tracker holds the incrementally updated ‖r‖² and its rounding budgets.
+type tracker struct {
+	rho    float64 // tracked ‖r‖²
+	rhoErr float64 // Σ(r_old² + r_new²) since the last re-sum
+	drift  float64 // Σ(|r_old| + |t|) since the last anchor
+}
+
+// sub applies r[i] ← r[i] − t and updates the bookkeeping.
+func (tr *tracker) sub(r []float64, i int, t float64) {
+	ro := r[i]
+	rn := ro - t
+	r[i] = rn
+	tr.rho += rn*rn - ro*ro
+	tr.rhoErr += rn*rn + ro*ro
+	tr.drift += math.Abs(ro) + math.Abs(t)
+}
+
 // colUpdate applies r ← r − c·A[:, j] (tracking only).
 func (s *Solver) colUpdate(j int, c float64) {
 	a := s.a
@@ -326,17 +346,11 @@ func (s *Solver) colUpdate(j int, c float64) {
 	vals := a.cval[lo:hi]
 	vals = vals[:len(rows)]
 	r := s.r
-	rho, re, dr := s.rho, s.rhoErr, s.drift
+	tr := s.tracker
 	for t, i := range rows {
-		ro := r[i]
-		d := c * vals[t]
-		rn := ro - d
-		r[i] = rn
-		rho += rn*rn - ro*ro
-		re += rn*rn + ro*ro
-		dr += math.Abs(ro) + math.Abs(d)
+		tr.sub(r, i, c*vals[t])
 	}
-	s.rho, s.rhoErr, s.drift = rho, re, dr
+	s.tracker = tr
 	s.work.RowsTouched += int64(hi - lo)
 	s.work.Flops += 8 * int64(hi-lo)
 }
@@ -345,20 +359,15 @@ func (s *Solver) colUpdate(j int, c float64) {
 func (s *Solver) denseUpdate(d []float64) {
 	a := s.a
 	r := s.r
-	rho, re, dr := s.rho, s.rhoErr, s.drift
+	tr := s.tracker
 	for i := 0; i < a.m; i++ {
 		var t float64
 		for k := a.ptr[i]; k < a.ptr[i+1]; k++ {
 			t += a.val[k] * d[a.ind[k]]
 		}
-		ro := r[i]
-		rn := ro - t
-		r[i] = rn
-		rho += rn*rn - ro*ro
-		re += rn*rn + ro*ro
-		dr += math.Abs(ro) + math.Abs(t)
+		tr.sub(r, i, t)
 	}
-	s.rho, s.rhoErr, s.drift = rho, re, dr
+	s.tracker = tr
 	s.work.RowsTouched += int64(a.m)
 	s.work.Flops += 2*int64(a.nnz()) + 6*int64(a.m)
 }
@@ -502,6 +511,7 @@ func newRowMat(name string, am mat.Matrix) (*rowMat, error) {
 		}
 		c = sparse.NewCSR(r, cc, ptr, ind, val)
 	}
+	c = sumDuplicates(c)
 	m, n := c.Dims()
 	raw := c.RawMatrix()
 	a := &rowMat{m: m, n: n, ptr: raw.Indptr, ind: raw.Ind, val: raw.Data, csr: c, rowNorm2: make([]float64, m)}
@@ -519,6 +529,52 @@ func newRowMat(name string, am mat.Matrix) (*rowMat, error) {
 		a.maxRow = max(a.maxRow, a.ptr[i+1]-a.ptr[i])
 	}
 	return a, nil
+}
+
+// sumDuplicates returns c itself when no row holds a column twice, and
+// otherwise a copy with the duplicate entries summed (the row-action
+// methods need exact row norms).
+func sumDuplicates(c *sparse.CSR) *sparse.CSR {
+	m, n := c.Dims()
+	raw := c.RawMatrix()
+	mark := make([]int, n)
+	for j := range mark {
+		mark[j] = -1
+	}
+	dup := false
+	for i := 0; i < m && !dup; i++ {
+		for k := raw.Indptr[i]; k < raw.Indptr[i+1]; k++ {
+			if mark[raw.Ind[k]] == i {
+				dup = true
+				break
+			}
+			mark[raw.Ind[k]] = i
+		}
+	}
+	if !dup {
+		return c
+	}
+	pos := make([]int, n)
+	for j := range mark {
+		mark[j] = -1
+	}
+	ptr := make([]int, m+1)
+	ind := make([]int, 0, raw.Indptr[m])
+	val := make([]float64, 0, raw.Indptr[m])
+	for i := 0; i < m; i++ {
+		for k := raw.Indptr[i]; k < raw.Indptr[i+1]; k++ {
+			j := raw.Ind[k]
+			if mark[j] == i {
+				val[pos[j]] += raw.Data[k]
+				continue
+			}
+			mark[j], pos[j] = i, len(ind)
+			ind = append(ind, j)
+			val = append(val, raw.Data[k])
+		}
+		ptr[i+1] = len(ind)
+	}
+	return sparse.NewCSR(m, n, ptr, ind, val)
 }
 
 func (a *rowMat) buildCols() {

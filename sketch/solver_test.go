@@ -492,7 +492,32 @@ func TestCSRInputIsUsedInPlace(t *testing.T) {
 	if res := s.Solve(context.Background()); res.Status != Converged {
 		t.Fatalf("Poisson2D: %v", res.Status)
 	}
+	if f, want := s.FrobeniusNorm(), nrm2(a.RawMatrix().Data); math.Abs(f-want) > 1e-12*want {
+		t.Errorf("FrobeniusNorm = %v, want %v", f, want)
+	}
 	if &s.a.val[0] != &a.RawMatrix().Data[0] {
 		t.Error("the CSR arrays were copied")
+	}
+}
+
+// TestDuplicateEntries: a CSR matrix with a column repeated within a row is
+// read as the sum of the entries.
+func TestDuplicateEntries(t *testing.T) {
+	// Row 0 holds (0, 1) twice: A = [[3, 1], [1, 2]] (SPD).
+	a := sparse.NewCSR(2, 2, []int{0, 3, 5}, []int{0, 1, 0, 0, 1}, []float64{1, 1, 2, 1, 2})
+	xs := []float64{1, -1}
+	b := []float64{2, -1}
+	for _, mk := range []func() (*Solver, error){
+		func() (*Solver, error) { return NewKaczmarz(a, b, RowNorm, Settings{Seed: 1, RTol: 1e-12}) },
+		func() (*Solver, error) { return NewCoordinateDescent(a, b, Settings{Seed: 1, RTol: 1e-12}) },
+	} {
+		s, err := mk()
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := s.Solve(context.Background())
+		if res.Status != Converged || math.Abs(res.X[0]-xs[0]) > 1e-9 || math.Abs(res.X[1]-xs[1]) > 1e-9 {
+			t.Errorf("%v, x = %v, want %v", res.Status, res.X, xs)
+		}
 	}
 }

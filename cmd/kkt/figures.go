@@ -44,11 +44,11 @@ func saveFigure(dir string, f figure) error {
 	p.Y.Label.Text = f.YLabel
 	if f.LogX {
 		p.X.Scale = plot.LogScale{}
-		p.X.Tick.Marker = plot.LogTicks{Prec: -1}
+		p.X.Tick.Marker = plot.LogTicks{Prec: 3}
 	}
 	if f.LogY {
 		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+		p.Y.Tick.Marker = plot.LogTicks{Prec: 3}
 	}
 	p.Add(plotter.NewGrid())
 	p.Legend.Top = true

@@ -22,6 +22,16 @@ type experiment struct {
 	// order sorts the summary table (smaller first); ties by name.
 	order int
 	run   func(ctx context.Context, env *reproEnv) ([]row, error)
+
+	// Sharded experiments (optional). units returns how many independent
+	// slices the experiment's grid has (problems, seeds, sizes); runUnit runs
+	// slice u and returns its raw results; summarize turns the results of all
+	// slices into summary rows and figures. Single runs and
+	// `kkt reproduce merge` both go through summarize, so a sharded sweep and a
+	// single run print the same tables.
+	units     func(env *reproEnv) int
+	runUnit   func(ctx context.Context, env *reproEnv, u int) (json.RawMessage, error)
+	summarize func(env *reproEnv, data []json.RawMessage) ([]row, error)
 }
 
 // row is one line of the summary table.

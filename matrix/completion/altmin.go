@@ -9,6 +9,9 @@ import (
 	"sync"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/kkt-go/kkt/matrix"
+	"github.com/kkt-go/kkt/sketch"
 )
 
 // Solver selects how each least-squares half-step is solved.
@@ -305,37 +308,37 @@ func prodNorm(A, B, C, D *mat.Dense, diff bool) float64 {
 }
 
 // spectralInit returns the top-k left singular vectors of P_Ω(M)/p (m×k,
-// row-major), by randomized subspace iteration with oversampling, clipped
-// for incoherence when set.Mu > 0.
+// row-major), computed by the randomized SVD of package sketch
+// (Halko–Martinsson–Tropp, oversampling and power iterations from set) on
+// the sparse operator P_Ω(M), then clipped for incoherence when set.Mu > 0.
 func spectralInit(o *Observations, k int, set Settings, rng *rand.Rand) []float64 {
 	m, n := o.Dims()
-	l := min(k+set.Oversample, min(m, n))
-	// Y = A·Ω with Ω Gaussian n×l; A = P_Ω(M) (the 1/p scale does not change
-	// singular vectors).
-	om := mat.NewDense(n, l, nil)
-	for i := range om.RawMatrix().Data {
-		om.RawMatrix().Data[i] = rng.NormFloat64()
+	op := matrix.Func{R: m, C: n,
+		Mul: func(dst, x []float64) {
+			for i := 0; i < m; i++ {
+				cols, vals := o.Row(i)
+				var s float64
+				for q, j := range cols {
+					s += vals[q] * x[j]
+				}
+				dst[i] = s
+			}
+		},
+		MulTrans: func(dst, x []float64) {
+			for j := 0; j < n; j++ {
+				rows, vals := o.Col(j)
+				var s float64
+				for q, i := range rows {
+					s += vals[q] * x[i]
+				}
+				dst[j] = s
+			}
+		}}
+	res, err := sketch.SVD(op, k, sketch.SVDSettings{Oversample: set.Oversample, PowerIters: set.PowerIters, Seed: rng.Uint64()})
+	if err != nil {
+		panic("completion: randomized SVD of the observations failed: " + err.Error())
 	}
-	Y := mat.NewDense(m, l, nil)
-	Z := mat.NewDense(n, l, nil)
-	mulA(o, om, Y)
-	Q := orth(Y)
-	for q := 0; q < set.PowerIters; q++ {
-		mulAT(o, Q, Z)
-		mulA(o, orth(Z), Y)
-		Q = orth(Y)
-	}
-	// B = QᵀA = (AᵀQ)ᵀ, l×n; its SVD gives A ≈ Q·Ub·Σ·Vbᵀ.
-	mulAT(o, Q, Z)
-	var svd mat.SVD
-	if !svd.Factorize(Z, mat.SVDThin) {
-		panic("completion: SVD of the sketched matrix failed")
-	}
-	var vb mat.Dense
-	svd.VTo(&vb) // Z = Vz Σ Ubᵀ, so the left vectors of B are the right ones of Z
-	var U mat.Dense
-	U.Mul(Q, vb.Slice(0, l, 0, k))
-	u := mat.DenseCopyOf(&U)
+	u := res.U
 	if set.Mu > 0 {
 		thr := 2 * set.Mu * math.Sqrt(float64(k)) / math.Sqrt(float64(m))
 		raw := u.RawMatrix().Data
@@ -346,35 +349,11 @@ func spectralInit(o *Observations, k int, set Settings, rng *rand.Rand) []float6
 		}
 		u = orth(u)
 	}
-	return append([]float64(nil), u.RawMatrix().Data...)
-}
-
-// mulA sets Y = P_Ω(M)·X for X n×l, Y m×l.
-func mulA(o *Observations, X, Y *mat.Dense) {
-	_, l := X.Dims()
-	xr, yr := X.RawMatrix(), Y.RawMatrix()
-	for i := 0; i < o.m; i++ {
-		yi := yr.Data[i*yr.Stride : i*yr.Stride+l]
-		clear(yi)
-		cols, vals := o.Row(i)
-		for q, j := range cols {
-			axpyk(vals[q], xr.Data[j*xr.Stride:j*xr.Stride+l], yi)
-		}
+	out := make([]float64, m*k)
+	for i := 0; i < m; i++ {
+		copy(out[i*k:(i+1)*k], u.RawMatrix().Data[i*u.RawMatrix().Stride:i*u.RawMatrix().Stride+k])
 	}
-}
-
-// mulAT sets Z = P_Ω(M)ᵀ·X for X m×l, Z n×l.
-func mulAT(o *Observations, X, Z *mat.Dense) {
-	_, l := X.Dims()
-	xr, zr := X.RawMatrix(), Z.RawMatrix()
-	for j := 0; j < o.n; j++ {
-		zj := zr.Data[j*zr.Stride : j*zr.Stride+l]
-		clear(zj)
-		rows, vals := o.Col(j)
-		for q, i := range rows {
-			axpyk(vals[q], xr.Data[i*xr.Stride:i*xr.Stride+l], zj)
-		}
-	}
+	return out
 }
 
 // orth returns an orthonormal basis of the columns of a (thin QR).

@@ -1,0 +1,741 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/vg"
+
+	"github.com/kkt-go/kkt/sinkhorn"
+)
+
+func init() {
+	registerExperiment(&experiment{name: "sinkhorn", order: 50, run: runSinkhornExperiment,
+		paper: "Tang et al., Accelerating Sinkhorn algorithm with sparse Newton iterations, ICLR 2024 (arXiv 2401.12253)"})
+	register(&command{name: "ot", summary: "entropic optimal transport: Sinkhorn (scaling/log domain) and Sinkhorn–Newton–Sparse", run: runOT})
+}
+
+const otSynopsis = `--a a.csv --b b.csv (--cost C.csv | --x X.csv --y Y.csv [--metric sqeuclidean|euclidean|l1|lp]) [flags]
+       kkt ot --image-a A.csv --image-b B.csv [--metric ...] [flags]
+       kkt ot --mnist i,j [--metric ...] [flags]        (MNIST test images i and j from --data)
+       kkt ot --random n [--seed s] [flags]             (U[0,1] costs, uniform marginals)
+
+Solves min ⟨C,P⟩ + (1/η)Σ P log P subject to P1 = a, Pᵀ1 = b. η = 1/ε (POT's reg = ε).
+Costs are used as given (--normalize divides by the largest); image and MNIST
+grids are scaled to the unit square, so sqeuclidean and l1 costs lie in [0, 2].`
+
+// otInput is a loaded problem.
+type otInput struct {
+	a, b   []float64
+	c      *mat.Dense
+	source string
+}
+
+func runOT(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("ot", otSynopsis, stderr)
+	aPath := fs.String("a", "", "source marginal a (CSV, one row or column)")
+	bPath := fs.String("b", "", "target marginal b (CSV)")
+	costPath := fs.String("cost", "", "cost matrix C (CSV, n×m)")
+	xPath := fs.String("x", "", "source points (CSV, n×d)")
+	yPath := fs.String("y", "", "target points (CSV, m×d)")
+	imgA := fs.String("image-a", "", "source image (CSV of intensities, h×w); a = normalised image unless --a")
+	imgB := fs.String("image-b", "", "target image (CSV, same shape)")
+	mnist := fs.String("mnist", "", "two MNIST test-image indices i,j (needs --data)")
+	random := fs.Int("random", 0, "generate a random n×n problem with U[0,1] costs")
+	data := fs.String("data", defaultDataDir(), "data directory for --mnist (KKT_DATA)")
+	metricName := fs.String("metric", "sqeuclidean", "ground cost for points and images: sqeuclidean, euclidean, l1, lp")
+	pExp := fs.Float64("p", 2, "exponent of the lp metric")
+	normalize := fs.Bool("normalize", false, "divide the cost by its largest entry")
+	floor := fs.Float64("floor", 0, "intensity added to every pixel of --image-*/--mnist before normalising (keeps zero pixels)")
+	eta := fs.Float64("eta", 0, "inverse regularisation η (default 1200 unless --eps)")
+	eps := fs.Float64("eps", 0, "regularisation ε = 1/η (alternative to --eta)")
+	method := fs.String("method", "sns", "sinkhorn (scaling domain when safe), sinkhorn-log, or sns")
+	tol := fs.Float64("tol", sinkhorn.DefaultTol, "stop when ‖P1−a‖₁ + ‖Pᵀ1−b‖₁ ≤ tol")
+	maxIter := fs.Int("max-iter", 0, "iteration limit (Sinkhorn + Newton; default 10000 for sinkhorn, 1000 for sns)")
+	etaStart := fs.Float64("eta-start", 0, "ε-scaling: start at this η and multiply by 4 up to --eta (sinkhorn methods)")
+	warmup := fs.Int("warmup", 20, "SNS: Sinkhorn warm-up iterations N₁")
+	sparsity := fs.Float64("sparsity", 0, "SNS: density λ of the sparsified Hessian (default 2/n)")
+	dropZeros := fs.Bool("drop-zeros", false, "remove zero-mass entries of a and b (reported) instead of failing")
+	planOut := fs.String("plan-out", "", "write the plan as CSV (dense n×m, or i,j,value triplets with --topk)")
+	topk := fs.Int("topk", 0, "with --plan-out: write only the k largest entries")
+	histOut := fs.String("history-out", "", "write iteration, newton, marginal_error, dual, time_s as CSV")
+	seed := fs.Uint64("seed", 1, "random seed for --random")
+	asJSON := fs.Bool("json", false, "print one JSON object on stdout")
+	fs.Bool("quiet", false, "no progress output (there is none besides errors)")
+	if st, done := parseFlags(fs, args); done {
+		return st
+	}
+	bad := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "kkt ot: "+format+"\n", a...)
+		return exitBadInput
+	}
+	if fs.NArg() > 0 {
+		return bad("unexpected argument %q", fs.Arg(0))
+	}
+	if *eta != 0 && *eps != 0 {
+		return bad("give --eta or --eps, not both")
+	}
+	switch {
+	case *eps > 0:
+		*eta = 1 / *eps
+	case *eps < 0:
+		return bad("--eps must be > 0")
+	case *eta == 0:
+		*eta = 1200
+	}
+	metric, err := sinkhorn.ParseMetric(*metricName)
+	if err != nil {
+		return bad("%v", err)
+	}
+	in, err := loadOT(otSources{a: *aPath, b: *bPath, cost: *costPath, x: *xPath, y: *yPath, imgA: *imgA, imgB: *imgB,
+		mnist: *mnist, random: *random, data: *data, metric: metric, p: *pExp, floor: *floor, seed: *seed})
+	if err != nil {
+		return bad("%v", err)
+	}
+	if *normalize {
+		sinkhorn.Normalize(in.c)
+	}
+	s := sinkhorn.Settings{Eta: *eta, Tol: *tol, MaxIter: *maxIter, DropZeros: *dropZeros, EtaStart: *etaStart, History: *histOut != ""}
+	ctx := context.Background()
+	var res *sinkhorn.Result
+	switch *method {
+	case "sinkhorn":
+		res, err = sinkhorn.Sinkhorn(ctx, in.a, in.b, in.c, s)
+	case "sinkhorn-log", "log":
+		s.Domain = sinkhorn.Log
+		res, err = sinkhorn.Sinkhorn(ctx, in.a, in.b, in.c, s)
+	case "sns":
+		w := *warmup
+		if w == 0 {
+			w = -1
+		}
+		res, err = sinkhorn.SNS(ctx, in.a, in.b, in.c, sinkhorn.SNSSettings{Settings: s, WarmUp: w, Sparsity: *sparsity})
+	default:
+		return bad("unknown --method %q (want sinkhorn, sinkhorn-log or sns)", *method)
+	}
+	if err != nil {
+		return bad("%v", err)
+	}
+	if *planOut != "" {
+		if err := writePlan(*planOut, res, *topk); err != nil {
+			return bad("%v", err)
+		}
+	}
+	if *histOut != "" {
+		if err := writeHistory(*histOut, res.History); err != nil {
+			return bad("%v", err)
+		}
+	}
+	n, m := in.c.Dims()
+	out := map[string]any{
+		"status": res.Status.String(), "converged": res.Status == sinkhorn.Converged,
+		"iterations": res.Iterations + res.NewtonIterations, "sinkhorn_iterations": res.Iterations,
+		"newton_iterations": res.NewtonIterations, "cg_iterations": res.CGIterations,
+		"marginal_error": res.MarginalError, "cost": res.Cost, "objective": res.Objective, "dual": res.Dual,
+		"time_s": res.Time, "n": n, "m": m, "eta": *eta, "method": *method, "domain": res.Domain.String(),
+		"source": in.source, "dropped_a": len(res.DroppedA), "dropped_b": len(res.DroppedB),
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(out)
+	} else {
+		fmt.Fprintf(stdout, "%s: %d×%d, η = %g, method %s (%s domain)\n", in.source, n, m, *eta, *method, res.Domain)
+		fmt.Fprintf(stdout, "status %v after %d Sinkhorn + %d Newton iterations (%d CG), %.3fs\n",
+			res.Status, res.Iterations, res.NewtonIterations, res.CGIterations, res.Time)
+		fmt.Fprintf(stdout, "marginal error %.3e\ncost ⟨C,P⟩ %.17g\nobjective %.17g\ndual f %.17g\n", res.MarginalError, res.Cost, res.Objective, res.Dual)
+		if len(res.DroppedA)+len(res.DroppedB) > 0 {
+			fmt.Fprintf(stdout, "removed %d zero-mass entries of a and %d of b\n", len(res.DroppedA), len(res.DroppedB))
+		}
+	}
+	if res.Status != sinkhorn.Converged {
+		return exitNotConverge
+	}
+	return exitOK
+}
+
+type otSources struct {
+	a, b, cost, x, y, imgA, imgB, mnist, data string
+	random                                    int
+	metric                                    sinkhorn.Metric
+	p, floor                                  float64
+	seed                                      uint64
+}
+
+func readMatrixFile(path string) (*mat.Dense, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return sinkhorn.ReadCSV(f, path)
+}
+
+func readVectorFile(path string) ([]float64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return sinkhorn.ReadVector(f, path)
+}
+
+// readMatrixPair reads two matrix files given by flags that go together.
+func readMatrixPair(p1, p2, flags string) (*mat.Dense, *mat.Dense, error) {
+	if p1 == "" || p2 == "" {
+		return nil, nil, errors.New(flags + " go together")
+	}
+	m1, err := readMatrixFile(p1)
+	if err != nil {
+		return nil, nil, err
+	}
+	m2, err := readMatrixFile(p2)
+	return m1, m2, err
+}
+
+// loadOT builds the problem from exactly one cost source.
+func loadOT(s otSources) (*otInput, error) {
+	nsrc := 0
+	for _, set := range []bool{s.cost != "", s.x != "" || s.y != "", s.imgA != "" || s.imgB != "", s.mnist != "", s.random > 0} {
+		if set {
+			nsrc++
+		}
+	}
+	if nsrc != 1 {
+		return nil, errors.New("give exactly one of --cost, --x/--y, --image-a/--image-b, --mnist, --random")
+	}
+	in := &otInput{}
+	var err error
+	switch {
+	case s.random > 0:
+		in.c, in.a = randomOT(s.random, s.seed)
+		in.b = append([]float64(nil), in.a...)
+		in.source = fmt.Sprintf("random n=%d seed=%d", s.random, s.seed)
+	case s.cost != "":
+		if in.c, err = readMatrixFile(s.cost); err != nil {
+			return nil, err
+		}
+		in.source = s.cost
+	case s.x != "" || s.y != "":
+		x, y, err := readMatrixPair(s.x, s.y, "--x and --y")
+		if err != nil {
+			return nil, err
+		}
+		_, dx := x.Dims()
+		if _, dy := y.Dims(); dx != dy {
+			return nil, fmt.Errorf("%s has %d columns but %s has %d", s.x, dx, s.y, dy)
+		}
+		in.c = sinkhorn.CostMatrix(x, y, s.metric, s.p)
+		in.source = s.x + " → " + s.y
+	case s.imgA != "" || s.imgB != "":
+		ia, ib, err := readMatrixPair(s.imgA, s.imgB, "--image-a and --image-b")
+		if err != nil {
+			return nil, err
+		}
+		h, w := ia.Dims()
+		if hb, wb := ib.Dims(); hb != h || wb != w {
+			return nil, fmt.Errorf("images are %d×%d (%s) and %d×%d (%s)", h, w, s.imgA, hb, wb, s.imgB)
+		}
+		if in.a, err = sinkhorn.ImageMeasure(ia.RawMatrix().Data, s.floor); err != nil {
+			return nil, fmt.Errorf("%s: %v", s.imgA, err)
+		}
+		if in.b, err = sinkhorn.ImageMeasure(ib.RawMatrix().Data, s.floor); err != nil {
+			return nil, fmt.Errorf("%s: %v", s.imgB, err)
+		}
+		g := sinkhorn.Grid(h, w)
+		in.c = sinkhorn.CostMatrix(g, g, s.metric, s.p)
+		in.source = s.imgA + " → " + s.imgB
+	case s.mnist != "":
+		parts := strings.Split(s.mnist, ",")
+		if len(parts) != 2 {
+			return nil, fmt.Errorf("--mnist %q: want two indices i,j", s.mnist)
+		}
+		var idx [2]int
+		for k, p := range parts {
+			if idx[k], err = strconv.Atoi(strings.TrimSpace(p)); err != nil || idx[k] < 0 {
+				return nil, fmt.Errorf("--mnist %q: bad index %q", s.mnist, p)
+			}
+		}
+		a, b, c, err := mnistPair(s.data, idx[0], idx[1], s.metric, s.p, s.floor)
+		if err != nil {
+			return nil, err
+		}
+		in.a, in.b, in.c = a, b, c
+		in.source = fmt.Sprintf("MNIST test images %d → %d (%v)", idx[0], idx[1], s.metric)
+	}
+	n, m := in.c.Dims()
+	if in.a == nil {
+		if s.a == "" || s.b == "" {
+			return nil, errors.New("--a and --b are required with this cost source")
+		}
+		if in.a, err = readVectorFile(s.a); err != nil {
+			return nil, err
+		}
+		if in.b, err = readVectorFile(s.b); err != nil {
+			return nil, err
+		}
+	} else if s.a != "" || s.b != "" {
+		return nil, errors.New("--a/--b cannot be combined with this cost source (the marginals come from it)")
+	}
+	if len(in.a) != n || len(in.b) != m {
+		return nil, fmt.Errorf("the cost is %d×%d but a has %d entries and b %d", n, m, len(in.a), len(in.b))
+	}
+	return in, nil
+}
+
+// randomOT returns the paper's random case: C_ij ~ U[0,1], uniform marginals.
+func randomOT(n int, seed uint64) (*mat.Dense, []float64) {
+	rng := rand.New(rand.NewPCG(seed, 0x5eed))
+	c := mat.NewDense(n, n, nil)
+	raw := c.RawMatrix().Data
+	for i := range raw {
+		raw[i] = rng.Float64()
+	}
+	a := make([]float64, n)
+	for i := range a {
+		a[i] = 1 / float64(n)
+	}
+	return c, a
+}
+
+// mnistPair loads MNIST test images i and j as measures on the unit-square
+// pixel grid with the given ground cost.
+func mnistPair(dir string, i, j int, metric sinkhorn.Metric, p, floor float64) (a, b []float64, c *mat.Dense, err error) {
+	if dir == "" {
+		return nil, nil, nil, errors.New("--mnist needs the data directory (--data or KKT_DATA)")
+	}
+	path := filepath.Join(dir, "mnist", "t10k-images-idx3-ubyte.gz")
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	defer f.Close()
+	imgs, h, w, err := sinkhorn.ReadIDXImages(f, path)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if i >= len(imgs) || j >= len(imgs) {
+		return nil, nil, nil, fmt.Errorf("%s has %d images; index out of range", path, len(imgs))
+	}
+	if a, err = sinkhorn.ImageMeasure(imgs[i], floor); err != nil {
+		return nil, nil, nil, err
+	}
+	if b, err = sinkhorn.ImageMeasure(imgs[j], floor); err != nil {
+		return nil, nil, nil, err
+	}
+	g := sinkhorn.Grid(h, w)
+	return a, b, sinkhorn.CostMatrix(g, g, metric, p), nil
+}
+
+func writePlan(path string, res *sinkhorn.Result, topk int) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(f)
+	if topk > 0 {
+		sp := res.SparsePlan(topk)
+		fmt.Fprintln(w, "# i,j,value (0-based), the largest entries of the plan")
+		sp.DoNonZero(func(i, j int, v float64) {
+			fmt.Fprintf(w, "%d,%d,%s\n", i, j, strconv.FormatFloat(v, 'g', -1, 64))
+		})
+	} else {
+		n, m := res.Plan.Dims()
+		buf := make([]byte, 0, 32*m)
+		for i := 0; i < n; i++ {
+			buf = buf[:0]
+			for j := 0; j < m; j++ {
+				if j > 0 {
+					buf = append(buf, ',')
+				}
+				buf = strconv.AppendFloat(buf, res.Plan.At(i, j), 'g', -1, 64)
+			}
+			buf = append(buf, '\n')
+			w.Write(buf)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func writeHistory(path string, hist []sinkhorn.Iterate) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(f)
+	fmt.Fprintln(w, "iteration,newton,marginal_error,dual,time_s,cg_iterations,step")
+	for _, h := range hist {
+		fmt.Fprintf(w, "%d,%t,%g,%.17g,%g,%d,%g\n", h.Iter, h.Newton, h.MarginalError, h.Dual, h.Time, h.CGIterations, h.Step)
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// ---- kkt reproduce sinkhorn ----
+
+// mnistFloor is the intensity (on a 0..1 scale) added to every pixel so that
+// the MNIST measures have all 784 pixels in their support, as the paper's
+// n = 784 implies; the paper does not say how it treats zero pixels.
+const mnistFloor = 1e-3
+
+// otCase is one row group of the paper's Table 1.
+type otCase struct {
+	name          string
+	a, b          []float64
+	c             *mat.Dense
+	warmup        int
+	sparsity      float64 // λ as a multiple of 1/n (0: default 2/n)
+	paperSNSIt    float64
+	paperSNSTime  float64
+	paperSinkIt   float64
+	paperSinkTime float64
+	maxSNS        int     // must-show bound on SNS iterations
+	paperSparsity bool    // also run with the paper's λ = 2/n
+	minSink       float64 // must-show bound on Sinkhorn iterations
+	minSpeedup    float64 // must-show bound on the time ratio
+	note          string
+}
+
+func runSinkhornExperiment(ctx context.Context, env *reproEnv) ([]row, error) {
+	const eta, tol = 1200.0, 1e-12
+	var rows []row
+	add := func(metric string, value, paper float64, unit, note string) *row {
+		r := compare(row{Experiment: "sinkhorn", Metric: metric, Value: value, Paper: paper, Unit: unit, Note: note}, 0.25)
+		rows = append(rows, r)
+		return &rows[len(rows)-1]
+	}
+	check := func(r *row, ok bool, criterion string) {
+		if ok {
+			r.Status = "reproduced"
+		} else {
+			r.Status = "differs"
+		}
+		if r.Note != "" {
+			r.Note += "; "
+		}
+		r.Note += "target " + criterion
+	}
+	sinkCap := 300
+	if env.Full {
+		sinkCap = 100000
+	}
+	// Table 1 cases
+	c500, a500 := randomOT(500, env.Seed)
+	cases := []otCase{{name: "random n=500", a: a500, b: a500, c: c500, warmup: 20,
+		paperSNSIt: 29, paperSNSTime: 0.34, paperSinkIt: 56199, paperSinkTime: 233.36, maxSNS: 60, minSink: 10000, minSpeedup: 50,
+		note: "C_ij ~ U[0,1], uniform marginals"}}
+	imgs, h, w, src, err := mnistImages(env)
+	if err != nil {
+		return nil, err
+	}
+	g := sinkhorn.Grid(h, w)
+	ma, _ := sinkhorn.ImageMeasure(imgs[0], mnistFloor)
+	mb, _ := sinkhorn.ImageMeasure(imgs[1], mnistFloor)
+	cases = append(cases,
+		otCase{name: "MNIST L2", a: ma, b: mb, c: sinkhorn.CostMatrix(g, g, sinkhorn.SqEuclidean, 0), warmup: 20, sparsity: 10, paperSparsity: true,
+			paperSNSIt: 53, paperSNSTime: 2.33, paperSinkIt: 2041, paperSinkTime: 18.84, maxSNS: 120, minSink: 1500, minSpeedup: 3,
+			note: src + ", squared Euclidean on the unit-square grid, λ = 10/n"},
+		otCase{name: "MNIST L1", a: ma, b: mb, c: sinkhorn.CostMatrix(g, g, sinkhorn.L1, 0), warmup: 700, sparsity: 15,
+			paperSNSIt: 777, paperSNSTime: 12.22, paperSinkIt: 5748, paperSinkTime: 45.75, maxSNS: 1000, minSink: 4000, minSpeedup: 2,
+			note: src + ", L1 on the unit-square grid, N₁ = 700, λ = 15/n"})
+	var figs []figSeries
+	for _, tc := range cases {
+		n, _ := tc.c.Dims()
+		fmt.Fprintf(env.Progress, "[sinkhorn] %s: SNS\n", tc.name)
+		ss := sinkhorn.SNSSettings{Settings: sinkhorn.Settings{Eta: eta, Tol: tol, MaxIter: 5000, History: true}, WarmUp: tc.warmup}
+		if tc.sparsity > 0 {
+			ss.Sparsity = tc.sparsity / float64(n)
+		}
+		sns, err := sinkhorn.SNS(ctx, tc.a, tc.b, tc.c, ss)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(env.Progress, "[sinkhorn] %s: log-domain Sinkhorn (cap %d)\n", tc.name, sinkCap)
+		sk, err := sinkhorn.Sinkhorn(ctx, tc.a, tc.b, tc.c, sinkhorn.Settings{Eta: eta, Tol: tol, MaxIter: sinkCap, Domain: sinkhorn.Log, History: true})
+		if err != nil {
+			return nil, err
+		}
+		if tc.paperSparsity {
+			fmt.Fprintf(env.Progress, "[sinkhorn] %s: SNS with the paper's λ = 2/n\n", tc.name)
+			ss2 := ss
+			ss2.Sparsity, ss2.MaxIter, ss2.History = 0, 150, false
+			s2, err := sinkhorn.SNS(ctx, tc.a, tc.b, tc.c, ss2)
+			if err != nil {
+				return nil, err
+			}
+			add(tc.name+": SNS iterations with λ = 2/n", float64(s2.Iterations+s2.NewtonIterations), tc.paperSNSIt, "iterations",
+				fmt.Sprintf("%v, error %.2g after %d Sinkhorn + %d Newton (cap 150): 3n kept entries are too few for this cost scale", s2.Status, s2.MarginalError, s2.Iterations, s2.NewtonIterations)).Status = "differs"
+		}
+		snsIt := float64(sns.Iterations + sns.NewtonIterations)
+		r := add(tc.name+": SNS iterations to 1e-12", snsIt, tc.paperSNSIt, "iterations",
+			fmt.Sprintf("%s; %d Sinkhorn + %d Newton, %d CG; %v, error %.2g", tc.note, sns.Iterations, sns.NewtonIterations, sns.CGIterations, sns.Status, sns.MarginalError))
+		check(r, sns.Status == sinkhorn.Converged && snsIt <= float64(tc.maxSNS), fmt.Sprintf("≤ %d", tc.maxSNS))
+		add(tc.name+": SNS time", sns.Time, tc.paperSNSTime, "s", "wall time; the paper's is an Apple M1 Pro").Status = "info"
+		skIt, skTime, est := float64(sk.Iterations), sk.Time, ""
+		if sk.Status != sinkhorn.Converged {
+			skIt = extrapolateIterations(sk.History, tol)
+			skTime = sk.Time / float64(max(sk.Iterations, 1)) * skIt
+			est = fmt.Sprintf("not reached in %d iterations (error %.2g); estimate extrapolated from the linear rate of the last third, a lower bound since the rate keeps slowing (run --full)", sk.Iterations, sk.MarginalError)
+			if env.Full {
+				est = fmt.Sprintf("not reached in %d iterations (error %.2g); count and time extrapolated", sk.Iterations, sk.MarginalError)
+			}
+		}
+		r = add(tc.name+": Sinkhorn (log) iterations to 1e-12", skIt, tc.paperSinkIt, "iterations", est)
+		check(r, skIt >= tc.minSink, fmt.Sprintf("≥ %g", tc.minSink))
+		add(tc.name+": Sinkhorn (log) time", skTime, tc.paperSinkTime, "s", est).Status = "info"
+		ratioNote := ""
+		if est != "" {
+			ratioNote = "from the Sinkhorn time estimate"
+		}
+		r = add(tc.name+": time ratio Sinkhorn/SNS", skTime/sns.Time, tc.paperSinkTime/tc.paperSNSTime, "×", ratioNote)
+		check(r, skTime/sns.Time >= tc.minSpeedup, fmt.Sprintf("≥ %g", tc.minSpeedup))
+		figs = append(figs, figSeries{name: tc.name, sns: sns.History, sk: sk.History})
+	}
+	if env.OutDir != "" {
+		for _, f := range figs {
+			if err := plotHistories(env.OutDir, f); err != nil {
+				return nil, err
+			}
+		}
+	}
+	// warm-up length (reviewers' question: does N₁ = 0 work?)
+	for _, n1 := range []int{0, 5, 20, 50} {
+		w := n1
+		if w == 0 {
+			w = -1
+		}
+		res, err := sinkhorn.SNS(ctx, a500, a500, c500, sinkhorn.SNSSettings{Settings: sinkhorn.Settings{Eta: eta, Tol: tol, MaxIter: 400}, WarmUp: w})
+		if err != nil {
+			return nil, err
+		}
+		add(fmt.Sprintf("random n=500: SNS iterations with N₁ = %d", n1), float64(res.Iterations+res.NewtonIterations), math.NaN(), "iterations",
+			fmt.Sprintf("%d Newton steps, %v, error %.2g, %.3fs", res.NewtonIterations, res.Status, res.MarginalError, res.Time)).Status = "info"
+	}
+	// η table (reviewers' question): random problems, SNS against Sinkhorn
+	nEta, etaCap, snsCap := 100, 1000, 200
+	if env.Full {
+		nEta, etaCap, snsCap = 500, 20000, 1000
+	}
+	ce, ae := randomOT(nEta, env.Seed+1)
+	for _, et := range []float64{10, 100, 1000, 1200, 5000} {
+		fmt.Fprintf(env.Progress, "[sinkhorn] η table: η = %g\n", et)
+		sns, err := sinkhorn.SNS(ctx, ae, ae, ce, sinkhorn.SNSSettings{Settings: sinkhorn.Settings{Eta: et, Tol: tol, MaxIter: snsCap}})
+		if err != nil {
+			return nil, err
+		}
+		sk, err := sinkhorn.Sinkhorn(ctx, ae, ae, ce, sinkhorn.Settings{Eta: et, Tol: tol, MaxIter: etaCap, Domain: sinkhorn.Log})
+		if err != nil {
+			return nil, err
+		}
+		finite := !math.IsNaN(sns.Cost) && !math.IsNaN(sk.Cost) && !math.IsInf(sns.Dual, 0) && !math.IsInf(sk.Dual, 0)
+		r := add(fmt.Sprintf("η=%g random n=%d: SNS iterations", et, nEta), float64(sns.Iterations+sns.NewtonIterations), math.NaN(), "iterations",
+			fmt.Sprintf("%v, error %.2g, %.3fs, %d CG", sns.Status, sns.MarginalError, sns.Time, sns.CGIterations))
+		check(r, finite, "no NaN/Inf")
+		skNote := fmt.Sprintf("%v, error %.2g, %.3fs", sk.Status, sk.MarginalError, sk.Time)
+		r = add(fmt.Sprintf("η=%g random n=%d: Sinkhorn iterations", et, nEta), float64(sk.Iterations), math.NaN(), "iterations", skNote)
+		check(r, finite, "no NaN/Inf")
+	}
+	// per-Newton-step time against n: the minimum over 3 rounds (sizes
+	// alternated) of the median step time, robust to load from other jobs
+	sizes := []int{250, 500, 1000}
+	if env.Full {
+		sizes = append(sizes, 2000)
+	}
+	best := make([]float64, len(sizes))
+	steps := make([]int, len(sizes))
+	for k := range best {
+		best[k] = math.Inf(1)
+	}
+	for round := 0; round < 3; round++ {
+		for k, n := range sizes {
+			c, a := randomOT(n, env.Seed+2)
+			res, err := sinkhorn.SNS(ctx, a, a, c, sinkhorn.SNSSettings{Settings: sinkhorn.Settings{Eta: eta, Tol: 1e-300, MaxIter: 27, History: true}})
+			if err != nil {
+				return nil, err
+			}
+			best[k] = math.Min(best[k], newtonStepTime(res.History))
+			steps[k] = res.NewtonIterations
+		}
+	}
+	for k, n := range sizes {
+		note := fmt.Sprintf("min over 3 runs of the median of %d Newton steps after N₁ = 20 (plan, selection, CG, line search)", steps[k])
+		add(fmt.Sprintf("time per Newton step n=%d", n), best[k], math.NaN(), "s", note).Status = "info"
+		if k > 0 {
+			ratio := best[k] / best[k-1]
+			r := add(fmt.Sprintf("Newton step time ratio n=%d / n=%d", n, sizes[k-1]), ratio, 4, "×", "O(n²) per step predicts 4")
+			check(r, ratio <= 4.5, "≤ 4.5 per doubling")
+		}
+	}
+	// sparsity of the Sinkhorn iterates (Theorem 1): mass outside the 2n largest entries
+	x0 := []float64(nil)
+	var y0 []float64
+	done := 0
+	for _, t := range []int{5, 20, 50, 200} {
+		res, err := sinkhorn.Sinkhorn(ctx, a500, a500, c500, sinkhorn.Settings{Eta: eta, Tol: 1e-300, MaxIter: t - done, Domain: sinkhorn.Log, X0: x0, Y0: y0})
+		if err != nil {
+			return nil, err
+		}
+		x0, y0, done = res.X, res.Y, t
+		sp := res.SparsePlan(2 * 500)
+		var kept float64
+		for _, v := range sp.RawMatrix().Data {
+			kept += v
+		}
+		r := add(fmt.Sprintf("random n=500: mass outside the 2n largest entries after %d Sinkhorn iterations", t), mat.Sum(res.Plan)-kept, math.NaN(), "", "the ε of (λ, ε)-sparsity")
+		if t == 20 {
+			check(r, mat.Sum(res.Plan)-kept <= 1e-2, "≤ 1e-2 after N₁ = 20 (research T7)")
+		} else {
+			r.Status = "info"
+		}
+	}
+	return rows, nil
+}
+
+// mnistImages returns the first two MNIST test images, or two generated
+// digit-like images when the data directory is absent.
+func mnistImages(env *reproEnv) (imgs [][]float64, h, w int, src string, err error) {
+	if p, ok := env.dataPath("mnist/t10k-images-idx3-ubyte.gz"); ok {
+		f, err := os.Open(p)
+		if err != nil {
+			return nil, 0, 0, "", err
+		}
+		defer f.Close()
+		imgs, h, w, err = sinkhorn.ReadIDXImages(f, p)
+		if err != nil {
+			return nil, 0, 0, "", err
+		}
+		return imgs[:2], h, w, fmt.Sprintf("MNIST test images 0 and 1, pixel floor %g", mnistFloor), nil
+	}
+	fmt.Fprintln(env.Progress, "[sinkhorn] no MNIST data: using two generated stroke images")
+	return strokeImages(), 28, 28, fmt.Sprintf("generated stroke images (no MNIST data), pixel floor %g", mnistFloor), nil
+}
+
+// strokeImages draws a "7"-like and a "2"-like blurred stroke on 28×28.
+func strokeImages() [][]float64 {
+	draw := func(pts [][2]float64) []float64 {
+		img := make([]float64, 28*28)
+		for i := 0; i < 28; i++ {
+			for j := 0; j < 28; j++ {
+				best := math.Inf(1)
+				for k := 0; k+1 < len(pts); k++ {
+					best = math.Min(best, segDist(float64(i), float64(j), pts[k], pts[k+1]))
+				}
+				img[i*28+j] = math.Max(0, 1-best/2)
+			}
+		}
+		return img
+	}
+	return [][]float64{
+		draw([][2]float64{{6, 6}, {6, 21}, {22, 10}}),
+		draw([][2]float64{{9, 7}, {5, 14}, {9, 20}, {21, 7}, {21, 21}}),
+	}
+}
+
+func segDist(x, y float64, p, q [2]float64) float64 {
+	dx, dy := q[0]-p[0], q[1]-p[1]
+	t := ((x-p[0])*dx + (y-p[1])*dy) / (dx*dx + dy*dy)
+	t = math.Max(0, math.Min(1, t))
+	return math.Hypot(x-p[0]-t*dx, y-p[1]-t*dy)
+}
+
+// extrapolateIterations estimates the iterations to reach tol from the
+// linear convergence rate over the last third of a history.
+func extrapolateIterations(h []sinkhorn.Iterate, tol float64) float64 {
+	if len(h) < 10 {
+		return math.NaN()
+	}
+	last := h[len(h)-1]
+	first := h[len(h)*2/3]
+	rate := (math.Log(last.MarginalError) - math.Log(first.MarginalError)) / float64(last.Iter-first.Iter)
+	if !(rate < 0) {
+		return math.Inf(1)
+	}
+	return float64(last.Iter) + (math.Log(tol)-math.Log(last.MarginalError))/rate
+}
+
+// newtonStepTime is the median wall time of the Newton steps in a history.
+func newtonStepTime(h []sinkhorn.Iterate) float64 {
+	var d []float64
+	for i, it := range h {
+		if it.Newton && i > 0 {
+			d = append(d, it.Time-h[i-1].Time)
+		}
+	}
+	if len(d) == 0 {
+		return math.NaN()
+	}
+	sort.Float64s(d)
+	return d[len(d)/2]
+}
+
+type figSeries struct {
+	name    string
+	sns, sk []sinkhorn.Iterate
+}
+
+// plotHistories writes the marginal error against iterations and against
+// time for SNS and Sinkhorn.
+func plotHistories(dir string, f figSeries) error {
+	base := strings.NewReplacer(" ", "_", "=", "").Replace(strings.ToLower(f.name))
+	for _, axis := range []string{"iterations", "time"} {
+		p := plot.New()
+		p.Title.Text = f.name + ", η = 1200"
+		p.Y.Label.Text = "marginal error ‖P1−a‖₁+‖Pᵀ1−b‖₁"
+		p.Y.Scale = plot.LogScale{}
+		p.Y.Tick.Marker = plot.LogTicks{Prec: 1}
+		if axis == "time" {
+			p.X.Label.Text = "wall time (s)"
+		} else {
+			p.X.Label.Text = "iterations (Sinkhorn + Newton)"
+		}
+		var args []any
+		for _, s := range []struct {
+			label string
+			h     []sinkhorn.Iterate
+		}{{"SNS", f.sns}, {"Sinkhorn (log domain)", f.sk}} {
+			var pts plotter.XYs
+			for _, it := range s.h {
+				if !(it.MarginalError > 0) {
+					continue
+				}
+				x := float64(it.Iter)
+				if axis == "time" {
+					x = it.Time
+				}
+				pts = append(pts, plotter.XY{X: x, Y: it.MarginalError})
+			}
+			args = append(args, s.label, pts)
+		}
+		if err := plotutil.AddLines(p, args...); err != nil {
+			return err
+		}
+		for _, ext := range []string{".svg", ".png"} {
+			if err := p.Save(6*vg.Inch, 4*vg.Inch, filepath.Join(dir, "sinkhorn_"+base+"_"+axis+ext)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
