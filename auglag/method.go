@@ -93,13 +93,16 @@ func (s *solver) run(ctx context.Context, x0, lam0 []float64) *Result {
 		theta := set.Theta(k)
 		// Step 5: the KKT system K z = b, solved inexactly.
 		K := assembleKKT(B, cur.J, n, m)
-		inner, err := s.newInner(K, b, k)
+		inner, err := s.newInner(K, B, cur.J, b, k)
 		if err != nil {
 			return finish(NumericalFailure, err.Error())
 		}
 		innerTol := func() float64 { return theta * delta * bnorm / (kF * psi) }
 		steps0 := inner.steps()
 		if !inner.run(ctx, innerTol(), set.MaxInner) {
+			if f, ok := inner.(interface{ failure() error }); ok && f.failure() != nil {
+				return finish(NotApplicable, f.failure().Error())
+			}
 			res.InnerCapHits++
 		}
 		// Step 6: descent test with adaptive penalties.
@@ -387,7 +390,7 @@ type inner interface {
 	flops() int64
 }
 
-func (s *solver) newInner(K *sparse.CSR, b []float64, k int) (inner, error) {
+func (s *solver) newInner(K, B, G *sparse.CSR, b []float64, k int) (inner, error) {
 	seed := s.set.Seed + uint64(k)*0x9e3779b97f4a7c15
 	var sv *sketch.Solver
 	var err error
@@ -400,6 +403,8 @@ func (s *solver) newInner(K *sparse.CSR, b []float64, k int) (inner, error) {
 		sv, err = sketch.NewKaczmarz(K, b, sketch.RowNorm, sketch.Settings{Seed: seed})
 	case Newton:
 		return newDirect(K, b), nil
+	case NewtonSchur, NewtonPMINRES:
+		return s.newSchurInner(K, B, G, b, s.set.Method == NewtonPMINRES), nil
 	default:
 		panic(fmt.Sprintf("auglag: unknown method %v", s.set.Method))
 	}

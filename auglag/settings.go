@@ -3,6 +3,7 @@ package auglag
 import (
 	"fmt"
 	"math"
+	"strings"
 )
 
 // Method selects how the Newton–KKT system is solved.
@@ -21,9 +22,23 @@ const (
 	// MINRES to 1e-10 relative residual for large ones) inside the same
 	// merit/penalty/line-search framework: the exact-Newton baseline.
 	Newton
+	// NewtonSchur solves the KKT system by the range-space (Schur
+	// complement) method: CG on S = G B⁻¹ Gᵀ preconditioned by IC(0) of S,
+	// to ‖Kz − b‖ ≤ 1e-10‖b‖. It applies only when B (the Lagrangian
+	// Hessian, after any modification) is diagonal with positive entries —
+	// as in the PDE-control problem or any problem with a separable convex
+	// objective and constraints whose second derivatives vanish or are
+	// diagonal — and otherwise stops with Status NotApplicable. Not in the
+	// paper: the preconditioned baseline a practitioner would use.
+	NewtonSchur
+	// NewtonPMINRES runs MINRES on the whole KKT matrix with the fixed
+	// block-diagonal SPD preconditioner diag(B, L Lᵀ), L Lᵀ the IC(0) factor
+	// of S = G B⁻¹ Gᵀ, to ‖Kz − b‖ ≤ 1e-10‖b‖. Same applicability as
+	// NewtonSchur. Not in the paper.
+	NewtonPMINRES
 )
 
-var methodNames = [...]string{"adasketch-gv", "adasketch-rk", "adasketch-sv", "newton"}
+var methodNames = [...]string{"adasketch-gv", "adasketch-rk", "adasketch-sv", "newton", "newton-schur", "newton-pminres"}
 
 func (m Method) String() string {
 	if m >= 0 && int(m) < len(methodNames) {
@@ -39,7 +54,7 @@ func ParseMethod(s string) (Method, error) {
 			return Method(i), nil
 		}
 	}
-	return 0, fmt.Errorf("auglag: unknown method %q (adasketch-gv, adasketch-rk, adasketch-sv, newton)", s)
+	return 0, fmt.Errorf("auglag: unknown method %q (%s)", s, strings.Join(methodNames[:], ", "))
 }
 
 // HessianVariant selects the Hessian used in the merit gradient.

@@ -29,9 +29,13 @@ const (
 	NumericalFailure
 	// Canceled: the context was canceled or the Recorder asked to stop.
 	Canceled
+	// NotApplicable: the chosen method does not apply to the problem (for
+	// NewtonSchur and NewtonPMINRES: B is not diagonal and positive; for
+	// the preconditioner: IC(0) of the Schur complement failed).
+	NotApplicable
 )
 
-var statusNames = [...]string{"Converged", "MaxIterations", "Singular", "LineSearchFailed", "NumericalFailure", "Canceled"}
+var statusNames = [...]string{"Converged", "MaxIterations", "Singular", "LineSearchFailed", "NumericalFailure", "Canceled", "NotApplicable"}
 
 func (s Status) String() string {
 	if s >= 0 && int(s) < len(statusNames) {
