@@ -36,9 +36,17 @@ const (
 	// of S = G B⁻¹ Gᵀ, to ‖Kz − b‖ ≤ 1e-10‖b‖. Same applicability as
 	// NewtonSchur. Not in the paper.
 	NewtonPMINRES
+	// L1SQP is the ℓ1-merit adaptive inexact SQP with GMRES inner solves
+	// ("GmresL1AdapSQP" in the reference repository), the paper's main
+	// baseline; see runL1SQP for which details are reconstructed.
+	L1SQP
+	// ALM is the classical augmented Lagrangian method (method of
+	// multipliers with inexact Newton inner solves, "AL" in the reference
+	// repository); see runALM.
+	ALM
 )
 
-var methodNames = [...]string{"adasketch-gv", "adasketch-rk", "adasketch-sv", "newton", "newton-schur", "newton-pminres"}
+var methodNames = [...]string{"adasketch-gv", "adasketch-rk", "adasketch-sv", "newton", "newton-schur", "newton-pminres", "l1sqp", "alm"}
 
 func (m Method) String() string {
 	if m >= 0 && int(m) < len(methodNames) {

@@ -59,7 +59,8 @@ type Result struct {
 
 	// Work counters.
 	ObjEvals, GradEvals, ConsEvals, JacEvals, HessVecs, HessEvals int
-	SketchSteps                                                   int   // inner steps over all iterations
+	SketchSteps                                                   int   // inner steps over all iterations (GMRES iterations for L1SQP and ALM)
+	InnerIterations                                               int   // ALM: Newton steps of the inner loops
 	SketchFlops                                                   int64 // inner solver flops
 	InnerCapHits                                                  int   // KKT systems whose accuracy test was not met within MaxInner
 	Modifications                                                 int   // iterations with a modified Hessian
@@ -118,6 +119,12 @@ func Solve(ctx context.Context, p Problem, s Settings) (*Result, error) {
 		}
 	}
 	sv := newSolver(p, &set)
+	switch set.Method {
+	case L1SQP:
+		return sv.runL1SQP(ctx, x, lam), nil
+	case ALM:
+		return sv.runALM(ctx, x, lam), nil
+	}
 	return sv.run(ctx, x, lam), nil
 }
 
