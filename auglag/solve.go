@@ -46,6 +46,7 @@ func (s Status) String() string {
 
 // Result reports a solve.
 type Result struct {
+	Method     Method // the method that ran
 	X, Lambda  []float64
 	Status     Status
 	Message    string // what went wrong, when Status is not Converged
@@ -149,7 +150,7 @@ type solver struct {
 
 func newSolver(p Problem, set *Settings) *solver {
 	n, m := p.N(), p.M()
-	return &solver{p: p, set: set, n: n, m: m, res: &Result{}, tmpN: make([]float64, n), tmpM: make([]float64, m)}
+	return &solver{p: p, set: set, n: n, m: m, res: &Result{Method: set.Method}, tmpN: make([]float64, n), tmpM: make([]float64, m)}
 }
 
 func newPoint(n, m int) *point {

@@ -44,7 +44,7 @@ func addNLPFlags(fs interface {
 	Bool(string, bool, string) *bool
 }) *nlpFlags {
 	return &nlpFlags{
-		method:   fs.String("method", "adasketch-gv", "adasketch-gv | adasketch-rk | adasketch-sv | newton | newton-schur | newton-pminres"),
+		method:   fs.String("method", "adasketch-gv", "adasketch-gv | adasketch-rk | adasketch-sv | newton | newton-schur | newton-pminres | l1sqp | alm"),
 		tol:      fs.Float64("tol", 1e-4, "stop when ‖(∇ₓL, c)‖ ≤ tol"),
 		seed:     fs.Uint64("seed", 2023, "seed of the sketch solvers"),
 		maxIter:  fs.Int("maxiter", 10000, "outer iterations"),
@@ -78,14 +78,24 @@ func (f *nlpFlags) settings() (auglag.Settings, error) {
 func reportNLP(stdout io.Writer, name string, p auglag.Problem, res *auglag.Result, asJSON bool) int {
 	out := map[string]any{"problem": name, "n": p.N(), "m": p.M(), "status": res.Status.String(), "iterations": res.Iterations,
 		"kkt": res.KKT, "f": res.F, "time_s": res.Time.Seconds(), "sketch_steps": res.SketchSteps, "kkt_history": res.History,
-		"alphas": res.Alphas, "eta1": res.Eta1, "eta2": res.Eta2, "grad_evals": res.GradEvals, "hessvec": res.HessVecs}
+		"alphas": res.Alphas, "eta1": res.Eta1, "eta2": res.Eta2, "grad_evals": res.GradEvals, "hessvec": res.HessVecs,
+		"method": res.Method.String(), "inner_newton_steps": res.InnerIterations}
 	if res.Message != "" {
 		out["message"] = res.Message
 	}
 	if asJSON {
 		json.NewEncoder(stdout).Encode(out)
 	} else {
-		fmt.Fprintf(stdout, "%s: %v in %d iterations, KKT %.3g, f %.10g, %d sketch steps, %.3gs\n", name, res.Status, res.Iterations, res.KKT, res.F, res.SketchSteps, res.Time.Seconds())
+		inner := fmt.Sprintf("%d sketch steps", res.SketchSteps)
+		switch res.Method {
+		case auglag.Newton, auglag.NewtonSchur, auglag.NewtonPMINRES:
+			inner = fmt.Sprintf("%d inner solver iterations", res.SketchSteps)
+		case auglag.L1SQP:
+			inner = fmt.Sprintf("%d GMRES iterations", res.SketchSteps)
+		case auglag.ALM:
+			inner = fmt.Sprintf("%d inner Newton steps, %d GMRES iterations", res.InnerIterations, res.SketchSteps)
+		}
+		fmt.Fprintf(stdout, "%s: %v in %d iterations, KKT %.3g, f %.10g, %s, %.3gs\n", name, res.Status, res.Iterations, res.KKT, res.F, inner, res.Time.Seconds())
 		if res.Message != "" {
 			fmt.Fprintln(stdout, res.Message)
 		}
