@@ -15,12 +15,13 @@ func TestBaselines(t *testing.T) {
 		name  string
 		p     Problem
 		fstar float64
+		l1    int // the authors' GMRES-L1-Adap iterations (research notes §3.1, §3.3)
 	}{
-		{"HS6", hs6(), 0},
-		{"HS7", hs7(), -math.Sqrt(3)},
-		{"HS28", hs28(), 0},
-		{"HS40", hs40(), -0.25},
-		{"PDE3", NewPDEControl(3), math.NaN()},
+		{"HS6", hs6(), 0, 9},
+		{"HS7", hs7(), -math.Sqrt(3), 7},
+		{"HS28", hs28(), 0, 5},
+		{"HS40", hs40(), -0.25, 5},
+		{"PDE3", NewPDEControl(3), math.NaN(), 10}, // we need 6: see docs/auglag.md
 	}
 	pde, err := Solve(context.Background(), NewPDEControl(3), Settings{Method: Newton})
 	if err != nil {
@@ -52,6 +53,9 @@ func TestBaselines(t *testing.T) {
 			}
 			if res.KKT > 1e-4 {
 				t.Errorf("%s %v: KKT %.3g", c.name, meth, res.KKT)
+			}
+			if meth == L1SQP && c.name != "PDE3" && (res.Iterations < c.l1-2 || res.Iterations > c.l1+2) {
+				t.Errorf("%s l1sqp: %d iterations, the authors' GMRES-L1-Adap %d (±2)", c.name, res.Iterations, c.l1)
 			}
 			if c.name == "PDE3" && meth == ALM && (res.Iterations != 4 || res.InnerIterations != 67) {
 				t.Errorf("PDE3 alm: %d outer / %d inner iterations, the authors' run has 4 / 67", res.Iterations, res.InnerIterations)

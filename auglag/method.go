@@ -169,10 +169,13 @@ func (s *solver) run(ctx context.Context, x0, lam0 []float64) *Result {
 }
 
 // hessian returns B₀ = ∇²ₓL(x, λ) (sparse, full symmetric storage).
-func (s *solver) hessian(pt *point) *sparse.CSR {
+func (s *solver) hessian(pt *point) *sparse.CSR { return s.hessianAt(pt.x, pt.lam) }
+
+// hessianAt returns ∇²f(x) + Σⱼ yⱼ∇²cⱼ(x) (sparse, full symmetric storage).
+func (s *solver) hessianAt(x, y []float64) *sparse.CSR {
 	if hp, ok := s.p.(HessianProblem); ok {
 		s.res.HessEvals++
-		return copyCSR(nil, hp.HessLag(pt.x, pt.lam))
+		return copyCSR(nil, hp.HessLag(x, y))
 	}
 	// Assemble column by column from Hessian–vector products (small n).
 	n := s.n
@@ -181,7 +184,7 @@ func (s *solver) hessian(pt *point) *sparse.CSR {
 	dense := mat.NewDense(n, n, nil)
 	for j := 0; j < n; j++ {
 		e[j] = 1
-		s.p.HessLagVec(col, pt.x, pt.lam, e)
+		s.p.HessLagVec(col, x, y, e)
 		s.res.HessVecs++
 		e[j] = 0
 		for i := 0; i < n; i++ {

@@ -247,7 +247,7 @@ func (si *schurInner) run(ctx context.Context, _ float64, _ int) bool {
 func (si *schurInner) x() []float64   { return si.z }
 func (si *schurInner) failure() error { return si.err }
 func (si *schurInner) steps() int     { return si.its }
-func (si *schurInner) flops() int64   { return 0 }
+func (si *schurInner) flops() int64   { return si.work }
 
 // blockDiagPrecond applies diag(D, L Lᵀ)⁻¹.
 type blockDiagPrecond struct {
