@@ -97,7 +97,13 @@ func (s *solver) run(ctx context.Context, x0, lam0 []float64) *Result {
 		if err != nil {
 			return finish(NumericalFailure, err.Error())
 		}
-		innerTol := func() float64 { return theta * delta * bnorm / (kF * psi) }
+		forcing := set.InnerRTol
+		innerTol := func() float64 {
+			if forcing > 0 {
+				return theta * forcing * bnorm
+			}
+			return theta * delta * bnorm / (kF * psi)
+		}
 		steps0 := inner.steps()
 		if !inner.run(ctx, innerTol(), set.MaxInner) {
 			if f, ok := inner.(interface{ failure() error }); ok && f.failure() != nil {
@@ -119,6 +125,7 @@ func (s *solver) run(ctx context.Context, x0, lam0 []float64) *Result {
 			eta2 /= set.Nu
 			delta = math.Max(math.Min(delta/math.Pow(set.Nu, 4), deltaTrial(eta1, eta2)), 1e-6)
 			res.PenaltyUpdates++
+			forcing /= math.Pow(set.Nu, 4)
 			// Resume the same inner solver with the sharper tolerance.
 			if !inner.run(ctx, innerTol(), set.MaxInner) {
 				res.InnerCapHits++

@@ -33,6 +33,7 @@ type nlpFlags struct {
 	maxInner *int
 	hessian  *string
 	theta    *float64
+	rtol     *float64
 	asJSON   *bool
 }
 
@@ -51,6 +52,7 @@ func addNLPFlags(fs interface {
 		maxInner: fs.Int("max-inner", 100000, "sketch steps per KKT system"),
 		hessian:  fs.String("hessian", "lagrangian", "merit-gradient Hessian: lagrangian (exact) | objective (the reference code's ∇²f)"),
 		theta:    fs.Float64("superlinear", 0, "p > 0: sharpen the accuracy condition with θ_k = (k+1)^-p"),
+		rtol:     fs.Float64("inner-rtol", 0, "ρ > 0: inner accuracy ‖Kz − b‖ ≤ θ_k·ρ·‖b‖ instead of the paper's condition"),
 		asJSON:   fs.Bool("json", false, "print one JSON object"),
 	}
 }
@@ -60,7 +62,7 @@ func (f *nlpFlags) settings() (auglag.Settings, error) {
 	if err != nil {
 		return auglag.Settings{}, err
 	}
-	s := auglag.Settings{Method: m, Tol: *f.tol, Seed: *f.seed, MaxIter: *f.maxIter, MaxInner: *f.maxInner}
+	s := auglag.Settings{Method: m, Tol: *f.tol, Seed: *f.seed, MaxIter: *f.maxIter, MaxInner: *f.maxInner, InnerRTol: *f.rtol}
 	switch *f.hessian {
 	case "lagrangian":
 	case "objective":
