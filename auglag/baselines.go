@@ -61,21 +61,11 @@ func (s *solver) runL1SQP(ctx context.Context, x0, lam0 []float64) *Result {
 		return finish(NumericalFailure, "non-finite objective, constraint or derivative value at the start point")
 	}
 	for k := 1; k <= set.MaxIter; k++ {
-		kkt := cur.kkt()
-		if kkt <= set.Tol {
-			return finish(Converged, "")
+		kkt, st, msg, stop := s.startIteration(ctx, k, cur)
+		if stop {
+			return finish(st, msg)
 		}
-		if ctx != nil && ctx.Err() != nil {
-			return finish(Canceled, ctx.Err().Error())
-		}
-		res.Iterations = k
-		res.History = append(res.History, kkt)
-		for i := 0; i < n; i++ {
-			b[i] = -cur.gradL[i]
-		}
-		for j := 0; j < m; j++ {
-			b[n+j] = -cur.c[j]
-		}
+		kktRHS(b, cur)
 		B, K, msg := s.newtonKKT(cur, k)
 		if msg != "" {
 			return finish(Singular, msg)
@@ -164,6 +154,32 @@ func (s *solver) runL1SQP(ctx context.Context, x0, lam0 []float64) *Result {
 		return finish(Converged, "")
 	}
 	return finish(MaxIterations, fmt.Sprintf("KKT residual %.3g > %.3g after %d iterations", cur.kkt(), set.Tol, set.MaxIter))
+}
+
+// startIteration records iteration k of a baseline and says whether to stop
+// (converged or canceled) before it.
+func (s *solver) startIteration(ctx context.Context, k int, cur *point) (kkt float64, st Status, msg string, stop bool) {
+	kkt = cur.kkt()
+	if kkt <= s.set.Tol {
+		return kkt, Converged, "", true
+	}
+	if ctx != nil && ctx.Err() != nil {
+		return kkt, Canceled, ctx.Err().Error(), true
+	}
+	s.res.Iterations = k
+	s.res.History = append(s.res.History, kkt)
+	return kkt, 0, "", false
+}
+
+// kktRHS sets b = −(∇ₓL; c) at cur.
+func kktRHS(b []float64, cur *point) {
+	n := len(cur.gradL)
+	for i, v := range cur.gradL {
+		b[i] = -v
+	}
+	for j, v := range cur.c {
+		b[n+j] = -v
+	}
 }
 
 // newtonKKT runs steps 2–3 of the AdaSketch iteration (regularity check and
@@ -255,15 +271,10 @@ func (s *solver) runALM(ctx context.Context, x0, lam0 []float64) *Result {
 		return pt.f + dot(pt.lam, pt.c) + 0.5*mu*dot(pt.c, pt.c)
 	}
 	for k := 1; k <= set.MaxIter; k++ {
-		kkt := cur.kkt()
-		if kkt <= set.Tol {
-			return finish(Converged, "")
+		kkt, st, msg, stop := s.startIteration(ctx, k, cur)
+		if stop {
+			return finish(st, msg)
 		}
-		if ctx != nil && ctx.Err() != nil {
-			return finish(Canceled, ctx.Err().Error())
-		}
-		res.Iterations = k
-		res.History = append(res.History, kkt)
 		for it := 0; it < 100; it++ {
 			la := gradAL(cur)
 			if nrm2(gA) <= tau {

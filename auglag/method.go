@@ -49,12 +49,7 @@ func (s *solver) run(ctx context.Context, x0, lam0 []float64) *Result {
 		res.Iterations = k
 		res.History = append(res.History, kkt)
 		// Step 1: b = −(∇ₓL; c).
-		for i := 0; i < n; i++ {
-			b[i] = -cur.gradL[i]
-		}
-		for j := 0; j < m; j++ {
-			b[n+j] = -cur.c[j]
-		}
+		kktRHS(b, cur)
 		bnorm := kkt
 		// Step 2: regularity.
 		xiG := 1.0
