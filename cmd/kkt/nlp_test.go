@@ -52,3 +52,34 @@ func TestNLPCommands(t *testing.T) {
 		}
 	}
 }
+
+// TestNLPMethods runs the preconditioned solver and the two baselines
+// through the command line on the PDE problem (N = 3 and N = 16).
+func TestNLPMethods(t *testing.T) {
+	for _, c := range []struct {
+		grid, method string
+		its          float64
+	}{
+		{"16", "newton-schur", 1}, {"16", "newton-pminres", 1}, {"3", "l1sqp", 6}, {"3", "alm", 4},
+	} {
+		var out, errb bytes.Buffer
+		if st := run([]string{"nlp", "pde", "--grid", c.grid, "--method", c.method, "--json"}, &out, &errb); st != exitOK {
+			t.Fatalf("nlp pde %s: status %d, stderr %s", c.method, st, errb.String())
+		}
+		var got map[string]any
+		if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+			t.Fatal(err)
+		}
+		if got["method"] != c.method || got["status"] != "Converged" || got["iterations"].(float64) != c.its || got["kkt"].(float64) > 1e-4 {
+			t.Errorf("nlp pde --grid %s --method %s: %v %v in %v iterations (want %v), KKT %v", c.grid, c.method, got["method"], got["status"], got["iterations"], c.its, got["kkt"])
+		}
+	}
+	// newton-schur on a problem with a non-diagonal Hessian: exit 1 with a message.
+	if kktdata.Dir() != "" {
+		sif := kktdata.Require(t, "cutest/sif/HS6.SIF")
+		var out, errb bytes.Buffer
+		if st := run([]string{"nlp", "solve", sif, "--method", "newton-schur"}, &out, &errb); st != exitNotConverge || !strings.Contains(out.String(), "NotApplicable") {
+			t.Errorf("newton-schur on HS6: status %d, output %q", st, out.String())
+		}
+	}
+}
