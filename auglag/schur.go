@@ -197,7 +197,7 @@ func (si *schurInner) run(ctx context.Context, _ float64, _ int) bool {
 		}
 		si.shift = shift
 		pc := blockDiagPrecond{d: d, ic: ic, n: n}
-		r, err := linsolve.MINRES(ctx, matrix.NewCSR(si.K), si.b, linsolve.Settings{RTol: preconditionedRTol, MaxIter: 10 * (n + m), Precond: pc})
+		r, err := linsolve.MINRES(ctx, matrix.NewCSR(si.K), si.b, linsolve.Settings{RTol: preconditionedRTol, MaxIter: min(10*(n+m), 50000), Precond: pc})
 		if err != nil {
 			si.err = err
 			return false
