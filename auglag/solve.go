@@ -55,7 +55,7 @@ type Result struct {
 	F          float64   // final objective
 	History    []float64 // KKT residual at the start of each iteration, then the final one
 	Alphas     []float64 // accepted step sizes
-	Eta1, Eta2 float64   // final penalty parameters
+	Eta1, Eta2 float64   // final penalty parameters (L1SQP and ALM: Eta1 = μ)
 	Delta      float64   // final accuracy parameter
 
 	// Work counters.
