@@ -2,6 +2,7 @@ package auglag
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"testing"
 
@@ -107,5 +108,44 @@ func TestEnvelopeCholesky(t *testing.T) {
 	// Indefinite input is rejected.
 	if _, err := newEnvelopeCholesky(matrix.AddDiag(matrix.Poisson2D(4, 4), -3)); err == nil {
 		t.Error("indefinite matrix accepted")
+	}
+}
+
+// TestSchurComplementDense compares S = G D⁻¹ Gᵀ with the dense product.
+func TestSchurComplementDense(t *testing.T) {
+	p := NewPDEControl(5)
+	G := p.Jacobian(nil)
+	m, n := G.Dims()
+	d := make([]float64, n)
+	for i := range d {
+		d[i] = 0.5 + float64(i%7)
+	}
+	S := schurComplement(G, d)
+	for i := 0; i < m; i++ {
+		for j := 0; j < m; j++ {
+			var want float64
+			for k := 0; k < n; k++ {
+				want += G.At(i, k) * G.At(j, k) / d[k]
+			}
+			if got := S.At(i, j); math.Abs(got-want) > 1e-12*math.Max(1, math.Abs(want)) {
+				t.Fatalf("S[%d,%d] = %g, want %g", i, j, got, want)
+			}
+		}
+	}
+}
+
+// BenchmarkPDENewtonSchur times the whole solve of the PDE problem with the
+// range-space inner solver (go test -bench PDENewtonSchur ./auglag/).
+func BenchmarkPDENewtonSchur(b *testing.B) {
+	for _, N := range []int{16, 32, 64, 128} {
+		b.Run(fmt.Sprintf("N=%d", N), func(b *testing.B) {
+			p := NewPDEControl(N)
+			for b.Loop() {
+				res, err := Solve(context.Background(), p, Settings{Method: NewtonSchur})
+				if err != nil || res.Status != Converged {
+					b.Fatal(err, res.Status)
+				}
+			}
+		})
 	}
 }
