@@ -1,0 +1,291 @@
+package auglag
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/james-bowman/sparse"
+	"github.com/kkt-go/kkt/matrix"
+)
+
+// Status says how Solve ended.
+type Status int
+
+const (
+	// Converged: ‖(∇ₓL, c)‖₂ ≤ Tol.
+	Converged Status = iota
+	// MaxIterations: the outer iteration limit was reached.
+	MaxIterations
+	// Singular: λ_min(G Gᵀ) < SingularTol — the constraint Jacobian is
+	// (nearly) rank deficient, the KKT matrix is singular.
+	Singular
+	// LineSearchFailed: no step satisfied the Armijo condition within
+	// MaxBacktracks halvings.
+	LineSearchFailed
+	// NumericalFailure: NaN or Inf in the problem's values or derivatives.
+	NumericalFailure
+	// Canceled: the context was canceled or the Recorder asked to stop.
+	Canceled
+	// NotApplicable: the chosen method does not apply to the problem (for
+	// NewtonSchur and NewtonPMINRES: B is not diagonal and positive; for
+	// the preconditioner: IC(0) of the Schur complement failed).
+	NotApplicable
+)
+
+var statusNames = [...]string{"Converged", "MaxIterations", "Singular", "LineSearchFailed", "NumericalFailure", "Canceled", "NotApplicable"}
+
+func (s Status) String() string {
+	if s >= 0 && int(s) < len(statusNames) {
+		return statusNames[s]
+	}
+	return fmt.Sprintf("Status(%d)", int(s))
+}
+
+// Result reports a solve.
+type Result struct {
+	Method     Method // the method that ran
+	X, Lambda  []float64
+	Status     Status
+	Message    string // what went wrong, when Status is not Converged
+	Iterations int
+	KKT        float64   // final ‖(∇ₓL, c)‖₂
+	F          float64   // final objective
+	History    []float64 // KKT residual at the start of each iteration, then the final one
+	Alphas     []float64 // accepted step sizes
+	Eta1, Eta2 float64   // final penalty parameters (L1SQP and ALM: Eta1 = μ)
+	Delta      float64   // final accuracy parameter
+
+	// Work counters.
+	ObjEvals, GradEvals, ConsEvals, JacEvals, HessVecs, HessEvals int
+	SketchSteps                                                   int   // inner steps over all iterations (GMRES iterations for L1SQP and ALM)
+	InnerIterations                                               int   // ALM: Newton steps of the inner loops
+	SketchFlops                                                   int64 // inner solver flops
+	InnerCapHits                                                  int   // KKT systems whose accuracy test was not met within MaxInner
+	Modifications                                                 int   // iterations with a modified Hessian
+	PenaltyUpdates                                                int
+	Time                                                          time.Duration
+}
+
+// ErrBadInput is wrapped by errors about unusable inputs (non-finite start).
+var ErrBadInput = errors.New("auglag: bad input")
+
+// Solve runs the adaptive inexact Newton method on the exact augmented
+// Lagrangian (Hong, Na, Mahoney, Kolar, ICML 2023) from the start point.
+// See the package documentation for the algorithm. The error is non-nil
+// only for unusable input (a non-finite start point or wrong lengths);
+// every numerical outcome is a Status in the Result.
+func Solve(ctx context.Context, p Problem, s Settings) (*Result, error) {
+	set := s.withDefaults()
+	n, m := p.N(), p.M()
+	if n < 1 {
+		return nil, fmt.Errorf("%w: problem has n = %d variables", ErrBadInput, n)
+	}
+	x := make([]float64, n)
+	lam := make([]float64, m)
+	switch {
+	case set.X0 != nil:
+		if len(set.X0) != n {
+			return nil, fmt.Errorf("%w: len(X0) = %d, want %d", ErrBadInput, len(set.X0), n)
+		}
+		copy(x, set.X0)
+	default:
+		if st, ok := p.(Starter); ok {
+			copy(x, st.X0())
+		}
+	}
+	switch {
+	case set.Lambda0 != nil:
+		if len(set.Lambda0) != m {
+			return nil, fmt.Errorf("%w: len(Lambda0) = %d, want %d", ErrBadInput, len(set.Lambda0), m)
+		}
+		copy(lam, set.Lambda0)
+	default:
+		if st, ok := p.(MultiplierStarter); ok {
+			if y0 := st.Y0(); len(y0) == m {
+				copy(lam, y0)
+			}
+		}
+	}
+	for i, v := range x {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("%w: start point x0[%d] = %v", ErrBadInput, i, v)
+		}
+	}
+	for i, v := range lam {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("%w: start multiplier λ0[%d] = %v", ErrBadInput, i, v)
+		}
+	}
+	sv := newSolver(p, &set)
+	switch set.Method {
+	case L1SQP:
+		return sv.runL1SQP(ctx, x, lam), nil
+	case ALM:
+		return sv.runALM(ctx, x, lam), nil
+	}
+	return sv.run(ctx, x, lam), nil
+}
+
+// point holds the first-order information at (x, λ).
+type point struct {
+	x, lam []float64
+	f      float64
+	g, c   []float64
+	J      *sparse.CSR // private copy
+	gradL  []float64   // ∇ₓL = g + Jᵀλ
+	ok     bool        // all values finite
+}
+
+type solver struct {
+	p    Problem
+	set  *Settings
+	n, m int
+	res  *Result
+	tmpN []float64
+	tmpM []float64
+}
+
+func newSolver(p Problem, set *Settings) *solver {
+	n, m := p.N(), p.M()
+	return &solver{p: p, set: set, n: n, m: m, res: &Result{Method: set.Method}, tmpN: make([]float64, n), tmpM: make([]float64, m)}
+}
+
+func newPoint(n, m int) *point {
+	return &point{x: make([]float64, n), lam: make([]float64, m), g: make([]float64, n), c: make([]float64, m), gradL: make([]float64, n)}
+}
+
+// eval fills pt at (x, λ).
+func (s *solver) eval(pt *point, x, lam []float64) {
+	copy(pt.x, x)
+	copy(pt.lam, lam)
+	pt.f = s.p.Objective(x)
+	s.p.Gradient(pt.g, x)
+	s.p.Constraints(pt.c, x)
+	s.res.ObjEvals++
+	s.res.GradEvals++
+	s.res.ConsEvals++
+	pt.ok = finite(pt.f) && allFinite(pt.g) && allFinite(pt.c)
+	if s.m > 0 {
+		J := s.p.Jacobian(x)
+		s.res.JacEvals++
+		pt.J = copyCSR(pt.J, J)
+		if r, c := pt.J.Dims(); r != s.m || c != s.n {
+			panic(fmt.Sprintf("auglag: Jacobian is %d×%d, want %d×%d", r, c, s.m, s.n))
+		}
+		pt.ok = pt.ok && allFinite(pt.J.RawMatrix().Data)
+		matrix.MulVecTrans(pt.gradL, pt.J, lam)
+	} else {
+		clear(pt.gradL)
+	}
+	for i := range pt.gradL {
+		pt.gradL[i] += pt.g[i]
+	}
+	pt.ok = pt.ok && allFinite(pt.gradL)
+}
+
+// kkt returns ‖(∇ₓL, c)‖₂.
+func (pt *point) kkt() float64 { return math.Hypot(nrm2(pt.gradL), nrm2(pt.c)) }
+
+// merit returns L_η(x, λ) = f + λᵀc + (η₁/2)‖c‖² + (η₂/2)‖∇ₓL‖².
+func merit(pt *point, eta1, eta2 float64) float64 {
+	cc := dot(pt.c, pt.c)
+	gl := dot(pt.gradL, pt.gradL)
+	return pt.f + dot(pt.lam, pt.c) + 0.5*eta1*cc + 0.5*eta2*gl
+}
+
+// meritGrad sets (gx, gl) = ∇L_η at pt:
+//
+//	∇ₓL_η = ∇ₓL + η₂·H·∇ₓL + η₁·Gᵀc,   ∇_λL_η = c + η₂·G·∇ₓL,
+//
+// with H = ∇²ₓL(x, λ) (or ∇²f for the ObjectiveHessian variant). hv must
+// hold H·∇ₓL (computed once per point, independent of η).
+func meritGrad(gx, gl []float64, pt *point, hv []float64, eta1, eta2 float64, tmpN []float64) {
+	n := len(gx)
+	if len(pt.c) > 0 {
+		matrix.MulVecTrans(tmpN, pt.J, pt.c)
+		matrix.MulVec(gl, pt.J, pt.gradL)
+	} else {
+		clear(tmpN)
+	}
+	for i := 0; i < n; i++ {
+		gx[i] = pt.gradL[i] + eta2*hv[i] + eta1*tmpN[i]
+	}
+	for j := range gl {
+		gl[j] = pt.c[j] + eta2*gl[j]
+	}
+}
+
+func (s *solver) hessVec(dst []float64, pt *point, v []float64) {
+	var y []float64
+	if s.set.Hessian == LagrangianHessian {
+		y = pt.lam
+	}
+	s.p.HessLagVec(dst, pt.x, y, v)
+	s.res.HessVecs++
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+func allFinite(v []float64) bool {
+	for _, x := range v {
+		if !finite(x) {
+			return false
+		}
+	}
+	return true
+}
+
+func dot(a, b []float64) float64 {
+	var s float64
+	for i, v := range a {
+		s += v * b[i]
+	}
+	return s
+}
+
+func nrm2(a []float64) float64 {
+	var scale, ssq float64 = 0, 1
+	for _, v := range a {
+		if v == 0 {
+			continue
+		}
+		av := math.Abs(v)
+		if scale < av {
+			ssq = 1 + ssq*(scale/av)*(scale/av)
+			scale = av
+		} else {
+			ssq += (av / scale) * (av / scale)
+		}
+	}
+	return scale * math.Sqrt(ssq)
+}
+
+// copyCSR copies src into dst (reusing dst's storage when the pattern size
+// allows) and returns dst.
+func copyCSR(dst, src *sparse.CSR) *sparse.CSR {
+	r, c := src.Dims()
+	raw := src.RawMatrix()
+	nnz := raw.Indptr[r]
+	if dst != nil {
+		dr := dst.RawMatrix()
+		dRows, dCols := dst.Dims()
+		if dRows == r && dCols == c && cap(dr.Ind) >= nnz {
+			copy(dr.Indptr, raw.Indptr[:r+1])
+			ind := dr.Ind[:nnz]
+			data := dr.Data[:nnz]
+			copy(ind, raw.Ind[:nnz])
+			copy(data, raw.Data[:nnz])
+			return sparse.NewCSR(r, c, dr.Indptr, ind, data)
+		}
+	}
+	return sparse.NewCSR(r, c, append([]int(nil), raw.Indptr[:r+1]...), append([]int(nil), raw.Ind[:nnz]...), append([]float64(nil), raw.Data[:nnz]...))
+}
+
+func frob(a *sparse.CSR) float64 {
+	r, _ := a.Dims()
+	raw := a.RawMatrix()
+	return nrm2(raw.Data[:raw.Indptr[r]])
+}
