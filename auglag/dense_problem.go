@@ -34,23 +34,15 @@ func (p *DenseProblem) X0() []float64 { return append([]float64(nil), p.Start...
 func (p *DenseProblem) Objective(x []float64) float64 { return p.F(x) }
 
 // Gradient sets dst = ∇f(x).
-func (p *DenseProblem) Gradient(dst, x []float64) []float64 {
-	if dst == nil {
-		dst = make([]float64, p.Dim)
-	}
+func (p *DenseProblem) Gradient(dst, x []float64) {
 	p.Grad(dst, x)
-	return dst
 }
 
 // Constraints sets dst = c(x).
-func (p *DenseProblem) Constraints(dst, x []float64) []float64 {
-	if dst == nil {
-		dst = make([]float64, p.NCons)
-	}
+func (p *DenseProblem) Constraints(dst, x []float64) {
 	if p.NCons > 0 {
 		p.C(dst, x)
 	}
-	return dst
 }
 
 // Jacobian returns G(x) as a CSR matrix (explicit zeros dropped).
@@ -64,11 +56,8 @@ func (p *DenseProblem) Jacobian(x []float64) *sparse.CSR {
 }
 
 // HessLagVec sets dst = ∇²L(x, y)·v.
-func (p *DenseProblem) HessLagVec(dst, x, y, v []float64) []float64 {
+func (p *DenseProblem) HessLagVec(dst, x, y, v []float64) {
 	n := p.Dim
-	if dst == nil {
-		dst = make([]float64, n)
-	}
 	if p.hess == nil {
 		p.hess = make([]float64, n*n)
 	}
@@ -81,7 +70,6 @@ func (p *DenseProblem) HessLagVec(dst, x, y, v []float64) []float64 {
 		}
 		dst[i] = s
 	}
-	return dst
 }
 
 // HessLag returns ∇²L(x, y) as a CSR matrix.

@@ -155,26 +155,22 @@ func (p *LogReg) Objective(x []float64) float64 {
 }
 
 // Gradient sets dst = −(1/N) Σ y_i σ(−t_i) z_i.
-func (p *LogReg) Gradient(dst, x []float64) []float64 {
+func (p *LogReg) Gradient(dst, x []float64) {
 	p.margins(x)
 	N := float64(len(p.t))
 	for i, t := range p.t {
 		p.w[i] = -p.Y[i] * sigmoid(-t) / N
 	}
-	return matrix.MulVecTrans(dst, p.Z, p.w)
+	matrix.MulVecTrans(dst, p.Z, p.w)
 }
 
 // Constraints sets dst = (A x − b, ‖x‖² − 1).
-func (p *LogReg) Constraints(dst, x []float64) []float64 {
+func (p *LogReg) Constraints(dst, x []float64) {
 	n := p.n
-	if dst == nil {
-		dst = make([]float64, p.rows+1)
-	}
 	for j := 0; j < p.rows; j++ {
 		dst[j] = dot(p.A[j*n:(j+1)*n], x) - p.B[j]
 	}
 	dst[p.rows] = dot(x, x) - 1
-	return dst
 }
 
 // Jacobian returns [A; 2xᵀ].
@@ -188,7 +184,7 @@ func (p *LogReg) Jacobian(x []float64) *sparse.CSR {
 }
 
 // HessLagVec sets dst = ((1/N) Zᵀ D Z + 2λ_m I)·v, D_i = σ(t_i)(1 − σ(t_i)).
-func (p *LogReg) HessLagVec(dst, x, y, v []float64) []float64 {
+func (p *LogReg) HessLagVec(dst, x, y, v []float64) {
 	p.margins(x)
 	N := float64(len(p.t))
 	zv := make([]float64, len(p.t))
@@ -197,13 +193,12 @@ func (p *LogReg) HessLagVec(dst, x, y, v []float64) []float64 {
 		s := sigmoid(t)
 		zv[i] *= s * (1 - s) / N
 	}
-	dst = matrix.MulVecTrans(dst, p.Z, zv)
+	matrix.MulVecTrans(dst, p.Z, zv)
 	if y != nil {
 		for k := range dst {
 			dst[k] += 2 * y[p.rows] * v[k]
 		}
 	}
-	return dst
 }
 
 // HessLag returns (1/N) Zᵀ D Z + 2λ_m I as a sparse matrix.

@@ -109,35 +109,27 @@ func (p *PDEControl) Objective(x []float64) float64 {
 }
 
 // Gradient sets dst = (w − w*, 0.1·z).
-func (p *PDEControl) Gradient(dst, x []float64) []float64 {
+func (p *PDEControl) Gradient(dst, x []float64) {
 	nn := p.nn()
-	if dst == nil {
-		dst = make([]float64, 2*nn)
-	}
 	for i := 0; i < nn; i++ {
 		dst[i] = x[i] - p.target[i]
 		dst[nn+i] = 0.1 * x[nn+i]
 	}
-	return dst
 }
 
 // Constraints sets dst = Δ_h w + z.
-func (p *PDEControl) Constraints(dst, x []float64) []float64 { return matrix.MulVec(dst, p.jac, x) }
+func (p *PDEControl) Constraints(dst, x []float64) { matrix.MulVec(dst, p.jac, x) }
 
 // Jacobian returns [Δ_h, I] (constant).
 func (p *PDEControl) Jacobian([]float64) *sparse.CSR { return p.jac }
 
 // HessLagVec sets dst = diag(I, 0.1I)·v (the constraints are linear).
-func (p *PDEControl) HessLagVec(dst, _, _, v []float64) []float64 {
+func (p *PDEControl) HessLagVec(dst, _, _, v []float64) {
 	nn := p.nn()
-	if dst == nil {
-		dst = make([]float64, 2*nn)
-	}
 	for i := 0; i < nn; i++ {
 		dst[i] = v[i]
 		dst[nn+i] = 0.1 * v[nn+i]
 	}
-	return dst
 }
 
 // HessLag returns diag(I, 0.1I).

@@ -15,15 +15,15 @@ type Problem interface {
 	N() int // number of variables n
 	M() int // number of constraints m
 	Objective(x []float64) float64
-	// Gradient, Constraints and HessLagVec follow the dst-first convention:
-	// they fill dst (allocating when it is nil) and return it.
-	Gradient(dst, x []float64) []float64    // dst = ∇f(x)
-	Constraints(dst, x []float64) []float64 // dst = c(x)
+	// Gradient, Constraints and HessLagVec overwrite dst, which the caller
+	// allocates with the right length.
+	Gradient(dst, x []float64)    // dst = ∇f(x)
+	Constraints(dst, x []float64) // dst = c(x)
 	// Jacobian returns the m×n Jacobian G(x) = ∇c(x)ᵀ. The matrix may be
 	// owned by the problem and overwritten by the next call.
 	Jacobian(x []float64) *sparse.CSR
 	// HessLagVec sets dst = (∇²f(x) + Σⱼ yⱼ∇²cⱼ(x))·v; y == nil means ∇²f(x)·v.
-	HessLagVec(dst, x, y, v []float64) []float64
+	HessLagVec(dst, x, y, v []float64)
 }
 
 // HessianProblem is a Problem that also gives the Lagrangian Hessian as a

@@ -36,8 +36,10 @@ func TestSchurSolvers(t *testing.T) {
 		// The inner solve alone.
 		x, lam := p.X0(), p.Y0()
 		n, m := p.N(), p.M()
-		g := p.Gradient(nil, x)
-		c := p.Constraints(nil, x)
+		g := make([]float64, p.N())
+		p.Gradient(g, x)
+		c := make([]float64, p.M())
+		p.Constraints(c, x)
 		G := p.Jacobian(x)
 		gl := make([]float64, n)
 		matrix.MulVecTrans(gl, G, lam)
