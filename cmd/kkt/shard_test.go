@@ -45,7 +45,9 @@ func registerShardTestExperiments(t *testing.T) {
 
 func TestShardAndMerge(t *testing.T) {
 	registerShardTestExperiments(t)
-	only := []string{"reproduce", "--only", "zz-plain,zz-sharded", "--quiet"}
+	// The real linsolve experiment (deterministic rows) and two test
+	// experiments, one of them split into 5 units: 7 tasks.
+	only := []string{"reproduce", "--only", "linsolve,zz-plain,zz-sharded", "--quiet"}
 	var single, errb bytes.Buffer
 	dirS := t.TempDir()
 	if st := run(append(only, "--out", dirS), &single, &errb); st != exitOK {
@@ -54,7 +56,7 @@ func TestShardAndMerge(t *testing.T) {
 	if !strings.Contains(single.String(), "sum") || !strings.Contains(single.String(), "35") {
 		t.Fatalf("single run summary: %s", single.String())
 	}
-	// Three shards: 6 tasks (1 plain + 5 units) dealt round-robin.
+	// Three shards: 7 tasks dealt round-robin (3, 2 and 2 tasks).
 	var dirs []string
 	for i := 0; i < 3; i++ {
 		d := t.TempDir()
@@ -63,7 +65,8 @@ func TestShardAndMerge(t *testing.T) {
 		if st := run(append(only, "--out", d, "--shard", fmt.Sprintf("%d/3", i)), &out, &errb); st != exitOK {
 			t.Fatalf("shard %d: %d %s", i, st, errb.String())
 		}
-		if !strings.Contains(out.String(), fmt.Sprintf("shard %d/3: ran 2 of 6 tasks", i)) {
+		want := map[int]string{0: "ran 3 of 7 tasks", 1: "ran 2 of 7 tasks", 2: "ran 2 of 7 tasks"}[i]
+		if !strings.Contains(out.String(), fmt.Sprintf("shard %d/3: %s", i, want)) {
 			t.Errorf("shard %d output: %s", i, out.String())
 		}
 	}
@@ -75,7 +78,7 @@ func TestShardAndMerge(t *testing.T) {
 	if merged.String() != single.String() {
 		t.Errorf("merged summary differs from the single run:\n%s\nvs\n%s", merged.String(), single.String())
 	}
-	for _, f := range []string{"zz-sharded.csv", "zz-plain.csv", "zz-fig-3.png"} {
+	for _, f := range []string{"linsolve.csv", "zz-sharded.csv", "zz-plain.csv", "zz-fig-3.png", "linsolve-residuals.png"} {
 		a, err1 := os.ReadFile(filepath.Join(dirS, f))
 		b, err2 := os.ReadFile(filepath.Join(dirM, f))
 		if err1 != nil || err2 != nil {
