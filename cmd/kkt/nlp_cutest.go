@@ -172,7 +172,10 @@ func reproCUTEst(ctx context.Context, env *reproEnv) ([]row, error) {
 				med = (its[len(its)/2-1] + its[len(its)/2]) / 2
 			}
 		}
-		note := fmt.Sprintf("%d of the paper's 47 present; missing: %v", total, missing)
+		note := fmt.Sprintf("%d of the paper's 47 run; not in the shared SIF folder: %v", total, missing)
+		if !env.Full {
+			note += "; ORTHREGB (42 iterations) runs with --full"
+		}
 		rows = append(rows, row{Experiment: "cutest", Metric: m.String() + " solved fraction", Value: float64(solved) / float64(total), Paper: 1,
 			Status: passFail(float64(solved) >= 0.95*float64(total)), Note: note})
 		if m == auglag.Newton || m == auglag.ALM {
