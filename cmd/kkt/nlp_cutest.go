@@ -134,7 +134,7 @@ func reproCUTEst(ctx context.Context, env *reproEnv) ([]row, error) {
 	}
 	var rows []row
 	for _, prob := range []string{"HS6", "BT9", "HS47"} {
-		fig := figure{Name: "auglag-kkt-" + prob, Title: prob + ": KKT residual", XLabel: "iteration", YLabel: "‖(∇ₓL, c)‖₂", LogY: true}
+		fig := figure{Name: "auglag-kkt-" + prob, Title: prob + ": KKT residual", XLabel: "iteration", YLabel: "KKT residual ‖(grad L, c)‖", LogY: true}
 		for _, r := range runs {
 			if r.Problem == prob {
 				xs := make([]float64, len(r.History))
