@@ -217,11 +217,11 @@ func TestReadErrors(t *testing.T) {
 			t.Errorf("%s: err = %v, want it to contain %q", c.name, err, c.want)
 		}
 	}
-	o, err := Read(strings.NewReader("196\t242\t3\t881250949\n186\t302\t3\t891717742\n"), "u.data", FormatMovieLens)
+	o, err := Read(strings.NewReader("17\t40\t4\t900000001\n12\t55\t2\t900000002\n"), "u.data", FormatMovieLens)
 	if err != nil || o.Len() != 2 {
 		t.Fatalf("MovieLens lines: %v", err)
 	}
-	if m, n := o.Dims(); m != 196 || n != 302 {
+	if m, n := o.Dims(); m != 17 || n != 55 {
 		t.Errorf("dims %d×%d", m, n)
 	}
 }
@@ -230,7 +230,7 @@ func FuzzRead(f *testing.F) {
 	f.Add([]byte("1 2 3.5\n2 1 -1\n"), false)
 	f.Add([]byte("% comment\n3 3 1e3\n1 1 0\n"), false)
 	f.Add([]byte("1 1 1\n1 1 2\n"), false)
-	f.Add([]byte("196\t242\t3\t881250949\n"), true)
+	f.Add([]byte("17\t40\t4\t900000001\n"), true)
 	f.Add([]byte("1\t2\t3\n"), true)
 	f.Add([]byte("99999999999 1 1\n"), false)
 	f.Fuzz(func(t *testing.T, data []byte, ml bool) {
