@@ -246,22 +246,7 @@ func dot(a, b []float64) float64 {
 	return s
 }
 
-func nrm2(a []float64) float64 {
-	var scale, ssq float64 = 0, 1
-	for _, v := range a {
-		if v == 0 {
-			continue
-		}
-		av := math.Abs(v)
-		if scale < av {
-			ssq = 1 + ssq*(scale/av)*(scale/av)
-			scale = av
-		} else {
-			ssq += (av / scale) * (av / scale)
-		}
-	}
-	return scale * math.Sqrt(ssq)
-}
+func nrm2(x []float64) float64 { return matrix.Nrm2(x) }
 
 // copyCSR copies src into dst (reusing dst's storage when the pattern size
 // allows) and returns dst.

@@ -177,20 +177,7 @@ func normOf(v []float64, p float64) float64 {
 		}
 		return s
 	case p == 2:
-		var scale, ssq float64 = 0, 1
-		for _, x := range v {
-			if x == 0 {
-				continue
-			}
-			ax := math.Abs(x)
-			if scale < ax {
-				ssq = 1 + ssq*(scale/ax)*(scale/ax)
-				scale = ax
-			} else {
-				ssq += (ax / scale) * (ax / scale)
-			}
-		}
-		return scale * math.Sqrt(ssq)
+		return Nrm2(v)
 	case math.IsInf(p, 1):
 		var m float64
 		for _, x := range v {
@@ -407,4 +394,23 @@ func (p *mulPool) close() {
 	for _, ch := range p.jobs[1:] {
 		close(ch)
 	}
+}
+
+// Nrm2 returns the Euclidean norm of x, accumulated with scaling (as BLAS
+// dnrm2) so that it neither overflows nor underflows for extreme entries.
+func Nrm2(x []float64) float64 {
+	var scale, ssq float64 = 0, 1
+	for _, v := range x {
+		if v == 0 {
+			continue
+		}
+		a := math.Abs(v)
+		if scale < a {
+			ssq = 1 + ssq*(scale/a)*(scale/a)
+			scale = a
+		} else {
+			ssq += (a / scale) * (a / scale)
+		}
+	}
+	return scale * math.Sqrt(ssq)
 }

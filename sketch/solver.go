@@ -607,19 +607,4 @@ func (a *rowMat) normalNorm(v []float64) float64 {
 	return math.Sqrt(s)
 }
 
-func nrm2(x []float64) float64 {
-	var scale, ssq float64 = 0, 1
-	for _, v := range x {
-		if v == 0 {
-			continue
-		}
-		a := math.Abs(v)
-		if scale < a {
-			ssq = 1 + ssq*(scale/a)*(scale/a)
-			scale = a
-		} else {
-			ssq += (a / scale) * (a / scale)
-		}
-	}
-	return scale * math.Sqrt(ssq)
-}
+func nrm2(x []float64) float64 { return matrix.Nrm2(x) }
