@@ -6,7 +6,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
-	"sync"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -143,59 +142,48 @@ func (model *ALSModel) fill(A, B []float64, m, n, k int) {
 func alsHalf(obs *Observations, byCol bool, in, out []float64, k int, mu, lambda, lambdaB float64, workers int) {
 	k1 := k + 1
 	nOut := len(out) / k1
-	var wg sync.WaitGroup
-	chunk := (nOut + workers - 1) / workers
-	for t := 0; t < workers; t++ {
-		lo, hi := t*chunk, min((t+1)*chunk, nOut)
-		if lo >= hi {
-			continue
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			g := make([]float64, k1*k1)
-			rhs := make([]float64, k1)
-			feat := make([]float64, k1)
-			for r := lo; r < hi; r++ {
-				var idx []int
-				var vals []float64
-				if byCol {
-					idx, vals = obs.Col(r)
-				} else {
-					idx, vals = obs.Row(r)
-				}
-				x := out[r*k1 : r*k1+k1]
-				if len(idx) == 0 {
-					clear(x)
-					continue
-				}
-				clear(g)
-				clear(rhs)
-				for q, o := range idx {
-					f := in[o*k1 : o*k1+k1]
-					copy(feat, f[:k])
-					feat[k] = 1
-					y := vals[q] - mu - f[k] // the other side's bias moves to the target
-					for a := 0; a < k1; a++ {
-						rhs[a] += y * feat[a]
-						for b := 0; b <= a; b++ {
-							g[a*k1+b] += feat[a] * feat[b]
-						}
+	forChunks(nOut, workers, func(_, lo, hi int) {
+		g := make([]float64, k1*k1)
+		rhs := make([]float64, k1)
+		feat := make([]float64, k1)
+		for r := lo; r < hi; r++ {
+			var idx []int
+			var vals []float64
+			if byCol {
+				idx, vals = obs.Col(r)
+			} else {
+				idx, vals = obs.Row(r)
+			}
+			x := out[r*k1 : r*k1+k1]
+			if len(idx) == 0 {
+				clear(x)
+				continue
+			}
+			clear(g)
+			clear(rhs)
+			for q, o := range idx {
+				f := in[o*k1 : o*k1+k1]
+				copy(feat, f[:k])
+				feat[k] = 1
+				y := vals[q] - mu - f[k] // the other side's bias moves to the target
+				for a := 0; a < k1; a++ {
+					rhs[a] += y * feat[a]
+					for b := 0; b <= a; b++ {
+						g[a*k1+b] += feat[a] * feat[b]
 					}
 				}
-				reg := lambda * float64(len(idx))
-				for a := 0; a < k; a++ {
-					g[a*k1+a] += reg
-				}
-				g[k*k1+k] += lambdaB * float64(len(idx))
-				if !cholesky(g, k1) {
-					clear(x)
-					continue
-				}
-				copy(x, rhs)
-				cholSolve(g, k1, x)
 			}
-		}()
-	}
-	wg.Wait()
+			reg := lambda * float64(len(idx))
+			for a := 0; a < k; a++ {
+				g[a*k1+a] += reg
+			}
+			g[k*k1+k] += lambdaB * float64(len(idx))
+			if !cholesky(g, k1) {
+				clear(x)
+				continue
+			}
+			copy(x, rhs)
+			cholSolve(g, k1, x)
+		}
+	})
 }

@@ -420,40 +420,31 @@ func (w *workers) halfStep(o *Observations, byCol bool, in, out []float64, set S
 			prec = nil
 		}
 	}
-	var wg sync.WaitGroup
-	chunk := (nOut + w.n - 1) / w.n
-	for t := 0; t < w.n; t++ {
-		lo, hi := t*chunk, min((t+1)*chunk, nOut)
-		if lo >= hi {
-			continue
-		}
-		ws := &w.ws[t]
-		ws.under, ws.cg = 0, 0
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := lo; j < hi; j++ {
-				var idx []int
-				var vals []float64
-				if byCol {
-					idx, vals = o.Col(j)
-				} else {
-					idx, vals = o.Row(j)
-				}
-				x := out[j*k : j*k+k]
-				if len(idx) == 0 {
-					clear(x)
-					continue
-				}
-				if prec != nil {
-					ws.cg += pcgRow(ws, in, idx, vals, x, prec, k, set)
-				} else if !exactRow(ws, in, idx, vals, x, k, set.Lambda) {
-					ws.under++
-				}
-			}
-		}()
+	for t := range w.ws {
+		w.ws[t].under, w.ws[t].cg = 0, 0
 	}
-	wg.Wait()
+	forChunks(nOut, w.n, func(t, lo, hi int) {
+		ws := &w.ws[t]
+		for j := lo; j < hi; j++ {
+			var idx []int
+			var vals []float64
+			if byCol {
+				idx, vals = o.Col(j)
+			} else {
+				idx, vals = o.Row(j)
+			}
+			x := out[j*k : j*k+k]
+			if len(idx) == 0 {
+				clear(x)
+				continue
+			}
+			if prec != nil {
+				ws.cg += pcgRow(ws, in, idx, vals, x, prec, k, set)
+			} else if !exactRow(ws, in, idx, vals, x, k, set.Lambda) {
+				ws.under++
+			}
+		}
+	})
 	under := 0
 	for t := range w.ws {
 		under += w.ws[t].under
@@ -566,4 +557,25 @@ func pcgRow(ws *workspace, in []float64, idx []int, vals []float64, x []float64,
 		it++
 	}
 	return it
+}
+
+// forChunks splits [0, n) into up to workers contiguous blocks and runs
+// f(t, lo, hi) for block t on its own goroutine, returning when all are
+// done. Each index is handled by exactly one call, so results that depend
+// only on the index do not depend on the number of workers.
+func forChunks(n, workers int, f func(t, lo, hi int)) {
+	var wg sync.WaitGroup
+	chunk := (n + workers - 1) / workers
+	for t := 0; t < workers; t++ {
+		lo, hi := t*chunk, min((t+1)*chunk, n)
+		if lo >= hi {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f(t, lo, hi)
+		}()
+	}
+	wg.Wait()
 }
