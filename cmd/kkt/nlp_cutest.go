@@ -22,13 +22,16 @@ func init() {
 }
 
 func nlpSolveCUTEst(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("nlp solve", "NAME|FILE.SIF [flags]", stderr)
+	f := addNLPFlags(fs)
 	if len(args) == 0 || len(args[0]) == 0 || args[0][0] == '-' {
-		fmt.Fprintln(stderr, "Usage: kkt nlp solve NAME|FILE.SIF [--method M] [--tol T] [--seed N] [--json]")
+		fs.Usage()
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+			return exitOK
+		}
 		return exitBadInput
 	}
 	name := args[0]
-	fs := newFlagSet("nlp solve", "NAME|FILE.SIF [flags]", stderr)
-	f := addNLPFlags(fs)
 	if st, done := parseFlags(fs, args[1:]); done {
 		return st
 	}
