@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -18,7 +19,12 @@ import (
 
 func init() {
 	runNLPSolve = nlpSolveCUTEst
-	registerExperiment(&experiment{name: "cutest", paper: "Hong, Na, Mahoney, Kolar, ICML 2023 (arXiv 2305.18379)", order: 11, run: reproCUTEst})
+	// Sharded: one unit per problem of the authors' list, so a --full sweep
+	// spreads over machines (--shard i/n) and merges (kkt reproduce merge).
+	registerExperiment(&experiment{name: "cutest", paper: "Hong, Na, Mahoney, Kolar, ICML 2023 (arXiv 2305.18379)", order: 11,
+		units:     func(env *reproEnv) int { return max(len(adaSketchList(env)), 1) },
+		runUnit:   runCUTEstUnit,
+		summarize: summarizeCUTEst})
 }
 
 func nlpSolveCUTEst(args []string, stdout, stderr io.Writer) int {
@@ -89,52 +95,103 @@ type cutestRun struct {
 	History         []float64
 }
 
-func runCUTEstList(ctx context.Context, env *reproEnv, methods []auglag.Method) ([]cutestRun, []string, error) {
-	var runs []cutestRun
-	var missing []string
-	pr := env.newProgress("cutest")
-	sifDir := filepath.Join(env.DataDir, "cutest", "sif")
-	for i, pp := range adaSketchPaper {
-		if !env.Full && pp.gv > 20 {
-			continue // ORTHREGB (42 iterations, ~2·10⁶ sketch steps) runs with --full only
-		}
-		path := filepath.Join(sifDir, pp.name+".SIF")
-		p, err := cutest.ParseFile(path, nil)
-		if err != nil {
-			missing = append(missing, pp.name)
-			continue
-		}
-		for _, m := range methods {
-			t0 := time.Now()
-			res, err := auglag.Solve(ctx, p, auglag.Settings{Method: m, Seed: env.Seed + 2022})
-			if err != nil {
-				return nil, nil, fmt.Errorf("%s: %w", pp.name, err)
-			}
-			paper := math.NaN()
-			switch m {
-			case auglag.AdaSketchGV:
-				paper = pp.gv
-			case auglag.AdaSketchRK:
-				paper = pp.rk
-			case auglag.L1SQP:
-				paper = pp.l1
-			}
-			runs = append(runs, cutestRun{pp.name, m.String(), p.N(), p.M(), res.Status.String(), res.Iterations, paper, res.KKT, res.SketchSteps, time.Since(t0).Seconds(), res.History})
-		}
-		pr.update(i+1, len(adaSketchPaper), "problems")
+// cutestMethods are the methods the experiment compares.
+var cutestMethods = []auglag.Method{auglag.AdaSketchGV, auglag.AdaSketchRK, auglag.Newton, auglag.L1SQP, auglag.ALM}
+
+// adaSketchList is the part of the authors' list the run covers (empty
+// without data; ORTHREGB, 42 iterations and ~2·10⁶ sketch steps, only
+// with --full).
+func adaSketchList(env *reproEnv) []int {
+	if env.DataDir == "" {
+		return nil
 	}
-	return runs, missing, nil
+	var idx []int
+	for i, pp := range adaSketchPaper {
+		if env.Full || pp.gv <= 20 {
+			idx = append(idx, i)
+		}
+	}
+	return idx
 }
 
-func reproCUTEst(ctx context.Context, env *reproEnv) ([]row, error) {
-	if env.DataDir == "" {
-		return []row{{Experiment: "cutest", Metric: "AdaSketch on the paper's CUTEst list", Value: math.NaN(), Paper: math.NaN(), Status: "skipped", Note: "no SIF data (set KKT_DATA)"}}, nil
+// cutestUnit is the raw result of one problem (JSON has no NaN: numbers
+// that are not finite are stored as −1 with a flag).
+type cutestUnit struct {
+	NoData  bool
+	Missing string
+	Runs    []cutestRun
+}
+
+func finiteOr(x, alt float64) float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return alt
 	}
-	methods := []auglag.Method{auglag.AdaSketchGV, auglag.AdaSketchRK, auglag.Newton, auglag.L1SQP, auglag.ALM}
-	runs, missing, err := runCUTEstList(ctx, env, methods)
+	return x
+}
+
+func runCUTEstUnit(ctx context.Context, env *reproEnv, u int) (json.RawMessage, error) {
+	list := adaSketchList(env)
+	if len(list) == 0 {
+		return json.Marshal(cutestUnit{NoData: true})
+	}
+	pp := adaSketchPaper[list[u]]
+	p, err := cutest.ParseFile(filepath.Join(env.DataDir, "cutest", "sif", pp.name+".SIF"), nil)
 	if err != nil {
-		return nil, err
+		return json.Marshal(cutestUnit{Missing: pp.name})
 	}
+	var out cutestUnit
+	for _, m := range cutestMethods {
+		t0 := time.Now()
+		res, err := auglag.Solve(ctx, p, auglag.Settings{Method: m, Seed: env.Seed + 2022})
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", pp.name, err)
+		}
+		paper := -1.0 // none
+		switch m {
+		case auglag.AdaSketchGV:
+			paper = pp.gv
+		case auglag.AdaSketchRK:
+			paper = pp.rk
+		case auglag.L1SQP:
+			paper = pp.l1
+		}
+		var hist []float64
+		for _, h := range res.History {
+			if finiteOr(h, -1) >= 0 {
+				hist = append(hist, h)
+			}
+		}
+		out.Runs = append(out.Runs, cutestRun{pp.name, m.String(), p.N(), p.M(), res.Status.String(), res.Iterations, paper,
+			finiteOr(res.KKT, -1), res.SketchSteps, time.Since(t0).Seconds(), hist})
+	}
+	return json.Marshal(out)
+}
+
+func summarizeCUTEst(env *reproEnv, data []json.RawMessage) ([]row, error) {
+	var runs []cutestRun
+	var missing []string
+	for _, d := range data {
+		var u cutestUnit
+		if err := json.Unmarshal(d, &u); err != nil {
+			return nil, err
+		}
+		if u.NoData {
+			return []row{{Experiment: "cutest", Metric: "AdaSketch on the paper's CUTEst list", Value: math.NaN(), Paper: math.NaN(), Status: "skipped", Note: "no SIF data (set KKT_DATA)"}}, nil
+		}
+		if u.Missing != "" {
+			missing = append(missing, u.Missing)
+		}
+		for _, r := range u.Runs {
+			if r.Paper < 0 {
+				r.Paper = math.NaN()
+			}
+			if r.KKT < 0 {
+				r.KKT = math.NaN()
+			}
+			runs = append(runs, r)
+		}
+	}
+	methods := cutestMethods
 	var rows []row
 	for _, prob := range []string{"HS6", "BT9", "HS47"} {
 		fig := figure{Name: "auglag-kkt-" + prob, Title: prob + ": KKT residual", XLabel: "iteration", YLabel: "KKT residual ‖(grad L, c)‖", LogY: true}
