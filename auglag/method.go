@@ -271,8 +271,8 @@ func (s *solver) minEigGGt(G *sparse.CSR) float64 {
 		ggt.SymOuterK(1, gd)
 		return minEigSym(&ggt)
 	}
+	t := make([]float64, n) // scratch for Gᵀv, reused by every product
 	op := matrix.Func{R: m, C: m, Mul: func(dst, v []float64) {
-		t := make([]float64, n)
 		matrix.MulVecTrans(t, G, v)
 		matrix.MulVec(dst, G, t)
 	}}

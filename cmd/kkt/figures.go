@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"image/color"
 	"math"
 	"os"
 	"path/filepath"
@@ -76,7 +75,6 @@ func saveFigure(dir string, f figure) error {
 		p.Add(l)
 		p.Legend.Add(s.Name, l)
 	}
-	p.Legend.TextStyle.Color = color.Black
 	for _, ext := range []string{".png", ".svg"} {
 		if err := p.Save(16*vg.Centimeter, 10*vg.Centimeter, filepath.Join(dir, f.Name+ext)); err != nil {
 			return fmt.Errorf("figure %s: %w", f.Name, err)

@@ -85,7 +85,7 @@ func makeTasks(selected []*experiment, env *reproEnv) []task {
 	var ts []task
 	for _, e := range selected {
 		U := 1
-		if e.units != nil && e.runUnit != nil && e.summarize != nil {
+		if e.sharded() {
 			U = max(e.units(env), 1)
 		}
 		for u := 0; u < U; u++ {
@@ -114,7 +114,7 @@ func runTask(ctx context.Context, env *reproEnv, t task) (*unitResult, error) {
 	fmt.Fprintf(env.Progress, "[%s] running…\n", t.label())
 	env.figures = nil
 	r := &unitResult{Experiment: t.e.name, Unit: t.u, Units: t.U, Full: env.Full, Seed: env.Seed}
-	if t.U > 1 || (t.e.runUnit != nil && t.e.summarize != nil && t.e.units != nil) {
+	if t.e.sharded() {
 		data, err := t.e.runUnit(ctx, env, t.u)
 		if err != nil {
 			return nil, err
@@ -289,4 +289,10 @@ func runMerge(args []string, stdout, stderr io.Writer) int {
 		return exitNotConverge
 	}
 	return exitOK
+}
+
+// sharded reports whether the experiment declares units (and so runs
+// through runUnit and summarize rather than run).
+func (e *experiment) sharded() bool {
+	return e.units != nil && e.runUnit != nil && e.summarize != nil
 }
