@@ -73,20 +73,14 @@ func CG(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*Resul
 			}
 			if k != nil {
 				k.beta = rho / rhoOld
-				if !k.fusedXpay() {
-					k.run(phaseXpay)
-				}
+				k.run(phaseXpay)
 			} else {
 				xpay(z, rho/rhoOld, p)
 			}
 		}
 		var pq float64
 		if k != nil {
-			if it > 0 && k.fusedXpay() {
-				pq = k.run(phaseXpayMulDot)
-			} else {
-				pq = k.run(phaseMulDot)
-			}
+			pq = k.run(phaseMulDot)
 		} else {
 			a.Apply(q, p)
 			pq = dot(p, q)

@@ -4,25 +4,30 @@ import (
 	"math"
 	"runtime"
 	"sync"
+	"unsafe"
 
 	"github.com/kkt-go/kkt/matrix"
 )
 
 // cgKernel runs the vector work of unpreconditioned CG on a CSR matrix with
-// fused loops over an int32 copy of the column indices: the product q = A·p
-// is fused with the dot product pᵀq (and, with one worker and sorted rows,
-// with the update p = r + β·p, see xpayMulDot), and x += α·p, r −= α·q with
-// Σ rᵢ². With more than one worker the rows are split
+// fused loops over an int32 copy of the column indices, checked once so that
+// the product reads p without bounds checks: q = A·p fused with pᵀq, then
+// x += α·p, r −= α·q fused with Σ rᵢ², then p = r + β·p. The rows are split
 // into blocks of about equal nnz, one per goroutine, and each phase ends with
 // a barrier; the partial sums are added in block order, so a run is
 // deterministic for a given number of workers.
+//
+// Fusing the p-update into the product as well (a look-ahead a bandwidth ahead
+// of the product) was measured slower on the 2-D Poisson matrix at n = 10⁶:
+// the product is limited by instruction throughput rather than by memory
+// traffic there (docs/benchmarks.md).
 type cgKernel struct {
-	indptr  []int
-	ind     []int32 // column indices narrowed to int32: a quarter less memory traffic
-	data    []float64
-	sorted  bool // columns sorted in every row: the fused p-update look-ahead applies
-	bounds  []int
-	partial []float64 // partial[8*w]: one cache line per worker
+	indptr []int
+	ind    []int32 // column indices narrowed to int32 and checked: a quarter less memory traffic, no bounds checks
+	data   []float64
+	bounds []int
+	// partial[8*w]: one cache line per worker
+	partial []float64
 	jobs    []chan cgPhase
 	wg      sync.WaitGroup
 
@@ -33,14 +38,18 @@ type cgKernel struct {
 type cgPhase int
 
 const (
-	phaseMulDot     cgPhase = iota // q = A·p, Σ pᵢqᵢ
-	phaseUpdate                    // x += α·p, r −= α·q, Σ rᵢ²
-	phaseXpay                      // p = r + β·p
-	phaseXpayMulDot                // both of the above in one sweep (one worker, sorted rows)
+	phaseMulDot cgPhase = iota // q = A·p, Σ pᵢqᵢ
+	phaseUpdate                // x += α·p, r −= α·q, Σ rᵢ²
+	phaseXpay                  // p = r + β·p
 )
 
+// minRowsPerWorker keeps blocks large enough that a goroutine's work
+// outweighs the barrier (a variable so that tests can split small matrices).
+var minRowsPerWorker = 4096
+
 // newCGKernel returns a kernel for a with the given number of workers
-// (≤ 0: GOMAXPROCS), or nil if a is not a *matrix.CSR.
+// (≤ 0: GOMAXPROCS), or nil if a is not a square *matrix.CSR whose indices
+// fit in int32.
 func newCGKernel(a matrix.Operator, workers int, p, q, x, r []float64) *cgKernel {
 	m, ok := a.(*matrix.CSR)
 	if !ok {
@@ -48,25 +57,32 @@ func newCGKernel(a matrix.Operator, workers int, p, q, x, r []float64) *cgKernel
 	}
 	raw := m.A.RawMatrix()
 	n := len(r)
+	if rr, cc := m.Dims(); rr != n || cc != n || len(raw.Indptr) < n+1 || raw.Indptr[0] != 0 {
+		return nil
+	}
 	nnz := raw.Indptr[n]
-	if n >= math.MaxInt32 || nnz >= math.MaxInt32 {
+	if n >= math.MaxInt32 || nnz >= math.MaxInt32 || nnz > len(raw.Ind) || nnz > len(raw.Data) {
 		return nil
 	}
 	ind := make([]int32, nnz)
-	sorted := true
 	for i := 0; i < n; i++ {
-		for k := raw.Indptr[i]; k < raw.Indptr[i+1]; k++ {
-			ind[k] = int32(raw.Ind[k])
-			if k > raw.Indptr[i] && ind[k] <= ind[k-1] {
-				sorted = false
+		lo, hi := raw.Indptr[i], raw.Indptr[i+1]
+		if lo > hi {
+			return nil
+		}
+		for k := lo; k < hi; k++ {
+			c := raw.Ind[k]
+			if c < 0 || c >= n { // the sweeps index p without bounds checks
+				return nil
 			}
+			ind[k] = int32(c)
 		}
 	}
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	workers = max(1, min(workers, n/4096))
-	k := &cgKernel{indptr: raw.Indptr, ind: ind, data: raw.Data, sorted: sorted,
+	workers = max(1, min(workers, n/minRowsPerWorker))
+	k := &cgKernel{indptr: raw.Indptr[:n+1], ind: ind, data: raw.Data[:nnz],
 		bounds: matrix.SplitByNNZ(raw.Indptr[:n+1], workers), p: p, q: q, x: x, r: r}
 	nw := len(k.bounds) - 1
 	k.partial = make([]float64, 8*nw)
@@ -93,6 +109,10 @@ func (k *cgKernel) close() {
 // run executes phase ph on all blocks and returns the sum of the partials.
 func (k *cgKernel) run(ph cgPhase) float64 {
 	nw := len(k.jobs)
+	if nw == 1 {
+		k.do(ph, 0)
+		return k.partial[0]
+	}
 	k.wg.Add(nw - 1)
 	for w := 1; w < nw; w++ {
 		k.jobs[w] <- ph
@@ -110,71 +130,52 @@ func (k *cgKernel) do(ph cgPhase, w int) {
 	lo, hi := k.bounds[w], k.bounds[w+1]
 	switch ph {
 	case phaseMulDot:
-		k.partial[8*w] = mulDot(k.q, k.indptr, k.ind, k.data, k.p, lo, hi)
+		k.partial[8*w] = k.mulDot(lo, hi)
 	case phaseUpdate:
 		k.partial[8*w] = cgUpdate(k.alpha, k.p[lo:hi], k.q[lo:hi], k.x[lo:hi], k.r[lo:hi])
 	case phaseXpay:
 		xpay(k.r[lo:hi], k.beta, k.p[lo:hi])
 		k.partial[8*w] = 0
-	case phaseXpayMulDot:
-		k.partial[8*w] = xpayMulDot(k.q, k.indptr, k.ind, k.data, k.p, k.r, k.beta)
 	}
 }
 
-// fusedXpay reports whether p = r + β·p can be fused into the product: one
-// worker and sorted rows, so the look-ahead below is well defined.
-func (k *cgKernel) fusedXpay() bool { return len(k.jobs) == 1 && k.sorted }
-
-// xpayMulDot sets p = r + β·p, q = A·p and returns pᵀq in one sweep over
-// the rows. Row i needs p_j updated for every column j of the row, so p is
-// updated ahead of the product up to max(i, last column of row i); the
-// update then runs a band ahead of the product and p, r stay in cache.
-func xpayMulDot(q []float64, indptr []int, ind []int32, data, p, r []float64, beta float64) float64 {
-	n := len(q)
-	p, r = p[:n], r[:n]
-	u := 0
+// mulDot sets q_i = (A·p)_i for lo ≤ i < hi and returns Σ p_i q_i. The
+// indices were checked against len(p) when the kernel was built, so the
+// loop reads through unsafe pointers without bounds checks.
+func (k *cgKernel) mulDot(lo, hi int) float64 {
+	if lo >= hi {
+		return 0
+	}
+	indptr, q, p := k.indptr[lo:hi+1], k.q[lo:hi], k.p[lo:hi]
+	pp := unsafe.Pointer(unsafe.SliceData(k.p))
+	ip := unsafe.Pointer(unsafe.SliceData(k.ind))
+	dp := unsafe.Pointer(unsafe.SliceData(k.data))
+	prod := func(j int) float64 {
+		c := *(*int32)(unsafe.Add(ip, 4*j))
+		return *(*float64)(unsafe.Add(dp, 8*j)) * *(*float64)(unsafe.Add(pp, 8*int(c)))
+	}
+	j := indptr[0]
 	var s float64
-	for i := 0; i < n; i++ {
-		start, end := indptr[i], indptr[i+1]
-		lim := i
-		if end > start && int(ind[end-1]) > lim {
-			lim = int(ind[end-1])
+	for i := range q {
+		end := indptr[i+1]
+		var t float64
+		if end-j == 5 { // stencil rows: a balanced sum
+			t = (prod(j) + prod(j+1)) + (prod(j+2) + prod(j+3)) + prod(j+4)
+			j = end
+		} else {
+			var t1 float64
+			for ; j+1 < end; j += 2 {
+				t += prod(j)
+				t1 += prod(j + 1)
+			}
+			if j < end {
+				t += prod(j)
+				j++
+			}
+			t += t1
 		}
-		for ; u <= lim; u++ {
-			p[u] = r[u] + beta*p[u]
-		}
-		t := rowDot(ind[start:end], data[start:end], p)
 		q[i] = t
 		s += p[i] * t
 	}
 	return s
-}
-
-// mulDot sets q_i = (A·p)_i for lo ≤ i < hi and returns Σ p_i q_i.
-func mulDot(q []float64, indptr []int, ind []int32, data, p []float64, lo, hi int) float64 {
-	var s float64
-	for i := lo; i < hi; i++ {
-		start, end := indptr[i], indptr[i+1]
-		t := rowDot(ind[start:end], data[start:end], p)
-		q[i] = t
-		s += p[i] * t
-	}
-	return s
-}
-
-// rowDot returns Σ_j vals[j]·p[cols[j]] with two independent accumulators
-// (the rows of stencil matrices are short, and one accumulator makes the
-// additions a serial dependency chain).
-func rowDot(cols []int32, vals, p []float64) float64 {
-	vals = vals[:len(cols)]
-	var t0, t1 float64
-	j := 0
-	for ; j+2 <= len(cols); j += 2 {
-		t0 += vals[j] * p[cols[j]]
-		t1 += vals[j+1] * p[cols[j+1]]
-	}
-	if j < len(cols) {
-		t0 += vals[j] * p[cols[j]]
-	}
-	return t0 + t1
 }
