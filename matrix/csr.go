@@ -4,6 +4,7 @@ import (
 	"math"
 	"runtime"
 	"sync"
+	"unsafe"
 
 	"github.com/james-bowman/sparse"
 )
@@ -218,23 +219,62 @@ func ScaleCols(a *sparse.CSR, s []float64) {
 // CSR adapts a *sparse.CSR to the Operator interface with kkt's own kernels.
 // ApplyTrans scatters unless CacheTranspose was called, after which it uses
 // a stored transpose (faster, and parallel when Parallel is on). A CSR must
-// not be modified structurally while the operator is in use; call Reset
-// after changing values if a transpose is cached.
+// not be modified structurally while the operator is in use (NewCSR keeps a
+// checked int32 copy of the column indices); call Reset after changing
+// values if a transpose is cached.
 type CSR struct {
 	A           *sparse.CSR
 	r, c        int
 	indptr, ind []int
+	ind32       []int32 // checked copy of ind[:nnz] (nil if the structure failed the check)
 	data        []float64
 	at          *CSR
 	pool        *mulPool
 }
 
-// NewCSR returns an Operator for a.
+// NewCSR returns an Operator for a. It checks the structure of a once
+// (row pointers nondecreasing, column indices in range) and keeps the column
+// indices as int32, so that Apply moves a third less index data and reads x
+// without bounds checks; a matrix that fails the check, or whose dimensions
+// exceed int32, is multiplied by the bounds-checked kernel of MulVec.
 func NewCSR(a *sparse.CSR) *CSR {
 	raw := a.RawMatrix()
 	r, c := a.Dims()
-	return &CSR{A: a, r: r, c: c, indptr: raw.Indptr, ind: raw.Ind, data: raw.Data}
+	m := &CSR{A: a, r: r, c: c, indptr: raw.Indptr, ind: raw.Ind, data: raw.Data}
+	m.ind32 = checkedInd32(raw.Indptr, raw.Ind, raw.Data, r, c)
+	return m
 }
+
+// checkedInd32 returns ind[:nnz] as int32 if the CSR structure is valid
+// (len(indptr) > r, indptr[0] = 0, nondecreasing, nnz ≤ len(ind), len(data),
+// 0 ≤ ind[k] < c) and c, nnz < 2³¹; otherwise nil.
+func checkedInd32(indptr, ind []int, data []float64, r, c int) []int32 {
+	if len(indptr) <= r || indptr[0] != 0 || c >= math.MaxInt32 {
+		return nil
+	}
+	nnz := indptr[r]
+	if nnz > len(ind) || nnz > len(data) || nnz >= math.MaxInt32 {
+		return nil
+	}
+	for i := 0; i < r; i++ {
+		if indptr[i] > indptr[i+1] {
+			return nil
+		}
+	}
+	out := make([]int32, nnz)
+	for k, j := range ind[:nnz] {
+		if uint(j) >= uint(c) {
+			return nil
+		}
+		out[k] = int32(j)
+	}
+	return out
+}
+
+// Indices32 returns the column indices of the stored entries as int32, checked
+// against the column count by NewCSR, or nil if the check failed. The slice is
+// shared with the operator; do not modify it.
+func (m *CSR) Indices32() []int32 { return m.ind32 }
 
 // Dims returns the dimensions of the matrix.
 func (m *CSR) Dims() (int, int) { return m.r, m.c }
@@ -264,7 +304,7 @@ func (m *CSR) Parallel(workers int) *CSR {
 	}
 	m.Close()
 	if workers > 1 && m.r > 1 {
-		m.pool = newMulPool(m.indptr, m.ind, m.data, m.r, workers)
+		m.pool = newMulPool(m, workers)
 	}
 	if m.at != nil {
 		m.at.Parallel(workers)
@@ -290,7 +330,37 @@ func (m *CSR) Apply(dst, x []float64) {
 		m.pool.run(dst, x)
 		return
 	}
-	mulRows(dst, m.indptr, m.ind, m.data, x, 0, m.r)
+	m.mulRows(dst, x, 0, m.r)
+}
+
+// mulRows computes dst[i] = (A·x)[i] for lo ≤ i < hi with the checked int32
+// indices when there are any: the same sums in the same order as the
+// package-level mulRows, so the results are bit-identical.
+func (m *CSR) mulRows(dst, x []float64, lo, hi int) {
+	if m.ind32 == nil {
+		mulRows(dst, m.indptr, m.ind, m.data, x, lo, hi)
+		return
+	}
+	if lo >= hi {
+		return
+	}
+	ip := m.indptr[lo : hi+1]
+	d := dst[lo:hi]
+	x = x[:m.c]
+	xp := unsafe.Pointer(unsafe.SliceData(x))
+	cp := unsafe.Pointer(unsafe.SliceData(m.ind32))
+	vp := unsafe.Pointer(unsafe.SliceData(m.data))
+	k := ip[0]
+	for i := range d {
+		end := ip[i+1]
+		var s float64
+		for ; k < end; k++ {
+			// k < nnz and ind32[k] < c = len(x) were checked by NewCSR.
+			j := *(*int32)(unsafe.Add(cp, 4*k))
+			s += *(*float64)(unsafe.Add(vp, 8*k)) * *(*float64)(unsafe.Add(xp, 8*int(j)))
+		}
+		d[i] = s
+	}
 }
 
 // ApplyTrans sets dst = Aᵀ·x.
@@ -355,16 +425,15 @@ type mulJob struct {
 }
 
 type mulPool struct {
-	workers     int
-	bounds      []int
-	indptr, ind []int
-	data        []float64
-	jobs        []chan mulJob
-	wg          sync.WaitGroup
+	workers int
+	bounds  []int
+	m       *CSR
+	jobs    []chan mulJob
+	wg      sync.WaitGroup
 }
 
-func newMulPool(indptr, ind []int, data []float64, r, workers int) *mulPool {
-	p := &mulPool{workers: workers, bounds: SplitByNNZ(indptr[:r+1], workers), indptr: indptr, ind: ind, data: data}
+func newMulPool(m *CSR, workers int) *mulPool {
+	p := &mulPool{workers: workers, bounds: SplitByNNZ(m.indptr[:m.r+1], workers), m: m}
 	p.jobs = make([]chan mulJob, len(p.bounds)-1)
 	for w := 1; w < len(p.jobs); w++ {
 		ch := make(chan mulJob)
@@ -372,7 +441,7 @@ func newMulPool(indptr, ind []int, data []float64, r, workers int) *mulPool {
 		lo, hi := p.bounds[w], p.bounds[w+1]
 		go func() {
 			for j := range ch {
-				mulRows(j.dst, p.indptr, p.ind, p.data, j.x, lo, hi)
+				p.m.mulRows(j.dst, j.x, lo, hi)
 				p.wg.Done()
 			}
 		}()
@@ -386,7 +455,7 @@ func (p *mulPool) run(dst, x []float64) {
 		p.jobs[w] <- mulJob{dst, x}
 	}
 	// The calling goroutine does the first block itself.
-	mulRows(dst, p.indptr, p.ind, p.data, x, p.bounds[0], p.bounds[1])
+	p.m.mulRows(dst, x, p.bounds[0], p.bounds[1])
 	p.wg.Wait()
 }
 

@@ -261,3 +261,41 @@ func TestSplitByNNZ(t *testing.T) {
 		t.Errorf("SplitByNNZ with more parts than rows = %v", b)
 	}
 }
+
+// TestCSRInd32: the operator's checked int32 kernel gives the same bits as
+// MulVec (serial and parallel), and a structure that fails the check (an
+// index out of range, decreasing row pointers, too few entries) gets no
+// int32 copy, so Apply falls back to the bounds-checked kernel.
+func TestCSRInd32(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, sz := range [][2]int{{1, 1}, {7, 3}, {40, 90}, {300, 280}} {
+		a, _ := randCSR(rng, sz[0], sz[1], 0.1)
+		x := randVec(rng, sz[1])
+		want := MulVec(nil, a, x)
+		for _, workers := range []int{1, 2, 5} {
+			op := NewCSR(a).Parallel(workers)
+			if op.Indices32() == nil {
+				t.Fatalf("%v: no int32 indices for a valid matrix", sz)
+			}
+			got := make([]float64, sz[0])
+			op.Apply(got, x)
+			op.Close()
+			for i := range got {
+				if got[i] != want[i] {
+					t.Fatalf("%v, %d workers: y[%d] = %v, MulVec %v", sz, workers, i, got[i], want[i])
+				}
+			}
+		}
+	}
+	bad := map[string]*sparse.CSR{
+		"column out of range":   sparse.NewCSR(2, 2, []int{0, 1, 2}, []int{0, 2}, []float64{1, 1}),
+		"negative column":       sparse.NewCSR(2, 2, []int{0, 1, 2}, []int{0, -1}, []float64{1, 1}),
+		"decreasing row starts": sparse.NewCSR(2, 2, []int{0, 2, 1}, []int{0, 1}, []float64{1, 1}),
+		"too few entries":       sparse.NewCSR(2, 2, []int{0, 1, 3}, []int{0, 1}, []float64{1, 1}),
+	}
+	for name, a := range bad {
+		if NewCSR(a).Indices32() != nil {
+			t.Errorf("%s: structure accepted", name)
+		}
+	}
+}
