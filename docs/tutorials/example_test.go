@@ -364,7 +364,7 @@ func Example_sinkhornAscent() {
 	// cost ⟨C, P⟩ = 1.253347
 }
 
-func Example_sinkhornSlowdown() {
+func Example_randomTransport() {
 	// A random problem: n = 60 points on each side, costs C_ij ~ U[0, 1], uniform masses.
 	n, rng := 60, rand.New(rand.NewPCG(1, 2))
 	c := mat.NewDense(n, n, nil)
@@ -397,46 +397,20 @@ func Example_sinkhornSlowdown() {
 		fmt.Printf("η = %3.0f: Sinkhorn %4d iterations, error %.0e, rate %.6f; σ₂² = %.6f, 1 − σ₂ = %.1e; SNS %d + %d\n",
 			eta, sk.Iterations, sk.MarginalError, observed, s2*s2, 1-s2, sns.Iterations, sns.NewtonIterations)
 	}
-	// Output:
-	// η =  10: Sinkhorn   15 iterations, error 3e-11, rate 0.230089; σ₂² = 0.234635, 1 − σ₂ = 5.2e-01; SNS 15 + 0
-	// η =  30: Sinkhorn   39 iterations, error 8e-11, rate 0.600947; σ₂² = 0.603957, 1 − σ₂ = 2.2e-01; SNS 20 + 9
-	// η = 100: Sinkhorn  599 iterations, error 1e-10, rate 0.972157; σ₂² = 0.972157, 1 − σ₂ = 1.4e-02; SNS 20 + 13
-	// η = 300: Sinkhorn 5000 iterations, error 1e-05, rate 0.999758; σ₂² = 0.999992, 1 − σ₂ = 3.8e-06; SNS 20 + 20
-}
 
-func Example_logDomain() {
+	// Now add 1 to every cost. This changes no plan (⟨C + 1, P⟩ = ⟨C, P⟩ + 1 on the
+	// feasible set), but the kernel K = exp(−η(C + 1)) underflows to zero at η = 1200.
 	fmt.Printf("exp(−700) = %.1e, exp(−746) = %v, exp(−1200) = %v\n", math.Exp(-700), math.Exp(-746), math.Exp(-1200))
-
-	// The random problem again, with 1 added to every cost: this changes no plan
-	// (⟨C + 1, P⟩ = ⟨C, P⟩ + 1 on the feasible set), but K = exp(−η(C + 1)) = 0.
-	n, rng := 60, rand.New(rand.NewPCG(1, 2))
-	c := mat.NewDense(n, n, nil)
-	c.Apply(func(_, _ int, _ float64) float64 { return 1 + rng.Float64() }, c)
-	a := make([]float64, n)
-	for i := range a {
-		a[i] = 1 / float64(n)
-	}
+	c1 := mat.NewDense(n, n, nil)
+	c1.Apply(func(_, _ int, cij float64) float64 { return cij + 1 }, c)
 	for _, dom := range []sinkhorn.Domain{sinkhorn.Scaling, sinkhorn.Log} {
-		res, err := sinkhorn.Sinkhorn(context.Background(), a, a, c, sinkhorn.Settings{Eta: 1200, MaxIter: 100, Domain: dom})
+		res, err := sinkhorn.Sinkhorn(context.Background(), a, a, c1, sinkhorn.Settings{Eta: 1200, MaxIter: 100, Domain: dom})
 		if err != nil {
 			panic(err)
 		}
 		fmt.Printf("%-7v domain, η = 1200: %v, marginal error %.2f after %d iterations\n", dom, res.Status, res.MarginalError, res.Iterations)
 	}
-	// Output:
-	// exp(−700) = 9.9e-305, exp(−746) = 0, exp(−1200) = 0
-	// scaling domain, η = 1200: NumericalFailure, marginal error 2.00 after 0 iterations
-	// log     domain, η = 1200: MaxIterations, marginal error 0.06 after 100 iterations
-}
 
-func Example_newtonStage() {
-	n, rng := 60, rand.New(rand.NewPCG(1, 2))
-	c := mat.NewDense(n, n, nil)
-	c.Apply(func(_, _ int, _ float64) float64 { return rng.Float64() }, c)
-	a := make([]float64, n)
-	for i := range a {
-		a[i] = 1 / float64(n)
-	}
 	// λ = 0: the default density 2/n, i.e. 3n = 180 of the 3600 entries of P;
 	// λ = 1: the whole Hessian (Newton's method, solved by CG).
 	for _, lambda := range []float64{0, 1} {
@@ -456,6 +430,13 @@ func Example_newtonStage() {
 		fmt.Println(", then < 1e-12")
 	}
 	// Output:
+	// η =  10: Sinkhorn   15 iterations, error 3e-11, rate 0.230089; σ₂² = 0.234635, 1 − σ₂ = 5.2e-01; SNS 15 + 0
+	// η =  30: Sinkhorn   39 iterations, error 8e-11, rate 0.600947; σ₂² = 0.603957, 1 − σ₂ = 2.2e-01; SNS 20 + 9
+	// η = 100: Sinkhorn  599 iterations, error 1e-10, rate 0.972157; σ₂² = 0.972157, 1 − σ₂ = 1.4e-02; SNS 20 + 13
+	// η = 300: Sinkhorn 5000 iterations, error 1e-05, rate 0.999758; σ₂² = 0.999992, 1 − σ₂ = 3.8e-06; SNS 20 + 20
+	// exp(−700) = 9.9e-305, exp(−746) = 0, exp(−1200) = 0
+	// scaling domain, η = 1200: NumericalFailure, marginal error 2.00 after 0 iterations
+	// log     domain, η = 1200: MaxIterations, marginal error 0.06 after 100 iterations
 	// λ = 0: 16 Newton steps, 943 CG iterations; errors: 4e-03 7e-04 1e-04 3e-05 5e-06 1e-06 2e-07 6e-08 1e-08 3e-09 8e-10 2e-10 5e-11 1e-11 4e-12, then < 1e-12
 	// λ = 1: 5 Newton steps, 204 CG iterations; errors: 2e-03 1e-04 1e-06 2e-10, then < 1e-12
 }
