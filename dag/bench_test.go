@@ -15,18 +15,20 @@ func benchData(d int, unequal bool) *Sim {
 	return Simulate(rand.New(rand.NewPCG(1, 0)), SimSettings{Graph: ER, K: 4, D: d, N: 1000, Unequal: unequal})
 }
 
-// BenchmarkAdamIteration times one inner iteration of DAGMA/CoLiDE
-// (domain check + inverse, gradient, Adam step, C·W, σ update).
-func BenchmarkAdamIteration(b *testing.B) {
+// BenchmarkColideStep times one inner iteration of CoLiDE-EV (domain check
+// + inverse, gradient, Adam step, C·W, σ update) from W = 0, impl=kkt the
+// current step and impl=frozen the pre-kernel step kept in frozen_test.go
+// (gonum Dgemm, getrf + getri), on the same data.
+func BenchmarkColideStep(b *testing.B) {
 	for _, d := range benchDims {
-		b.Run(fmt.Sprintf("d=%d", d), func(b *testing.B) {
-			sim := benchData(d, false)
-			Xc := mat.DenseCopyOf(sim.X)
-			centre(Xc)
-			set := Settings{}
-			ws := newPathWork(Xc, CoLiDEEV, set.defaults(CoLiDEEV))
-			ws.sigEst = []float64{1}
-			copy(ws.sig, ws.sigEst)
+		sim := benchData(d, false)
+		Xc := mat.DenseCopyOf(sim.X)
+		centre(Xc)
+		set := Settings{}
+		set = set.defaults(CoLiDEEV)
+		b.Run(fmt.Sprintf("impl=kkt/d=%d", d), func(b *testing.B) {
+			ws := newPathWork(Xc, CoLiDEEV, set)
+			ws.sig[0] = 1
 			ws.mulCW()
 			b.ReportAllocs()
 			b.ResetTimer()
@@ -36,6 +38,20 @@ func BenchmarkAdamIteration(b *testing.B) {
 				ws.adam(i%1000+1, 0.99, 0.999, 3e-4)
 				ws.mulCW()
 				ws.updateSigma()
+			}
+		})
+		b.Run(fmt.Sprintf("impl=frozen/d=%d", d), func(b *testing.B) {
+			f := newFrozenPath(Xc, CoLiDEEV, set.DomainTol)
+			f.sig[0] = 1
+			f.mulCW()
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				f.inverse(1)
+				f.gradient(1, 0.05)
+				f.adam(i%1000+1, 0.99, 0.999, 3e-4)
+				f.mulCW()
+				f.updateSigma()
 			}
 		})
 	}

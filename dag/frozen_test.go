@@ -189,6 +189,7 @@ func TestStepMatchesFrozen(t *testing.T) {
 				f.mulCW()
 				f.updateSigma()
 			}
+			t.Logf("relative differences: W %.2g, σ %.2g, inverse %.2g", relMaxDiff(ws.w, f.w), relMaxDiff(ws.sig, f.sig), relMaxDiff(ws.inv, f.inv))
 			if e := relMaxDiff(ws.w, f.w); e > 1e-12 {
 				t.Errorf("W after %d steps differs from the frozen step by %.3g (relative)", steps, e)
 			}
@@ -213,4 +214,33 @@ func relMaxDiff(a, b []float64) float64 {
 		return num
 	}
 	return num / den
+}
+
+// The inner step allocates nothing at any size (the kernels are serial and
+// work in preallocated buffers; the old gonum Dgemm spawned goroutines above
+// d = 64).
+func TestStepAllocs(t *testing.T) {
+	for _, d := range []int{5, 100} {
+		sim := Simulate(rand.New(rand.NewPCG(2, 0)), SimSettings{Graph: ER, K: 4, D: d, N: 200})
+		Xc := mat.DenseCopyOf(sim.X)
+		centre(Xc)
+		set := Settings{}
+		ws := newPathWork(Xc, CoLiDENV, set.defaults(CoLiDENV))
+		for i := range ws.sig {
+			ws.sig[i] = 1
+		}
+		iter := 0
+		allocs := testing.AllocsPerRun(20, func() {
+			iter++
+			ws.inverse(1)
+			ws.gradient(1, 0.05)
+			ws.adam(iter, 0.99, 0.999, 3e-4)
+			ws.mulCW()
+			ws.updateSigma()
+			ws.objective(1, 1)
+		})
+		if allocs != 0 {
+			t.Errorf("d=%d: %v allocations per step", d, allocs)
+		}
+	}
 }
