@@ -107,7 +107,18 @@ func luFactor(a []float64, n int, ipiv []int) bool {
 					l *= r
 				}
 				a[i*n+k] = l
-				axpy(a[i*n+k+1:i*n+k1], uk, -l)
+				t, ri := -l, a[i*n+k+1:i*n+k1]
+				switch len(uk) {
+				case 3:
+					ri[0] += t * uk[0]
+					ri[1] += t * uk[1]
+					ri[2] += t * uk[2]
+				case 2:
+					ri[0] += t * uk[0]
+					ri[1] += t * uk[1]
+				case 1:
+					ri[0] += t * uk[0]
+				}
 			}
 		}
 		if k1 == n {
@@ -136,50 +147,33 @@ func luFactor(a []float64, n int, ipiv []int) bool {
 }
 
 // luInvert overwrites the LU factors from luFactor with A^{−1} = U^{−1}·L^{−1}·P.
-// It first forms L^{−1} in the strict lower part (rows from the top: row i
-// is −Σ_{k<i} l_ik·(row k of L^{−1}), unit diagonal), then solves U·X = L^{−1}
-// by rows from the bottom, X_i = (Y_i − Σ_{k>i} u_ik·X_k)/u_ii, each row of X
-// overwriting row i once its u_ik are saved in work, and last undoes the
+// It first forms Y = L^{−1} in y (full rows, zero above the diagonal: row i
+// is e_i − Σ_{k<i} l_ik·Y_k on its first i entries), then solves U·X = Y by
+// rows from the bottom, X_i = (Y_i − Σ_{k>i} u_ik·X_k)/u_ii, each row of X
+// overwriting row i of a once its u_ik are saved in work, and last undoes the
 // column interchanges in reverse order. Both sweeps add four rows at a time
-// (axpy4). work needs n entries.
-func luInvert(a []float64, n int, ipiv []int, work []float64) {
-	a, work = a[:n*n], work[:n]
-	// L^{−1}
-	for i := 1; i < n; i++ {
-		row := a[i*n : i*n+i]
-		l := work[:i]
-		copy(l, row)
+// (axpy4). y is n×n scratch; work needs n entries.
+func luInvert(a []float64, n int, ipiv []int, y, work []float64) {
+	a, y, work = a[:n*n], y[:n*n], work[:n]
+	for i := 0; i < n; i++ {
+		row := y[i*n : i*n+n]
 		clear(row)
+		row[i] = 1
+		l := a[i*n : i*n+i]
+		dst := row[:i]
 		k := 0
 		for ; k+3 < i; k += 4 {
-			t0, t1, t2, t3 := l[k], l[k+1], l[k+2], l[k+3]
-			axpy4(row[:k], a[k*n:], a[(k+1)*n:], a[(k+2)*n:], a[(k+3)*n:], t0, t1, t2, t3)
-			row[k] += t0
-			row[k] += t1 * a[(k+1)*n+k]
-			row[k] += t2 * a[(k+2)*n+k]
-			row[k] += t3 * a[(k+3)*n+k]
-			row[k+1] += t1
-			row[k+1] += t2 * a[(k+2)*n+k+1]
-			row[k+1] += t3 * a[(k+3)*n+k+1]
-			row[k+2] += t2
-			row[k+2] += t3 * a[(k+3)*n+k+2]
-			row[k+3] += t3
+			axpy4(dst, y[k*n:], y[(k+1)*n:], y[(k+2)*n:], y[(k+3)*n:], -l[k], -l[k+1], -l[k+2], -l[k+3])
 		}
 		for ; k < i; k++ {
-			axpy(row[:k], a[k*n:], l[k])
-			row[k] += l[k]
-		}
-		for j := range row {
-			row[j] = -row[j]
+			axpy(dst, y[k*n:], -l[k])
 		}
 	}
-	// U·X = L^{−1}
 	for i := n - 1; i >= 0; i-- {
 		row := a[i*n : i*n+n]
 		u := work[i:n]
 		copy(u, row[i:])
-		row[i] = 1
-		clear(row[i+1:])
+		copy(row, y[i*n:i*n+n])
 		k := i + 1
 		for ; k+3 < n; k += 4 {
 			axpy4(row, a[k*n:], a[(k+1)*n:], a[(k+2)*n:], a[(k+3)*n:], -u[k-i], -u[k-i+1], -u[k-i+2], -u[k-i+3])

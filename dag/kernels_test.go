@@ -73,7 +73,7 @@ func TestLUInverseMatchesLAPACK(t *testing.T) {
 				t.Errorf("%s n=%d: LU factors differ by %.3g", kind, n, e)
 			}
 			inv := append([]float64(nil), a...)
-			_, ok := luInverse(inv, n, ipiv, make([]float64, n), 0)
+			_, ok := luInverse(inv, n, ipiv, make([]float64, n*n), make([]float64, n), 0)
 			if kind == "m-matrix" && !ok {
 				t.Errorf("n=%d: M-matrix rejected", n)
 			}
@@ -86,10 +86,10 @@ func TestLUInverseMatchesLAPACK(t *testing.T) {
 		}
 	}
 	// [[1, −2], [−2, 1]]^{−1} = −⅓[[1, 2], [2, 1]]: outside the domain.
-	if _, ok := luInverse([]float64{1, -2, -2, 1}, 2, make([]int, 2), make([]float64, 2), 1e-6); ok {
+	if _, ok := luInverse([]float64{1, -2, -2, 1}, 2, make([]int, 2), make([]float64, 4), make([]float64, 2), 1e-6); ok {
 		t.Error("matrix with a negative inverse accepted")
 	}
-	if _, ok := luInverse([]float64{1, 1, 1, 1}, 2, make([]int, 2), make([]float64, 2), 1e-6); ok {
+	if _, ok := luInverse([]float64{1, 1, 1, 1}, 2, make([]int, 2), make([]float64, 4), make([]float64, 2), 1e-6); ok {
 		t.Error("singular matrix accepted")
 	}
 }
@@ -106,7 +106,7 @@ func BenchmarkKernels(b *testing.B) {
 		for i := 0; i < n; i++ {
 			a[i*n+i] = 1.5
 		}
-		dst, work, ipiv := make([]float64, n*n), make([]float64, 64*n), make([]int, n)
+		dst, work, ipiv, y := make([]float64, n*n), make([]float64, 64*n), make([]int, n), make([]float64, n*n)
 		b.Run(fmt.Sprintf("mul/gonum/d=%d", n), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, general(c, n), general(a, n), 0, general(dst, n))
@@ -127,7 +127,7 @@ func BenchmarkKernels(b *testing.B) {
 		b.Run(fmt.Sprintf("inv/kkt/d=%d", n), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				copy(dst, a)
-				luInverse(dst, n, ipiv, work, 0)
+				luInverse(dst, n, ipiv, y, work, 0)
 			}
 		})
 	}
