@@ -26,34 +26,21 @@ func BenchmarkColideStep(b *testing.B) {
 		centre(Xc)
 		set := Settings{}
 		set = set.defaults(CoLiDEEV)
-		b.Run(fmt.Sprintf("impl=kkt/d=%d", d), func(b *testing.B) {
-			ws := newPathWork(Xc, CoLiDEEV, set)
-			ws.sig[0] = 1
-			ws.mulCW()
-			b.ReportAllocs()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				ws.inverse(1)
-				ws.gradient(1, 0.05)
-				ws.adam(i%1000+1, 0.99, 0.999, 3e-4)
-				ws.mulCW()
-				ws.updateSigma()
-			}
-		})
-		b.Run(fmt.Sprintf("impl=frozen/d=%d", d), func(b *testing.B) {
-			f := newFrozenPath(Xc, CoLiDEEV, set.DomainTol)
-			f.sig[0] = 1
-			f.mulCW()
-			b.ReportAllocs()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				f.inverse(1)
-				f.gradient(1, 0.05)
-				f.adam(i%1000+1, 0.99, 0.999, 3e-4)
-				f.mulCW()
-				f.updateSigma()
-			}
-		})
+		for _, impl := range []string{"kkt", "frozen"} {
+			b.Run(fmt.Sprintf("impl=%s/d=%d", impl, d), func(b *testing.B) {
+				var st stepper = newPathWork(Xc, CoLiDEEV, set)
+				if impl == "frozen" {
+					st = newFrozenPath(Xc, CoLiDEEV, set.DomainTol)
+				}
+				st.setSigma(1)
+				st.mulCW()
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					adamStep(st, i%1000+1, 1, set)
+				}
+			})
+		}
 	}
 }
 

@@ -148,6 +148,39 @@ func (f *frozenPath) adam(iter int, b1, b2, lr float64) {
 	}
 }
 
+// stepper is one Adam iteration's parts, of pathWork and of frozenPath.
+type stepper interface {
+	inverse(s float64) bool
+	gradient(mu, lam float64)
+	adam(iter int, b1, b2, lr float64)
+	mulCW()
+	updateSigma()
+	setSigma(v float64)
+}
+
+func (ws *pathWork) setSigma(v float64) {
+	for i := range ws.sig {
+		ws.sig[i] = v
+	}
+}
+
+func (f *frozenPath) setSigma(v float64) {
+	for i := range f.sig {
+		f.sig[i] = v
+	}
+}
+
+// adamStep is the inner loop's iteration at μ = 1 and the given s (no
+// backtracking): it returns the domain test of the current W.
+func adamStep(st stepper, iter int, s float64, set Settings) bool {
+	ok := st.inverse(s)
+	st.gradient(1, set.Lambda)
+	st.adam(iter, set.Beta1, set.Beta2, set.LR)
+	st.mulCW()
+	st.updateSigma()
+	return ok
+}
+
 // TestStepMatchesFrozen runs 2000 Adam steps (μ = 1, λ = 0.05, s = 1, the
 // paper's learning rate and β) of the current inner loop and of the frozen
 // copy above from W = 0 and requires the same domain decisions at every step
@@ -170,24 +203,14 @@ func TestStepMatchesFrozen(t *testing.T) {
 			set = set.defaults(tc.m)
 			ws := newPathWork(Xc, tc.m, set)
 			f := newFrozenPath(Xc, tc.m, set.DomainTol)
-			for i := range ws.sig {
-				ws.sig[i], f.sig[i] = 1, 1
-			}
+			ws.setSigma(1)
+			f.setSigma(1)
 			ws.mulCW()
 			f.mulCW()
 			for iter := 1; iter <= steps; iter++ {
-				okNew, okOld := ws.inverse(1), f.inverse(1)
-				if okNew != okOld {
+				if okNew, okOld := adamStep(ws, iter, 1, set), adamStep(f, iter, 1, set); okNew != okOld {
 					t.Fatalf("step %d: domain test %v, frozen %v", iter, okNew, okOld)
 				}
-				ws.gradient(1, set.Lambda)
-				ws.adam(iter, set.Beta1, set.Beta2, set.LR)
-				ws.mulCW()
-				ws.updateSigma()
-				f.gradient(1, set.Lambda)
-				f.adam(iter, set.Beta1, set.Beta2, set.LR)
-				f.mulCW()
-				f.updateSigma()
 			}
 			t.Logf("relative differences: W %.2g, σ %.2g, inverse %.2g", relMaxDiff(ws.w, f.w), relMaxDiff(ws.sig, f.sig), relMaxDiff(ws.inv, f.inv))
 			if e := relMaxDiff(ws.w, f.w); e > 1e-12 {
@@ -225,18 +248,13 @@ func TestStepAllocs(t *testing.T) {
 		Xc := mat.DenseCopyOf(sim.X)
 		centre(Xc)
 		set := Settings{}
-		ws := newPathWork(Xc, CoLiDENV, set.defaults(CoLiDENV))
-		for i := range ws.sig {
-			ws.sig[i] = 1
-		}
+		set = set.defaults(CoLiDENV)
+		ws := newPathWork(Xc, CoLiDENV, set)
+		ws.setSigma(1)
 		iter := 0
 		allocs := testing.AllocsPerRun(20, func() {
 			iter++
-			ws.inverse(1)
-			ws.gradient(1, 0.05)
-			ws.adam(iter, 0.99, 0.999, 3e-4)
-			ws.mulCW()
-			ws.updateSigma()
+			adamStep(ws, iter, 1, set)
 			ws.objective(1, 1)
 		})
 		if allocs != 0 {
