@@ -98,7 +98,7 @@ func HLogDet(grad *mat.Dense, W mat.Matrix, s float64) (float64, error) {
 	}
 	raw := A.RawMatrix()
 	ipiv := make([]int, d)
-	logdet, inside := luInverse(raw.Data, d, ipiv, make([]float64, d*d), make([]float64, d), 0)
+	logdet, inside := luInverse(raw.Data, d, ipiv, make([]float64, d*d), make([]float64, 2*d), 0)
 	if !inside {
 		return math.NaN(), ErrDomain
 	}
@@ -111,8 +111,8 @@ func HLogDet(grad *mat.Dense, W mat.Matrix, s float64) (float64, error) {
 // luInverse overwrites the n×n row-major a with its inverse through LU with
 // partial pivoting (luFactor, luInvert) and returns log|det a| and whether a
 // is inside the M-matrix domain: nonsingular with every entry of the inverse
-// + 1e−16 ≥ −tol. It allocates nothing: y is n×n scratch, len(ipiv),
-// len(work) ≥ n.
+// + 1e−16 ≥ −tol. It allocates nothing: y is n×n scratch, len(ipiv) ≥ n,
+// len(work) ≥ 2n.
 func luInverse(a []float64, n int, ipiv []int, y, work []float64, tol float64) (logdet float64, ok bool) {
 	if !luFactor(a, n, ipiv) {
 		return math.Inf(1), false

@@ -2,12 +2,11 @@
 
 #include "textflag.h"
 
-// func axpy4AVX(dst, x0, x1, x2, x3 *float64, n int, t0, t1, t2, t3 float64)
+// func axpy4FMA(dst, x0, x1, x2, x3 *float64, n int, t0, t1, t2, t3 float64)
 //
-// dst[j] = (((dst[j] + t0*x0[j]) + t1*x1[j]) + t2*x2[j]) + t3*x3[j] for
-// j < n, with separate multiplies and adds (no FMA): the same roundings as
-// the Go loop in axpy4Go, four entries per instruction.
-TEXT ·axpy4AVX(SB), NOSPLIT, $0-80
+// dst[j] = fma(t3, x3[j], fma(t2, x2[j], fma(t1, x1[j], fma(t0, x0[j], dst[j]))))
+// for j < n, four entries per instruction: the roundings of axpy4Go.
+TEXT ·axpy4FMA(SB), NOSPLIT, $0-80
 	MOVQ         dst+0(FP), DI
 	MOVQ         x0+8(FP), R8
 	MOVQ         x1+16(FP), R9
@@ -23,65 +22,122 @@ TEXT ·axpy4AVX(SB), NOSPLIT, $0-80
 	ANDQ         $-8, DX
 
 loop8:
-	CMPQ    AX, DX
-	JGE     loop4
-	VMOVUPD (DI)(AX*8), Y4
-	VMOVUPD 32(DI)(AX*8), Y6
-	VMULPD  (R8)(AX*8), Y0, Y5
-	VMULPD  32(R8)(AX*8), Y0, Y7
-	VADDPD  Y5, Y4, Y4
-	VADDPD  Y7, Y6, Y6
-	VMULPD  (R9)(AX*8), Y1, Y5
-	VMULPD  32(R9)(AX*8), Y1, Y7
-	VADDPD  Y5, Y4, Y4
-	VADDPD  Y7, Y6, Y6
-	VMULPD  (R10)(AX*8), Y2, Y5
-	VMULPD  32(R10)(AX*8), Y2, Y7
-	VADDPD  Y5, Y4, Y4
-	VADDPD  Y7, Y6, Y6
-	VMULPD  (R11)(AX*8), Y3, Y5
-	VMULPD  32(R11)(AX*8), Y3, Y7
-	VADDPD  Y5, Y4, Y4
-	VADDPD  Y7, Y6, Y6
-	VMOVUPD Y4, (DI)(AX*8)
-	VMOVUPD Y6, 32(DI)(AX*8)
-	ADDQ    $8, AX
-	JMP     loop8
+	CMPQ        AX, DX
+	JGE         loop4
+	VMOVUPD     (DI)(AX*8), Y4
+	VMOVUPD     32(DI)(AX*8), Y6
+	VFMADD231PD (R8)(AX*8), Y0, Y4
+	VFMADD231PD 32(R8)(AX*8), Y0, Y6
+	VFMADD231PD (R9)(AX*8), Y1, Y4
+	VFMADD231PD 32(R9)(AX*8), Y1, Y6
+	VFMADD231PD (R10)(AX*8), Y2, Y4
+	VFMADD231PD 32(R10)(AX*8), Y2, Y6
+	VFMADD231PD (R11)(AX*8), Y3, Y4
+	VFMADD231PD 32(R11)(AX*8), Y3, Y6
+	VMOVUPD     Y4, (DI)(AX*8)
+	VMOVUPD     Y6, 32(DI)(AX*8)
+	ADDQ        $8, AX
+	JMP         loop8
 
 loop4:
-	MOVQ    CX, DX
-	ANDQ    $-4, DX
-	CMPQ    AX, DX
-	JGE     tail
-	VMOVUPD (DI)(AX*8), Y4
-	VMULPD  (R8)(AX*8), Y0, Y5
-	VADDPD  Y5, Y4, Y4
-	VMULPD  (R9)(AX*8), Y1, Y5
-	VADDPD  Y5, Y4, Y4
-	VMULPD  (R10)(AX*8), Y2, Y5
-	VADDPD  Y5, Y4, Y4
-	VMULPD  (R11)(AX*8), Y3, Y5
-	VADDPD  Y5, Y4, Y4
-	VMOVUPD Y4, (DI)(AX*8)
-	ADDQ    $4, AX
+	MOVQ        CX, DX
+	ANDQ        $-4, DX
+	CMPQ        AX, DX
+	JGE         tail
+	VMOVUPD     (DI)(AX*8), Y4
+	VFMADD231PD (R8)(AX*8), Y0, Y4
+	VFMADD231PD (R9)(AX*8), Y1, Y4
+	VFMADD231PD (R10)(AX*8), Y2, Y4
+	VFMADD231PD (R11)(AX*8), Y3, Y4
+	VMOVUPD     Y4, (DI)(AX*8)
+	ADDQ        $4, AX
 
 tail:
-	CMPQ   AX, CX
-	JGE    done
-	VMOVSD (DI)(AX*8), X4
-	VMULSD (R8)(AX*8), X0, X5
-	VADDSD X5, X4, X4
-	VMULSD (R9)(AX*8), X1, X5
-	VADDSD X5, X4, X4
-	VMULSD (R10)(AX*8), X2, X5
-	VADDSD X5, X4, X4
-	VMULSD (R11)(AX*8), X3, X5
-	VADDSD X5, X4, X4
-	VMOVSD X4, (DI)(AX*8)
-	INCQ   AX
-	JMP    tail
+	CMPQ        AX, CX
+	JGE         done
+	VMOVSD      (DI)(AX*8), X4
+	VFMADD231SD (R8)(AX*8), X0, X4
+	VFMADD231SD (R9)(AX*8), X1, X4
+	VFMADD231SD (R10)(AX*8), X2, X4
+	VFMADD231SD (R11)(AX*8), X3, X4
+	VMOVSD      X4, (DI)(AX*8)
+	INCQ        AX
+	JMP         tail
 
 done:
+	VZEROUPPER
+	RET
+
+// func axpy4x2FMA(d0, d1, x0, x1, x2, x3 *float64, n int, c *[8]float64)
+//
+// d0[j] = fma(c3, x3[j], fma(c2, x2[j], fma(c1, x1[j], fma(c0, x0[j], d0[j]))))
+// and the same for d1 with c4..c7, j < n: two rows share the loads of the x's.
+TEXT ·axpy4x2FMA(SB), NOSPLIT, $0-64
+	MOVQ         d0+0(FP), DI
+	MOVQ         d1+8(FP), SI
+	MOVQ         x0+16(FP), R8
+	MOVQ         x1+24(FP), R9
+	MOVQ         x2+32(FP), R10
+	MOVQ         x3+40(FP), R11
+	MOVQ         n+48(FP), CX
+	MOVQ         c+56(FP), BX
+	VBROADCASTSD 0(BX), Y0
+	VBROADCASTSD 8(BX), Y1
+	VBROADCASTSD 16(BX), Y2
+	VBROADCASTSD 24(BX), Y3
+	VBROADCASTSD 32(BX), Y8
+	VBROADCASTSD 40(BX), Y9
+	VBROADCASTSD 48(BX), Y10
+	VBROADCASTSD 56(BX), Y11
+	XORQ         AX, AX
+	MOVQ         CX, DX
+	ANDQ         $-4, DX
+
+x2loop:
+	CMPQ        AX, DX
+	JGE         x2tail
+	VMOVUPD     (R8)(AX*8), Y4
+	VMOVUPD     (R9)(AX*8), Y5
+	VMOVUPD     (R10)(AX*8), Y6
+	VMOVUPD     (R11)(AX*8), Y7
+	VMOVUPD     (DI)(AX*8), Y12
+	VMOVUPD     (SI)(AX*8), Y13
+	VFMADD231PD Y4, Y0, Y12
+	VFMADD231PD Y4, Y8, Y13
+	VFMADD231PD Y5, Y1, Y12
+	VFMADD231PD Y5, Y9, Y13
+	VFMADD231PD Y6, Y2, Y12
+	VFMADD231PD Y6, Y10, Y13
+	VFMADD231PD Y7, Y3, Y12
+	VFMADD231PD Y7, Y11, Y13
+	VMOVUPD     Y12, (DI)(AX*8)
+	VMOVUPD     Y13, (SI)(AX*8)
+	ADDQ        $4, AX
+	JMP         x2loop
+
+x2tail:
+	CMPQ        AX, CX
+	JGE         x2done
+	VMOVSD      (R8)(AX*8), X4
+	VMOVSD      (R9)(AX*8), X5
+	VMOVSD      (R10)(AX*8), X6
+	VMOVSD      (R11)(AX*8), X7
+	VMOVSD      (DI)(AX*8), X12
+	VMOVSD      (SI)(AX*8), X13
+	VFMADD231SD X4, X0, X12
+	VFMADD231SD X4, X8, X13
+	VFMADD231SD X5, X1, X12
+	VFMADD231SD X5, X9, X13
+	VFMADD231SD X6, X2, X12
+	VFMADD231SD X6, X10, X13
+	VFMADD231SD X7, X3, X12
+	VFMADD231SD X7, X11, X13
+	VMOVSD      X12, (DI)(AX*8)
+	VMOVSD      X13, (SI)(AX*8)
+	INCQ        AX
+	JMP         x2tail
+
+x2done:
 	VZEROUPPER
 	RET
 
