@@ -16,17 +16,22 @@ func benchData(d int, unequal bool) *Sim {
 	return Simulate(rand.New(rand.NewPCG(1, 0)), SimSettings{Graph: ER, K: 4, D: d, N: 1000, Unequal: unequal})
 }
 
+// stepData is the centred ER4 data of benchData and CoLiDE-EV's default
+// settings, for the step benchmarks.
+func stepData(d int) (*mat.Dense, Settings) {
+	Xc := mat.DenseCopyOf(benchData(d, false).X)
+	centre(Xc)
+	set := Settings{}
+	return Xc, set.defaults(CoLiDEEV)
+}
+
 // BenchmarkColideStep times one inner iteration of CoLiDE-EV (domain check
 // + inverse, gradient, Adam step, C·W, σ update) from W = 0, impl=kkt the
 // current step and impl=frozen the pre-kernel step kept in frozen_test.go
 // (gonum Dgemm, getrf + getri), on the same data.
 func BenchmarkColideStep(b *testing.B) {
 	for _, d := range benchDims {
-		sim := benchData(d, false)
-		Xc := mat.DenseCopyOf(sim.X)
-		centre(Xc)
-		set := Settings{}
-		set = set.defaults(CoLiDEEV)
+		Xc, set := stepData(d)
 		for _, impl := range []string{"kkt", "frozen"} {
 			b.Run(fmt.Sprintf("impl=%s/d=%d", impl, d), func(b *testing.B) {
 				var st stepper = newPathWork(Xc, CoLiDEEV, set)
@@ -51,11 +56,7 @@ func BenchmarkColideStep(b *testing.B) {
 // minimum is the least disturbed estimate of what the code costs.
 func BenchmarkColideStepMin(b *testing.B) {
 	for _, d := range benchDims {
-		sim := benchData(d, false)
-		Xc := mat.DenseCopyOf(sim.X)
-		centre(Xc)
-		set := Settings{}
-		set = set.defaults(CoLiDEEV)
+		Xc, set := stepData(d)
 		b.Run(fmt.Sprintf("d=%d", d), func(b *testing.B) {
 			sts := []stepper{newPathWork(Xc, CoLiDEEV, set), newFrozenPath(Xc, CoLiDEEV, set.DomainTol)}
 			best := []time.Duration{time.Hour, time.Hour}
