@@ -209,12 +209,33 @@ func luFactor(a []float64, n int, ipiv []int) bool {
 // (axpy4, axpy4x2). y is n×n scratch; work needs 2n entries.
 func luInvert(a []float64, n int, ipiv []int, y, work []float64) {
 	a, y, work = a[:n*n], y[:n*n], work[:2*n]
-	for i := 0; i < n; i++ {
+	// rows i and i+1 together on their first i+1 entries (Y_k is zero
+	// there beyond k, so row i's unit diagonal is left as it is), then row
+	// i+1 takes its term in Y_i.
+	i := 0
+	for ; i+1 < n; i += 2 {
+		r0, r1 := y[i*n:i*n+n], y[i*n+n:i*n+2*n]
+		clear(r0)
+		clear(r1)
+		r0[i], r1[i+1] = 1, 1
+		l0, l1 := a[i*n:i*n+i], a[i*n+n:i*n+n+i+1]
+		d0, d1 := r0[:i+1], r1[:i+1]
+		k := 0
+		for ; k+3 < i; k += 4 {
+			c := [8]float64{-l0[k], -l0[k+1], -l0[k+2], -l0[k+3], -l1[k], -l1[k+1], -l1[k+2], -l1[k+3]}
+			axpy4x2(d0, d1, y[k*n:], y[(k+1)*n:], y[(k+2)*n:], y[(k+3)*n:], &c)
+		}
+		for ; k < i; k++ {
+			axpy(d0, y[k*n:], -l0[k])
+			axpy(d1, y[k*n:], -l1[k])
+		}
+		axpy(d1, r0, -l1[i])
+	}
+	if i < n {
 		row := y[i*n : i*n+n]
 		clear(row)
 		row[i] = 1
-		l := a[i*n : i*n+i]
-		dst := row[:i]
+		l, dst := a[i*n:i*n+i], row[:i]
 		k := 0
 		for ; k+3 < i; k += 4 {
 			axpy4(dst, y[k*n:], y[(k+1)*n:], y[(k+2)*n:], y[(k+3)*n:], -l[k], -l[k+1], -l[k+2], -l[k+3])
@@ -225,7 +246,7 @@ func luInvert(a []float64, n int, ipiv []int, y, work []float64) {
 	}
 	// rows i and i−1 together: both take Σ_{k>i} u·X_k, then row i is
 	// scaled and row i−1 takes its term in X_i.
-	i := n - 1
+	i = n - 1
 	for ; i >= 1; i -= 2 {
 		r0, r1 := a[i*n:i*n+n], a[(i-1)*n:i*n]
 		u0, u1 := work[i:n], work[n+i-1:2*n]
