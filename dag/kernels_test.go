@@ -184,10 +184,10 @@ func TestAVXKernelsMatchGo(t *testing.T) {
 		ws.adam(iter, b1, b2, lr)
 		c1, c2 := 1-math.Pow(b1, float64(iter)), 1-math.Pow(b2, float64(iter))
 		for i, g := range ws.g {
-			mv := am[i]*b1 + (1-b1)*g
-			vv := av[i]*b2 + (1-b2)*(g*g)
+			mv := float64(am[i]*b1) + float64((1-b1)*g)
+			vv := float64(av[i]*b2) + float64((1-b2)*(g*g))
 			st := (mv / c1) / (math.Sqrt(vv/c2) + 1e-8)
-			w[i] -= lr * st
+			w[i] -= float64(lr * st)
 			if ws.am[i] != mv || ws.av[i] != vv || ws.step[i] != st || ws.w[i] != w[i] {
 				t.Fatalf("adam n=%d: entry %d differs from the Go loop", n, i)
 			}

@@ -566,13 +566,14 @@ func (ws *pathWork) adam(iter int, b1, b2, lr float64) {
 	}
 	am, av, w, step := ws.am[:n], ws.av[:n], ws.w[:n], ws.step[:n]
 	for i := start; i < n; i++ {
+		// float64(·) rounds each product: no fused multiply-add (GOAMD64=v3), as in adamAVX
 		g := ws.g[i]
-		mv := am[i]*b1 + (1-b1)*g
-		vv := av[i]*b2 + (1-b2)*(g*g)
+		mv := float64(am[i]*b1) + float64((1-b1)*g)
+		vv := float64(av[i]*b2) + float64((1-b2)*(g*g))
 		am[i], av[i] = mv, vv
 		st := (mv / c1) / (math.Sqrt(vv/c2) + 1e-8)
 		step[i] = st
-		w[i] -= lr * st
+		w[i] -= float64(lr * st)
 	}
 }
 
