@@ -4,8 +4,6 @@ import (
 	"errors"
 	"math"
 
-	"gonum.org/v1/gonum/blas/blas64"
-	"gonum.org/v1/gonum/lapack/lapack64"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -100,8 +98,7 @@ func HLogDet(grad *mat.Dense, W mat.Matrix, s float64) (float64, error) {
 	}
 	raw := A.RawMatrix()
 	ipiv := make([]int, d)
-	work := make([]float64, 4*d)
-	logdet, inside := luInverse(raw, ipiv, work, 0)
+	logdet, inside := luInverse(raw.Data, d, ipiv, make([]float64, d*d), make([]float64, 2*d), 0)
 	if !inside {
 		return math.NaN(), ErrDomain
 	}
@@ -111,18 +108,18 @@ func HLogDet(grad *mat.Dense, W mat.Matrix, s float64) (float64, error) {
 	return -logdet + float64(d)*math.Log(s), nil
 }
 
-// luInverse overwrites a (n×n) with its inverse through LU (LAPACK getrf +
-// getri) and returns log|det a| and whether a is inside the M-matrix domain:
-// nonsingular with every entry of the inverse + 1e−16 ≥ −tol. Allocation-free
-// when len(work) ≥ n.
-func luInverse(a blas64.General, ipiv []int, work []float64, tol float64) (logdet float64, ok bool) {
-	if !lapack64.Getrf(a, ipiv) {
+// luInverse overwrites the n×n row-major a with its inverse through LU with
+// partial pivoting (luFactor, luInvert) and returns log|det a| and whether a
+// is inside the M-matrix domain: nonsingular with every entry of the inverse
+// + 1e−16 ≥ −tol. It allocates nothing: y is n×n scratch, len(ipiv) ≥ n,
+// len(work) ≥ 2n.
+func luInverse(a []float64, n int, ipiv []int, y, work []float64, tol float64) (logdet float64, ok bool) {
+	if !luFactor(a, n, ipiv) {
 		return math.Inf(1), false
 	}
-	n := a.Rows
 	sign := 1.0
 	for k := 0; k < n; k++ {
-		u := a.Data[k*a.Stride+k]
+		u := a[k*n+k]
 		if u < 0 {
 			sign = -sign
 		}
@@ -131,14 +128,10 @@ func luInverse(a blas64.General, ipiv []int, work []float64, tol float64) (logde
 		}
 		logdet += math.Log(math.Abs(u))
 	}
-	if !lapack64.Getri(a, ipiv, work, len(work)) {
-		return logdet, false
-	}
-	for i := 0; i < n; i++ {
-		for _, v := range a.Data[i*a.Stride : i*a.Stride+n] {
-			if v+1e-16 < -tol || math.IsNaN(v) {
-				return logdet, false
-			}
+	luInvert(a, n, ipiv, y, work)
+	for _, v := range a[:n*n] {
+		if v+1e-16 < -tol || math.IsNaN(v) {
+			return logdet, false
 		}
 	}
 	// An M-matrix has a positive determinant; a negative one cannot pass the

@@ -54,9 +54,15 @@
 // domain undoes the step and halves the learning rate; a stage that leaves
 // it at its first step or with s_t ≤ 0.9 restarts with s_t + 0.1 and half
 // the learning rate. One Adam step costs an LU inverse and one d×d product
-// (4d³ flops) and allocates nothing; for d ≥ 32 the inverse at the new W and
-// the product C·W are computed on two goroutines at once (the iterates are
-// bit-for-bit those of the serial loop).
+// (4d³ flops) and allocates nothing. Both run on hand-written row-major
+// kernels (kernels.go: a blocked LU with LAPACK dgetf2's pivots, an inverse
+// U^{−1}L^{−1}P by row sweeps, C·W summed in gonum Dgemm's order), whose
+// inner loop adds four scaled rows to one or two rows with fused
+// multiply-adds: 256-bit AVX/FMA on amd64, and Go loops with math.FMA (the
+// same bits) on other platforms and under the purego build tag. The Adam
+// update goes four entries per AVX instruction with the Go loop's roundings. For
+// d ≥ 128 the inverse at the new W and the product C·W are computed on two
+// goroutines at once (the iterates are bit-for-bit those of the serial loop).
 //
 // # TOPO
 //

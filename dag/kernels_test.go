@@ -1,0 +1,196 @@
+package dag
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/lapack/lapack64"
+)
+
+func randSquare(rng *rand.Rand, n int) []float64 {
+	a := make([]float64, n*n)
+	for i := range a {
+		a[i] = rng.NormFloat64()
+	}
+	return a
+}
+
+func general(a []float64, n int) blas64.General {
+	return blas64.General{Rows: n, Cols: n, Stride: n, Data: a}
+}
+
+// mulSquare agrees with gonum's Dgemm to rounding: every entry within
+// 4n·ε·Σ_k |a_ik·b_kj| (the fused and the unfused sums in the same order).
+func TestMulSquareMatchesGonum(t *testing.T) {
+	rng := rand.New(rand.NewPCG(31, 0))
+	for _, n := range []int{1, 2, 3, 4, 5, 7, 8, 13, 20, 33, 64, 65, 101} {
+		a, b := randSquare(rng, n), randSquare(rng, n)
+		got, want := make([]float64, n*n), make([]float64, n*n)
+		for i := range got {
+			got[i] = math.NaN() // dst is overwritten, not accumulated into
+		}
+		mulSquare(got, a, b, n)
+		blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, general(a, n), general(b, n), 0, general(want, n))
+		for i := 0; i < n; i++ {
+			for j := 0; j < n; j++ {
+				bound := 0.0
+				for k := 0; k < n; k++ {
+					bound += math.Abs(a[i*n+k] * b[k*n+j])
+				}
+				bound *= 4 * float64(n) * 0x1p-52
+				if e := math.Abs(got[i*n+j] - want[i*n+j]); e > bound || math.IsNaN(got[i*n+j]) {
+					t.Fatalf("n=%d: entry (%d,%d) = %.17g, gonum %.17g", n, i, j, got[i*n+j], want[i*n+j])
+				}
+			}
+		}
+	}
+}
+
+// luFactor has dgetf2's pivots and factors to rounding; luInverse agrees with
+// getrf + getri to 1e−12 relative on general matrices (pivoting on every
+// column) and on M-matrices, where the domain test must pass; a matrix with
+// a negative entry in its inverse must fail it, and an exactly singular one.
+func TestLUInverseMatchesLAPACK(t *testing.T) {
+	rng := rand.New(rand.NewPCG(32, 0))
+	for _, n := range []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 16, 31, 64, 65, 100} {
+		for _, kind := range []string{"general", "m-matrix"} {
+			a := randSquare(rng, n)
+			if kind == "m-matrix" {
+				for i := range a {
+					a[i] = -math.Abs(a[i]) / float64(n)
+				}
+				for i := 0; i < n; i++ {
+					a[i*n+i] = 1.5
+				}
+			}
+			lu, ref := append([]float64(nil), a...), append([]float64(nil), a...)
+			ipiv, ipivRef := make([]int, n), make([]int, n)
+			if !luFactor(lu, n, ipiv) || !lapack64.Getrf(general(ref, n), ipivRef) {
+				t.Fatalf("%s n=%d: singular", kind, n)
+			}
+			for k := range ipiv {
+				if ipiv[k] != ipivRef[k] {
+					t.Fatalf("%s n=%d: pivot %d = %d, dgetrf %d", kind, n, k, ipiv[k], ipivRef[k])
+				}
+			}
+			if e := relMaxDiff(lu, ref); e > 1e-13 {
+				t.Errorf("%s n=%d: LU factors differ by %.3g", kind, n, e)
+			}
+			inv := append([]float64(nil), a...)
+			_, ok := luInverse(inv, n, ipiv, make([]float64, n*n), make([]float64, 2*n), 0)
+			if kind == "m-matrix" && !ok {
+				t.Errorf("n=%d: M-matrix rejected", n)
+			}
+			if !lapack64.Getri(general(ref, n), ipivRef, make([]float64, 64*n), 64*n) {
+				t.Fatalf("%s n=%d: getri failed", kind, n)
+			}
+			if e := relMaxDiff(inv, ref); e > 1e-12 {
+				t.Errorf("%s n=%d: inverse differs from getri by %.3g", kind, n, e)
+			}
+		}
+	}
+	// [[1, −2], [−2, 1]]^{−1} = −⅓[[1, 2], [2, 1]]: outside the domain.
+	if _, ok := luInverse([]float64{1, -2, -2, 1}, 2, make([]int, 2), make([]float64, 4), make([]float64, 4), 1e-6); ok {
+		t.Error("matrix with a negative inverse accepted")
+	}
+	if _, ok := luInverse([]float64{1, 1, 1, 1}, 2, make([]int, 2), make([]float64, 4), make([]float64, 4), 1e-6); ok {
+		t.Error("singular matrix accepted")
+	}
+}
+
+// BenchmarkKernels compares the hand-written kernels with the gonum calls
+// they replace, side by side: C·W (Dgemm) and the inverse (getrf + getri).
+func BenchmarkKernels(b *testing.B) {
+	for _, n := range []int{20, 50, 100} {
+		rng := rand.New(rand.NewPCG(33, 0))
+		a, c := randSquare(rng, n), randSquare(rng, n)
+		for i := range a {
+			a[i] = -math.Abs(a[i]) / float64(n)
+		}
+		for i := 0; i < n; i++ {
+			a[i*n+i] = 1.5
+		}
+		dst, work, ipiv, y := make([]float64, n*n), make([]float64, 64*n), make([]int, n), make([]float64, n*n)
+		b.Run(fmt.Sprintf("mul/gonum/d=%d", n), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, general(c, n), general(a, n), 0, general(dst, n))
+			}
+		})
+		b.Run(fmt.Sprintf("mul/kkt/d=%d", n), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				mulSquare(dst, c, a, n)
+			}
+		})
+		b.Run(fmt.Sprintf("inv/gonum/d=%d", n), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				copy(dst, a)
+				lapack64.Getrf(general(dst, n), ipiv)
+				lapack64.Getri(general(dst, n), ipiv, work, len(work))
+			}
+		})
+		b.Run(fmt.Sprintf("inv/kkt/d=%d", n), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				copy(dst, a)
+				luInverse(dst, n, ipiv, y, work, 0)
+			}
+		})
+	}
+}
+
+// The AVX/FMA kernels give bit-for-bit the results of the Go loops they
+// replace (every length 0..41, unaligned starts).
+func TestAVXKernelsMatchGo(t *testing.T) {
+	if !haveFMA {
+		t.Skip("no AVX+FMA on this machine (or purego build): the Go loops are the only path")
+	}
+	rng := rand.New(rand.NewPCG(34, 0))
+	for n := 0; n <= 41; n++ {
+		off := n % 3
+		x := [4][]float64{}
+		for q := range x {
+			x[q] = randSquare(rng, 7)[off : off+n]
+		}
+		var c [8]float64
+		for q := range c {
+			c[q] = rng.NormFloat64()
+		}
+		d0, d1 := randSquare(rng, 7)[off:off+n], randSquare(rng, 7)[off:off+n]
+		r0, r1 := append([]float64(nil), d0...), append([]float64(nil), d1...)
+		s0 := append([]float64(nil), d0...)
+		axpy4x2(d0, d1, x[0], x[1], x[2], x[3], &c)
+		axpy4x2Go(r0, r1, x[0], x[1], x[2], x[3], &c)
+		ref4 := append([]float64(nil), s0...)
+		axpy4(s0, x[0], x[1], x[2], x[3], c[0], c[1], c[2], c[3])
+		axpy4Go(ref4, x[0], x[1], x[2], x[3], c[0], c[1], c[2], c[3])
+		for j := range d0 {
+			if d0[j] != r0[j] || d1[j] != r1[j] || s0[j] != ref4[j] || s0[j] != d0[j] {
+				t.Fatalf("n=%d: entry %d: axpy4x2 %.17g %.17g, Go %.17g %.17g; axpy4 %.17g, Go %.17g", n, j, d0[j], d1[j], r0[j], r1[j], s0[j], ref4[j])
+			}
+		}
+	}
+	// adam: the AVX path (entries 0..n&^3) against a pure-Go copy of the loop.
+	for _, n := range []int{1, 4, 9, 400} {
+		ws := &pathWork{g: make([]float64, n), am: make([]float64, n), av: make([]float64, n), w: make([]float64, n), step: make([]float64, n)}
+		for i := 0; i < n; i++ {
+			ws.g[i], ws.am[i], ws.av[i], ws.w[i] = rng.NormFloat64(), rng.NormFloat64(), math.Abs(rng.NormFloat64()), rng.NormFloat64()
+		}
+		am, av, w := append([]float64(nil), ws.am...), append([]float64(nil), ws.av...), append([]float64(nil), ws.w...)
+		// variables, not constants: 1−β must round as it does at run time
+		b1, b2, lr, iter := 0.99, 0.999, 3e-4, 7
+		ws.adam(iter, b1, b2, lr)
+		c1, c2 := 1-math.Pow(b1, float64(iter)), 1-math.Pow(b2, float64(iter))
+		for i, g := range ws.g {
+			mv := float64(am[i]*b1) + float64((1-b1)*g)
+			vv := float64(av[i]*b2) + float64((1-b2)*(g*g))
+			st := (mv / c1) / (math.Sqrt(vv/c2) + 1e-8)
+			w[i] -= float64(lr * st)
+			if ws.am[i] != mv || ws.av[i] != vv || ws.step[i] != st || ws.w[i] != w[i] {
+				t.Fatalf("adam n=%d: entry %d differs from the Go loop", n, i)
+			}
+		}
+	}
+}
