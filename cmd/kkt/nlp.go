@@ -244,7 +244,7 @@ func reproPDE(ctx context.Context, env *reproEnv) ([]row, error) {
 	// minutes) run in --full only.
 	grids := []int{16, 32, 64, 128}
 	pr := env.newProgress("pde")
-	fig := figure{Name: "pde-scaling", Title: "PDE control: time of the Newton–KKT solves", XLabel: "n = 2N²", YLabel: "time (s)", LogX: true, LogY: true}
+	fig := figure{Name: "pde-scaling", Title: "PDE control: time of the Newton–KKT solves", XLabel: "n = 2N²", YLabel: "time (s)", LogX: true, LogY: true, Timing: true}
 	type study struct {
 		m     auglag.Method
 		label string
