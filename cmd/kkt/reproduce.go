@@ -264,8 +264,10 @@ func runReproduce(args []string, stdout, stderr io.Writer) int {
 const reproduceHelp = `
 Output (--out DIR):
   DIR/<exp>.csv         the deterministic rows: iteration counts, errors, SHDs,
-                        statuses. The same flags, seed, data and binary give the
-                        same bytes on every run, sharded and merged or not.
+                        statuses. The same flags, seed, data, binary and
+                        GOMAXPROCS give the same bytes on every run, sharded and
+                        merged or not (only sketch's LSQR sums depend on
+                        GOMAXPROCS).
   DIR/<exp>-timing.csv  the rows measured with a clock (wall times, time ratios,
                         growth exponents of times); they vary from run to run.
   DIR/<exp>.json        both, as {"rows": [...], "timing": [...]}.
