@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"os/exec"
@@ -377,4 +378,89 @@ func lineDiff(a, b []byte) string {
 		}
 	}
 	return sb.String()
+}
+
+// Timing rows go to <exp>-timing.csv and the "timing" arrays, never to
+// <exp>.csv; the printed table still shows them.
+func TestTimingRowsSeparated(t *testing.T) {
+	n := len(experiments)
+	registerExperiment(&experiment{name: "zz-timed", paper: "test", order: 1 << 29,
+		run: func(ctx context.Context, env *reproEnv) ([]row, error) {
+			return []row{
+				{Experiment: "zz-timed", Metric: "iterations", Value: 12, Paper: math.NaN(), Status: "info", Unit: "iterations"},
+				timing(row{Experiment: "zz-timed", Metric: "wall time", Value: 0.25, Paper: math.NaN(), Status: "info", Unit: "s"}),
+				{Experiment: "zz-timed", Metric: "error", Value: 1e-9, Paper: math.NaN(), Status: "info"},
+			}, nil
+		}})
+	t.Cleanup(func() { experiments = experiments[:n] })
+	dir := t.TempDir()
+	var out, errb bytes.Buffer
+	if st := run([]string{"reproduce", "--only", "zz-timed", "--out", dir, "--quiet"}, &out, &errb); st != exitOK {
+		t.Fatalf("status %d: %s", st, errb.String())
+	}
+	if !strings.Contains(out.String(), "wall time") || !strings.Contains(out.String(), "iterations") {
+		t.Errorf("the table lacks rows:\n%s", out.String())
+	}
+	det, _ := os.ReadFile(filepath.Join(dir, "zz-timed.csv"))
+	tim, _ := os.ReadFile(filepath.Join(dir, "zz-timed-timing.csv"))
+	if !strings.Contains(string(det), "iterations") || !strings.Contains(string(det), "error") || strings.Contains(string(det), "wall time") {
+		t.Errorf("zz-timed.csv:\n%s", det)
+	}
+	if want := "experiment,metric,value,paper,status,ratio,unit,note\nzz-timed,wall time,0.25,—,info,0,s,\n"; string(tim) != want {
+		t.Errorf("zz-timed-timing.csv:\n%s\nwant\n%s", tim, want)
+	}
+	var js struct{ Rows, Timing []row }
+	b, _ := os.ReadFile(filepath.Join(dir, "zz-timed.json"))
+	if err := json.Unmarshal(b, &js); err != nil || len(js.Rows) != 2 || len(js.Timing) != 1 || !js.Timing[0].Timing || js.Rows[1].Value != 1e-9 {
+		t.Errorf("zz-timed.json: %v %+v", err, js)
+	}
+	out.Reset()
+	if st := run([]string{"reproduce", "--only", "zz-timed", "--quiet", "--json"}, &out, &errb); st != exitOK {
+		t.Fatalf("--json: status %d", st)
+	}
+	var sum struct{ Experiments, Timing []row }
+	if err := json.Unmarshal(out.Bytes(), &sum); err != nil || len(sum.Experiments) != 2 || len(sum.Timing) != 1 || sum.Timing[0].Metric != "wall time" {
+		t.Errorf("--json: %v %+v", err, sum)
+	}
+}
+
+// The dag and sor experiments are split into units; their summaries refuse a
+// wrong number of unit results instead of indexing past them.
+func TestDagSorPlans(t *testing.T) {
+	for _, k := range []string{"KKT_SOR_PARTS", "KKT_SOR_SEED", "KKT_SOR_ORACLE"} {
+		t.Setenv(k, "")
+	}
+	for _, c := range []struct {
+		full     bool
+		dag, sor int
+	}{{false, 15, 13}, {true, 120, 34}} {
+		env := &reproEnv{Full: c.full, Seed: 1, Progress: io.Discard, Stderr: io.Discard}
+		dp := dagPlan(env)
+		if len(dp) != c.dag+1 || dp[len(dp)-1].sachs == "" { // no data: one Sachs unit reports it
+			t.Errorf("full=%v: dag plan has %d units", c.full, len(dp))
+		}
+		for i, u := range dp[:c.dag] {
+			if u.s != i%5+1 || u.seed != uint64(i%5+1) {
+				t.Errorf("full=%v: dag unit %d is seed %d (%d)", c.full, i, u.seed, u.s)
+			}
+		}
+		sp, err := sorPlan(env)
+		if err != nil || len(sp) != c.sor {
+			t.Errorf("full=%v: sor plan has %d units (%v)", c.full, len(sp), err)
+		}
+		if _, err := summarizeDag(env, nil); err == nil {
+			t.Error("summarizeDag accepted no results")
+		}
+		if _, err := summarizeSOR(env, []json.RawMessage{[]byte(`{}`)}); err == nil {
+			t.Error("summarizeSOR accepted one result")
+		}
+	}
+	t.Setenv("KKT_SOR_PARTS", "heat")
+	if sp, err := sorPlan(&reproEnv{}); err != nil || len(sp) != 9 {
+		t.Errorf("KKT_SOR_PARTS=heat: %d units (%v)", len(sp), err)
+	}
+	t.Setenv("KKT_SOR_SEED", "x")
+	if _, err := sorPlan(&reproEnv{}); err == nil {
+		t.Error("KKT_SOR_SEED=x accepted")
+	}
 }
