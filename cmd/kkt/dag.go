@@ -900,7 +900,7 @@ func runDagUnit(ctx context.Context, env *reproEnv, u int) (json.RawMessage, err
 func summarizeDag(env *reproEnv, data []json.RawMessage) ([]row, error) {
 	plan := dagPlan(env)
 	if len(data) != len(plan) {
-		return nil, fmt.Errorf("%d results for %d units", len(data), len(plan))
+		return nil, fmt.Errorf("%d results for %d units (were the shards run with the same --full and data folder as this merge?)", len(data), len(plan))
 	}
 	var stats, cs []*dagStat
 	var sachs []row

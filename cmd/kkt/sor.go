@@ -391,7 +391,7 @@ func summarizeSOR(env *reproEnv, data []json.RawMessage) ([]row, error) {
 		return nil, nil
 	}
 	if len(data) != len(plan) {
-		return nil, fmt.Errorf("%d results for %d units", len(data), len(plan))
+		return nil, fmt.Errorf("%d results for %d units (were the shards run with the same --full and KKT_SOR_* variables as this merge?)", len(data), len(plan))
 	}
 	var rows []row
 	var us []*sorUnit
