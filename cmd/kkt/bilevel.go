@@ -675,7 +675,7 @@ func reproBilevel(ctx context.Context, env *reproEnv) ([]row, error) {
 				Note: blTarget + "; acceptance ±5%"}, 0.05)
 		}
 		add(row{Metric: fmt.Sprintf("T2 n=%d LV-HBA: rel. error after 50000 iterations", n), Value: *o.XError, Paper: 3e-12, Note: blTarget}, 0.1)
-		add(row{Metric: fmt.Sprintf("T2 n=%d LV-HBA: time for 50000 iterations", n), Value: o.TimeS, Paper: math.NaN(), Unit: "s"}, 0)
+		add(timing(row{Metric: fmt.Sprintf("T2 n=%d LV-HBA: time for 50000 iterations", n), Value: o.TimeS, Paper: math.NaN(), Unit: "s"}), 0)
 		pr.update(1, 7, "T2")
 	}
 	env.addFigure(fig)
@@ -790,7 +790,7 @@ func reproBilevel(ctx context.Context, env *reproEnv) ([]row, error) {
 			}
 			add(row{Metric: fmt.Sprintf("%s %s: test accuracy", task, m), Value: *o.TestAcc, Paper: math.NaN(), Status: passFail(*o.TestAcc > *o.BaselineTest),
 				Note: note + "; pass = beats the baseline"}, 0)
-			add(row{Metric: fmt.Sprintf("%s %s: time per seed", task, m), Value: o.TimeS, Paper: math.NaN(), Unit: "s", Note: fmt.Sprintf("baseline solve %.3g s", o.baselineTimeS)}, 0)
+			add(timing(row{Metric: fmt.Sprintf("%s %s: time per seed", task, m), Value: o.TimeS, Paper: math.NaN(), Unit: "s", Note: fmt.Sprintf("baseline solve %.3g s", o.baselineTimeS)}), 0)
 			if o.F1 != nil {
 				add(row{Metric: fmt.Sprintf("%s %s: F1 of flagged corrupted samples", task, m), Value: *o.F1, Paper: math.NaN(), Status: "info",
 					Note: "flagged = weight decreased; random flagging ≈ 0.44"}, 0)

@@ -374,23 +374,23 @@ func summarizeCompletion(env *reproEnv, data []json.RawMessage) ([]row, error) {
 	if len(rec) > 0 {
 		rows = append(rows, row{Experiment: "completion", Metric: fmt.Sprintf("rel. error after 20 it., 1000² rank 10 p=0.1 (worst of %d seeds)", len(rec)),
 			Value: worst, Paper: 1e-8, Status: passFail(worst < 1e-8), Note: "target < 1e-8 (paper has no experiments)"})
-		rows = append(rows, row{Experiment: "completion", Metric: "time per iteration, exact / PCG (s)", Value: secE, Paper: math.NaN(), Status: "info",
-			Note: fmt.Sprintf("PCG %.3g s", secC)})
+		rows = append(rows, timing(row{Experiment: "completion", Metric: "time per iteration, exact / PCG (s)", Value: secE, Paper: math.NaN(), Status: "info", Unit: "s",
+			Note: fmt.Sprintf("PCG %.3g s", secC)}))
 	}
 	if tim != nil {
 		slope := fitSlope(tim.LogOmega, tim.LogTime)
-		rows = append(rows, row{Experiment: "completion", Metric: fmt.Sprintf("log-log slope of time/iteration vs |Ω| (%.2g … %.2g), PCG ε₀=1e-2",
+		rows = append(rows, timing(row{Experiment: "completion", Metric: fmt.Sprintf("log-log slope of time/iteration vs |Ω| (%.2g … %.2g), PCG ε₀=1e-2",
 			math.Exp(tim.LogOmega[0]), math.Exp(tim.LogOmega[len(tim.LogOmega)-1])),
-			Value: slope, Paper: 1, Status: passFail(math.Abs(slope-1) <= 0.15), Note: "target 1 ± 0.15"})
+			Value: slope, Paper: 1, Status: passFail(math.Abs(slope-1) <= 0.15), Note: "target 1 ± 0.15"}))
 		if !env.Full {
 			// At |Ω| ≤ 4·10⁵ an iteration takes milliseconds and the fixed
 			// O((m+n)k²) part still weighs: the slope is measured with --full.
 			r := &rows[len(rows)-1]
 			r.Status, r.Note = "info", "target 1 ± 0.15 is checked with --full (|Ω| up to 10⁷; measured 1.02)"
 		}
-		rows = append(rows, row{Experiment: "completion", Metric: "time/iteration ratio k=20 vs k=10, exact", Value: tim.KRatioExact, Paper: math.NaN(), Status: "info"})
-		rows = append(rows, row{Experiment: "completion", Metric: "time/iteration ratio k=20 vs k=10, cg", Value: tim.KRatioCG, Paper: math.NaN(),
-			Status: passFail(tim.KRatioCG <= 2.5), Note: "target ≤ 2.5 (exact: ≈ 4 once |Ω|k² dominates)"})
+		rows = append(rows, timing(row{Experiment: "completion", Metric: "time/iteration ratio k=20 vs k=10, exact", Value: tim.KRatioExact, Paper: math.NaN(), Status: "info"}))
+		rows = append(rows, timing(row{Experiment: "completion", Metric: "time/iteration ratio k=20 vs k=10, cg", Value: tim.KRatioCG, Paper: math.NaN(),
+			Status: passFail(tim.KRatioCG <= 2.5), Note: "target ≤ 2.5 (exact: ≈ 4 once |Ω|k² dominates)"}))
 	}
 	if len(rmse) > 0 {
 		var sum, worstR float64

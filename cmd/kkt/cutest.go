@@ -416,8 +416,8 @@ func runCutestExperiment(ctx context.Context, env *reproEnv) ([]row, error) {
 			Note: fmt.Sprintf("%s; %d of %d (%d have no reference values); see docs/cutest.md", mode, pass, len(results), noRef)}, 0),
 		compare(row{Experiment: "cutest-sif", Metric: "fraction matched, problems with reference values", Value: fracRef, Paper: 1,
 			Note: fmt.Sprintf("%d of %d", pass, len(results)-noRef)}, 0),
-		{Experiment: "cutest-sif", Metric: "parse + evaluate time", Value: elapsed.Seconds(), Paper: math.NaN(), Status: "info", Unit: "s",
-			Note: fmt.Sprintf("%d problems, 2 workers", len(results))},
+		timing(row{Experiment: "cutest-sif", Metric: "parse + evaluate time", Value: elapsed.Seconds(), Paper: math.NaN(), Status: "info", Unit: "s",
+			Note: fmt.Sprintf("%d problems, 2 workers", len(results))}),
 	}
 	return out, nil
 }

@@ -26,8 +26,10 @@ import (
 func init() {
 	register(&command{name: "dag", summary: "learn linear DAGs: simulate, fit (CoLiDE, DAGMA, TOPO), evaluate, sweep", run: runDag})
 	registerExperiment(&experiment{name: "dag", order: 60,
-		paper: "Saboksayr, Mateos, Tepper, CoLiDE, ICLR 2024; Deng, Bello, Aragam, Ravikumar, TOPO, ICML 2023",
-		run:   runDagExperiment})
+		paper:     "Saboksayr, Mateos, Tepper, CoLiDE, ICLR 2024; Deng, Bello, Aragam, Ravikumar, TOPO, ICML 2023",
+		units:     func(env *reproEnv) int { return len(dagPlan(env)) },
+		runUnit:   runDagUnit,
+		summarize: summarizeDag})
 }
 
 const dagUsage = `[simulate|fit|evaluate|sweep] [flags]
@@ -468,64 +470,126 @@ func dagSimSettings(c dagCell) dag.SimSettings {
 	return s
 }
 
+// dagFit is one method fitted to one seed's data of a sweep cell: what the
+// statistics of dagStat are accumulated from. Numbers that are not finite
+// are nil (JSON has no NaN).
+type dagFit struct {
+	Method   string
+	SHD      int
+	TPR, FDR float64
+	Seconds  float64
+	Score    *float64
+	StartLS  *float64 // +topo: refit loss of the starting DAG
+	SigmaErr *float64 // CoLiDE: |σ̂/σ − 1| (NV: median over nodes)
+}
+
+func dagFinite(x float64) *float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return nil
+	}
+	return &x
+}
+
+func dagOrNaN(p *float64) float64 {
+	if p == nil {
+		return math.NaN()
+	}
+	return *p
+}
+
+// dagFitSeed simulates the data of one seed of cell c and fits every method.
+func dagFitSeed(ctx context.Context, c dagCell, methods []string, seed uint64, progress io.Writer) ([]dagFit, error) {
+	sim := dag.Simulate(rand.New(rand.NewPCG(seed, 0)), dagSimSettings(c))
+	cache := map[string]*dagRun{}
+	fits := make([]dagFit, 0, len(methods))
+	for _, m := range methods {
+		run, err := dagRunMethod(ctx, sim.X, m, dag.Settings{}, seed, cache)
+		if err != nil {
+			return nil, fmt.Errorf("%s seed %d %s: %w", c.name(), seed, m, err)
+		}
+		acc := dag.CountAccuracy(sim.W, run.Res.B)
+		f := dagFit{Method: m, SHD: acc.SHD, TPR: acc.TPR, FDR: acc.FDR, Seconds: run.Time.Seconds(),
+			Score: dagFinite(run.Res.Score), StartLS: dagFinite(run.StartLS)}
+		if sg := run.Res.Sigma; sg != nil && run.Res.Method != dag.TopoSwap {
+			var e float64
+			if len(sg) == 1 {
+				e = math.Abs(sg[0]/math.Sqrt(sim.NoiseVar[0]) - 1)
+			} else {
+				errs := make([]float64, len(sg))
+				for j := range sg {
+					errs[j] = math.Abs(sg[j]/math.Sqrt(sim.NoiseVar[j]) - 1)
+				}
+				sort.Float64s(errs)
+				e = errs[len(errs)/2]
+			}
+			f.SigmaErr = &e
+		}
+		fits = append(fits, f)
+		fmt.Fprintf(progress, "[dag] %s seed %d %-15s SHD %3d TPR %.3f %6.2fs\n", c.name(), seed, m, acc.SHD, acc.TPR, run.Time.Seconds())
+	}
+	return fits, nil
+}
+
+// dagNewStats returns empty statistics of methods on cell c over seeds.
+func dagNewStats(c dagCell, methods []string, seeds int) []*dagStat {
+	cs := make([]*dagStat, len(methods))
+	for i, m := range methods {
+		cs[i] = &dagStat{Cell: c.name(), Graph: c.Graph.String(), K: c.K, D: c.D, Unequal: c.Unequal, Method: m, Seeds: seeds}
+	}
+	return cs
+}
+
+// dagAddFits adds one seed's fits (in the order of cs) to the statistics.
+// Seeds must be added in increasing order: the means are accumulated.
+func dagAddFits(cs []*dagStat, fits []dagFit) {
+	for i, f := range fits {
+		st := cs[i]
+		seeds := st.Seeds
+		st.SHD = append(st.SHD, f.SHD)
+		if f.SHD == 0 {
+			st.ZeroSHD++
+		}
+		st.TPR += f.TPR / float64(seeds)
+		st.FDR += f.FDR / float64(seeds)
+		st.Times = append(st.Times, f.Seconds)
+		st.Losses = append(st.Losses, dagOrNaN(f.Score))
+		if f.StartLS != nil {
+			st.StartLosses = append(st.StartLosses, *f.StartLS)
+			if dagOrNaN(f.Score) <= *f.StartLS {
+				st.NotWorse++
+			}
+		}
+		if f.SigmaErr != nil {
+			st.SigmaRelErr += *f.SigmaErr / float64(seeds)
+		}
+	}
+}
+
+// dagFinishStats computes the means and standard deviations.
+func dagFinishStats(cs []*dagStat) {
+	for _, st := range cs {
+		v := make([]float64, len(st.SHD))
+		for i, x := range st.SHD {
+			v[i] = float64(x)
+		}
+		st.MeanSHD, st.SDSHD = dagMeanSD(v)
+		st.MeanTime, _ = dagMeanSD(st.Times)
+	}
+}
+
 // dagSweep runs methods on seeds 1..seeds of every cell (data seed base+s).
 func dagSweep(ctx context.Context, cells []dagCell, methods []string, seeds int, base uint64, progress io.Writer) ([]*dagStat, error) {
 	var stats []*dagStat
 	for _, c := range cells {
-		cs := make([]*dagStat, len(methods))
-		for i, m := range methods {
-			cs[i] = &dagStat{Cell: c.name(), Graph: c.Graph.String(), K: c.K, D: c.D, Unequal: c.Unequal, Method: m, Seeds: seeds}
-		}
+		cs := dagNewStats(c, methods, seeds)
 		for s := 1; s <= seeds; s++ {
-			seed := base + uint64(s) - 1
-			sim := dag.Simulate(rand.New(rand.NewPCG(seed, 0)), dagSimSettings(c))
-			cache := map[string]*dagRun{}
-			for i, m := range methods {
-				run, err := dagRunMethod(ctx, sim.X, m, dag.Settings{}, seed, cache)
-				if err != nil {
-					return nil, fmt.Errorf("%s seed %d %s: %w", c.name(), seed, m, err)
-				}
-				st := cs[i]
-				acc := dag.CountAccuracy(sim.W, run.Res.B)
-				st.SHD = append(st.SHD, acc.SHD)
-				if acc.SHD == 0 {
-					st.ZeroSHD++
-				}
-				st.TPR += acc.TPR / float64(seeds)
-				st.FDR += acc.FDR / float64(seeds)
-				st.Times = append(st.Times, run.Time.Seconds())
-				st.Losses = append(st.Losses, run.Res.Score)
-				if !math.IsNaN(run.StartLS) {
-					st.StartLosses = append(st.StartLosses, run.StartLS)
-					if run.Res.Score <= run.StartLS {
-						st.NotWorse++
-					}
-				}
-				if sg := run.Res.Sigma; sg != nil && run.Res.Method != dag.TopoSwap {
-					var e float64
-					if len(sg) == 1 {
-						e = math.Abs(sg[0]/math.Sqrt(sim.NoiseVar[0]) - 1)
-					} else {
-						errs := make([]float64, len(sg))
-						for j := range sg {
-							errs[j] = math.Abs(sg[j]/math.Sqrt(sim.NoiseVar[j]) - 1)
-						}
-						sort.Float64s(errs)
-						e = errs[len(errs)/2]
-					}
-					st.SigmaRelErr += e / float64(seeds)
-				}
-				fmt.Fprintf(progress, "[dag] %s seed %d %-15s SHD %3d TPR %.3f %6.2fs\n", c.name(), seed, m, acc.SHD, acc.TPR, run.Time.Seconds())
+			fits, err := dagFitSeed(ctx, c, methods, base+uint64(s)-1, progress)
+			if err != nil {
+				return nil, err
 			}
+			dagAddFits(cs, fits)
 		}
-		for _, st := range cs {
-			v := make([]float64, len(st.SHD))
-			for i, x := range st.SHD {
-				v[i] = float64(x)
-			}
-			st.MeanSHD, st.SDSHD = dagMeanSD(v)
-			st.MeanTime, _ = dagMeanSD(st.Times)
-		}
+		dagFinishStats(cs)
 		stats = append(stats, cs...)
 	}
 	return stats, nil
@@ -639,7 +703,7 @@ func dagStatRows(stats []*dagStat) []row {
 		}
 		byCell[s.Cell][s.Method] = s
 		r := row{Experiment: "dag", Metric: fmt.Sprintf("%s %s mean SHD", s.Cell, s.Method), Value: s.MeanSHD, Paper: math.NaN(),
-			Note: fmt.Sprintf("sd %.1f over %d seeds, TPR %.3f, FDR %.3f, %.2fs/fit", s.SDSHD, s.Seeds, s.TPR, s.FDR, s.MeanTime)}
+			Note: fmt.Sprintf("sd %.1f over %d seeds, TPR %.3f, FDR %.3f", s.SDSHD, s.Seeds, s.TPR, s.FDR)}
 		if ref, ok := dagRefs[s.Cell+"|"+s.Method]; ok {
 			r.Paper = ref.mean
 			r.Status = "differs"
@@ -653,7 +717,8 @@ func dagStatRows(stats []*dagStat) []row {
 		} else {
 			r.Status = "info"
 		}
-		rows = append(rows, r)
+		rows = append(rows, r, timing(row{Experiment: "dag", Metric: fmt.Sprintf("%s %s time per fit", s.Cell, s.Method), Value: s.MeanTime, Paper: math.NaN(),
+			Status: "info", Unit: "s", Note: fmt.Sprintf("mean over %d seeds", s.Seeds)}))
 		if s.Method == "topo" && s.K == 2 && s.D == 20 && !s.Unequal && s.Graph == "er" {
 			rows = append(rows, row{Experiment: "dag", Metric: s.Cell + " topo seeds with SHD 0", Value: float64(s.ZeroSHD), Paper: float64(s.Seeds),
 				Status: dagStatus(s.ZeroSHD >= 4*s.Seeds/5), Note: "target ≥ 4 of 5 (research T3); reference Python run: 5 of 5"})
@@ -692,11 +757,14 @@ func dagStatus(ok bool) string {
 	return "differs"
 }
 
-// dagSachs runs every method on the 853 observational Sachs samples against
-// the 17-edge consensus graph: on the raw data (centred only, as every
-// reference code does; the published comparison) and, for information, on
-// standardised data.
-func dagSachs(ctx context.Context, env *reproEnv, methods []string) ([]row, error) {
+// dagSachsVariants are the two Sachs data sets: raw (centred only, as every
+// reference code does; the published comparison) and, for information,
+// standardised.
+var dagSachsVariants = []string{"raw", "standardised"}
+
+// dagSachs runs every method on one variant of the 853 observational Sachs
+// samples against the 17-edge consensus graph.
+func dagSachs(ctx context.Context, env *reproEnv, methods []string, variant string) ([]row, error) {
 	xp, ok1 := env.dataPath("sachs/conditions/1_cd3cd28_n854.csv")
 	bp, ok2 := env.dataPath("sachs/sachs_bnlearn_adjmat_17edges.csv")
 	if !ok1 || !ok2 {
@@ -714,35 +782,51 @@ func dagSachs(ctx context.Context, env *reproEnv, methods []string) ([]row, erro
 	if strings.Join(hx, ",") != strings.Join(hb, ",") {
 		return nil, fmt.Errorf("sachs: data header %v differs from graph header %v", hx, hb)
 	}
-	Xs := mat.DenseCopyOf(X)
-	dagStandardize(Xs)
+	if variant == "standardised" {
+		dagStandardize(X)
+	}
 	var rows []row
-	for _, v := range []struct {
-		name string
-		X    *mat.Dense
-	}{{"raw", X}, {"standardised", Xs}} {
-		cache := map[string]*dagRun{}
-		for _, m := range methods {
-			run, err := dagRunMethod(ctx, v.X, m, dag.Settings{}, env.Seed, cache)
-			if err != nil {
-				return nil, fmt.Errorf("sachs %s: %w", m, err)
-			}
-			acc := dag.CountAccuracy(B, run.Res.B)
-			r := row{Experiment: "dag", Metric: "Sachs (" + v.name + ") " + m + " SHD", Value: float64(acc.SHD), Paper: math.NaN(), Status: "info",
-				Note: fmt.Sprintf("n=853, %d edges, TPR %.3f, FDR %.3f; published SHD range 12–16", acc.NNZ, acc.TPR, acc.FDR)}
-			if v.name == "raw" {
-				r.Status = dagStatus(acc.SHD <= 16)
-				r.Note += " (at most 16 counts as reproduced)"
-			}
-			rows = append(rows, r)
-			fmt.Fprintf(env.Progress, "[dag] Sachs %s %-15s SHD %d edges %d\n", v.name, m, acc.SHD, acc.NNZ)
+	cache := map[string]*dagRun{}
+	for _, m := range methods {
+		run, err := dagRunMethod(ctx, X, m, dag.Settings{}, env.Seed, cache)
+		if err != nil {
+			return nil, fmt.Errorf("sachs %s: %w", m, err)
 		}
+		acc := dag.CountAccuracy(B, run.Res.B)
+		r := row{Experiment: "dag", Metric: "Sachs (" + variant + ") " + m + " SHD", Value: float64(acc.SHD), Paper: math.NaN(), Status: "info",
+			Note: fmt.Sprintf("n=853, %d edges, TPR %.3f, FDR %.3f; published SHD range 12–16", acc.NNZ, acc.TPR, acc.FDR)}
+		if variant == "raw" {
+			r.Status = dagStatus(acc.SHD <= 16)
+			r.Note += " (at most 16 counts as reproduced)"
+		}
+		rows = append(rows, r)
+		fmt.Fprintf(env.Progress, "[dag] Sachs %s %-15s SHD %d edges %d\n", variant, m, acc.SHD, acc.NNZ)
 	}
 	return rows, nil
 }
 
-func runDagExperiment(ctx context.Context, env *reproEnv) ([]row, error) {
-	methods := []string{"dagma", "colide-ev", "colide-nv", "topo", "colide-ev+topo"}
+// dagMethods are the methods of the experiment (and of Sachs).
+var dagMethods = []string{"dagma", "colide-ev", "colide-nv", "topo", "colide-ev+topo"}
+
+// dagTask is one unit of the dag experiment: one seed of one cell of the
+// synthetic sweep (all its methods, which share the data and, for +topo,
+// the starting fit), or one Sachs variant.
+type dagTask struct {
+	cell    dagCell
+	methods []string
+	seed    uint64
+	s       int    // seed index, 1..seeds
+	seeds   int    // seeds of the cell
+	sachs   string // Sachs variant; "" for a sweep unit
+}
+
+// dagPlan lists the units: 5 seeds of every cell (quick: ER2 d=20 EV with
+// TOPO, ER4 d=20 EV with CoLiDE-EV and its TOPO post-processing, ER4 d=20
+// NV with DAGMA and CoLiDE-NV; --full: ER2, ER4, SF4 × d = 10, 20, 50, 100
+// × EV, NV with every method), then the Sachs variants (one unit when the
+// data are absent).
+func dagPlan(env *reproEnv) []dagTask {
+	const seeds = 5
 	type part struct {
 		cells   []dagCell
 		methods []string
@@ -760,7 +844,7 @@ func runDagExperiment(ctx context.Context, env *reproEnv) ([]row, error) {
 				}
 			}
 		}
-		parts = []part{{cells, methods}}
+		parts = []part{{cells, dagMethods}}
 	} else {
 		parts = []part{
 			{[]dagCell{{dag.ER, 2, 20, false}}, []string{"topo"}},
@@ -768,20 +852,78 @@ func runDagExperiment(ctx context.Context, env *reproEnv) ([]row, error) {
 			{[]dagCell{{dag.ER, 4, 20, true}}, []string{"dagma", "colide-nv"}},
 		}
 	}
-	var stats []*dagStat
+	var ts []dagTask
 	for _, p := range parts {
-		s, err := dagSweep(ctx, p.cells, p.methods, 5, env.Seed, env.Progress)
-		if err != nil {
-			return nil, err
+		for _, c := range p.cells {
+			for s := 1; s <= seeds; s++ {
+				ts = append(ts, dagTask{cell: c, methods: p.methods, seed: env.Seed + uint64(s) - 1, s: s, seeds: seeds})
+			}
 		}
-		stats = append(stats, s...)
 	}
-	rows := dagStatRows(stats)
-	sr, err := dagSachs(ctx, env, methods)
+	_, ok1 := env.dataPath("sachs/conditions/1_cd3cd28_n854.csv")
+	_, ok2 := env.dataPath("sachs/sachs_bnlearn_adjmat_17edges.csv")
+	variants := dagSachsVariants
+	if !ok1 || !ok2 {
+		variants = variants[:1] // one unit reports the missing data
+	}
+	for _, v := range variants {
+		ts = append(ts, dagTask{sachs: v})
+	}
+	return ts
+}
+
+// dagUnit is the raw result of one unit.
+type dagUnit struct {
+	Seed  uint64   `json:"seed,omitempty"`
+	Fits  []dagFit `json:"fits,omitempty"`
+	Sachs []row    `json:"sachs,omitempty"`
+}
+
+func runDagUnit(ctx context.Context, env *reproEnv, u int) (json.RawMessage, error) {
+	t := dagPlan(env)[u]
+	var out dagUnit
+	var err error
+	if t.sachs != "" {
+		out.Sachs, err = dagSachs(ctx, env, dagMethods, t.sachs)
+	} else {
+		out.Seed = t.seed
+		out.Fits, err = dagFitSeed(ctx, t.cell, t.methods, t.seed, env.Progress)
+	}
 	if err != nil {
 		return nil, err
 	}
-	rows = append(rows, sr...)
+	return json.Marshal(out)
+}
+
+// summarizeDag accumulates the seeds of every cell in increasing order,
+// exactly as dagSweep does, and appends the Sachs rows.
+func summarizeDag(env *reproEnv, data []json.RawMessage) ([]row, error) {
+	plan := dagPlan(env)
+	if len(data) != len(plan) {
+		return nil, fmt.Errorf("%d results for %d units (were the shards run with the same --full and data folder as this merge?)", len(data), len(plan))
+	}
+	var stats, cs []*dagStat
+	var sachs []row
+	for i, t := range plan {
+		var u dagUnit
+		if err := json.Unmarshal(data[i], &u); err != nil {
+			return nil, err
+		}
+		if t.sachs != "" {
+			sachs = append(sachs, u.Sachs...)
+			continue
+		}
+		if u.Seed != t.seed || len(u.Fits) != len(t.methods) {
+			return nil, fmt.Errorf("unit %d: seed %d with %d fits, want seed %d with %d", i, u.Seed, len(u.Fits), t.seed, len(t.methods))
+		}
+		if t.s == 1 {
+			cs = dagNewStats(t.cell, t.methods, t.seeds)
+			stats = append(stats, cs...)
+		}
+		dagAddFits(cs, u.Fits)
+	}
+	dagFinishStats(stats)
+	rows := append(dagStatRows(stats), sachs...)
 	if env.OutDir != "" {
 		if _, err := dagPlot(stats, filepath.Join(env.OutDir, "dag-shd.svg")); err != nil {
 			return nil, err
@@ -791,7 +933,9 @@ func runDagExperiment(ctx context.Context, env *reproEnv) ([]row, error) {
 			return nil, err
 		}
 		dagJSON(f, stats)
-		f.Close()
+		if err := f.Close(); err != nil {
+			return nil, err
+		}
 	}
 	return rows, nil
 }

@@ -30,6 +30,9 @@ type figure struct {
 	LogX   bool     `json:"logx"`
 	LogY   bool     `json:"logy"`
 	Series []series `json:"series"`
+	// Timing marks a figure of measured times: its data vary from run to
+	// run (every other figure's data are deterministic, as rows are).
+	Timing bool `json:"timing,omitempty"`
 }
 
 // addFigure records f; the runner saves it when --out is given.

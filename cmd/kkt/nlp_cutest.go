@@ -2,12 +2,10 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -270,7 +268,7 @@ func summarizeCUTEst(env *reproEnv, data []json.RawMessage) ([]row, error) {
 			}
 			rows = append(rows, wr)
 		}
-		rows = append(rows, row{Experiment: "cutest", Metric: m.String() + " total wall time (s)", Value: secs, Paper: math.NaN(), Status: "info", Unit: "s"})
+		rows = append(rows, timing(row{Experiment: "cutest", Metric: m.String() + " total wall time (s)", Value: secs, Paper: math.NaN(), Status: "info", Unit: "s"}))
 	}
 	if env.OutDir != "" {
 		if err := writeCUTEstRuns(env.OutDir, runs); err != nil {
@@ -280,22 +278,18 @@ func summarizeCUTEst(env *reproEnv, data []json.RawMessage) ([]row, error) {
 	return rows, nil
 }
 
-// writeCUTEstRuns writes the per-problem table (cutest-problems.csv).
+// writeCUTEstRuns writes the per-problem table: the deterministic columns to
+// cutest-problems.csv, the wall times to cutest-problems-timing.csv.
 func writeCUTEstRuns(dir string, runs []cutestRun) error {
-	f, err := os.Create(filepath.Join(dir, "cutest-problems.csv"))
-	if err != nil {
-		return err
-	}
-	w := csv.NewWriter(f)
-	w.Write([]string{"problem", "method", "n", "m", "status", "iterations", "paper_iterations", "kkt", "sketch_steps", "seconds"})
+	det := [][]string{{"problem", "method", "n", "m", "status", "iterations", "paper_iterations", "kkt", "sketch_steps"}}
+	tim := [][]string{{"problem", "method", "seconds"}}
 	for _, r := range runs {
-		w.Write([]string{r.Problem, r.Method, strconv.Itoa(r.N), strconv.Itoa(r.M), r.Status, strconv.Itoa(r.Iterations),
-			fmtNum(r.Paper), fmtNum(r.KKT), strconv.Itoa(r.SketchSteps), fmtNum(r.Seconds)})
+		det = append(det, []string{r.Problem, r.Method, strconv.Itoa(r.N), strconv.Itoa(r.M), r.Status, strconv.Itoa(r.Iterations),
+			fmtNum(r.Paper), fmtNum(r.KKT), strconv.Itoa(r.SketchSteps)})
+		tim = append(tim, []string{r.Problem, r.Method, fmtNum(r.Seconds)})
 	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		f.Close()
+	if err := writeCSVFile(filepath.Join(dir, "cutest-problems.csv"), det); err != nil {
 		return err
 	}
-	return f.Close()
+	return writeCSVFile(filepath.Join(dir, "cutest-problems-timing.csv"), tim)
 }

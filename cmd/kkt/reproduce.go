@@ -36,15 +36,43 @@ type experiment struct {
 }
 
 // row is one line of the summary table.
+//
+// Rows are deterministic unless Timing is set: the same code, flags, seed,
+// data and GOMAXPROCS give the same Value, Paper, Status, Unit and Note on
+// every run, sharded or not. Anything measured with a clock (wall times,
+// ratios or slopes of times, statuses decided by a time) goes into a row with
+// Timing set, and a deterministic row's Note never contains a time. With
+// --out, timing rows are written to <experiment>-timing.csv and the "timing"
+// array of <experiment>.json, never to <experiment>.csv.
 type row struct {
 	Experiment string  `json:"experiment"`
 	Metric     string  `json:"metric"`
 	Value      float64 `json:"value"`
-	Paper      float64 `json:"paper"`           // the paper's (or peer's) value; NaN when none
-	Status     string  `json:"status"`          // reproduced, differs, info
-	Note       string  `json:"note,omitempty"`  // data source, caveats
-	Unit       string  `json:"unit,omitempty"`  // iterations, s, ...
-	Ratio      float64 `json:"ratio,omitempty"` // Value/Paper when both are set
+	Paper      float64 `json:"paper"`            // the paper's (or peer's) value; NaN when none
+	Status     string  `json:"status"`           // reproduced, differs, info
+	Note       string  `json:"note,omitempty"`   // data source, caveats
+	Unit       string  `json:"unit,omitempty"`   // iterations, s, ...
+	Ratio      float64 `json:"ratio,omitempty"`  // Value/Paper when both are set
+	Timing     bool    `json:"timing,omitempty"` // measured with a clock: varies from run to run
+}
+
+// timing marks r as a timing row (see row).
+func timing(r row) row {
+	r.Timing = true
+	return r
+}
+
+// splitTiming returns the deterministic rows and the timing rows of rows,
+// each in their original order.
+func splitTiming(rows []row) (det, tim []row) {
+	for _, r := range rows {
+		if r.Timing {
+			tim = append(tim, r)
+		} else {
+			det = append(det, r)
+		}
+	}
+	return det, tim
 }
 
 // reproEnv is what an experiment gets from the runner.
@@ -115,7 +143,7 @@ func runReproduce(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("reproduce", "[--full] [--only a,b] [--out DIR] [--seed N] [--shard i/n] [--json] [--quiet] | merge DIR...", stderr)
 	full := fs.Bool("full", false, "run the full sizes of every experiment")
 	only := fs.String("only", "", "comma-separated experiment names to run (default all)")
-	out := fs.String("out", "", "directory for one CSV and one JSON per experiment")
+	out := fs.String("out", "", "directory for <exp>.csv, <exp>-timing.csv and <exp>.json per experiment, figures, and units/ (the raw results merge reads)")
 	seed := fs.Uint64("seed", 1, "base random seed")
 	data := fs.String("data", defaultDataDir(), "data directory (KKT_DATA; generated data when absent)")
 	asJSON := fs.Bool("json", false, "print the summary as one JSON object on stdout")
@@ -124,6 +152,11 @@ func runReproduce(args []string, stdout, stderr io.Writer) int {
 	list := fs.Bool("list", false, "list the experiments and exit")
 	shardFlag := fs.String("shard", "", "i/n: run the i-th (0-based) of n deterministic slices of the experiment grid (default: $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT or $JOB_COMPLETION_INDEX with --shard-count)")
 	shardCount := fs.Int("shard-count", 0, "number of shards when the index comes from $JOB_COMPLETION_INDEX (Kubernetes indexed Job); also $KKT_SHARD_COUNT")
+	flagsUsage := fs.Usage
+	fs.Usage = func() {
+		flagsUsage()
+		fmt.Fprint(stderr, reproduceHelp)
+	}
 	if len(args) > 0 && args[0] == "merge" {
 		return runMerge(args[1:], stdout, stderr)
 	}
@@ -228,6 +261,26 @@ func runReproduce(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
+const reproduceHelp = `
+Output (--out DIR):
+  DIR/<exp>.csv         the deterministic rows: iteration counts, errors, SHDs,
+                        statuses. The same flags, seed, data, binary and
+                        GOMAXPROCS give the same bytes on every run, sharded and
+                        merged or not (only sketch's LSQR sums depend on
+                        GOMAXPROCS).
+  DIR/<exp>-timing.csv  the rows measured with a clock (wall times, time ratios,
+                        growth exponents of times); they vary from run to run.
+  DIR/<exp>.json        both, as {"rows": [...], "timing": [...]}.
+  DIR/<figure>.{png,svg,json}, DIR/units/<exp>-<unit>.json.
+The printed table shows all rows; --json puts the timing rows under "timing".
+
+Sharding: the experiments are split into tasks (experiments with a grid, such as
+cutest, dag, sor and completion, into one task per problem, cell or seed), dealt
+round-robin: --shard i/n runs tasks i, i+n, ... and writes DIR/units; then
+  kkt reproduce merge --out RESULTS DIR_0 ... DIR_{n-1}
+builds the same tables and figures as one unsharded run (see docs/scale-out.md).
+`
+
 func fmtNum(x float64) string {
 	if isNaN(x) {
 		return "—"
@@ -248,29 +301,52 @@ func printTable(w io.Writer, rows []row) {
 	tw.Flush()
 }
 
+// writeRows writes the rows of experiment name into dir: the deterministic
+// rows to <name>.csv, the timing rows to <name>-timing.csv (same columns),
+// and both to <name>.json as {"rows": [...], "timing": [...]}.
 func writeRows(dir, name string, rows []row) error {
-	f, err := os.Create(filepath.Join(dir, name+".csv"))
-	if err != nil {
+	det, tim := splitTiming(rows)
+	if err := writeCSVRows(filepath.Join(dir, name+".csv"), det); err != nil {
 		return err
 	}
-	cw := csv.NewWriter(f)
-	cw.Write([]string{"experiment", "metric", "value", "paper", "status", "ratio", "unit", "note"})
-	for _, r := range rows {
-		cw.Write([]string{r.Experiment, r.Metric, fmtNum(r.Value), fmtNum(r.Paper), r.Status, fmtNum(r.Ratio), r.Unit, r.Note})
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		f.Close()
+	if err := writeCSVRows(filepath.Join(dir, name+"-timing.csv"), tim); err != nil {
 		return err
 	}
-	if err := f.Close(); err != nil {
-		return err
+	if det == nil {
+		det = []row{}
 	}
-	j, err := json.MarshalIndent(rows, "", "  ")
+	if tim == nil {
+		tim = []row{}
+	}
+	j, err := json.MarshalIndent(map[string][]row{"rows": det, "timing": tim}, "", "  ")
 	if err != nil {
 		return err
 	}
 	return os.WriteFile(filepath.Join(dir, name+".json"), j, 0o644)
+}
+
+// writeCSVRows writes rows as CSV with a header line.
+func writeCSVRows(path string, rows []row) error {
+	recs := [][]string{{"experiment", "metric", "value", "paper", "status", "ratio", "unit", "note"}}
+	for _, r := range rows {
+		recs = append(recs, []string{r.Experiment, r.Metric, fmtNum(r.Value), fmtNum(r.Paper), r.Status, fmtNum(r.Ratio), r.Unit, r.Note})
+	}
+	return writeCSVFile(path, recs)
+}
+
+// writeCSVFile writes records (the first one the header) to path.
+func writeCSVFile(path string, recs [][]string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	cw := csv.NewWriter(f)
+	cw.WriteAll(recs)
+	if err := cw.Error(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // MarshalJSON writes NaN and ±Inf numbers as null (JSON has no NaN).
@@ -294,7 +370,8 @@ func (r row) MarshalJSON() ([]byte, error) {
 		Ratio      *float64 `json:"ratio,omitempty"`
 		Unit       string   `json:"unit,omitempty"`
 		Note       string   `json:"note,omitempty"`
-	}{r.Experiment, r.Metric, num(r.Value), num(r.Paper), r.Status, ratio, r.Unit, r.Note})
+		Timing     bool     `json:"timing,omitempty"`
+	}{r.Experiment, r.Metric, num(r.Value), num(r.Paper), r.Status, ratio, r.Unit, r.Note, r.Timing})
 }
 
 func sortExperiments() {
@@ -306,7 +383,9 @@ func sortExperiments() {
 	})
 }
 
-// printSummary prints the table (or one JSON object with --json).
+// printSummary prints the table, timing rows included (or one JSON object
+// with --json: the deterministic rows under "experiments", the timing rows
+// under "timing").
 func printSummary(stdout, stderr io.Writer, all []row, asJSON, full bool, seed uint64, data string) error {
 	if !asJSON {
 		printTable(stdout, all)
@@ -314,10 +393,14 @@ func printSummary(stdout, stderr io.Writer, all []row, asJSON, full bool, seed u
 	}
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
-	if all == nil {
-		all = []row{}
+	det, tim := splitTiming(all)
+	if det == nil {
+		det = []row{}
 	}
-	if err := enc.Encode(map[string]any{"experiments": all, "full": full, "seed": seed, "data": data}); err != nil {
+	if tim == nil {
+		tim = []row{}
+	}
+	if err := enc.Encode(map[string]any{"experiments": det, "timing": tim, "full": full, "seed": seed, "data": data}); err != nil {
 		fmt.Fprintf(stderr, "kkt reproduce: %v\n", err)
 		return err
 	}
@@ -329,6 +412,7 @@ func (r *row) UnmarshalJSON(b []byte) error {
 	var v struct {
 		Experiment, Metric, Status, Unit, Note string
 		Value, Paper, Ratio                    *float64
+		Timing                                 bool
 	}
 	if err := json.Unmarshal(b, &v); err != nil {
 		return err
@@ -340,7 +424,7 @@ func (r *row) UnmarshalJSON(b []byte) error {
 		return *p
 	}
 	*r = row{Experiment: v.Experiment, Metric: v.Metric, Status: v.Status, Unit: v.Unit, Note: v.Note,
-		Value: nan(v.Value), Paper: nan(v.Paper), Ratio: nan(v.Ratio)}
+		Value: nan(v.Value), Paper: nan(v.Paper), Ratio: nan(v.Ratio), Timing: v.Timing}
 	if v.Ratio == nil {
 		r.Ratio = 0
 	}
