@@ -158,7 +158,7 @@ func LeastSquares(ctx context.Context, a mat.Matrix, b []float64, set LSSettings
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	if workers > 1 && m >= 64*workers && int64(m)*int64(n) >= 1<<16 {
+	if m >= 64*passBlocks && int64(m)*int64(n) >= 1<<16 {
 		rows.pool = newRowPool(rows, workers)
 		defer rows.pool.close()
 	}
@@ -309,66 +309,89 @@ func (d *rowData) rowsPass(lo, hi int, u, w, z []float64, alpha float64) {
 	}
 }
 
-// rowPool runs the fused pass over contiguous row blocks (balanced by
-// nonzeros) on persistent goroutines; each worker accumulates its own Aᵀu
-// part, summed by the caller. A pass allocates nothing.
+// passBlocks is the number of row blocks of the fused pass on large
+// problems. It is fixed, not the number of workers, so that the partial
+// Aᵀu sums — and hence every iterate — are the same bits whatever the
+// number of goroutines (a sharded sweep merged with an unsharded one must
+// not depend on the machines' core counts).
+const passBlocks = 8
+
+// rowPool runs the fused pass over passBlocks contiguous row blocks
+// (balanced by nonzeros) on persistent goroutines: block b goes to worker
+// b mod workers, accumulates its own Aᵀu part, and the parts are added in
+// block order. A pass allocates nothing.
 type rowPool struct {
-	d     *rowData
-	parts []int
-	ws    [][]float64
-	start []chan struct{}
-	done  chan struct{}
-	u, z  []float64
-	alpha float64
+	d       *rowData
+	parts   []int
+	ws      [][]float64 // ws[b]: block b's part of Aᵀu (ws[0] unused: block 0 adds into w)
+	workers int
+	start   []chan struct{}
+	done    chan struct{}
+	u, z    []float64
+	alpha   float64
 }
 
 func newRowPool(d *rowData, workers int) *rowPool {
 	var parts []int
 	if d.isDense {
-		parts = make([]int, workers+1)
+		parts = make([]int, passBlocks+1)
 		for k := range parts {
-			parts[k] = k * d.m / workers
+			parts[k] = k * d.m / passBlocks
 		}
 	} else {
-		parts = matrix.SplitByNNZ(d.ptr[:d.m+1], workers)
+		parts = matrix.SplitByNNZ(d.ptr[:d.m+1], passBlocks)
 	}
-	w := len(parts) - 1
-	p := &rowPool{d: d, parts: parts, ws: make([][]float64, w), start: make([]chan struct{}, w), done: make(chan struct{}, w)}
-	for k := 1; k < w; k++ {
-		p.ws[k] = make([]float64, d.n)
+	nb := len(parts) - 1
+	workers = max(1, min(workers, nb))
+	p := &rowPool{d: d, parts: parts, ws: make([][]float64, nb), workers: workers,
+		start: make([]chan struct{}, workers), done: make(chan struct{}, workers)}
+	for b := 1; b < nb; b++ {
+		p.ws[b] = make([]float64, d.n)
+	}
+	for k := 1; k < workers; k++ {
 		p.start[k] = make(chan struct{})
 		go p.worker(k)
 	}
 	return p
 }
 
+// blocks runs the blocks b ≡ k (mod workers), block 0 into w.
+func (p *rowPool) blocks(k int, w []float64) {
+	for b := k; b < len(p.ws); b += p.workers {
+		dst := p.ws[b]
+		if b == 0 {
+			dst = w
+		}
+		clear(dst)
+		p.d.rowsPass(p.parts[b], p.parts[b+1], p.u, dst, p.z, p.alpha)
+	}
+}
+
 func (p *rowPool) worker(k int) {
 	for range p.start[k] {
-		clear(p.ws[k])
-		p.d.rowsPass(p.parts[k], p.parts[k+1], p.u, p.ws[k], p.z, p.alpha)
+		p.blocks(k, nil)
 		p.done <- struct{}{}
 	}
 }
 
 func (p *rowPool) run(u, w, z []float64, alpha float64) {
 	p.u, p.z, p.alpha = u, z, alpha
-	for k := 1; k < len(p.ws); k++ {
+	for k := 1; k < p.workers; k++ {
 		p.start[k] <- struct{}{}
 	}
-	clear(w)
-	p.d.rowsPass(p.parts[0], p.parts[1], u, w, z, alpha)
-	for k := 1; k < len(p.ws); k++ {
+	p.blocks(0, w)
+	for k := 1; k < p.workers; k++ {
 		<-p.done
 	}
-	for k := 1; k < len(p.ws); k++ {
-		for j, v := range p.ws[k] {
+	for b := 1; b < len(p.ws); b++ {
+		for j, v := range p.ws[b] {
 			w[j] += v
 		}
 	}
 }
 
 func (p *rowPool) close() {
-	for k := 1; k < len(p.start); k++ {
+	for k := 1; k < p.workers; k++ {
 		close(p.start[k])
 	}
 }
