@@ -41,7 +41,7 @@ Costs are used as given (--normalize divides by the largest). Image grids are
 the unit square (--grid unit: pixel centres i/(h−1), sqeuclidean and l1 costs in
 [0, 2]) or integer pixel indices (--grid pixel). --mnist without any of --grid,
 --normalize, --floor, --mix, --drop-zeros uses the MNIST convention of
-'kkt reproduce' (` + "`" + `--grid unit --floor 1e-3` + "`" + `, see docs/sinkhorn.md).
+'kkt reproduce' (--grid unit --floor 1e-3; docs/sinkhorn.md compares others).
 --sparsity accepts k/n: λ = 2k/(n+m) over the entries of a and b that are > 0.`
 
 // otInput is a loaded problem.
@@ -443,7 +443,7 @@ func (ic imageConvention) String() string {
 	case ic.Floor > 0:
 		s += fmt.Sprintf(", pixel floor %g", ic.Floor)
 	default:
-		s += ", zero pixels dropped"
+		s += ", no floor"
 	}
 	return s
 }

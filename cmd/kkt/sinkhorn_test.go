@@ -148,7 +148,7 @@ func TestOTCommandPointsImagesMNIST(t *testing.T) {
 	}
 	st, out, errs = runOTArgs("--mnist", "0,1", "--data", filepath.Dir(data), "--floor", "0", "--drop-zeros", "--grid", "pixel", "--normalize",
 		"--eta", "10", "--method", "sns", "--sparsity", "4/n", "--tol", "1e-8", "--json")
-	if st != exitOK || !strings.Contains(out, `"dropped_a": 668`) || !strings.Contains(out, "pixel grid, cost/max, zero pixels dropped") {
+	if st != exitOK || !strings.Contains(out, `"dropped_a": 668`) || !strings.Contains(out, "pixel grid, cost/max, no floor") {
 		t.Errorf("mnist dropped zeros: exit %d %s %s", st, out, errs)
 	}
 }
