@@ -72,7 +72,11 @@
 // [0, 1]² (so image costs lie in [0, 2]); Normalize divides by the largest
 // cost. η is meaningful only together with the cost scale. ReadCSV,
 // ReadVector and ReadIDXImages read inputs; ImageMeasure turns an image into
-// a probability vector. Zero-mass entries of a or b are an error unless
+// a probability vector, and MixUniform mixes one with the uniform vector
+// ((1 − ε/8)a + ε/(8n)) so that no entry is zero. The SNS paper does not
+// state how its MNIST instances were built; the repository's
+// docs/sinkhorn.md compares candidate conventions. Zero-mass entries of a or
+// b are an error unless
 // Settings.DropZeros removes them (and reports them). Assignment is an O(n³)
 // Hungarian solver, the exact OT oracle for uniform marginals.
 package sinkhorn

@@ -78,3 +78,22 @@ func ExampleAssignment() {
 	// Output:
 	// [1 0 2] 5
 }
+
+// An image with zero pixels becomes a measure with full support either by a
+// floor added to every pixel (ImageMeasure) or by mixing the normalised image
+// with the uniform vector (MixUniform): both keep the mass at one.
+func ExampleMixUniform() {
+	img := []float64{0, 0.5, 1, 0.5} // a 2×2 image, intensities in [0, 1]
+	a, err := sinkhorn.ImageMeasure(img, 0)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(a)
+	fmt.Println(sinkhorn.MixUniform(nil, a, 0.08))
+	floored, _ := sinkhorn.ImageMeasure(img, 0.1)
+	fmt.Printf("%.4f\n", floored)
+	// Output:
+	// [0 0.25 0.5 0.25]
+	// [0.0025 0.25 0.4975 0.25]
+	// [0.0417 0.2500 0.4583 0.2500]
+}

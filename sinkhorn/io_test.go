@@ -143,3 +143,35 @@ func FuzzReadIDXImages(f *testing.F) {
 		}
 	})
 }
+
+func TestMixUniform(t *testing.T) {
+	a := []float64{0.5, 0.5, 0, 0}
+	got := MixUniform(nil, a, 0.08) // (1 − 0.01)a + 0.01/4
+	want := []float64{0.495 + 0.0025, 0.495 + 0.0025, 0.0025, 0.0025}
+	var s float64
+	for i := range got {
+		if d := got[i] - want[i]; d > 1e-16 || d < -1e-16 {
+			t.Errorf("entry %d: %v, want %v", i, got[i], want[i])
+		}
+		s += got[i]
+	}
+	if d := s - 1; d > 1e-15 || d < -1e-15 {
+		t.Errorf("mass %v, want 1", s)
+	}
+	if MixUniform(a, a, 0)[0] != 0.5 {
+		t.Error("ε = 0 must leave a unchanged")
+	}
+	for _, f := range []func(){
+		func() { MixUniform(nil, a, -1) },
+		func() { MixUniform(make([]float64, 3), a, 0.01) },
+	} {
+		func() {
+			defer func() {
+				if r := recover(); r == nil || !strings.HasPrefix(r.(string), "sinkhorn: ") {
+					t.Errorf("misuse: recovered %v, want a sinkhorn: panic", r)
+				}
+			}()
+			f()
+		}()
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -36,14 +37,19 @@ const otSynopsis = `--a a.csv --b b.csv (--cost C.csv | --x X.csv --y Y.csv [--m
        kkt ot --random n [--seed s] [flags]             (U[0,1] costs, uniform marginals)
 
 Solves min ⟨C,P⟩ + (1/η)Σ P log P subject to P1 = a, Pᵀ1 = b. η = 1/ε (POT's reg = ε).
-Costs are used as given (--normalize divides by the largest); image and MNIST
-grids are scaled to the unit square, so sqeuclidean and l1 costs lie in [0, 2].`
+Costs are used as given (--normalize divides by the largest). Image grids are
+the unit square (--grid unit: pixel centres i/(h−1), sqeuclidean and l1 costs in
+[0, 2]) or integer pixel indices (--grid pixel). --mnist without any of --grid,
+--normalize, --floor, --mix, --drop-zeros uses the MNIST convention of
+'kkt reproduce' (--grid unit --floor 1e-3; docs/sinkhorn.md compares others).
+--sparsity accepts k/n: λ = 2k/(n+m) over the entries of a and b that are > 0.`
 
 // otInput is a loaded problem.
 type otInput struct {
 	a, b   []float64
 	c      *mat.Dense
 	source string
+	image  bool // built from images by an imageConvention
 }
 
 func runOT(args []string, stdout, stderr io.Writer) int {
@@ -61,7 +67,9 @@ func runOT(args []string, stdout, stderr io.Writer) int {
 	metricName := fs.String("metric", "sqeuclidean", "ground cost for points and images: sqeuclidean, euclidean, l1, lp")
 	pExp := fs.Float64("p", 2, "exponent of the lp metric")
 	normalize := fs.Bool("normalize", false, "divide the cost by its largest entry")
+	grid := fs.String("grid", "unit", "pixel coordinates of --image-*/--mnist: unit (the unit square) or pixel (0..h−1)")
 	floor := fs.Float64("floor", 0, "intensity added to every pixel of --image-*/--mnist before normalising (keeps zero pixels)")
+	mix := fs.Float64("mix", 0, "--image-*/--mnist: replace a by (1−ε/8)a + ε/(8n) after normalising (keeps zero pixels)")
 	eta := fs.Float64("eta", 0, "inverse regularisation η (default 1200 unless --eps)")
 	eps := fs.Float64("eps", 0, "regularisation ε = 1/η (alternative to --eta)")
 	method := fs.String("method", "sns", "sinkhorn (scaling domain when safe), sinkhorn-log, or sns")
@@ -69,7 +77,7 @@ func runOT(args []string, stdout, stderr io.Writer) int {
 	maxIter := fs.Int("max-iter", 0, "iteration limit (Sinkhorn + Newton; default 10000 for sinkhorn, 1000 for sns)")
 	etaStart := fs.Float64("eta-start", 0, "ε-scaling: start at this η and multiply by 4 up to --eta (sinkhorn methods)")
 	warmup := fs.Int("warmup", 20, "SNS: Sinkhorn warm-up iterations N₁")
-	sparsity := fs.Float64("sparsity", 0, "SNS: density λ of the sparsified Hessian (default 2/n)")
+	sparsity := fs.String("sparsity", "", "SNS: density λ of the sparsified Hessian, a number or k/n (default 2/n)")
 	dropZeros := fs.Bool("drop-zeros", false, "remove zero-mass entries of a and b (reported) instead of failing")
 	planOut := fs.String("plan-out", "", "write the plan as CSV (dense n×m, or i,j,value triplets with --topk)")
 	topk := fs.Int("topk", 0, "with --plan-out: write only the k largest entries")
@@ -102,13 +110,33 @@ func runOT(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return bad("%v", err)
 	}
+	conv := imageConvention{Grid: *grid, Normalize: *normalize, Floor: *floor, Mix: *mix}
+	if *mnist != "" {
+		explicit := false
+		fs.Visit(func(f *flag.Flag) {
+			switch f.Name {
+			case "grid", "normalize", "floor", "mix", "drop-zeros":
+				explicit = true
+			}
+		})
+		if !explicit {
+			conv = mnistConvention
+		}
+	}
+	if err := conv.check(); err != nil {
+		return bad("%v", err)
+	}
 	in, err := loadOT(otSources{a: *aPath, b: *bPath, cost: *costPath, x: *xPath, y: *yPath, imgA: *imgA, imgB: *imgB,
-		mnist: *mnist, random: *random, data: *data, metric: metric, p: *pExp, floor: *floor, seed: *seed})
+		mnist: *mnist, random: *random, data: *data, metric: metric, p: *pExp, conv: conv, seed: *seed})
 	if err != nil {
 		return bad("%v", err)
 	}
-	if *normalize {
+	if *normalize && !in.image { // image costs are normalised by the convention
 		sinkhorn.Normalize(in.c)
+	}
+	lam, err := parseSparsity(*sparsity, in.a, in.b)
+	if err != nil {
+		return bad("%v", err)
 	}
 	s := sinkhorn.Settings{Eta: *eta, Tol: *tol, MaxIter: *maxIter, DropZeros: *dropZeros, EtaStart: *etaStart, History: *histOut != ""}
 	ctx := context.Background()
@@ -124,7 +152,7 @@ func runOT(args []string, stdout, stderr io.Writer) int {
 		if w == 0 {
 			w = -1
 		}
-		res, err = sinkhorn.SNS(ctx, in.a, in.b, in.c, sinkhorn.SNSSettings{Settings: s, WarmUp: w, Sparsity: *sparsity})
+		res, err = sinkhorn.SNS(ctx, in.a, in.b, in.c, sinkhorn.SNSSettings{Settings: s, WarmUp: w, Sparsity: lam})
 	default:
 		return bad("unknown --method %q (want sinkhorn, sinkhorn-log or sns)", *method)
 	}
@@ -173,7 +201,8 @@ type otSources struct {
 	a, b, cost, x, y, imgA, imgB, mnist, data string
 	random                                    int
 	metric                                    sinkhorn.Metric
-	p, floor                                  float64
+	p                                         float64
+	conv                                      imageConvention
 	seed                                      uint64
 }
 
@@ -251,15 +280,14 @@ func loadOT(s otSources) (*otInput, error) {
 		if hb, wb := ib.Dims(); hb != h || wb != w {
 			return nil, fmt.Errorf("images are %d×%d (%s) and %d×%d (%s)", h, w, s.imgA, hb, wb, s.imgB)
 		}
-		if in.a, err = sinkhorn.ImageMeasure(ia.RawMatrix().Data, s.floor); err != nil {
+		if in.a, err = s.conv.measure(ia.RawMatrix().Data); err != nil {
 			return nil, fmt.Errorf("%s: %v", s.imgA, err)
 		}
-		if in.b, err = sinkhorn.ImageMeasure(ib.RawMatrix().Data, s.floor); err != nil {
+		if in.b, err = s.conv.measure(ib.RawMatrix().Data); err != nil {
 			return nil, fmt.Errorf("%s: %v", s.imgB, err)
 		}
-		g := sinkhorn.Grid(h, w)
-		in.c = sinkhorn.CostMatrix(g, g, s.metric, s.p)
-		in.source = s.imgA + " → " + s.imgB
+		in.c = s.conv.cost(h, w, s.metric, s.p)
+		in.source, in.image = s.imgA+" → "+s.imgB+" ("+s.conv.String()+")", true
 	case s.mnist != "":
 		parts := strings.Split(s.mnist, ",")
 		if len(parts) != 2 {
@@ -271,12 +299,12 @@ func loadOT(s otSources) (*otInput, error) {
 				return nil, fmt.Errorf("--mnist %q: bad index %q", s.mnist, p)
 			}
 		}
-		a, b, c, err := mnistPair(s.data, idx[0], idx[1], s.metric, s.p, s.floor)
+		a, b, c, err := mnistPair(s.data, idx[0], idx[1], s.metric, s.p, s.conv)
 		if err != nil {
 			return nil, err
 		}
-		in.a, in.b, in.c = a, b, c
-		in.source = fmt.Sprintf("MNIST test images %d → %d (%v)", idx[0], idx[1], s.metric)
+		in.a, in.b, in.c, in.image = a, b, c, true
+		in.source = fmt.Sprintf("MNIST test images %d → %d (%v, %v)", idx[0], idx[1], s.metric, s.conv)
 	}
 	n, m := in.c.Dims()
 	if in.a == nil {
@@ -313,9 +341,9 @@ func randomOT(n int, seed uint64) (*mat.Dense, []float64) {
 	return c, a
 }
 
-// mnistPair loads MNIST test images i and j as measures on the unit-square
-// pixel grid with the given ground cost.
-func mnistPair(dir string, i, j int, metric sinkhorn.Metric, p, floor float64) (a, b []float64, c *mat.Dense, err error) {
+// mnistPair loads MNIST test images i and j as measures on the pixel grid
+// with the given ground cost, following the image convention.
+func mnistPair(dir string, i, j int, metric sinkhorn.Metric, p float64, conv imageConvention) (a, b []float64, c *mat.Dense, err error) {
 	if dir == "" {
 		return nil, nil, nil, errors.New("--mnist needs the data directory (--data or KKT_DATA)")
 	}
@@ -332,14 +360,129 @@ func mnistPair(dir string, i, j int, metric sinkhorn.Metric, p, floor float64) (
 	if i >= len(imgs) || j >= len(imgs) {
 		return nil, nil, nil, fmt.Errorf("%s has %d images; index out of range", path, len(imgs))
 	}
-	if a, err = sinkhorn.ImageMeasure(imgs[i], floor); err != nil {
-		return nil, nil, nil, err
+	if a, err = conv.measure(imgs[i]); err != nil {
+		return nil, nil, nil, fmt.Errorf("%s: image %d: %v", path, i, err)
 	}
-	if b, err = sinkhorn.ImageMeasure(imgs[j], floor); err != nil {
-		return nil, nil, nil, err
+	if b, err = conv.measure(imgs[j]); err != nil {
+		return nil, nil, nil, fmt.Errorf("%s: image %d: %v", path, j, err)
 	}
+	return a, b, conv.cost(h, w, metric, p), nil
+}
+
+// imageConvention says how a pair of images becomes an OT instance: where
+// the pixels sit, how the cost is scaled and what happens to zero pixels.
+// The SNS paper states none of these for its MNIST cases (docs/sinkhorn.md
+// §6 compares candidates).
+type imageConvention struct {
+	// Grid is "unit" (pixel centres (i/(h−1), j/(w−1)) in the unit square,
+	// sinkhorn.Grid) or "pixel" (integer pixel indices (i, j)).
+	Grid string
+	// Normalize divides the cost by its largest entry.
+	Normalize bool
+	// Floor is an intensity (pixels are in [0, 1]) added to every pixel
+	// before the image is normalised to mass one.
+	Floor float64
+	// Mix > 0 replaces each normalised image a by (1 − Mix/8)a + Mix/(8n)
+	// (sinkhorn.MixUniform).
+	Mix float64
+}
+
+// mnistConvention is the MNIST instance of 'kkt reproduce' and the default
+// of 'kkt ot --mnist'.
+var mnistConvention = imageConvention{Grid: "unit", Floor: 1e-3}
+
+func (ic imageConvention) check() error {
+	if ic.Grid != "unit" && ic.Grid != "pixel" {
+		return fmt.Errorf("--grid %q: want unit or pixel", ic.Grid)
+	}
+	if !(ic.Floor >= 0) || math.IsInf(ic.Floor, 0) {
+		return fmt.Errorf("--floor %v: want a finite value ≥ 0", ic.Floor)
+	}
+	if !(ic.Mix >= 0 && ic.Mix <= 8) {
+		return fmt.Errorf("--mix %v: want 0 ≤ ε ≤ 8", ic.Mix)
+	}
+	return nil
+}
+
+// measure turns an image into a probability vector.
+func (ic imageConvention) measure(img []float64) ([]float64, error) {
+	a, err := sinkhorn.ImageMeasure(img, ic.Floor)
+	if err != nil || ic.Mix == 0 {
+		return a, err
+	}
+	return sinkhorn.MixUniform(a, a, ic.Mix), nil
+}
+
+// cost returns the ground cost between the pixels of two h×w images.
+func (ic imageConvention) cost(h, w int, metric sinkhorn.Metric, p float64) *mat.Dense {
 	g := sinkhorn.Grid(h, w)
-	return a, b, sinkhorn.CostMatrix(g, g, metric, p), nil
+	if ic.Grid == "pixel" {
+		for k := 0; k < h*w; k++ {
+			g.Set(k, 0, float64(k/w))
+			g.Set(k, 1, float64(k%w))
+		}
+	}
+	c := sinkhorn.CostMatrix(g, g, metric, p)
+	if ic.Normalize {
+		sinkhorn.Normalize(c)
+	}
+	return c
+}
+
+func (ic imageConvention) String() string {
+	s := ic.Grid + " grid"
+	if ic.Normalize {
+		s += ", cost/max"
+	}
+	switch {
+	case ic.Mix > 0:
+		s += fmt.Sprintf(", mix ε=%g", ic.Mix)
+		if ic.Floor > 0 {
+			s += fmt.Sprintf(" after floor %g", ic.Floor)
+		}
+	case ic.Floor > 0:
+		s += fmt.Sprintf(", pixel floor %g", ic.Floor)
+	default:
+		s += ", no floor"
+	}
+	return s
+}
+
+// parseSparsity reads --sparsity: empty (the default 2/n), a number λ, or
+// "k/n" meaning λ = 2k/(n'+m') with n', m' the numbers of entries of a and b
+// that are > 0 (the problem SNS solves after removing zero-mass entries;
+// k/n for square problems without zeros, the paper's notation).
+func parseSparsity(s string, a, b []float64) (float64, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, nil
+	}
+	if k, ok := strings.CutSuffix(s, "/n"); ok {
+		v, err := strconv.ParseFloat(k, 64)
+		if err != nil || !(v > 0) || math.IsInf(v, 0) {
+			return 0, fmt.Errorf("--sparsity %q: want a number or k/n with k > 0", s)
+		}
+		k := positives(a) + positives(b)
+		if k == 0 {
+			return 0, fmt.Errorf("--sparsity %q: a and b have no positive entries", s)
+		}
+		return 2 * v / float64(k), nil
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || !(v > 0 && v <= 1) {
+		return 0, fmt.Errorf("--sparsity %q: want a density in (0, 1] or k/n", s)
+	}
+	return v, nil
+}
+
+func positives(a []float64) int {
+	k := 0
+	for _, v := range a {
+		if v > 0 {
+			k++
+		}
+	}
+	return k
 }
 
 func writePlan(path string, res *sinkhorn.Result, topk int) error {
@@ -394,11 +537,6 @@ func writeHistory(path string, hist []sinkhorn.Iterate) error {
 }
 
 // ---- kkt reproduce sinkhorn ----
-
-// mnistFloor is the intensity (on a 0..1 scale) added to every pixel so that
-// the MNIST measures have all 784 pixels in their support, as the paper's
-// n = 784 implies; the paper does not say how it treats zero pixels.
-const mnistFloor = 1e-3
 
 // otCase is one row group of the paper's Table 1.
 type otCase struct {
@@ -456,14 +594,19 @@ func runSinkhornExperiment(ctx context.Context, env *reproEnv) ([]row, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := sinkhorn.Grid(h, w)
-	ma, _ := sinkhorn.ImageMeasure(imgs[0], mnistFloor)
-	mb, _ := sinkhorn.ImageMeasure(imgs[1], mnistFloor)
+	ma, err := mnistConvention.measure(imgs[0])
+	if err != nil {
+		return nil, err
+	}
+	mb, err := mnistConvention.measure(imgs[1])
+	if err != nil {
+		return nil, err
+	}
 	cases = append(cases,
-		otCase{name: "MNIST L2", a: ma, b: mb, c: sinkhorn.CostMatrix(g, g, sinkhorn.SqEuclidean, 0), warmup: 20, sparsity: 10, paperSparsity: true,
+		otCase{name: "MNIST L2", a: ma, b: mb, c: mnistConvention.cost(h, w, sinkhorn.SqEuclidean, 0), warmup: 20, sparsity: 10, paperSparsity: true,
 			paperSNSIt: 53, paperSNSTime: 2.33, paperSinkIt: 2041, paperSinkTime: 18.84, maxSNS: 120, minSink: 1500, minSpeedup: 3,
 			note: src + ", squared Euclidean on the unit-square grid, λ = 10/n"},
-		otCase{name: "MNIST L1", a: ma, b: mb, c: sinkhorn.CostMatrix(g, g, sinkhorn.L1, 0), warmup: 700, sparsity: 15,
+		otCase{name: "MNIST L1", a: ma, b: mb, c: mnistConvention.cost(h, w, sinkhorn.L1, 0), warmup: 700, sparsity: 15,
 			paperSNSIt: 777, paperSNSTime: 12.22, paperSinkIt: 5748, paperSinkTime: 45.75, maxSNS: 1000, minSink: 4000, minSpeedup: 2,
 			note: src + ", L1 on the unit-square grid, N₁ = 700, λ = 15/n"})
 	var figs []figSeries
@@ -635,10 +778,10 @@ func mnistImages(env *reproEnv) (imgs [][]float64, h, w int, src string, err err
 		if err != nil {
 			return nil, 0, 0, "", err
 		}
-		return imgs[:2], h, w, fmt.Sprintf("MNIST test images 0 and 1, pixel floor %g", mnistFloor), nil
+		return imgs[:2], h, w, fmt.Sprintf("MNIST test images 0 and 1, %v", mnistConvention), nil
 	}
 	fmt.Fprintln(env.Progress, "[sinkhorn] no MNIST data: using two generated stroke images")
-	return strokeImages(), 28, 28, fmt.Sprintf("generated stroke images (no MNIST data), pixel floor %g", mnistFloor), nil
+	return strokeImages(), 28, 28, fmt.Sprintf("generated stroke images (no MNIST data), %v", mnistConvention), nil
 }
 
 // strokeImages draws a "7"-like and a "2"-like blurred stroke on 28×28.
