@@ -17,10 +17,6 @@ import (
 	"strings"
 
 	"gonum.org/v1/gonum/mat"
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/plotutil"
-	"gonum.org/v1/plot/vg"
 
 	"github.com/kkt-go/kkt/sinkhorn"
 )
@@ -662,11 +658,9 @@ func runSinkhornExperiment(ctx context.Context, env *reproEnv) ([]row, error) {
 		check(r, skTime/sns.Time >= tc.minSpeedup, fmt.Sprintf("≥ %g", tc.minSpeedup))
 		figs = append(figs, figSeries{name: tc.name, sns: sns.History, sk: sk.History})
 	}
-	if env.OutDir != "" {
-		for _, f := range figs {
-			if err := plotHistories(env.OutDir, f); err != nil {
-				return nil, err
-			}
+	for _, f := range figs {
+		for _, fig := range historyFigures(f) {
+			env.addFigure(fig)
 		}
 	}
 	// warm-up length (reviewers' question: does N₁ = 0 work?)
@@ -847,47 +841,33 @@ type figSeries struct {
 	sns, sk []sinkhorn.Iterate
 }
 
-// plotHistories writes the marginal error against iterations and against
-// time for SNS and Sinkhorn.
-func plotHistories(dir string, f figSeries) error {
+// historyFigures returns the marginal error of SNS and Sinkhorn against
+// iterations and against wall time (the latter a timing figure), for the
+// runner to save (and a sharded run to merge).
+func historyFigures(f figSeries) []figure {
 	base := strings.NewReplacer(" ", "_", "=", "").Replace(strings.ToLower(f.name))
+	var out []figure
 	for _, axis := range []string{"iterations", "time"} {
-		p := plot.New()
-		p.Title.Text = f.name + ", η = 1200"
-		p.Y.Label.Text = "marginal error ‖P1−a‖₁+‖Pᵀ1−b‖₁"
-		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = plot.LogTicks{Prec: 1}
+		fig := figure{Name: "sinkhorn_" + base + "_" + axis, Title: f.name + ", η = 1200",
+			XLabel: "iterations (Sinkhorn + Newton)", YLabel: "marginal error ‖P1−a‖₁+‖Pᵀ1−b‖₁", LogY: true}
 		if axis == "time" {
-			p.X.Label.Text = "wall time (s)"
-		} else {
-			p.X.Label.Text = "iterations (Sinkhorn + Newton)"
+			fig.XLabel, fig.Timing = "wall time (s)", true
 		}
-		var args []any
 		for _, s := range []struct {
 			label string
 			h     []sinkhorn.Iterate
 		}{{"SNS", f.sns}, {"Sinkhorn (log domain)", f.sk}} {
-			var pts plotter.XYs
+			sr := series{Name: s.label}
 			for _, it := range s.h {
-				if !(it.MarginalError > 0) {
-					continue
-				}
 				x := float64(it.Iter)
 				if axis == "time" {
 					x = it.Time
 				}
-				pts = append(pts, plotter.XY{X: x, Y: it.MarginalError})
+				sr.X, sr.Y = append(sr.X, x), append(sr.Y, it.MarginalError)
 			}
-			args = append(args, s.label, pts)
+			fig.Series = append(fig.Series, sr)
 		}
-		if err := plotutil.AddLines(p, args...); err != nil {
-			return err
-		}
-		for _, ext := range []string{".svg", ".png"} {
-			if err := p.Save(6*vg.Inch, 4*vg.Inch, filepath.Join(dir, "sinkhorn_"+base+"_"+axis+ext)); err != nil {
-				return err
-			}
-		}
+		out = append(out, fig)
 	}
-	return nil
+	return out
 }
