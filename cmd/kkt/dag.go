@@ -925,8 +925,10 @@ func summarizeDag(env *reproEnv, data []json.RawMessage) ([]row, error) {
 	dagFinishStats(stats)
 	rows := append(dagStatRows(stats), sachs...)
 	if env.OutDir != "" {
-		if _, err := dagPlot(stats, filepath.Join(env.OutDir, "dag-shd.svg")); err != nil {
-			return nil, err
+		for _, ext := range []string{".svg", ".png"} {
+			if _, err := dagPlot(stats, filepath.Join(env.OutDir, "dag-shd"+ext)); err != nil {
+				return nil, err
+			}
 		}
 		f, err := os.Create(filepath.Join(env.OutDir, "dag-sweep.json"))
 		if err != nil {
