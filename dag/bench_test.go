@@ -139,6 +139,7 @@ func BenchmarkOverlap(b *testing.B) {
 			b.Run(fmt.Sprintf("%s/d=%d", mode, d), func(b *testing.B) {
 				old := parallelMin
 				defer func() { parallelMin = old }()
+				parallelMin = 0
 				if mode == "serial" {
 					parallelMin = 1 << 30
 				}
