@@ -47,7 +47,7 @@ func runCutest(args []string, stdout, stderr io.Writer) int {
 	case "eval":
 		return cutestEval(args[1:], stdout, stderr)
 	}
-	fmt.Fprintf(stderr, "kkt cutest: unknown subcommand %q (list or eval)\n", args[0])
+	fmt.Fprintf(stderr, "kkt cutest: unknown subcommand %q: want list or eval (see 'kkt help cutest')\n", args[0])
 	return exitBadInput
 }
 

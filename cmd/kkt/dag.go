@@ -60,7 +60,7 @@ func runDag(args []string, stdout, stderr io.Writer) int {
 	case "plot":
 		return runDagPlot(args, stdout, stderr)
 	}
-	fmt.Fprintf(stderr, "kkt dag: unknown subcommand %q\nUsage: kkt dag %s\n", sub, dagUsage)
+	fmt.Fprintf(stderr, "kkt dag: unknown subcommand %q (see 'kkt help dag')\n", sub)
 	return exitBadInput
 }
 

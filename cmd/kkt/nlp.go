@@ -110,12 +110,17 @@ func reportNLP(stdout io.Writer, name string, p auglag.Problem, res *auglag.Resu
 
 func runNLP(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || (args[0] != "pde" && args[0] != "solve") {
-		fmt.Fprintln(stderr, "Usage: kkt nlp pde --grid N [flags]        the PDE-constrained control problem of the paper")
-		fmt.Fprintln(stderr, "       kkt nlp solve NAME|FILE.SIF [flags]  a CUTEst problem ($MASTSIF, else $KKT_DATA/cutest/sif)")
-		fmt.Fprintln(stderr, "Flags of each: kkt nlp pde -h, kkt nlp solve X -h.")
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help") {
+			fmt.Fprintln(stderr, "Usage: kkt nlp pde --grid N [flags]        the PDE-constrained control problem of the paper")
+			fmt.Fprintln(stderr, "       kkt nlp solve NAME|FILE.SIF [flags]  a CUTEst problem ($MASTSIF, else $KKT_DATA/cutest/sif)")
+			fmt.Fprintln(stderr, "Flags of each: kkt nlp pde -h, kkt nlp solve -h.")
 			return exitOK
 		}
+		got := "none"
+		if len(args) > 0 {
+			got = fmt.Sprintf("%q", args[0])
+		}
+		fmt.Fprintf(stderr, "kkt nlp: subcommand %s: want pde or solve (see 'kkt help nlp')\n", got)
 		return exitBadInput
 	}
 	sub := args[0]

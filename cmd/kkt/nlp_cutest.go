@@ -29,10 +29,11 @@ func nlpSolveCUTEst(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("nlp solve", "NAME|FILE.SIF [flags]", stderr)
 	f := addNLPFlags(fs)
 	if len(args) == 0 || len(args[0]) == 0 || args[0][0] == '-' {
-		fs.Usage()
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
-			return exitOK
+		// No problem name first: -h prints the usage, a bad flag a hint.
+		if st, done := parseFlags(fs, args); done {
+			return st
 		}
+		fmt.Fprintln(stderr, "kkt nlp solve: missing problem name: kkt nlp solve NAME|FILE.SIF [flags] (see 'kkt help nlp')")
 		return exitBadInput
 	}
 	name := args[0]
