@@ -3,6 +3,7 @@ package bilevel
 import (
 	"context"
 	"errors"
+	"gonum.org/v1/gonum/stat"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -171,20 +172,10 @@ func TestT3PenaltySigma(t *testing.T) {
 	}
 }
 
+// fitSlope returns the least-squares slope of y against x.
 func fitSlope(x, y []float64) float64 {
-	var mx, my float64
-	for i := range x {
-		mx += x[i]
-		my += y[i]
-	}
-	mx /= float64(len(x))
-	my /= float64(len(x))
-	var sxy, sxx float64
-	for i := range x {
-		sxy += (x[i] - mx) * (y[i] - my)
-		sxx += (x[i] - mx) * (x[i] - mx)
-	}
-	return sxy / sxx
+	_, beta := stat.LinearRegression(x, y, nil, false)
+	return beta
 }
 
 // T4: non-unique lower-level solutions; with σ → 1e-7 the penalty method

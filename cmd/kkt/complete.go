@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"gonum.org/v1/gonum/stat"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -417,19 +418,8 @@ func passFail(ok bool) string {
 
 // fitSlope returns the least-squares slope of y against x.
 func fitSlope(x, y []float64) float64 {
-	var mx, my float64
-	for i := range x {
-		mx += x[i]
-		my += y[i]
-	}
-	mx /= float64(len(x))
-	my /= float64(len(y))
-	var sxy, sxx float64
-	for i := range x {
-		sxy += (x[i] - mx) * (y[i] - my)
-		sxx += (x[i] - mx) * (x[i] - mx)
-	}
-	return sxy / sxx
+	_, beta := stat.LinearRegression(x, y, nil, false)
+	return beta
 }
 
 // timePerIteration returns the shortest wall time of AltMin iterations 2..6
