@@ -796,6 +796,38 @@ var realFuncs = map[string]func(float64) (float64, bool){
 	"HYPTAN": func(x float64) (float64, bool) { return math.Tanh(x), true },
 }
 
+// arith evaluates the arithmetic that integer (I?) and real (R?, A?)
+// parameter cards share, with get reading a parameter, lit the card's
+// literal (field 4) and div the type's division: A x+lit, S lit−x, M x·lit,
+// D lit/x, = x, and + − * / of two parameters (x = field 3, y = field 5).
+// Operands are read left to right, so the first error get or lit records is
+// the one reported.
+func arith[T int | float64](op byte, get func(string) T, lit func() T, f3, f5 string, div func(a, b T) T) T {
+	switch op {
+	case 'A':
+		return get(f3) + lit()
+	case 'S':
+		return lit() - get(f3)
+	case 'M':
+		return get(f3) * lit()
+	case 'D':
+		x := get(f3)
+		return div(lit(), x)
+	case '=':
+		return get(f3)
+	case '+':
+		return get(f3) + get(f5)
+	case '-':
+		return get(f3) - get(f5)
+	case '*':
+		return get(f3) * get(f5)
+	case '/':
+		x := get(f3)
+		return div(x, get(f5))
+	}
+	return 0
+}
+
 // paramCard executes an I?, R? or A? card; it reports whether c was one.
 func (it *interp) paramCard(c *dcard) (bool, error) {
 	code := c.code
@@ -840,21 +872,6 @@ func (it *interp) paramCard(c *dcard) (bool, error) {
 					v = int(o)
 				}
 			}
-		case 'A':
-			v = get(c.f3) + lit()
-		case 'S':
-			v = lit() - get(c.f3)
-		case 'M':
-			v = get(c.f3) * lit()
-		case 'D':
-			d := get(c.f3)
-			l := lit()
-			if err == nil && d == 0 {
-				return true, it.errf(line, "integer division by zero")
-			}
-			if err == nil {
-				v = l / d
-			}
 		case 'R':
 			var r float64
 			r, err = it.rparam(c.f3, line)
@@ -862,22 +879,16 @@ func (it *interp) paramCard(c *dcard) (bool, error) {
 				err = it.errf(line, "real parameter %s = %g does not fit an integer", c.f3, r)
 			}
 			v = int(r)
-		case '=':
-			v = get(c.f3)
-		case '+':
-			v = get(c.f3) + get(c.f5)
-		case '-':
-			v = get(c.f3) - get(c.f5)
-		case '*':
-			v = get(c.f3) * get(c.f5)
-		case '/':
-			a, b := get(c.f3), get(c.f5)
-			if err == nil && b == 0 {
-				return true, it.errf(line, "integer division by zero")
-			}
-			if err == nil {
-				v = a / b
-			}
+		default:
+			v = arith(code[1], get, lit, c.f3, c.f5, func(a, b int) int {
+				if err == nil && b == 0 {
+					err = it.errf(line, "integer division by zero")
+				}
+				if err != nil {
+					return 0
+				}
+				return a / b
+			})
 		}
 		if err != nil {
 			return true, err
@@ -951,30 +962,12 @@ func (it *interp) paramCard(c *dcard) (bool, error) {
 			var iv int
 			iv, err = it.iparam(f3, line)
 			v = float64(iv)
-		case 'A':
-			v = get(f3) + lit()
-		case 'S':
-			v = lit() - get(f3)
-		case 'M':
-			v = get(f3) * lit()
-		case 'D':
-			a := get(f3)
-			v = lit() / a
 		case 'F':
 			v = fn(f3, lit())
-		case '=':
-			v = get(f3)
-		case '+':
-			v = get(f3) + get(f5)
-		case '-':
-			v = get(f3) - get(f5)
-		case '*':
-			v = get(f3) * get(f5)
-		case '/':
-			a := get(f3)
-			v = a / get(f5)
 		case '(':
 			v = fn(f3, get(f5))
+		default:
+			v = arith(code[1], get, lit, f3, f5, func(a, b float64) float64 { return a / b })
 		}
 		if err != nil {
 			return true, err

@@ -395,6 +395,9 @@ func TestParseErrors(t *testing.T) {
 		{"missing ENDATA", strings.Join(base[:57], "\n"), "missing ENDATA"},
 		{"no NAME", "VARIABLES\n", "toy.SIF:1: expected NAME card"},
 		{"division by zero", replace(fc("IE", "1", "", "1", "", ""), fc("I/", "1", "1", "", "1", "")), "toy.SIF:4: undefined integer parameter"},
+		{"integer division by zero, I/", replace(fc("IE", "1", "", "1", "", ""), fc("IE", "1", "", "1", "", "")+"\n"+fc("IE", "Z", "", "0", "", "")+"\n"+fc("I/", "Q", "1", "", "Z", "")), "toy.SIF:6: integer division by zero"},
+		{"integer division by zero, ID", replace(fc("IE", "1", "", "1", "", ""), fc("IE", "1", "", "1", "", "")+"\n"+fc("IE", "Z", "", "0", "", "")+"\n"+fc("ID", "Q", "Z", "4", "", "")), "toy.SIF:6: integer division by zero"},
+		{"undefined parameter in IA", replace(fc("IE", "1", "", "1", "", ""), fc("IE", "1", "", "1", "", "")+"\n"+fc("IA", "Q", "NOPE", "4", "", "")), `toy.SIF:5: undefined integer parameter "NOPE"`},
 	} {
 		_, err := Parse(strings.NewReader(c.src), "toy.SIF", nil)
 		var pe *ParseError
