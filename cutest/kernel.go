@@ -546,29 +546,21 @@ func (s *scope) gen(n *node) (value, error) {
 			r = b.emit(opTrunc, r, 0, 0)
 		}
 		return value{r, num}, nil
-	case "LT":
-		return value{b.emit(opLT, x.reg, y.reg, 0), tyLogical}, nil
-	case "LE":
-		return value{b.emit(opLE, x.reg, y.reg, 0), tyLogical}, nil
-	case "GT":
-		return value{b.emit(opGT, x.reg, y.reg, 0), tyLogical}, nil
-	case "GE":
-		return value{b.emit(opGE, x.reg, y.reg, 0), tyLogical}, nil
-	case "EQ":
-		return value{b.emit(opEQ, x.reg, y.reg, 0), tyLogical}, nil
-	case "NE":
-		return value{b.emit(opNE, x.reg, y.reg, 0), tyLogical}, nil
-	case "AND":
-		return value{b.emit(opAnd, x.reg, y.reg, 0), tyLogical}, nil
-	case "OR":
-		return value{b.emit(opOr, x.reg, y.reg, 0), tyLogical}, nil
-	case "EQV":
-		return value{b.emit(opEqv, x.reg, y.reg, 0), tyLogical}, nil
 	case "NEQV":
 		e := b.emit(opEqv, x.reg, y.reg, 0)
 		return value{b.emit(opNot, e, 0, 0), tyLogical}, nil
 	}
+	if op, ok := logicalOps[n.op]; ok {
+		return value{b.emit(op, x.reg, y.reg, 0), tyLogical}, nil
+	}
 	return value{}, fmt.Errorf("unknown operator %s", n.op)
+}
+
+// logicalOps are the Fortran relational and logical operators with a
+// logical result that compile to one instruction.
+var logicalOps = map[string]opcode{
+	"LT": opLT, "LE": opLE, "GT": opGT, "GE": opGE, "EQ": opEQ, "NE": opNE,
+	"AND": opAnd, "OR": opOr, "EQV": opEqv,
 }
 
 var unaryFuncs = map[string]opcode{
