@@ -796,6 +796,17 @@ var realFuncs = map[string]func(float64) (float64, bool){
 	"HYPTAN": func(x float64) (float64, bool) { return math.Tanh(x), true },
 }
 
+// sticky returns f's value and records its error in *err, unless *err is
+// already set: then it returns the zero value without calling f, so the
+// first error of a card is the one reported.
+func sticky[T any](err *error, f func() (T, error)) T {
+	var v T
+	if *err == nil {
+		v, *err = f()
+	}
+	return v
+}
+
 // arith evaluates the arithmetic that integer (I?) and real (R?, A?)
 // parameter cards share, with get reading a parameter, lit the card's
 // literal (field 4) and div the type's division: A x+lit, S lit−x, M x·lit,
@@ -843,23 +854,16 @@ func (it *interp) paramCard(c *dcard) (bool, error) {
 		var v int
 		var err error
 		get := func(n string) int {
-			if err != nil {
-				return 0
-			}
-			var x int
-			x, err = it.iparam(n, line)
-			return x
+			return sticky(&err, func() (int, error) { return it.iparam(n, line) })
 		}
 		lit := func() int {
-			if err != nil {
-				return 0
-			}
-			var x int
-			x, err = parseInt(c.f4)
-			if err != nil {
-				err = it.errf(line, "%v", err)
-			}
-			return x
+			return sticky(&err, func() (int, error) {
+				x, e := parseInt(c.f4)
+				if e != nil {
+					e = it.errf(line, "%v", e)
+				}
+				return x, e
+			})
 		}
 		switch code[1] {
 		case 'E':
@@ -919,20 +923,10 @@ func (it *interp) paramCard(c *dcard) (bool, error) {
 			}
 		}
 		get := func(n string) float64 {
-			if err != nil {
-				return 0
-			}
-			var x float64
-			x, err = it.rparam(n, line)
-			return x
+			return sticky(&err, func() (float64, error) { return it.rparam(n, line) })
 		}
 		lit := func() float64 {
-			if err != nil {
-				return 0
-			}
-			var x float64
-			x, err = it.real(c.f4, line)
-			return x
+			return sticky(&err, func() (float64, error) { return it.real(c.f4, line) })
 		}
 		fn := func(name string, x float64) float64 {
 			if err != nil {
