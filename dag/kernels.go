@@ -16,6 +16,11 @@ import "math"
 // the x's must be at least as long as dst.
 func axpy4(dst, x0, x1, x2, x3 []float64, t0, t1, t2, t3 float64) {
 	n := len(dst)
+	if haveAVX512 && n >= 1 {
+		x0, x1, x2, x3 = x0[:n], x1[:n], x2[:n], x3[:n]
+		axpy4Z(&dst[0], &x0[0], &x1[0], &x2[0], &x3[0], n, t0, t1, t2, t3)
+		return
+	}
 	if haveFMA && n >= 4 {
 		x0, x1, x2, x3 = x0[:n], x1[:n], x2[:n], x3[:n]
 		axpy4FMA(&dst[0], &x0[0], &x1[0], &x2[0], &x3[0], n, t0, t1, t2, t3)
@@ -41,6 +46,10 @@ func axpy4Go(dst, x0, x1, x2, x3 []float64, t0, t1, t2, t3 float64) {
 func axpy4x2(d0, d1, x0, x1, x2, x3 []float64, c *[8]float64) {
 	n := len(d0)
 	d1, x0, x1, x2, x3 = d1[:n], x0[:n], x1[:n], x2[:n], x3[:n]
+	if haveAVX512 && n >= 1 {
+		axpy4x2Z(&d0[0], &d1[0], &x0[0], &x1[0], &x2[0], &x3[0], n, c)
+		return
+	}
 	if haveFMA && n >= 4 {
 		axpy4x2FMA(&d0[0], &d1[0], &x0[0], &x1[0], &x2[0], &x3[0], n, c)
 		return
@@ -66,11 +75,21 @@ func axpy4x2Go(d0, d1, x0, x1, x2, x3 []float64, c *[8]float64) {
 	}
 }
 
-// axpy adds t·x to dst; x must be at least as long as dst.
+// axpy sets dst[j] = fma(t, x[j], dst[j]); x must be at least as long as dst.
 func axpy(dst, x []float64, t float64) {
 	x = x[:len(dst)]
+	if haveAVX512 && len(dst) >= 1 {
+		axpy1Z(&dst[0], &x[0], len(dst), t)
+		return
+	}
+	axpyGo(dst, x, t)
+}
+
+// axpyGo is the portable loop of axpy.
+func axpyGo(dst, x []float64, t float64) {
+	x = x[:len(dst)]
 	for j, v := range x {
-		dst[j] += t * v
+		dst[j] = math.FMA(t, v, dst[j])
 	}
 }
 
@@ -79,8 +98,24 @@ func axpy(dst, x []float64, t float64) {
 // order of k (gonum's Dgemm order, fused).
 func mulSquare(dst, a, b []float64, n int) {
 	dst = dst[:n*n]
-	clear(dst)
 	i := 0
+	if haveAVX512 && n >= 4 {
+		a, b = a[:n*n], b[:n*n]
+		for ; i+3 < n; i += 4 {
+			for j := 0; j < n; j += 16 {
+				m0, m1 := uint64(0xff), uint64(0xff)
+				if r := n - j; r < 16 {
+					if r < 8 {
+						m0, m1 = 1<<r-1, 0
+					} else {
+						m1 = 1<<(r-8) - 1
+					}
+				}
+				gemm4x16Z(&dst[i*n+j], &a[i*n], &b[j], n, n, m0, m1)
+			}
+		}
+	}
+	clear(dst[i*n:])
 	for ; i+1 < n; i += 2 {
 		d0, d1 := dst[i*n:i*n+n], dst[i*n+n:i*n+2*n]
 		a0, a1 := a[i*n:i*n+n], a[i*n+n:i*n+2*n]

@@ -39,3 +39,38 @@ var haveAVX, haveFMA = func() (avx, fma bool) {
 	}
 	return true, ecx&(1<<12) != 0
 }()
+
+// The AVX-512 kernels (kernels512_amd64.s): the same operations in the same
+// order as the AVX2 kernels and the Go loops, on any n ≥ 1.
+
+//go:noescape
+func axpy4Z(dst, x0, x1, x2, x3 *float64, n int, t0, t1, t2, t3 float64)
+
+//go:noescape
+func axpy4x2Z(d0, d1, x0, x1, x2, x3 *float64, n int, c *[8]float64)
+
+//go:noescape
+func axpy1Z(dst, x *float64, n int, t float64)
+
+//go:noescape
+func gemm4x16Z(dst, a, b *float64, n, kn int, m0, m1 uint64)
+
+//go:noescape
+func adamZ(grad, am, av, w, step *float64, n int, c *[8]float64)
+
+// haveAVX512 reports AVX-512F with the OS saving the opmask and ZMM state
+// (CPUID.7.0:EBX bit 16; XCR0 bits 1, 2, 5, 6, 7).
+var haveAVX512 = func() bool {
+	if !haveFMA {
+		return false
+	}
+	if max, _, _, _ := cpuid(0, 0); max < 7 {
+		return false
+	}
+	_, ebx, _, _ := cpuid(7, 0)
+	if ebx&(1<<16) == 0 {
+		return false
+	}
+	xcr0, _ := xgetbv()
+	return xcr0&0xe6 == 0xe6
+}()

@@ -15,3 +15,23 @@ func axpy4x2FMA(d0, d1, x0, x1, x2, x3 *float64, n int, c *[8]float64) {
 func adamAVX(grad, am, av, w, step *float64, n int, c *[8]float64) {
 	panic("dag: adamAVX without AVX")
 }
+
+const haveAVX512 = false
+
+func axpy4Z(dst, x0, x1, x2, x3 *float64, n int, t0, t1, t2, t3 float64) {
+	panic("dag: axpy4Z without AVX-512")
+}
+
+func axpy4x2Z(d0, d1, x0, x1, x2, x3 *float64, n int, c *[8]float64) {
+	panic("dag: axpy4x2Z without AVX-512")
+}
+
+func axpy1Z(dst, x *float64, n int, t float64) { panic("dag: axpy1Z without AVX-512") }
+
+func gemm4x16Z(dst, a, b *float64, n, kn int, m0, m1 uint64) {
+	panic("dag: gemm4x16Z without AVX-512")
+}
+
+func adamZ(grad, am, av, w, step *float64, n int, c *[8]float64) {
+	panic("dag: adamZ without AVX-512")
+}

@@ -194,3 +194,97 @@ func TestAVXKernelsMatchGo(t *testing.T) {
 		}
 	}
 }
+
+// mulSquare is, bit for bit, the fused sum in order of k from zero on every
+// path (AVX-512 4×16 blocks with masked edges, the row-pair kernels, Go).
+func TestMulSquareFusedOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(35, 0))
+	for _, n := range []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 16, 17, 23, 24, 25, 31, 33, 50, 63, 100} {
+		a, b := randSquare(rng, n), randSquare(rng, n)
+		got := make([]float64, n*n)
+		for i := range got {
+			got[i] = math.NaN()
+		}
+		mulSquare(got, a, b, n)
+		for i := 0; i < n; i++ {
+			for j := 0; j < n; j++ {
+				s := 0.0
+				for k := 0; k < n; k++ {
+					s = math.FMA(a[i*n+k], b[k*n+j], s)
+				}
+				if got[i*n+j] != s {
+					t.Fatalf("n=%d (avx512=%v): entry (%d,%d) = %.17g, fused sum %.17g", n, haveAVX512, i, j, got[i*n+j], s)
+				}
+			}
+		}
+	}
+}
+
+// Every vector path of the row kernels — AVX-512 with masked tails, AVX2
+// with scalar tails — gives the bits of the Go loops, on every length
+// 0..41 with unaligned starts.
+func TestVectorKernelPathsMatchGo(t *testing.T) {
+	if !haveFMA {
+		t.Skip("no AVX+FMA on this machine (or purego build): the Go loops are the only path")
+	}
+	rng := rand.New(rand.NewPCG(36, 0))
+	for n := 1; n <= 41; n++ {
+		off := n % 3
+		x := [4][]float64{}
+		for q := range x {
+			x[q] = randSquare(rng, 7)[off : off+n]
+		}
+		var c [8]float64
+		for q := range c {
+			c[q] = rng.NormFloat64()
+		}
+		d0, d1 := randSquare(rng, 7)[off:off+n], randSquare(rng, 7)[off:off+n]
+		type impl struct {
+			name string
+			ok   bool
+			x2   func(d0, d1 []float64)
+			x1   func(d []float64)
+			a1   func(d []float64)
+		}
+		impls := []impl{
+			{"go", true,
+				func(p, q []float64) { axpy4x2Go(p, q, x[0], x[1], x[2], x[3], &c) },
+				func(p []float64) { axpy4Go(p, x[0], x[1], x[2], x[3], c[0], c[1], c[2], c[3]) },
+				func(p []float64) { axpyGo(p, x[0], c[5]) }},
+			{"avx2", n >= 4,
+				func(p, q []float64) { axpy4x2FMA(&p[0], &q[0], &x[0][0], &x[1][0], &x[2][0], &x[3][0], n, &c) },
+				func(p []float64) {
+					axpy4FMA(&p[0], &x[0][0], &x[1][0], &x[2][0], &x[3][0], n, c[0], c[1], c[2], c[3])
+				},
+				nil},
+			{"avx512", haveAVX512,
+				func(p, q []float64) { axpy4x2Z(&p[0], &q[0], &x[0][0], &x[1][0], &x[2][0], &x[3][0], n, &c) },
+				func(p []float64) {
+					axpy4Z(&p[0], &x[0][0], &x[1][0], &x[2][0], &x[3][0], n, c[0], c[1], c[2], c[3])
+				},
+				func(p []float64) { axpy1Z(&p[0], &x[0][0], n, c[5]) }},
+		}
+		var ref [4][]float64
+		for k, im := range impls {
+			if !im.ok {
+				continue
+			}
+			p, q := append([]float64(nil), d0...), append([]float64(nil), d1...)
+			s, u := append([]float64(nil), d0...), append([]float64(nil), d1...)
+			im.x2(p, q)
+			im.x1(s)
+			if im.a1 != nil {
+				im.a1(u)
+			}
+			if k == 0 {
+				ref = [4][]float64{p, q, s, u}
+				continue
+			}
+			for j := 0; j < n; j++ {
+				if p[j] != ref[0][j] || q[j] != ref[1][j] || s[j] != ref[2][j] || (im.a1 != nil && u[j] != ref[3][j]) {
+					t.Fatalf("%s n=%d: entry %d differs from the Go loop", im.name, n, j)
+				}
+			}
+		}
+	}
+}

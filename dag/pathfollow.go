@@ -559,6 +559,11 @@ func (ws *pathWork) adam(iter int, b1, b2, lr float64) {
 	c2 := 1 - math.Pow(b2, float64(iter))
 	n := len(ws.g)
 	start := 0
+	if haveAVX512 && n >= 1 {
+		c := [8]float64{b1, 1 - b1, b2, 1 - b2, c1, c2, lr, 1e-8}
+		adamZ(&ws.g[0], &ws.am[0], &ws.av[0], &ws.w[0], &ws.step[0], n, &c)
+		return
+	}
 	if haveAVX && n >= 4 {
 		c := [8]float64{b1, 1 - b1, b2, 1 - b2, c1, c2, lr, 1e-8}
 		adamAVX(&ws.g[0], &ws.am[0], &ws.av[0], &ws.w[0], &ws.step[0], n, &c)

@@ -1,0 +1,308 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// AVX-512 forms of the row kernels of kernels_amd64.s: eight entries per
+// instruction and a masked last block instead of a scalar tail. Every entry
+// receives exactly the operations of the Go loops, in the same order, so
+// the results are bit for bit those of the AVX2 and pure-Go paths.
+
+// TAILMASK sets K1 to the low (n − BX) bits (0 < n − BX < 8), clobbering CX and R13.
+#define TAILMASK(n) MOVQ n, CX; SUBQ BX, CX; MOVL $1, R13; SHLQ CX, R13; DECQ R13; KMOVW R13, K1
+
+// func axpy4Z(dst, x0, x1, x2, x3 *float64, n int, t0, t1, t2, t3 float64)
+TEXT ·axpy4Z(SB), NOSPLIT, $0-80
+	MOVQ         dst+0(FP), DI
+	MOVQ         x0+8(FP), R8
+	MOVQ         x1+16(FP), R9
+	MOVQ         x2+24(FP), R10
+	MOVQ         x3+32(FP), R11
+	MOVQ         n+40(FP), R12
+	VBROADCASTSD t0+48(FP), Z0
+	VBROADCASTSD t1+56(FP), Z1
+	VBROADCASTSD t2+64(FP), Z2
+	VBROADCASTSD t3+72(FP), Z3
+	XORQ         BX, BX
+	MOVQ         R12, DX
+	ANDQ         $-8, DX
+
+a4loop:
+	CMPQ        BX, DX
+	JGE         a4tail
+	VMOVUPD     (DI)(BX*8), Z4
+	VFMADD231PD (R8)(BX*8), Z0, Z4
+	VFMADD231PD (R9)(BX*8), Z1, Z4
+	VFMADD231PD (R10)(BX*8), Z2, Z4
+	VFMADD231PD (R11)(BX*8), Z3, Z4
+	VMOVUPD     Z4, (DI)(BX*8)
+	ADDQ        $8, BX
+	JMP         a4loop
+
+a4tail:
+	CMPQ        BX, R12
+	JGE         a4done
+	TAILMASK(R12)
+	VMOVUPD.Z   (DI)(BX*8), K1, Z4
+	VMOVUPD.Z   (R8)(BX*8), K1, Z5
+	VFMADD231PD Z5, Z0, Z4
+	VMOVUPD.Z   (R9)(BX*8), K1, Z5
+	VFMADD231PD Z5, Z1, Z4
+	VMOVUPD.Z   (R10)(BX*8), K1, Z5
+	VFMADD231PD Z5, Z2, Z4
+	VMOVUPD.Z   (R11)(BX*8), K1, Z5
+	VFMADD231PD Z5, Z3, Z4
+	VMOVUPD     Z4, K1, (DI)(BX*8)
+
+a4done:
+	VZEROUPPER
+	RET
+
+// func axpy4x2Z(d0, d1, x0, x1, x2, x3 *float64, n int, c *[8]float64)
+TEXT ·axpy4x2Z(SB), NOSPLIT, $0-64
+	MOVQ         d0+0(FP), DI
+	MOVQ         d1+8(FP), SI
+	MOVQ         x0+16(FP), R8
+	MOVQ         x1+24(FP), R9
+	MOVQ         x2+32(FP), R10
+	MOVQ         x3+40(FP), R11
+	MOVQ         n+48(FP), R12
+	MOVQ         c+56(FP), AX
+	VBROADCASTSD 0(AX), Z0
+	VBROADCASTSD 8(AX), Z1
+	VBROADCASTSD 16(AX), Z2
+	VBROADCASTSD 24(AX), Z3
+	VBROADCASTSD 32(AX), Z4
+	VBROADCASTSD 40(AX), Z5
+	VBROADCASTSD 48(AX), Z6
+	VBROADCASTSD 56(AX), Z7
+	XORQ         BX, BX
+	MOVQ         R12, DX
+	ANDQ         $-8, DX
+
+x2loop:
+	CMPQ        BX, DX
+	JGE         x2tail
+	VMOVUPD     (DI)(BX*8), Z8
+	VMOVUPD     (SI)(BX*8), Z9
+	VMOVUPD     (R8)(BX*8), Z10
+	VFMADD231PD Z10, Z0, Z8
+	VFMADD231PD Z10, Z4, Z9
+	VMOVUPD     (R9)(BX*8), Z11
+	VFMADD231PD Z11, Z1, Z8
+	VFMADD231PD Z11, Z5, Z9
+	VMOVUPD     (R10)(BX*8), Z10
+	VFMADD231PD Z10, Z2, Z8
+	VFMADD231PD Z10, Z6, Z9
+	VMOVUPD     (R11)(BX*8), Z11
+	VFMADD231PD Z11, Z3, Z8
+	VFMADD231PD Z11, Z7, Z9
+	VMOVUPD     Z8, (DI)(BX*8)
+	VMOVUPD     Z9, (SI)(BX*8)
+	ADDQ        $8, BX
+	JMP         x2loop
+
+x2tail:
+	CMPQ        BX, R12
+	JGE         x2done
+	TAILMASK(R12)
+	VMOVUPD.Z   (DI)(BX*8), K1, Z8
+	VMOVUPD.Z   (SI)(BX*8), K1, Z9
+	VMOVUPD.Z   (R8)(BX*8), K1, Z10
+	VFMADD231PD Z10, Z0, Z8
+	VFMADD231PD Z10, Z4, Z9
+	VMOVUPD.Z   (R9)(BX*8), K1, Z11
+	VFMADD231PD Z11, Z1, Z8
+	VFMADD231PD Z11, Z5, Z9
+	VMOVUPD.Z   (R10)(BX*8), K1, Z10
+	VFMADD231PD Z10, Z2, Z8
+	VFMADD231PD Z10, Z6, Z9
+	VMOVUPD.Z   (R11)(BX*8), K1, Z11
+	VFMADD231PD Z11, Z3, Z8
+	VFMADD231PD Z11, Z7, Z9
+	VMOVUPD     Z8, K1, (DI)(BX*8)
+	VMOVUPD     Z9, K1, (SI)(BX*8)
+
+x2done:
+	VZEROUPPER
+	RET
+
+// func axpy1Z(dst, x *float64, n int, t float64)
+//
+// dst[j] = fma(t, x[j], dst[j]) for j < n.
+TEXT ·axpy1Z(SB), NOSPLIT, $0-32
+	MOVQ         dst+0(FP), DI
+	MOVQ         x+8(FP), R8
+	MOVQ         n+16(FP), R12
+	VBROADCASTSD t+24(FP), Z0
+	XORQ         BX, BX
+	MOVQ         R12, DX
+	ANDQ         $-8, DX
+
+a1loop:
+	CMPQ        BX, DX
+	JGE         a1tail
+	VMOVUPD     (DI)(BX*8), Z4
+	VFMADD231PD (R8)(BX*8), Z0, Z4
+	VMOVUPD     Z4, (DI)(BX*8)
+	ADDQ        $8, BX
+	JMP         a1loop
+
+a1tail:
+	CMPQ        BX, R12
+	JGE         a1done
+	TAILMASK(R12)
+	VMOVUPD.Z   (DI)(BX*8), K1, Z4
+	VMOVUPD.Z   (R8)(BX*8), K1, Z5
+	VFMADD231PD Z5, Z0, Z4
+	VMOVUPD     Z4, K1, (DI)(BX*8)
+
+a1done:
+	VZEROUPPER
+	RET
+
+// func gemm4x16Z(dst, a, b *float64, n, kn int, m0, m1 uint64)
+//
+// A 4×16 block of dst = a·b for row-major matrices with row stride n:
+// dst[r][j] = Σ_k a[r][k]·b[k][j] for r < 4 and the columns j < 16 enabled
+// by the masks (m0 the first eight, m1 the next eight), summed from 0 in
+// order of k < kn with fused multiply-adds — the order of mulSquare's Go
+// path. dst and b point at the block's first column, a at the first row.
+TEXT ·gemm4x16Z(SB), NOSPLIT, $0-56
+	MOVQ   dst+0(FP), DI
+	MOVQ   a+8(FP), SI
+	MOVQ   b+16(FP), DX
+	MOVQ   n+24(FP), R9
+	SHLQ   $3, R9
+	MOVQ   kn+32(FP), CX
+	MOVQ   m0+40(FP), AX
+	KMOVW  AX, K1
+	MOVQ   m1+48(FP), AX
+	KMOVW  AX, K2
+	LEAQ   (SI)(R9*1), R10
+	LEAQ   (R10)(R9*1), R11
+	LEAQ   (R11)(R9*1), R12
+	VPXORQ Z8, Z8, Z8
+	VPXORQ Z9, Z9, Z9
+	VPXORQ Z10, Z10, Z10
+	VPXORQ Z11, Z11, Z11
+	VPXORQ Z12, Z12, Z12
+	VPXORQ Z13, Z13, Z13
+	VPXORQ Z14, Z14, Z14
+	VPXORQ Z15, Z15, Z15
+	XORQ   AX, AX
+
+gloop:
+	CMPQ         AX, CX
+	JGE          gstore
+	VMOVUPD.Z    (DX), K1, Z0
+	VMOVUPD.Z    64(DX), K2, Z1
+	VBROADCASTSD (SI)(AX*8), Z2
+	VBROADCASTSD (R10)(AX*8), Z3
+	VBROADCASTSD (R11)(AX*8), Z4
+	VBROADCASTSD (R12)(AX*8), Z5
+	VFMADD231PD  Z0, Z2, Z8
+	VFMADD231PD  Z1, Z2, Z9
+	VFMADD231PD  Z0, Z3, Z10
+	VFMADD231PD  Z1, Z3, Z11
+	VFMADD231PD  Z0, Z4, Z12
+	VFMADD231PD  Z1, Z4, Z13
+	VFMADD231PD  Z0, Z5, Z14
+	VFMADD231PD  Z1, Z5, Z15
+	ADDQ         R9, DX
+	INCQ         AX
+	JMP          gloop
+
+gstore:
+	VMOVUPD Z8, K1, (DI)
+	VMOVUPD Z9, K2, 64(DI)
+	ADDQ    R9, DI
+	VMOVUPD Z10, K1, (DI)
+	VMOVUPD Z11, K2, 64(DI)
+	ADDQ    R9, DI
+	VMOVUPD Z12, K1, (DI)
+	VMOVUPD Z13, K2, 64(DI)
+	ADDQ    R9, DI
+	VMOVUPD Z14, K1, (DI)
+	VMOVUPD Z15, K2, 64(DI)
+	VZEROUPPER
+	RET
+
+// func adamZ(grad, am, av, w, step *float64, n int, c *[8]float64)
+//
+// adamAVX on all n entries, eight at a time with a masked last block.
+TEXT ·adamZ(SB), NOSPLIT, $0-56
+	MOVQ         grad+0(FP), SI
+	MOVQ         am+8(FP), R8
+	MOVQ         av+16(FP), R9
+	MOVQ         w+24(FP), R10
+	MOVQ         step+32(FP), R11
+	MOVQ         n+40(FP), R12
+	MOVQ         c+48(FP), AX
+	VBROADCASTSD 0(AX), Z8
+	VBROADCASTSD 8(AX), Z9
+	VBROADCASTSD 16(AX), Z10
+	VBROADCASTSD 24(AX), Z11
+	VBROADCASTSD 32(AX), Z12
+	VBROADCASTSD 40(AX), Z13
+	VBROADCASTSD 48(AX), Z14
+	VBROADCASTSD 56(AX), Z7
+	XORQ         BX, BX
+	MOVQ         R12, DX
+	ANDQ         $-8, DX
+
+zloop:
+	CMPQ    BX, DX
+	JGE     ztail
+	VMOVUPD (SI)(BX*8), Z0
+	VMULPD  (R8)(BX*8), Z8, Z1
+	VMULPD  Z0, Z9, Z3
+	VADDPD  Z3, Z1, Z1
+	VMOVUPD Z1, (R8)(BX*8)
+	VMULPD  Z0, Z0, Z3
+	VMULPD  Z3, Z11, Z3
+	VMULPD  (R9)(BX*8), Z10, Z2
+	VADDPD  Z3, Z2, Z2
+	VMOVUPD Z2, (R9)(BX*8)
+	VDIVPD  Z13, Z2, Z2
+	VSQRTPD Z2, Z2
+	VADDPD  Z7, Z2, Z2
+	VDIVPD  Z12, Z1, Z1
+	VDIVPD  Z2, Z1, Z1
+	VMOVUPD Z1, (R11)(BX*8)
+	VMULPD  Z1, Z14, Z1
+	VMOVUPD (R10)(BX*8), Z3
+	VSUBPD  Z1, Z3, Z3
+	VMOVUPD Z3, (R10)(BX*8)
+	ADDQ    $8, BX
+	JMP     zloop
+
+ztail:
+	CMPQ      BX, R12
+	JGE       zdone
+	TAILMASK(R12)
+	VMOVUPD.Z (SI)(BX*8), K1, Z0
+	VMOVUPD.Z (R8)(BX*8), K1, Z4
+	VMULPD    Z4, Z8, Z1
+	VMULPD    Z0, Z9, Z3
+	VADDPD    Z3, Z1, Z1
+	VMOVUPD   Z1, K1, (R8)(BX*8)
+	VMULPD    Z0, Z0, Z3
+	VMULPD    Z3, Z11, Z3
+	VMOVUPD.Z (R9)(BX*8), K1, Z4
+	VMULPD    Z4, Z10, Z2
+	VADDPD    Z3, Z2, Z2
+	VMOVUPD   Z2, K1, (R9)(BX*8)
+	VDIVPD    Z13, Z2, Z2
+	VSQRTPD   Z2, Z2
+	VADDPD    Z7, Z2, Z2
+	VDIVPD    Z12, Z1, Z1
+	VDIVPD    Z2, Z1, Z1
+	VMOVUPD   Z1, K1, (R11)(BX*8)
+	VMULPD    Z1, Z14, Z1
+	VMOVUPD.Z (R10)(BX*8), K1, Z3
+	VSUBPD    Z1, Z3, Z3
+	VMOVUPD   Z3, K1, (R10)(BX*8)
+
+zdone:
+	VZEROUPPER
+	RET
