@@ -98,7 +98,7 @@ func HLogDet(grad *mat.Dense, W mat.Matrix, s float64) (float64, error) {
 	}
 	raw := A.RawMatrix()
 	ipiv := make([]int, d)
-	logdet, inside := luInverse(raw.Data, d, ipiv, make([]float64, d*d), make([]float64, 2*d), 0)
+	logdet, inside := luInverse(raw.Data, d, ipiv, make([]float64, d*d), make([]float64, 4*d), 0)
 	if !inside {
 		return math.NaN(), ErrDomain
 	}
@@ -112,8 +112,14 @@ func HLogDet(grad *mat.Dense, W mat.Matrix, s float64) (float64, error) {
 // partial pivoting (luFactor, luInvert) and returns log|det a| and whether a
 // is inside the M-matrix domain: nonsingular with every entry of the inverse
 // + 1e−16 ≥ −tol. It allocates nothing: y is n×n scratch, len(ipiv) ≥ n,
-// len(work) ≥ 2n.
+// len(work) ≥ 4n.
 func luInverse(a []float64, n int, ipiv []int, y, work []float64, tol float64) (logdet float64, ok bool) {
+	return luInverseOpt(a, n, ipiv, y, work, tol, true)
+}
+
+// luInverseOpt is luInverse; without wantLogdet it skips the n logarithms
+// and returns logdet = 0.
+func luInverseOpt(a []float64, n int, ipiv []int, y, work []float64, tol float64, wantLogdet bool) (logdet float64, ok bool) {
 	if !luFactor(a, n, ipiv) {
 		return math.Inf(1), false
 	}
@@ -126,15 +132,28 @@ func luInverse(a []float64, n int, ipiv []int, y, work []float64, tol float64) (
 		if ipiv[k] != k {
 			sign = -sign
 		}
-		logdet += math.Log(math.Abs(u))
+		if wantLogdet {
+			logdet += math.Log(math.Abs(u))
+		}
 	}
 	luInvert(a, n, ipiv, y, work)
-	for _, v := range a[:n*n] {
-		if v+1e-16 < -tol || math.IsNaN(v) {
-			return logdet, false
-		}
+	if !inDomain(a[:n*n], tol) {
+		return logdet, false
 	}
 	// An M-matrix has a positive determinant; a negative one cannot pass the
 	// entrywise test except through rounding, but guard anyway.
 	return logdet, sign > 0
+}
+
+// inDomain reports whether every v in a has v + 1e−16 ≥ −tol and none is NaN.
+func inDomain(a []float64, tol float64) bool {
+	if haveAVX512 && len(a) > 0 {
+		return domainZ(&a[0], len(a), -tol)
+	}
+	for _, v := range a {
+		if v+1e-16 < -tol || math.IsNaN(v) {
+			return false
+		}
+	}
+	return true
 }

@@ -149,14 +149,49 @@ const safeMin = 0x1p-1022
 // the n×n row-major a in place (L unit lower, U upper) as LAPACK's dgetf2
 // does it: the pivot of column k is the first entry of largest modulus on or
 // below the diagonal, and every entry receives its updates −l_ik·u_kj one at
-// a time in order of k (fused outside the panel). The updates are applied in
-// panels of four columns (the trailing rows get four at once, two rows at a
-// time, through axpy4x2). It returns false, leaving a partly factored, when
-// a pivot is exactly zero.
+// a time in order of k (fused outside the panels of four columns). It works
+// in blocks of luBlock columns (dgetrf's blocking): luPanel factors the
+// block's columns, the block's rows of U to its right follow by forward
+// substitution, and the trailing matrix takes the block's luBlock updates
+// at once through subMul (4×16 register tiles with AVX-512). It returns
+// false, leaving a partly factored, when a pivot is exactly zero.
 func luFactor(a []float64, n int, ipiv []int) bool {
 	a = a[:n*n]
-	for k0 := 0; k0 < n; k0 += 4 {
-		k1 := min(k0+4, n)
+	for b0 := 0; b0 < n; b0 += luBlock {
+		b1 := min(b0+luBlock, n)
+		if !luPanel(a, n, ipiv, b0, b1) {
+			return false
+		}
+		if b1 == n {
+			break
+		}
+		// rows b0..b1−1 of U right of the block: row r takes −l_rq·u_qj for
+		// q = b0..r−1 in order (four rows at a time: the rows before them
+		// through subMul, then among themselves).
+		for r0 := b0; r0 < b1; r0 += 4 {
+			r1 := min(r0+4, b1)
+			subMul(a, a, a, n, r0, r1, b1, n, r0, b0, b0, r0-b0)
+			for r := r0 + 1; r < r1; r++ {
+				dst := a[r*n+b1 : r*n+n]
+				for q := r0; q < r; q++ {
+					axpy(dst, a[q*n+b1:], -a[r*n+q])
+				}
+			}
+		}
+		subMul(a, a, a, n, b1, n, b1, n, b1, b0, b0, b1-b0)
+	}
+	return true
+}
+
+// luBlock is the column-block width of luFactor.
+const luBlock = 16
+
+// luPanel is dgetf2 on the columns c0..c1−1 of a (rows c0..n−1), in panels
+// of four columns: pivots are searched down the column and whole rows are
+// interchanged; each panel's updates reach the columns up to c1 only.
+func luPanel(a []float64, n int, ipiv []int, c0, c1 int) bool {
+	for k0 := c0; k0 < c1; k0 += 4 {
+		k1 := min(k0+4, c1)
 		// panel: columns k0..k1−1, rows k0..n−1
 		for k := k0; k < k1; k++ {
 			p, mx := k, math.Abs(a[k*n+k])
@@ -201,12 +236,12 @@ func luFactor(a []float64, n int, ipiv []int) bool {
 				}
 			}
 		}
-		if k1 == n {
+		if k1 == c1 {
 			break
 		}
 		// rows k0+1..k1−1 of U right of the panel: forward substitution with L11
 		for r := k0 + 1; r < k1; r++ {
-			dst := a[r*n+k1 : r*n+n]
+			dst := a[r*n+k1 : r*n+c1]
 			for q := k0; q < r; q++ {
 				axpy(dst, a[q*n+k1:], -a[r*n+q])
 			}
@@ -218,11 +253,11 @@ func luFactor(a []float64, n int, ipiv []int) bool {
 			for ; i+1 < n; i += 2 {
 				l, m := a[i*n+k0:i*n+k1], a[i*n+n+k0:i*n+n+k1]
 				c := [8]float64{-l[0], -l[1], -l[2], -l[3], -m[0], -m[1], -m[2], -m[3]}
-				axpy4x2(a[i*n+k1:i*n+n], a[i*n+n+k1:i*n+2*n], u0, u1, u2, u3, &c)
+				axpy4x2(a[i*n+k1:i*n+c1], a[i*n+n+k1:i*n+n+c1], u0, u1, u2, u3, &c)
 			}
 		}
 		for ; i < n; i++ {
-			dst, l := a[i*n+k1:i*n+n], a[i*n+k0:i*n+k1]
+			dst, l := a[i*n+k1:i*n+c1], a[i*n+k0:i*n+k1]
 			if len(l) == 4 {
 				axpy4(dst, a[k0*n+k1:], a[(k0+1)*n+k1:], a[(k0+2)*n+k1:], a[(k0+3)*n+k1:], -l[0], -l[1], -l[2], -l[3])
 				continue
@@ -236,91 +271,104 @@ func luFactor(a []float64, n int, ipiv []int) bool {
 }
 
 // luInvert overwrites the LU factors from luFactor with A^{−1} = U^{−1}·L^{−1}·P.
-// It first forms Y = L^{−1} in y (full rows, zero above the diagonal: row i
-// is e_i − Σ_{k<i} l_ik·Y_k on its first i entries), then solves U·X = Y by
-// rows from the bottom, X_i = (Y_i − Σ_{k>i} u_ik·X_k)/u_ii, each row of X
-// overwriting row i of a once its u_ik are saved in work, and last undoes the
-// column interchanges in reverse order. Both sweeps add four rows at a time
-// (axpy4, axpy4x2). y is n×n scratch; work needs 2n entries.
+// It first forms Y = L^{−1} in y (full rows, zero above the diagonal), four
+// rows at a time: the block's rows take −l_ik·Y_k for every k before the
+// block through subMul (a column block J only from the k ≥ min J, where Y_k
+// can be nonzero), then the terms of the block's own rows, in order of k.
+// It then solves U·X = Y from the bottom, four rows at a time, each block
+// overwriting its rows of a once its u_ik are saved in work: the rows take
+// −u_ik·X_k for the k below the block through subMul, then for the k inside
+// it (in order of k), and are scaled by 1/u_ii. Last it undoes the column
+// interchanges in reverse order. y is n×n scratch; work needs 4n entries.
 func luInvert(a []float64, n int, ipiv []int, y, work []float64) {
-	a, y, work = a[:n*n], y[:n*n], work[:2*n]
-	// rows i and i+1 together on their first i+1 entries (Y_k is zero
-	// there beyond k, so row i's unit diagonal is left as it is), then row
-	// i+1 takes its term in Y_i.
-	i := 0
-	for ; i+1 < n; i += 2 {
-		r0, r1 := y[i*n:i*n+n], y[i*n+n:i*n+2*n]
-		clear(r0)
-		clear(r1)
-		r0[i], r1[i+1] = 1, 1
-		l0, l1 := a[i*n:i*n+i], a[i*n+n:i*n+n+i+1]
-		d0, d1 := r0[:i+1], r1[:i+1]
-		k := 0
-		for ; k+3 < i; k += 4 {
-			c := [8]float64{-l0[k], -l0[k+1], -l0[k+2], -l0[k+3], -l1[k], -l1[k+1], -l1[k+2], -l1[k+3]}
-			axpy4x2(d0, d1, y[k*n:], y[(k+1)*n:], y[(k+2)*n:], y[(k+3)*n:], &c)
+	a, y, work = a[:n*n], y[:n*n], work[:4*n]
+	for i0 := 0; i0 < n; i0 += 4 {
+		i1 := min(i0+4, n)
+		for i := i0; i < i1; i++ {
+			row := y[i*n : i*n+n]
+			clear(row)
+			row[i] = 1
 		}
-		for ; k < i; k++ {
-			axpy(d0, y[k*n:], -l0[k])
-			axpy(d1, y[k*n:], -l1[k])
+		for j0 := 0; j0 < i0; j0 += 16 {
+			subMul(y, a, y, n, i0, i1, j0, min(j0+16, i0), i0, j0, j0, i0-j0)
 		}
-		axpy(d1, r0, -l1[i])
-	}
-	if i < n {
-		row := y[i*n : i*n+n]
-		clear(row)
-		row[i] = 1
-		l, dst := a[i*n:i*n+i], row[:i]
-		k := 0
-		for ; k+3 < i; k += 4 {
-			axpy4(dst, y[k*n:], y[(k+1)*n:], y[(k+2)*n:], y[(k+3)*n:], -l[k], -l[k+1], -l[k+2], -l[k+3])
-		}
-		for ; k < i; k++ {
-			axpy(dst, y[k*n:], -l[k])
+		for i := i0 + 1; i < i1; i++ {
+			for k := i0; k < i; k++ {
+				axpy(y[i*n:i*n+k+1], y[k*n:], -a[i*n+k])
+			}
 		}
 	}
-	// rows i and i−1 together: both take Σ_{k>i} u·X_k, then row i is
-	// scaled and row i−1 takes its term in X_i.
-	i = n - 1
-	for ; i >= 1; i -= 2 {
-		r0, r1 := a[i*n:i*n+n], a[(i-1)*n:i*n]
-		u0, u1 := work[i:n], work[n+i-1:2*n]
-		copy(u0, r0[i:])
-		copy(u1, r1[i-1:])
-		copy(r0, y[i*n:i*n+n])
-		copy(r1, y[(i-1)*n:i*n])
-		k := i + 1
-		for ; k+3 < n; k += 4 {
-			c := [8]float64{-u0[k-i], -u0[k-i+1], -u0[k-i+2], -u0[k-i+3], -u1[k-i+1], -u1[k-i+2], -u1[k-i+3], -u1[k-i+4]}
-			axpy4x2(r0, r1, a[k*n:], a[(k+1)*n:], a[(k+2)*n:], a[(k+3)*n:], &c)
+	for i1 := n; i1 > 0; i1 -= 4 {
+		i0 := max(i1-4, 0)
+		copy(work, a[i0*n:i1*n])
+		copy(a[i0*n:i1*n], y[i0*n:i1*n])
+		subMul(a, work, a, n, i0, i1, 0, n, 0, i1, i1, n-i1)
+		for i := i1 - 1; i >= i0; i-- {
+			row, u := a[i*n:i*n+n], work[(i-i0)*n:(i-i0)*n+n]
+			for k := i + 1; k < i1; k++ {
+				axpy(row, a[k*n:], -u[k])
+			}
+			scale(row, 1/u[i])
 		}
-		for ; k < n; k++ {
-			axpy(r0, a[k*n:], -u0[k-i])
-			axpy(r1, a[k*n:], -u1[k-i+1])
-		}
-		scale(r0, 1/u0[0])
-		axpy(r1, r0, -u1[1])
-		scale(r1, 1/u1[0])
-	}
-	if i == 0 {
-		row := a[:n]
-		u := work[:n]
-		copy(u, row)
-		copy(row, y[:n])
-		k := 1
-		for ; k+3 < n; k += 4 {
-			axpy4(row, a[k*n:], a[(k+1)*n:], a[(k+2)*n:], a[(k+3)*n:], -u[k], -u[k+1], -u[k+2], -u[k+3])
-		}
-		for ; k < n; k++ {
-			axpy(row, a[k*n:], -u[k])
-		}
-		scale(row, 1/u[0])
 	}
 	for k := n - 1; k >= 0; k-- {
 		if p := ipiv[k]; p != k {
 			for i := 0; i < n; i++ {
 				a[i*n+k], a[i*n+p] = a[i*n+p], a[i*n+k]
 			}
+		}
+	}
+}
+
+// subMul sets dst_ij −= Σ_{q<kn} a[ai0+i−i0][ka+q]·b[kb+q][j] for rows
+// i0 ≤ i < i1 and columns j0 ≤ j < j1 (all three row-major with stride n):
+// every entry takes the products one at a time in order of q, fused. With
+// AVX-512 rows go four at a time in 4×16 register tiles (gemmSub4x16Z),
+// otherwise two at a time through axpy4x2; the bits are the same.
+func subMul(dst, a, b []float64, n, i0, i1, j0, j1, ai0, ka, kb, kn int) {
+	if kn <= 0 || i0 >= i1 || j0 >= j1 {
+		return
+	}
+	_ = b[(kb+kn-1)*n+j1-1]
+	i := i0
+	if haveAVX512 {
+		for ; i+3 < i1; i += 4 {
+			ar := (i-i0+ai0)*n + ka
+			_ = a[ar+3*n+kn-1]
+			_ = dst[(i+3)*n+j1-1]
+			for j := j0; j < j1; j += 16 {
+				m0, m1 := uint64(0xff), uint64(0xff)
+				if r := j1 - j; r < 16 {
+					if r < 8 {
+						m0, m1 = 1<<r-1, 0
+					} else {
+						m1 = 1<<(r-8) - 1
+					}
+				}
+				gemmSub4x16Z(&dst[i*n+j], &a[ar], &b[kb*n+j], n, kn, m0, m1)
+			}
+		}
+	}
+	for ; i+1 < i1; i += 2 {
+		d0, d1 := dst[i*n+j0:i*n+j1], dst[i*n+n+j0:i*n+n+j1]
+		ar := (i-i0+ai0)*n + ka
+		a0, a1 := a[ar:ar+kn], a[ar+n:ar+n+kn]
+		q := 0
+		for ; q+3 < kn; q += 4 {
+			c := [8]float64{-a0[q], -a0[q+1], -a0[q+2], -a0[q+3], -a1[q], -a1[q+1], -a1[q+2], -a1[q+3]}
+			br := (kb+q)*n + j0
+			axpy4x2(d0, d1, b[br:], b[br+n:], b[br+2*n:], b[br+3*n:], &c)
+		}
+		for ; q < kn; q++ {
+			axpy(d0, b[(kb+q)*n+j0:], -a0[q])
+			axpy(d1, b[(kb+q)*n+j0:], -a1[q])
+		}
+	}
+	if i < i1 {
+		d := dst[i*n+j0 : i*n+j1]
+		ar := (i-i0+ai0)*n + ka
+		for q, l := range a[ar : ar+kn] {
+			axpy(d, b[(kb+q)*n+j0:], -l)
 		}
 	}
 }

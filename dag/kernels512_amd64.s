@@ -306,3 +306,158 @@ ztail:
 zdone:
 	VZEROUPPER
 	RET
+
+// func gemmSub4x16Z(dst, a, b *float64, n, kn int, m0, m1 uint64)
+//
+// dst[r][j] −= Σ_k a[r][k]·b[k][j] for r < 4 and the columns enabled by the
+// masks, all strides n: each entry starts from its value in dst and takes
+// the products one at a time in order of k < kn, fused (fnmadd: the bits of
+// fma(−a, b, d)).
+TEXT ·gemmSub4x16Z(SB), NOSPLIT, $0-56
+	MOVQ      dst+0(FP), DI
+	MOVQ      a+8(FP), SI
+	MOVQ      b+16(FP), DX
+	MOVQ      n+24(FP), R9
+	SHLQ      $3, R9
+	MOVQ      kn+32(FP), CX
+	MOVQ      m0+40(FP), AX
+	KMOVW     AX, K1
+	MOVQ      m1+48(FP), AX
+	KMOVW     AX, K2
+	LEAQ      (SI)(R9*1), R10
+	LEAQ      (R10)(R9*1), R11
+	LEAQ      (R11)(R9*1), R12
+	MOVQ      DI, R13
+	VMOVUPD.Z (R13), K1, Z8
+	VMOVUPD.Z 64(R13), K2, Z9
+	ADDQ      R9, R13
+	VMOVUPD.Z (R13), K1, Z10
+	VMOVUPD.Z 64(R13), K2, Z11
+	ADDQ      R9, R13
+	VMOVUPD.Z (R13), K1, Z12
+	VMOVUPD.Z 64(R13), K2, Z13
+	ADDQ      R9, R13
+	VMOVUPD.Z (R13), K1, Z14
+	VMOVUPD.Z 64(R13), K2, Z15
+	XORQ      AX, AX
+
+sloop:
+	CMPQ         AX, CX
+	JGE          sstore
+	VMOVUPD.Z    (DX), K1, Z0
+	VMOVUPD.Z    64(DX), K2, Z1
+	VBROADCASTSD (SI)(AX*8), Z2
+	VBROADCASTSD (R10)(AX*8), Z3
+	VBROADCASTSD (R11)(AX*8), Z4
+	VBROADCASTSD (R12)(AX*8), Z5
+	VFNMADD231PD Z0, Z2, Z8
+	VFNMADD231PD Z1, Z2, Z9
+	VFNMADD231PD Z0, Z3, Z10
+	VFNMADD231PD Z1, Z3, Z11
+	VFNMADD231PD Z0, Z4, Z12
+	VFNMADD231PD Z1, Z4, Z13
+	VFNMADD231PD Z0, Z5, Z14
+	VFNMADD231PD Z1, Z5, Z15
+	ADDQ         R9, DX
+	INCQ         AX
+	JMP          sloop
+
+sstore:
+	VMOVUPD Z8, K1, (DI)
+	VMOVUPD Z9, K2, 64(DI)
+	ADDQ    R9, DI
+	VMOVUPD Z10, K1, (DI)
+	VMOVUPD Z11, K2, 64(DI)
+	ADDQ    R9, DI
+	VMOVUPD Z12, K1, (DI)
+	VMOVUPD Z13, K2, 64(DI)
+	ADDQ    R9, DI
+	VMOVUPD Z14, K1, (DI)
+	VMOVUPD Z15, K2, 64(DI)
+	VZEROUPPER
+	RET
+
+// func negSquareZ(dst, w *float64, n int)
+//
+// dst[i] = −(w[i]·w[i]) for i < n (the bits of Go's -v * v).
+TEXT ·negSquareZ(SB), NOSPLIT, $0-24
+	MOVQ         dst+0(FP), DI
+	MOVQ         w+8(FP), R8
+	MOVQ         n+16(FP), R12
+	MOVQ         $0x8000000000000000, AX
+	VPBROADCASTQ AX, Z7
+	XORQ         BX, BX
+	MOVQ         R12, DX
+	ANDQ         $-8, DX
+
+nsloop:
+	CMPQ    BX, DX
+	JGE     nstail
+	VMOVUPD (R8)(BX*8), Z0
+	VMULPD  Z0, Z0, Z0
+	VXORPD  Z7, Z0, Z0
+	VMOVUPD Z0, (DI)(BX*8)
+	ADDQ    $8, BX
+	JMP     nsloop
+
+nstail:
+	CMPQ      BX, R12
+	JGE       nsdone
+	TAILMASK(R12)
+	VMOVUPD.Z (R8)(BX*8), K1, Z0
+	VMULPD    Z0, Z0, Z0
+	VXORPD    Z7, Z0, Z0
+	VMOVUPD   Z0, K1, (DI)(BX*8)
+
+nsdone:
+	VZEROUPPER
+	RET
+
+// func domainZ(a *float64, n int, lo float64) bool
+//
+// Reports whether a[i] + 1e−16 ≥ lo and a[i] is not NaN for every i < n
+// (pathWork's entrywise test of the inverse, lo = −tol).
+TEXT ·domainZ(SB), NOSPLIT, $0-25
+	MOVQ         a+0(FP), SI
+	MOVQ         n+8(FP), R12
+	VBROADCASTSD lo+16(FP), Z6
+	MOVQ         $0x3C9CD2B297D889BC, AX // 1e-16
+	VPBROADCASTQ AX, Z7
+	XORQ         BX, BX
+	MOVQ         R12, DX
+	ANDQ         $-8, DX
+
+dmloop:
+	CMPQ     BX, DX
+	JGE      dmtail
+	VMOVUPD  (SI)(BX*8), Z0
+	VADDPD   Z7, Z0, Z1
+	VCMPPD   $0x11, Z6, Z1, K2 // a + 1e-16 < lo (ordered)
+	VCMPPD   $3, Z0, Z0, K3    // NaN
+	KORW     K2, K3, K2
+	KORTESTW K2, K2
+	JNZ      dmbad
+	ADDQ     $8, BX
+	JMP      dmloop
+
+dmtail:
+	CMPQ      BX, R12
+	JGE       dmgood
+	TAILMASK(R12)
+	VMOVUPD.Z (SI)(BX*8), K1, Z0
+	VADDPD    Z7, Z0, Z1
+	VCMPPD    $0x11, Z6, Z1, K1, K2
+	VCMPPD    $3, Z0, Z0, K1, K3
+	KORW      K2, K3, K2
+	KORTESTW  K2, K2
+	JNZ       dmbad
+
+dmgood:
+	MOVB $1, ret+24(FP)
+	VZEROUPPER
+	RET
+
+dmbad:
+	MOVB $0, ret+24(FP)
+	VZEROUPPER
+	RET

@@ -74,3 +74,12 @@ var haveAVX512 = func() bool {
 	xcr0, _ := xgetbv()
 	return xcr0&0xe6 == 0xe6
 }()
+
+//go:noescape
+func gemmSub4x16Z(dst, a, b *float64, n, kn int, m0, m1 uint64)
+
+//go:noescape
+func negSquareZ(dst, w *float64, n int)
+
+//go:noescape
+func domainZ(a *float64, n int, lo float64) bool

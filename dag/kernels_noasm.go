@@ -35,3 +35,11 @@ func gemm4x16Z(dst, a, b *float64, n, kn int, m0, m1 uint64) {
 func adamZ(grad, am, av, w, step *float64, n int, c *[8]float64) {
 	panic("dag: adamZ without AVX-512")
 }
+
+func gemmSub4x16Z(dst, a, b *float64, n, kn int, m0, m1 uint64) {
+	panic("dag: gemmSub4x16Z without AVX-512")
+}
+
+func negSquareZ(dst, w *float64, n int) { panic("dag: negSquareZ without AVX-512") }
+
+func domainZ(a *float64, n int, lo float64) bool { panic("dag: domainZ without AVX-512") }

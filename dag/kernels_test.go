@@ -81,7 +81,7 @@ func TestLUInverseMatchesLAPACK(t *testing.T) {
 				t.Errorf("%s n=%d: LU factors differ by %.3g", kind, n, e)
 			}
 			inv := append([]float64(nil), a...)
-			_, ok := luInverse(inv, n, ipiv, make([]float64, n*n), make([]float64, 2*n), 0)
+			_, ok := luInverse(inv, n, ipiv, make([]float64, n*n), make([]float64, 4*n), 0)
 			if kind == "m-matrix" && !ok {
 				t.Errorf("n=%d: M-matrix rejected", n)
 			}
@@ -94,10 +94,10 @@ func TestLUInverseMatchesLAPACK(t *testing.T) {
 		}
 	}
 	// [[1, −2], [−2, 1]]^{−1} = −⅓[[1, 2], [2, 1]]: outside the domain.
-	if _, ok := luInverse([]float64{1, -2, -2, 1}, 2, make([]int, 2), make([]float64, 4), make([]float64, 4), 1e-6); ok {
+	if _, ok := luInverse([]float64{1, -2, -2, 1}, 2, make([]int, 2), make([]float64, 4), make([]float64, 8), 1e-6); ok {
 		t.Error("matrix with a negative inverse accepted")
 	}
-	if _, ok := luInverse([]float64{1, 1, 1, 1}, 2, make([]int, 2), make([]float64, 4), make([]float64, 4), 1e-6); ok {
+	if _, ok := luInverse([]float64{1, 1, 1, 1}, 2, make([]int, 2), make([]float64, 4), make([]float64, 8), 1e-6); ok {
 		t.Error("singular matrix accepted")
 	}
 }
@@ -283,6 +283,54 @@ func TestVectorKernelPathsMatchGo(t *testing.T) {
 			for j := 0; j < n; j++ {
 				if p[j] != ref[0][j] || q[j] != ref[1][j] || s[j] != ref[2][j] || (im.a1 != nil && u[j] != ref[3][j]) {
 					t.Fatalf("%s n=%d: entry %d differs from the Go loop", im.name, n, j)
+				}
+			}
+		}
+	}
+}
+
+// negSquareZ and domainZ agree with their Go loops on every length 1..41:
+// −v·v bit for bit (signed zeros included), and the domain test flags a
+// NaN or an entry below the bound in any lane, tail lanes included.
+func TestDomainKernelsMatchGo(t *testing.T) {
+	if !haveAVX512 {
+		t.Skip("no AVX-512 on this machine (or purego build)")
+	}
+	rng := rand.New(rand.NewPCG(37, 0))
+	goDomain := func(a []float64, tol float64) bool {
+		for _, v := range a {
+			if v+1e-16 < -tol || math.IsNaN(v) {
+				return false
+			}
+		}
+		return true
+	}
+	for n := 1; n <= 41; n++ {
+		w := make([]float64, n)
+		for i := range w {
+			w[i] = rng.NormFloat64()
+		}
+		w[0], w[n-1] = 0, math.Copysign(0, -1)
+		got := make([]float64, n+1)
+		got[n] = 7 // beyond n: untouched
+		negSquareZ(&got[0], &w[0], n)
+		for i, v := range w {
+			if want := -v * v; math.Float64bits(got[i]) != math.Float64bits(want) {
+				t.Fatalf("negSquare n=%d: entry %d = %v, want %v", n, i, got[i], want)
+			}
+		}
+		if got[n] != 7 {
+			t.Fatalf("negSquare n=%d wrote past the end", n)
+		}
+		for pos := 0; pos < n; pos++ {
+			for _, bad := range []float64{math.NaN(), -1e-6 - 1e-9, -2e-6, -1e-6 + 1e-12, -1e-16, math.Inf(-1)} {
+				a := make([]float64, n)
+				for i := range a {
+					a[i] = math.Abs(rng.NormFloat64())
+				}
+				a[pos] = bad
+				if g, w := domainZ(&a[0], n, -1e-6), goDomain(a, 1e-6); g != w {
+					t.Fatalf("domain n=%d pos=%d value %v: asm %v, Go %v", n, pos, bad, g, w)
 				}
 			}
 		}

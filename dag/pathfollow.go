@@ -393,7 +393,7 @@ func newPathWork(Xc *mat.Dense, m Method, s Settings) *pathWork {
 		c: buf[0:dd], w: buf[dd : 2*dd], west: buf[2*dd : 3*dd], cw: buf[3*dd : 4*dd],
 		inv: buf[4*dd : 5*dd], lu: buf[5*dd : 6*dd], g: buf[6*dd : 7*dd], am: buf[7*dd : 8*dd],
 		av: buf[8*dd : 9*dd], step: buf[9*dd : 10*dd], y: buf[10*dd : 11*dd],
-		ipiv: make([]int, d), work: make([]float64, 2*d), rd: make([]float64, d), ipivObj: make([]int, d),
+		ipiv: make([]int, d), work: make([]float64, 4*d), rd: make([]float64, d), ipivObj: make([]int, d),
 	}
 	C := mat.NewDense(d, d, ws.c)
 	C.Mul(Xc.T(), Xc)
@@ -448,13 +448,17 @@ func (ws *pathWork) updateSigma() {
 // inverse sets inv = (sI − W∘W)^{−1} and reports whether W is in the domain.
 func (ws *pathWork) inverse(s float64) bool {
 	d := ws.d
-	for i, v := range ws.w {
-		ws.inv[i] = -v * v
+	if haveAVX512 && d > 0 {
+		negSquareZ(&ws.inv[0], &ws.w[0], d*d)
+	} else {
+		for i, v := range ws.w {
+			ws.inv[i] = -v * v
+		}
 	}
 	for i := 0; i < d; i++ {
 		ws.inv[i*d+i] += s
 	}
-	_, ok := luInverse(ws.inv, d, ws.ipiv, ws.y, ws.work, ws.set.DomainTol)
+	_, ok := luInverseOpt(ws.inv, d, ws.ipiv, ws.y, ws.work, ws.set.DomainTol, false)
 	return ok
 }
 
