@@ -101,19 +101,16 @@ func mulSquare(dst, a, b []float64, n int) {
 	i := 0
 	if haveAVX512 && n >= 4 {
 		a, b = a[:n*n], b[:n*n]
-		for ; i+3 < n; i += 4 {
-			for j := 0; j < n; j += 16 {
-				m0, m1 := uint64(0xff), uint64(0xff)
-				if r := n - j; r < 16 {
-					if r < 8 {
-						m0, m1 = 1<<r-1, 0
-					} else {
-						m1 = 1<<(r-8) - 1
-					}
-				}
+		// column blocks outermost: a block's 16 columns of b stay in L1
+		// while the rows of a stream past them.
+		i4 := n &^ 3
+		for j := 0; j < n; j += 16 {
+			m0, m1 := tileMasks(n - j)
+			for i := 0; i < i4; i += 4 {
 				gemm4x16Z(&dst[i*n+j], &a[i*n], &b[j], n, n, m0, m1)
 			}
 		}
+		i = i4
 	}
 	clear(dst[i*n:])
 	for ; i+1 < n; i += 2 {
@@ -332,22 +329,18 @@ func subMul(dst, a, b []float64, n, i0, i1, j0, j1, ai0, ka, kb, kn int) {
 	_ = b[(kb+kn-1)*n+j1-1]
 	i := i0
 	if haveAVX512 {
-		for ; i+3 < i1; i += 4 {
-			ar := (i-i0+ai0)*n + ka
-			_ = a[ar+3*n+kn-1]
-			_ = dst[(i+3)*n+j1-1]
-			for j := j0; j < j1; j += 16 {
-				m0, m1 := uint64(0xff), uint64(0xff)
-				if r := j1 - j; r < 16 {
-					if r < 8 {
-						m0, m1 = 1<<r-1, 0
-					} else {
-						m1 = 1<<(r-8) - 1
-					}
-				}
-				gemmSub4x16Z(&dst[i*n+j], &a[ar], &b[kb*n+j], n, kn, m0, m1)
+		i4 := i0 + (i1-i0)&^3
+		if i4 > i0 {
+			_ = a[(i4-1-i0+ai0)*n+ka+kn-1]
+			_ = dst[(i4-1)*n+j1-1]
+		}
+		for j := j0; j < j1; j += 16 {
+			m0, m1 := tileMasks(j1 - j)
+			for i := i0; i < i4; i += 4 {
+				gemmSub4x16Z(&dst[i*n+j], &a[(i-i0+ai0)*n+ka], &b[kb*n+j], n, kn, m0, m1)
 			}
 		}
+		i = i4
 	}
 	for ; i+1 < i1; i += 2 {
 		d0, d1 := dst[i*n+j0:i*n+j1], dst[i*n+n+j0:i*n+n+j1]
@@ -373,8 +366,24 @@ func subMul(dst, a, b []float64, n, i0, i1, j0, j1, ai0, ka, kb, kn int) {
 	}
 }
 
+// tileMasks returns the lane masks of a 16-column tile with r columns left.
+func tileMasks(r int) (m0, m1 uint64) {
+	switch {
+	case r >= 16:
+		return 0xff, 0xff
+	case r > 8:
+		return 0xff, 1<<(r-8) - 1
+	default:
+		return 1<<r - 1, 0
+	}
+}
+
 // scale multiplies x by r.
 func scale(x []float64, r float64) {
+	if haveAVX512 && len(x) > 0 {
+		scaleZ(&x[0], len(x), r)
+		return
+	}
 	for j := range x {
 		x[j] *= r
 	}

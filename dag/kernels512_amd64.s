@@ -461,3 +461,116 @@ dmbad:
 	MOVB $0, ret+24(FP)
 	VZEROUPPER
 	RET
+
+// func scaleZ(x *float64, n int, r float64)
+//
+// x[i] *= r for i < n.
+TEXT ·scaleZ(SB), NOSPLIT, $0-24
+	MOVQ         x+0(FP), DI
+	MOVQ         n+8(FP), R12
+	VBROADCASTSD r+16(FP), Z1
+	XORQ         BX, BX
+	MOVQ         R12, DX
+	ANDQ         $-8, DX
+
+scloop:
+	CMPQ    BX, DX
+	JGE     sctail
+	VMULPD  (DI)(BX*8), Z1, Z0
+	VMOVUPD Z0, (DI)(BX*8)
+	ADDQ    $8, BX
+	JMP     scloop
+
+sctail:
+	CMPQ      BX, R12
+	JGE       scdone
+	TAILMASK(R12)
+	VMOVUPD.Z (DI)(BX*8), K1, Z0
+	VMULPD    Z0, Z1, Z0
+	VMOVUPD   Z0, K1, (DI)(BX*8)
+
+scdone:
+	VZEROUPPER
+	RET
+
+// func gradRowZ(gr, c, cw, w, sig *float64, n, mode int, mu, ml float64)
+//
+// The first two terms of pathWork.gradient on one row of n entries:
+// g[j] = mu·(−(c[j] − cw[j])/σ_j) + ml·sign(w[j]) with σ_j = sig[0] (mode 1,
+// CoLiDE-EV), sig[j] (mode 2, CoLiDE-NV), or no division (mode 0, DAGMA);
+// sign(w) ∈ {−1, 0, 1} (0 for NaN). Unfused, in the Go expression's order.
+TEXT ·gradRowZ(SB), NOSPLIT, $0-72
+	MOVQ         gr+0(FP), DI
+	MOVQ         c+8(FP), R8
+	MOVQ         cw+16(FP), R9
+	MOVQ         w+24(FP), R10
+	MOVQ         sig+32(FP), R11
+	MOVQ         n+40(FP), R12
+	MOVQ         mode+48(FP), SI
+	VBROADCASTSD mu+56(FP), Z10
+	VBROADCASTSD ml+64(FP), Z11
+	MOVQ         $0x8000000000000000, AX
+	VPBROADCASTQ AX, Z12                    // sign bit
+	MOVQ         $0x3FF0000000000000, AX
+	VPBROADCASTQ AX, Z13                    // 1.0
+	VXORPD       Z14, Z14, Z14              // 0.0
+	VXORPD       Z13, Z12, Z15              // −1.0
+	CMPQ         SI, $1
+	JNE          grnoev
+	VBROADCASTSD (R11), Z9                  // EV: σ in every lane
+
+grnoev:
+	XORQ BX, BX
+	MOVQ R12, DX
+	ANDQ $-8, DX
+	KXNORW K1, K1, K1                       // all lanes
+
+grloop:
+	CMPQ BX, DX
+	JGE  grtail
+	CALL grblock<>(SB)
+	ADDQ $8, BX
+	JMP  grloop
+
+grtail:
+	CMPQ BX, R12
+	JGE  grdone
+	TAILMASK(R12)
+	CALL grblock<>(SB)
+
+grdone:
+	VZEROUPPER
+	RET
+
+// grblock computes the lanes of K1 at index BX for gradRowZ.
+TEXT grblock<>(SB), NOSPLIT|NOFRAME, $0-0
+	VMOVUPD.Z (R8)(BX*8), K1, Z0
+	VMOVUPD.Z (R9)(BX*8), K1, Z1
+	VSUBPD    Z1, Z0, Z0                    // c − cw
+	VXORPD    Z12, Z0, Z0                   // −(c − cw)
+	CMPQ      SI, $1
+	JEQ       grev
+	CMPQ      SI, $2
+	JEQ       grnv
+	JMP       grmu
+
+grev:
+	VDIVPD Z9, Z0, Z0
+	JMP    grmu
+
+grnv:
+	VMOVUPD.Z (R11)(BX*8), K1, Z1
+	VDIVPD    Z1, Z0, Z0
+
+grmu:
+	VMULPD    Z0, Z10, Z0                   // mu·(…)
+	VMOVUPD.Z (R10)(BX*8), K1, Z2           // w
+	VCMPPD    $0x1E, Z14, Z2, K2            // w > 0 (ordered)
+	VCMPPD    $0x11, Z14, Z2, K3            // w < 0 (ordered)
+	VMOVAPD   Z14, Z3
+	VMOVAPD   Z13, K2, Z3
+	VMOVAPD   Z15, K3, Z3                   // sign(w)
+	VMULPD    Z3, Z11, Z3                   // ml·sign(w)
+	VADDPD    Z3, Z0, Z0
+	VMOVUPD   Z0, K1, (DI)(BX*8)
+	RET

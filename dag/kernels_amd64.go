@@ -83,3 +83,9 @@ func negSquareZ(dst, w *float64, n int)
 
 //go:noescape
 func domainZ(a *float64, n int, lo float64) bool
+
+//go:noescape
+func scaleZ(x *float64, n int, r float64)
+
+//go:noescape
+func gradRowZ(gr, c, cw, w, sig *float64, n, mode int, mu, ml float64)

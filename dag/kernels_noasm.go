@@ -43,3 +43,9 @@ func gemmSub4x16Z(dst, a, b *float64, n, kn int, m0, m1 uint64) {
 func negSquareZ(dst, w *float64, n int) { panic("dag: negSquareZ without AVX-512") }
 
 func domainZ(a *float64, n int, lo float64) bool { panic("dag: domainZ without AVX-512") }
+
+func scaleZ(x *float64, n int, r float64) { panic("dag: scaleZ without AVX-512") }
+
+func gradRowZ(gr, c, cw, w, sig *float64, n, mode int, mu, ml float64) {
+	panic("dag: gradRowZ without AVX-512")
+}

@@ -513,6 +513,31 @@ func (ws *pathWork) objective(mu, s float64) float64 {
 func (ws *pathWork) gradient(mu, lam float64) {
 	d := ws.d
 	ml := mu * lam
+	if haveAVX512 && d > 0 {
+		// the score and ℓ1 terms row by row in vector lanes, then the
+		// acyclicity term, which reads inv transposed, in a second pass
+		mode, sig := 0, &ws.c[0]
+		switch ws.m {
+		case CoLiDEEV:
+			mode, sig = 1, &ws.sig[0]
+		case CoLiDENV:
+			mode, sig = 2, &ws.sig[0]
+		}
+		for i := 0; i < d; i++ {
+			r := i * d
+			gradRowZ(&ws.g[r], &ws.c[r], &ws.cw[r], &ws.w[r], sig, d, mode, mu, ml)
+		}
+		for i := 0; i < d; i++ {
+			gr, wr := ws.g[i*d:i*d+d], ws.w[i*d:i*d+d]
+			wr = wr[:len(gr)]
+			inv := ws.inv[i:]
+			_ = inv[(d-1)*d]
+			for j := range gr {
+				gr[j] += 2 * wr[j] * inv[j*d]
+			}
+		}
+		return
+	}
 	for i := 0; i < d; i++ {
 		gr := ws.g[i*d : i*d+d]
 		cr := ws.c[i*d : i*d+d]
