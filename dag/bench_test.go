@@ -130,10 +130,10 @@ func BenchmarkTOPO(b *testing.B) {
 	}
 }
 
-// BenchmarkOverlap compares 500 Adam steps with and without the two-goroutine
-// overlap of the inverse and C·W.
+// BenchmarkOverlap compares 500 Adam steps on one goroutine and on two (the
+// inverse beside C·W, and each half of the gradient and Adam update).
 func BenchmarkOverlap(b *testing.B) {
-	for _, d := range []int{50, 100} {
+	for _, d := range []int{20, 30, 50, 100} {
 		sim := benchData(d, false)
 		for _, mode := range []string{"serial", "overlap"} {
 			b.Run(fmt.Sprintf("%s/d=%d", mode, d), func(b *testing.B) {

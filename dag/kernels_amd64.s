@@ -163,7 +163,7 @@ TEXT ·xgetbv(SB), NOSPLIT, $0-8
 // func adamAVX(grad, am, av, w, step *float64, n int, c *[8]float64)
 //
 // The Adam update of pathWork.adam on the first n&^3 entries, four at a
-// time; c = {β₁, 1−β₁, β₂, 1−β₂, 1−β₁ᵗ, 1−β₂ᵗ, lr, 1e−8}. Divisions and
+// time; c = {β₁, 1−β₁, β₂, 1−β₂, 1/(1−β₁ᵗ), 1/(1−β₂ᵗ), lr, 1e−8}. Divisions and
 // square roots are correctly rounded in every lane, so the results are those
 // of the Go loop.
 TEXT ·adamAVX(SB), NOSPLIT, $0-56
@@ -198,10 +198,10 @@ adamloop:
 	VMULPD  (R9)(AX*8), Y10, Y2
 	VADDPD  Y3, Y2, Y2
 	VMOVUPD Y2, (R9)(AX*8)
-	VDIVPD  Y13, Y2, Y2
+	VMULPD  Y13, Y2, Y2
 	VSQRTPD Y2, Y2
 	VADDPD  Y7, Y2, Y2
-	VDIVPD  Y12, Y1, Y1
+	VMULPD  Y12, Y1, Y1
 	VDIVPD  Y2, Y1, Y1
 	VMOVUPD Y1, (R11)(AX*8)
 	VMULPD  Y1, Y14, Y1

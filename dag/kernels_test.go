@@ -172,24 +172,38 @@ func TestAVXKernelsMatchGo(t *testing.T) {
 			}
 		}
 	}
-	// adam: the AVX path (entries 0..n&^3) against a pure-Go copy of the loop.
+	// adam: the dispatched path (AVX-512 on all entries, or AVX on the
+	// first n&^3), and the AVX kernel called directly, against a pure-Go
+	// copy of the loop.
 	for _, n := range []int{1, 4, 9, 400} {
-		ws := &pathWork{g: make([]float64, n), am: make([]float64, n), av: make([]float64, n), w: make([]float64, n), step: make([]float64, n)}
-		for i := 0; i < n; i++ {
-			ws.g[i], ws.am[i], ws.av[i], ws.w[i] = rng.NormFloat64(), rng.NormFloat64(), math.Abs(rng.NormFloat64()), rng.NormFloat64()
-		}
-		am, av, w := append([]float64(nil), ws.am...), append([]float64(nil), ws.av...), append([]float64(nil), ws.w...)
-		// variables, not constants: 1−β must round as it does at run time
-		b1, b2, lr, iter := 0.99, 0.999, 3e-4, 7
-		ws.adam(iter, b1, b2, lr)
-		c1, c2 := 1-math.Pow(b1, float64(iter)), 1-math.Pow(b2, float64(iter))
-		for i, g := range ws.g {
-			mv := float64(am[i]*b1) + float64((1-b1)*g)
-			vv := float64(av[i]*b2) + float64((1-b2)*(g*g))
-			st := (mv / c1) / (math.Sqrt(vv/c2) + 1e-8)
-			w[i] -= float64(lr * st)
-			if ws.am[i] != mv || ws.av[i] != vv || ws.step[i] != st || ws.w[i] != w[i] {
-				t.Fatalf("adam n=%d: entry %d differs from the Go loop", n, i)
+		for _, direct := range []bool{false, true} {
+			ws := &pathWork{g: make([]float64, n), am: make([]float64, n), av: make([]float64, n), w: make([]float64, n), step: make([]float64, n)}
+			for i := 0; i < n; i++ {
+				ws.g[i], ws.am[i], ws.av[i], ws.w[i] = rng.NormFloat64(), rng.NormFloat64(), math.Abs(rng.NormFloat64()), rng.NormFloat64()
+			}
+			am, av, w := append([]float64(nil), ws.am...), append([]float64(nil), ws.av...), append([]float64(nil), ws.w...)
+			// variables, not constants: 1−β must round as it does at run time
+			b1, b2, lr, iter := 0.99, 0.999, 3e-4, 7
+			r1, r2 := 1/(1-math.Pow(b1, float64(iter))), 1/(1-math.Pow(b2, float64(iter)))
+			m := n
+			if direct {
+				m = n &^ 3
+				if m == 0 {
+					continue
+				}
+				c := [8]float64{b1, 1 - b1, b2, 1 - b2, r1, r2, lr, 1e-8}
+				adamAVX(&ws.g[0], &ws.am[0], &ws.av[0], &ws.w[0], &ws.step[0], n, &c)
+			} else {
+				ws.adam(iter, b1, b2, lr)
+			}
+			for i, g := range ws.g[:m] {
+				mv := float64(am[i]*b1) + float64((1-b1)*g)
+				vv := float64(av[i]*b2) + float64((1-b2)*(g*g))
+				st := float64(mv*r1) / (math.Sqrt(float64(vv*r2)) + 1e-8)
+				w[i] -= float64(lr * st)
+				if ws.am[i] != mv || ws.av[i] != vv || ws.step[i] != st || ws.w[i] != w[i] {
+					t.Fatalf("adam n=%d direct=%v: entry %d differs from the Go loop", n, direct, i)
+				}
 			}
 		}
 	}
@@ -321,6 +335,13 @@ func TestDomainKernelsMatchGo(t *testing.T) {
 		}
 		if got[n] != 7 {
 			t.Fatalf("negSquare n=%d wrote past the end", n)
+		}
+		sc := append([]float64(nil), w...)
+		scaleZ(&sc[0], n, 1/3.0)
+		for i, v := range w {
+			if want := v * (1 / 3.0); math.Float64bits(sc[i]) != math.Float64bits(want) {
+				t.Fatalf("scale n=%d: entry %d = %v, want %v", n, i, sc[i], want)
+			}
 		}
 		for pos := 0; pos < n; pos++ {
 			for _, bad := range []float64{math.NaN(), -1e-6 - 1e-9, -2e-6, -1e-6 + 1e-12, -1e-16, math.Inf(-1)} {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"sync/atomic"
 	"time"
 
 	"gonum.org/v1/gonum/mat"
@@ -377,13 +378,12 @@ type pathWork struct {
 	ipivObj    []int // pivots of the checkpoint LU (separate from ipiv: see overlap)
 }
 
-// parallelMin is the smallest d for which an Adam step computes the next
-// inverse (sI − W∘W)^{−1} and the product C·W on two goroutines at once
-// (they are independent); below it the hand-off costs more than it saves.
-// Measured with the small-d kernels on the shared 2-core machine (min of 5
-// runs of 200 steps, serial vs overlap): d = 50 29 vs 34 ms, d = 100 87 vs
-// 97 ms, d = 150 308 vs 278 ms.
-var parallelMin = 128
+// parallelMin is the smallest d for which an Adam step runs on two
+// goroutines (see minimize); below it the hand-offs cost more than they
+// save. Measured on the 2-vCPU machine (BenchmarkOverlap, min of 5 runs of
+// 500 steps, serial vs two goroutines): d = 20 5.0 vs 6.0 ms, d = 30 10.5
+// vs 11.8 ms, d = 50 24.9 vs 20.9 ms, d = 100 110 vs 76 ms.
+var parallelMin = 40
 
 func newPathWork(Xc *mat.Dense, m Method, s Settings) *pathWork {
 	n, d := Xc.Dims()
@@ -511,6 +511,11 @@ func (ws *pathWork) objective(mu, s float64) float64 {
 // with scale 1 (DAGMA), 1/σ (EV) or diag(1/σ_j) (NV). Every entry is
 // μ·gs + (μλ)·sign(w) + (2w)·inv_ji, evaluated in that order.
 func (ws *pathWork) gradient(mu, lam float64) {
+	ws.gradRows(0, ws.d, mu, lam)
+}
+
+// gradRows is gradient on the rows i0 ≤ i < i1 of g.
+func (ws *pathWork) gradRows(i0, i1 int, mu, lam float64) {
 	d := ws.d
 	ml := mu * lam
 	if haveAVX512 && d > 0 {
@@ -523,11 +528,11 @@ func (ws *pathWork) gradient(mu, lam float64) {
 		case CoLiDENV:
 			mode, sig = 2, &ws.sig[0]
 		}
-		for i := 0; i < d; i++ {
+		for i := i0; i < i1; i++ {
 			r := i * d
 			gradRowZ(&ws.g[r], &ws.c[r], &ws.cw[r], &ws.w[r], sig, d, mode, mu, ml)
 		}
-		for i := 0; i < d; i++ {
+		for i := i0; i < i1; i++ {
 			gr, wr := ws.g[i*d:i*d+d], ws.w[i*d:i*d+d]
 			wr = wr[:len(gr)]
 			inv := ws.inv[i:]
@@ -538,7 +543,7 @@ func (ws *pathWork) gradient(mu, lam float64) {
 		}
 		return
 	}
-	for i := 0; i < d; i++ {
+	for i := i0; i < i1; i++ {
 		gr := ws.g[i*d : i*d+d]
 		cr := ws.c[i*d : i*d+d]
 		cwr := ws.cw[i*d : i*d+d]
@@ -581,31 +586,42 @@ func signOf(w float64) float64 {
 
 // adam takes one bias-corrected Adam step of length lr along g (step t ≥ 1):
 // m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², W ← W − lr·m̂/(√v̂ + 1e−8),
-// with m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ). On amd64 with AVX the entries go four
-// at a time (adamAVX, same roundings).
+// with m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ). The bias corrections are applied as
+// multiplications by 1/(1−βᵗ), computed once per step (the reference code
+// divides; m̂ and v̂ may differ from its by one rounding): the divider, not
+// the arithmetic, bounds this loop, and it still does one division and one
+// square root per entry. On amd64 the entries go eight (AVX-512) or four
+// (AVX) at a time with the roundings of the Go loop.
 func (ws *pathWork) adam(iter int, b1, b2, lr float64) {
-	c1 := 1 - math.Pow(b1, float64(iter))
-	c2 := 1 - math.Pow(b2, float64(iter))
-	n := len(ws.g)
+	ws.adamRange(0, len(ws.g), iter, b1, b2, lr)
+}
+
+// adamRange is adam on the entries lo ≤ i < hi.
+func (ws *pathWork) adamRange(lo, hi, iter int, b1, b2, lr float64) {
+	r1 := 1 / (1 - math.Pow(b1, float64(iter)))
+	r2 := 1 / (1 - math.Pow(b2, float64(iter)))
+	gs := ws.g[lo:hi]
+	n := len(gs)
+	am, av, w, step := ws.am[lo:hi], ws.av[lo:hi], ws.w[lo:hi], ws.step[lo:hi]
+	am, av, w, step = am[:n], av[:n], w[:n], step[:n]
 	start := 0
 	if haveAVX512 && n >= 1 {
-		c := [8]float64{b1, 1 - b1, b2, 1 - b2, c1, c2, lr, 1e-8}
-		adamZ(&ws.g[0], &ws.am[0], &ws.av[0], &ws.w[0], &ws.step[0], n, &c)
+		c := [8]float64{b1, 1 - b1, b2, 1 - b2, r1, r2, lr, 1e-8}
+		adamZ(&gs[0], &am[0], &av[0], &w[0], &step[0], n, &c)
 		return
 	}
 	if haveAVX && n >= 4 {
-		c := [8]float64{b1, 1 - b1, b2, 1 - b2, c1, c2, lr, 1e-8}
-		adamAVX(&ws.g[0], &ws.am[0], &ws.av[0], &ws.w[0], &ws.step[0], n, &c)
+		c := [8]float64{b1, 1 - b1, b2, 1 - b2, r1, r2, lr, 1e-8}
+		adamAVX(&gs[0], &am[0], &av[0], &w[0], &step[0], n, &c)
 		start = n &^ 3
 	}
-	am, av, w, step := ws.am[:n], ws.av[:n], ws.w[:n], ws.step[:n]
 	for i := start; i < n; i++ {
 		// float64(·) rounds each product: no fused multiply-add (GOAMD64=v3), as in adamAVX
-		g := ws.g[i]
+		g := gs[i]
 		mv := float64(am[i]*b1) + float64((1-b1)*g)
 		vv := float64(av[i]*b2) + float64((1-b2)*(g*g))
 		am[i], av[i] = mv, vv
-		st := (mv / c1) / (math.Sqrt(vv/c2) + 1e-8)
+		st := float64(mv*r1) / (math.Sqrt(float64(vv*r2)) + 1e-8)
 		step[i] = st
 		w[i] -= float64(lr * st)
 	}
@@ -627,16 +643,24 @@ func (ws *pathWork) minimize(ctx context.Context, stage int, mu float64, maxIter
 	// overlap: a worker computes the inverse at the new W while this
 	// goroutine computes C·W and σ. They touch disjoint buffers (inv, ipiv,
 	// work vs cw, rd, sig) and both only read w.
-	var req chan float64
-	var done chan bool
+	// two goroutines (d ≥ parallelMin): the helper computes the inverse at
+	// the new W while this goroutine computes C·W and σ, and the gradient
+	// and the Adam update of the first half of the rows while this one does
+	// the second half. Every entry is computed as in the serial loop.
+	var hw *helper
+	var invOK2 bool
+	var curS, curLr float64
+	var curIter int
+	var invTask, lowTask func()
+	half := ws.d / 2
 	if ws.d >= parallelMin && runtime.GOMAXPROCS(0) > 1 {
-		req, done = make(chan float64), make(chan bool)
-		go func() {
-			for s := range req {
-				done <- ws.inverse(s)
-			}
-		}()
-		defer close(req)
+		hw = startHelper()
+		defer hw.stop()
+		invTask = func() { invOK2 = ws.inverse(curS) }
+		lowTask = func() {
+			ws.gradRows(0, half, mu, lam)
+			ws.adamRange(0, half*ws.d, curIter, b1, b2, curLr)
+		}
 	}
 	invReady, invOK := false, false
 	for iter := 1; iter <= maxIter; iter++ {
@@ -663,13 +687,23 @@ func (ws *pathWork) minimize(ctx context.Context, stage int, mu float64, maxIter
 			ws.mulCW()
 			ws.updateSigma()
 		}
-		ws.gradient(mu, lam)
-		ws.adam(iter, b1, b2, lr)
-		if req != nil && iter < maxIter {
-			req <- s
+		if hw != nil {
+			curIter, curLr = iter, lr
+			hw.post(lowTask)
+			ws.gradRows(half, ws.d, mu, lam)
+			ws.adamRange(half*ws.d, len(ws.g), iter, b1, b2, lr)
+			hw.wait()
+		} else {
+			ws.gradient(mu, lam)
+			ws.adam(iter, b1, b2, lr)
+		}
+		if hw != nil && iter < maxIter {
+			curS = s
+			hw.post(invTask)
 			ws.mulCW()
 			ws.updateSigma()
-			invOK, invReady = <-done, true
+			hw.wait()
+			invOK, invReady = invOK2, true
 		} else {
 			ws.mulCW()
 			ws.updateSigma()
@@ -695,4 +729,55 @@ func (ws *pathWork) minimize(ctx context.Context, stage int, mu float64, maxIter
 		}
 	}
 	return stageMaxIter, maxIter
+}
+
+// helper runs one task at a time on its own goroutine for the two-goroutine
+// Adam step. Hand-offs go through an atomic with both sides spinning (and
+// now and then yielding to the scheduler), not through channels: on a
+// virtual machine a channel wake-up of a parked goroutine costs tens of
+// microseconds, as much as the work handed over.
+type helper struct {
+	state atomic.Int32 // 0 idle, 1 task posted, 2 task done, 3 stop
+	task  func()
+}
+
+func startHelper() *helper {
+	h := &helper{}
+	go func() {
+		for spins := 0; ; spins++ {
+			switch h.state.Load() {
+			case 1:
+				h.task()
+				h.state.Store(2)
+				spins = 0
+			case 3:
+				return
+			}
+			if spins&1023 == 1023 {
+				runtime.Gosched()
+			}
+		}
+	}()
+	return h
+}
+
+// post hands f to the helper, which must be idle.
+func (h *helper) post(f func()) {
+	h.task = f
+	h.state.Store(1)
+}
+
+// wait spins until the posted task is done.
+func (h *helper) wait() {
+	for spins := 0; h.state.Load() != 2; spins++ {
+		if spins&1023 == 1023 {
+			runtime.Gosched()
+		}
+	}
+	h.state.Store(0)
+}
+
+// stop ends the helper goroutine; no task may be pending.
+func (h *helper) stop() {
+	h.state.Store(3)
 }

@@ -209,22 +209,24 @@ func TestCoLiDEMatchesDAGMASmall(t *testing.T) {
 	}
 }
 
-// The overlapped inner loop (inverse and C·W on two goroutines, d ≥
-// parallelMin) gives bit-for-bit the same iterates as the serial one.
+// The two-goroutine inner loop (d ≥ parallelMin) gives bit-for-bit the same
+// iterates as the serial one, for every method.
 func TestPathOverlapIdentical(t *testing.T) {
 	sim := Simulate(rand.New(rand.NewPCG(5, 0)), SimSettings{Graph: ER, K: 2, D: 34, N: 300})
 	old := parallelMin
 	defer func() { parallelMin = old }()
-	var ws [2]*mat.Dense
-	for k, pm := range []int{1 << 30, 32} {
-		parallelMin = pm
-		res, err := Fit(context.Background(), sim.X, CoLiDENV, Settings{T: 2, WarmIter: 300, MaxIter: 300, Checkpoint: 100})
-		if err != nil {
-			t.Fatal(err)
+	for _, m := range []Method{DAGMA, CoLiDEEV, CoLiDENV} {
+		var ws [2]*mat.Dense
+		for k, pm := range []int{1 << 30, 32} {
+			parallelMin = pm
+			res, err := Fit(context.Background(), sim.X, m, Settings{T: 2, WarmIter: 300, MaxIter: 300, Checkpoint: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ws[k] = res.W
 		}
-		ws[k] = res.W
-	}
-	if !mat.Equal(ws[0], ws[1]) {
-		t.Error("overlapped and serial iterations differ")
+		if !mat.Equal(ws[0], ws[1]) {
+			t.Errorf("%v: two-goroutine and serial iterations differ", m)
+		}
 	}
 }
