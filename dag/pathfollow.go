@@ -509,18 +509,19 @@ func (ws *pathWork) objective(mu, s float64) float64 {
 // gradient sets g = μ·∇_W S(W, σ) + μλ·sign(W) + 2·W∘(sI − W∘W)^{−T}
 // from cw (= C·W), sig and inv (= (sI − W∘W)^{−1}); ∇_W S = −C(I−W)·scale
 // with scale 1 (DAGMA), 1/σ (EV) or diag(1/σ_j) (NV). Every entry is
-// μ·gs + (μλ)·sign(w) + (2w)·inv_ji, evaluated in that order.
+// (μ·gs + (μλ)·sign(w)) + (2w)·inv_ji, evaluated in that order: gradScore
+// stores the first sum, which needs no inverse, and gradAcyc adds the last
+// term.
 func (ws *pathWork) gradient(mu, lam float64) {
-	ws.gradRows(0, ws.d, mu, lam)
+	ws.gradScore(0, ws.d, mu, lam)
+	ws.gradAcyc(0, ws.d)
 }
 
-// gradRows is gradient on the rows i0 ≤ i < i1 of g.
-func (ws *pathWork) gradRows(i0, i1 int, mu, lam float64) {
+// gradScore sets the rows i0 ≤ i < i1 of g to μ·gs + (μλ)·sign(w).
+func (ws *pathWork) gradScore(i0, i1 int, mu, lam float64) {
 	d := ws.d
 	ml := mu * lam
 	if haveAVX512 && d > 0 {
-		// the score and ℓ1 terms row by row in vector lanes, then the
-		// acyclicity term, which reads inv transposed, in a second pass
 		mode, sig := 0, &ws.c[0]
 		switch ws.m {
 		case CoLiDEEV:
@@ -532,15 +533,6 @@ func (ws *pathWork) gradRows(i0, i1 int, mu, lam float64) {
 			r := i * d
 			gradRowZ(&ws.g[r], &ws.c[r], &ws.cw[r], &ws.w[r], sig, d, mode, mu, ml)
 		}
-		for i := i0; i < i1; i++ {
-			gr, wr := ws.g[i*d:i*d+d], ws.w[i*d:i*d+d]
-			wr = wr[:len(gr)]
-			inv := ws.inv[i:]
-			_ = inv[(d-1)*d]
-			for j := range gr {
-				gr[j] += 2 * wr[j] * inv[j*d]
-			}
-		}
 		return
 	}
 	for i := i0; i < i1; i++ {
@@ -549,25 +541,36 @@ func (ws *pathWork) gradRows(i0, i1 int, mu, lam float64) {
 		cwr := ws.cw[i*d : i*d+d]
 		wr := ws.w[i*d : i*d+d]
 		cr, cwr, wr = cr[:len(gr)], cwr[:len(gr)], wr[:len(gr)]
-		inv := ws.inv[i:]
 		switch ws.m {
 		case CoLiDEEV:
 			sig := ws.sig[0]
 			for j := range gr {
-				w := wr[j]
-				gr[j] = mu*(-(cr[j]-cwr[j])/sig) + ml*signOf(w) + 2*w*inv[j*d]
+				gr[j] = mu*(-(cr[j]-cwr[j])/sig) + ml*signOf(wr[j])
 			}
 		case CoLiDENV:
 			sig := ws.sig[:len(gr)]
 			for j := range gr {
-				w := wr[j]
-				gr[j] = mu*(-(cr[j]-cwr[j])/sig[j]) + ml*signOf(w) + 2*w*inv[j*d]
+				gr[j] = mu*(-(cr[j]-cwr[j])/sig[j]) + ml*signOf(wr[j])
 			}
 		default:
 			for j := range gr {
-				w := wr[j]
-				gr[j] = mu*(-(cr[j] - cwr[j])) + ml*signOf(w) + 2*w*inv[j*d]
+				gr[j] = mu*(-(cr[j] - cwr[j])) + ml*signOf(wr[j])
 			}
+		}
+	}
+}
+
+// gradAcyc adds (2w)·inv_ji to the rows i0 ≤ i < i1 of g (inv read
+// transposed).
+func (ws *pathWork) gradAcyc(i0, i1 int) {
+	d := ws.d
+	for i := i0; i < i1; i++ {
+		gr, wr := ws.g[i*d:i*d+d], ws.w[i*d:i*d+d]
+		wr = wr[:len(gr)]
+		inv := ws.inv[i:]
+		_ = inv[(d-1)*d]
+		for j := range gr {
+			gr[j] += 2 * wr[j] * inv[j*d]
 		}
 	}
 }
@@ -653,12 +656,16 @@ func (ws *pathWork) minimize(ctx context.Context, stage int, mu float64, maxIter
 	var curIter int
 	var invTask, lowTask func()
 	half := ws.d / 2
+	scoreReady := false // g holds gradScore at the current W (two goroutines)
 	if ws.d >= parallelMin && runtime.GOMAXPROCS(0) > 1 {
 		hw = startHelper()
 		defer hw.stop()
 		invTask = func() { invOK2 = ws.inverse(curS) }
 		lowTask = func() {
-			ws.gradRows(0, half, mu, lam)
+			if !scoreReady {
+				ws.gradScore(0, half, mu, lam)
+			}
+			ws.gradAcyc(0, half)
 			ws.adamRange(0, half*ws.d, curIter, b1, b2, curLr)
 		}
 	}
@@ -686,13 +693,18 @@ func (ws *pathWork) minimize(ctx context.Context, stage int, mu float64, maxIter
 			}
 			ws.mulCW()
 			ws.updateSigma()
+			scoreReady = false
 		}
 		if hw != nil {
 			curIter, curLr = iter, lr
 			hw.post(lowTask)
-			ws.gradRows(half, ws.d, mu, lam)
+			if !scoreReady {
+				ws.gradScore(half, ws.d, mu, lam)
+			}
+			ws.gradAcyc(half, ws.d)
 			ws.adamRange(half*ws.d, len(ws.g), iter, b1, b2, lr)
 			hw.wait()
+			scoreReady = false
 		} else {
 			ws.gradient(mu, lam)
 			ws.adam(iter, b1, b2, lr)
@@ -702,6 +714,8 @@ func (ws *pathWork) minimize(ctx context.Context, stage int, mu float64, maxIter
 			hw.post(invTask)
 			ws.mulCW()
 			ws.updateSigma()
+			ws.gradScore(0, ws.d, mu, lam)
+			scoreReady = true
 			hw.wait()
 			invOK, invReady = invOK2, true
 		} else {
