@@ -400,7 +400,7 @@ func TestGradientPathsMatch(t *testing.T) {
 					case CoLiDENV:
 						v = mu*(-(c-cw)/ws.sig[j]) + ml*signOf(w) + 2*w*inv
 					default:
-						v = mu*(-(c-cw)) + ml*signOf(w) + 2*w*inv
+						v = mu*(-(c - cw)) + ml*signOf(w) + 2*w*inv
 					}
 					if g := got[i*d+j]; math.Float64bits(g) != math.Float64bits(v) && !(math.IsNaN(g) && math.IsNaN(v)) {
 						t.Fatalf("%v d=%d: entry (%d,%d) = %.17g, scalar %.17g", m, d, i, j, g, v)
