@@ -380,10 +380,12 @@ type pathWork struct {
 
 // parallelMin is the smallest d for which an Adam step runs on two
 // goroutines (see minimize); below it the hand-offs cost more than they
-// save. Measured on the 2-vCPU machine (BenchmarkOverlap, min of 5 runs of
-// 500 steps, serial vs two goroutines): d = 20 5.0 vs 6.0 ms, d = 30 10.5
-// vs 11.8 ms, d = 50 24.9 vs 20.9 ms, d = 100 110 vs 76 ms.
-var parallelMin = 40
+// save. Measured on the 2-vCPU machine (BenchmarkOverlap, min of 3 runs of
+// 500 steps, serial vs two goroutines, twice): d = 50 20.6 vs 29.6 and 20.3
+// vs 22.7 ms, d = 100 116 vs 93 and 128 vs 85 ms. With both cores taken by
+// another process the two-goroutine d = 100 run took 319 ms against 225 ms
+// serial (the spin limit of event.wait keeps this bounded).
+var parallelMin = 64
 
 func newPathWork(Xc *mat.Dense, m Method, s Settings) *pathWork {
 	n, d := Xc.Dims()
@@ -746,30 +748,68 @@ func (ws *pathWork) minimize(ctx context.Context, stage int, mu float64, maxIter
 }
 
 // helper runs one task at a time on its own goroutine for the two-goroutine
-// Adam step. Hand-offs go through an atomic with both sides spinning (and
-// now and then yielding to the scheduler), not through channels: on a
-// virtual machine a channel wake-up of a parked goroutine costs tens of
-// microseconds, as much as the work handed over.
+// Adam step. Hand-offs spin for up to spinFor before blocking on a channel:
+// a channel wake-up of a parked goroutine costs tens of microseconds on a
+// virtual machine, as much as the work handed over, while spinning without
+// a limit would, on a busy machine, wait for the descheduled partner for
+// whole scheduler time slices.
 type helper struct {
-	state atomic.Int32 // 0 idle, 1 task posted, 2 task done, 3 stop
-	task  func()
+	task, done event
+	fn         func()
+	quit       bool
+}
+
+// event is a one-producer one-consumer binary semaphore: wait spins, then
+// parks; signal wakes a parked waiter.
+type event struct {
+	flag, parked atomic.Int32
+	ch           chan struct{}
+}
+
+// spinFor bounds the spinning of event.wait.
+const spinFor = 200 * time.Microsecond
+
+func (e *event) signal() {
+	e.flag.Store(1)
+	if e.parked.CompareAndSwap(1, 0) {
+		e.ch <- struct{}{}
+	}
+}
+
+func (e *event) wait() {
+	var t0 time.Time
+	for spins := 0; ; spins++ {
+		if e.flag.Load() == 1 {
+			e.flag.Store(0)
+			return
+		}
+		if spins&255 == 255 {
+			if t0.IsZero() {
+				t0 = time.Now()
+			} else if time.Since(t0) > spinFor {
+				break
+			}
+		}
+	}
+	e.parked.Store(1)
+	if e.flag.Load() == 1 && e.parked.CompareAndSwap(1, 0) {
+		e.flag.Store(0) // signalled meanwhile, and no wake-up is on its way
+		return
+	}
+	<-e.ch
+	e.flag.Store(0)
 }
 
 func startHelper() *helper {
-	h := &helper{}
+	h := &helper{task: event{ch: make(chan struct{}, 1)}, done: event{ch: make(chan struct{}, 1)}}
 	go func() {
-		for spins := 0; ; spins++ {
-			switch h.state.Load() {
-			case 1:
-				h.task()
-				h.state.Store(2)
-				spins = 0
-			case 3:
+		for {
+			h.task.wait()
+			if h.quit {
 				return
 			}
-			if spins&1023 == 1023 {
-				runtime.Gosched()
-			}
+			h.fn()
+			h.done.signal()
 		}
 	}()
 	return h
@@ -777,21 +817,17 @@ func startHelper() *helper {
 
 // post hands f to the helper, which must be idle.
 func (h *helper) post(f func()) {
-	h.task = f
-	h.state.Store(1)
+	h.fn = f
+	h.task.signal()
 }
 
-// wait spins until the posted task is done.
+// wait returns when the posted task is done.
 func (h *helper) wait() {
-	for spins := 0; h.state.Load() != 2; spins++ {
-		if spins&1023 == 1023 {
-			runtime.Gosched()
-		}
-	}
-	h.state.Store(0)
+	h.done.wait()
 }
 
 // stop ends the helper goroutine; no task may be pending.
 func (h *helper) stop() {
-	h.state.Store(3)
+	h.quit = true
+	h.task.signal()
 }
