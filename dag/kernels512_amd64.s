@@ -574,3 +574,90 @@ grmu:
 	VADDPD    Z3, Z0, Z0
 	VMOVUPD   Z0, K1, (DI)(BX*8)
 	RET
+
+// func mulAddZ(dst, x, y *float64, n int)
+//
+// dst[i] += x[i]·y[i] for i < n (a product, then a sum: Go's dst[i] += x*y).
+TEXT ·mulAddZ(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), R8
+	MOVQ y+16(FP), R9
+	MOVQ n+24(FP), R12
+	XORQ BX, BX
+	MOVQ R12, DX
+	ANDQ $-8, DX
+
+maloop:
+	CMPQ    BX, DX
+	JGE     matail
+	VMOVUPD (R8)(BX*8), Z0
+	VMULPD  (R9)(BX*8), Z0, Z0
+	VADDPD  (DI)(BX*8), Z0, Z0
+	VMOVUPD Z0, (DI)(BX*8)
+	ADDQ    $8, BX
+	JMP     maloop
+
+matail:
+	CMPQ      BX, R12
+	JGE       madone
+	TAILMASK(R12)
+	VMOVUPD.Z (R8)(BX*8), K1, Z0
+	VMOVUPD.Z (R9)(BX*8), K1, Z1
+	VMULPD    Z1, Z0, Z0
+	VMOVUPD.Z (DI)(BX*8), K1, Z1
+	VADDPD    Z1, Z0, Z0
+	VMOVUPD   Z0, K1, (DI)(BX*8)
+
+madone:
+	VZEROUPPER
+	RET
+
+// func acycRowZ(gr, w, inv *float64, n int, idx *[8]int64, step int)
+//
+// gr[j] += (2·w[j])·inv[j·s] for j < n, where idx holds the byte offsets
+// 0, 8s, …, 56s of eight consecutive entries of a column of inv and step =
+// 64s: the gradient's acyclicity term with inv read transposed by gathers.
+TEXT ·acycRowZ(SB), NOSPLIT, $0-48
+	MOVQ    gr+0(FP), DI
+	MOVQ    w+8(FP), R8
+	MOVQ    inv+16(FP), R10
+	MOVQ    n+24(FP), R12
+	MOVQ    idx+32(FP), AX
+	VMOVDQU64 (AX), Z7
+	MOVQ    step+40(FP), R11
+	XORQ    BX, BX
+	MOVQ    R12, DX
+	ANDQ    $-8, DX
+
+acloop:
+	CMPQ       BX, DX
+	JGE        actail
+	KXNORW     K2, K2, K2
+	VXORPD     Z3, Z3, Z3
+	VGATHERQPD (R10)(Z7*1), K2, Z3
+	VMOVUPD    (R8)(BX*8), Z0
+	VADDPD     Z0, Z0, Z0
+	VMULPD     Z3, Z0, Z0
+	VADDPD     (DI)(BX*8), Z0, Z0
+	VMOVUPD    Z0, (DI)(BX*8)
+	ADDQ       R11, R10
+	ADDQ       $8, BX
+	JMP        acloop
+
+actail:
+	CMPQ       BX, R12
+	JGE        acdone
+	TAILMASK(R12)
+	KMOVW      K1, K2
+	VXORPD     Z3, Z3, Z3
+	VGATHERQPD (R10)(Z7*1), K2, Z3
+	VMOVUPD.Z  (R8)(BX*8), K1, Z0
+	VADDPD     Z0, Z0, Z0
+	VMULPD     Z3, Z0, Z0
+	VMOVUPD.Z  (DI)(BX*8), K1, Z1
+	VADDPD     Z1, Z0, Z0
+	VMOVUPD    Z0, K1, (DI)(BX*8)
+
+acdone:
+	VZEROUPPER
+	RET

@@ -89,3 +89,9 @@ func scaleZ(x *float64, n int, r float64)
 
 //go:noescape
 func gradRowZ(gr, c, cw, w, sig *float64, n, mode int, mu, ml float64)
+
+//go:noescape
+func mulAddZ(dst, x, y *float64, n int)
+
+//go:noescape
+func acycRowZ(gr, w, inv *float64, n int, idx *[8]int64, step int)

@@ -49,3 +49,9 @@ func scaleZ(x *float64, n int, r float64) { panic("dag: scaleZ without AVX-512")
 func gradRowZ(gr, c, cw, w, sig *float64, n, mode int, mu, ml float64) {
 	panic("dag: gradRowZ without AVX-512")
 }
+
+func mulAddZ(dst, x, y *float64, n int) { panic("dag: mulAddZ without AVX-512") }
+
+func acycRowZ(gr, w, inv *float64, n int, idx *[8]int64, step int) {
+	panic("dag: acycRowZ without AVX-512")
+}

@@ -336,6 +336,20 @@ func TestDomainKernelsMatchGo(t *testing.T) {
 		if got[n] != 7 {
 			t.Fatalf("negSquare n=%d wrote past the end", n)
 		}
+		acc, y := append([]float64(nil), w...), make([]float64, n)
+		for i := range y {
+			y[i] = rng.NormFloat64()
+		}
+		want := append([]float64(nil), acc...)
+		for i := range want {
+			want[i] += w[i] * y[i]
+		}
+		mulAddZ(&acc[0], &w[0], &y[0], n)
+		for i := range acc {
+			if math.Float64bits(acc[i]) != math.Float64bits(want[i]) {
+				t.Fatalf("mulAdd n=%d: entry %d = %v, want %v", n, i, acc[i], want[i])
+			}
+		}
 		sc := append([]float64(nil), w...)
 		scaleZ(&sc[0], n, 1/3.0)
 		for i, v := range w {

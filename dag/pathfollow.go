@@ -423,6 +423,10 @@ func (ws *pathWork) residDiag(dst []float64) {
 	}
 	for i := 0; i < d; i++ {
 		wr, cr := ws.w[i*d:i*d+d], ws.cw[i*d:i*d+d]
+		if haveAVX512 && d > 0 {
+			mulAddZ(&dst[0], &wr[0], &cr[0], d)
+			continue
+		}
 		for j, v := range wr {
 			dst[j] += v * cr[j]
 		}
@@ -566,6 +570,17 @@ func (ws *pathWork) gradScore(i0, i1 int, mu, lam float64) {
 // transposed).
 func (ws *pathWork) gradAcyc(i0, i1 int) {
 	d := ws.d
+	if haveAVX512 && d > 0 {
+		var idx [8]int64
+		for q := range idx {
+			idx[q] = int64(q * d * 8)
+		}
+		_ = ws.inv[(d-1)*d+i1-1]
+		for i := i0; i < i1; i++ {
+			acycRowZ(&ws.g[i*d], &ws.w[i*d], &ws.inv[i], d, &idx, 64*d)
+		}
+		return
+	}
 	for i := i0; i < i1; i++ {
 		gr, wr := ws.g[i*d:i*d+d], ws.w[i*d:i*d+d]
 		wr = wr[:len(gr)]
