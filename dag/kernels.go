@@ -243,26 +243,8 @@ func luPanel(a []float64, n int, ipiv []int, c0, c1 int) bool {
 				axpy(dst, a[q*n+k1:], -a[r*n+q])
 			}
 		}
-		// trailing rows: a_ij −= Σ_{q=k0}^{k1−1} l_iq·u_qj, two rows at a time
-		i := k1
-		if k1-k0 == 4 {
-			u0, u1, u2, u3 := a[k0*n+k1:], a[(k0+1)*n+k1:], a[(k0+2)*n+k1:], a[(k0+3)*n+k1:]
-			for ; i+1 < n; i += 2 {
-				l, m := a[i*n+k0:i*n+k1], a[i*n+n+k0:i*n+n+k1]
-				c := [8]float64{-l[0], -l[1], -l[2], -l[3], -m[0], -m[1], -m[2], -m[3]}
-				axpy4x2(a[i*n+k1:i*n+c1], a[i*n+n+k1:i*n+n+c1], u0, u1, u2, u3, &c)
-			}
-		}
-		for ; i < n; i++ {
-			dst, l := a[i*n+k1:i*n+c1], a[i*n+k0:i*n+k1]
-			if len(l) == 4 {
-				axpy4(dst, a[k0*n+k1:], a[(k0+1)*n+k1:], a[(k0+2)*n+k1:], a[(k0+3)*n+k1:], -l[0], -l[1], -l[2], -l[3])
-				continue
-			}
-			for q, lq := range l {
-				axpy(dst, a[(k0+q)*n+k1:], -lq)
-			}
-		}
+		// trailing rows of the block: a_ij −= Σ_{q=k0}^{k1−1} l_iq·u_qj
+		subMul(a, a, a, n, k1, n, k1, c1, k1, k0, k0, k1-k0)
 	}
 	return true
 }
