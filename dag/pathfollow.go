@@ -380,12 +380,15 @@ type pathWork struct {
 
 // parallelMin is the smallest d for which an Adam step runs on two
 // goroutines (see minimize); below it the hand-offs cost more than they
-// save. Measured on the 2-vCPU machine (BenchmarkOverlap, min of 3 runs of
-// 500 steps, serial vs two goroutines, twice): d = 50 20.6 vs 29.6 and 20.3
-// vs 22.7 ms, d = 100 116 vs 93 and 128 vs 85 ms. With both cores taken by
-// another process the two-goroutine d = 100 run took 319 ms against 225 ms
-// serial (the spin limit of event.wait keeps this bounded).
-var parallelMin = 64
+// save. Measured with `kkt dag --method colide-ev --T 1` on the 2-vCPU
+// machine, serial against two goroutines, alternating: d = 50 (2000 steps)
+// 0.07–0.11 s against 0.17–0.26 s, d = 100 (2000 steps, 10 pairs) median
+// 0.368 against 0.392 s, d = 200 (500 steps) 0.45–0.59 against 0.32–0.37 s.
+// (Go benchmarks of 500-step fits favoured two goroutines already at
+// d = 100: 116 against 93 ms.) With both cores taken by another process a
+// two-goroutine fit is slower than a serial one (1.4× at d = 100), but the
+// spin limit of event.wait keeps it bounded.
+var parallelMin = 128
 
 func newPathWork(Xc *mat.Dense, m Method, s Settings) *pathWork {
 	n, d := Xc.Dims()
