@@ -106,6 +106,12 @@ func mulSquare(dst, a, b []float64, n int) {
 		i4 := n &^ 3
 		for j := 0; j < n; j += 16 {
 			m0, m1 := tileMasks(n - j)
+			if m1 == 0 {
+				for i := 0; i < i4; i += 4 {
+					gemm4x8Z(&dst[i*n+j], &a[i*n], &b[j], n, n, m0)
+				}
+				continue
+			}
 			for i := 0; i < i4; i += 4 {
 				gemm4x16Z(&dst[i*n+j], &a[i*n], &b[j], n, n, m0, m1)
 			}
@@ -318,6 +324,12 @@ func subMul(dst, a, b []float64, n, i0, i1, j0, j1, ai0, ka, kb, kn int) {
 		}
 		for j := j0; j < j1; j += 16 {
 			m0, m1 := tileMasks(j1 - j)
+			if m1 == 0 {
+				for i := i0; i < i4; i += 4 {
+					gemmSub4x8Z(&dst[i*n+j], &a[(i-i0+ai0)*n+ka], &b[kb*n+j], n, kn, m0)
+				}
+				continue
+			}
 			for i := i0; i < i4; i += 4 {
 				gemmSub4x16Z(&dst[i*n+j], &a[(i-i0+ai0)*n+ka], &b[kb*n+j], n, kn, m0, m1)
 			}

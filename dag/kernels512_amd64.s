@@ -661,3 +661,99 @@ actail:
 acdone:
 	VZEROUPPER
 	RET
+
+// gemm4x8Z is gemm4x16Z on one block of eight columns (mask m0).
+TEXT ·gemm4x8Z(SB), NOSPLIT, $0-48
+	MOVQ   dst+0(FP), DI
+	MOVQ   a+8(FP), SI
+	MOVQ   b+16(FP), DX
+	MOVQ   n+24(FP), R9
+	SHLQ   $3, R9
+	MOVQ   kn+32(FP), CX
+	MOVQ   m0+40(FP), AX
+	KMOVW  AX, K1
+	LEAQ   (SI)(R9*1), R10
+	LEAQ   (R10)(R9*1), R11
+	LEAQ   (R11)(R9*1), R12
+	VPXORQ Z8, Z8, Z8
+	VPXORQ Z10, Z10, Z10
+	VPXORQ Z12, Z12, Z12
+	VPXORQ Z14, Z14, Z14
+	XORQ   AX, AX
+
+gloop8:
+	CMPQ         AX, CX
+	JGE          gstore8
+	VMOVUPD.Z    (DX), K1, Z0
+	VBROADCASTSD (SI)(AX*8), Z2
+	VBROADCASTSD (R10)(AX*8), Z3
+	VBROADCASTSD (R11)(AX*8), Z4
+	VBROADCASTSD (R12)(AX*8), Z5
+	VFMADD231PD  Z0, Z2, Z8
+	VFMADD231PD  Z0, Z3, Z10
+	VFMADD231PD  Z0, Z4, Z12
+	VFMADD231PD  Z0, Z5, Z14
+	ADDQ         R9, DX
+	INCQ         AX
+	JMP          gloop8
+
+gstore8:
+	VMOVUPD Z8, K1, (DI)
+	ADDQ    R9, DI
+	VMOVUPD Z10, K1, (DI)
+	ADDQ    R9, DI
+	VMOVUPD Z12, K1, (DI)
+	ADDQ    R9, DI
+	VMOVUPD Z14, K1, (DI)
+	VZEROUPPER
+	RET
+
+// gemmSub4x8Z is gemmSub4x16Z on one block of eight columns (mask m0).
+TEXT ·gemmSub4x8Z(SB), NOSPLIT, $0-48
+	MOVQ      dst+0(FP), DI
+	MOVQ      a+8(FP), SI
+	MOVQ      b+16(FP), DX
+	MOVQ      n+24(FP), R9
+	SHLQ      $3, R9
+	MOVQ      kn+32(FP), CX
+	MOVQ      m0+40(FP), AX
+	KMOVW     AX, K1
+	LEAQ      (SI)(R9*1), R10
+	LEAQ      (R10)(R9*1), R11
+	LEAQ      (R11)(R9*1), R12
+	MOVQ      DI, R13
+	VMOVUPD.Z (R13), K1, Z8
+	ADDQ      R9, R13
+	VMOVUPD.Z (R13), K1, Z10
+	ADDQ      R9, R13
+	VMOVUPD.Z (R13), K1, Z12
+	ADDQ      R9, R13
+	VMOVUPD.Z (R13), K1, Z14
+	XORQ      AX, AX
+
+sloop8:
+	CMPQ         AX, CX
+	JGE          sstore8
+	VMOVUPD.Z    (DX), K1, Z0
+	VBROADCASTSD (SI)(AX*8), Z2
+	VBROADCASTSD (R10)(AX*8), Z3
+	VBROADCASTSD (R11)(AX*8), Z4
+	VBROADCASTSD (R12)(AX*8), Z5
+	VFNMADD231PD Z0, Z2, Z8
+	VFNMADD231PD Z0, Z3, Z10
+	VFNMADD231PD Z0, Z4, Z12
+	VFNMADD231PD Z0, Z5, Z14
+	ADDQ         R9, DX
+	INCQ         AX
+	JMP          sloop8
+
+sstore8:
+	VMOVUPD Z8, K1, (DI)
+	ADDQ    R9, DI
+	VMOVUPD Z10, K1, (DI)
+	ADDQ    R9, DI
+	VMOVUPD Z12, K1, (DI)
+	ADDQ    R9, DI
+	VMOVUPD Z14, K1, (DI)
+	VZEROUPPER
+	RET

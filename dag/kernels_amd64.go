@@ -95,3 +95,9 @@ func mulAddZ(dst, x, y *float64, n int)
 
 //go:noescape
 func acycRowZ(gr, w, inv *float64, n int, idx *[8]int64, step int)
+
+//go:noescape
+func gemm4x8Z(dst, a, b *float64, n, kn int, m0 uint64)
+
+//go:noescape
+func gemmSub4x8Z(dst, a, b *float64, n, kn int, m0 uint64)

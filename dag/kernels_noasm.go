@@ -55,3 +55,9 @@ func mulAddZ(dst, x, y *float64, n int) { panic("dag: mulAddZ without AVX-512") 
 func acycRowZ(gr, w, inv *float64, n int, idx *[8]int64, step int) {
 	panic("dag: acycRowZ without AVX-512")
 }
+
+func gemm4x8Z(dst, a, b *float64, n, kn int, m0 uint64) { panic("dag: gemm4x8Z without AVX-512") }
+
+func gemmSub4x8Z(dst, a, b *float64, n, kn int, m0 uint64) {
+	panic("dag: gemmSub4x8Z without AVX-512")
+}

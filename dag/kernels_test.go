@@ -424,3 +424,39 @@ func TestGradientPathsMatch(t *testing.T) {
 		}
 	}
 }
+
+// subMul is, bit for bit, dst − Σ_q a·b taken one fused product at a time
+// in order of q, for every width (16-, 8-column and masked tiles, the pair
+// and single-row paths) and row count.
+func TestSubMulFusedOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(39, 0))
+	n := 45
+	for _, rows := range [][2]int{{0, 4}, {3, 10}, {5, 6}, {7, 12}, {0, 45}} {
+		for _, cols := range [][2]int{{0, 1}, {2, 9}, {0, 16}, {4, 21}, {1, 25}, {0, 45}, {40, 45}} {
+			for _, kn := range []int{1, 3, 4, 17} {
+				a, b := randSquare(rng, n), randSquare(rng, n)
+				dst := randSquare(rng, n)
+				want := append([]float64(nil), dst...)
+				ka, kb, ai0 := 2, 20, 30
+				if rows[1]-rows[0]+ai0 > n {
+					ai0 = 0
+				}
+				for i := rows[0]; i < rows[1]; i++ {
+					for j := cols[0]; j < cols[1]; j++ {
+						v := want[i*n+j]
+						for q := 0; q < kn; q++ {
+							v = math.FMA(-a[(i-rows[0]+ai0)*n+ka+q], b[(kb+q)*n+j], v)
+						}
+						want[i*n+j] = v
+					}
+				}
+				subMul(dst, a, b, n, rows[0], rows[1], cols[0], cols[1], ai0, ka, kb, kn)
+				for i := range dst {
+					if math.Float64bits(dst[i]) != math.Float64bits(want[i]) {
+						t.Fatalf("rows %v cols %v kn %d: entry (%d,%d) = %.17g, want %.17g", rows, cols, kn, i/n, i%n, dst[i], want[i])
+					}
+				}
+			}
+		}
+	}
+}
