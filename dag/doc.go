@@ -55,14 +55,18 @@
 // it at its first step or with s_t ≤ 0.9 restarts with s_t + 0.1 and half
 // the learning rate. One Adam step costs an LU inverse and one d×d product
 // (4d³ flops) and allocates nothing. Both run on hand-written row-major
-// kernels (kernels.go: a blocked LU with LAPACK dgetf2's pivots, an inverse
-// U^{−1}L^{−1}P by row sweeps, C·W summed in gonum Dgemm's order), whose
-// inner loop adds four scaled rows to one or two rows with fused
-// multiply-adds: 256-bit AVX/FMA on amd64, and Go loops with math.FMA (the
-// same bits) on other platforms and under the purego build tag. The Adam
-// update goes four entries per AVX instruction with the Go loop's roundings. For
-// d ≥ 128 the inverse at the new W and the product C·W are computed on two
-// goroutines at once (the iterates are bit-for-bit those of the serial loop).
+// kernels (kernels.go: an LU with LAPACK dgetf2's pivots in blocks of 16
+// columns, an inverse U^{−1}L^{−1}P by blocked row sweeps, C·W), whose
+// products are 4×16 register tiles summed in order of k with fused
+// multiply-adds: AVX-512 on amd64 CPUs that have it (kernels512_amd64.s,
+// masked edges), 256-bit AVX/FMA row kernels otherwise, and Go loops with
+// math.FMA on other platforms and under the purego build tag — every path
+// gives the same bits. The Adam update (its bias corrections applied as
+// multiplications by 1/(1−βᵗ)), the gradient and the domain test go eight
+// entries per AVX-512 instruction with the Go loop's roundings. For d ≥ 128
+// a step runs on two goroutines (the inverse beside C·W and σ, then half of
+// the gradient and Adam update each); the iterates are bit-for-bit those of
+// the serial loop.
 //
 // # TOPO
 //
