@@ -100,6 +100,11 @@ type Settings struct {
 	// Recorder, when not nil, is called at every checkpoint with the stage,
 	// the step within the stage and the objective F; returning false stops.
 	Recorder func(stage, iter int, obj float64) bool
+	// Workers: 0 chooses (two goroutines per Adam step when d ≥ 128 and
+	// GOMAXPROCS > 1, one otherwise); 1 runs one goroutine; any other value
+	// two (the step has two independent halves; more are not used). The
+	// iterates are bit-for-bit the same in every case.
+	Workers int
 }
 
 // Result is the outcome of DAGMA, CoLiDE or TOPO.
@@ -677,7 +682,15 @@ func (ws *pathWork) minimize(ctx context.Context, stage int, mu float64, maxIter
 	var invTask, lowTask func()
 	half := ws.d / 2
 	scoreReady := false // g holds gradScore at the current W (two goroutines)
-	if ws.d >= parallelMin && runtime.GOMAXPROCS(0) > 1 {
+	two := ws.d >= parallelMin && runtime.GOMAXPROCS(0) > 1
+	switch ws.set.Workers {
+	case 0:
+	case 1:
+		two = false
+	default:
+		two = ws.d >= 2
+	}
+	if two {
 		hw = startHelper()
 		defer hw.stop()
 		invTask = func() { invOK2 = ws.inverse(curS) }

@@ -230,3 +230,22 @@ func TestPathOverlapIdentical(t *testing.T) {
 		}
 	}
 }
+
+// Settings.Workers: one goroutine, two, and the automatic choice give the
+// same bits at a size below the automatic threshold.
+func TestWorkersSetting(t *testing.T) {
+	sim := Simulate(rand.New(rand.NewPCG(6, 0)), SimSettings{Graph: ER, K: 2, D: 21, N: 300, Unequal: true})
+	var ws []*mat.Dense
+	for _, w := range []int{1, 2, 0, -1} {
+		res, err := Fit(context.Background(), sim.X, CoLiDENV, Settings{T: 2, WarmIter: 300, MaxIter: 300, Checkpoint: 100, Workers: w})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ws = append(ws, res.W)
+	}
+	for k := 1; k < len(ws); k++ {
+		if !mat.Equal(ws[0], ws[k]) {
+			t.Errorf("Workers setting %d changes the iterates", k)
+		}
+	}
+}

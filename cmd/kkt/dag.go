@@ -265,6 +265,7 @@ func runDagFit(args []string, stdout, stderr io.Writer) int {
 	stages := fs.Int("T", 0, "central-path stages (0: method default, 4 for CoLiDE, 5 for DAGMA)")
 	warm := fs.Int("warm-iter", 0, "Adam steps of the first T−1 stages (0: default)")
 	maxIter := fs.Int("max-iter", 0, "Adam steps of the last stage (0: default)")
+	workers := fs.Int("workers", 0, "goroutines per Adam step: 0 automatic (two from d = 128), 1, or 2")
 	asJSON := fs.Bool("json", false, "one JSON object on stdout")
 	if st, done := parseFlags(fs, args); done {
 		return st
@@ -293,7 +294,7 @@ func runDagFit(args []string, stdout, stderr io.Writer) int {
 	if *standardize {
 		dagStandardize(X)
 	}
-	run, err := dagRunMethod(context.Background(), X, *method, dag.Settings{Lambda: *lambda, Threshold: *thr, T: *stages, WarmIter: *warm, MaxIter: *maxIter}, *seed, nil)
+	run, err := dagRunMethod(context.Background(), X, *method, dag.Settings{Lambda: *lambda, Threshold: *thr, T: *stages, WarmIter: *warm, MaxIter: *maxIter, Workers: *workers}, *seed, nil)
 	if err != nil {
 		fmt.Fprintf(stderr, "kkt dag: %s: %v\n", *data, err)
 		return exitBadInput
