@@ -403,9 +403,9 @@ func (s *solver) newInner(K, B, G *sparse.CSR, b []float64, k int) (inner, error
 	case AdaSketchGV:
 		sv, err = sketch.NewGaussianKaczmarz(K, b, sketch.Settings{Seed: seed})
 	case AdaSketchRK:
-		sv, err = sketch.NewKaczmarz(K, b, sketch.UniformRow, sketch.Settings{Seed: seed})
+		sv, err = sketch.NewKaczmarz(K, b, sketch.UniformRow, sketch.Settings{Seed: seed, Gram: true})
 	case AdaSketchSV:
-		sv, err = sketch.NewKaczmarz(K, b, sketch.RowNorm, sketch.Settings{Seed: seed})
+		sv, err = sketch.NewKaczmarz(K, b, sketch.RowNorm, sketch.Settings{Seed: seed, Gram: true})
 	case Newton:
 		return newDirect(K, b), nil
 	case NewtonSchur, NewtonPMINRES:

@@ -27,6 +27,7 @@ const (
 
 type kaczmarz struct {
 	al *alias // nil: uniform
+	g  *gram  // Settings.Gram: G = A·Aᵀ for the residual update
 }
 
 // NewKaczmarz returns randomized Kaczmarz for A·x = b (A m×n, any shape):
@@ -46,6 +47,10 @@ func NewKaczmarz(a mat.Matrix, b []float64, rule RowRule, set Settings) (*Solver
 	k := &kaczmarz{}
 	if rule == RowNorm {
 		k.al = newAlias(s.a.rowNorm2)
+	}
+	if set.Gram && s.track {
+		k.g = newGram(s.a)
+		s.work.Flops += 2 * int64(k.g.ptr[s.a.m])
 	}
 	s.m = k
 	return s, nil
@@ -78,6 +83,10 @@ func (k *kaczmarz) step(s *Solver) {
 	}
 	s.work.Flops += 4 * int64(hi-lo)
 	if s.track {
+		if k.g != nil {
+			s.gramUpdate(k.g, i, alpha)
+			return
+		}
 		for t, j := range ind {
 			s.colUpdate(j, alpha*val[t])
 		}
