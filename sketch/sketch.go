@@ -154,8 +154,11 @@ func (d *Dense) MulCSR(dst *mat.Dense, a *sparse.CSR) *mat.Dense {
 		clear(out)
 		for i := 0; i < ar; i++ {
 			si := d.st[i]
-			for k := raw.Indptr[i]; k < raw.Indptr[i+1]; k++ {
-				out[raw.Ind[k]] += si * raw.Data[k]
+			ind := raw.Ind[raw.Indptr[i]:raw.Indptr[i+1]]
+			val := raw.Data[raw.Indptr[i]:raw.Indptr[i+1]]
+			val = val[:len(ind)]
+			for q, j := range ind {
+				out[j] += si * val[q]
 			}
 		}
 		return dst

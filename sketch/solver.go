@@ -436,9 +436,12 @@ func (s *Solver) denseUpdate(d []float64) {
 	r := s.r
 	tr := s.tracker
 	for i := 0; i < a.m; i++ {
+		ind := a.ind[a.ptr[i]:a.ptr[i+1]]
+		val := a.val[a.ptr[i]:a.ptr[i+1]]
+		val = val[:len(ind)]
 		var t float64
-		for k := a.ptr[i]; k < a.ptr[i+1]; k++ {
-			t += a.val[k] * d[a.ind[k]]
+		for q, j := range ind {
+			t += val[q] * d[j]
 		}
 		tr.sub(r, i, t)
 	}
