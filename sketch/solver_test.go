@@ -92,6 +92,10 @@ type solverCase struct {
 var solverCases = []solverCase{
 	{"KaczmarzSV", false, func(a mat.Matrix, b []float64, s Settings) (*Solver, error) { return NewKaczmarz(a, b, RowNorm, s) }},
 	{"KaczmarzUniform", false, func(a mat.Matrix, b []float64, s Settings) (*Solver, error) { return NewKaczmarz(a, b, UniformRow, s) }},
+	{"KaczmarzUniformGram", false, func(a mat.Matrix, b []float64, s Settings) (*Solver, error) {
+		s.Gram = true
+		return NewKaczmarz(a, b, UniformRow, s)
+	}},
 	{"BlockKaczmarz", false, func(a mat.Matrix, b []float64, s Settings) (*Solver, error) { return NewBlockKaczmarz(a, b, 5, s) }},
 	{"GaussianKaczmarz", false, func(a mat.Matrix, b []float64, s Settings) (*Solver, error) { return NewGaussianKaczmarz(a, b, s) }},
 	{"SaPSparseSign", false, func(a mat.Matrix, b []float64, s Settings) (*Solver, error) {
