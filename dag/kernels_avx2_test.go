@@ -13,6 +13,7 @@ func TestWithoutAVX512(t *testing.T) {
 	}
 	haveAVX512 = false
 	defer func() { haveAVX512 = true }()
+	t.Run("VectorKernelPathsMatchGo", TestVectorKernelPathsMatchGo)
 	t.Run("MulSquareFusedOrder", TestMulSquareFusedOrder)
 	t.Run("SubMulFusedOrder", TestSubMulFusedOrder)
 	t.Run("LUInverseMatchesLAPACK", TestLUInverseMatchesLAPACK)
