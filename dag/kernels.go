@@ -174,16 +174,23 @@ func luFactor(a []float64, n int, ipiv []int) bool {
 		for r0 := b0; r0 < b1; r0 += 4 {
 			r1 := min(r0+4, b1)
 			subMul(a, a, a, n, r0, r1, b1, n, r0, b0, b0, r0-b0)
-			for r := r0 + 1; r < r1; r++ {
-				dst := a[r*n+b1 : r*n+n]
-				for q := r0; q < r; q++ {
-					axpy(dst, a[q*n+b1:], -a[r*n+q])
-				}
-			}
+			fwdRows(a, n, r0, r1, b1, n)
 		}
 		subMul(a, a, a, n, b1, n, b1, n, b1, b0, b0, b1-b0)
 	}
 	return true
+}
+
+// fwdRows applies the unit-lower triangle of rows r0..r1−1 (columns
+// r0..r1−1) to the same rows on the columns j0..j1−1: row r takes −l_rq times
+// row q for q = r0..r−1 in order.
+func fwdRows(a []float64, n, r0, r1, j0, j1 int) {
+	for r := r0 + 1; r < r1; r++ {
+		dst := a[r*n+j0 : r*n+j1]
+		for q := r0; q < r; q++ {
+			axpy(dst, a[q*n+j0:], -a[r*n+q])
+		}
+	}
 }
 
 // luBlock is the column-block width of luFactor.
@@ -243,12 +250,7 @@ func luPanel(a []float64, n int, ipiv []int, c0, c1 int) bool {
 			break
 		}
 		// rows k0+1..k1−1 of U right of the panel: forward substitution with L11
-		for r := k0 + 1; r < k1; r++ {
-			dst := a[r*n+k1 : r*n+c1]
-			for q := k0; q < r; q++ {
-				axpy(dst, a[q*n+k1:], -a[r*n+q])
-			}
-		}
+		fwdRows(a, n, k0, k1, k1, c1)
 		// trailing rows of the block: a_ij −= Σ_{q=k0}^{k1−1} l_iq·u_qj
 		subMul(a, a, a, n, k1, n, k1, c1, k1, k0, k0, k1-k0)
 	}

@@ -353,8 +353,13 @@ func (tr *tracker) sub(r []float64, i int, t float64) {
 func (s *Solver) colUpdate(j int, c float64) {
 	a := s.a
 	lo, hi := a.cptr[j], a.cptr[j+1]
-	rows := a.cind[lo:hi]
-	vals := a.cval[lo:hi]
+	s.subScaled(a.cind[lo:hi], a.cval[lo:hi], c)
+	s.work.RowsTouched += int64(hi - lo)
+	s.work.Flops += 8 * int64(hi-lo)
+}
+
+// subScaled applies r[rows[t]] −= c·vals[t] with the tracker's bookkeeping.
+func (s *Solver) subScaled(rows []int, vals []float64, c float64) {
 	vals = vals[:len(rows)]
 	r := s.r
 	tr := s.tracker
@@ -362,23 +367,13 @@ func (s *Solver) colUpdate(j int, c float64) {
 		tr.sub(r, i, c*vals[t])
 	}
 	s.tracker = tr
-	s.work.RowsTouched += int64(hi - lo)
-	s.work.Flops += 8 * int64(hi-lo)
 }
 
 // gramUpdate applies r ← r − c·G[:, i] with G = A·Aᵀ (tracking only).
 func (s *Solver) gramUpdate(g *gram, i int, c float64) {
 	lo, hi := g.ptr[i], g.ptr[i+1]
-	rows := g.ind[lo:hi]
-	vals := g.val[lo:hi]
-	vals = vals[:len(rows)]
-	r := s.r
-	tr := s.tracker
-	for t, k := range rows {
-		tr.sub(r, k, c*vals[t])
-	}
-	tr.gdrift += math.Abs(c) * g.abs[i]
-	s.tracker = tr
+	s.subScaled(g.ind[lo:hi], g.val[lo:hi], c)
+	s.tracker.gdrift += math.Abs(c) * g.abs[i]
 	s.work.Flops += 8 * int64(hi-lo)
 }
 
