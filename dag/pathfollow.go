@@ -676,9 +676,8 @@ func (ws *pathWork) minimize(ctx context.Context, stage int, mu float64, maxIter
 	// and the Adam update of the first half of the rows while this one does
 	// the second half. Every entry is computed as in the serial loop.
 	var hw *helper
-	var invOK2 bool
-	var curS, curLr float64
-	var curIter int
+	invReady, invOK := false, false // the helper computed the next inverse, and its domain test
+	var curIter int                 // the step of the posted Adam half (closures see lr and s directly)
 	var invTask, lowTask func()
 	half := ws.d / 2
 	scoreReady := false // g holds gradScore at the current W (two goroutines)
@@ -693,16 +692,15 @@ func (ws *pathWork) minimize(ctx context.Context, stage int, mu float64, maxIter
 	if two {
 		hw = startHelper()
 		defer hw.stop()
-		invTask = func() { invOK2 = ws.inverse(curS) }
+		invTask = func() { invOK = ws.inverse(s) }
 		lowTask = func() {
 			if !scoreReady {
 				ws.gradScore(0, half, mu, lam)
 			}
 			ws.gradAcyc(0, half)
-			ws.adamRange(0, half*ws.d, curIter, b1, b2, curLr)
+			ws.adamRange(0, half*ws.d, curIter, b1, b2, lr)
 		}
 	}
-	invReady, invOK := false, false
 	for iter := 1; iter <= maxIter; iter++ {
 		ok := invOK
 		if !invReady {
@@ -729,7 +727,7 @@ func (ws *pathWork) minimize(ctx context.Context, stage int, mu float64, maxIter
 			scoreReady = false
 		}
 		if hw != nil {
-			curIter, curLr = iter, lr
+			curIter = iter
 			hw.post(lowTask)
 			if !scoreReady {
 				ws.gradScore(half, ws.d, mu, lam)
@@ -743,14 +741,13 @@ func (ws *pathWork) minimize(ctx context.Context, stage int, mu float64, maxIter
 			ws.adam(iter, b1, b2, lr)
 		}
 		if hw != nil && iter < maxIter {
-			curS = s
 			hw.post(invTask)
 			ws.mulCW()
 			ws.updateSigma()
 			ws.gradScore(0, ws.d, mu, lam)
 			scoreReady = true
 			hw.wait()
-			invOK, invReady = invOK2, true
+			invReady = true
 		} else {
 			ws.mulCW()
 			ws.updateSigma()
