@@ -1,0 +1,582 @@
+package nlp
+
+import (
+	"context"
+	"math"
+
+	"github.com/kkt-go/kkt/linsolve"
+	"github.com/kkt-go/kkt/solver"
+)
+
+// Algorithm constants (IPOPT's defaults; see doc.go for the names).
+const (
+	kappaEps    = 10   // barrier_tol_factor
+	kappaMu     = 0.2  // mu_linear_decrease_factor
+	thetaMu     = 1.5  // mu_superlinear_decrease_power
+	tauMin      = 0.99 // tau_min
+	kappaSigma  = 1e10 // kappa_sigma
+	kappaD      = 1e-5 // kappa_d
+	sMax        = 100  // s_max
+	deltaSwitch = 1.0  // delta
+	sTheta      = 1.1
+	sPhi        = 2.3
+	etaPhi      = 1e-8
+	gammaTheta  = 1e-5
+	gammaPhi    = 1e-8
+	alphaMinFr  = 0.05
+	maxSOC      = 4
+	kappaSOC    = 0.99
+	dwFirst     = 1e-4 // first_hessian_perturbation
+	dwMin       = 1e-20
+	dwMax       = 1e20
+	dwIncFirst  = 100
+	dwInc       = 8
+	dwDec       = 1.0 / 3
+	dcBar       = 1e-8 // jacobian_regularization_value
+	dcExp       = 0.25
+	epsMach     = 0x1p-52
+	restoRho    = 1000
+	restoReduce = 0.9 // required_infeasibility_reduction
+)
+
+type params struct {
+	tol, acceptTol             float64
+	acceptIter                 int
+	constrViol, dualInf, compl float64
+	maxIter                    int
+	mu0, muMin                 float64
+	recorder                   solver.Recorder[Iteration]
+}
+
+// core is the primal-dual interior-point iteration (Wächter & Biegler 2006,
+// Algorithm A) on an inner problem. The main run and the restoration phase
+// are both cores.
+type core struct {
+	in  inner
+	st  *structure
+	prm *params
+	ctx context.Context
+
+	nx, nd, me, nv int
+
+	v, y, zl, zu []float64
+	f            float64
+	g, h, J, W   []float64
+	mu, tau      float64
+
+	filter             [][2]float64
+	thetaMax, thetaMin float64
+	dwLast             float64
+	jacDegen           bool
+
+	// KKT workspace: reduced system of order nx+me (lower triangle).
+	nk         int
+	K          []float64
+	dk         []float64 // D_k of the diagonal variables
+	ldl        linsolve.DenseLDL
+	rhs, sol   []float64
+	res, corr  []float64
+	rx         []float64 // ∇φ + Jᵀy (length nv)
+	dv, dy     []float64
+	dzl, dzu   []float64
+	trial      []float64
+	htrial     []float64
+	csoc, vsoc []float64
+	hsoc       []float64
+	dvsoc      []float64
+	dysoc      []float64
+
+	iter     *int
+	evals    int
+	accCount int
+	tinyLast bool
+
+	resto *restoLink // non-nil when this core is a restoration phase
+	// dhessHook, when set, refreshes st.dhess before each factorization.
+	dhessHook     func()
+	recordF       func() float64
+	feasFallback  int
+	stopRequested bool
+	// original (unrelaxed, unscaled) bounds of the main problem
+	xl, xu, cl, cu []float64
+	// main-run hooks
+	mainQ *scaledNLP
+}
+
+func newCore(in inner, st *structure, prm *params, ctx context.Context, iter *int) *core {
+	c := &core{in: in, st: st, prm: prm, ctx: ctx, iter: iter}
+	c.nx, c.nd, c.me = st.nx, st.nd, st.me
+	c.nv = st.nx + st.nd
+	nv, me, nx := c.nv, c.me, c.nx
+	c.v, c.y, c.zl, c.zu = make([]float64, nv), make([]float64, me), make([]float64, nv), make([]float64, nv)
+	c.g, c.h, c.J, c.W = make([]float64, nv), make([]float64, me), make([]float64, me*nx), make([]float64, nx*nx)
+	c.nk = nx + me
+	c.K = make([]float64, c.nk*c.nk)
+	c.dk = make([]float64, c.nd)
+	c.rhs, c.sol, c.res, c.corr = make([]float64, c.nk), make([]float64, c.nk), make([]float64, c.nk), make([]float64, c.nk)
+	c.rx = make([]float64, nv)
+	c.dv, c.dy, c.dzl, c.dzu = make([]float64, nv), make([]float64, me), make([]float64, nv), make([]float64, nv)
+	c.trial, c.htrial = make([]float64, nv), make([]float64, me)
+	c.csoc, c.vsoc, c.hsoc = make([]float64, me), make([]float64, nv), make([]float64, me)
+	c.dvsoc, c.dysoc = make([]float64, nv), make([]float64, me)
+	return c
+}
+
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+func allFinite(v []float64) bool {
+	for _, x := range v {
+		if !finite(x) {
+			return false
+		}
+	}
+	return true
+}
+
+// evalAll evaluates f, g, h, J at c.v (W is evaluated when the step is
+// computed, because it needs y). It reports false on a non-finite value.
+func (c *core) evalAll() bool {
+	c.f = c.in.obj(c.v)
+	c.evals++
+	c.in.grad(c.g, c.v)
+	c.in.cons(c.h, c.v)
+	c.in.jacX(c.J, c.v)
+	return finite(c.f) && allFinite(c.g) && allFinite(c.h) && allFinite(c.J)
+}
+
+func norm1(v []float64) float64 {
+	s := 0.0
+	for _, x := range v {
+		s += math.Abs(x)
+	}
+	return s
+}
+
+func normInf(v []float64) float64 {
+	s := 0.0
+	for _, x := range v {
+		s = max(s, math.Abs(x))
+	}
+	return s
+}
+
+// slackL and slackU are the distances to the bounds.
+func (c *core) slackL(v []float64, i int) float64 { return v[i] - c.st.vl[i] }
+func (c *core) slackU(v []float64, i int) float64 { return c.st.vu[i] - v[i] }
+
+// phi is the barrier function at v with objective value f.
+func (c *core) phi(v []float64, f float64) float64 {
+	st := c.st
+	s := f
+	for i := range c.nv {
+		l, u := st.hasL[i], st.hasU[i]
+		if l {
+			s -= c.mu * math.Log(c.slackL(v, i))
+		}
+		if u {
+			s -= c.mu * math.Log(c.slackU(v, i))
+		}
+		if l && !u {
+			s += kappaD * c.mu * c.slackL(v, i)
+		} else if u && !l {
+			s += kappaD * c.mu * c.slackU(v, i)
+		}
+	}
+	return s
+}
+
+// gradPhi sets dst = ∇φ_μ(v) (needs c.g).
+func (c *core) gradPhi(dst []float64) {
+	st := c.st
+	for i := range c.nv {
+		d := c.g[i]
+		l, u := st.hasL[i], st.hasU[i]
+		if l {
+			d -= c.mu / c.slackL(c.v, i)
+		}
+		if u {
+			d += c.mu / c.slackU(c.v, i)
+		}
+		if l && !u {
+			d += kappaD * c.mu
+		} else if u && !l {
+			d -= kappaD * c.mu
+		}
+		dst[i] = d
+	}
+}
+
+// addJTy adds Jᵀy (with the diagonal variables' columns) to dst (length nv).
+func (c *core) addJTy(dst, y []float64) {
+	nx := c.nx
+	for r := range c.me {
+		yr := y[r]
+		if yr == 0 {
+			continue
+		}
+		row := c.J[r*nx : (r+1)*nx]
+		for i, a := range row {
+			dst[i] += a * yr
+		}
+	}
+	for k := range c.nd {
+		dst[nx+k] += c.st.dcoef[k] * y[c.st.drow[k]]
+	}
+}
+
+// errors returns the scaled dual infeasibility, the primal infeasibility and
+// the complementarity (with target mu) of the current iterate, and s_d, s_c.
+func (c *core) errs(mu float64) (du, pr, co, sd, sc float64) {
+	st := c.st
+	copy(c.rx, c.g)
+	c.addJTy(c.rx, c.y)
+	nz := 0
+	zsum := 0.0
+	for i := range c.nv {
+		if st.fixed != nil && i < c.nx && st.fixed[i] {
+			continue
+		}
+		d := c.rx[i] - c.zl[i] + c.zu[i]
+		du = max(du, math.Abs(d))
+		if st.hasL[i] {
+			nz++
+			zsum += c.zl[i]
+			co = max(co, math.Abs(c.slackL(c.v, i)*c.zl[i]-mu))
+		}
+		if st.hasU[i] {
+			nz++
+			zsum += c.zu[i]
+			co = max(co, math.Abs(c.slackU(c.v, i)*c.zu[i]-mu))
+		}
+	}
+	pr = normInf(c.h)
+	sd, sc = 1, 1
+	if c.me+nz > 0 {
+		sd = max(sMax, (norm1(c.y)+zsum)/float64(c.me+nz)) / sMax
+	}
+	if nz > 0 {
+		sc = max(sMax, zsum/float64(nz)) / sMax
+	}
+	return
+}
+
+func (c *core) optError(mu float64) float64 {
+	du, pr, co, sd, sc := c.errs(mu)
+	return max(du/sd, pr, co/sc)
+}
+
+// buildKKT assembles the reduced KKT matrix (lower triangle)
+//
+//	[ wf·W + Σ_x + δw I     Jᵀ                      ]
+//	[ J                 −δc I − Σ_k 1/(hd_k+Σ_k+δw) ]
+//
+// with the diagonal variables eliminated; fixed x rows are identity rows.
+// With lsq set it is the least-squares system (W = 0, Σ = 0, δw = 1).
+// It reports false when some D_k ≤ 0.
+func (c *core) buildKKT(dw, dc float64, lsq bool) bool {
+	nk, nx, st := c.nk, c.nx, c.st
+	K := c.K
+	clear(K)
+	for i := range nx {
+		if st.fixed != nil && st.fixed[i] {
+			K[i*nk+i] = 1
+			continue
+		}
+		if !lsq {
+			copy(K[i*nk:i*nk+i+1], c.W[i*nx:i*nx+i+1])
+		}
+		d := dw
+		if !lsq {
+			d += c.sigma(i)
+		}
+		K[i*nk+i] += d
+		if st.fixed != nil {
+			for j := range i {
+				if st.fixed[j] {
+					K[i*nk+j] = 0
+				}
+			}
+		}
+	}
+	for r := range c.me {
+		row := K[(nx+r)*nk:]
+		jr := c.J[r*nx : (r+1)*nx]
+		for i := range nx {
+			if st.fixed == nil || !st.fixed[i] {
+				row[i] = jr[i]
+			}
+		}
+		row[nx+r] = -dc
+	}
+	ok := true
+	for k := range c.nd {
+		d := dw
+		if !lsq {
+			d += st.dhess[k] + c.sigma(nx+k)
+		}
+		if !(d > 0) {
+			ok = false
+			d = 1
+		}
+		c.dk[k] = d
+		r := st.drow[k]
+		K[(nx+r)*nk+nx+r] -= st.dcoef[k] * st.dcoef[k] / d
+	}
+	return ok
+}
+
+// sigma returns Σ_i = zl/(v−vl) + zu/(vu−v).
+func (c *core) sigma(i int) float64 {
+	s := 0.0
+	if c.st.hasL[i] {
+		s += c.zl[i] / c.slackL(c.v, i)
+	}
+	if c.st.hasU[i] {
+		s += c.zu[i] / c.slackU(c.v, i)
+	}
+	return s
+}
+
+// kktMul sets dst = K·x for the lower-triangle K.
+func (c *core) kktMul(dst, x []float64) {
+	nk := c.nk
+	clear(dst)
+	for i := range nk {
+		row := c.K[i*nk : i*nk+i]
+		s := 0.0
+		xi := x[i]
+		for j, a := range row {
+			s += a * x[j]
+			dst[j] += a * xi
+		}
+		dst[i] += s + c.K[i*nk+i]*xi
+	}
+}
+
+// solveKKT solves K·sol = rhs with up to 3 steps of iterative refinement.
+func (c *core) solveKKT() bool {
+	if err := c.ldl.Solve(c.sol, c.rhs); err != nil {
+		return false
+	}
+	bn := normInf(c.rhs)
+	for range 3 {
+		c.kktMul(c.res, c.sol)
+		for i := range c.res {
+			c.res[i] = c.rhs[i] - c.res[i]
+		}
+		rn := normInf(c.res)
+		if rn <= 1e-14*(bn+normInf(c.sol)) || rn == 0 {
+			break
+		}
+		if err := c.ldl.Solve(c.corr, c.res); err != nil {
+			return false
+		}
+		for i := range c.sol {
+			c.sol[i] += c.corr[i]
+		}
+	}
+	return allFinite(c.sol)
+}
+
+// factorKKT runs the inertia correction (Algorithm IC). It returns δw (or
+// false when no correction up to δ̄w^max gives the inertia (nx, me, 0)).
+func (c *core) factorKKT() (float64, bool) {
+	dw, dc := 0.0, 0.0
+	if c.jacDegen {
+		dc = dcBar * math.Pow(c.mu, dcExp)
+	}
+	want := func() (bool, bool) {
+		okD := c.buildKKT(dw, dc, false)
+		if err := c.ldl.FactorizeLower(c.nk, c.K); err != nil {
+			return false, false
+		}
+		p, n, z := c.ldl.Inertia()
+		return okD && p == c.nx && n == c.me && z == 0, z > 0
+	}
+	good, sing := want()
+	if good {
+		return 0, true
+	}
+	if sing && dc == 0 && c.me > 0 {
+		dc = dcBar * math.Pow(c.mu, dcExp)
+		c.jacDegen = true
+		if good, _ = want(); good {
+			return 0, true
+		}
+	}
+	for {
+		if dw == 0 {
+			if c.dwLast == 0 {
+				dw = dwFirst
+			} else {
+				dw = max(dwMin, dwDec*c.dwLast)
+			}
+		} else if c.dwLast == 0 {
+			dw *= dwIncFirst
+		} else {
+			dw *= dwInc
+		}
+		if dw > dwMax {
+			return dw, false
+		}
+		if good, _ = want(); good {
+			c.dwLast = dw
+			return dw, true
+		}
+	}
+}
+
+// direction computes (Δv, Δy, Δz) from the factored KKT matrix with the
+// constraint right-hand side hr (h for the Newton step, c_soc for a
+// second-order correction); dv, dy receive the primal and y steps.
+func (c *core) direction(hr, dv, dy []float64) bool {
+	nx, st := c.nx, c.st
+	// rx = ∇φ + Jᵀy over all v.
+	c.gradPhi(c.rx)
+	c.addJTy(c.rx, c.y)
+	for i := range nx {
+		if st.fixed != nil && st.fixed[i] {
+			c.rhs[i] = 0
+		} else {
+			c.rhs[i] = -c.rx[i]
+		}
+	}
+	for r := range c.me {
+		c.rhs[nx+r] = -hr[r]
+	}
+	for k := range c.nd {
+		r := st.drow[k]
+		c.rhs[nx+r] += st.dcoef[k] * c.rx[nx+k] / c.dk[k]
+	}
+	if !c.solveKKT() {
+		return false
+	}
+	copy(dv[:nx], c.sol[:nx])
+	copy(dy, c.sol[nx:])
+	for k := range c.nd {
+		r := st.drow[k]
+		dv[nx+k] = -(c.rx[nx+k] + st.dcoef[k]*dy[r]) / c.dk[k]
+	}
+	return true
+}
+
+// dualStep sets Δz from Δv (μ X⁻¹e − z − Σ Δx).
+func (c *core) dualStep(dv []float64) {
+	for i := range c.nv {
+		c.dzl[i], c.dzu[i] = 0, 0
+		if c.st.hasL[i] {
+			s := c.slackL(c.v, i)
+			c.dzl[i] = c.mu/s - c.zl[i] - c.zl[i]/s*dv[i]
+		}
+		if c.st.hasU[i] {
+			s := c.slackU(c.v, i)
+			c.dzu[i] = c.mu/s - c.zu[i] + c.zu[i]/s*dv[i]
+		}
+	}
+}
+
+// maxStep returns the largest α ∈ (0, 1] keeping the bound slacks of
+// v + αΔv above (1 − τ) times their values.
+func (c *core) maxStep(v, dv []float64) float64 {
+	a := 1.0
+	for i := range c.nv {
+		if c.st.hasL[i] && dv[i] < 0 {
+			a = min(a, -c.tau*c.slackL(v, i)/dv[i])
+		}
+		if c.st.hasU[i] && dv[i] > 0 {
+			a = min(a, c.tau*c.slackU(v, i)/dv[i])
+		}
+	}
+	return a
+}
+
+func (c *core) maxDualStep() float64 {
+	a := 1.0
+	for i := range c.nv {
+		if c.st.hasL[i] && c.dzl[i] < 0 {
+			a = min(a, -c.tau*c.zl[i]/c.dzl[i])
+		}
+		if c.st.hasU[i] && c.dzu[i] < 0 {
+			a = min(a, -c.tau*c.zu[i]/c.dzu[i])
+		}
+	}
+	return a
+}
+
+// filterOK reports whether (θ, φ) is acceptable to the filter.
+func (c *core) filterOK(theta, phi float64) bool {
+	if theta > c.thetaMax {
+		return false
+	}
+	for _, e := range c.filter {
+		if !(theta < e[0] || phi < e[1]) {
+			return false
+		}
+	}
+	return true
+}
+
+func (c *core) addFilter(theta, phi float64) {
+	t, p := (1-gammaTheta)*theta, phi-gammaPhi*theta
+	// Drop entries the new one dominates.
+	k := 0
+	for _, e := range c.filter {
+		if !(e[0] >= t && e[1] >= p) {
+			c.filter[k] = e
+			k++
+		}
+	}
+	c.filter = append(c.filter[:k], [2]float64{t, p})
+}
+
+// zSafeguard applies the κ_Σ projection of the bound multipliers.
+func (c *core) zSafeguard() {
+	for i := range c.nv {
+		if c.st.hasL[i] {
+			s := c.slackL(c.v, i)
+			c.zl[i] = max(min(c.zl[i], kappaSigma*c.mu/s), c.mu/(kappaSigma*s))
+		}
+		if c.st.hasU[i] {
+			s := c.slackU(c.v, i)
+			c.zu[i] = max(min(c.zu[i], kappaSigma*c.mu/s), c.mu/(kappaSigma*s))
+		}
+	}
+}
+
+// lsqMultipliers sets y to the least-squares estimate (18); y = 0 when the
+// system is singular or the estimate exceeds 1e3 in size.
+func (c *core) lsqMultipliers() {
+	clear(c.y)
+	if c.me == 0 {
+		return
+	}
+	c.buildKKT(1, 0, true)
+	if err := c.ldl.FactorizeLower(c.nk, c.K); err != nil {
+		return
+	}
+	if p, n, z := c.ldl.Inertia(); p != c.nx || n != c.me || z != 0 {
+		return
+	}
+	nx, st := c.nx, c.st
+	for i := range c.nv {
+		c.rx[i] = c.g[i] - c.zl[i] + c.zu[i]
+	}
+	for i := range nx {
+		c.rhs[i] = -c.rx[i]
+		if st.fixed != nil && st.fixed[i] {
+			c.rhs[i] = 0
+		}
+	}
+	clear(c.rhs[nx:])
+	for k := range c.nd {
+		r := st.drow[k]
+		c.rhs[nx+r] += st.dcoef[k] * c.rx[nx+k] / c.dk[k]
+	}
+	if !c.solveKKT() {
+		return
+	}
+	if normInf(c.sol[nx:]) > 1e3 {
+		return
+	}
+	copy(c.y, c.sol[nx:])
+}
