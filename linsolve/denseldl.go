@@ -21,9 +21,12 @@ import (
 // A DenseLDL is reused across factorizations of the same size without
 // allocating. The zero value is ready to use.
 type DenseLDL struct {
-	// ZeroTol: a pivot (1×1 value, or 2×2 determinant scaled by the block's
-	// size) with magnitude ≤ ZeroTol·‖A‖_max is counted as zero. Zero means
-	// the default n·ε (ε the float64 machine epsilon).
+	// ZeroTol: a 1×1 pivot with magnitude ≤ ZeroTol·r, with r the largest
+	// magnitude in the pivot's row of A (so that badly scaled rows, as in
+	// interior-point matrices, are judged on their own scale), is counted as
+	// zero; a 2×2 pivot likewise by its determinant over its largest entry
+	// and the larger of its two rows. Zero means the default n·ε (ε the
+	// float64 machine epsilon).
 	ZeroTol float64
 
 	n              int
@@ -32,6 +35,7 @@ type DenseLDL struct {
 	block          []int8    // 1 for a 1×1 pivot, 2 for the first index of a 2×2 pivot, 0 for its second
 	pos, neg, zero int
 	col, work      []float64
+	rowmax         []float64 // largest magnitude in each row of A, by original index
 	ok             bool
 }
 
@@ -83,7 +87,9 @@ func (f *DenseLDL) resize(n int) {
 		f.block = make([]int8, n)
 		f.col = make([]float64, 2*n)
 		f.work = make([]float64, n)
+		f.rowmax = make([]float64, n)
 	}
+	f.rowmax = f.rowmax[:n]
 	f.a = f.a[:n*n]
 	f.perm = f.perm[:n]
 	f.block = f.block[:n]
@@ -120,7 +126,8 @@ func (f *DenseLDL) factor() error {
 	n, a := f.n, f.a
 	f.pos, f.neg, f.zero = 0, 0, 0
 	f.ok = false
-	amax := 0.0
+	rm := f.rowmax
+	clear(rm)
 	for i := range n {
 		f.perm[i] = i
 		for j := 0; j <= i; j++ {
@@ -128,14 +135,15 @@ func (f *DenseLDL) factor() error {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
 				return errors.New("linsolve: DenseLDL: matrix has a NaN or Inf entry")
 			}
-			amax = max(amax, math.Abs(v))
+			v = math.Abs(v)
+			rm[i] = max(rm[i], v)
+			rm[j] = max(rm[j], v)
 		}
 	}
-	tol := f.ZeroTol
-	if tol == 0 {
-		tol = float64(max(n, 1)) * 0x1p-52
+	rtol := f.ZeroTol
+	if rtol == 0 {
+		rtol = float64(max(n, 1)) * 0x1p-52
 	}
-	tol *= amax
 	alpha := (1 + math.Sqrt(17)) / 8
 	for k := 0; k < n; {
 		akk := math.Abs(a[k*n+k])
@@ -146,6 +154,7 @@ func (f *DenseLDL) factor() error {
 			}
 		}
 		size := 1
+		tol := rtol * rm[f.perm[k]]
 		if max(akk, colmax) <= tol {
 			// The whole column is (numerically) zero: a zero pivot.
 			a[k*n+k] = 0
@@ -178,6 +187,7 @@ func (f *DenseLDL) factor() error {
 			}
 		}
 		if size == 1 {
+			tol = rtol * rm[f.perm[k]]
 			d := a[k*n+k]
 			switch {
 			case math.Abs(d) <= tol:
@@ -214,6 +224,7 @@ func (f *DenseLDL) factor() error {
 		d11, d21, d22 := a[k*n+k], a[(k+1)*n+k], a[(k+1)*n+k+1]
 		det := d11*d22 - d21*d21
 		scale := max(math.Abs(d11), math.Abs(d22), math.Abs(d21))
+		tol = rtol * max(rm[f.perm[k]], rm[f.perm[k+1]])
 		switch {
 		case math.Abs(det) <= tol*scale:
 			// Numerically singular block: classify by its eigenvalues.

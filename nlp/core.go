@@ -2,6 +2,7 @@ package nlp
 
 import (
 	"context"
+	"fmt"
 	"math"
 
 	"github.com/kkt-go/kkt/linsolve"
@@ -391,6 +392,9 @@ func (c *core) factorKKT() (float64, bool) {
 			return false, false
 		}
 		p, n, z := c.ldl.Inertia()
+		if debugLS {
+			fmt.Printf("   factor dw=%.2e dc=%.2e inertia (%d,%d,%d) want (%d,%d) okD=%v\n", dw, dc, p, n, z, c.nx, c.me, okD)
+		}
 		return okD && p == c.nx && n == c.me && z == 0, z > 0
 	}
 	good, sing := want()

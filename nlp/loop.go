@@ -1,7 +1,9 @@
 package nlp
 
 import (
+	"fmt"
 	"math"
+	"os"
 
 	"github.com/kkt-go/kkt/solver"
 )
@@ -35,6 +37,11 @@ func (c *core) run() outcome {
 			}
 		}
 		e0 := c.optError(0)
+		if debugGates && c.mainQ != nil {
+			du, pr, co, sd, sc := c.errs(0)
+			v, d, cc := c.unscaledErrors()
+			fmt.Printf("E0=%.3e du=%.3e pr=%.3e co=%.3e sd=%.3e sc=%.3e | unscaled viol=%.3e du=%.3e co=%.3e df=%.3e\n", e0, du, pr, co, sd, sc, v, d, cc, c.mainQ.df)
+		}
 		if e0 <= prm.tol {
 			if c.resto != nil {
 				return c.resto.converged(c)
@@ -119,7 +126,11 @@ func (c *core) updateMu(force bool) {
 		if !force && c.optError(c.mu) > kappaEps*c.mu {
 			return
 		}
-		nm := max(min(prm.tol, prm.compl)/(kappaEps+1), min(kappaMu*c.mu, math.Pow(c.mu, thetaMu)))
+		// IPOPT's floor is min(tol, compl_inf_tol)/(κ_ε+1); the unscaled
+		// complementarity gate is compl_inf_tol on compl/df, so the floor
+		// here uses compl_inf_tol·df (a deviation that matters only when
+		// the objective is scaled down).
+		nm := max(min(prm.tol, prm.compl*c.fScale())/(kappaEps+1), min(kappaMu*c.mu, math.Pow(c.mu, thetaMu)))
 		nm = max(nm, prm.muMin)
 		if nm >= c.mu {
 			return
@@ -232,6 +243,9 @@ func (c *core) lineSearch() lsResult {
 		okEval := finite(fT) && allFinite(c.htrial)
 		if okEval {
 			phiT = c.phi(c.trial, fT)
+			if debugLS {
+				fmt.Printf("   ls a=%.3e theta=%.6e thetaT=%.6e phi=%.10e phiT=%.10e gphi=%.3e filterOK=%v amin=%.2e resto=%v\n", alpha, theta, thetaT, phi, phiT, gphi, c.filterOK(thetaT, phiT), alphaMin, c.resto != nil)
+			}
 			if ok, ft := acceptable(alpha, thetaT, phiT); ok {
 				if !ft {
 					c.addFilter(theta, phi)
@@ -334,3 +348,7 @@ func (c *core) accept(dv, dy []float64, alpha, alphaZ float64) {
 	}
 	c.zSafeguard()
 }
+
+var debugLS = os.Getenv("NLP_DEBUG") != ""
+
+var debugGates = false

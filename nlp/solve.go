@@ -150,11 +150,11 @@ func Solve(ctx context.Context, p Problem, s Settings) (*Result, error) {
 		st.vl[i], st.vu[i] = math.Inf(-1), math.Inf(1)
 		if !math.IsInf(cl[j], -1) {
 			st.hasL[i] = true
-			st.vl[i] = relaxed(q.dc[j]*cl[j], -1)
+			st.vl[i] = q.dc[j] * relaxed(cl[j], -1)
 		}
 		if !math.IsInf(cu[j], 1) {
 			st.hasU[i] = true
-			st.vu[i] = relaxed(q.dc[j]*cu[j], 1)
+			st.vu[i] = q.dc[j] * relaxed(cu[j], 1)
 		}
 	}
 	var iter int

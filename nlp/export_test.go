@@ -1,0 +1,3 @@
+package nlp
+
+func SetDebugGates(b bool) { debugGates = b }
