@@ -36,6 +36,7 @@ const (
 	dcBar       = 1e-8 // jacobian_regularization_value
 	dcExp       = 0.25
 	epsMach     = 0x1p-52
+	condenseMinDefault = 250 // condense the inequality rows when nx + me exceeds this
 	restoRho    = 1000
 	restoReduce = 0.9 // required_infeasibility_reduction
 )
@@ -75,6 +76,9 @@ type core struct {
 	K          []float64
 	dk         []float64 // D_k of the diagonal variables
 	ldl        linsolve.DenseLDL
+	pos        []int     // position of row r in the reduced system, −1 when condensed
+	rd, rho    []float64 // per row: δc + Σ_k 1/D_k, and the reduced right-hand side
+	nzIdx      []int
 	rhs, sol   []float64
 	res, corr  []float64
 	rx         []float64 // ∇φ + Jᵀy (length nv)
@@ -111,7 +115,24 @@ func newCore(in inner, st *structure, prm *params, ctx context.Context, iter *in
 	nv, me, nx := c.nv, c.me, c.nx
 	c.v, c.y, c.zl, c.zu = make([]float64, nv), make([]float64, me), make([]float64, nv), make([]float64, nv)
 	c.g, c.h, c.J, c.W = make([]float64, nv), make([]float64, me), make([]float64, me*nx), make([]float64, nx*nx)
-	c.nk = nx + me
+	// Condense (eliminate the rows with a diagonal variable) when the
+	// augmented system would be large.
+	c.pos = make([]int, me)
+	c.nk = nx
+	condense := nx+me > condenseMin
+	for r := range me {
+		c.pos[r] = -2
+	}
+	for k := range st.nd {
+		c.pos[st.drow[k]] = -1
+	}
+	for r := range me {
+		if c.pos[r] == -2 || !condense {
+			c.pos[r] = c.nk
+			c.nk++
+		}
+	}
+	c.rd, c.rho = make([]float64, me), make([]float64, me)
 	c.K = make([]float64, c.nk*c.nk)
 	c.dk = make([]float64, c.nd)
 	c.rhs, c.sol, c.res, c.corr = make([]float64, c.nk), make([]float64, c.nk), make([]float64, c.nk), make([]float64, c.nk)
@@ -268,48 +289,22 @@ func (c *core) optError(mu float64) float64 {
 
 // buildKKT assembles the reduced KKT matrix (lower triangle)
 //
-//	[ wf·W + Σ_x + δw I     Jᵀ                      ]
-//	[ J                 −δc I − Σ_k 1/(hd_k+Σ_k+δw) ]
+//	[ W + Σ_x + δw I     J_Eᵀ    ]
+//	[ J_E               −δc I − Σ_k 1/D_k ]
 //
-// with the diagonal variables eliminated; fixed x rows are identity rows.
-// With lsq set it is the least-squares system (W = 0, Σ = 0, δw = 1).
-// It reports false when some D_k ≤ 0.
+// with the diagonal variables eliminated (D_k = hd_k + Σ_k + δw) and, when
+// the core condenses, the rows that hold a diagonal variable eliminated
+// too: their term J_rᵀJ_r/d_r, d_r = δc + Σ_k 1/D_k, joins the x block.
+// Fixed x rows are identity rows. With lsq set it is the least-squares
+// system (W = 0, Σ = 0, δw = 1). It reports false when some D_k ≤ 0.
 func (c *core) buildKKT(dw, dc float64, lsq bool) bool {
 	nk, nx, st := c.nk, c.nx, c.st
 	K := c.K
 	clear(K)
-	for i := range nx {
-		if st.fixed != nil && st.fixed[i] {
-			K[i*nk+i] = 1
-			continue
-		}
-		if !lsq {
-			copy(K[i*nk:i*nk+i+1], c.W[i*nx:i*nx+i+1])
-		}
-		d := dw
-		if !lsq {
-			d += c.sigma(i)
-		}
-		K[i*nk+i] += d
-		if st.fixed != nil {
-			for j := range i {
-				if st.fixed[j] {
-					K[i*nk+j] = 0
-				}
-			}
-		}
-	}
-	for r := range c.me {
-		row := K[(nx+r)*nk:]
-		jr := c.J[r*nx : (r+1)*nx]
-		for i := range nx {
-			if st.fixed == nil || !st.fixed[i] {
-				row[i] = jr[i]
-			}
-		}
-		row[nx+r] = -dc
-	}
 	ok := true
+	for r := range c.me {
+		c.rd[r] = dc
+	}
 	for k := range c.nd {
 		d := dw
 		if !lsq {
@@ -320,10 +315,118 @@ func (c *core) buildKKT(dw, dc float64, lsq bool) bool {
 			d = 1
 		}
 		c.dk[k] = d
-		r := st.drow[k]
-		K[(nx+r)*nk+nx+r] -= st.dcoef[k] * st.dcoef[k] / d
+		c.rd[st.drow[k]] += st.dcoef[k] * st.dcoef[k] / d
+	}
+	fixed := func(i int) bool { return st.fixed != nil && st.fixed[i] }
+	for i := range nx {
+		if fixed(i) {
+			K[i*nk+i] = 1
+			continue
+		}
+		if !lsq {
+			row := K[i*nk : i*nk+i+1]
+			copy(row, c.W[i*nx:i*nx+i+1])
+			for j := range i {
+				if fixed(j) {
+					row[j] = 0
+				}
+			}
+		}
+		d := dw
+		if !lsq {
+			d += c.sigma(i)
+		}
+		K[i*nk+i] += d
+	}
+	for r := range c.me {
+		jr := c.J[r*nx : (r+1)*nx]
+		if pr := c.pos[r]; pr >= 0 {
+			row := K[pr*nk:]
+			for i := range nx {
+				if !fixed(i) {
+					row[i] = jr[i]
+				}
+			}
+			row[pr] = -c.rd[r]
+			continue
+		}
+		if !(c.rd[r] > 0) {
+			ok = false
+			continue
+		}
+		w := 1 / c.rd[r]
+		nzs := c.nzIdx[:0]
+		for i, a := range jr {
+			if a != 0 && !fixed(i) {
+				nzs = append(nzs, i)
+			}
+		}
+		for a, i := range nzs {
+			wi := w * jr[i]
+			row := K[i*nk:]
+			for _, j := range nzs[:a+1] {
+				row[j] += wi * jr[j]
+			}
+		}
+		c.nzIdx = nzs
 	}
 	return ok
+}
+
+// assembleRHS sets the reduced right-hand side from rx = ∇φ + Jᵀy (or the
+// least-squares gradient) and the constraint residual hr.
+func (c *core) assembleRHS(rx, hr []float64) {
+	nx, st := c.nx, c.st
+	for i := range nx {
+		if st.fixed != nil && st.fixed[i] {
+			c.rhs[i] = 0
+		} else {
+			c.rhs[i] = -rx[i]
+		}
+	}
+	for r := range c.me {
+		c.rho[r] = -hr[r]
+	}
+	for k := range c.nd {
+		c.rho[st.drow[k]] += st.dcoef[k] * rx[nx+k] / c.dk[k]
+	}
+	for r := range c.me {
+		if pr := c.pos[r]; pr >= 0 {
+			c.rhs[pr] = c.rho[r]
+			continue
+		}
+		w := c.rho[r] / c.rd[r]
+		if w == 0 {
+			continue
+		}
+		jr := c.J[r*nx : (r+1)*nx]
+		for i, a := range jr {
+			if a != 0 && (st.fixed == nil || !st.fixed[i]) {
+				c.rhs[i] += a * w
+			}
+		}
+	}
+}
+
+// recoverStep sets Δx, Δy and Δd from the reduced solution.
+func (c *core) recoverStep(rx, dv, dy []float64) {
+	nx, st := c.nx, c.st
+	copy(dv[:nx], c.sol[:nx])
+	for r := range c.me {
+		if pr := c.pos[r]; pr >= 0 {
+			dy[r] = c.sol[pr]
+			continue
+		}
+		jr := c.J[r*nx : (r+1)*nx]
+		s := 0.0
+		for i, a := range jr {
+			s += a * dv[i]
+		}
+		dy[r] = (s - c.rho[r]) / c.rd[r]
+	}
+	for k := range c.nd {
+		dv[nx+k] = -(rx[nx+k] + st.dcoef[k]*dy[st.drow[k]]) / c.dk[k]
+	}
 }
 
 // sigma returns Σ_i = zl/(v−vl) + zu/(vu−v).
@@ -395,7 +498,7 @@ func (c *core) factorKKT() (float64, bool) {
 		if debugLS {
 			fmt.Printf("   factor dw=%.2e dc=%.2e inertia (%d,%d,%d) want (%d,%d) okD=%v\n", dw, dc, p, n, z, c.nx, c.me, okD)
 		}
-		return okD && p == c.nx && n == c.me && z == 0, z > 0
+		return okD && p == c.nx && n == c.nk-c.nx && z == 0, z > 0
 	}
 	good, sing := want()
 	if good {
@@ -434,34 +537,15 @@ func (c *core) factorKKT() (float64, bool) {
 // constraint right-hand side hr (h for the Newton step, c_soc for a
 // second-order correction); dv, dy receive the primal and y steps.
 func (c *core) direction(hr, dv, dy []float64) bool {
-	nx, st := c.nx, c.st
 	// rx = ∇φ + Jᵀy over all v.
 	c.gradPhi(c.rx)
 	c.addJTy(c.rx, c.y)
-	for i := range nx {
-		if st.fixed != nil && st.fixed[i] {
-			c.rhs[i] = 0
-		} else {
-			c.rhs[i] = -c.rx[i]
-		}
-	}
-	for r := range c.me {
-		c.rhs[nx+r] = -hr[r]
-	}
-	for k := range c.nd {
-		r := st.drow[k]
-		c.rhs[nx+r] += st.dcoef[k] * c.rx[nx+k] / c.dk[k]
-	}
+	c.assembleRHS(c.rx, hr)
 	if !c.solveKKT() {
 		return false
 	}
-	copy(dv[:nx], c.sol[:nx])
-	copy(dy, c.sol[nx:])
-	for k := range c.nd {
-		r := st.drow[k]
-		dv[nx+k] = -(c.rx[nx+k] + st.dcoef[k]*dy[r]) / c.dk[k]
-	}
-	return true
+	c.recoverStep(c.rx, dv, dy)
+	return allFinite(dv) && allFinite(dy)
 }
 
 // dualStep sets Δz from Δv (μ X⁻¹e − z − Σ Δx).
@@ -558,29 +642,23 @@ func (c *core) lsqMultipliers() {
 	if err := c.ldl.FactorizeLower(c.nk, c.K); err != nil {
 		return
 	}
-	if p, n, z := c.ldl.Inertia(); p != c.nx || n != c.me || z != 0 {
+	if p, n, z := c.ldl.Inertia(); p != c.nx || n != c.nk-c.nx || z != 0 {
 		return
 	}
-	nx, st := c.nx, c.st
 	for i := range c.nv {
 		c.rx[i] = c.g[i] - c.zl[i] + c.zu[i]
 	}
-	for i := range nx {
-		c.rhs[i] = -c.rx[i]
-		if st.fixed != nil && st.fixed[i] {
-			c.rhs[i] = 0
-		}
-	}
-	clear(c.rhs[nx:])
-	for k := range c.nd {
-		r := st.drow[k]
-		c.rhs[nx+r] += st.dcoef[k] * c.rx[nx+k] / c.dk[k]
-	}
+	clear(c.htrial)
+	c.assembleRHS(c.rx, c.htrial)
 	if !c.solveKKT() {
 		return
 	}
-	if normInf(c.sol[nx:]) > 1e3 {
+	c.recoverStep(c.rx, c.dv, c.dysoc)
+	if normInf(c.dysoc) > 1e3 {
 		return
 	}
-	copy(c.y, c.sol[nx:])
+	copy(c.y, c.dysoc)
 }
+
+// condenseMin is condenseMinDefault except in tests of the condensed path.
+var condenseMin = condenseMinDefault

@@ -29,6 +29,10 @@ func TestSweepIPOPT(t *testing.T) {
 	if sel == "" || testing.Short() {
 		t.Skip("set NLP_SWEEP=HS|all|NAMES to run the sweep")
 	}
+	if v := os.Getenv("NLP_CONDENSE"); v != "" {
+		n, _ := strconv.Atoi(v)
+		defer nlp.SetCondenseMin(nlp.SetCondenseMin(n))
+	}
 	data := os.Getenv("KKT_DATA")
 	if data == "" {
 		t.Skip("KKT_DATA not set")
