@@ -101,6 +101,7 @@ type core struct {
 	dhessHook     func()
 	recordF       func() float64
 	feasFallback  int
+	square        bool // as many equality rows as free variables, no slacks
 	stopRequested bool
 	// original (unrelaxed, unscaled) bounds of the main problem
 	xl, xu, cl, cu []float64

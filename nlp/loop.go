@@ -37,6 +37,10 @@ func (c *core) run() outcome {
 			}
 		}
 		e0 := c.optError(0)
+		if c.square {
+			// A square system: only feasibility counts (as IPOPT).
+			e0 = normInf(c.h)
+		}
 		if debugGates && c.mainQ != nil {
 			du, pr, co, sd, sc := c.errs(0)
 			v, d, cc := c.unscaledErrors()
@@ -163,6 +167,9 @@ func (c *core) lineSearch() lsResult {
 	}
 	alphaMax := c.maxStep(c.v, c.dv)
 	alphaZ := c.maxDualStep()
+	if debugLS {
+		fmt.Printf("   v=%.4g\n   dv=%.4g\n   y=%.4g dy=%.4g\n   zl=%.4g zu=%.4g\n   vl=%.4g vu=%.4g\n", c.v, c.dv, c.y, c.dy, c.zl, c.zu, c.st.vl, c.st.vu)
+	}
 
 	// Tiny step: take the full step without a line search.
 	tiny := true

@@ -88,6 +88,17 @@ func (l *restoLink) check(rc *core) (bool, outcome) {
 	for r := range me {
 		theta += math.Abs(rc.h[r] + rc.v[nv+r] - rc.v[nv+me+r])
 	}
+	if pc.square {
+		// A square problem stays in restoration until it is feasible.
+		viol := 0.0
+		for r := range me {
+			viol = max(viol, math.Abs(rc.h[r]+rc.v[nv+r]-rc.v[nv+me+r]))
+		}
+		if viol > pc.prm.tol {
+			return false, outcome{}
+		}
+		return true, outcome{status: solver.Converged, msg: "restoration succeeded"}
+	}
 	if theta > restoReduce*l.thetaR {
 		return false, outcome{}
 	}

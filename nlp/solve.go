@@ -160,6 +160,13 @@ func Solve(ctx context.Context, p Problem, s Settings) (*Result, error) {
 	var iter int
 	c := newCore(q, st, &prm, ctx, &iter)
 	c.mainQ = q
+	free := 0
+	for i := range n {
+		if !st.fixed[i] {
+			free++
+		}
+	}
+	c.square = nd == 0 && me == free && me > 0
 	c.xl, c.xu, c.cl, c.cu = xl, xu, cl, cu
 	copy(c.v, x0)
 	for k, r := range q.srow {
@@ -177,11 +184,24 @@ func Solve(ctx context.Context, p Problem, s Settings) (*Result, error) {
 	}
 	c.mu = prm.mu0
 	var o outcome
+	if solveHook != nil {
+		c.evalAll()
+		if !solveHook(c) {
+			return res, nil
+		}
+	}
 	if !c.evalAll() {
 		o = outcome{status: solver.NumericalFailure, msg: "non-finite function values at the start point"}
 	} else {
 		c.lsqMultipliers()
 		o = c.run()
+	}
+	if c.square && o.status == solver.Converged {
+		// The multipliers of a square system are not part of its
+		// solution; recompute y by least squares with z = 0 (as IPOPT).
+		clear(c.zl)
+		clear(c.zu)
+		c.lsqMultipliers()
 	}
 	c.result(res, o)
 	res.Iterations = iter
@@ -189,6 +209,10 @@ func Solve(ctx context.Context, p Problem, s Settings) (*Result, error) {
 	res.Time = time.Since(start)
 	return res, nil
 }
+
+// solveHook, when set (by tests), sees the main core before the first
+// iteration; returning false ends Solve there.
+var solveHook func(c *core) bool
 
 // pushInto moves x into [l + p_L, u − p_U] (IPOPT's bound_push/bound_frac).
 func pushInto(x, l, u []float64, hasL, hasU []bool, k1, k2 float64) {
@@ -218,21 +242,23 @@ func (c *core) mainGates(cv, du, co float64) bool {
 	return viol <= cv && dinf <= du && comp <= co
 }
 
-// unscaledErrors returns IPOPT's unscaled constraint violation (‖c(x) − s‖
-// and bound violations), dual infeasibility and complementarity (μ = 0).
+// unscaledErrors returns IPOPT's unscaled constraint violation (equality
+// residuals, and inequality values c(x) outside their relaxed bounds; the
+// iterates never leave the relaxed variable bounds), dual infeasibility and
+// complementarity (μ = 0).
 func (c *core) unscaledErrors() (viol, dinf, comp float64) {
 	q, st := c.mainQ, c.st
 	n := q.n
+	k := 0
 	for r, j := range q.rows {
-		viol = max(viol, math.Abs(c.h[r])/q.dc[j])
-	}
-	for i := range n {
-		viol = max(viol, c.xl[i]-c.v[i], c.v[i]-c.xu[i])
-	}
-	for k, r := range q.srow {
-		j := q.rows[r]
-		s := c.v[n+k] / q.dc[j]
-		viol = max(viol, c.cl[j]-s, s-c.cu[j])
+		if q.eq[r] {
+			viol = max(viol, math.Abs(c.h[r])/q.dc[j])
+			continue
+		}
+		i := n + k
+		k++
+		cv := c.h[r] + c.v[i] // dc·c(x)
+		viol = max(viol, (st.vl[i]-cv)/q.dc[j], (cv-st.vu[i])/q.dc[j])
 	}
 	copy(c.rx, c.g)
 	c.addJTy(c.rx, c.y)
