@@ -11,34 +11,34 @@ import (
 
 // Algorithm constants (IPOPT's defaults; see doc.go for the names).
 const (
-	kappaEps    = 10   // barrier_tol_factor
-	kappaMu     = 0.2  // mu_linear_decrease_factor
-	thetaMu     = 1.5  // mu_superlinear_decrease_power
-	tauMin      = 0.99 // tau_min
-	kappaSigma  = 1e10 // kappa_sigma
-	kappaD      = 1e-5 // kappa_d
-	sMax        = 100  // s_max
-	deltaSwitch = 1.0  // delta
-	sTheta      = 1.1
-	sPhi        = 2.3
-	etaPhi      = 1e-8
-	gammaTheta  = 1e-5
-	gammaPhi    = 1e-8
-	alphaMinFr  = 0.05
-	maxSOC      = 4
-	kappaSOC    = 0.99
-	dwFirst     = 1e-4 // first_hessian_perturbation
-	dwMin       = 1e-20
-	dwMax       = 1e20
-	dwIncFirst  = 100
-	dwInc       = 8
-	dwDec       = 1.0 / 3
-	dcBar       = 1e-8 // jacobian_regularization_value
-	dcExp       = 0.25
-	epsMach     = 0x1p-52
+	kappaEps           = 10   // barrier_tol_factor
+	kappaMu            = 0.2  // mu_linear_decrease_factor
+	thetaMu            = 1.5  // mu_superlinear_decrease_power
+	tauMin             = 0.99 // tau_min
+	kappaSigma         = 1e10 // kappa_sigma
+	kappaD             = 1e-5 // kappa_d
+	sMax               = 100  // s_max
+	deltaSwitch        = 1.0  // delta
+	sTheta             = 1.1
+	sPhi               = 2.3
+	etaPhi             = 1e-8
+	gammaTheta         = 1e-5
+	gammaPhi           = 1e-8
+	alphaMinFr         = 0.05
+	maxSOC             = 4
+	kappaSOC           = 0.99
+	dwFirst            = 1e-4 // first_hessian_perturbation
+	dwMin              = 1e-20
+	dwMax              = 1e20
+	dwIncFirst         = 100
+	dwInc              = 8
+	dwDec              = 1.0 / 3
+	dcBar              = 1e-8 // jacobian_regularization_value
+	dcExp              = 0.25
+	epsMach            = 0x1p-52
 	condenseMinDefault = 250 // condense the inequality rows when nx + me exceeds this
-	restoRho    = 1000
-	restoReduce = 0.9 // required_infeasibility_reduction
+	restoRho           = 1000
+	restoReduce        = 0.9 // required_infeasibility_reduction
 )
 
 type params struct {
