@@ -111,11 +111,12 @@ type alm struct {
 	act         []bool // constraint rows in the quadratic part of Φ at x
 
 	// Work vectors.
-	xt, ct, d, pg, tn, tn2, tm, hy []float64
-	free                           []bool
-	r, p_, hp                      []float64
+	xt, ct, pg, tn, tn2, tm, hy []float64
+	free                        []bool
+	r, p_, hp, w, gm            []float64
+	lo, hi, s, hs, s2, hs2      []float64
 
-	phit, ft float64 // Φ and f at the accepted trial point
+	delta, tc float64 // trust radius (∞-norm) and Cauchy step length
 
 	evals, inner, cg int
 }
@@ -217,9 +218,10 @@ func newALM(p nlp.Problem, set *NLPSettings) *alm {
 	a.y = vec(m)
 	a.x, a.c, a.yh, a.g, a.gf = vec(n), vec(m), vec(m), vec(n), vec(n)
 	a.act = make([]bool, m)
-	a.xt, a.ct, a.d, a.pg, a.tn, a.tn2, a.tm, a.hy = vec(n), vec(m), vec(n), vec(n), vec(n), vec(n), vec(m), vec(m)
+	a.xt, a.ct, a.pg, a.tn, a.tn2, a.tm, a.hy = vec(n), vec(m), vec(n), vec(n), vec(n), vec(m), vec(m)
 	a.free = make([]bool, n)
-	a.r, a.p_, a.hp = vec(n), vec(n), vec(n)
+	a.r, a.p_, a.hp, a.w, a.gm = vec(n), vec(n), vec(n), vec(n), vec(n)
+	a.lo, a.hi, a.s, a.hs, a.s2, a.hs2 = vec(n), vec(n), vec(n), vec(n), vec(n), vec(n)
 	return a
 }
 
@@ -479,8 +481,15 @@ func (a *alm) run(y0 []float64) *nlpResult {
 		if set.Recorder != nil && !set.Recorder(it) {
 			return a.finish(res, sol.Canceled, "stopped by the Recorder")
 		}
-		if infPr > set.Tol && (a.rho > set.RhoMax || a.rho >= 1e10 && sinceBest >= 5) {
-			return a.finish(res, sol.Infeasible, fmt.Sprintf("the infeasibility %.3g stays at a stationary value while the penalty grows to %.3g", infPr, a.rho))
+		// Infeasibility: the penalty is large, the infeasibility is not small
+		// and has not improved by 1% for 5 outer iterations, and x is a
+		// stationary point of θ = ½‖c − P(c)‖² over the box (to √Tol
+		// relative).
+		if infPr > math.Sqrt(set.Tol) && (a.rho > set.RhoMax || a.rho >= 1e10 && sinceBest >= 5 && a.infeasStationary(infPr)) {
+			return a.finish(res, sol.Infeasible, fmt.Sprintf("the infeasibility %.3g is stationary (projected gradient of ½‖c − P(c)‖² below √Tol·%.3g) while the penalty grows to %.3g", infPr, infPr, a.rho))
+		}
+		if a.rho > set.RhoMax {
+			return a.finish(res, sol.Stagnated, fmt.Sprintf("the penalty exceeds %.3g with infeasibility %.3g and projected gradient %.3g: the subproblems are not solved accurately enough", set.RhoMax, infPr, infDu))
 		}
 		eps = math.Max(epsFinal, 0.1*eps)
 		// Re-evaluate Φ and ∇Φ at x for the new ȳ, ρ.
@@ -491,6 +500,16 @@ func (a *alm) run(y0 []float64) *nlpResult {
 	}
 	_ = n
 	return a.finish(res, sol.MaxIterations, fmt.Sprintf("not converged after %d outer iterations", set.MaxIter))
+}
+
+// infeasStationary reports whether ‖P(x − ∇θ) − x‖∞ ≤ √Tol·infPr for
+// θ(x) = ½‖c_s(x) − P(c_s(x))‖².
+func (a *alm) infeasStationary(infPr float64) bool {
+	for j, c := range a.c {
+		a.tm[j] = (c - a.proj(j, c)) * a.sc[j]
+	}
+	matrix.MulVecTrans(a.tn, a.J, a.tm)
+	return a.projGrad(a.pg, a.x, a.tn) <= math.Sqrt(a.set.Tol)*infPr
 }
 
 // dualScale is IPOPT's s_d = max(100, (‖y‖₁ + ‖z‖₁)/(m + n))/100 with the
