@@ -335,7 +335,6 @@ type builder struct {
 	code    []instr
 	nreg    int32
 	cse     map[cseKey]int32
-	fixed   bool // inputs are declared; registers above are code/consts
 	// constant registers are numbered after all code registers at finish
 	// time; until then they are tagged with negative numbers.
 	constOf map[int32]float64
