@@ -458,8 +458,9 @@ func (b *builder) finish(outF int32, outG, outH []int32) *kernel {
 
 // scope maps names (upper case) to values during code generation.
 type scope struct {
-	b     *builder
-	names map[string]value
+	b      *builder
+	names  map[string]value
+	inputs map[string]bool // names of the kernel's inputs (assignable without a TEMPORARIES entry)
 }
 
 func (s *scope) gen(n *node) (value, error) {
