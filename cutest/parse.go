@@ -185,6 +185,9 @@ type interp struct {
 	boolChunk []bool
 	elemPart  *funcPart
 	grpPart   *funcPart
+
+	trailer     []string // lines after the last ENDATA (external Fortran procedures)
+	trailerLine int      // line number of trailer[0]
 }
 
 func (it *interp) errf(line int, format string, args ...any) error {
@@ -247,8 +250,21 @@ func readSIF(r io.Reader, file string, opt *Options) (*interp, []dcard, error) {
 				continue
 			}
 		}
-		if part == 4 {
+		if part == 4 || (part == 2 && (it.elemPart != nil || it.grpPart != nil) && len(line) > 0 &&
+			line[0] != ' ' && line[0] != '*' && !strings.HasPrefix(line, "ELEMENTS") && !strings.HasPrefix(line, "GROUPS")) {
+			// Text after the last part ends the SIF input (SIFDecode stops
+			// reading there too). It is kept: HS67 appends the Fortran
+			// source of its external function there.
+			if err := it.readTrailer(sc, line, lineNo); err != nil {
+				return nil, nil, err
+			}
 			break
+		}
+		if len(line) > 0 && line[0] == '%' {
+			// Not a SIF comment card (the SIF report knows only '*'), but
+			// CHANDHEULS has one; S2MPJ ignores it, SIFDecode rejects it.
+			// Accepted as a comment: the line can mean nothing else.
+			continue
 		}
 		if len(line) == 0 || line[0] == '*' {
 			if it.class == "" && len(line) > 0 {
@@ -1666,7 +1682,10 @@ func (it *interp) guseCard(c *dcard) error {
 	if err != nil {
 		return err
 	}
-	if c.code == "T" || c.code == "XT" {
+	// A card whose field 2 is 'DEFAULT' sets the default group type
+	// whatever its code: SIFDecode tests field 2 before field 1, and n3PK
+	// has such a card with a blank code.
+	if c.code == "T" || c.code == "XT" || f2 == "'DEFAULT'" {
 		t, ok := it.gtIx[f3]
 		if !ok {
 			return it.errf(c.line, "unknown group type %q", f3)
@@ -1767,3 +1786,21 @@ func (it *interp) objBoundCard(c *dcard) error {
 	}
 	return nil
 }
+
+// readTrailer keeps the text after the last part of the file (first is its
+// first line, number lineNo), for the external Fortran procedures it may
+// hold.
+func (it *interp) readTrailer(sc *bufio.Scanner, first string, lineNo int) error {
+	it.trailerLine = lineNo
+	it.trailer = append(it.trailer, first)
+	for sc.Scan() {
+		if len(it.trailer) >= maxTrailerLines {
+			return it.errf(lineNo, "more than %d lines after the last ENDATA", maxTrailerLines)
+		}
+		it.trailer = append(it.trailer, strings.TrimRight(sc.Text(), "\r"))
+	}
+	return nil
+}
+
+// maxTrailerLines bounds the text kept after the last ENDATA.
+const maxTrailerLines = 100_000
