@@ -3,20 +3,18 @@ package nlp_test
 import (
 	"context"
 	"math"
-	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/kkt-go/kkt/cutest"
+	"github.com/kkt-go/kkt/internal/kktdata"
 	"github.com/kkt-go/kkt/nlp"
 	"github.com/kkt-go/kkt/solver"
 )
 
 func loadSIF(t *testing.T, name string) *cutest.Problem {
 	t.Helper()
-	if os.Getenv("KKT_DATA") == "" && os.Getenv("MASTSIF") == "" {
-		t.Skip("KKT_DATA not set")
-	}
-	p, err := cutest.Load(name, nil)
+	p, err := cutest.ParseFile(kktdata.Require(t, filepath.Join("cutest", "sif", name+".SIF")), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

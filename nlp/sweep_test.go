@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/kkt-go/kkt/cutest"
+	"github.com/kkt-go/kkt/internal/kktdata"
 	"github.com/kkt-go/kkt/nlp"
 	"github.com/kkt-go/kkt/solver"
 )
@@ -33,7 +34,7 @@ func TestSweepIPOPT(t *testing.T) {
 		n, _ := strconv.Atoi(v)
 		defer nlp.SetCondenseMin(nlp.SetCondenseMin(n))
 	}
-	data := os.Getenv("KKT_DATA")
+	data := kktdata.Dir()
 	if data == "" {
 		t.Skip("KKT_DATA not set")
 	}

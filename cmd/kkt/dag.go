@@ -45,6 +45,10 @@ const dagUsage = `[simulate|fit|evaluate|sweep] [flags]
 
 func runDag(args []string, stdout, stderr io.Writer) int {
 	sub := "fit"
+	if len(args) == 1 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+		// kkt help dag: every subcommand, then the flags of fit (the default).
+		fmt.Fprintf(stderr, "Usage: kkt dag %s\n\nSubcommands' flags: kkt dag SUB -h. The default subcommand, fit:\n\n", dagUsage)
+	}
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		sub, args = args[0], args[1:]
 	}

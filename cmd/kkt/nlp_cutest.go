@@ -28,18 +28,14 @@ func init() {
 func nlpSolveCUTEst(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("nlp solve", "NAME|FILE.SIF [flags]", stderr)
 	f := addNLPFlags(fs)
-	if len(args) == 0 || len(args[0]) == 0 || args[0][0] == '-' {
-		// No problem name first: -h prints the usage, a bad flag a hint.
-		if st, done := parseFlags(fs, args); done {
-			return st
-		}
-		fmt.Fprintln(stderr, "kkt nlp solve: missing problem name: kkt nlp solve NAME|FILE.SIF [flags] (see 'kkt help nlp')")
-		return exitBadInput
-	}
-	name := args[0]
-	if st, done := parseFlags(fs, args[1:]); done {
+	if st, done := parsePositional(fs, args); done {
 		return st
 	}
+	if fs.NArg() != 1 {
+		fmt.Fprintln(stderr, "kkt nlp solve: want one problem name: kkt nlp solve NAME|FILE.SIF [flags] (see 'kkt help nlp')")
+		return exitBadInput
+	}
+	name := fs.Arg(0)
 	s, err := f.settings()
 	if err != nil {
 		fmt.Fprintf(stderr, "kkt nlp solve: %v\n", err)

@@ -233,7 +233,7 @@ func runMerge(args []string, stdout, stderr io.Writer) int {
 	out := fs.String("out", "", "directory for the merged CSV, JSON and figures")
 	asJSON := fs.Bool("json", false, "print the summary as one JSON object")
 	data := fs.String("data", defaultDataDir(), "data directory (for experiments that re-read data when summarizing)")
-	if st, done := parseFlags(fs, args); done {
+	if st, done := parsePositional(fs, args); done {
 		return st
 	}
 	if fs.NArg() == 0 {
