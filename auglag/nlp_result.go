@@ -1,17 +1,7 @@
 package auglag
 
-import sol "github.com/kkt-go/kkt/solver"
+import "github.com/kkt-go/kkt/nlp"
 
-// nlpResult mirrors nlp.Result of the interior-point method (same fields),
-// until that type is on this branch.
-type nlpResult struct {
-	X, Y, ZL, ZU []float64
-	Status       sol.Status
-	Message      string
-	F            float64
-	InfPr        float64
-	InfDu        float64
-	Compl        float64
-	sol.Stats
-	Method string
-}
+// nlpResult is nlp.Result: SolveNLP reports in the shape of the
+// interior-point method, so a user learns one Result.
+type nlpResult = nlp.Result

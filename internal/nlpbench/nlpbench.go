@@ -57,7 +57,7 @@ func parseIpopt(r io.Reader, path string) ([]Ipopt, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if len(rows) == 0 || rows[0][0] != "name" {
-		return nil, fmt.Errorf("%s:1: want the header name,n,m,status,...", path)
+		return nil, fmt.Errorf("%s:1: want the header name,n,m,status,iterations,objective,constr_violation,dual_inf,wall_s", path)
 	}
 	out := make([]Ipopt, 0, len(rows)-1)
 	for i, r := range rows[1:] {
@@ -108,6 +108,9 @@ type Case struct {
 	Ipopt
 	Path  string
 	Shape nlp.Shape
+	// ParseErr is set when the SIF file does not parse; the case stays in
+	// the set (as a failure of every method) so counts stay comparable.
+	ParseErr string
 }
 
 // isHS reports whether name is HS followed by digits (HS21, HS100LNP is not).
@@ -125,7 +128,7 @@ func isHS(name string) bool {
 
 // Cases returns the problems of set s in ipopt.csv order, parsing each SIF
 // file of dataDir/cutest/sif to classify it. Files that are absent are
-// skipped; a file that does not parse is an error.
+// skipped; a file that does not parse stays in the set with ParseErr set.
 func Cases(dataDir string, s Set) ([]Case, error) {
 	rows, err := ReadIpopt(filepath.Join(dataDir, "cutest", "ipopt.csv"))
 	if err != nil {
@@ -145,7 +148,8 @@ func Cases(dataDir string, s Set) ([]Case, error) {
 		}
 		p, err := cutest.ParseFile(path, nil)
 		if err != nil {
-			return nil, err
+			out = append(out, Case{Ipopt: r, Path: path, ParseErr: err.Error()})
+			continue
 		}
 		sh, err := nlp.Classify(p)
 		if err != nil {
@@ -203,11 +207,16 @@ func Run(ctx context.Context, cases []Case, method string, solve SolveFunc, time
 		if err := ctx.Err(); err != nil {
 			return out, err
 		}
+		rec := Record{Case: c, Method: method}
+		if c.ParseErr != "" {
+			rec.Err = c.ParseErr
+			out = append(out, rec)
+			continue
+		}
 		p, err := cutest.ParseFile(c.Path, nil)
 		if err != nil {
 			return out, err
 		}
-		rec := Record{Case: c, Method: method}
 		cctx, cancel := ctx, context.CancelFunc(func() {})
 		if timeout > 0 {
 			cctx, cancel = context.WithTimeout(ctx, timeout)
@@ -218,6 +227,7 @@ func Run(ctx context.Context, cases []Case, method string, solve SolveFunc, time
 		cancel()
 		if err != nil {
 			rec.Err = err.Error()
+			rec.Status = solver.NotTerminated
 		} else {
 			rec.Status, rec.Accept, rec.Iter = res.Status, res.Acceptable, res.Iterations
 			rec.F, rec.InfPr, rec.InfDu, rec.Compl, rec.Message = res.F, res.InfPr, res.InfDu, res.Compl, res.Message
@@ -265,7 +275,9 @@ func Summarize(recs []Record) Summary {
 		s.Method = r.Method
 		s.Time += r.Time
 		st := r.Status.String()
-		if r.Err != "" {
+		if r.ParseErr != "" {
+			st = "parse error"
+		} else if r.Err != "" {
 			st = "refused"
 		} else if r.Accept {
 			st = "Acceptable"
