@@ -22,7 +22,9 @@ var nlpReproSolvers = []struct {
 	name  string
 	solve nlpbench.SolveFunc
 }{
-	{"ipm", func(ctx context.Context, p nlp.Problem) (*nlp.Result, error) { return nlp.Solve(ctx, p, nlp.Settings{}) }},
+	{"ipm", func(ctx context.Context, p nlp.Problem) (*nlp.Result, error) {
+		return nlp.Solve(ctx, p, nlp.Settings{})
+	}},
 	{"auglag", func(ctx context.Context, p nlp.Problem) (*nlp.Result, error) {
 		return auglag.SolveNLP(ctx, p, auglag.NLPSettings{})
 	}},
