@@ -128,6 +128,7 @@ type LU struct {
 	rs            []float64
 
 	lp, up []int
+	lpend  []int // end of the part of L(:,j) the DFS must follow (pruned), or −1
 	li, ui []int32
 	lx, ux []float64
 	ud     []float64
@@ -178,6 +179,7 @@ func FactorLU(a *sparse.CSR, s LUSettings) (*LU, error) {
 	f.stack = make([]int, n)
 	f.pstack = make([]int, n)
 	f.ud = make([]float64, n)
+	f.lpend = make([]int, n)
 	if err := f.load(a); err != nil {
 		return nil, err
 	}
@@ -330,7 +332,7 @@ func (f *LU) reach(k, col int) int {
 	n := f.n
 	top := n
 	flag, pinv, stack, pstack, xi := f.flag, f.pinv, f.stack, f.pstack, f.xi
-	lp, li := f.lp, f.li
+	lp, li, lpend := f.lp, f.li, f.lpend
 	for p := f.cp[col]; p < f.cp[col+1]; p++ {
 		i := int(f.ci[p])
 		if flag[i] == k {
@@ -349,7 +351,10 @@ func (f *LU) reach(k, col int) int {
 			}
 			done := true
 			if jn >= 0 {
-				end := lp[jn+1]
+				end := lpend[jn]
+				if end < 0 {
+					end = lp[jn+1]
+				}
 				for pp := pstack[head]; pp < end; pp++ {
 					r := int(li[pp])
 					if flag[r] == k {
@@ -437,7 +442,7 @@ func (f *LU) factor() error {
 			f.clearX(xi)
 			return fmt.Errorf("%w: at column %d (step %d of %d) no row remains that can hold a nonzero pivot", ErrStructurallySingular, col, k, n)
 		}
-		if amax <= eps*ref || math.IsNaN(amax) || math.IsInf(amax, 0) {
+		if amax <= luEps*ref || math.IsNaN(amax) || math.IsInf(amax, 0) {
 			f.clearX(xi)
 			return fmt.Errorf("%w: zero pivot at column %d (step %d of %d): the largest candidate %.3g is at roundoff level (≤ ε·%.3g), so column %d is numerically dependent on the columns before it in the pivot order", ErrSingular, col, k, n, amax, ref, col)
 		}
@@ -450,21 +455,34 @@ func (f *LU) factor() error {
 		piv := x[ipiv]
 		minPiv = min(minPiv, math.Abs(piv))
 		maxPiv = max(maxPiv, math.Abs(piv))
+		if need := len(xi); cap(f.li)-len(f.li) < need || cap(f.ui)-len(f.ui) < need {
+			f.grow(need)
+		}
+		ustart, lstart := len(f.ui), len(f.li)
+		nu, nl := ustart, lstart
+		ui, ux := f.ui[:ustart+len(xi)], f.ux[:ustart+len(xi)]
+		li, lx = f.li[:lstart+len(xi)], f.lx[:lstart+len(xi)]
+		rpiv := 1 / piv
 		for _, i := range xi {
 			if j := pinv[i]; j >= 0 {
-				f.ui = append(f.ui, int32(j))
-				f.ux = append(f.ux, x[i])
+				ui[nu] = int32(j)
+				ux[nu] = x[i]
+				nu++
 			} else if i != ipiv {
-				f.li = append(f.li, int32(i))
-				f.lx = append(f.lx, x[i]/piv)
+				li[nl] = int32(i)
+				lx[nl] = x[i] * rpiv
+				nl++
 			}
 			x[i] = 0
 		}
+		f.ui, f.ux, f.li, f.lx = ui[:nu], ux[:nu], li[:nl], lx[:nl]
 		f.ud[k] = piv
 		pinv[ipiv] = k
 		f.prow[k] = ipiv
 		f.lp = append(f.lp, len(f.li))
 		f.up = append(f.up, len(f.ui))
+		f.lpend[k] = -1
+		f.prune(ipiv, f.ui[ustart:])
 	}
 	for p, i := range f.li {
 		f.li[p] = int32(pinv[i])
@@ -476,6 +494,59 @@ func (f *LU) factor() error {
 	st.MinPivot, st.MaxPivot = minPiv, maxPiv
 	st.FactorTime = time.Since(t0)
 	return nil
+}
+
+// grow enlarges the capacity of the L and U arrays by at least need
+// entries, doubling them (append's growth for large slices is 1.25×, which
+// copies the factors too often).
+func (f *LU) grow(need int) {
+	g := func(nl int) int { return max(2*nl, nl+need) }
+	li := make([]int32, len(f.li), g(cap(f.li)))
+	copy(li, f.li)
+	lx := make([]float64, len(f.lx), cap(li))
+	copy(lx, f.lx)
+	ui := make([]int32, len(f.ui), g(cap(f.ui)))
+	copy(ui, f.ui)
+	ux := make([]float64, len(f.ux), cap(ui))
+	copy(ux, f.ux)
+	f.li, f.lx, f.ui, f.ux = li, lx, ui, ux
+}
+
+// prune applies Eisenstat and Liu's symmetric pruning after column k: for
+// each j with U(j,k) ≠ 0 whose column of L holds the new pivot row ipiv,
+// every row of L(:,j) not yet pivotal also lies in L(:,k), so a depth-first
+// search that reaches j can reach them through k. The pivotal rows of L(:,j)
+// are moved to its front (values alongside) and lpend[j] marks their end:
+// later searches follow only that part. The numeric solves still use the
+// whole column.
+func (f *LU) prune(ipiv int, ucol []int32) {
+	li, lx, lp, pinv := f.li, f.lx, f.lp, f.pinv
+	for _, j32 := range ucol {
+		j := int(j32)
+		if f.lpend[j] >= 0 {
+			continue
+		}
+		lo, hi := lp[j], lp[j+1]
+		found := false
+		for _, r := range li[lo:hi] {
+			if int(r) == ipiv {
+				found = true
+				break
+			}
+		}
+		if !found {
+			continue
+		}
+		head := lo
+		for p := lo; p < hi; p++ {
+			if pinv[li[p]] >= 0 {
+				li[p], li[head] = li[head], li[p]
+				lx[p], lx[head] = lx[head], lx[p]
+				head++
+			}
+		}
+		f.lpend[j] = head
+	}
 }
 
 func (f *LU) clearX(xi []int) {
@@ -573,7 +644,7 @@ func (f *LU) refactor() (int, error) {
 		for _, r := range li[lo:hi] {
 			amax = max(amax, math.Abs(x[r]))
 		}
-		if math.Abs(piv) <= eps*ref || math.Abs(piv) < f.tol*amax || math.IsNaN(amax) || math.IsInf(amax, 0) {
+		if math.Abs(piv) <= luEps*ref || math.Abs(piv) < f.tol*amax || math.IsNaN(amax) || math.IsInf(amax, 0) {
 			for _, r := range li[lo:hi] {
 				x[r] = 0
 			}
@@ -729,7 +800,7 @@ func (f *LU) solve(dst, b []float64, trans bool) ([]float64, error) {
 	r, d := f.r, f.d
 	rn := f.residual(r, dst, b, trans)
 	for it := 0; it < maxRef; it++ {
-		if !(rn > 0) || rn <= eps*(anorm*normInf(dst)+bnorm) {
+		if !(rn > 0) || rn <= luEps*(anorm*normInf(dst)+bnorm) {
 			break
 		}
 		raw(d, r)
@@ -761,7 +832,7 @@ func (f *LU) solve(dst, b []float64, trans bool) ([]float64, error) {
 	return dst, nil
 }
 
-const eps = 0x1p-52
+const luEps = 0x1p-52 // machine epsilon
 
 func normInf(v []float64) float64 {
 	var m float64
