@@ -26,8 +26,8 @@ type CholeskyFactor struct {
 	head   []int
 	next   []int
 	pos    []int
-	w1, w2 []float64
-	w3     []float64
+	w1     []float64
+	ref    *refiner
 	anorm  float64
 	ok     bool
 	// MaxRefine is the number of iterative-refinement steps Solve may take
@@ -50,8 +50,7 @@ func (s *Symbolic) Cholesky(a *sparse.CSR) (*CholeskyFactor, error) {
 		next:   make([]int, ns),
 		pos:    make([]int, ns),
 		w1:     make([]float64, s.n),
-		w2:     make([]float64, s.n),
-		w3:     make([]float64, s.n),
+		ref:    newRefiner(s.n),
 	}
 	return f, f.Refactor(a)
 }
@@ -291,18 +290,52 @@ func (f *CholeskyFactor) Solve(dst, b []float64) ([]float64, error) {
 	if refine == 0 {
 		refine = 3
 	}
-	refineSolve(f.sym, f.cx, f.anorm, f.solveOnce, dst, b, f.w1, f.w2, f.w3, max(refine, 0))
+	refineSolve(f.sym, f.cx, f.anorm, f.solveOnce, dst, b, f.ref, max(refine, 0))
 	return dst, nil
+}
+
+// refiner holds the workspace of refineSolve and of its GMRES fallback
+// (allocated the first time the fallback runs).
+type refiner struct {
+	x, r, t []float64
+	v       [][]float64 // Krylov basis, gmresRestart+1 vectors
+	h       []float64   // Hessenberg matrix, (m+1)×m row-major
+	g, c, s []float64
+	y       []float64
+	// Stats of the last solve.
+	steps, gmresIters int
+}
+
+const gmresRestart = 20
+
+func newRefiner(n int) *refiner {
+	return &refiner{x: make([]float64, n), r: make([]float64, n), t: make([]float64, n)}
+}
+
+// residual sets r = b(perm) − A·x and returns ‖r‖∞ and ‖x‖∞.
+func (w *refiner) residual(s *Symbolic, cx, b, x, r []float64) (rn, xn float64) {
+	s.symMulVec(r, cx, x)
+	for k, old := range s.perm {
+		r[k] = b[old] - r[k]
+		rn = max(rn, math.Abs(r[k]))
+		xn = max(xn, math.Abs(x[k]))
+	}
+	return rn, xn
 }
 
 // refineSolve solves A·x = b with the factor solve (which works in place on
 // the permuted numbering) and up to steps rounds of iterative refinement
-// against the unregularized A (upper triangle cx). It stops when the
-// componentwise-scaled residual ‖r‖∞ ≤ 2ε·(‖A‖∞‖x‖∞ + ‖b‖∞), or when a
-// step fails to halve ‖r‖∞ (then the better iterate is kept).
-func refineSolve(s *Symbolic, cx []float64, anorm float64, solve func([]float64), dst, b, x, r, t []float64, steps int) {
+// against the unregularized A (upper triangle cx). Refinement continues
+// while each step at least halves ‖r‖∞ (the better iterate is kept), so it
+// goes below the normwise backward error 2ε·(‖A‖∞‖x‖∞ + ‖b‖∞) when the
+// componentwise residual allows. If it stagnates above that tolerance (regularized or tiny pivots make the factor an
+// inexact inverse), right-preconditioned GMRES(20) with the factor as
+// preconditioner continues from the refined iterate for up to 5 cycles.
+func refineSolve(s *Symbolic, cx []float64, anorm float64, solve func([]float64), dst, b []float64, w *refiner, steps int) {
 	n := s.n
 	perm := s.perm
+	x, r, t := w.x, w.r, w.t
+	w.steps, w.gmresIters = 0, 0
 	var bnorm float64
 	for k := 0; k < n; k++ {
 		x[k] = b[perm[k]]
@@ -310,17 +343,11 @@ func refineSolve(s *Symbolic, cx []float64, anorm float64, solve func([]float64)
 	}
 	solve(x)
 	rnorm := math.Inf(1)
+	converged := false
 	for it := 0; it <= steps; it++ {
-		s.symMulVec(r, cx, x)
-		var rn, xn float64
-		for k := 0; k < n; k++ {
-			r[k] = b[perm[k]] - r[k]
-			rn = max(rn, math.Abs(r[k]))
-			xn = max(xn, math.Abs(x[k]))
-		}
+		rn, xn := w.residual(s, cx, b, x, r)
 		if rn > rnorm/2 || math.IsNaN(rn) {
 			if rn > rnorm || math.IsNaN(rn) {
-				// undo the last correction
 				for k := 0; k < n; k++ {
 					x[k] -= t[k]
 				}
@@ -328,7 +355,10 @@ func refineSolve(s *Symbolic, cx []float64, anorm float64, solve func([]float64)
 			break
 		}
 		rnorm = rn
-		if it == steps || rn <= 2*eps*(anorm*xn+bnorm) {
+		if rn <= 2*eps*(anorm*xn+bnorm) {
+			converged = true
+		}
+		if it == steps || rn == 0 {
 			break
 		}
 		copy(t, r)
@@ -336,10 +366,105 @@ func refineSolve(s *Symbolic, cx []float64, anorm float64, solve func([]float64)
 		for k := 0; k < n; k++ {
 			x[k] += t[k]
 		}
+		w.steps++
+	}
+	if !converged && steps > 0 {
+		w.gmres(s, cx, anorm, bnorm, solve, b)
 	}
 	for k := 0; k < n; k++ {
 		dst[perm[k]] = x[k]
 	}
 }
+
+// gmres improves w.x by right-preconditioned restarted GMRES on the
+// permuted system, M⁻¹ = the factor solve.
+func (w *refiner) gmres(s *Symbolic, cx []float64, anorm, bnorm float64, solve func([]float64), b []float64) {
+	n, m := s.n, gmresRestart
+	if w.v == nil {
+		w.v = make([][]float64, m+1)
+		for i := range w.v {
+			w.v[i] = make([]float64, n)
+		}
+		w.h = make([]float64, (m+1)*m)
+		w.g = make([]float64, m+1)
+		w.c = make([]float64, m)
+		w.s = make([]float64, m)
+		w.y = make([]float64, m)
+	}
+	x, r, t := w.x, w.r, w.t
+	for cycle := 0; cycle < 5; cycle++ {
+		rn, xn := w.residual(s, cx, b, x, r)
+		if rn <= 2*eps*(anorm*xn+bnorm) {
+			return
+		}
+		beta := norm2(r)
+		if beta == 0 || math.IsNaN(beta) {
+			return
+		}
+		clear(w.g)
+		w.g[0] = beta
+		for i := range r {
+			w.v[0][i] = r[i] / beta
+		}
+		// Inner tolerance on the 2-norm residual estimate.
+		tol := 2 * eps * (anorm*xn + bnorm)
+		k := 0
+		for ; k < m; k++ {
+			copy(t, w.v[k])
+			solve(t)
+			s.symMulVec(w.v[k+1], cx, t)
+			vk1 := w.v[k+1]
+			for i := 0; i <= k; i++ {
+				hik := dot(vk1, w.v[i])
+				w.h[i*m+k] = hik
+				axpy(-hik, w.v[i], vk1)
+			}
+			hk1 := norm2(vk1)
+			w.h[(k+1)*m+k] = hk1
+			if hk1 > 0 {
+				for i := range vk1 {
+					vk1[i] /= hk1
+				}
+			}
+			for i := 0; i < k; i++ {
+				a, bb := w.h[i*m+k], w.h[(i+1)*m+k]
+				w.h[i*m+k] = w.c[i]*a + w.s[i]*bb
+				w.h[(i+1)*m+k] = -w.s[i]*a + w.c[i]*bb
+			}
+			a, bb := w.h[k*m+k], w.h[(k+1)*m+k]
+			d := math.Hypot(a, bb)
+			if d == 0 {
+				break
+			}
+			w.c[k], w.s[k] = a/d, bb/d
+			w.h[k*m+k] = d
+			w.h[(k+1)*m+k] = 0
+			w.g[k+1] = -w.s[k] * w.g[k]
+			w.g[k] = w.c[k] * w.g[k]
+			w.gmresIters++
+			if math.Abs(w.g[k+1]) <= tol {
+				k++
+				break
+			}
+		}
+		for i := k - 1; i >= 0; i-- {
+			v := w.g[i]
+			for j := i + 1; j < k; j++ {
+				v -= w.h[i*m+j] * w.y[j]
+			}
+			w.y[i] = v / w.h[i*m+i]
+		}
+		clear(t)
+		for i := 0; i < k; i++ {
+			axpy(w.y[i], w.v[i], t)
+		}
+		solve(t)
+		for i := range x {
+			x[i] += t[i]
+		}
+	}
+}
+
+func norm2(a []float64) float64 { return math.Sqrt(dot(a, a)) }
 
 const eps = 0x1p-52

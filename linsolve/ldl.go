@@ -56,8 +56,8 @@ type LDLFactor struct {
 	mark    []int
 	pattern []int
 	path    []int
-	w1, w2  []float64
-	w3      []float64
+	w1      []float64
+	ref     *refiner
 
 	anorm, amax          float64
 	pos, neg, zero, nreg int
@@ -102,8 +102,7 @@ func (s *Symbolic) LDL(a *sparse.CSR, set LDLSettings) (*LDLFactor, error) {
 		pattern: make([]int, n),
 		path:    make([]int, n),
 		w1:      make([]float64, n),
-		w2:      make([]float64, n),
-		w3:      make([]float64, n),
+		ref:     newRefiner(n),
 	}
 	for j := 0; j < n; j++ {
 		f.lp[j+1] = f.lp[j] + s.count[j] - 1
@@ -333,6 +332,6 @@ func (f *LDLFactor) Solve(dst, b []float64) ([]float64, error) {
 	if err := checkFinite("b", b); err != nil {
 		return dst, err
 	}
-	refineSolve(f.sym, f.cx, f.anorm, f.solveOnce, dst, b, f.w1, f.w2, f.w3, max(f.set.MaxRefine, 0))
+	refineSolve(f.sym, f.cx, f.anorm, f.solveOnce, dst, b, f.ref, max(f.set.MaxRefine, 0))
 	return dst, nil
 }
