@@ -1,7 +1,6 @@
 package linsolve
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -263,10 +262,6 @@ func positiveDiagonal(a *sparse.CSR) bool {
 	}
 	return true
 }
-
-// errNotApplicable marks a factorisation that does not apply to the matrix
-// (not positive definite, zero 1×1 pivot), so that DirectAuto falls back.
-var errNotApplicable = errors.New("factorisation not applicable")
 
 // finiteOrSingular checks a solution vector.
 func finiteOrSingular(x []float64) error {

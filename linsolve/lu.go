@@ -800,7 +800,7 @@ func (f *LU) solve(dst, b []float64, trans bool) ([]float64, error) {
 	r, d := f.r, f.d
 	rn := f.residual(r, dst, b, trans)
 	for it := 0; it < maxRef; it++ {
-		if !(rn > 0) || rn <= luEps*(anorm*normInf(dst)+bnorm) {
+		if !(rn > 0) || rn <= luEps*(anorm*luNormInf(dst)+bnorm) {
 			break
 		}
 		raw(d, r)
@@ -834,7 +834,7 @@ func (f *LU) solve(dst, b []float64, trans bool) ([]float64, error) {
 
 const luEps = 0x1p-52 // machine epsilon
 
-func normInf(v []float64) float64 {
+func luNormInf(v []float64) float64 {
 	var m float64
 	for _, x := range v {
 		m = max(m, math.Abs(x))

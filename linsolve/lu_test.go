@@ -60,7 +60,7 @@ func toDense(a *sparse.CSR) *mat.Dense {
 	return d
 }
 
-func relResidual(a *sparse.CSR, x, b []float64, trans bool) float64 {
+func luRelResidual(a *sparse.CSR, x, b []float64, trans bool) float64 {
 	n := len(b)
 	ax := make([]float64, n)
 	if trans {
@@ -77,7 +77,7 @@ func relResidual(a *sparse.CSR, x, b []float64, trans bool) float64 {
 	return math.Sqrt(rr / bb)
 }
 
-func randVec(rng *rand.Rand, n int) []float64 {
+func luRandVec(rng *rand.Rand, n int) []float64 {
 	b := make([]float64, n)
 	for i := range b {
 		b[i] = rng.NormFloat64()
@@ -170,19 +170,19 @@ func TestLUSolveAccuracy(t *testing.T) {
 				t.Fatalf("%s %v: %v", c.name, ord, err)
 			}
 			n := f.n
-			b := randVec(rng, n)
+			b := luRandVec(rng, n)
 			x, err := f.Solve(nil, b)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if r := relResidual(c.a, x, b, false); r > 1e-12 {
+			if r := luRelResidual(c.a, x, b, false); r > 1e-12 {
 				t.Errorf("%s %v: ‖b−Ax‖/‖b‖ = %.3g", c.name, ord, r)
 			}
 			xt, err := f.SolveTrans(nil, b)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if r := relResidual(c.a, xt, b, true); r > 1e-12 {
+			if r := luRelResidual(c.a, xt, b, true); r > 1e-12 {
 				t.Errorf("%s %v: ‖b−Aᵀx‖/‖b‖ = %.3g", c.name, ord, r)
 			}
 			if n <= 1000 {
@@ -294,7 +294,7 @@ func TestLURefactor(t *testing.T) {
 		t.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(5, 6))
-	b := randVec(rng, f.n)
+	b := luRandVec(rng, f.n)
 	x, _ := f.Solve(nil, b)
 	y, _ := g.Solve(nil, b)
 	for i := range x {
@@ -302,7 +302,7 @@ func TestLURefactor(t *testing.T) {
 			t.Fatalf("refactor vs fresh: x[%d] = %v, %v", i, x[i], y[i])
 		}
 	}
-	if r := relResidual(a2, x, b, false); r > 1e-12 {
+	if r := luRelResidual(a2, x, b, false); r > 1e-12 {
 		t.Errorf("residual after refactor %.3g", r)
 	}
 	// Pattern change is refused.
@@ -350,7 +350,7 @@ func TestLURefactorPivotFallback(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r := relResidual(mk(1e-14), x, b, false); r > 1e-15 {
+		if r := luRelResidual(mk(1e-14), x, b, false); r > 1e-15 {
 			t.Errorf("residual %.3g", r)
 		}
 	}
@@ -385,7 +385,7 @@ func TestLUSolveNoAllocs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := randVec(rand.New(rand.NewPCG(1, 1)), f.n)
+	b := luRandVec(rand.New(rand.NewPCG(1, 1)), f.n)
 	x := make([]float64, f.n)
 	if n := testing.AllocsPerRun(10, func() { f.Solve(x, b) }); n != 0 {
 		t.Errorf("Solve allocates %v times", n)

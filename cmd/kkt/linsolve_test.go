@@ -225,3 +225,48 @@ func TestLinsolveCommandSparseDirect(t *testing.T) {
 		}
 	}
 }
+
+// TestLinsolveCommandSymmetricDirect: on Poisson (SPD) --method direct
+// chooses Cholesky, --method ldl reports the inertia (144, 0, 0) in text and
+// JSON, and cholesky refuses a nonsymmetric matrix.
+func TestLinsolveCommandSymmetricDirect(t *testing.T) {
+	dir := t.TempDir()
+	a := writePoisson(t, dir, 12)
+	for _, c := range []struct{ method, ord, want string }{
+		{"direct", "", "cholesky"}, {"cholesky", "rcm", "cholesky"}, {"ldl", "natural", "ldl"}, {"lu", "", "lu"},
+	} {
+		var stdout, stderr bytes.Buffer
+		args := []string{"linsolve", "--matrix", a, "--json", "--method", c.method}
+		if c.ord != "" {
+			args = append(args, "--ordering", c.ord)
+		}
+		if st := run(args, &stdout, &stderr); st != exitOK {
+			t.Fatalf("%v: exit %d: %s", c, st, stderr.String())
+		}
+		var out linsolveOut
+		if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
+			t.Fatal(err)
+		}
+		if out.Factorization != c.want || out.RelResidual > 1e-12 || out.Fill <= 0 {
+			t.Errorf("%v: %+v", c, out)
+		}
+		if c.want != "lu" && (out.Inertia == nil || out.Inertia.Pos != 144 || out.Inertia.Neg != 0) {
+			t.Errorf("%v: inertia %+v", c, out.Inertia)
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	if st := run([]string{"linsolve", "--matrix", a, "--method", "ldl"}, &stdout, &stderr); st != exitOK ||
+		!strings.Contains(stdout.String(), "inertia     144 positive, 0 negative, 0 zero") {
+		t.Errorf("ldl text: exit %d %s %s", st, stdout.String(), stderr.String())
+	}
+	path := filepath.Join(dir, "cd.mtx")
+	f, _ := os.Create(path)
+	matrix.WriteMatrixMarket(f, matrix.ConvectionDiffusion2D(8, 2))
+	f.Close()
+	stdout.Reset()
+	stderr.Reset()
+	if st := run([]string{"linsolve", "--matrix", path, "--method", "cholesky"}, &stdout, &stderr); st != exitBadInput ||
+		!strings.Contains(stderr.String(), "symmetric") {
+		t.Errorf("cholesky on nonsymmetric: exit %d %s", st, stderr.String())
+	}
+}
