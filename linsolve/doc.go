@@ -97,44 +97,33 @@
 //
 //   - Y. Saad, Iterative Methods for Sparse Linear Systems, 2nd ed., SIAM,
 //     Philadelphia, 2003.
-//
 //   - M. R. Hestenes and E. Stiefel, Methods of conjugate gradients for
 //     solving linear systems, J. Res. Nat. Bur. Standards 49(6), 409–436
 //     (1952).
-//
 //   - C. C. Paige and M. A. Saunders, Solution of sparse indefinite systems
 //     of linear equations, SIAM J. Numer. Anal. 12(4), 617–629 (1975).
-//
 //   - C. C. Paige and M. A. Saunders, LSQR: An algorithm for sparse linear
 //     equations and sparse least squares, ACM Trans. Math. Softw. 8(1),
 //     43–71 (1982).
-//
 //   - Y. Saad and M. H. Schultz, GMRES: A generalized minimal residual
 //     algorithm for solving nonsymmetric linear systems, SIAM J. Sci. Stat.
 //     Comput. 7(3), 856–869 (1986).
-//
 //   - H. A. van der Vorst, Bi-CGSTAB: A fast and smoothly converging variant
 //     of Bi-CG for the solution of nonsymmetric linear systems, SIAM J. Sci.
 //     Stat. Comput. 13(2), 631–644 (1992).
-//
 //   - J. R. Gilbert and T. Peierls, Sparse partial pivoting in time
 //     proportional to arithmetic operations, SIAM J. Sci. Stat. Comput.
 //     9(5), 862–874 (1988).
-//
 //   - S. C. Eisenstat and J. W. H. Liu, Exploiting structural symmetry in a
 //     sparse partial pivoting code, SIAM J. Sci. Comput. 14(1), 253–257
 //     (1993).
-//
 //   - T. A. Davis and E. Palamadai Natarajan, Algorithm 907: KLU, a direct
 //     sparse solver for circuit simulation problems, ACM Trans. Math.
 //     Softw. 37(3), 36 (2010).
-//
 //   - T. A. Davis, Direct Methods for Sparse Linear Systems, SIAM,
 //     Philadelphia, 2006 (chapters 3 and 6).
-//
 //   - W. W. Hager, Condition estimates, SIAM J. Sci. Stat. Comput. 5(2),
 //     311–316 (1984).
-//
 //   - N. J. Higham, FORTRAN codes for estimating the one-norm of a real or
 //     complex matrix, with applications to condition estimation, ACM Trans.
 //     Math. Softw. 14(4), 381–396 (1988).
