@@ -63,6 +63,15 @@ type LUSettings struct {
 	// Refine bounds the iterative-refinement steps of Solve and SolveTrans:
 	// 0 means DefaultLURefine, negative means none.
 	Refine int
+	// NoSymmetricPath turns off the symmetric-structure path: by default,
+	// when the column order is symmetric-based (LUOrderAMD, LUOrderRCM,
+	// LUOrderNatural or ColPerm), the pattern symmetry is at least
+	// StaticSymmetryMin and the diagonal is fully stored, FactorLU first
+	// tries diagonal pivots on the structure of the Cholesky factor of
+	// (A+Aᵀ)(q,q), found from its elimination tree without graph searches,
+	// checking each pivot against the threshold rule; if one fails it
+	// factors with the pivoting (Gilbert–Peierls) algorithm.
+	NoSymmetricPath bool
 	// NoFallback makes Refactor return an error wrapping ErrPivotTooSmall
 	// when a reused pivot fails the threshold test, instead of factoring
 	// again with a new pivot sequence.
@@ -92,6 +101,10 @@ type LUStats struct {
 	// FellBack reports whether the last Refactor had to factor again
 	// because a reused pivot failed the threshold test.
 	FellBack bool
+	// SymmetricPath reports that the factorisation was computed on the
+	// symmetric structure with diagonal pivots (see
+	// LUSettings.NoSymmetricPath); false: by the pivoting algorithm.
+	SymmetricPath bool
 }
 
 // LU is a sparse LU factorisation with partial pivoting,
@@ -184,19 +197,31 @@ func FactorLU(a *sparse.CSR, s LUSettings) (*LU, error) {
 		return nil, err
 	}
 	t0 := time.Now()
+	var pat *Pattern
 	if s.ColPerm != nil {
 		if err := checkPerm(s.ColPerm, n); err != nil {
 			return nil, fmt.Errorf("linsolve: FactorLU: ColPerm: %v", err)
 		}
 		f.q = append([]int(nil), s.ColPerm...)
 	} else {
-		q, err := luOrder(a, s.Ordering)
+		q, p, err := luOrder(a, s.Ordering)
 		if err != nil {
 			return nil, err
 		}
-		f.q = q
+		f.q, pat = q, p
 	}
 	f.stats.OrderTime = time.Since(t0)
+	if !s.NoSymmetricPath && s.Ordering != LUOrderColAMD && hasFullDiagonal(a) {
+		if pat == nil {
+			var err error
+			if pat, err = SymmetricPattern(a); err != nil {
+				return nil, err
+			}
+		}
+		if patternSymmetry(a, pat) >= StaticSymmetryMin && f.factorSymmetric(pat) {
+			return f, nil
+		}
+	}
 	if err := f.factor(); err != nil {
 		return nil, err
 	}
@@ -488,6 +513,7 @@ func (f *LU) factor() error {
 		f.li[p] = int32(pinv[i])
 	}
 	st := &f.stats
+	st.SymmetricPath = false
 	st.NNZL = len(f.li) + n
 	st.NNZU = len(f.ui) + n
 	st.OffDiagPivots = offdiag

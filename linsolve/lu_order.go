@@ -46,8 +46,9 @@ func ParseLUOrdering(s string) (LUOrdering, error) {
 	return 0, fmt.Errorf("linsolve: unknown LU ordering %q (want amd, colamd, rcm or natural)", s)
 }
 
-// luOrder computes the column order of a for FactorLU.
-func luOrder(a *sparse.CSR, o LUOrdering) ([]int, error) {
+// luOrder computes the column order of a for FactorLU, and the pattern of
+// A+Aᵀ when it was formed.
+func luOrder(a *sparse.CSR, o LUOrdering) ([]int, *Pattern, error) {
 	n, _ := a.Dims()
 	switch o {
 	case LUOrderNatural:
@@ -55,19 +56,19 @@ func luOrder(a *sparse.CSR, o LUOrdering) ([]int, error) {
 		for i := range q {
 			q[i] = i
 		}
-		return q, nil
+		return q, nil, nil
 	case LUOrderAMD, LUOrderRCM:
 		p, err := SymmetricPattern(a)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if o == LUOrderAMD {
-			return AMD(p), nil
+			return AMD(p), p, nil
 		}
-		return RCM(p), nil
+		return RCM(p), p, nil
 	case LUOrderColAMD:
 		p, _ := GramPattern(a, 0)
-		return AMD(p), nil
+		return AMD(p), nil, nil
 	}
-	return nil, fmt.Errorf("linsolve: FactorLU: unknown ordering %v", o)
+	return nil, nil, fmt.Errorf("linsolve: FactorLU: unknown ordering %v", o)
 }

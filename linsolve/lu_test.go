@@ -164,8 +164,12 @@ func TestLUSolveAccuracy(t *testing.T) {
 		{"random-1000-weakdiag", randSparse(rng, 1000, 0.004, 0.05)},
 	}
 	for _, c := range cases {
-		for _, ord := range []LUOrdering{LUOrderAMD, LUOrderColAMD, LUOrderNatural} {
-			f, err := FactorLU(c.a, LUSettings{Ordering: ord})
+		for _, ord := range []LUOrdering{LUOrderAMD, LUOrderColAMD, LUOrderNatural, LUOrderAMD + 100} {
+			set := LUSettings{Ordering: ord}
+			if ord == LUOrderAMD+100 {
+				set = LUSettings{NoSymmetricPath: true}
+			}
+			f, err := FactorLU(c.a, set)
 			if err != nil {
 				t.Fatalf("%s %v: %v", c.name, ord, err)
 			}
@@ -399,5 +403,51 @@ func TestLUSolveNoAllocs(t *testing.T) {
 		}
 	}); n != 0 {
 		t.Errorf("Refactor allocates %v times", n)
+	}
+}
+
+// TestLUSymmetricPath: on a structurally symmetric matrix the symmetric
+// path is taken and reconstructs P·R·A·Q = L·U; a symmetric pattern whose
+// diagonal fails the pivot threshold falls back to pivoting, still exact.
+func TestLUSymmetricPath(t *testing.T) {
+	a := matrix.ConvectionDiffusion2D(12, 3)
+	f, err := FactorLU(a, LUSettings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !f.Stats().SymmetricPath {
+		t.Errorf("conv-diff: symmetric path not taken: %+v", f.Stats())
+	}
+	checkReconstruct(t, f, a)
+	g, err := FactorLU(a, LUSettings{NoSymmetricPath: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Stats().SymmetricPath || g.Stats().NNZL != f.Stats().NNZL || g.Stats().NNZU != f.Stats().NNZU {
+		t.Errorf("pivoting path on conv-diff: %+v vs %+v", g.Stats(), f.Stats())
+	}
+	// Poisson with tiny diagonal entries in a few rows: the diagonal pivot
+	// fails the threshold test, so the pivoting path runs.
+	p := matrix.Poisson2D(10, 10)
+	raw := p.RawMatrix()
+	for i := 0; i < 100; i += 7 {
+		for q := raw.Indptr[i]; q < raw.Indptr[i+1]; q++ {
+			if raw.Ind[q] == i {
+				raw.Data[q] = 1e-9
+			}
+		}
+	}
+	h, err := FactorLU(p, LUSettings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.Stats().SymmetricPath || h.Stats().OffDiagPivots == 0 {
+		t.Errorf("weak diagonal: %+v", h.Stats())
+	}
+	checkReconstruct(t, h, p)
+	b := luRandVec(rand.New(rand.NewPCG(2, 2)), 100)
+	x, err := h.Solve(nil, b)
+	if err != nil || luRelResidual(p, x, b, false) > 1e-12 {
+		t.Errorf("weak diagonal solve: %v %.3g", err, luRelResidual(p, x, b, false))
 	}
 }
