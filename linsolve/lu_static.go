@@ -86,6 +86,9 @@ func (f *LU) factorSymmetric(p *Pattern) bool {
 	lcount := f.xi
 	clear(lcount)
 	ui := f.ui[:0]
+	if cap(ui) < 4*len(f.ci)+n {
+		ui = make([]int32, 0, 4*len(f.ci)+n)
+	}
 	f.up = append(f.up[:0], 0)
 	for k := 0; k < n; k++ {
 		mark[k] = k
@@ -108,6 +111,11 @@ func (f *LU) factorSymmetric(p *Pattern) bool {
 				top--
 				f.pstack[top] = stack[ln]
 			}
+		}
+		if len(ui)+n-top > cap(ui) {
+			grown := make([]int32, len(ui), max(2*cap(ui), len(ui)+n-top))
+			copy(grown, ui)
+			ui = grown
 		}
 		for _, j := range f.pstack[top:n] {
 			ui = append(ui, int32(j))
