@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/kkt-go/kkt/internal/atomicfile"
 	"gonum.org/v1/gonum/stat"
 	"io"
 	"math"
@@ -158,7 +159,9 @@ func runComplete(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if *asJSON {
-		json.NewEncoder(stdout).Encode(out)
+		if !printJSON(stdout, stderr, "complete", out, false) {
+			return exitBadInput
+		}
 	} else {
 		for _, k := range []string{"rel_error", "rmse_train", "rmse_test", "iterations", "status", "time_s"} {
 			if v, ok := out[k]; ok {
@@ -174,15 +177,7 @@ func writeFactorFiles(dir string, U, V *mat.Dense) error {
 		return err
 	}
 	for name, F := range map[string]*mat.Dense{"U.json": U, "V.json": V} {
-		f, err := os.Create(filepath.Join(dir, name))
-		if err != nil {
-			return err
-		}
-		if err := completion.WriteFactors(f, F); err != nil {
-			f.Close()
-			return err
-		}
-		if err := f.Close(); err != nil {
+		if err := atomicfile.Write(filepath.Join(dir, name), func(w io.Writer) error { return completion.WriteFactors(w, F) }); err != nil {
 			return err
 		}
 	}

@@ -2,11 +2,10 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
+	"github.com/kkt-go/kkt/internal/atomicfile"
 	"io"
 	"math"
-	"os"
 	"time"
 
 	"github.com/james-bowman/sparse"
@@ -180,9 +179,8 @@ func runLinsolve(args []string, stdout, stderr io.Writer) int {
 		Status: res.Status.String(), Converged: res.Status == linsolve.Converged, Iterations: res.Iterations,
 		RelResidual: rel, ResidualNorm: rnorm, SolverResid: res.ResidualNorm, TimeS: elapsed}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		if err := enc.Encode(out); err != nil {
-			return bad("%v", err)
+		if !printJSON(stdout, stderr, "linsolve", out, false) {
+			return exitBadInput
 		}
 	} else {
 		fmt.Fprintf(stdout, "matrix      %s (%d×%d, nnz %d)\n", *mfile, r, c, out.NNZ)
@@ -214,15 +212,7 @@ func makePrecond(name string, a *sparse.CSR, omega float64) (linsolve.Preconditi
 }
 
 func writeVector(path string, x []float64) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := matrix.WriteMatrixMarketDense(f, mat.NewVecDense(len(x), x)); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return atomicfile.Write(path, func(w io.Writer) error { return matrix.WriteMatrixMarketDense(w, mat.NewVecDense(len(x), x)) })
 }
 
 // scipyCGPoisson100 is SciPy's iteration count for cg on Poisson2D(100,100),

@@ -3,7 +3,6 @@ package main
 import (
 	"compress/bzip2"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -86,7 +85,9 @@ func reportNLP(stdout io.Writer, name string, p auglag.Problem, res *auglag.Resu
 		out["message"] = res.Message
 	}
 	if asJSON {
-		json.NewEncoder(stdout).Encode(out)
+		if !printJSON(stdout, os.Stderr, name, out, false) {
+			return exitBadInput
+		}
 	} else {
 		inner := fmt.Sprintf("%d sketch steps", res.SketchSteps)
 		switch res.Method {
