@@ -44,6 +44,9 @@ func runComplete(args []string, stdout, stderr io.Writer) int {
 	if st, done := parseFlags(fs, args); done {
 		return st
 	}
+	if !checkFlags(stderr, "complete", halfOpen("test-fraction", *testFrac, 0, 1), nonNegativeInt("rank", *rank), nonNegativeInt("iters", *iters), positive("solve-tol", *solveTol)) {
+		return exitBadInput
+	}
 	if (*ratings == "") == (*synth == "") {
 		fmt.Fprintln(stderr, "kkt complete: give exactly one of --ratings or --synthetic")
 		return exitBadInput
@@ -112,7 +115,14 @@ func runComplete(args []string, stdout, stderr io.Writer) int {
 		if *rank == 0 {
 			*rank = 10
 		}
+		if !completeBudget(stderr, *ratings, obs, *rank) {
+			return exitBadInput
+		}
 		train, test := obs.Split(rand.New(rand.NewPCG(*seed, 5)), *testFrac)
+		if train.Len() == 0 {
+			fmt.Fprintf(stderr, "kkt complete: %s: the training split is empty (%d ratings, --test-fraction %g)\n", *ratings, obs.Len(), *testFrac)
+			return exitBadInput
+		}
 		switch *method {
 		case "", "als":
 			lam := 0.15

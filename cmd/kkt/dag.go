@@ -1015,9 +1015,9 @@ func runDagPlot(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "kkt dag plot: %v\n", err)
 			return exitBadInput
 		}
-		var st []*dagStat
-		if err := json.Unmarshal(b, &st); err != nil {
-			fmt.Fprintf(stderr, "kkt dag plot: %s: %v\n", p, err)
+		st, err := parseDagStats(p, b)
+		if err != nil {
+			fmt.Fprintf(stderr, "kkt dag plot: %v\n", err)
 			return exitBadInput
 		}
 		all = append(all, st...)

@@ -60,6 +60,9 @@ func runLinsolve(args []string, stdout, stderr io.Writer) int {
 	if *mfile == "" {
 		return bad("--matrix is required")
 	}
+	if !checkFlags(stderr, "linsolve", positive("rtol", *rtol), nonNegativeInt("maxiter", *maxIter)) {
+		return exitBadInput
+	}
 	if fs.NArg() > 0 {
 		return bad("unexpected argument %q", fs.Arg(0))
 	}
@@ -158,16 +161,15 @@ func runLinsolve(args []string, stdout, stderr io.Writer) int {
 	}
 	resid := make([]float64, r)
 	op.Apply(resid, res.X)
-	var rr, bb float64
 	for i := range resid {
-		d := b[i] - resid[i]
-		rr += d * d
-		bb += b[i] * b[i]
+		resid[i] = b[i] - resid[i]
 	}
-	rnorm := math.Sqrt(rr)
+	// Scaled norms (as LAPACK's dnrm2): entries near the range limits do
+	// not overflow the sum of squares.
+	rnorm, bnorm := matrix.Nrm2(resid), matrix.Nrm2(b)
 	rel := rnorm
-	if bb > 0 {
-		rel = rnorm / math.Sqrt(bb)
+	if bnorm > 0 {
+		rel = rnorm / bnorm
 	}
 	if *xout != "" {
 		if err := writeVector(*xout, res.X); err != nil {

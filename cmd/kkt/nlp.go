@@ -57,6 +57,9 @@ func addNLPFlags(fs interface {
 }
 
 func (f *nlpFlags) settings() (auglag.Settings, error) {
+	if err := f.validate(); err != nil {
+		return auglag.Settings{}, err
+	}
 	m, err := auglag.ParseMethod(*f.method)
 	if err != nil {
 		return auglag.Settings{}, err

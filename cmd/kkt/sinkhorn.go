@@ -90,6 +90,9 @@ func runOT(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() > 0 {
 		return bad("unexpected argument %q", fs.Arg(0))
 	}
+	if !checkFlags(stderr, "ot", positive("tol", *tol), nonNegativeInt("max-iter", *maxIter), nonNegativeInt("topk", *topk), nonNegative("eta", *eta)) {
+		return exitBadInput
+	}
 	if *eta != 0 && *eps != 0 {
 		return bad("give --eta or --eps, not both")
 	}
@@ -247,6 +250,9 @@ func loadOT(s otSources) (*otInput, error) {
 	var err error
 	switch {
 	case s.random > 0:
+		if err := otBudget("--random", s.random, s.random); err != nil {
+			return nil, err
+		}
 		in.c, in.a = randomOT(s.random, s.seed)
 		in.b = append([]float64(nil), in.a...)
 		in.source = fmt.Sprintf("random n=%d seed=%d", s.random, s.seed)
@@ -264,6 +270,9 @@ func loadOT(s otSources) (*otInput, error) {
 		if _, dy := y.Dims(); dx != dy {
 			return nil, fmt.Errorf("%s has %d columns but %s has %d", s.x, dx, s.y, dy)
 		}
+		if err := otBudget(s.x+" and "+s.y, x.RawMatrix().Rows, y.RawMatrix().Rows); err != nil {
+			return nil, err
+		}
 		in.c = sinkhorn.CostMatrix(x, y, s.metric, s.p)
 		in.source = s.x + " → " + s.y
 	case s.imgA != "" || s.imgB != "":
@@ -280,6 +289,9 @@ func loadOT(s otSources) (*otInput, error) {
 		}
 		if in.b, err = s.conv.measure(ib.RawMatrix().Data); err != nil {
 			return nil, fmt.Errorf("%s: %v", s.imgB, err)
+		}
+		if err := otBudget(s.imgA, h*w, h*w); err != nil {
+			return nil, err
 		}
 		in.c = s.conv.cost(h, w, s.metric, s.p)
 		in.source, in.image = s.imgA+" → "+s.imgB+" ("+s.conv.String()+")", true
@@ -360,6 +372,9 @@ func mnistPair(dir string, i, j int, metric sinkhorn.Metric, p float64, conv ima
 	}
 	if b, err = conv.measure(imgs[j]); err != nil {
 		return nil, nil, nil, fmt.Errorf("%s: image %d: %v", path, j, err)
+	}
+	if err := otBudget(path, h*w, h*w); err != nil {
+		return nil, nil, nil, err
 	}
 	return a, b, conv.cost(h, w, metric, p), nil
 }

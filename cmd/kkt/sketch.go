@@ -533,6 +533,9 @@ func runSketchCmd(args []string, stdout, stderr io.Writer) int {
 	if st, done := parseFlags(fs, args); done {
 		return st
 	}
+	if !checkFlags(stderr, "sketch", positive("tol", *tol), nonNegativeInt("maxiter", *maxIter)) {
+		return exitBadInput
+	}
 	kind, err := sketch.ParseKind(*kindName)
 	if err != nil {
 		fmt.Fprintf(stderr, "kkt sketch: %v\n", err)
