@@ -66,7 +66,7 @@ func scaledSolve[S any](ctx context.Context, a matrix.Operator, b []float64, s S
 	return res, err
 }
 
-func plainSettings(s *Settings) *Settings     { return s }
+func plainSettings(s *Settings) *Settings    { return s }
 func lsqrSettings(s *LSQRSettings) *Settings { return &s.Settings }
 
 // sdot returns xᵀy computed with both vectors scaled by their largest
