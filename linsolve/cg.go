@@ -20,6 +20,10 @@ import (
 //
 // The error is non-nil only when b or X0 contains NaN or Inf.
 func CG(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*Result, error) {
+	return scaledSolve(ctx, a, b, s, plainSettings, cg)
+}
+
+func cg(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*Result, error) {
 	st, err := prologue(ctx, "CG", a, b, &s)
 	if err != nil {
 		return nil, err

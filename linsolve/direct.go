@@ -42,10 +42,11 @@ var ErrTooLarge = errors.New("linsolve: matrix too large for a dense direct solv
 //
 // A singular or rank-deficient matrix (on the dense path a reciprocal
 // condition estimate below machine epsilon) gives an error wrapping
-// ErrSingular (or ErrStructurallySingular), never NaN or Inf in X. On
-// success Status is Converged, Iterations is 0, ResidualNorm is the
-// recomputed ‖b − A·x‖₂ (for least squares, the minimal residual) and
-// DirectStats says which factorisation ran, its fill and times.
+// ErrSingular (or ErrStructurallySingular), never NaN or Inf in X. A matrix
+// with no rows or no columns gives x = 0 (the minimum-norm solution) with
+// the residual b. On success Status is Converged, Iterations is 0,
+// ResidualNorm is the recomputed ‖b − A·x‖₂ (for least squares, the minimal
+// residual) and DirectStats says which factorisation ran, its fill and times.
 func Direct(a matrix.Operator, b []float64) (*Result, error) {
 	r, c := a.Dims()
 	if len(b) != r {
@@ -70,6 +71,11 @@ func directDense(a matrix.Operator, b []float64) (*Result, error) {
 	}
 	if err := checkFinite("b", b); err != nil {
 		return nil, err
+	}
+	if r == 0 || c == 0 {
+		// No equations or no unknowns (gonum has no 0×n matrices): the
+		// minimum-norm solution is x = 0 and the residual is b.
+		return &Result{X: make([]float64, c), Status: Converged, ResidualNorm: nrm2(b)}, nil
 	}
 	d := denseOf(a)
 	for i := 0; i < r; i++ {

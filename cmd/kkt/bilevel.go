@@ -5,9 +5,9 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/kkt-go/kkt/internal/atomicfile"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -578,9 +578,9 @@ func runBilevel(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		enc.Encode(o)
+		if !printJSON(stdout, stderr, "bilevel", o, true) {
+			return exitBadInput
+		}
 	} else {
 		fmt.Fprintf(stdout, "%s / %s: %s after %d iterations, %.3fs\n", o.Problem, o.Method, o.Status, o.Iterations, o.TimeS)
 		if o.XError != nil {
@@ -613,20 +613,15 @@ func blWriteHistory(dir string, h []bilevel.Record) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	f, err := os.Create(filepath.Join(dir, "history.csv"))
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriter(f)
-	fmt.Fprintln(w, "iter,time_s,upper,gap,violation,x_error,residual,sigma")
-	for _, r := range h {
-		fmt.Fprintf(w, "%d,%g,%g,%g,%g,%g,%g,%g\n", r.Iter, r.Time, r.Upper, r.Gap, r.Violation, r.XError, r.Residual, r.Sigma)
-	}
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return atomicfile.Write(filepath.Join(dir, "history.csv"), func(w io.Writer) error {
+		fmt.Fprintln(w, "iter,time_s,upper,gap,violation,x_error,residual,sigma")
+		for _, r := range h {
+			if _, err := fmt.Fprintf(w, "%d,%g,%g,%g,%g,%g,%g,%g\n", r.Iter, r.Time, r.Upper, r.Gap, r.Violation, r.XError, r.Residual, r.Sigma); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // ---- kkt reproduce bilevel ----

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -230,7 +229,9 @@ func cutestList(args []string, stdout, stderr io.Writer) int {
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].Name < rows[j].Name })
 	if *asJSON {
-		json.NewEncoder(stdout).Encode(rows)
+		if !printJSON(stdout, stderr, "cutest", rows, false) {
+			return exitBadInput
+		}
 		return exitOK
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
@@ -338,7 +339,9 @@ func cutestEval(args []string, stdout, stderr io.Writer) int {
 		"nnzJ": nnzJ, "nnzH": nnzH, "parse_seconds": tParse.Seconds(),
 	}
 	if *asJSON {
-		json.NewEncoder(stdout).Encode(res)
+		if !printJSON(stdout, stderr, "cutest", res, false) {
+			return exitBadInput
+		}
 		return exitOK
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/kkt-go/kkt/internal/atomicfile"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -102,11 +103,7 @@ func dagParseVariance(s string) (bool, error) {
 	return false, fmt.Errorf("unknown variance %q (equal or unequal)", s)
 }
 
-func dagJSON(w io.Writer, v any) {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.Encode(v)
-}
+func dagJSON(w io.Writer, v any) error { return writeJSON(w, v, true) }
 
 func dagNames(d int) []string {
 	h := make([]string, d)
@@ -117,15 +114,7 @@ func dagNames(d int) []string {
 }
 
 func dagWriteFile(path string, m mat.Matrix, header []string) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := dag.WriteCSV(f, m, header); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return atomicfile.Write(path, func(w io.Writer) error { return dag.WriteCSV(w, m, header) })
 }
 
 func dagReadFile(path string) (*mat.Dense, []string, error) {
@@ -172,12 +161,14 @@ func runDagSimulate(args []string, stdout, stderr io.Writer) int {
 						}
 						if err == nil {
 							if *asJSON {
-								dagJSON(stdout, map[string]any{"x": xp, "b_true": bp, "edges": dag.NumEdges(sim.W),
+								err = dagJSON(stdout, map[string]any{"x": xp, "b_true": bp, "edges": dag.NumEdges(sim.W),
 									"d": *d, "n": *n, "noise_var": sim.NoiseVar})
 							} else {
 								fmt.Fprintf(stdout, "wrote %s and %s (%d nodes, %d edges, %d samples)\n", xp, bp, *d, dag.NumEdges(sim.W), *n)
 							}
-							return exitOK
+							if err == nil {
+								return exitOK
+							}
 						}
 					}
 				}
@@ -336,7 +327,10 @@ func runDagFit(args []string, stdout, stderr io.Writer) int {
 		out["shd"], out["tpr"], out["fdr"], out["fpr"], out["nnz"] = m.SHD, m.TPR, m.FDR, m.FPR, m.NNZ
 	}
 	if *asJSON {
-		dagJSON(stdout, out)
+		if err := dagJSON(stdout, out); err != nil {
+			fmt.Fprintf(stderr, "kkt dag: writing the JSON output: %v\n", err)
+			return exitBadInput
+		}
 	} else {
 		keys := make([]string, 0, len(out))
 		for k := range out {
@@ -405,7 +399,10 @@ func runDagEvaluate(args []string, stdout, stderr io.Writer) int {
 	out := map[string]any{"shd": m.SHD, "tpr": m.TPR, "fdr": m.FDR, "fpr": m.FPR, "nnz": m.NNZ,
 		"reversed": m.Reversed, "extra": m.Extra, "missing": m.Missing, "acyclic": dag.IsDAG(W)}
 	if *asJSON {
-		dagJSON(stdout, out)
+		if err := dagJSON(stdout, out); err != nil {
+			fmt.Fprintf(stderr, "kkt dag: writing the JSON output: %v\n", err)
+			return exitBadInput
+		}
 	} else {
 		fmt.Fprintf(stdout, "SHD %d  TPR %.4f  FDR %.4f  FPR %.4f  edges %d  (reversed %d, extra %d, missing %d)  acyclic %v\n",
 			m.SHD, m.TPR, m.FDR, m.FPR, m.NNZ, m.Reversed, m.Extra, m.Missing, dag.IsDAG(W))
@@ -666,7 +663,10 @@ func runDagSweep(args []string, stdout, stderr io.Writer) int {
 		return exitNotConverge
 	}
 	if *asJSON {
-		dagJSON(stdout, stats)
+		if err := dagJSON(stdout, stats); err != nil {
+			fmt.Fprintf(stderr, "kkt dag sweep: writing the JSON output: %v\n", err)
+			return exitBadInput
+		}
 		return exitOK
 	}
 	fmt.Fprintf(stdout, "%-16s %-16s %-14s %6s %6s %8s\n", "cell", "method", "SHD mean±sd", "TPR", "FDR", "time(s)")
@@ -935,12 +935,7 @@ func summarizeDag(env *reproEnv, data []json.RawMessage) ([]row, error) {
 				return nil, err
 			}
 		}
-		f, err := os.Create(filepath.Join(env.OutDir, "dag-sweep.json"))
-		if err != nil {
-			return nil, err
-		}
-		dagJSON(f, stats)
-		if err := f.Close(); err != nil {
+		if err := atomicfile.Write(filepath.Join(env.OutDir, "dag-sweep.json"), func(w io.Writer) error { return writeJSON(w, stats, true) }); err != nil {
 			return nil, err
 		}
 	}
@@ -998,7 +993,7 @@ func dagPlot(stats []*dagStat, path string) ([]string, error) {
 		p.Legend.Top = true
 		p.Legend.Left = true
 		out := stem + "-" + fk + ext
-		if err := p.Save(6*vg.Inch, 4*vg.Inch, out); err != nil {
+		if err := savePlot(p, 6*vg.Inch, 4*vg.Inch, out); err != nil {
 			return nil, err
 		}
 		files = append(files, out)
@@ -1024,9 +1019,9 @@ func runDagPlot(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "kkt dag plot: %v\n", err)
 			return exitBadInput
 		}
-		var st []*dagStat
-		if err := json.Unmarshal(b, &st); err != nil {
-			fmt.Fprintf(stderr, "kkt dag plot: %s: %v\n", p, err)
+		st, err := parseDagStats(p, b)
+		if err != nil {
+			fmt.Fprintf(stderr, "kkt dag plot: %v\n", err)
 			return exitBadInput
 		}
 		all = append(all, st...)

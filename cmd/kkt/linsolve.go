@@ -2,11 +2,10 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
+	"github.com/kkt-go/kkt/internal/atomicfile"
 	"io"
 	"math"
-	"os"
 	"time"
 
 	"github.com/james-bowman/sparse"
@@ -72,6 +71,9 @@ func runLinsolve(args []string, stdout, stderr io.Writer) int {
 	}
 	if *mfile == "" {
 		return bad("--matrix is required")
+	}
+	if !checkFlags(stderr, "linsolve", positive("rtol", *rtol), nonNegativeInt("maxiter", *maxIter)) {
+		return exitBadInput
 	}
 	if fs.NArg() > 0 {
 		return bad("unexpected argument %q", fs.Arg(0))
@@ -196,16 +198,15 @@ func runLinsolve(args []string, stdout, stderr io.Writer) int {
 	}
 	resid := make([]float64, r)
 	op.Apply(resid, res.X)
-	var rr, bb float64
 	for i := range resid {
-		d := b[i] - resid[i]
-		rr += d * d
-		bb += b[i] * b[i]
+		resid[i] = b[i] - resid[i]
 	}
-	rnorm := math.Sqrt(rr)
+	// Scaled norms (as LAPACK's dnrm2): entries near the range limits do
+	// not overflow the sum of squares.
+	rnorm, bnorm := matrix.Nrm2(resid), matrix.Nrm2(b)
 	rel := rnorm
-	if bb > 0 {
-		rel = rnorm / math.Sqrt(bb)
+	if bnorm > 0 {
+		rel = rnorm / bnorm
 	}
 	if *xout != "" {
 		if err := writeVector(*xout, res.X); err != nil {
@@ -223,9 +224,8 @@ func runLinsolve(args []string, stdout, stderr io.Writer) int {
 		out.Inertia, out.OffDiagPivots, out.Note = ds.Inertia, ds.OffDiagPivots, ds.Note
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		if err := enc.Encode(out); err != nil {
-			return bad("%v", err)
+		if !printJSON(stdout, stderr, "linsolve", out, false) {
+			return exitBadInput
 		}
 	} else {
 		fmt.Fprintf(stdout, "matrix      %s (%d×%d, nnz %d)\n", *mfile, r, c, out.NNZ)
@@ -274,15 +274,7 @@ func makePrecond(name string, a *sparse.CSR, omega float64) (linsolve.Preconditi
 }
 
 func writeVector(path string, x []float64) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := matrix.WriteMatrixMarketDense(f, mat.NewVecDense(len(x), x)); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return atomicfile.Write(path, func(w io.Writer) error { return matrix.WriteMatrixMarketDense(w, mat.NewVecDense(len(x), x)) })
 }
 
 // scipyCGPoisson100 is SciPy's iteration count for cg on Poisson2D(100,100),

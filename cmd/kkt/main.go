@@ -49,6 +49,11 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
+	args, err := applyMemBudget(args)
+	if err != nil {
+		fmt.Fprintf(stderr, "kkt: %v\n", err)
+		return exitBadInput
+	}
 	if len(args) == 0 {
 		usage(stderr)
 		return exitBadInput
@@ -77,7 +82,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "kkt: constrained optimization and sparse linear solvers")
-	fmt.Fprintln(w, "\nUsage: kkt <command> [flags]   (kkt help <command> for its flags)")
+	fmt.Fprintln(w, "\nUsage: kkt [--mem-budget SIZE] <command> [flags]   (kkt help <command> for its flags)")
+	fmt.Fprintln(w, "\n--mem-budget SIZE (or KKT_MEM_BUDGET) caps the memory a file's declared sizes may imply (default 1/4 of RAM)")
 	fmt.Fprintln(w, "\nCommands:")
 	names := make([]string, 0, len(commands))
 	for n := range commands {

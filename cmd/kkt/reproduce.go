@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"github.com/kkt-go/kkt/internal/atomicfile"
 	"io"
 	"math"
 	"os"
@@ -322,7 +323,7 @@ func writeRows(dir, name string, rows []row) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, name+".json"), j, 0o644)
+	return atomicfile.WriteFile(filepath.Join(dir, name+".json"), j)
 }
 
 // writeCSVRows writes rows as CSV with a header line.
@@ -336,17 +337,11 @@ func writeCSVRows(path string, rows []row) error {
 
 // writeCSVFile writes records (the first one the header) to path.
 func writeCSVFile(path string, recs [][]string) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	cw := csv.NewWriter(f)
-	cw.WriteAll(recs)
-	if err := cw.Error(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return atomicfile.Write(path, func(w io.Writer) error {
+		cw := csv.NewWriter(w)
+		cw.WriteAll(recs)
+		return cw.Error()
+	})
 }
 
 // MarshalJSON writes NaN and ±Inf numbers as null (JSON has no NaN).
@@ -391,8 +386,6 @@ func printSummary(stdout, stderr io.Writer, all []row, asJSON, full bool, seed u
 		printTable(stdout, all)
 		return nil
 	}
-	enc := json.NewEncoder(stdout)
-	enc.SetIndent("", "  ")
 	det, tim := splitTiming(all)
 	if det == nil {
 		det = []row{}
@@ -400,7 +393,7 @@ func printSummary(stdout, stderr io.Writer, all []row, asJSON, full bool, seed u
 	if tim == nil {
 		tim = []row{}
 	}
-	if err := enc.Encode(map[string]any{"experiments": det, "timing": tim, "full": full, "seed": seed, "data": data}); err != nil {
+	if err := writeJSON(stdout, map[string]any{"experiments": det, "timing": tim, "full": full, "seed": seed, "data": data}, true); err != nil {
 		fmt.Fprintf(stderr, "kkt reproduce: %v\n", err)
 		return err
 	}
