@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -15,6 +13,7 @@ import (
 
 	"github.com/kkt-go/kkt/auglag"
 	"github.com/kkt-go/kkt/cutest"
+	"github.com/kkt-go/kkt/internal/atomicfile"
 	"github.com/kkt-go/kkt/nlp"
 	"github.com/kkt-go/kkt/solver"
 )
@@ -99,7 +98,7 @@ func nlpSolveGeneral(args []string, stdout, stderr io.Writer) int {
 			return bad("%v", err)
 		}
 	}
-	return reportGeneralNLP(stdout, p, res, *asJSON, *xOut)
+	return reportGeneralNLP(stdout, stderr, p, res, *asJSON, *xOut)
 }
 
 // loadCUTEst parses a problem by name (in dir, $MASTSIF, $KKT_DATA/cutest/sif
@@ -156,30 +155,13 @@ func ipmProgress(w io.Writer) solver.Recorder[nlp.Iteration] {
 	}
 }
 
-// jsonFloat encodes a float64 for JSON: finite values as numbers, NaN and
-// ±Inf as null (the status says why).
-func jsonFloat(v float64) any {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return nil
-	}
-	return v
-}
-
-func jsonFloats(v []float64) []any {
-	out := make([]any, len(v))
-	for i, x := range v {
-		out[i] = jsonFloat(x)
-	}
-	return out
-}
-
 // reportGeneralNLP prints the result of ipm or auglag and returns the exit
 // status of the command-line contract.
-func reportGeneralNLP(stdout io.Writer, p *cutest.Problem, res *nlp.Result, asJSON bool, xFile string) int {
+func reportGeneralNLP(stdout, stderr io.Writer, p *cutest.Problem, res *nlp.Result, asJSON bool, xFile string) int {
 	if asJSON {
 		out := map[string]any{"problem": p.Name(), "method": res.Method, "n": p.N(), "m": p.M(),
-			"status": res.Status.String(), "iterations": res.Iterations, "f": jsonFloat(res.F),
-			"inf_pr": jsonFloat(res.InfPr), "inf_du": jsonFloat(res.InfDu), "compl": jsonFloat(res.Compl),
+			"status": res.Status.String(), "iterations": res.Iterations, "f": res.F,
+			"inf_pr": res.InfPr, "inf_du": res.InfDu, "compl": res.Compl,
 			"time_s": res.Time.Seconds(), "acceptable": res.Acceptable}
 		if res.Message != "" {
 			out["message"] = res.Message
@@ -187,14 +169,11 @@ func reportGeneralNLP(stdout io.Writer, p *cutest.Problem, res *nlp.Result, asJS
 		if xFile != "" {
 			out["x_file"] = xFile
 		} else {
-			out["x"] = jsonFloats(res.X)
+			out["x"] = res.X
 		}
-		b, err := json.Marshal(out)
-		if err != nil {
-			fmt.Fprintf(stdout, "{\"status\":%q,\"error\":%q}\n", res.Status.String(), err.Error())
-			return exitNotConverge
+		if !printJSON(stdout, stderr, "nlp solve", out, false) {
+			return exitBadInput
 		}
-		fmt.Fprintln(stdout, string(b))
 	} else {
 		acc := ""
 		if res.Acceptable {
@@ -233,28 +212,7 @@ func writeNLPSolution(path string, p *cutest.Problem, res *nlp.Result) error {
 	put("zl", vn, res.ZL)
 	put("zu", vn, res.ZU)
 	put("y", cn, res.Y)
-	return writeFileAtomic(path, []byte(b.String()))
-}
-
-// writeFileAtomic writes data to a temporary file in path's directory and
-// renames it to path, so a failure never leaves a partial file.
-func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, werr := f.Write(data)
-	cerr := f.Close()
-	if err := errors.Join(werr, cerr); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return nil
+	return atomicfile.WriteFile(path, []byte(b.String()))
 }
 
 // signalContext returns a context canceled by SIGINT (a solver then ends
