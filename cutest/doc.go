@@ -61,9 +61,8 @@
 // translated into fixed cards). Malformed input yields a *ParseError whose
 // message reads "file:line: cause"; loops and sizes are capped
 // (Options.MaxLoopCards, Options.MaxEntities) so no input can hang the
-// parser. Options.Params overrides $-PARAMETER values. The format and the
-// traps of real files are described in the project's research notes
-// (shared/research/sif.md); docs/cutest.md lists what is supported.
+// parser. Options.Params overrides $-PARAMETER values. docs/cutest.md lists
+// what is supported.
 //
 // # Validation
 //

@@ -156,7 +156,7 @@ func blToy(ctx context.Context, c blConfig) (*blOutcome, error) {
 				s.MaxIter = 50000
 			}
 		case "t2": // PerryChuh/BiC-GAFFA Toy/Toy_LVHBA.py, its steps included
-			// (the research targets are that script's iteration counts)
+			// (the targets are that script's iteration counts)
 			if s.Alpha == 0 && s.Eta == 0 {
 				s.Alpha, s.Eta = 5e-3, 3e-2
 			}
@@ -691,10 +691,10 @@ func blWriteHistory(dir string, h []bilevel.Record) error {
 
 // ---- kkt reproduce bilevel ----
 
-// blTarget is a research-file target: the research file's numbers come from a
-// Go transcription of the reference scripts or from closed-form algebra; the
-// papers' own figures were not available.
-const blTarget = "target of research/bilevel.md (transcription of the reference code; paper figure not available)"
+// blTarget marks a target that comes from a Go transcription of the
+// reference scripts (docs/bilevel.md); the papers' own figures were not
+// available.
+const blTarget = "target: transcription of the reference script (docs/bilevel.md); paper figure not available"
 
 func reproBilevel(ctx context.Context, env *reproEnv) ([]row, error) {
 	var rows []row

@@ -634,8 +634,8 @@ func dagMeanSD(v []float64) (float64, float64) {
 }
 
 // dagSimSettings: n = 1000, Gaussian noise; equal variance 1 with weights
-// ±[0.5, 2], or (CoLiDE's heteroscedastic setting, as in the research
-// file's reference runs) variances U(0.5, 10) with weights ±[0.25, 1].
+// ±[0.5, 2], or (CoLiDE's heteroscedastic setting, as in the reference
+// runs of docs/dag.md) variances U(0.5, 10) with weights ±[0.25, 1].
 func dagSimSettings(c dagCell) dag.SimSettings {
 	s := dag.SimSettings{Graph: c.Graph, K: c.K, D: c.D, N: 1000, Unequal: c.Unequal}
 	if c.Unequal {
@@ -853,7 +853,8 @@ type dagRef struct {
 
 // dagRefs: the independent re-run of the CoLiDE reference code (DyCoLiDE
 // tables.tex "Static" rows; ER, n = 1000, seeds 42–46, λ = 0.05 except the
-// tuned d = 20 EV cells, λ = 0.02 for ER2 and 0.03 for ER4), research file §3.3.
+// tuned d = 20 EV cells, λ = 0.02 for ER2 and 0.03 for ER4); docs/dag.md
+// describes the run.
 // EV rows: CoLiDE-EV on equal-variance data; NV rows: CoLiDE-NV on
 // heteroscedastic data.
 var dagRefs = map[string]dagRef{
@@ -895,11 +896,11 @@ func dagStatRows(stats []*dagStat) []row {
 			Status: "info", Unit: "s", Note: fmt.Sprintf("mean over %d seeds", s.Seeds)}))
 		if s.Method == "topo" && s.K == 2 && s.D == 20 && !s.Unequal && s.Graph == "er" {
 			rows = append(rows, row{Experiment: "dag", Metric: s.Cell + " topo seeds with SHD 0", Value: float64(s.ZeroSHD), Paper: float64(s.Seeds),
-				Status: dagStatus(s.ZeroSHD >= 4*s.Seeds/5), Note: "target ≥ 4 of 5 (research T3); reference Python run: 5 of 5"})
+				Status: dagStatus(s.ZeroSHD >= 4*s.Seeds/5), Note: "target ≥ 4 of 5; reference Python run: 5 of 5"})
 		}
 		if s.SigmaRelErr > 0 && s.Method == "colide-ev" && !s.Unequal {
 			rows = append(rows, row{Experiment: "dag", Metric: s.Cell + " colide-ev mean |σ̂/σ − 1|", Value: s.SigmaRelErr, Paper: 0.05,
-				Status: dagStatus(s.SigmaRelErr <= 0.05), Note: "target ≤ 5% (research C6); reference Python: 0.4–3.8%"})
+				Status: dagStatus(s.SigmaRelErr <= 0.05), Note: "target ≤ 5%; reference Python: 0.4–3.8%"})
 		}
 		if len(s.StartLosses) > 0 {
 			rows = append(rows, row{Experiment: "dag", Metric: s.Cell + " " + s.Method + " seeds not worse than start", Value: float64(s.NotWorse), Paper: float64(s.Seeds),
