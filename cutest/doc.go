@@ -66,9 +66,8 @@
 // parser or exhaust memory: a DO loop whose trip count exceeds what is left
 // fails at its DO card before running. Real parameters must stay finite
 // (1/0, 0/0, EXP(1000) are errors) and integer parameters within ±2⁵³.
-// Options.Params overrides $-PARAMETER values. The format and the
-// traps of real files are described in the project's research notes
-// (shared/research/sif.md); docs/cutest.md lists what is supported.
+// Options.Params overrides $-PARAMETER values. docs/cutest.md lists what is
+// supported.
 //
 // # Validation
 //

@@ -194,8 +194,8 @@ func writeFactorFiles(dir string, U, V *mat.Dense) error {
 	return nil
 }
 
-// The completion experiment: the paper has no experiments; these are the
-// targets of issue #10 (research notes §5). It is sharded: units
+// The completion experiment: the paper has no experiments; the targets are
+// those of docs/completion.md. It is sharded: units
 // 0..seeds−1 are exact-recovery seeds, unit seeds is the timing study, and
 // the remaining units are MovieLens splits.
 func completionPlan(env *reproEnv) (seeds, splits int) {
