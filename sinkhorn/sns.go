@@ -35,6 +35,10 @@ type SNSSettings struct {
 	// Armijo is the sufficient-increase constant of the backtracking line
 	// search (default 1e-4).
 	Armijo float64
+	// FixedSparsity keeps λ fixed for the whole Newton stage, as in the
+	// paper's Algorithm 1 (and `kkt reproduce`). Without it the Newton stage
+	// watches its own contraction and grows the kept entries (see SNS).
+	FixedSparsity bool
 }
 
 // newton holds the buffers of the Newton stage.
