@@ -278,7 +278,7 @@ type netSimplex struct {
 
 	// scratch for the tree update
 	list, order, stem, subEnd []int32
-	pos                     []int32
+	pos                       []int32
 }
 
 func newNetSimplex(a, b, cost []float64, indptr []int, ind []int32, s EMDSettings) *netSimplex {
