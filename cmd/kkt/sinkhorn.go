@@ -696,7 +696,7 @@ func runSinkhornExperiment(ctx context.Context, env *reproEnv) ([]row, error) {
 	for _, tc := range cases {
 		n, _ := tc.c.Dims()
 		fmt.Fprintf(env.Progress, "[sinkhorn] %s: SNS\n", tc.name)
-		ss := sinkhorn.SNSSettings{Settings: sinkhorn.Settings{Eta: eta, Tol: tol, MaxIter: 5000, History: true}, WarmUp: tc.warmup}
+		ss := sinkhorn.SNSSettings{Settings: sinkhorn.Settings{Eta: eta, Tol: tol, MaxIter: 5000, History: true}, WarmUp: tc.warmup, FixedSparsity: true}
 		if tc.sparsity > 0 {
 			ss.Sparsity = tc.sparsity / float64(n)
 		}
@@ -756,7 +756,7 @@ func runSinkhornExperiment(ctx context.Context, env *reproEnv) ([]row, error) {
 		if w == 0 {
 			w = -1
 		}
-		res, err := sinkhorn.SNS(ctx, a500, a500, c500, sinkhorn.SNSSettings{Settings: sinkhorn.Settings{Eta: eta, Tol: tol, MaxIter: 400}, WarmUp: w})
+		res, err := sinkhorn.SNS(ctx, a500, a500, c500, sinkhorn.SNSSettings{Settings: sinkhorn.Settings{Eta: eta, Tol: tol, MaxIter: 400}, WarmUp: w, FixedSparsity: true})
 		if err != nil {
 			return nil, err
 		}
@@ -772,7 +772,7 @@ func runSinkhornExperiment(ctx context.Context, env *reproEnv) ([]row, error) {
 	ce, ae := randomOT(nEta, env.Seed+1)
 	for _, et := range []float64{10, 100, 1000, 1200, 5000} {
 		fmt.Fprintf(env.Progress, "[sinkhorn] η table: η = %g\n", et)
-		sns, err := sinkhorn.SNS(ctx, ae, ae, ce, sinkhorn.SNSSettings{Settings: sinkhorn.Settings{Eta: et, Tol: tol, MaxIter: snsCap}})
+		sns, err := sinkhorn.SNS(ctx, ae, ae, ce, sinkhorn.SNSSettings{Settings: sinkhorn.Settings{Eta: et, Tol: tol, MaxIter: snsCap}, FixedSparsity: true})
 		if err != nil {
 			return nil, err
 		}
@@ -804,7 +804,7 @@ func runSinkhornExperiment(ctx context.Context, env *reproEnv) ([]row, error) {
 	for round := 0; round < 3; round++ {
 		for k, n := range sizes {
 			c, a := randomOT(n, env.Seed+2)
-			res, err := sinkhorn.SNS(ctx, a, a, c, sinkhorn.SNSSettings{Settings: sinkhorn.Settings{Eta: eta, Tol: 1e-300, MaxIter: 27, History: true}})
+			res, err := sinkhorn.SNS(ctx, a, a, c, sinkhorn.SNSSettings{Settings: sinkhorn.Settings{Eta: eta, Tol: 1e-300, MaxIter: 27, History: true}, FixedSparsity: true})
 			if err != nil {
 				return nil, err
 			}
