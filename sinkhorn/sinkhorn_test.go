@@ -781,3 +781,69 @@ func TestKthLargestSampled(t *testing.T) {
 		}
 	}
 }
+
+// pointCloud returns n uniform points per side in the unit square, the
+// squared-Euclidean cost scaled to max 1 and random weights (the instance
+// family on which the paper's fixed λ stalls).
+func pointCloud(n int, seed uint64) (a, b []float64, c *mat.Dense) {
+	rng := rand.New(rand.NewPCG(seed, 77))
+	x, y := mat.NewDense(n, 2, nil), mat.NewDense(n, 2, nil)
+	a, b = make([]float64, n), make([]float64, n)
+	for i := 0; i < n; i++ {
+		x.Set(i, 0, rng.Float64())
+		x.Set(i, 1, rng.Float64())
+		y.Set(i, 0, rng.Float64())
+		y.Set(i, 1, rng.Float64())
+		a[i] = 0.05 + rng.Float64()
+		b[i] = 0.05 + rng.Float64()
+	}
+	sa, sb := sum(a), sum(b)
+	for i := range a {
+		a[i] /= sa
+		b[i] /= sb
+	}
+	c = CostMatrix(x, y, SqEuclidean, 0)
+	Normalize(c)
+	return a, b, c
+}
+
+// The adaptive Newton rule converges to 1e-9 on point clouds at every η
+// (and, with ε-scaling, to the same plan); the log-domain Sinkhorn
+// iterations it needs are far fewer than plain Sinkhorn's.
+func TestSNSAdaptive(t *testing.T) {
+	ctx := context.Background()
+	for _, n := range []int{60, 120} {
+		a, b, c := pointCloud(n, uint64(n))
+		for _, eta := range []float64{100, 1200, 5000} {
+			if n > 60 && eta > 1200 {
+				continue // keeps the test fast (plain Sinkhorn needs ~15 000 iterations)
+			}
+			r, err := SNS(ctx, a, b, c, SNSSettings{Settings: Settings{Eta: eta, Tol: 1e-9}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Status != Converged || r.MarginalError > 1e-9 {
+				t.Errorf("n=%d η=%g: %v after %d+%d, error %g", n, eta, r.Status, r.Iterations, r.NewtonIterations, r.MarginalError)
+				continue
+			}
+			sk, _ := Sinkhorn(ctx, a, b, c, Settings{Eta: eta, Tol: 1e-9, Domain: Log, MaxIter: 100000})
+			t.Logf("n=%d η=%g: SNS %d Sinkhorn + %d Newton (%d CG); Sinkhorn %d (%v)", n, eta, r.Iterations, r.NewtonIterations, r.CGIterations, sk.Iterations, sk.Status)
+			if 2*r.Iterations > sk.Iterations && sk.Iterations > 100 {
+				t.Errorf("n=%d η=%g: SNS took %d Sinkhorn iterations, plain Sinkhorn %d", n, eta, r.Iterations, sk.Iterations)
+			}
+			if eta < 5000 {
+				continue
+			}
+			// ε-scaling from η = 300 reaches the same plan
+			rs, err := SNS(ctx, a, b, c, SNSSettings{Settings: Settings{Eta: eta, Tol: 1e-9, EtaStart: 300}})
+			if err != nil || rs.Status != Converged {
+				t.Fatalf("n=%d: ε-scaling: %v %v", n, err, rs.Status)
+			}
+			var d mat.Dense
+			d.Sub(rs.Plan, r.Plan)
+			if md := mat.Norm(&d, math.Inf(1)); md > 1e-8 {
+				t.Errorf("n=%d: ε-scaling plan differs by %g", n, md)
+			}
+		}
+	}
+}
