@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/james-bowman/sparse"
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/kkt-go/kkt/solver"
@@ -120,8 +121,14 @@ func EMD(ctx context.Context, a, b []float64, c *mat.Dense, s EMDSettings) (*EMD
 		}
 	}
 	ns := newNetSimplex(in.a, in.b, cost, nil, nil, s)
+	ns.dense = c
 	at := func(i, j int) (float64, bool) { return raw.Data[i*raw.Stride+j], true }
-	return ns.solve(ctx, in, n, m, at), nil
+	rows := func(i int, f func(j int, c float64)) {
+		for j, v := range raw.Data[i*raw.Stride : i*raw.Stride+m] {
+			f(j, v)
+		}
+	}
+	return ns.solve(ctx, in, n, m, at, rows), nil
 }
 
 // EMDSparse is EMD for a sparse cost: only the entries stored in c (an n×m
@@ -183,7 +190,12 @@ func EMDSparseSettings(ctx context.Context, a, b []float64, c *sparse.CSR, s EMD
 		}
 		return 0, false
 	}
-	return ns.solve(ctx, in, n, m, at), nil
+	rows := func(i int, f func(j int, c float64)) {
+		for p := cr.Indptr[i]; p < cr.Indptr[i+1]; p++ {
+			f(cr.Ind[p], cr.Data[p])
+		}
+	}
+	return ns.solve(ctx, in, n, m, at, rows), nil
 }
 
 // emdInput holds the balanced positive masses and the kept indices.
@@ -271,6 +283,7 @@ type netSimplex struct {
 	flow                             []float64
 	inTree                           []bool
 
+	dense       *mat.Dense // the caller's dense cost (nil for EMDSparse)
 	block, next int
 	maxIter     int
 	iter        int
@@ -677,7 +690,7 @@ func (ns *netSimplex) refresh() {
 
 // solve runs the simplex and assembles the result in the caller's indexing
 // (n0×m0; at reads a cost entry for the potentials of zero-mass entries).
-func (ns *netSimplex) solve(ctx context.Context, in *emdInput, n0, m0 int, at func(i, j int) (float64, bool)) *EMDResult {
+func (ns *netSimplex) solve(ctx context.Context, in *emdInput, n0, m0 int, at func(i, j int) (float64, bool), rows func(i int, f func(j int, c float64))) *EMDResult {
 	start := time.Now()
 	status := solver.NotTerminated
 	ns.initialPivots()
@@ -794,38 +807,91 @@ func (ns *netSimplex) solve(ctx context.Context, in *emdInput, n0, m0 int, at fu
 	}
 	res.DroppedA, res.DroppedB = dropped(in.keepA, n0), dropped(in.keepB, m0)
 	if len(in.keepA) < n0 || len(in.keepB) < m0 {
-		zeroMassDuals(res, in, n0, m0, at)
+		zeroMassDuals(res, in, n0, m0, rows, ns.dense)
 	}
 	res.Time = time.Since(start)
 	return res
 }
 
 // zeroMassDuals gives the dropped entries the largest dual-feasible value,
-// α_i = min_j (C_ij − β_j) over the kept j (and then β_j likewise over all
-// i), which keeps aᵀα + bᵀβ unchanged.
-func zeroMassDuals(res *EMDResult, in *emdInput, n0, m0 int, at func(i, j int) (float64, bool)) {
+// α_i = min_j (C_ij − β_j) over the kept j, then β_j = min_i (C_ij − α_i)
+// over all i, which keeps aᵀα + bᵀβ unchanged. row(i, f) calls f(j, C_ij)
+// for the arcs of row i; both passes run row by row.
+func zeroMassDuals(res *EMDResult, in *emdInput, n0, m0 int, row func(i int, f func(j int, c float64)), dense *mat.Dense) {
+	if dense != nil {
+		zeroMassDualsDense(res, in, dense.RawMatrix())
+		return
+	}
+	keptB := make([]bool, m0)
+	for _, j := range in.keepB {
+		keptB[j] = true
+	}
 	for _, i := range res.DroppedA {
 		v := math.Inf(1)
-		for _, j := range in.keepB {
-			if c, ok := at(i, j); ok {
-				v = math.Min(v, c-res.Beta[j])
+		row(i, func(j int, c float64) {
+			if keptB[j] && c-res.Beta[j] < v {
+				v = c - res.Beta[j]
 			}
-		}
+		})
 		if math.IsInf(v, 1) {
 			v = 0
 		}
 		res.Alpha[i] = v
 	}
+	if len(res.DroppedB) == 0 {
+		return
+	}
+	droppedB := make([]bool, m0)
+	best := make([]float64, m0)
 	for _, j := range res.DroppedB {
+		droppedB[j] = true
+		best[j] = math.Inf(1)
+	}
+	for i := 0; i < n0; i++ {
+		ai := res.Alpha[i]
+		row(i, func(j int, c float64) {
+			if droppedB[j] && c-ai < best[j] {
+				best[j] = c - ai
+			}
+		})
+	}
+	for _, j := range res.DroppedB {
+		if math.IsInf(best[j], 1) {
+			best[j] = 0
+		}
+		res.Beta[j] = best[j]
+	}
+}
+
+// zeroMassDualsDense is zeroMassDuals for a dense cost, in plain loops.
+func zeroMassDualsDense(res *EMDResult, in *emdInput, raw blas64.General) {
+	for _, i := range res.DroppedA {
+		row := raw.Data[i*raw.Stride:]
 		v := math.Inf(1)
-		for i := 0; i < n0; i++ {
-			if c, ok := at(i, j); ok {
-				v = math.Min(v, c-res.Alpha[i])
+		for _, j := range in.keepB {
+			if t := row[j] - res.Beta[j]; t < v {
+				v = t
 			}
 		}
-		if math.IsInf(v, 1) {
-			v = 0
+		res.Alpha[i] = v
+	}
+	if len(res.DroppedB) == 0 {
+		return
+	}
+	best := make([]float64, len(res.DroppedB))
+	for k := range best {
+		best[k] = math.Inf(1)
+	}
+	for i := 0; i < raw.Rows; i++ {
+		row := raw.Data[i*raw.Stride : i*raw.Stride+raw.Cols]
+		ai := res.Alpha[i]
+		for k, j := range res.DroppedB {
+			if t := row[j] - ai; t < best[k] {
+				best[k] = t
+			}
 		}
-		res.Beta[j] = v
+	}
+	for k, j := range res.DroppedB {
+		res.Beta[j] = best[k]
 	}
 }
