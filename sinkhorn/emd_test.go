@@ -389,3 +389,34 @@ func TestEMDInputs(t *testing.T) {
 		t.Errorf("canceled: %v %v", err, rc.Status)
 	}
 }
+
+// The pricing and the pivot (tree update included) allocate nothing once
+// the scratch slices have grown.
+func TestEMDPivotAllocatesNothing(t *testing.T) {
+	a, c := randomUniform(200, 4)
+	in, err := emdMasses(a, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ns := newNetSimplex(in.a, in.b, c.RawMatrix().Data, nil, nil, EMDSettings{})
+	ns.initialPivots()
+	// grow the scratch slices to their full size
+	ns.list = make([]int32, 0, ns.nNodes)
+	ns.order = make([]int32, 0, ns.nNodes)
+	ns.stem = make([]int32, 0, ns.nNodes)
+	ns.subEnd = make([]int32, 0, ns.nNodes)
+	done := false
+	allocs := testing.AllocsPerRun(200, func() {
+		if e := ns.findEntering(); e >= 0 {
+			ns.pivot(e)
+		} else {
+			done = true
+		}
+	})
+	if done {
+		t.Fatal("the problem was solved before the measurement ended; use a larger one")
+	}
+	if allocs != 0 {
+		t.Errorf("pricing + pivot allocate %v times", allocs)
+	}
+}

@@ -189,7 +189,19 @@ func (h *newton) Precondition(dst, r []float64) {
 // onto v⊥. σ = mean(diag M)·min(err, 1e-4) is a vanishing Levenberg shift.
 // A backtracking (halving) Armijo line search on f, rejecting non-finite
 // trial points, gives the step; if it fails, one Sinkhorn iteration is taken
-// instead (five failures in a row end the solve with Stagnated).
+// instead. The line search also accepts a change of f at its rounding level
+// (1e-14 relative to |aᵀx| + |bᵀy|) when the marginal error decreases.
+//
+// With s.FixedSparsity this is the paper's Algorithm 1 (λ fixed; five failed
+// line searches in a row end the solve with Stagnated). By default the
+// Newton stage adapts (newtonStage): it doubles K when a full step contracts
+// the error by less than ×¼, keeps every row's and column's largest entry,
+// switches to a dense Cholesky factorisation of the Schur complement when CG
+// hits its cap (m ≤ 2501), and takes blocks of 20 log-domain Sinkhorn
+// iterations when Newton gains less per unit of work than Sinkhorn. With
+// Settings.EtaStart > 0 the problem is first solved (warm-up plus Newton) for
+// η_k = EtaStart·EtaFactor^k < Eta to max(Tol, StageTol), warm-starting the
+// next stage (ε-scaling).
 //
 // Settings.MaxIter bounds Sinkhorn iterations plus Newton steps (default
 // 1000); Tol and the stopping rule are those of Sinkhorn.
