@@ -104,3 +104,23 @@ func BenchmarkEMD(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkPermutation compares the Hungarian solver with EMD on the
+// assignment case (U[0,1] costs, uniform weights of equal size).
+func BenchmarkPermutation(b *testing.B) {
+	for _, n := range []int{200, 500} {
+		a, c := randomUniform(n, 3)
+		b.Run(fmt.Sprintf("hungarian/n=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				Assignment(c)
+			}
+		})
+		b.Run(fmt.Sprintf("emd/n=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := EMD(context.Background(), a, a, c, EMDSettings{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -114,5 +114,6 @@
 // Settings.DropZeros removes them (and reports them); EMD removes them
 // itself. Assignment is an O(n³) Hungarian solver for square costs with
 // uniform marginals (a permutation); EMD with uniform a = b covers that case
-// too and is faster in the tests and benchmarks here.
+// too and is 2.5–7× faster (BenchmarkPermutation, n = 200 and 500); the
+// Hungarian solver stays as an independent oracle for the tests.
 package sinkhorn
