@@ -62,6 +62,7 @@ type newton struct {
 	chol             mat.Cholesky
 	rhs, zy          *mat.VecDense
 	work             float64 // work of the last direction, in plan evaluations
+	dzbuf            []float64
 }
 
 // directMax is the largest m (after the gauge fix, m − 1) for which the
@@ -317,7 +318,10 @@ func (h *newton) direction(ctx context.Context, p, rs, cs, g []float64, errv flo
 		cgMax = 2 * nm
 	}
 	if h.direct {
-		dz = make([]float64, nm)
+		if len(h.dzbuf) != nm {
+			h.dzbuf = make([]float64, nm)
+		}
+		dz = h.dzbuf
 		if !h.solveDirect(dz, g) {
 			return nil, 0, false
 		}
