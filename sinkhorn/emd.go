@@ -39,8 +39,10 @@ type EMDResult struct {
 	// zero mass get the largest feasible value (α_i = min_j C_ij − β_j).
 	Alpha, Beta []float64
 	// Status is solver.Converged (optimal), MaxIterations (the pivot limit
-	// was reached; the plan is feasible but maybe not optimal), Infeasible
-	// (a sparse cost pattern admits no feasible plan) or Canceled.
+	// was reached: mass may still sit on the artificial Big-M arcs, so the
+	// plan need not meet the marginals, and it is not optimal), Infeasible
+	// (a sparse cost pattern admits no feasible plan) or Canceled (as
+	// MaxIterations).
 	Status solver.Status
 	// Stats: Iterations counts pivots (including the initial ones),
 	// Evaluations the reduced costs priced, Time the wall time.

@@ -76,7 +76,7 @@ func runOT(args []string, stdout, stderr io.Writer) int {
 	eps := fs.Float64("eps", 0, "regularisation ε = 1/η (alternative to --eta)")
 	method := fs.String("method", "auto", "auto, emd (exact, network simplex), sinkhorn (scaling domain when safe), sinkhorn-log, or sns")
 	tol := fs.Float64("tol", sinkhorn.DefaultTol, "stop when ‖P1−a‖₁ + ‖Pᵀ1−b‖₁ ≤ tol")
-	maxIter := fs.Int("max-iter", 0, "iteration limit (Sinkhorn + Newton; default 10000 for sinkhorn, 1000 for sns)")
+	maxIter := fs.Int("max-iter", 0, "iteration limit (Sinkhorn + Newton; default 10000 for sinkhorn, 1000 for sns; pivots for emd)")
 	etaStart := fs.Float64("eta-start", 0, "ε-scaling: start at this η and multiply by 4 up to --eta (sinkhorn methods)")
 	warmup := fs.Int("warmup", 20, "SNS: Sinkhorn warm-up iterations N₁")
 	sparsity := fs.String("sparsity", "", "SNS: density λ of the sparsified Hessian, a number or k/n (default 2/n; the adaptive rule grows it)")
@@ -153,7 +153,7 @@ func runOT(args []string, stdout, stderr io.Writer) int {
 		if entropic {
 			return bad("--method emd solves the exact problem: drop --eta/--eps")
 		}
-		return runEMD(in, *planOut, *asJSON, stdout, stderr)
+		return runEMD(in, *maxIter, *planOut, *asJSON, stdout, stderr)
 	}
 	s := sinkhorn.Settings{Eta: *eta, Tol: *tol, MaxIter: *maxIter, DropZeros: *dropZeros, EtaStart: *etaStart, History: *histOut != ""}
 	ctx := context.Background()
@@ -219,8 +219,8 @@ func runOT(args []string, stdout, stderr io.Writer) int {
 const emdAutoMax = 20000
 
 // runEMD solves the exact problem and prints the result.
-func runEMD(in *otInput, planOut string, asJSON bool, stdout, stderr io.Writer) int {
-	res, err := sinkhorn.EMD(context.Background(), in.a, in.b, in.c, sinkhorn.EMDSettings{})
+func runEMD(in *otInput, maxIter int, planOut string, asJSON bool, stdout, stderr io.Writer) int {
+	res, err := sinkhorn.EMD(context.Background(), in.a, in.b, in.c, sinkhorn.EMDSettings{MaxIter: maxIter})
 	if err != nil {
 		fmt.Fprintf(stderr, "kkt ot: %v\n", err)
 		return exitBadInput
