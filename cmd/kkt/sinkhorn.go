@@ -248,9 +248,9 @@ func runEMD(in *otInput, maxIter int, planOut string, asJSON bool, stdout, stder
 			"nnz": res.Plan.NNZ(), "mass_adjust": res.MassAdjust, "time_s": res.Time.Seconds(), "n": n, "m": m,
 			"source": in.source, "dropped_a": len(res.DroppedA), "dropped_b": len(res.DroppedB),
 		}
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		enc.Encode(out)
+		if !printJSON(stdout, stderr, "ot", out, true) {
+			return exitBadInput
+		}
 	} else {
 		fmt.Fprintf(stdout, "%s: %d×%d, exact OT, method emd (network simplex)\n", in.source, n, m)
 		fmt.Fprintf(stdout, "status %v after %d pivots, %.3fs\n", res.Status, res.Iterations, res.Time.Seconds())
@@ -265,21 +265,21 @@ func runEMD(in *otInput, maxIter int, planOut string, asJSON bool, stdout, stder
 	return res.Status.ExitCode()
 }
 
+// writeSparsePlan writes the plan's nonzeros atomically (nothing partial on
+// error).
 func writeSparsePlan(path string, res *sinkhorn.EMDResult) error {
-	f, err := os.Create(path)
-	if err != nil {
+	return atomicfile.Write(path, func(w io.Writer) error {
+		var err error
+		if _, err = fmt.Fprintln(w, "# i,j,value (0-based), the nonzeros of the exact plan"); err != nil {
+			return err
+		}
+		res.Plan.DoNonZero(func(i, j int, v float64) {
+			if err == nil {
+				_, err = fmt.Fprintf(w, "%d,%d,%s\n", i, j, strconv.FormatFloat(v, 'g', -1, 64))
+			}
+		})
 		return err
-	}
-	w := bufio.NewWriter(f)
-	fmt.Fprintln(w, "# i,j,value (0-based), the nonzeros of the exact plan")
-	res.Plan.DoNonZero(func(i, j int, v float64) {
-		fmt.Fprintf(w, "%d,%d,%s\n", i, j, strconv.FormatFloat(v, 'g', -1, 64))
 	})
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }
 
 type otSources struct {
