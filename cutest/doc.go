@@ -62,7 +62,7 @@
 // message reads "file:line: cause". The work of interpreting a file —
 // cards executed, DO loops included, plus entities built — is bounded by a
 // budget derived from Options.MemoryBudget (default DefaultMemoryBudget,
-// 2 GiB = 2³¹/WorkUnitBytes = 33,554,432 units), so no input can hang the
+// 1 GiB: 2³⁰/WorkUnitBytes = 16,777,216 units), so no input can hang the
 // parser or exhaust memory: a DO loop whose trip count exceeds what is left
 // fails at its DO card before running. Real parameters must stay finite
 // (1/0, 0/0, EXP(1000) are errors) and integer parameters within ±2⁵³.

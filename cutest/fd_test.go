@@ -110,7 +110,6 @@ var fdExceptions = map[string]string{
 	"WATSONNE": "SIF second derivatives inconsistent", "STREG": "SIF first derivatives inconsistent",
 	"HELIX": "atan branch cut at x0", "HELIXNE": "atan branch cut at x0", "DITTERT": "log of a negative number near x0",
 	"SIMPLEU": "invalid SIF file",
-	"HS67":    "TEMPORARY: external Fortran function not yet supported",
 	// The group type LOG replaces its argument by ABS(T) and then uses
 	// G = P/T, the derivative of P·log(T), for P·log|T|: wrong sign for
 	// T < 0, which the sample point has (checked: with G = P/T on the

@@ -37,7 +37,7 @@ func TestBudgetHugeLoop(t *testing.T) {
 		t.Fatal("a 10⁹-iteration loop was accepted")
 	}
 	msg := err.Error()
-	for _, want := range []string{"bigloop.SIF:5:", "1000000000 iterations", "33554432 units"} {
+	for _, want := range []string{"bigloop.SIF:5:", "1000000000 iterations", "16777216 units"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error %q does not contain %q", msg, want)
 		}
