@@ -152,3 +152,20 @@ func TestElementUsesUndeclaredVariable(t *testing.T) {
 		t.Errorf("DeclaredVariablesOnly: got %q", msg)
 	}
 }
+
+// The fuzzer's slowest find: "IE BIG 200000     2" (field 4 reads 2000002)
+// and a loop declaring X(1)…X(BIG). Every variable costs declUnits, so the
+// budget stops it after about two million of them, at the X card, in about
+// two seconds of CPU; it is a unit test rather than a seed of FuzzParse
+// because the fuzzing engine kills any input that runs ten seconds of wall
+// time, which an oversubscribed machine reaches.
+func TestBudgetManyVariables(t *testing.T) {
+	if testing.Short() {
+		t.Skip("two seconds of CPU")
+	}
+	src := "NAME\n IE 1         \n IE BIG                 200000     20000\nVARIABLES\n DO I         1                        BIG\n X  X(I)\n ND\nENDATA"
+	msg := parseErr(t, src, nil)
+	if !strings.HasPrefix(msg, "h.SIF:6: the problem's entities: over the work budget of 16777216 units") {
+		t.Errorf("got %q", msg)
+	}
+}
