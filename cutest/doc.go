@@ -52,6 +52,16 @@
 // and group is evaluated once per point: f, ∇f, c, J and the Hessian
 // products reuse the cached values until x changes.
 //
+// External functions (F temporaries of the function parts, §7.1 of the SIF
+// report) are Fortran routines that CUTEst links; a file may append their
+// source after its last ENDATA (HS67 does). Such source is interpreted — a
+// Fortran 77 subset of typed FUNCTIONs with scalar and array variables,
+// assignments, block and logical IF, GO TO, CONTINUE and RETURN — and the
+// call becomes one bytecode instruction whose array arguments (array
+// temporaries such as R Y(8)) are read back with constant subscripts. A
+// call that runs more than 10⁵ statements or indexes out of bounds
+// yields NaN; anything outside the subset is a parse error.
+//
 // A Problem is not safe for concurrent use; Clone gives an independent copy
 // that shares the compiled model.
 //

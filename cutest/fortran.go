@@ -26,10 +26,10 @@ import (
 // error naming the line. Arguments are passed as in Fortran: an array
 // argument by reference (the procedure's writes reach the caller's array), a
 // scalar by value (a procedure that assigns a scalar argument is refused).
-// A call runs at most fortranMaxSteps statements; beyond that (an endless GO
-// TO loop) its results are NaN.
+// A call runs at most fortranMaxSteps (10⁵) statements; beyond that (an
+// endless GO TO loop) its results are NaN.
 
-const fortranMaxSteps = 1_000_000
+const fortranMaxSteps = 100_000
 
 type fty uint8
 

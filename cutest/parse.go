@@ -1893,14 +1893,20 @@ func (it *interp) objBoundCard(c *dcard) error {
 func (it *interp) readTrailer(sc *bufio.Scanner, first string, lineNo int) error {
 	it.trailerLine = lineNo
 	it.trailer = append(it.trailer, first)
+	size := len(first)
 	for sc.Scan() {
-		if len(it.trailer) >= maxTrailerLines {
-			return it.errf(lineNo, "more than %d lines after the last ENDATA", maxTrailerLines)
+		size += len(sc.Bytes())
+		if len(it.trailer) >= maxTrailerLines || size > maxTrailerBytes {
+			return it.errf(lineNo, "more than %d lines or %d bytes after the last ENDATA", maxTrailerLines, maxTrailerBytes)
 		}
 		it.trailer = append(it.trailer, strings.TrimRight(sc.Text(), "\r"))
 	}
 	return nil
 }
 
-// maxTrailerLines bounds the text kept after the last ENDATA.
-const maxTrailerLines = 100_000
+// maxTrailerLines and maxTrailerBytes bound the text kept after the last
+// ENDATA (HS67's Fortran is 250 lines).
+const (
+	maxTrailerLines = 100_000
+	maxTrailerBytes = 8 << 20
+)
