@@ -11,7 +11,7 @@ import (
 // group is true) from its INDIVIDUALS block.
 func (it *interp) compile(fp *funcPart, blk *fblock, inputs []string, niv int, group bool) (*kernel, error) {
 	b := newBuilder(len(inputs))
-	s := &scope{b: b, names: map[string]value{}}
+	s := &scope{b: b, names: map[string]value{}, fp: fp, it: it}
 	if fp != nil {
 		for _, st := range fp.globals {
 			if err := it.assign(s, fp, st); err != nil {
@@ -91,7 +91,13 @@ func (it *interp) assign(s *scope, fp *funcPart, st stmt) error {
 	if err != nil {
 		return it.errf(st.line, "%v", err)
 	}
+	if st.kind != 'A' {
+		if cond, ok := s.names[st.f2]; ok {
+			s.guard, s.guardTrue = &cond, st.kind == 'I'
+		}
+	}
 	v, err := s.gen(n)
+	s.guard = nil
 	if err != nil {
 		return it.errf(st.line, "%v", err)
 	}

@@ -110,7 +110,6 @@ var fdExceptions = map[string]string{
 	"WATSONNE": "SIF second derivatives inconsistent", "STREG": "SIF first derivatives inconsistent",
 	"HELIX": "atan branch cut at x0", "HELIXNE": "atan branch cut at x0", "DITTERT": "log of a negative number near x0",
 	"SIMPLEU": "invalid SIF file",
-	"HS67":    "TEMPORARY: external Fortran function not yet supported",
 	// The group type LOG replaces its argument by ABS(T) and then uses
 	// G = P/T, the derivative of P·log(T), for P·log|T|: wrong sign for
 	// T < 0, which the sample point has (checked: with G = P/T on the
@@ -127,7 +126,8 @@ var fdExceptions = map[string]string{
 // TestFiniteDifferences checks gradients, Jacobians and Hessian–vector
 // products against central differences on a sample of the SIF problems:
 // up to 4 problems (n ≤ 300) of every classification prefix (objective type,
-// constraint type, regularity), plus the problems without reference values.
+// constraint type, regularity), plus ARGLINA and CHANDHEU (no reference
+// values) and HS67 (external Fortran function).
 func TestFiniteDifferences(t *testing.T) {
 	dir := kktdata.Require(t, "cutest/sif")
 	cat := kktdata.Require(t, "cutest/catalogue.csv")
@@ -156,7 +156,7 @@ func TestFiniteDifferences(t *testing.T) {
 	}
 	sort.Strings(names)
 	perClass := map[string]int{}
-	extra := map[string]bool{"ARGLINA": true, "CHANDHEU": true}
+	extra := map[string]bool{"ARGLINA": true, "CHANDHEU": true, "HS67": true}
 	rng := rand.New(rand.NewPCG(1, 2))
 	checked := 0
 	for _, name := range names {

@@ -1,6 +1,7 @@
 package cutest
 
 import (
+	"os"
 	"strings"
 	"testing"
 )
@@ -11,6 +12,9 @@ import (
 // must evaluate at its start point without panicking.
 func FuzzParse(f *testing.F) {
 	f.Add(toySIF)
+	if ext, err := os.ReadFile("testdata/extfunc.SIF"); err == nil {
+		f.Add(string(ext)) // external Fortran function after the last ENDATA
+	}
 	// Hand-broken variants of the toy problem.
 	f.Add(strings.Replace(toySIF, "ENDATA", "", 1))
 	f.Add(strings.Replace(toySIF, "GVAR * GVAR", "GVAR * (GVAR", 1))

@@ -22,8 +22,8 @@ type Options struct {
 	// spend MemoryBudget/WorkUnitBytes units. A DO loop whose trip count
 	// alone exceeds what is left fails at its DO card, before running. The
 	// largest file of the CUTEst collection at its default size (CHANDHEU,
-	// N = 500) spends 3.3 million units, a tenth of the default budget;
-	// raise the budget for larger $-PARAMETER choices.
+	// N = 500) spends 5.0 million units, under a third of the default
+	// budget; raise the budget for larger $-PARAMETER choices.
 	MemoryBudget int64
 	// DeclaredVariablesOnly makes an ELEMENT USES V card that names a
 	// variable not declared in VARIABLES an error naming the file and line.
@@ -40,12 +40,15 @@ const (
 	bigInf = 1e20 // |value| ≥ 1e20 means infinity (SIFDecode's "big")
 
 	// DefaultMemoryBudget is the MemoryBudget used when Options leaves it 0:
-	// 2 GiB, that is 33,554,432 units of work.
-	DefaultMemoryBudget = 2 << 30
-	// WorkUnitBytes is the memory one unit of work stands for: about what
-	// one entity costs once built (its name, index entry and share of the
-	// sparse structures).
+	// 1 GiB, that is 16,777,216 units of work (a few seconds of CPU at most).
+	DefaultMemoryBudget = 1 << 30
+	// WorkUnitBytes is the memory one unit of work stands for. A card
+	// executed or a linear, quadratic or element entry costs one unit; a
+	// named entity (variable, group, element) costs declUnits, for its name,
+	// its index entry and the time these take (about 1.4 µs each, against
+	// 0.15 µs for a card).
 	WorkUnitBytes = 64
+	declUnits     = 8
 )
 
 type section int
@@ -105,7 +108,8 @@ type fblock struct {
 
 // funcPart is a parsed ELEMENTS or GROUPS part.
 type funcPart struct {
-	temps   map[string]byte // upper-case name → R, I, L, M, F
+	temps   map[string]byte  // upper-case name → R, I, L, M, F
+	arrays  map[string][]int // array temporaries: name → dimensions
 	globals []stmt
 	blocks  map[string]*fblock
 }
@@ -210,6 +214,19 @@ type interp struct {
 
 	trailer     []string // lines after the last ENDATA (external Fortran procedures)
 	trailerLine int      // line number of trailer[0]
+	procs       map[string]*fproc
+	procsErr    error
+	procsDone   bool
+}
+
+// externalProcs compiles (once) the external functions appended to the
+// file.
+func (it *interp) externalProcs() (map[string]*fproc, error) {
+	if !it.procsDone {
+		it.procsDone = true
+		it.procs, it.procsErr = it.parseFortran(it.trailer, it.trailerLine)
+	}
+	return it.procs, it.procsErr
 }
 
 func (it *interp) errf(line int, format string, args ...any) error {
@@ -525,7 +542,36 @@ func (it *interp) funcCard(fp *funcPart, sub string, blk **fblock, c card) error
 		if c.f2 == "" {
 			return it.errf(c.line, "missing temporary name")
 		}
-		fp.temps[strings.ToUpper(c.f2)] = code[0]
+		name := strings.ToUpper(strings.ReplaceAll(c.f2, " ", ""))
+		if open := strings.IndexByte(name, '('); open >= 0 {
+			// An array temporary such as R Y(8) or R G(8,3) (HS67), used to
+			// receive the arrays an external function fills in.
+			if code != "R" && code != "I" && code != "L" {
+				return it.errf(c.line, "array temporary %s must be R, I or L", name)
+			}
+			if !strings.HasSuffix(name, ")") {
+				return it.errf(c.line, "malformed array temporary %q", c.f2)
+			}
+			var dims []int
+			size := 1
+			for _, d := range strings.Split(name[open+1:len(name)-1], ",") {
+				n, err := strconv.Atoi(d)
+				if err != nil || n < 1 || n > 10_000 {
+					return it.errf(c.line, "array temporary %s: bounds must be integer constants in 1…10000", name)
+				}
+				dims = append(dims, n)
+				size *= n
+			}
+			if len(dims) > 2 || size > 10_000 {
+				return it.errf(c.line, "array temporary %s: at most 2 dimensions and 10000 elements", name)
+			}
+			name = name[:open]
+			if fp.arrays == nil {
+				fp.arrays = map[string][]int{}
+			}
+			fp.arrays[name] = dims
+		}
+		fp.temps[name] = code[0]
 		return nil
 	}
 	var list *[]stmt
@@ -1104,7 +1150,7 @@ func (it *interp) declareVar(name string, line int) (int, error) {
 	if name == "" {
 		return 0, it.errf(line, "missing variable name")
 	}
-	if err := it.grow(1, line); err != nil {
+	if err := it.grow(declUnits, line); err != nil {
 		return 0, err
 	}
 	j := len(it.varNames)
@@ -1121,7 +1167,7 @@ func (it *interp) declareGroup(name string, kind byte, line int) (int, error) {
 	if name == "" {
 		return 0, it.errf(line, "missing group name")
 	}
-	if err := it.grow(1, line); err != nil {
+	if err := it.grow(declUnits, line); err != nil {
 		return 0, err
 	}
 	g := len(it.gNames)
@@ -1576,7 +1622,7 @@ func (it *interp) newElement(name string, t int, line int) (*elemDef, error) {
 		return nil, it.errf(line, "missing element name")
 	}
 	et := it.etypes[t]
-	if err := it.grow(1+len(et.ev), line); err != nil {
+	if err := it.grow(declUnits+len(et.ev), line); err != nil {
 		return nil, err
 	}
 	// Carve the per-element slices out of shared chunks: files such as
@@ -1847,14 +1893,20 @@ func (it *interp) objBoundCard(c *dcard) error {
 func (it *interp) readTrailer(sc *bufio.Scanner, first string, lineNo int) error {
 	it.trailerLine = lineNo
 	it.trailer = append(it.trailer, first)
+	size := len(first)
 	for sc.Scan() {
-		if len(it.trailer) >= maxTrailerLines {
-			return it.errf(lineNo, "more than %d lines after the last ENDATA", maxTrailerLines)
+		size += len(sc.Bytes())
+		if len(it.trailer) >= maxTrailerLines || size > maxTrailerBytes {
+			return it.errf(lineNo, "more than %d lines or %d bytes after the last ENDATA", maxTrailerLines, maxTrailerBytes)
 		}
 		it.trailer = append(it.trailer, strings.TrimRight(sc.Text(), "\r"))
 	}
 	return nil
 }
 
-// maxTrailerLines bounds the text kept after the last ENDATA.
-const maxTrailerLines = 100_000
+// maxTrailerLines and maxTrailerBytes bound the text kept after the last
+// ENDATA (HS67's Fortran is 250 lines).
+const (
+	maxTrailerLines = 100_000
+	maxTrailerBytes = 8 << 20
+)
