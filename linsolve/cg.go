@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/kkt-go/kkt/matrix"
+	sol "github.com/kkt-go/kkt/solver"
 )
 
 // CG solves A·x = b for a symmetric positive definite A by the (preconditioned)
@@ -24,6 +25,11 @@ func CG(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*Resul
 	return scaledSolve(ctx, a, b, s, plainSettings, cg)
 }
 
+// CGAutoMinRows is the size from which CG with Settings.Workers = 0 runs the
+// fused kernel on every core: below it the goroutine hand-offs cost more
+// than they save (measured on 2-D Poisson; see docs/benchmarks.md).
+const CGAutoMinRows = 50_000
+
 func cg(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*Result, error) {
 	st, err := prologue(ctx, "CG", a, b, &s)
 	if err != nil {
@@ -39,8 +45,12 @@ func cg(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*Resul
 	p := make([]float64, n)
 	q := make([]float64, n)
 	var k *cgKernel
-	if s.Precond == nil && s.Workers != 0 {
-		if k = newCGKernel(a, s.Workers, p, q, x, r); k != nil {
+	workers := s.Workers
+	if workers == 0 && n >= CGAutoMinRows {
+		workers = sol.Workers(0, n, CGAutoMinRows, 0)
+	}
+	if s.Precond == nil && workers != 0 {
+		if k = newCGKernel(a, workers, p, q, x, r); k != nil {
 			defer k.close()
 		}
 	}

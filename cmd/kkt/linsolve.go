@@ -59,7 +59,7 @@ func runLinsolve(args []string, stdout, stderr io.Writer) int {
 	restart := fs.Int("restart", linsolve.DefaultRestart, "GMRES restart length m")
 	rtol := fs.Float64("rtol", 1e-8, "relative tolerance: stop when ‖b − A·x‖ ≤ rtol·‖b‖ (LSQR: Paige–Saunders atol = btol = rtol)")
 	maxIter := fs.Int("maxiter", 0, "iteration limit (0: the method's default, 10·n)")
-	workers := fs.Int("workers", 0, "goroutines for CG's fused kernel (0: serial operator path, -1: all CPUs)")
+	workers := fs.Int("workers", 0, "goroutines for CG's fused kernel (0: automatic, every core from 50,000 unknowns; 1: one; -1: all CPUs)")
 	xout := fs.String("x-out", "", "write the solution x to this Matrix Market file")
 	asJSON := fs.Bool("json", false, "print one JSON object on stdout")
 	if st, done := parseFlags(fs, args); done {
