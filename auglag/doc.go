@@ -2,12 +2,24 @@
 //
 //	minimize f(x)  subject to  c(x) = 0,   x ∈ Rⁿ, c: Rⁿ → Rᵐ,
 //
-// by the adaptive inexact Newton method with randomized iterative sketching
+// (Solve) and general nonlinear programs with bounds and inequalities
+// (SolveNLP, section "General NLPs" below). Solve runs the adaptive inexact Newton method with randomized iterative sketching
 // on the exact augmented Lagrangian of
 //
 //	I. Hong, S. Na, M. W. Mahoney, M. Kolar, "Constrained Optimization via
 //	Exact Augmented Lagrangian and Randomized Iterative Sketching",
 //	ICML 2023, arXiv 2305.18379 (reference code: IlgeeHong/AdaSketch-Newton).
+//
+// # What Solve accepts
+//
+// Solve's methods handle only min f(x) s.t. c(x) = 0. When the problem
+// states its bounds (XL, XU, CL, CU, as nlp.Problem and *cutest.Problem
+// do), any finite variable bound, any inequality or range row and any row
+// without a finite side makes Solve return an error wrapping
+// nlp.ErrUnsupported that names the method and the problem; nothing is
+// dropped. Equalities cl = c(x) = cu with cl ≠ 0 are solved as
+// c(x) − cl = 0. A problem without those methods is taken to be of the
+// form c(x) = 0.
 //
 // # Merit function
 //

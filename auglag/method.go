@@ -13,7 +13,8 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// run is the outer loop (§2 of the research notes, steps 1–8).
+// run is the outer loop of the method (the steps of docs/auglag.md, "The
+// method, step by step, mapped to the code").
 func (s *solver) run(ctx context.Context, x0, lam0 []float64) *Result {
 	t0 := time.Now()
 	set, res := s.set, s.res
@@ -461,7 +462,10 @@ func (d *direct) run(ctx context.Context, tol float64, _ int) bool {
 		var lu mat.LU
 		lu.Factorize(kd)
 		var z mat.VecDense
-		if err := lu.SolveVecTo(&z, false, mat.NewVecDense(N, append([]float64(nil), d.b...))); err == nil || lu.Cond() < 1e15 {
+		// SolveVecTo reports a singular or numerically singular (condition
+		// number above mat.ConditionTolerance) matrix as an error; MINRES
+		// then takes over.
+		if err := lu.SolveVecTo(&z, false, mat.NewVecDense(N, append([]float64(nil), d.b...))); err == nil {
 			d.z = z.RawVector().Data
 			return true
 		}

@@ -59,11 +59,15 @@
 //
 // Parse, ParseFile and Load read fixed-format SIF (and free format, which is
 // translated into fixed cards). Malformed input yields a *ParseError whose
-// message reads "file:line: cause"; loops and sizes are capped
-// (Options.MaxLoopCards, Options.MaxEntities) so no input can hang the
-// parser. Options.Params overrides $-PARAMETER values. The format and the
-// traps of real files are described in the project's research notes
-// (shared/research/sif.md); docs/cutest.md lists what is supported.
+// message reads "file:line: cause". The work of interpreting a file —
+// cards executed, DO loops included, plus entities built — is bounded by a
+// budget derived from Options.MemoryBudget (default DefaultMemoryBudget,
+// 2 GiB = 2³¹/WorkUnitBytes = 33,554,432 units), so no input can hang the
+// parser or exhaust memory: a DO loop whose trip count exceeds what is left
+// fails at its DO card before running. Real parameters must stay finite
+// (1/0, 0/0, EXP(1000) are errors) and integer parameters within ±2⁵³.
+// Options.Params overrides $-PARAMETER values. docs/cutest.md lists what is
+// supported.
 //
 // # Validation
 //

@@ -335,7 +335,6 @@ type builder struct {
 	code    []instr
 	nreg    int32
 	cse     map[cseKey]int32
-	fixed   bool // inputs are declared; registers above are code/consts
 	// constant registers are numbered after all code registers at finish
 	// time; until then they are tagged with negative numbers.
 	constOf map[int32]float64
@@ -459,8 +458,9 @@ func (b *builder) finish(outF int32, outG, outH []int32) *kernel {
 
 // scope maps names (upper case) to values during code generation.
 type scope struct {
-	b     *builder
-	names map[string]value
+	b      *builder
+	names  map[string]value
+	inputs map[string]bool // names of the kernel's inputs (assignable without a TEMPORARIES entry)
 }
 
 func (s *scope) gen(n *node) (value, error) {

@@ -16,10 +16,15 @@ import (
 // scipy.sparse.linalg.cg rule (rtol, atol) evaluated on the unpreconditioned
 // residual. Iterations counts the matrix–vector products after the initial
 // residual. pᵀAp ≤ 0 ends the solve with Breakdown (A is not positive
-// definite), a NaN with NumericalFailure.
+// definite), and so does ρ = rᵀM⁻¹r ≤ 0 (the preconditioner is not positive
+// definite), as MINRES reports it; a NaN ends it with NumericalFailure.
 //
 // The error is non-nil only when b or X0 contains NaN or Inf.
 func CG(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*Result, error) {
+	return scaledSolve(ctx, a, b, s, plainSettings, cg)
+}
+
+func cg(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*Result, error) {
 	st, err := prologue(ctx, "CG", a, b, &s)
 	if err != nil {
 		return nil, err
@@ -62,6 +67,11 @@ func CG(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*Resul
 		}
 		if isBad(rho) {
 			status = NumericalFailure
+			break
+		}
+		if rho <= 0 {
+			// r ≠ 0 here, so rᵀM⁻¹r ≤ 0: M is not positive definite.
+			status = Breakdown
 			break
 		}
 		if it == 0 {

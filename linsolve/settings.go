@@ -106,6 +106,10 @@ type Result struct {
 	// History holds the residual norm after each iteration (index 0 is the
 	// initial residual) when Settings.History is set.
 	History []float64
+	// DirectStats describes the factorisation of a direct solve (Direct,
+	// DirectSparse): method, ordering, fill, times, inertia; nil for the
+	// iterative methods.
+	DirectStats *DirectStats
 }
 
 // ErrBadInput is wrapped by the errors returned for NaN or Inf in the inputs.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/kkt-go/kkt/internal/atomicfile"
 	"gonum.org/v1/gonum/stat"
 	"io"
 	"math"
@@ -42,6 +43,9 @@ func runComplete(args []string, stdout, stderr io.Writer) int {
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	if st, done := parseFlags(fs, args); done {
 		return st
+	}
+	if !checkFlags(stderr, "complete", halfOpen("test-fraction", *testFrac, 0, 1), nonNegativeInt("rank", *rank), nonNegativeInt("iters", *iters), positive("solve-tol", *solveTol)) {
+		return exitBadInput
 	}
 	if (*ratings == "") == (*synth == "") {
 		fmt.Fprintln(stderr, "kkt complete: give exactly one of --ratings or --synthetic")
@@ -111,7 +115,14 @@ func runComplete(args []string, stdout, stderr io.Writer) int {
 		if *rank == 0 {
 			*rank = 10
 		}
+		if !completeBudget(stderr, *ratings, obs, *rank) {
+			return exitBadInput
+		}
 		train, test := obs.Split(rand.New(rand.NewPCG(*seed, 5)), *testFrac)
+		if train.Len() == 0 {
+			fmt.Fprintf(stderr, "kkt complete: %s: the training split is empty (%d ratings, --test-fraction %g)\n", *ratings, obs.Len(), *testFrac)
+			return exitBadInput
+		}
 		switch *method {
 		case "", "als":
 			lam := 0.15
@@ -158,7 +169,9 @@ func runComplete(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if *asJSON {
-		json.NewEncoder(stdout).Encode(out)
+		if !printJSON(stdout, stderr, "complete", out, false) {
+			return exitBadInput
+		}
 	} else {
 		for _, k := range []string{"rel_error", "rmse_train", "rmse_test", "iterations", "status", "time_s"} {
 			if v, ok := out[k]; ok {
@@ -174,23 +187,15 @@ func writeFactorFiles(dir string, U, V *mat.Dense) error {
 		return err
 	}
 	for name, F := range map[string]*mat.Dense{"U.json": U, "V.json": V} {
-		f, err := os.Create(filepath.Join(dir, name))
-		if err != nil {
-			return err
-		}
-		if err := completion.WriteFactors(f, F); err != nil {
-			f.Close()
-			return err
-		}
-		if err := f.Close(); err != nil {
+		if err := atomicfile.Write(filepath.Join(dir, name), func(w io.Writer) error { return completion.WriteFactors(w, F) }); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// The completion experiment: the paper has no experiments; these are the
-// targets of issue #10 (research notes §5). It is sharded: units
+// The completion experiment: the paper has no experiments; the targets are
+// those of docs/completion.md. It is sharded: units
 // 0..seeds−1 are exact-recovery seeds, unit seeds is the timing study, and
 // the remaining units are MovieLens splits.
 func completionPlan(env *reproEnv) (seeds, splits int) {

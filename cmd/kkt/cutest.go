@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -230,7 +229,9 @@ func cutestList(args []string, stdout, stderr io.Writer) int {
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].Name < rows[j].Name })
 	if *asJSON {
-		json.NewEncoder(stdout).Encode(rows)
+		if !printJSON(stdout, stderr, "cutest", rows, false) {
+			return exitBadInput
+		}
 		return exitOK
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
@@ -289,15 +290,16 @@ func cutestEval(args []string, stdout, stderr io.Writer) int {
 	fs.Var(params, "param", "override a $-PARAMETER value (NAME=VALUE, repeatable)")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	dir := fs.String("sifdir", "", "SIF directory (default $MASTSIF, else $KKT_DATA/cutest/sif)")
-	// Accept the problem name before or after the flags.
-	var name string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		name, args = args[0], args[1:]
-	}
-	if st, done := parseFlags(fs, args); done {
+	// The problem name may stand before, between or after the flags.
+	if st, done := parsePositional(fs, args); done {
 		return st
 	}
-	if name == "" && fs.NArg() > 0 {
+	if fs.NArg() > 1 {
+		fmt.Fprintf(stderr, "kkt cutest eval: unexpected argument %q (one problem name)\n", fs.Arg(1))
+		return exitBadInput
+	}
+	var name string
+	if fs.NArg() == 1 {
 		name = fs.Arg(0)
 	}
 	if name == "" {
@@ -337,7 +339,9 @@ func cutestEval(args []string, stdout, stderr io.Writer) int {
 		"nnzJ": nnzJ, "nnzH": nnzH, "parse_seconds": tParse.Seconds(),
 	}
 	if *asJSON {
-		json.NewEncoder(stdout).Encode(res)
+		if !printJSON(stdout, stderr, "cutest", res, false) {
+			return exitBadInput
+		}
 		return exitOK
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)

@@ -49,6 +49,11 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
+	args, err := applyMemBudget(args)
+	if err != nil {
+		fmt.Fprintf(stderr, "kkt: %v\n", err)
+		return exitBadInput
+	}
 	if len(args) == 0 {
 		usage(stderr)
 		return exitBadInput
@@ -77,7 +82,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "kkt: constrained optimization and sparse linear solvers")
-	fmt.Fprintln(w, "\nUsage: kkt <command> [flags]   (kkt help <command> for its flags)")
+	fmt.Fprintln(w, "\nUsage: kkt [--mem-budget SIZE] <command> [flags]   (kkt help <command> for its flags)")
+	fmt.Fprintln(w, "\n--mem-budget SIZE (or KKT_MEM_BUDGET) caps the memory a file's declared sizes may imply (default 1/4 of RAM)")
 	fmt.Fprintln(w, "\nCommands:")
 	names := make([]string, 0, len(commands))
 	for n := range commands {
@@ -102,13 +108,50 @@ func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 }
 
 // parseFlags parses args and returns (exit status, done): done is true when
-// the caller must return the status. -h prints the full usage and exits 0;
+// the caller must return the status. Flags are accepted before and after
+// positional arguments (kkt nlp solve HS6 --json and kkt nlp solve --json HS6
+// mean the same); "--" ends the flags. The positional arguments are left in
+// fs.Args(). A command that takes none rejects them: it calls parseFlags,
+// whose done is then true with exit 2 when any positional is present; one
+// that takes them calls parsePositional. -h prints the full usage and exits 0;
 // an unknown flag or a bad value prints a one-line hint and exits 2.
 func parseFlags(fs *flag.FlagSet, args []string) (int, bool) {
+	if st, done := parsePositional(fs, args); done {
+		return st, done
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(fs.Output(), "kkt %s: unexpected argument %q (see 'kkt help %s')\n", fs.Name(), fs.Arg(0), fs.Name())
+		return exitBadInput, true
+	}
+	return 0, false
+}
+
+// parsePositional is parseFlags for commands that take positional
+// arguments: they are collected, in order, into fs.Args().
+func parsePositional(fs *flag.FlagSet, args []string) (int, bool) {
 	out, usage := fs.Output(), fs.Usage
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
-	err := fs.Parse(args)
+	var pos []string
+	var err error
+	for {
+		if err = fs.Parse(args); err != nil {
+			break
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			pos = append(pos, rest...) // everything after "--" is positional
+			break
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+	if err == nil {
+		err = fs.Parse(append([]string{"--"}, pos...))
+	}
 	fs.SetOutput(out)
 	fs.Usage = usage
 	if err == flag.ErrHelp {

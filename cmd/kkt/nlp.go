@@ -3,7 +3,6 @@ package main
 import (
 	"compress/bzip2"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -58,6 +57,9 @@ func addNLPFlags(fs interface {
 }
 
 func (f *nlpFlags) settings() (auglag.Settings, error) {
+	if err := f.validate(); err != nil {
+		return auglag.Settings{}, err
+	}
 	m, err := auglag.ParseMethod(*f.method)
 	if err != nil {
 		return auglag.Settings{}, err
@@ -86,7 +88,9 @@ func reportNLP(stdout io.Writer, name string, p auglag.Problem, res *auglag.Resu
 		out["message"] = res.Message
 	}
 	if asJSON {
-		json.NewEncoder(stdout).Encode(out)
+		if !printJSON(stdout, os.Stderr, name, out, false) {
+			return exitBadInput
+		}
 	} else {
 		inner := fmt.Sprintf("%d sketch steps", res.SketchSteps)
 		switch res.Method {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/kkt-go/kkt/internal/atomicfile"
 	"io"
 	"os"
 	"path/filepath"
@@ -143,7 +144,7 @@ func writeUnit(dir string, r *unitResult) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(d, fmt.Sprintf("%s-%04d.json", r.Experiment, r.Unit)), j, 0o644)
+	return atomicfile.WriteFile(filepath.Join(d, fmt.Sprintf("%s-%04d.json", r.Experiment, r.Unit)), j)
 }
 
 // finalize turns the unit results into summary rows and figures, experiment
@@ -216,8 +217,11 @@ func finalize(env *reproEnv, selected []*experiment, results []*unitResult, stde
 						firstErr = err
 					}
 				}
-				if j, err := json.MarshalIndent(f, "", " "); err == nil {
-					os.WriteFile(filepath.Join(env.OutDir, f.Name+".json"), j, 0o644)
+				if err := atomicfile.Write(filepath.Join(env.OutDir, f.Name+".json"), func(w io.Writer) error { return writeJSON(w, f, true) }); err != nil {
+					fmt.Fprintf(stderr, "kkt reproduce: %v\n", err)
+					if firstErr == nil {
+						firstErr = err
+					}
 				}
 			}
 		}
@@ -233,7 +237,7 @@ func runMerge(args []string, stdout, stderr io.Writer) int {
 	out := fs.String("out", "", "directory for the merged CSV, JSON and figures")
 	asJSON := fs.Bool("json", false, "print the summary as one JSON object")
 	data := fs.String("data", defaultDataDir(), "data directory (for experiments that re-read data when summarizing)")
-	if st, done := parseFlags(fs, args); done {
+	if st, done := parsePositional(fs, args); done {
 		return st
 	}
 	if fs.NArg() == 0 {

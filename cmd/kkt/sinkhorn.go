@@ -1,12 +1,11 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/kkt-go/kkt/internal/atomicfile"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -97,6 +96,9 @@ func runOT(args []string, stdout, stderr io.Writer) int {
 	}
 	if fs.NArg() > 0 {
 		return bad("unexpected argument %q", fs.Arg(0))
+	}
+	if !checkFlags(stderr, "ot", positive("tol", *tol), nonNegativeInt("max-iter", *maxIter), nonNegativeInt("topk", *topk), nonNegative("eta", *eta)) {
+		return exitBadInput
 	}
 	if *eta != 0 && *eps != 0 {
 		return bad("give --eta or --eps, not both")
@@ -196,9 +198,9 @@ func runOT(args []string, stdout, stderr io.Writer) int {
 		"source": in.source, "dropped_a": len(res.DroppedA), "dropped_b": len(res.DroppedB),
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		enc.Encode(out)
+		if !printJSON(stdout, stderr, "ot", out, true) {
+			return exitBadInput
+		}
 	} else {
 		fmt.Fprintf(stdout, "%s: %d×%d, η = %g, method %s (%s domain)\n", in.source, n, m, *eta, *method, res.Domain)
 		fmt.Fprintf(stdout, "status %v after %d Sinkhorn + %d Newton iterations (%d CG), %.3fs\n",
@@ -246,9 +248,9 @@ func runEMD(in *otInput, maxIter int, planOut string, asJSON bool, stdout, stder
 			"nnz": res.Plan.NNZ(), "mass_adjust": res.MassAdjust, "time_s": res.Time.Seconds(), "n": n, "m": m,
 			"source": in.source, "dropped_a": len(res.DroppedA), "dropped_b": len(res.DroppedB),
 		}
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		enc.Encode(out)
+		if !printJSON(stdout, stderr, "ot", out, true) {
+			return exitBadInput
+		}
 	} else {
 		fmt.Fprintf(stdout, "%s: %d×%d, exact OT, method emd (network simplex)\n", in.source, n, m)
 		fmt.Fprintf(stdout, "status %v after %d pivots, %.3fs\n", res.Status, res.Iterations, res.Time.Seconds())
@@ -263,21 +265,21 @@ func runEMD(in *otInput, maxIter int, planOut string, asJSON bool, stdout, stder
 	return res.Status.ExitCode()
 }
 
+// writeSparsePlan writes the plan's nonzeros atomically (nothing partial on
+// error).
 func writeSparsePlan(path string, res *sinkhorn.EMDResult) error {
-	f, err := os.Create(path)
-	if err != nil {
+	return atomicfile.Write(path, func(w io.Writer) error {
+		var err error
+		if _, err = fmt.Fprintln(w, "# i,j,value (0-based), the nonzeros of the exact plan"); err != nil {
+			return err
+		}
+		res.Plan.DoNonZero(func(i, j int, v float64) {
+			if err == nil {
+				_, err = fmt.Fprintf(w, "%d,%d,%s\n", i, j, strconv.FormatFloat(v, 'g', -1, 64))
+			}
+		})
 		return err
-	}
-	w := bufio.NewWriter(f)
-	fmt.Fprintln(w, "# i,j,value (0-based), the nonzeros of the exact plan")
-	res.Plan.DoNonZero(func(i, j int, v float64) {
-		fmt.Fprintf(w, "%d,%d,%s\n", i, j, strconv.FormatFloat(v, 'g', -1, 64))
 	})
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }
 
 type otSources struct {
@@ -335,6 +337,9 @@ func loadOT(s otSources) (*otInput, error) {
 	var err error
 	switch {
 	case s.random > 0:
+		if err := otBudget("--random", s.random, s.random); err != nil {
+			return nil, err
+		}
 		in.c, in.a = randomOT(s.random, s.seed)
 		in.b = append([]float64(nil), in.a...)
 		in.source = fmt.Sprintf("random n=%d seed=%d", s.random, s.seed)
@@ -352,6 +357,9 @@ func loadOT(s otSources) (*otInput, error) {
 		if _, dy := y.Dims(); dx != dy {
 			return nil, fmt.Errorf("%s has %d columns but %s has %d", s.x, dx, s.y, dy)
 		}
+		if err := otBudget(s.x+" and "+s.y, x.RawMatrix().Rows, y.RawMatrix().Rows); err != nil {
+			return nil, err
+		}
 		in.c = sinkhorn.CostMatrix(x, y, s.metric, s.p)
 		in.source = s.x + " → " + s.y
 	case s.imgA != "" || s.imgB != "":
@@ -368,6 +376,9 @@ func loadOT(s otSources) (*otInput, error) {
 		}
 		if in.b, err = s.conv.measure(ib.RawMatrix().Data); err != nil {
 			return nil, fmt.Errorf("%s: %v", s.imgB, err)
+		}
+		if err := otBudget(s.imgA, h*w, h*w); err != nil {
+			return nil, err
 		}
 		in.c = s.conv.cost(h, w, s.metric, s.p)
 		in.source, in.image = s.imgA+" → "+s.imgB+" ("+s.conv.String()+")", true
@@ -448,6 +459,9 @@ func mnistPair(dir string, i, j int, metric sinkhorn.Metric, p float64, conv ima
 	}
 	if b, err = conv.measure(imgs[j]); err != nil {
 		return nil, nil, nil, fmt.Errorf("%s: image %d: %v", path, j, err)
+	}
+	if err := otBudget(path, h*w, h*w); err != nil {
+		return nil, nil, nil, err
 	}
 	return a, b, conv.cost(h, w, metric, p), nil
 }
@@ -569,18 +583,18 @@ func positives(a []float64) int {
 }
 
 func writePlan(path string, res *sinkhorn.Result, topk int) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriter(f)
-	if topk > 0 {
-		sp := res.SparsePlan(topk)
-		fmt.Fprintln(w, "# i,j,value (0-based), the largest entries of the plan")
-		sp.DoNonZero(func(i, j int, v float64) {
-			fmt.Fprintf(w, "%d,%d,%s\n", i, j, strconv.FormatFloat(v, 'g', -1, 64))
-		})
-	} else {
+	return atomicfile.Write(path, func(w io.Writer) error {
+		if topk > 0 {
+			sp := res.SparsePlan(topk)
+			fmt.Fprintln(w, "# i,j,value (0-based), the largest entries of the plan")
+			var err error
+			sp.DoNonZero(func(i, j int, v float64) {
+				if err == nil {
+					_, err = fmt.Fprintf(w, "%d,%d,%s\n", i, j, strconv.FormatFloat(v, 'g', -1, 64))
+				}
+			})
+			return err
+		}
 		n, m := res.Plan.Dims()
 		buf := make([]byte, 0, 32*m)
 		for i := 0; i < n; i++ {
@@ -592,31 +606,24 @@ func writePlan(path string, res *sinkhorn.Result, topk int) error {
 				buf = strconv.AppendFloat(buf, res.Plan.At(i, j), 'g', -1, 64)
 			}
 			buf = append(buf, '\n')
-			w.Write(buf)
+			if _, err := w.Write(buf); err != nil {
+				return err
+			}
 		}
-	}
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+		return nil
+	})
 }
 
 func writeHistory(path string, hist []sinkhorn.Iterate) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriter(f)
-	fmt.Fprintln(w, "iteration,newton,marginal_error,dual,time_s,cg_iterations,step")
-	for _, h := range hist {
-		fmt.Fprintf(w, "%d,%t,%g,%.17g,%g,%d,%g\n", h.Iter, h.Newton, h.MarginalError, h.Dual, h.Time, h.CGIterations, h.Step)
-	}
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return atomicfile.Write(path, func(w io.Writer) error {
+		fmt.Fprintln(w, "iteration,newton,marginal_error,dual,time_s,cg_iterations,step")
+		for _, h := range hist {
+			if _, err := fmt.Fprintf(w, "%d,%t,%g,%.17g,%g,%d,%g\n", h.Iter, h.Newton, h.MarginalError, h.Dual, h.Time, h.CGIterations, h.Step); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // ---- kkt reproduce sinkhorn ----

@@ -3,12 +3,11 @@ package main
 import (
 	"context"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
+	"github.com/kkt-go/kkt/internal/atomicfile"
 	"io"
 	"math"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -534,6 +533,9 @@ func runSketchCmd(args []string, stdout, stderr io.Writer) int {
 	if st, done := parseFlags(fs, args); done {
 		return st
 	}
+	if !checkFlags(stderr, "sketch", positive("tol", *tol), nonNegativeInt("maxiter", *maxIter)) {
+		return exitBadInput
+	}
 	kind, err := sketch.ParseKind(*kindName)
 	if err != nil {
 		fmt.Fprintf(stderr, "kkt sketch: %v\n", err)
@@ -563,8 +565,10 @@ func runSketchCmd(args []string, stdout, stderr io.Writer) int {
 		return exitBadInput
 	}
 	if *asJSON {
-		json.NewEncoder(stdout).Encode(map[string]any{"status": res.Status.String(), "iterations": res.Iterations,
-			"normal_residual": res.NormalResidual, "residual_norm": res.ResidualNorm, "sketch_rows": res.SketchRows, "seconds": el})
+		if !printJSON(stdout, stderr, "sketch", map[string]any{"status": res.Status.String(), "iterations": res.Iterations,
+			"normal_residual": res.NormalResidual, "residual_norm": res.ResidualNorm, "sketch_rows": res.SketchRows, "seconds": el}, false) {
+			return exitBadInput
+		}
 	} else {
 		fmt.Fprintf(stdout, "status %v  iterations %d  ‖Aᵀr‖/(‖A‖_F‖r‖) %.3g  ‖r‖ %.6g  s %d  time %.3fs\n",
 			res.Status, res.Iterations, res.NormalResidual, res.ResidualNorm, res.SketchRows, el)
@@ -576,15 +580,7 @@ func runSketchCmd(args []string, stdout, stderr io.Writer) int {
 }
 
 func writeFloats(path string, v []float64) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := binary.Write(f, binary.LittleEndian, v); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return atomicfile.Write(path, func(w io.Writer) error { return binary.Write(w, binary.LittleEndian, v) })
 }
 
 // mcLambdaMin estimates λ_min(E[Z]) for Z = Mᵀ(MMᵀ)⁺M, M = S·A (the
