@@ -79,6 +79,7 @@ type core struct {
 	pos        []int     // position of row r in the reduced system, −1 when condensed
 	rd, rho    []float64 // per row: δc + Σ_k 1/D_k, and the reduced right-hand side
 	nzIdx      []int
+	hasSlack   []bool // row r has a diagonal variable
 	rhs, sol   []float64
 	res, corr  []float64
 	rx         []float64 // ∇φ + Jᵀy (length nv)
@@ -103,6 +104,9 @@ type core struct {
 	feasFallback  int
 	square        bool // as many equality rows as free variables, no slacks
 	stopRequested bool
+	shortened     int       // consecutive shortened steps
+	wd            *watchdog // non-nil while the watchdog runs
+	noWatchdog    bool
 	// original (unrelaxed, unscaled) bounds of the main problem
 	xl, xu, cl, cu []float64
 	// main-run hooks
@@ -134,6 +138,10 @@ func newCore(in inner, st *structure, prm *params, ctx context.Context, iter *in
 		}
 	}
 	c.rd, c.rho = make([]float64, me), make([]float64, me)
+	c.hasSlack = make([]bool, me)
+	for k := range st.nd {
+		c.hasSlack[st.drow[k]] = true
+	}
 	c.K = make([]float64, c.nk*c.nk)
 	c.dk = make([]float64, c.nd)
 	c.rhs, c.sol, c.res, c.corr = make([]float64, c.nk), make([]float64, c.nk), make([]float64, c.nk), make([]float64, c.nk)
@@ -285,7 +293,38 @@ func (c *core) errs(mu float64) (du, pr, co, sd, sc float64) {
 
 func (c *core) optError(mu float64) float64 {
 	du, pr, co, sd, sc := c.errs(mu)
+	if mu == 0 && c.mainQ != nil {
+		// The NLP error uses the constraint violation of x (equality
+		// residuals and d(x) outside its relaxed bounds), not c(x) − s, as
+		// IPOPT's curr_nlp_error.
+		pr = c.nlpViol()
+	}
 	return max(du/sd, pr, co/sc)
+}
+
+// nlpViol is the scaled constraint violation of the main problem at x:
+// |h_r| for equality rows and the violation of dc·c(x) of the bounds of its
+// slack for inequality rows.
+func (c *core) nlpViol() float64 {
+	st := c.st
+	v := 0.0
+	for r := range c.me {
+		if c.hasSlack != nil && c.hasSlack[r] {
+			continue
+		}
+		v = max(v, math.Abs(c.h[r]))
+	}
+	for k := range c.nd {
+		r, i := st.drow[k], c.nx+k
+		cv := c.h[r] - st.dcoef[k]*c.v[i]
+		if st.hasL[i] {
+			v = max(v, st.vl[i]-cv)
+		}
+		if st.hasU[i] {
+			v = max(v, cv-st.vu[i])
+		}
+	}
+	return v
 }
 
 // buildKKT assembles the reduced KKT matrix (lower triangle)

@@ -30,5 +30,5 @@ func TestDebugGates(t *testing.T) {
 	p := loadSIF(t, name)
 	nlp.SetDebugGates(true)
 	defer nlp.SetDebugGates(false)
-	nlp.Solve(context.Background(), p, nlp.Settings{MaxIter: 40})
+	nlp.Solve(context.Background(), p, nlp.Settings{MaxIter: 200})
 }

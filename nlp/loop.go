@@ -167,9 +167,6 @@ func (c *core) lineSearch() lsResult {
 	}
 	alphaMax := c.maxStep(c.v, c.dv)
 	alphaZ := c.maxDualStep()
-	if debugLS {
-		fmt.Printf("   v=%.4g\n   dv=%.4g\n   y=%.4g dy=%.4g\n   zl=%.4g zu=%.4g\n   vl=%.4g vu=%.4g\n", c.v, c.dv, c.y, c.dy, c.zl, c.zu, c.st.vl, c.st.vu)
-	}
 
 	// Tiny step: take the full step without a line search.
 	tiny := true
@@ -203,6 +200,75 @@ func (c *core) lineSearch() lsResult {
 		return r
 	}
 	c.tinyLast = false
+
+	// Watchdog (IPOPT's watchdog_shortened_iter_trigger = 10,
+	// watchdog_trial_iter_max = 3): after 10 consecutive shortened steps
+	// take full steps for up to 3 iterations and keep them if one becomes
+	// acceptable with respect to the iterate where the watchdog started;
+	// otherwise go back there and backtrack as usual.
+	if c.wd == nil && c.shortened >= wdTrigger && !c.noWatchdog {
+		c.wdStart(theta, phi, gphi, alphaMax)
+		c.shortened = 0
+		c.accept(c.dv, c.dy, alphaMax, alphaZ)
+		if !c.evalAll() {
+			c.wdRestore()
+			return c.lineSearch()
+		}
+		r.alpha, r.alphaZ, r.ls = alphaMax, alphaZ, 1
+		return r
+	}
+	if w := c.wd; w != nil {
+		r.ls++
+		for i := range c.nv {
+			c.trial[i] = c.v[i] + alphaMax*c.dv[i]
+		}
+		fT := c.in.obj(c.trial)
+		c.evals++
+		c.in.cons(c.htrial, c.trial)
+		thetaT := norm1(c.htrial)
+		ok := finite(fT) && allFinite(c.htrial)
+		if ok {
+			phiT := c.phi(c.trial, fT)
+			ok = c.filterOK(thetaT, phiT)
+			if ok {
+				sw := w.gphi < 0 && w.alpha*math.Pow(-w.gphi, sPhi) > deltaSwitch*math.Pow(w.theta, sTheta)
+				ftype := sw && w.theta <= c.thetaMin
+				if ftype {
+					ok = phiT-w.phi-etaPhi*w.alpha*w.gphi <= 10*epsMach*math.Abs(w.phi)
+				} else {
+					ok = thetaT <= (1-gammaTheta)*w.theta || phiT <= w.phi-gammaPhi*w.theta
+				}
+				if ok && !ftype {
+					c.addFilter(w.theta, w.phi)
+				}
+			}
+		}
+		if ok {
+			c.wd = nil
+			c.accept(c.dv, c.dy, alphaMax, alphaZ)
+			if !c.evalAll() {
+				r.fail = true
+				return r
+			}
+			r.alpha, r.alphaZ = alphaMax, alphaZ
+			return r
+		}
+		if w.trials < wdTrialMax && finite(fT) && allFinite(c.htrial) {
+			w.trials++
+			c.accept(c.dv, c.dy, alphaMax, alphaZ)
+			if !c.evalAll() {
+				c.wdRestore()
+				return c.lineSearch()
+			}
+			r.alpha, r.alphaZ = alphaMax, alphaZ
+			return r
+		}
+		// Give up: back to the watchdog iterate and its direction.
+		c.wdRestore()
+		r2 := c.lineSearch()
+		r2.ls += r.ls
+		return r2
+	}
 
 	var alphaMin float64
 	if gphi < 0 {
@@ -258,6 +324,12 @@ func (c *core) lineSearch() lsResult {
 					c.addFilter(theta, phi)
 				}
 				c.accept(c.dv, c.dy, alpha, alphaZ)
+				if alpha < alphaMax {
+					c.shortened++
+				} else {
+					c.shortened = 0
+				}
+				c.noWatchdog = false
 				if !c.evalAll() {
 					r.fail = true
 					return r
@@ -308,6 +380,9 @@ func (c *core) soc(alpha0, theta, thetaT float64, acceptable func(a, t, p float6
 		}
 		thetaS := norm1(c.hsoc)
 		phiS := c.phi(c.vsoc, fT)
+		if debugLS {
+			fmt.Printf("   soc a=%.3e thetaS=%.6e phiS=%.10e filterOK=%v\n", alphaSoc, thetaS, phiS, c.filterOK(thetaS, phiS))
+		}
 		if ok, ft := acceptable(alpha0, thetaS, phiS); ok {
 			if !ft {
 				c.addFilter(theta, c.phi(c.v, c.f))
@@ -359,3 +434,51 @@ func (c *core) accept(dv, dy []float64, alpha, alphaZ float64) {
 var debugLS = os.Getenv("NLP_DEBUG") != ""
 
 var debugGates = false
+
+const (
+	wdTrigger  = 10
+	wdTrialMax = 3
+)
+
+// watchdog is the state saved when the watchdog starts.
+type watchdog struct {
+	v, y, zl, zu, g, h, J []float64
+	dv, dy, dzl, dzu      []float64
+	f                     float64
+	filter                [][2]float64
+	theta, phi, gphi      float64
+	alpha                 float64
+	trials                int
+	mu, tau               float64
+}
+
+func (c *core) wdStart(theta, phi, gphi, alpha float64) {
+	cl := func(v []float64) []float64 { return append([]float64(nil), v...) }
+	c.wd = &watchdog{v: cl(c.v), y: cl(c.y), zl: cl(c.zl), zu: cl(c.zu), g: cl(c.g), h: cl(c.h), J: cl(c.J),
+		dv: cl(c.dv), dy: cl(c.dy), dzl: cl(c.dzl), dzu: cl(c.dzu), f: c.f,
+		filter: append([][2]float64(nil), c.filter...), theta: theta, phi: phi, gphi: gphi, alpha: alpha, trials: 1,
+		mu: c.mu, tau: c.tau}
+}
+
+// wdRestore returns to the watchdog iterate with its direction; the next
+// line search backtracks normally.
+func (c *core) wdRestore() {
+	w := c.wd
+	c.wd = nil
+	copy(c.v, w.v)
+	copy(c.y, w.y)
+	copy(c.zl, w.zl)
+	copy(c.zu, w.zu)
+	copy(c.g, w.g)
+	copy(c.h, w.h)
+	copy(c.J, w.J)
+	copy(c.dv, w.dv)
+	copy(c.dy, w.dy)
+	copy(c.dzl, w.dzl)
+	copy(c.dzu, w.dzu)
+	c.f = w.f
+	c.filter = append(c.filter[:0], w.filter...)
+	c.mu, c.tau = w.mu, w.tau
+	c.noWatchdog = true
+	c.shortened = 0
+}
