@@ -39,7 +39,7 @@ func (c *core) run() outcome {
 		e0 := c.optError(0)
 		if c.square {
 			// A square system: only feasibility counts (as IPOPT).
-			e0 = normInf(c.h)
+			e0 = c.nlpViol()
 		}
 		if debugGates && c.mainQ != nil {
 			du, pr, co, sd, sc := c.errs(0)

@@ -166,7 +166,9 @@ func Solve(ctx context.Context, p Problem, s Settings) (*Result, error) {
 			free++
 		}
 	}
-	c.square = nd == 0 && me == free && me > 0
+	// IPOPT calls a problem square when the equality rows are as many as
+	// the free variables (inequalities or not).
+	c.square = me-nd == free && free > 0
 	c.xl, c.xu, c.cl, c.cu = xl, xu, cl, cu
 	copy(c.v, x0)
 	for k, r := range q.srow {
