@@ -2,7 +2,6 @@ package nlp
 
 import (
 	"context"
-	"fmt"
 	"math"
 
 	"github.com/kkt-go/kkt/linsolve"
@@ -535,9 +534,6 @@ func (c *core) factorKKT() (float64, bool) {
 			return false, false
 		}
 		p, n, z := c.ldl.Inertia()
-		if debugLS {
-			fmt.Printf("   factor dw=%.2e dc=%.2e inertia (%d,%d,%d) want (%d,%d) okD=%v\n", dw, dc, p, n, z, c.nx, c.me, okD)
-		}
 		return okD && p == c.nx && n == c.nk-c.nx && z == 0, z > 0
 	}
 	good, sing := want()

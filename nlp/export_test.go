@@ -1,6 +1,4 @@
 package nlp
 
-func SetDebugGates(b bool) { debugGates = b }
-
 // SetCondenseMin sets the size above which inequality rows are condensed.
 func SetCondenseMin(n int) int { old := condenseMin; condenseMin = n; return old }

@@ -1,9 +1,7 @@
 package nlp
 
 import (
-	"fmt"
 	"math"
-	"os"
 
 	"github.com/kkt-go/kkt/solver"
 )
@@ -40,11 +38,6 @@ func (c *core) run() outcome {
 		if c.square {
 			// A square system: only feasibility counts (as IPOPT).
 			e0 = c.nlpViol()
-		}
-		if debugGates && c.mainQ != nil {
-			du, pr, co, sd, sc := c.errs(0)
-			v, d, cc := c.unscaledErrors()
-			fmt.Printf("E0=%.3e du=%.3e pr=%.3e co=%.3e sd=%.3e sc=%.3e | unscaled viol=%.3e du=%.3e co=%.3e df=%.3e\n", e0, du, pr, co, sd, sc, v, d, cc, c.mainQ.df)
 		}
 		if e0 <= prm.tol {
 			if c.resto != nil {
@@ -316,9 +309,6 @@ func (c *core) lineSearch() lsResult {
 		okEval := finite(fT) && allFinite(c.htrial)
 		if okEval {
 			phiT = c.phi(c.trial, fT)
-			if debugLS {
-				fmt.Printf("   ls a=%.3e theta=%.6e thetaT=%.6e phi=%.10e phiT=%.10e gphi=%.3e filterOK=%v amin=%.2e resto=%v\n", alpha, theta, thetaT, phi, phiT, gphi, c.filterOK(thetaT, phiT), alphaMin, c.resto != nil)
-			}
 			if ok, ft := acceptable(alpha, thetaT, phiT); ok {
 				if !ft {
 					c.addFilter(theta, phi)
@@ -380,9 +370,6 @@ func (c *core) soc(alpha0, theta, thetaT float64, acceptable func(a, t, p float6
 		}
 		thetaS := norm1(c.hsoc)
 		phiS := c.phi(c.vsoc, fT)
-		if debugLS {
-			fmt.Printf("   soc a=%.3e thetaS=%.6e phiS=%.10e filterOK=%v\n", alphaSoc, thetaS, phiS, c.filterOK(thetaS, phiS))
-		}
 		if ok, ft := acceptable(alpha0, thetaS, phiS); ok {
 			if !ft {
 				c.addFilter(theta, c.phi(c.v, c.f))
@@ -430,10 +417,6 @@ func (c *core) accept(dv, dy []float64, alpha, alphaZ float64) {
 	}
 	c.zSafeguard()
 }
-
-var debugLS = os.Getenv("NLP_DEBUG") != ""
-
-var debugGates = false
 
 const (
 	wdTrigger  = 10
