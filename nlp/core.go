@@ -562,7 +562,15 @@ func (c *core) factorKKT() (float64, bool) {
 		if dw > dwMax {
 			return dw, false
 		}
-		if good, _ = want(); good {
+		good, sing = want()
+		if !good && sing && dc == 0 && c.me > 0 {
+			// Singular at this δ_w (the Schur complement J(W+δ_w)⁻¹Jᵀ
+			// has become numerically zero): perturb δ_c as well.
+			dc = dcBar * math.Pow(c.mu, dcExp)
+			c.jacDegen = true
+			good, _ = want()
+		}
+		if good {
 			c.dwLast = dw
 			return dw, true
 		}

@@ -23,6 +23,18 @@ func loadSIF(t *testing.T, name string) *cutest.Problem {
 	return p
 }
 
+func loadSIFb(b *testing.B, name string) *cutest.Problem {
+	b.Helper()
+	if os.Getenv("KKT_DATA") == "" && os.Getenv("MASTSIF") == "" {
+		b.Skip("KKT_DATA not set")
+	}
+	p, err := cutest.Load(name, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return p
+}
+
 func TestHockSchittkowski(t *testing.T) {
 	for _, tc := range []struct {
 		name string
