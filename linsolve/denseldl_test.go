@@ -30,7 +30,7 @@ func eigInertia(t *testing.T, a *mat.SymDense, tol float64) (pos, neg, zero int)
 
 // kktMatrix returns [[H, Jᵀ], [J, −δI]] with H of size n (random symmetric,
 // made indefinite when indef), J m×n random of rank r.
-func kktMatrix(rng *rand.Rand, n, m, r int, delta float64, indef bool) *mat.SymDense {
+func denseKKTMatrix(rng *rand.Rand, n, m, r int, delta float64, indef bool) *mat.SymDense {
 	a := mat.NewSymDense(n+m, nil)
 	for i := range n {
 		for j := 0; j <= i; j++ {
@@ -90,7 +90,7 @@ func TestDenseLDLInertiaAndSolve(t *testing.T) {
 		if trial%5 == 2 {
 			delta = 1e-3
 		}
-		a := kktMatrix(rng, n, m, r, delta, trial%2 == 0)
+		a := denseKKTMatrix(rng, n, m, r, delta, trial%2 == 0)
 		// Exactly rank-deficient matrices leave rounding-size pivots: count
 		// them with a tolerance; full-rank ones with the default.
 		f.ZeroTol = 0
@@ -175,7 +175,7 @@ func TestDenseLDLSpecial(t *testing.T) {
 	}
 	// FactorizeLower agrees with Factorize and allocates nothing on reuse.
 	rng := rand.New(rand.NewPCG(3, 4))
-	s := kktMatrix(rng, 8, 4, 4, 0, true)
+	s := denseKKTMatrix(rng, 8, 4, 4, 0, true)
 	low := make([]float64, 144)
 	for i := range 12 {
 		for j := 0; j <= i; j++ {
@@ -206,9 +206,9 @@ func TestDenseLDLSpecial(t *testing.T) {
 func BenchmarkDenseLDL(b *testing.B) {
 	for _, n := range []int{50, 200} {
 		rng := rand.New(rand.NewPCG(5, 6))
-		a := kktMatrix(rng, n, n/2, n/2, 0, true)
+		a := denseKKTMatrix(rng, n, n/2, n/2, 0, true)
 		var f DenseLDL
-		b.Run(itoa(n), func(b *testing.B) {
+		b.Run(ldlItoa(n), func(b *testing.B) {
 			for b.Loop() {
 				f.Factorize(a)
 			}
@@ -216,7 +216,7 @@ func BenchmarkDenseLDL(b *testing.B) {
 	}
 }
 
-func itoa(n int) string {
+func ldlItoa(n int) string {
 	if n == 0 {
 		return "0"
 	}

@@ -1,0 +1,68 @@
+package linsolve
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/james-bowman/sparse"
+
+	"github.com/kkt-go/kkt/matrix"
+)
+
+// TestPeerFill writes the peer matrices as Matrix Market files and prints
+// kkt's AMD nnz(L) for each, for the SuiteSparse comparison in
+// docs/benchmarks.md (testdata/sparse_peer.sh). It runs only when
+// KKT_SPARSE_PEER names an output directory; KKT_SPARSE_PEER_SIZES
+// (comma-separated names) restricts the set.
+func TestPeerFill(t *testing.T) {
+	dir := os.Getenv("KKT_SPARSE_PEER")
+	if dir == "" {
+		t.Skip("set KKT_SPARSE_PEER=dir to write the peer matrices")
+	}
+	want := map[string]bool{}
+	for _, s := range strings.Split(os.Getenv("KKT_SPARSE_PEER_SIZES"), ",") {
+		if s != "" {
+			want[s] = true
+		}
+	}
+	for _, c := range peerMatrices(t) {
+		if len(want) > 0 && !want[c.name] {
+			continue
+		}
+		a := c.build()
+		path := filepath.Join(dir, c.name+".mtx")
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := matrix.WriteMatrixMarket(f, a); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		s, err := AnalyzeSymmetric(a, SymbolicSettings{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, _ := a.Dims()
+		fmt.Printf("%s n %d kkt_amd_lnz %d\n", c.name, n, s.NNZL())
+	}
+}
+
+type peerCase struct {
+	name  string
+	build func() *sparse.CSR
+}
+
+func peerMatrices(t testing.TB) []peerCase {
+	cs := []peerCase{
+		{"poisson2d_40", func() *sparse.CSR { return matrix.Poisson2D(40, 40) }},
+		{"poisson2d_1000", func() *sparse.CSR { return matrix.Poisson2D(1000, 1000) }},
+		{"poisson3d_60", func() *sparse.CSR { return matrix.Poisson3D(60, 60, 60) }},
+	}
+	return append(cs, cutestKKTCases(t)...)
+}
+
+func cutestKKTCases(t testing.TB) []peerCase { return nil }
