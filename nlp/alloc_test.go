@@ -17,10 +17,15 @@ func TestIterationAllocations(t *testing.T) {
 			nlp.Solve(context.Background(), p, nlp.Settings{MaxIter: k})
 		})
 	}
-	a2, a8 := run(2), run(8)
-	t.Logf("allocations: %g with 2 iterations, %g with 8", a2, a8)
-	if per := (a8 - a2) / 6; per > 1 {
-		t.Errorf("%.2f allocations per iteration", per)
+	for _, sparse := range []bool{false, true} {
+		if sparse {
+			defer nlp.SetSparseMin(nlp.SetSparseMin(0))
+		}
+		a2, a8 := run(2), run(8)
+		t.Logf("sparse=%v: allocations: %g with 2 iterations, %g with 8", sparse, a2, a8)
+		if per := (a8 - a2) / 6; per > 1 {
+			t.Errorf("sparse=%v: %.2f allocations per iteration", sparse, per)
+		}
 	}
 }
 

@@ -103,8 +103,10 @@ type core struct {
 	feasFallback  int
 	square        bool // as many equality rows as free variables, no slacks
 	stopRequested bool
-	shortened     int       // consecutive shortened steps
-	wd            *watchdog // non-nil while the watchdog runs
+	sp            *sparseKKT  // non-nil on the sparse path
+	spIn          sparseInner // the problem's sparse derivatives (sparse path)
+	shortened     int         // consecutive shortened steps
+	wd            *watchdog   // non-nil while the watchdog runs
 	noWatchdog    bool
 	// original (unrelaxed, unscaled) bounds of the main problem
 	xl, xu, cl, cu []float64
@@ -118,7 +120,7 @@ func newCore(in inner, st *structure, prm *params, ctx context.Context, iter *in
 	c.nv = st.nx + st.nd
 	nv, me, nx := c.nv, c.me, c.nx
 	c.v, c.y, c.zl, c.zu = make([]float64, nv), make([]float64, me), make([]float64, nv), make([]float64, nv)
-	c.g, c.h, c.J, c.W = make([]float64, nv), make([]float64, me), make([]float64, me*nx), make([]float64, nx*nx)
+	c.g, c.h = make([]float64, nv), make([]float64, me)
 	// Condense (eliminate the rows with a diagonal variable) when the
 	// augmented system would be large.
 	c.pos = make([]int, me)
@@ -141,7 +143,17 @@ func newCore(in inner, st *structure, prm *params, ctx context.Context, iter *in
 	for k := range st.nd {
 		c.hasSlack[st.drow[k]] = true
 	}
-	c.K = make([]float64, c.nk*c.nk)
+	if si, ok := in.(sparseInner); ok && c.nk > sparseMin {
+		// Large: the sparse augmented system (no rows condensed).
+		c.spIn = si
+		c.nk = nx + me
+		for r := range me {
+			c.pos[r] = nx + r
+		}
+	} else {
+		c.J, c.W = make([]float64, me*nx), make([]float64, nx*nx)
+		c.K = make([]float64, c.nk*c.nk)
+	}
 	c.dk = make([]float64, c.nd)
 	c.rhs, c.sol, c.res, c.corr = make([]float64, c.nk), make([]float64, c.nk), make([]float64, c.nk), make([]float64, c.nk)
 	c.rx = make([]float64, nv)
@@ -170,6 +182,13 @@ func (c *core) evalAll() bool {
 	c.evals++
 	c.in.grad(c.g, c.v)
 	c.in.cons(c.h, c.v)
+	if c.spIn != nil {
+		if c.sp == nil {
+			c.initSparse(c.spIn)
+		}
+		c.sp.J = c.spIn.jacXSparse(c.v)
+		return finite(c.f) && allFinite(c.g) && allFinite(c.h) && allFiniteCSR(c.sp.J)
+	}
 	c.in.jacX(c.J, c.v)
 	return finite(c.f) && allFinite(c.g) && allFinite(c.h) && allFinite(c.J)
 }
@@ -239,9 +258,12 @@ func (c *core) gradPhi(dst []float64) {
 // addJTy adds Jᵀy (with the diagonal variables' columns) to dst (length nv).
 func (c *core) addJTy(dst, y []float64) {
 	nx := c.nx
+	if c.sp != nil {
+		c.spAddJTy(dst, y)
+	}
 	for r := range c.me {
 		yr := y[r]
-		if yr == 0 {
+		if yr == 0 || c.sp != nil {
 			continue
 		}
 		row := c.J[r*nx : (r+1)*nx]
@@ -337,25 +359,13 @@ func (c *core) nlpViol() float64 {
 // Fixed x rows are identity rows. With lsq set it is the least-squares
 // system (W = 0, Σ = 0, δw = 1). It reports false when some D_k ≤ 0.
 func (c *core) buildKKT(dw, dc float64, lsq bool) bool {
+	if c.sp != nil {
+		return c.buildSparse(dw, dc, lsq)
+	}
 	nk, nx, st := c.nk, c.nx, c.st
 	K := c.K
 	clear(K)
-	ok := true
-	for r := range c.me {
-		c.rd[r] = dc
-	}
-	for k := range c.nd {
-		d := dw
-		if !lsq {
-			d += st.dhess[k] + c.sigma(nx+k)
-		}
-		if !(d > 0) {
-			ok = false
-			d = 1
-		}
-		c.dk[k] = d
-		c.rd[st.drow[k]] += st.dcoef[k] * st.dcoef[k] / d
-	}
+	ok := c.diagElim(dw, dc, lsq)
 	fixed := func(i int) bool { return st.fixed != nil && st.fixed[i] }
 	for i := range nx {
 		if fixed(i) {
@@ -410,6 +420,41 @@ func (c *core) buildKKT(dw, dc float64, lsq bool) bool {
 		c.nzIdx = nzs
 	}
 	return ok
+}
+
+// diagElim computes D_k of the diagonal variables and, per row,
+// rd_r = δc + Σ_k 1/D_k; it reports false when some D_k ≤ 0.
+func (c *core) diagElim(dw, dc float64, lsq bool) bool {
+	st := c.st
+	ok := true
+	for r := range c.me {
+		c.rd[r] = dc
+	}
+	for k := range c.nd {
+		d := dw
+		if !lsq {
+			d += st.dhess[k] + c.sigma(c.nx+k)
+		}
+		if !(d > 0) {
+			ok = false
+			d = 1
+		}
+		c.dk[k] = d
+		c.rd[st.drow[k]] += st.dcoef[k] * st.dcoef[k] / d
+	}
+	return ok
+}
+
+// factorCurrent factors the assembled KKT matrix and returns its inertia.
+func (c *core) factorCurrent() (pos, neg, zero int, err error) {
+	if c.sp != nil {
+		return c.factorSparse()
+	}
+	if err := c.ldl.FactorizeLower(c.nk, c.K); err != nil {
+		return 0, 0, 0, err
+	}
+	pos, neg, zero = c.ldl.Inertia()
+	return pos, neg, zero, nil
 }
 
 // assembleRHS sets the reduced right-hand side from rx = ∇φ + Jᵀy (or the
@@ -498,6 +543,12 @@ func (c *core) kktMul(dst, x []float64) {
 
 // solveKKT solves K·sol = rhs with up to 3 steps of iterative refinement.
 func (c *core) solveKKT() bool {
+	if c.sp != nil {
+		if _, err := c.sp.f.Solve(c.sol, c.rhs); err != nil {
+			return false
+		}
+		return allFinite(c.sol)
+	}
 	if err := c.ldl.Solve(c.sol, c.rhs); err != nil {
 		return false
 	}
@@ -530,10 +581,10 @@ func (c *core) factorKKT() (float64, bool) {
 	}
 	want := func() (bool, bool) {
 		okD := c.buildKKT(dw, dc, false)
-		if err := c.ldl.FactorizeLower(c.nk, c.K); err != nil {
+		p, n, z, err := c.factorCurrent()
+		if err != nil {
 			return false, false
 		}
-		p, n, z := c.ldl.Inertia()
 		return okD && p == c.nx && n == c.nk-c.nx && z == 0, z > 0
 	}
 	good, sing := want()
@@ -683,10 +734,7 @@ func (c *core) lsqMultipliers() {
 		return
 	}
 	c.buildKKT(1, 0, true)
-	if err := c.ldl.FactorizeLower(c.nk, c.K); err != nil {
-		return
-	}
-	if p, n, z := c.ldl.Inertia(); p != c.nx || n != c.nk-c.nx || z != 0 {
+	if p, n, z, err := c.factorCurrent(); err != nil || p != c.nx || n != c.nk-c.nx || z != 0 {
 		return
 	}
 	for i := range c.nv {

@@ -74,8 +74,15 @@ func (c *core) run() outcome {
 		// barrier parameter update (monotone, fast decrease allowed).
 		c.updateMu(false)
 		// W at (v, y).
-		c.in.hessX(c.W, c.v, c.y, 1)
-		if !allFinite(c.W) {
+		hessOK := true
+		if c.sp != nil {
+			c.sp.W = c.spIn.hessXSparse(c.v, c.y, 1)
+			hessOK = allFiniteCSR(c.sp.W)
+		} else {
+			c.in.hessX(c.W, c.v, c.y, 1)
+			hessOK = allFinite(c.W)
+		}
+		if !hessOK {
 			return outcome{status: solver.NumericalFailure, msg: "non-finite Hessian at the current iterate"}
 		}
 		// search direction with inertia correction.
@@ -425,20 +432,19 @@ const (
 
 // watchdog is the state saved when the watchdog starts.
 type watchdog struct {
-	v, y, zl, zu, g, h, J []float64
-	dv, dy, dzl, dzu      []float64
-	f                     float64
-	filter                [][2]float64
-	theta, phi, gphi      float64
-	alpha                 float64
-	trials                int
-	mu, tau               float64
+	v, y, zl, zu     []float64
+	dv, dy, dzl, dzu []float64
+	filter           [][2]float64
+	theta, phi, gphi float64
+	alpha            float64
+	trials           int
+	mu, tau          float64
 }
 
 func (c *core) wdStart(theta, phi, gphi, alpha float64) {
 	cl := func(v []float64) []float64 { return append([]float64(nil), v...) }
-	c.wd = &watchdog{v: cl(c.v), y: cl(c.y), zl: cl(c.zl), zu: cl(c.zu), g: cl(c.g), h: cl(c.h), J: cl(c.J),
-		dv: cl(c.dv), dy: cl(c.dy), dzl: cl(c.dzl), dzu: cl(c.dzu), f: c.f,
+	c.wd = &watchdog{v: cl(c.v), y: cl(c.y), zl: cl(c.zl), zu: cl(c.zu),
+		dv: cl(c.dv), dy: cl(c.dy), dzl: cl(c.dzl), dzu: cl(c.dzu),
 		filter: append([][2]float64(nil), c.filter...), theta: theta, phi: phi, gphi: gphi, alpha: alpha, trials: 1,
 		mu: c.mu, tau: c.tau}
 }
@@ -452,14 +458,11 @@ func (c *core) wdRestore() {
 	copy(c.y, w.y)
 	copy(c.zl, w.zl)
 	copy(c.zu, w.zu)
-	copy(c.g, w.g)
-	copy(c.h, w.h)
-	copy(c.J, w.J)
+	c.evalAll() // g, h, J at the watchdog iterate (finite: it was accepted)
 	copy(c.dv, w.dv)
 	copy(c.dy, w.dy)
 	copy(c.dzl, w.dzl)
 	copy(c.dzu, w.dzu)
-	c.f = w.f
 	c.filter = append(c.filter[:0], w.filter...)
 	c.mu, c.tau = w.mu, w.tau
 	c.noWatchdog = true

@@ -19,6 +19,7 @@ type restoNLP struct {
 	nx     int
 	vR, d2 []float64 // v_R and D_R²
 	mu     *float64
+	xdiag  []float64
 }
 
 func (r *restoNLP) zeta() float64 { return math.Sqrt(*r.mu) }
