@@ -61,9 +61,13 @@
 // W = ∇²_vv(df·f + yᵀh). The slack block (diagonal) is eliminated as well,
 // so the matrix factored has order n + m; when n + m > 250 the inequality
 // rows are eliminated too (their multipliers recovered from Δx), leaving
-// order n + m_eq. Δz from (12). The matrix is factored by
-// linsolve.DenseLDL (Bunch–Kaufman) with three steps of iterative
-// refinement.
+// order n + m_eq. Δz from (12). Up to order 300 the matrix is dense and
+// factored by linsolve.DenseLDL (Bunch–Kaufman, 1×1 and 2×2 pivots) with
+// three steps of iterative refinement. Above that (the sparse path) it is
+// assembled as a sparse lower triangle from the problem's sparse Jacobian
+// and Hessian, its pattern is analyzed once (linsolve.AnalyzeSymmetric,
+// AMD ordering) and it is refactored every time by linsolve's sparse LDLᵀ,
+// whose pivots give the inertia; Solve refines iteratively.
 //
 // Inertia correction (Algorithm IC, §3.1): want inertia (n, m_kept, 0).
 // Zero eigenvalues set δ_c = 1e-8 μ^¼ (and mark the Jacobian degenerate so
@@ -111,10 +115,16 @@
 //
 // # Deviations from IPOPT (said plainly)
 //
-//   - Linear algebra is dense (linsolve.DenseLDL, O((n+m)³) per
-//     factorization), so Solve is meant for n + m up to a few hundred (or
-//     n up to a few hundred with many inequality rows, which are
-//     condensed). IPOPT uses a sparse factorization (MA27/MUMPS).
+//   - Small reduced systems (order ≤ 300) are factored dense
+//     (linsolve.DenseLDL); IPOPT always uses a sparse factorization
+//     (MA27/MUMPS). The sparse path uses linsolve's LDLᵀ with 1×1 pivots in
+//     a fixed fill-reducing order (no numerical pivoting, unlike MA27/MA57
+//     or MUMPS), counting only exactly zero pivots as zero: a zero pivot
+//     that the order produces in the constraint block is answered with
+//     δ_c > 0. Forced on every problem of the sweep (NLP_SPARSE=0) it
+//     solves 391 of the 395 that the default (dense up to order 300)
+//     solves, i.e. it is somewhat less robust than the dense
+//     Bunch–Kaufman path.
 //   - The condensed system (n + m > 250) eliminates the inequality rows;
 //     IPOPT always factors the augmented system.
 //   - Iterative refinement is on the reduced system, not on the full
