@@ -204,6 +204,12 @@ func (c *core) restoration() (o outcome, cont bool) {
 		if ro.status == solver.Converged || ro.status == solver.RestorationFailed {
 			ro.acceptable = false
 		}
+		if ro.status == solver.Infeasible {
+			// Report the stationary point of the infeasibility.
+			copy(c.v, rc.v[:nv])
+			clear(c.y)
+			c.evalAll()
+		}
 		return ro, false
 	}
 	if ro.status == solver.RestorationFailed {
