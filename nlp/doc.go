@@ -122,9 +122,8 @@
 //     or MUMPS), counting only exactly zero pivots as zero: a zero pivot
 //     that the order produces in the constraint block is answered with
 //     δ_c > 0. Forced on every problem of the sweep (NLP_SPARSE=0) it
-//     solves 391 of the 395 that the default (dense up to order 300)
-//     solves, i.e. it is somewhat less robust than the dense
-//     Bunch–Kaufman path.
+//     solves 391 problems against 396 for the default (dense up to order
+//     300): somewhat less robust than the dense Bunch–Kaufman path.
 //   - The condensed system (n + m > 250) eliminates the inequality rows;
 //     IPOPT always factors the augmented system.
 //   - Iterative refinement is on the reduced system, not on the full
