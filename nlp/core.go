@@ -139,6 +139,13 @@ func newCore(in inner, st *structure, prm *params, ctx context.Context, iter *in
 		}
 	}
 	c.rd, c.rho = make([]float64, me), make([]float64, me)
+	if c.nk < nx+me {
+		// Condensed rows make the row scales of the x block huge (J_rᵀJ_r/d_r
+		// with d_r → 0), so a zero pivot relative to them means nothing;
+		// count exact zeros only (the x block alone cannot be singular for
+		// lack of δ_c, δ_w fixes any wrong inertia).
+		c.ldl.ZeroTol = 1e-300
+	}
 	c.hasSlack = make([]bool, me)
 	for k := range st.nd {
 		c.hasSlack[st.drow[k]] = true
