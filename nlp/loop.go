@@ -13,8 +13,7 @@ type outcome struct {
 	acceptable bool
 }
 
-// initMultipliersAndFilter sets τ and the filter bounds from the current
-// point (evaluated).
+// initFilter sets the filter bounds from the current (evaluated) point.
 func (c *core) initFilter() {
 	theta := norm1(c.h)
 	c.thetaMax = 1e4 * max(1, theta)
