@@ -194,6 +194,9 @@ func (c *core) evalAll() bool {
 			c.initSparse(c.spIn)
 		}
 		c.sp.J = c.spIn.jacXSparse(c.v)
+		if len(c.sp.J.RawMatrix().Data) != len(c.sp.jmap) {
+			return false // the Jacobian's pattern changed (Problem contract)
+		}
 		return finite(c.f) && allFinite(c.g) && allFinite(c.h) && allFiniteCSR(c.sp.J)
 	}
 	c.in.jacX(c.J, c.v)

@@ -76,13 +76,13 @@ func (c *core) run() outcome {
 		hessOK := true
 		if c.sp != nil {
 			c.sp.W = c.spIn.hessXSparse(c.v, c.y, 1)
-			hessOK = allFiniteCSR(c.sp.W)
+			hessOK = allFiniteCSR(c.sp.W) && len(c.sp.W.RawMatrix().Data) == len(c.sp.hmap)
 		} else {
 			c.in.hessX(c.W, c.v, c.y, 1)
 			hessOK = allFinite(c.W)
 		}
 		if !hessOK {
-			return outcome{status: solver.NumericalFailure, msg: "non-finite Hessian at the current iterate"}
+			return outcome{status: solver.NumericalFailure, msg: "non-finite Hessian at the current iterate (or its sparsity pattern changed)"}
 		}
 		// search direction with inertia correction.
 		if c.dhessHook != nil {

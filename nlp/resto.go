@@ -196,7 +196,7 @@ func (c *core) restoration() (o outcome, cont bool) {
 	rc.resto = link
 	rc.recordF = func() float64 { return c.f / c.fScale() }
 	if !rc.evalAll() {
-		return outcome{status: solver.NumericalFailure, msg: "non-finite values at the start of the restoration phase"}, false
+		return outcome{status: solver.NumericalFailure, msg: "non-finite values at the start of the restoration phase (or the Jacobian pattern changed)"}, false
 	}
 	ro := rc.run()
 	c.evals += rc.evals
@@ -242,7 +242,7 @@ func (c *core) restoration() (o outcome, cont bool) {
 		}
 	}
 	if !c.evalAll() {
-		return outcome{status: solver.NumericalFailure, msg: "non-finite values at the restored point"}, false
+		return outcome{status: solver.NumericalFailure, msg: "non-finite values at the restored point (or the Jacobian pattern changed)"}, false
 	}
 	c.lsqMultipliers()
 	c.zSafeguard()

@@ -204,6 +204,13 @@ func (q *scaledNLP) jacXSparse(v []float64) *sparse.CSR {
 		q.jsp = sparse.NewCSR(len(q.rows), q.n, ptr, ind, make([]float64, len(ind)))
 	}
 	d := q.jsp.RawMatrix().Data
+	if n := q.jsp.RawMatrix().Indptr; !samePattern(jr, q.rows, n) {
+		// The Problem broke its contract (fixed pattern): report NaN.
+		for k := range d {
+			d[k] = math.NaN()
+		}
+		return q.jsp
+	}
 	k := 0
 	for _, j := range q.rows {
 		s := q.dc[j]
@@ -248,13 +255,27 @@ func (q *scaledNLP) hessXSparse(v, y []float64, sigma float64) *sparse.CSR {
 		q.hsp = sparse.NewCSR(n, n, append([]int(nil), hr.Indptr...), append([]int(nil), hr.Ind...), make([]float64, len(hr.Data)))
 	}
 	d := q.hsp.RawMatrix().Data
+	if len(hr.Data) != len(d) {
+		// The Problem broke its contract (fixed pattern): report NaN.
+		for k := range d {
+			d[k] = math.NaN()
+		}
+		return q.hsp
+	}
 	for k, x := range hr.Data {
 		d[k] = scale * x
 	}
 	if q.hsig == nil && sigma == 0 {
 		// Σ yⱼ∇²cⱼ = ∇²L(x, y) − ∇²f(x) (same pattern).
 		if any {
-			for k, x := range q.p.HessLag(v[:n], nil).RawMatrix().Data {
+			h0 := q.p.HessLag(v[:n], nil).RawMatrix().Data
+			if len(h0) != len(d) {
+				h0 = make([]float64, len(d))
+				for k := range h0 {
+					h0[k] = math.NaN()
+				}
+			}
+			for k, x := range h0 {
 				d[k] -= x
 			}
 		} else {
@@ -284,4 +305,18 @@ func (r *restoNLP) hessXDiag() []float64 {
 		r.xdiag[i] = z * r.d2[i]
 	}
 	return r.xdiag
+}
+
+// samePattern reports whether the kept rows of the Jacobian jr have the
+// row lengths recorded in ptr.
+func samePattern(jr *blasSparse, rows []int, ptr []int) bool {
+	if len(ptr) != len(rows)+1 {
+		return false
+	}
+	for r, j := range rows {
+		if jr.Indptr[j+1]-jr.Indptr[j] != ptr[r+1]-ptr[r] {
+			return false
+		}
+	}
+	return true
 }
