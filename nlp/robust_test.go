@@ -151,6 +151,11 @@ func TestBadInput(t *testing.T) {
 	if _, err := nlp.Solve(ctx, q, nlp.Settings{}); err == nil {
 		t.Error("xl > xu accepted")
 	}
+	for _, st := range []nlp.Settings{{Tol: -1}, {Mu0: math.NaN()}, {BoundFrac: 0.7}, {ComplInfTol: math.Inf(1)}} {
+		if _, err := nlp.Solve(ctx, hs71(), st); err == nil {
+			t.Errorf("Settings %+v accepted", st)
+		}
+	}
 	// NaN objective at the start: a status, not a panic or an error.
 	q = hs71()
 	q.F = func(x []float64) float64 { return math.NaN() }

@@ -22,6 +22,23 @@ func Solve(ctx context.Context, p Problem, s Settings) (*Result, error) {
 	if _, err := Classify(p); err != nil {
 		return nil, err
 	}
+	for _, f := range []struct {
+		name string
+		v    float64
+		neg  bool // a negative value has a documented meaning
+	}{
+		{"Tol", s.Tol, false}, {"ConstrViolTol", s.ConstrViolTol, false}, {"DualInfTol", s.DualInfTol, false},
+		{"ComplInfTol", s.ComplInfTol, false}, {"AcceptableTol", s.AcceptableTol, true}, {"Mu0", s.Mu0, false},
+		{"MuMin", s.MuMin, false}, {"BoundRelaxFactor", s.BoundRelaxFactor, true}, {"BoundPush", s.BoundPush, false},
+		{"BoundFrac", s.BoundFrac, false}, {"ScalingMaxGradient", s.ScalingMaxGradient, false},
+	} {
+		if math.IsNaN(f.v) || math.IsInf(f.v, 0) || (f.v < 0 && !f.neg) {
+			return nil, fmt.Errorf("nlp: Settings.%s = %g is not a valid value", f.name, f.v)
+		}
+	}
+	if s.BoundFrac > 0.5 {
+		return nil, fmt.Errorf("nlp: Settings.BoundFrac = %g, want at most 0.5", s.BoundFrac)
+	}
 	n, m := p.N(), p.M()
 	prm := params{
 		tol: s.Tol, acceptTol: s.AcceptableTol, acceptIter: s.AcceptableIter,
