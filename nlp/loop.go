@@ -283,19 +283,37 @@ func (c *core) lineSearch() lsResult {
 	// acceptable tests a trial (θ⁺, φ⁺) for the step length alpha; ftype
 	// reports whether it is an f-type (Armijo) step.
 	acceptable := func(alpha, thetaT, phiT float64) (ok, ftype bool) {
-		if !finite(phiT) || !finite(thetaT) {
-			return false, false
-		}
-		if !c.filterOK(thetaT, phiT) {
+		if !finite(phiT) || !finite(thetaT) || thetaT > c.thetaMax {
 			return false, false
 		}
 		sw := gphi < 0 && alpha*math.Pow(-gphi, sPhi) > deltaSwitch*math.Pow(theta, sTheta)
 		if sw && theta <= c.thetaMin {
 			tolA := 10 * epsMach * math.Abs(phi)
-			return phiT-phi-etaPhi*alpha*gphi <= tolA, true
+			ok, ftype = phiT-phi-etaPhi*alpha*gphi <= tolA, true
+		} else {
+			ok = thetaT <= (1-gammaTheta)*theta || phiT <= phi-gammaPhi*theta
 		}
-		return thetaT <= (1-gammaTheta)*theta || phiT <= phi-gammaPhi*theta, false
+		if ok && !c.filterOK(thetaT, phiT) {
+			c.lastRejFilter = true
+			return false, false
+		}
+		return ok, ftype
 	}
+
+	// IPOPT's filter-reset heuristic (filter_reset_trigger = 5,
+	// max_filter_resets = 5): after 5 successive line searches whose last
+	// rejected trial failed only because of the filter, reset the filter.
+	if c.lastRejFilter {
+		c.filterRejections++
+		if c.filterRejections >= 5 && c.filterResets < 5 {
+			c.filter = c.filter[:0]
+			c.filterResets++
+			c.filterRejections = 0
+		}
+	} else {
+		c.filterRejections = 0
+	}
+	c.lastRejFilter = false
 
 	alpha := alphaMax
 	for first := true; ; first = false {
