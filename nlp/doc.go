@@ -122,7 +122,7 @@
 //     or MUMPS), counting only exactly zero pivots as zero: a zero pivot
 //     that the order produces in the constraint block is answered with
 //     δ_c > 0. Forced on every problem of the sweep (NLP_SPARSE=0) it
-//     solves 391 problems against 396 for the default (dense up to order
+//     solves 392 problems against 397 for the default (dense up to order
 //     300): somewhat less robust than the dense Bunch–Kaufman path.
 //   - The condensed system (n + m > 250) eliminates the inequality rows;
 //     IPOPT always factors the augmented system.
@@ -139,8 +139,9 @@
 //     restoration problem above (as IPOPT's), but ζ and μ_R follow the
 //     restoration's own barrier parameter; on return the bound multipliers
 //     are taken over (IPOPT takes a Newton step for them); the "soft
-//     restoration" phase and the filter-reset heuristic are not
-//     implemented. When the restoration converges to a point that is
+//     restoration" phase is not implemented (IPOPT's filter-reset
+//     heuristic is: 5 successive line searches whose last trial failed
+//     only on the filter reset it, at most 5 times). When the restoration converges to a point that is
 //     feasible but not acceptable to the filter, the point is taken and the
 //     filter is reset (up to 3 times); IPOPT stops there with
 //     Restoration_Failed.
