@@ -267,8 +267,8 @@ func (f *CholeskyFactor) solveOnce(x []float64) {
 
 // Solve sets dst = A⁻¹·b (dst may be nil or b) with up to MaxRefine steps
 // of iterative refinement against A, and returns dst. It allocates nothing
-// when dst is given. It returns an error if the last factorization failed or
-// b holds NaN or Inf.
+// when dst is given. It returns an error if the last factorization failed,
+// b holds NaN or Inf, or the solution overflows (ErrSingular).
 func (f *CholeskyFactor) Solve(dst, b []float64) ([]float64, error) {
 	n := f.sym.n
 	if len(b) != n {
@@ -290,8 +290,7 @@ func (f *CholeskyFactor) Solve(dst, b []float64) ([]float64, error) {
 	if refine == 0 {
 		refine = 3
 	}
-	refineSolve(f.sym, f.cx, f.anorm, f.solveOnce, dst, b, f.ref, max(refine, 0))
-	return dst, nil
+	return dst, refineSolve(f.sym, f.cx, f.anorm, f.solveOnce, dst, b, f.ref, max(refine, 0))
 }
 
 // refiner holds the workspace of refineSolve and of its GMRES fallback
@@ -331,7 +330,11 @@ func (w *refiner) residual(s *Symbolic, cx, b, x, r []float64) (rn, xn float64) 
 // componentwise residual allows. If it stagnates above that tolerance (regularized or tiny pivots make the factor an
 // inexact inverse), right-preconditioned GMRES(20) with the factor as
 // preconditioner continues from the refined iterate for up to 5 cycles.
-func refineSolve(s *Symbolic, cx []float64, anorm float64, solve func([]float64), dst, b []float64, w *refiner, steps int) {
+//
+// It returns an error wrapping ErrSingular when the solution is not finite
+// (the factor is that of a numerically singular matrix: the solution
+// overflows); dst is then unspecified.
+func refineSolve(s *Symbolic, cx []float64, anorm float64, solve func([]float64), dst, b []float64, w *refiner, steps int) error {
 	n := s.n
 	perm := s.perm
 	x, r, t := w.x, w.r, w.t
@@ -372,8 +375,12 @@ func refineSolve(s *Symbolic, cx []float64, anorm float64, solve func([]float64)
 		w.gmres(s, cx, anorm, bnorm, solve, b)
 	}
 	for k := 0; k < n; k++ {
+		if math.IsNaN(x[k]) || math.IsInf(x[k], 0) {
+			return fmt.Errorf("%w: the solution overflows (x[%d] = %v)", ErrSingular, perm[k], x[k])
+		}
 		dst[perm[k]] = x[k]
 	}
+	return nil
 }
 
 // gmres improves w.x by right-preconditioned restarted GMRES on the
