@@ -5,11 +5,7 @@ import (
 	"math"
 
 	"github.com/james-bowman/sparse"
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/gonum"
 )
-
-var blasImpl gonum.Implementation
 
 // CholeskyFactor is a supernodal sparse Cholesky factorization
 // P·A·Pᵀ = L·Lᵀ of a symmetric positive definite matrix. Make it with
@@ -95,7 +91,8 @@ func symNormInf(s *Symbolic, cx, w []float64) float64 {
 // numeric is the left-looking supernodal factorization (Ng–Peyton;
 // Chen, Davis, Hager, Rajamanickam 2008): each supernode gathers the
 // updates L_d[r₁:,:]·L_d[r₁:r₂,:]ᵀ of its descendants d (one dense GEMM
-// each), then factors its diagonal block and solves for the rows below.
+// each, gemmNT), then factors its diagonal block and solves for the rows
+// below (denseCholPanel).
 func (f *CholeskyFactor) numeric() error {
 	s := f.sym
 	ns := len(s.super) - 1
@@ -131,7 +128,7 @@ func (f *CholeskyFactor) numeric() error {
 			m1, m2 := len(drows)-p1, p2-p1
 			ld := f.lx[s.lp[d]:s.lp[d+1]]
 			C := f.cbuf[:m1*m2]
-			blasImpl.Dgemm(blas.NoTrans, blas.Trans, m1, m2, dncol, 1, ld[p1*dncol:], dncol, ld[p1*dncol:], dncol, 0, C, m2)
+			gemmNT(0, m1, m2, dncol, ld[p1*dncol:], dncol, ld[p1*dncol:], dncol, C, m2, true)
 			for a := 0; a < m1; a++ {
 				ti := int(f.relmap[drows[p1+a]]) * ncol
 				crow := C[a*m2 : a*m2+min(a+1, m2)]
@@ -147,12 +144,9 @@ func (f *CholeskyFactor) numeric() error {
 			}
 			d = dn
 		}
-		if j := denseCholLower(S, ncol, ncol); j >= 0 {
+		if j := denseCholPanel(S, nrow, ncol); j >= 0 {
 			col := f0 + j
 			return fmt.Errorf("%w: pivot %d (original row/column %d) is %.3g ≤ 0", ErrNotPositiveDefinite, col, s.perm[col], S[j*ncol+j])
-		}
-		if nrow > ncol {
-			blasImpl.Dtrsm(blas.Right, blas.Lower, blas.Trans, blas.NonUnit, nrow-ncol, ncol, 1, S, ncol, S[ncol*ncol:], ncol)
 		}
 		f.pos[k] = ncol
 		if nrow > ncol {
@@ -164,40 +158,57 @@ func (f *CholeskyFactor) numeric() error {
 	return nil
 }
 
-// denseCholLower overwrites the lower triangle of the n×n row-major matrix
-// a (stride lda) with its Cholesky factor (blocked, right-looking). It
-// returns the index of the first non-positive pivot, or −1.
-func denseCholLower(a []float64, n, lda int) int {
-	const nb = 48
-	for j0 := 0; j0 < n; j0 += nb {
-		jb := min(nb, n-j0)
-		for j := j0; j < j0+jb; j++ {
-			d := a[j*lda+j]
+// denseCholPanel factors the nrow×ncol row-major trapezoid a (stride ncol,
+// nrow ≥ ncol) of a supernode in place: the top ncol×ncol block becomes
+// its lower Cholesky factor L₁₁ and the rows below become A₂₁·L₁₁⁻ᵀ.
+// Blocked left-looking by 32 columns: each block column is first updated
+// by the previous ones with gemmNT, then factored and solved in Go. It
+// returns the index of the first pivot that is not positive (or is Inf or
+// NaN), or −1.
+func denseCholPanel(a []float64, nrow, ncol int) int {
+	const nb = 32
+	ld := ncol
+	for j0 := 0; j0 < ncol; j0 += nb {
+		j1 := min(j0+nb, ncol)
+		jb := j1 - j0
+		if j0 > 0 {
+			gemmNT(-1, jb, jb, j0, a[j0*ld:], ld, a[j0*ld:], ld, a[j0*ld+j0:], ld, true)
+			if nrow > j1 {
+				gemmNT(-1, nrow-j1, jb, j0, a[j1*ld:], ld, a[j0*ld:], ld, a[j1*ld+j0:], ld, false)
+			}
+		}
+		for j := j0; j < j1; j++ {
+			d := a[j*ld+j]
 			if !(d > 0) || math.IsInf(d, 0) {
 				return j
 			}
 			d = math.Sqrt(d)
-			a[j*lda+j] = d
+			a[j*ld+j] = d
 			inv := 1 / d
-			for i := j + 1; i < j0+jb; i++ {
-				a[i*lda+j] *= inv
+			for i := j + 1; i < j1; i++ {
+				a[i*ld+j] *= inv
 			}
-			for i := j + 1; i < j0+jb; i++ {
-				lij := a[i*lda+j]
+			for i := j + 1; i < j1; i++ {
+				lij := a[i*ld+j]
 				if lij == 0 {
 					continue
 				}
-				row := a[i*lda+j+1 : i*lda+i+1]
+				row := a[i*ld+j+1 : i*ld+i+1]
 				for k := range row {
-					row[k] -= lij * a[(j+1+k)*lda+j]
+					row[k] -= lij * a[(j+1+k)*ld+j]
 				}
 			}
 		}
-		if r := n - j0 - jb; r > 0 {
-			l11 := a[j0*lda+j0:]
-			l21 := a[(j0+jb)*lda+j0:]
-			blasImpl.Dtrsm(blas.Right, blas.Lower, blas.Trans, blas.NonUnit, r, jb, 1, l11, lda, l21, lda)
-			blasImpl.Dsyrk(blas.Lower, blas.NoTrans, r, jb, -1, l21, lda, 1, a[(j0+jb)*lda+j0+jb:], lda)
+		for r := j1; r < nrow; r++ {
+			row := a[r*ld+j0 : r*ld+j1]
+			for j := range row {
+				v := row[j]
+				lrow := a[(j0+j)*ld+j0 : (j0+j)*ld+j0+j]
+				for c, l := range lrow {
+					v -= l * row[c]
+				}
+				row[j] = v / a[(j0+j)*ld+j0+j]
+			}
 		}
 	}
 	return -1

@@ -80,7 +80,9 @@
 //	S = A(R, J) − Σ_d L(R, d)·L(J, d)ᵀ      (descendants d, one GEMM each)
 //	L(J, J) = chol(S(J, J)),   L(R∖J, J) = S(R∖J, J)·L(J, J)⁻ᵀ,
 //
-// with dense kernels from gonum's BLAS (row-major blocks). A pivot ≤ 0
+// with row-major dense blocks and one kernel, C ±= A·Bᵀ (gemmNT: an AVX2/FMA
+// 4×2 micro-kernel on amd64, Go elsewhere or with -tags purego), for the
+// updates and the blocked panel factorization. A pivot ≤ 0
 // gives an error wrapping ErrNotPositiveDefinite naming the column.
 //
 // Symbolic.LDL computes P·(A + S)·Pᵀ = L·D·Lᵀ with 1×1 pivots in the
