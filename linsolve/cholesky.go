@@ -1,15 +1,12 @@
 package linsolve
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
 	"github.com/james-bowman/sparse"
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/gonum"
 )
-
-var blasImpl gonum.Implementation
 
 // CholeskyFactor is a supernodal sparse Cholesky factorization
 // P·A·Pᵀ = L·Lᵀ of a symmetric positive definite matrix. Make it with
@@ -26,8 +23,8 @@ type CholeskyFactor struct {
 	head   []int
 	next   []int
 	pos    []int
-	w1, w2 []float64
-	w3     []float64
+	w1     []float64
+	ref    *refiner
 	anorm  float64
 	ok     bool
 	// MaxRefine is the number of iterative-refinement steps Solve may take
@@ -50,8 +47,7 @@ func (s *Symbolic) Cholesky(a *sparse.CSR) (*CholeskyFactor, error) {
 		next:   make([]int, ns),
 		pos:    make([]int, ns),
 		w1:     make([]float64, s.n),
-		w2:     make([]float64, s.n),
-		w3:     make([]float64, s.n),
+		ref:    newRefiner(s.n),
 	}
 	return f, f.Refactor(a)
 }
@@ -96,7 +92,8 @@ func symNormInf(s *Symbolic, cx, w []float64) float64 {
 // numeric is the left-looking supernodal factorization (Ng–Peyton;
 // Chen, Davis, Hager, Rajamanickam 2008): each supernode gathers the
 // updates L_d[r₁:,:]·L_d[r₁:r₂,:]ᵀ of its descendants d (one dense GEMM
-// each), then factors its diagonal block and solves for the rows below.
+// each, gemmNT), then factors its diagonal block and solves for the rows
+// below (denseCholPanel).
 func (f *CholeskyFactor) numeric() error {
 	s := f.sym
 	ns := len(s.super) - 1
@@ -132,7 +129,7 @@ func (f *CholeskyFactor) numeric() error {
 			m1, m2 := len(drows)-p1, p2-p1
 			ld := f.lx[s.lp[d]:s.lp[d+1]]
 			C := f.cbuf[:m1*m2]
-			blasImpl.Dgemm(blas.NoTrans, blas.Trans, m1, m2, dncol, 1, ld[p1*dncol:], dncol, ld[p1*dncol:], dncol, 0, C, m2)
+			gemmNT(0, m1, m2, dncol, ld[p1*dncol:], dncol, ld[p1*dncol:], dncol, C, m2, true)
 			for a := 0; a < m1; a++ {
 				ti := int(f.relmap[drows[p1+a]]) * ncol
 				crow := C[a*m2 : a*m2+min(a+1, m2)]
@@ -148,12 +145,9 @@ func (f *CholeskyFactor) numeric() error {
 			}
 			d = dn
 		}
-		if j := denseCholLower(S, ncol, ncol); j >= 0 {
+		if j := denseCholPanel(S, nrow, ncol); j >= 0 {
 			col := f0 + j
 			return fmt.Errorf("%w: pivot %d (original row/column %d) is %.3g ≤ 0", ErrNotPositiveDefinite, col, s.perm[col], S[j*ncol+j])
-		}
-		if nrow > ncol {
-			blasImpl.Dtrsm(blas.Right, blas.Lower, blas.Trans, blas.NonUnit, nrow-ncol, ncol, 1, S, ncol, S[ncol*ncol:], ncol)
 		}
 		f.pos[k] = ncol
 		if nrow > ncol {
@@ -165,40 +159,57 @@ func (f *CholeskyFactor) numeric() error {
 	return nil
 }
 
-// denseCholLower overwrites the lower triangle of the n×n row-major matrix
-// a (stride lda) with its Cholesky factor (blocked, right-looking). It
-// returns the index of the first non-positive pivot, or −1.
-func denseCholLower(a []float64, n, lda int) int {
-	const nb = 48
-	for j0 := 0; j0 < n; j0 += nb {
-		jb := min(nb, n-j0)
-		for j := j0; j < j0+jb; j++ {
-			d := a[j*lda+j]
+// denseCholPanel factors the nrow×ncol row-major trapezoid a (stride ncol,
+// nrow ≥ ncol) of a supernode in place: the top ncol×ncol block becomes
+// its lower Cholesky factor L₁₁ and the rows below become A₂₁·L₁₁⁻ᵀ.
+// Blocked left-looking by 32 columns: each block column is first updated
+// by the previous ones with gemmNT, then factored and solved in Go. It
+// returns the index of the first pivot that is not positive (or is Inf or
+// NaN), or −1.
+func denseCholPanel(a []float64, nrow, ncol int) int {
+	const nb = 32
+	ld := ncol
+	for j0 := 0; j0 < ncol; j0 += nb {
+		j1 := min(j0+nb, ncol)
+		jb := j1 - j0
+		if j0 > 0 {
+			gemmNT(-1, jb, jb, j0, a[j0*ld:], ld, a[j0*ld:], ld, a[j0*ld+j0:], ld, true)
+			if nrow > j1 {
+				gemmNT(-1, nrow-j1, jb, j0, a[j1*ld:], ld, a[j0*ld:], ld, a[j1*ld+j0:], ld, false)
+			}
+		}
+		for j := j0; j < j1; j++ {
+			d := a[j*ld+j]
 			if !(d > 0) || math.IsInf(d, 0) {
 				return j
 			}
 			d = math.Sqrt(d)
-			a[j*lda+j] = d
+			a[j*ld+j] = d
 			inv := 1 / d
-			for i := j + 1; i < j0+jb; i++ {
-				a[i*lda+j] *= inv
+			for i := j + 1; i < j1; i++ {
+				a[i*ld+j] *= inv
 			}
-			for i := j + 1; i < j0+jb; i++ {
-				lij := a[i*lda+j]
+			for i := j + 1; i < j1; i++ {
+				lij := a[i*ld+j]
 				if lij == 0 {
 					continue
 				}
-				row := a[i*lda+j+1 : i*lda+i+1]
+				row := a[i*ld+j+1 : i*ld+i+1]
 				for k := range row {
-					row[k] -= lij * a[(j+1+k)*lda+j]
+					row[k] -= lij * a[(j+1+k)*ld+j]
 				}
 			}
 		}
-		if r := n - j0 - jb; r > 0 {
-			l11 := a[j0*lda+j0:]
-			l21 := a[(j0+jb)*lda+j0:]
-			blasImpl.Dtrsm(blas.Right, blas.Lower, blas.Trans, blas.NonUnit, r, jb, 1, l11, lda, l21, lda)
-			blasImpl.Dsyrk(blas.Lower, blas.NoTrans, r, jb, -1, l21, lda, 1, a[(j0+jb)*lda+j0+jb:], lda)
+		for r := j1; r < nrow; r++ {
+			row := a[r*ld+j0 : r*ld+j1]
+			for j := range row {
+				v := row[j]
+				lrow := a[(j0+j)*ld+j0 : (j0+j)*ld+j0+j]
+				for c, l := range lrow {
+					v -= l * row[c]
+				}
+				row[j] = v / a[(j0+j)*ld+j0+j]
+			}
 		}
 	}
 	return -1
@@ -212,6 +223,12 @@ func (f *CholeskyFactor) Symbolic() *Symbolic { return f.sym }
 
 // NNZL returns nnz(L) including the diagonal.
 func (f *CholeskyFactor) NNZL() int64 { return f.sym.lnz }
+
+// SolveStats returns the refinement steps, GMRES iterations and final
+// normwise backward error ‖b − A·x‖∞/(‖A‖∞‖x‖∞ + ‖b‖∞) of the last Solve.
+func (f *CholeskyFactor) SolveStats() (refine, gmres int, berr float64) {
+	return f.ref.steps, f.ref.gmresIters, f.ref.berr
+}
 
 // solveOnce solves L·Lᵀ·x = x in the permuted numbering, in place.
 func (f *CholeskyFactor) solveOnce(x []float64) {
@@ -268,8 +285,9 @@ func (f *CholeskyFactor) solveOnce(x []float64) {
 
 // Solve sets dst = A⁻¹·b (dst may be nil or b) with up to MaxRefine steps
 // of iterative refinement against A, and returns dst. It allocates nothing
-// when dst is given. It returns an error if the last factorization failed or
-// b holds NaN or Inf.
+// when dst is given. It returns an error if the last factorization failed,
+// b holds NaN or Inf, the solution overflows (ErrSingular) or its backward
+// error stays above √ε (ErrInaccurate, dst holds the best iterate).
 func (f *CholeskyFactor) Solve(dst, b []float64) ([]float64, error) {
 	n := f.sym.n
 	if len(b) != n {
@@ -291,18 +309,57 @@ func (f *CholeskyFactor) Solve(dst, b []float64) ([]float64, error) {
 	if refine == 0 {
 		refine = 3
 	}
-	refineSolve(f.sym, f.cx, f.anorm, f.solveOnce, dst, b, f.w1, f.w2, f.w3, max(refine, 0))
-	return dst, nil
+	return dst, refineSolve(f.sym, f.cx, f.anorm, f.solveOnce, dst, b, f.ref, max(refine, 0))
+}
+
+// refiner holds the workspace of refineSolve and of its GMRES fallback
+// (allocated the first time the fallback runs).
+type refiner struct {
+	x, r, t []float64
+	xb      []float64   // best iterate of the refinement
+	v       [][]float64 // Krylov basis, gmresRestart+1 vectors
+	h       []float64   // Hessenberg matrix, (m+1)×m row-major
+	g, c, s []float64
+	y       []float64
+	// Stats of the last solve.
+	steps, gmresIters int
+	berr              float64
+}
+
+const gmresRestart = 20
+
+func newRefiner(n int) *refiner {
+	return &refiner{x: make([]float64, n), r: make([]float64, n), t: make([]float64, n), xb: make([]float64, n)}
+}
+
+// residual sets r = b(perm) − A·x and returns ‖r‖∞ and ‖x‖∞.
+func (w *refiner) residual(s *Symbolic, cx, b, x, r []float64) (rn, xn float64) {
+	s.symMulVec(r, cx, x)
+	for k, old := range s.perm {
+		r[k] = b[old] - r[k]
+		rn = max(rn, math.Abs(r[k]))
+		xn = max(xn, math.Abs(x[k]))
+	}
+	return rn, xn
 }
 
 // refineSolve solves A·x = b with the factor solve (which works in place on
 // the permuted numbering) and up to steps rounds of iterative refinement
-// against the unregularized A (upper triangle cx). It stops when the
-// componentwise-scaled residual ‖r‖∞ ≤ 2ε·(‖A‖∞‖x‖∞ + ‖b‖∞), or when a
-// step fails to halve ‖r‖∞ (then the better iterate is kept).
-func refineSolve(s *Symbolic, cx []float64, anorm float64, solve func([]float64), dst, b, x, r, t []float64, steps int) {
+// against the unregularized A (upper triangle cx). Refinement continues
+// while each step at least halves ‖r‖∞ (the better iterate is kept), so it
+// goes below the normwise backward error 2ε·(‖A‖∞‖x‖∞ + ‖b‖∞) when the
+// componentwise residual allows. If it stagnates above that tolerance (regularized or tiny pivots make the factor an
+// inexact inverse), right-preconditioned GMRES(20) with the factor as
+// preconditioner continues from the refined iterate for up to 5 cycles.
+//
+// It returns an error wrapping ErrSingular when the solution is not finite
+// (the factor is that of a numerically singular matrix: the solution
+// overflows); dst is then unspecified.
+func refineSolve(s *Symbolic, cx []float64, anorm float64, solve func([]float64), dst, b []float64, w *refiner, steps int) error {
 	n := s.n
 	perm := s.perm
+	x, r, t := w.x, w.r, w.t
+	w.steps, w.gmresIters = 0, 0
 	var bnorm float64
 	for k := 0; k < n; k++ {
 		x[k] = b[perm[k]]
@@ -310,25 +367,21 @@ func refineSolve(s *Symbolic, cx []float64, anorm float64, solve func([]float64)
 	}
 	solve(x)
 	rnorm := math.Inf(1)
+	converged := false
 	for it := 0; it <= steps; it++ {
-		s.symMulVec(r, cx, x)
-		var rn, xn float64
-		for k := 0; k < n; k++ {
-			r[k] = b[perm[k]] - r[k]
-			rn = max(rn, math.Abs(r[k]))
-			xn = max(xn, math.Abs(x[k]))
-		}
+		rn, xn := w.residual(s, cx, b, x, r)
 		if rn > rnorm/2 || math.IsNaN(rn) {
 			if rn > rnorm || math.IsNaN(rn) {
-				// undo the last correction
-				for k := 0; k < n; k++ {
-					x[k] -= t[k]
-				}
+				copy(x, w.xb) // the previous iterate was better
 			}
 			break
 		}
+		copy(w.xb, x)
 		rnorm = rn
-		if it == steps || rn <= 2*eps*(anorm*xn+bnorm) {
+		if rn <= 2*eps*(anorm*xn+bnorm) {
+			converged = true
+		}
+		if it == steps || rn == 0 {
 			break
 		}
 		copy(t, r)
@@ -336,10 +389,128 @@ func refineSolve(s *Symbolic, cx []float64, anorm float64, solve func([]float64)
 		for k := 0; k < n; k++ {
 			x[k] += t[k]
 		}
+		w.steps++
+	}
+	if !converged && steps > 0 {
+		w.gmres(s, cx, anorm, bnorm, solve, b)
 	}
 	for k := 0; k < n; k++ {
+		if math.IsNaN(x[k]) || math.IsInf(x[k], 0) {
+			return fmt.Errorf("%w: the solution overflows (x[%d] = %v)", ErrSingular, perm[k], x[k])
+		}
 		dst[perm[k]] = x[k]
 	}
+	rn, xn := w.residual(s, cx, b, x, r)
+	w.berr = rn / (anorm*xn + bnorm)
+	if bnorm == 0 {
+		w.berr = 0
+	}
+	if w.berr > inaccurateTol {
+		return fmt.Errorf("%w: backward error %.2g after %d refinement steps and %d GMRES iterations", ErrInaccurate, w.berr, w.steps, w.gmresIters)
+	}
+	return nil
 }
+
+// inaccurateTol is the normwise backward error above which Solve reports
+// ErrInaccurate: √ε.
+const inaccurateTol = 0x1p-26
+
+// ErrInaccurate is wrapped by the error Solve returns when iterative
+// refinement (and its GMRES fallback) leaves a normwise backward error
+// ‖b − A·x‖∞ / (‖A‖∞‖x‖∞ + ‖b‖∞) above √ε ≈ 1.5e-8: the factorization was
+// unstable (1×1 pivots on a matrix that needs 2×2 pivots, or tiny
+// regularized pivots). dst then holds the best iterate found.
+var ErrInaccurate = errors.New("linsolve: inaccurate solution (unstable factorization)")
+
+// gmres improves w.x by right-preconditioned restarted GMRES on the
+// permuted system, M⁻¹ = the factor solve.
+func (w *refiner) gmres(s *Symbolic, cx []float64, anorm, bnorm float64, solve func([]float64), b []float64) {
+	n, m := s.n, gmresRestart
+	if w.v == nil {
+		w.v = make([][]float64, m+1)
+		for i := range w.v {
+			w.v[i] = make([]float64, n)
+		}
+		w.h = make([]float64, (m+1)*m)
+		w.g = make([]float64, m+1)
+		w.c = make([]float64, m)
+		w.s = make([]float64, m)
+		w.y = make([]float64, m)
+	}
+	x, r, t := w.x, w.r, w.t
+	for cycle := 0; cycle < 5; cycle++ {
+		rn, xn := w.residual(s, cx, b, x, r)
+		if rn <= 2*eps*(anorm*xn+bnorm) {
+			return
+		}
+		beta := norm2(r)
+		if beta == 0 || math.IsNaN(beta) {
+			return
+		}
+		clear(w.g)
+		w.g[0] = beta
+		for i := range r {
+			w.v[0][i] = r[i] / beta
+		}
+		// Inner tolerance on the 2-norm residual estimate.
+		tol := 2 * eps * (anorm*xn + bnorm)
+		k := 0
+		for ; k < m; k++ {
+			copy(t, w.v[k])
+			solve(t)
+			s.symMulVec(w.v[k+1], cx, t)
+			vk1 := w.v[k+1]
+			for i := 0; i <= k; i++ {
+				hik := dot(vk1, w.v[i])
+				w.h[i*m+k] = hik
+				axpy(-hik, w.v[i], vk1)
+			}
+			hk1 := norm2(vk1)
+			w.h[(k+1)*m+k] = hk1
+			if hk1 > 0 {
+				for i := range vk1 {
+					vk1[i] /= hk1
+				}
+			}
+			for i := 0; i < k; i++ {
+				a, bb := w.h[i*m+k], w.h[(i+1)*m+k]
+				w.h[i*m+k] = w.c[i]*a + w.s[i]*bb
+				w.h[(i+1)*m+k] = -w.s[i]*a + w.c[i]*bb
+			}
+			a, bb := w.h[k*m+k], w.h[(k+1)*m+k]
+			d := math.Hypot(a, bb)
+			if d == 0 {
+				break
+			}
+			w.c[k], w.s[k] = a/d, bb/d
+			w.h[k*m+k] = d
+			w.h[(k+1)*m+k] = 0
+			w.g[k+1] = -w.s[k] * w.g[k]
+			w.g[k] = w.c[k] * w.g[k]
+			w.gmresIters++
+			if math.Abs(w.g[k+1]) <= tol {
+				k++
+				break
+			}
+		}
+		for i := k - 1; i >= 0; i-- {
+			v := w.g[i]
+			for j := i + 1; j < k; j++ {
+				v -= w.h[i*m+j] * w.y[j]
+			}
+			w.y[i] = v / w.h[i*m+i]
+		}
+		clear(t)
+		for i := 0; i < k; i++ {
+			axpy(w.y[i], w.v[i], t)
+		}
+		solve(t)
+		for i := range x {
+			x[i] += t[i]
+		}
+	}
+}
+
+func norm2(a []float64) float64 { return math.Sqrt(dot(a, a)) }
 
 const eps = 0x1p-52

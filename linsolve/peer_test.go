@@ -28,7 +28,21 @@ func TestPeerFill(t *testing.T) {
 			want[s] = true
 		}
 	}
-	for _, c := range peerMatrices(t) {
+	cases := peerMatrices(t)
+	for name := range want {
+		var k int
+		if _, err := fmt.Sscanf(name, "poisson2d_%d", &k); err == nil && k > 0 {
+			cases = append(cases, peerCase{name, func() *sparse.CSR { return matrix.Poisson2D(k, k) }})
+		} else if _, err := fmt.Sscanf(name, "poisson3d_%d", &k); err == nil && k > 0 {
+			cases = append(cases, peerCase{name, func() *sparse.CSR { return matrix.Poisson3D(k, k, k) }})
+		}
+	}
+	done := map[string]bool{}
+	for _, c := range cases {
+		if done[c.name] {
+			continue
+		}
+		done[c.name] = true
 		if len(want) > 0 && !want[c.name] {
 			continue
 		}
@@ -65,4 +79,25 @@ func peerMatrices(t testing.TB) []peerCase {
 	return append(cs, cutestKKTCases(t)...)
 }
 
-func cutestKKTCases(t testing.TB) []peerCase { return nil }
+// largestCUTEst are the ten constrained problems of the shared CUTEst set
+// with the largest n+m at their default parameters (from reference.csv and
+// catalogue.csv).
+var largestCUTEst = []string{"SPECANNE", "DMN37143", "DMN15333", "DMN15103", "DIAMON3D",
+	"DMN37142", "DMN15332", "DMN15102", "DIAMON2D", "TWIRIBG1"}
+
+func cutestKKTCases(t testing.TB) []peerCase {
+	if os.Getenv("KKT_DATA") == "" {
+		return nil
+	}
+	var cs []peerCase
+	for _, name := range largestCUTEst {
+		cs = append(cs, peerCase{"kkt_" + strings.ToLower(name), func() *sparse.CSR {
+			a, err := cutestKKT(name, 1e-8, 1e-8)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return a
+		}})
+	}
+	return cs
+}

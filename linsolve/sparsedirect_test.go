@@ -23,6 +23,27 @@ func relResidual(a *sparse.CSR, x, b []float64) float64 {
 	return math.Sqrt(rn / bn)
 }
 
+// backwardError returns ‖b − A·x‖∞ / (‖A‖∞·‖x‖∞ + ‖b‖∞).
+func backwardError(a *sparse.CSR, x, b []float64) float64 {
+	r := matrix.MulVec(nil, a, x)
+	var rn, xn, bn float64
+	for i := range r {
+		rn = math.Max(rn, math.Abs(b[i]-r[i]))
+		xn = math.Max(xn, math.Abs(x[i]))
+		bn = math.Max(bn, math.Abs(b[i]))
+	}
+	raw := a.RawMatrix()
+	var an float64
+	for i := 0; i+1 < len(raw.Indptr); i++ {
+		var s float64
+		for k := raw.Indptr[i]; k < raw.Indptr[i+1]; k++ {
+			s += math.Abs(raw.Data[k])
+		}
+		an = math.Max(an, s)
+	}
+	return rn / (an*xn + bn)
+}
+
 func randVec(rng *rand.Rand, n int) []float64 {
 	b := make([]float64, n)
 	for i := range b {
