@@ -320,3 +320,30 @@ func samePattern(jr *blasSparse, rows []int, ptr []int) bool {
 	}
 	return true
 }
+
+// spResidualRatio is ‖rhs − K·sol‖∞ / (max|K|·‖sol‖∞ + ‖rhs‖∞) for the
+// sparse KKT matrix (lower triangle stored).
+func (c *core) spResidualRatio() float64 {
+	raw := c.sp.K.RawMatrix()
+	clear(c.res)
+	kmax := 0.0
+	for i := range c.nk {
+		for k := raw.Indptr[i]; k < raw.Indptr[i+1]; k++ {
+			j, a := raw.Ind[k], raw.Data[k]
+			kmax = max(kmax, math.Abs(a))
+			c.res[i] += a * c.sol[j]
+			if j != i {
+				c.res[j] += a * c.sol[i]
+			}
+		}
+	}
+	r := 0.0
+	for i := range c.res {
+		r = max(r, math.Abs(c.rhs[i]-c.res[i]))
+	}
+	d := kmax*normInf(c.sol) + normInf(c.rhs)
+	if d == 0 {
+		return 0
+	}
+	return r / d
+}
