@@ -11,12 +11,13 @@ import (
 
 // fuzzMatrix decodes a small symmetric matrix from data: n, then triples
 // (i, j, value); values are float64 bits, so NaN, Inf, 0 and denormals occur.
-func fuzzMatrix(data []byte) (*sparse.CSR, Ordering, bool) {
+func fuzzMatrix(data []byte) (*sparse.CSR, Ordering, LDLMethod, bool) {
 	if len(data) < 2 {
-		return nil, 0, false
+		return nil, 0, 0, false
 	}
 	n := 1 + int(data[0])%40
 	ord := Ordering(int(data[1]) % 3)
+	method := LDLMethod(int(data[1]/3) % 3)
 	data = data[2:]
 	dok := sparse.NewDOK(n, n)
 	for len(data) >= 10 {
@@ -34,7 +35,7 @@ func fuzzMatrix(data []byte) (*sparse.CSR, Ordering, bool) {
 			dok.Set(i, i, 0) // keep every diagonal in the pattern
 		}
 	}
-	return dok.ToCSR(), ord, true
+	return dok.ToCSR(), ord, method, true
 }
 
 // FuzzSparseFactor: the factorizations never panic, never return NaN in a
@@ -58,7 +59,7 @@ func FuzzSparseFactor(f *testing.F) {
 	f.Add(seed(2, [3]float64{0, 0, math.Inf(1)}, [3]float64{1, 1, 1}))
 	f.Add(seed(2, [3]float64{0, 0, 1e-300}, [3]float64{1, 1, 1e300}, [3]float64{0, 1, 1}))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		a, ord, ok := fuzzMatrix(data)
+		a, ord, method, ok := fuzzMatrix(data)
 		if !ok {
 			return
 		}
@@ -95,7 +96,7 @@ func FuzzSparseFactor(f *testing.F) {
 				t.Fatalf("Cholesky: unexpected error %v", err)
 			}
 		}
-		l, err := s.LDL(a, LDLSettings{})
+		l, err := s.LDL(a, LDLSettings{Method: method})
 		switch {
 		case err == nil:
 			p, q, z := l.Inertia()

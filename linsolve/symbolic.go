@@ -65,6 +65,7 @@ type Symbolic struct {
 	lp       []int64
 	stored   int64 // stored entries of the supernodal factor (trapezoids)
 	maxC     int   // largest update block
+	maxW     int   // largest scaled descendant block (LDLᵀ)
 	flops    float64
 	csr      lowerMap // lower-triangular CSC view of C for the supernodal scatter
 	analyzed bool
@@ -501,6 +502,7 @@ func (s *Symbolic) supernodes(relax bool) {
 			if m := (len(rows) - p) * (q - p); m > s.maxC {
 				s.maxC = m
 			}
+			s.maxW = max(s.maxW, (q-p)*ncol)
 			p = q
 		}
 	}

@@ -24,7 +24,7 @@ if [ "$what" = fill ] || [ "$what" = all ]; then
 	KKT_SPARSE_PEER="$out" go test -count=1 -run TestPeerFill -v . | grep kkt_amd_lnz | tee "$out/kkt_fill.txt"
 	for f in "$out"/*.mtx; do
 		printf '%s ' "$(basename "$f" .mtx)"
-		"$out/amd_cholmod" "$f" amd | grep -E '^(n|amd_lnz) ' | tr '\n' ' '
+		"$out/amd_cholmod" "$f" amd | grep -E "^(n|amd_lnz|amd_cpu|cholmod_lnz) " | tr '\n' ' '
 		echo
 	done | tee "$out/suitesparse_fill.txt"
 fi
