@@ -5,11 +5,7 @@ import (
 	"math"
 
 	"github.com/james-bowman/sparse"
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/gonum"
 )
-
-var blasImpl gonum.Implementation
 
 // CholeskyFactor is a supernodal sparse Cholesky factorization
 // P·A·Pᵀ = L·Lᵀ of a symmetric positive definite matrix. Make it with
@@ -95,7 +91,8 @@ func symNormInf(s *Symbolic, cx, w []float64) float64 {
 // numeric is the left-looking supernodal factorization (Ng–Peyton;
 // Chen, Davis, Hager, Rajamanickam 2008): each supernode gathers the
 // updates L_d[r₁:,:]·L_d[r₁:r₂,:]ᵀ of its descendants d (one dense GEMM
-// each), then factors its diagonal block and solves for the rows below.
+// each, gemmNT), then factors its diagonal block and solves for the rows
+// below (denseCholPanel).
 func (f *CholeskyFactor) numeric() error {
 	s := f.sym
 	ns := len(s.super) - 1
@@ -131,7 +128,7 @@ func (f *CholeskyFactor) numeric() error {
 			m1, m2 := len(drows)-p1, p2-p1
 			ld := f.lx[s.lp[d]:s.lp[d+1]]
 			C := f.cbuf[:m1*m2]
-			blasImpl.Dgemm(blas.NoTrans, blas.Trans, m1, m2, dncol, 1, ld[p1*dncol:], dncol, ld[p1*dncol:], dncol, 0, C, m2)
+			gemmNT(0, m1, m2, dncol, ld[p1*dncol:], dncol, ld[p1*dncol:], dncol, C, m2, true)
 			for a := 0; a < m1; a++ {
 				ti := int(f.relmap[drows[p1+a]]) * ncol
 				crow := C[a*m2 : a*m2+min(a+1, m2)]
@@ -147,12 +144,9 @@ func (f *CholeskyFactor) numeric() error {
 			}
 			d = dn
 		}
-		if j := denseCholLower(S, ncol, ncol); j >= 0 {
+		if j := denseCholPanel(S, nrow, ncol); j >= 0 {
 			col := f0 + j
 			return fmt.Errorf("%w: pivot %d (original row/column %d) is %.3g ≤ 0", ErrNotPositiveDefinite, col, s.perm[col], S[j*ncol+j])
-		}
-		if nrow > ncol {
-			blasImpl.Dtrsm(blas.Right, blas.Lower, blas.Trans, blas.NonUnit, nrow-ncol, ncol, 1, S, ncol, S[ncol*ncol:], ncol)
 		}
 		f.pos[k] = ncol
 		if nrow > ncol {
@@ -164,40 +158,57 @@ func (f *CholeskyFactor) numeric() error {
 	return nil
 }
 
-// denseCholLower overwrites the lower triangle of the n×n row-major matrix
-// a (stride lda) with its Cholesky factor (blocked, right-looking). It
-// returns the index of the first non-positive pivot, or −1.
-func denseCholLower(a []float64, n, lda int) int {
-	const nb = 48
-	for j0 := 0; j0 < n; j0 += nb {
-		jb := min(nb, n-j0)
-		for j := j0; j < j0+jb; j++ {
-			d := a[j*lda+j]
+// denseCholPanel factors the nrow×ncol row-major trapezoid a (stride ncol,
+// nrow ≥ ncol) of a supernode in place: the top ncol×ncol block becomes
+// its lower Cholesky factor L₁₁ and the rows below become A₂₁·L₁₁⁻ᵀ.
+// Blocked left-looking by 32 columns: each block column is first updated
+// by the previous ones with gemmNT, then factored and solved in Go. It
+// returns the index of the first pivot that is not positive (or is Inf or
+// NaN), or −1.
+func denseCholPanel(a []float64, nrow, ncol int) int {
+	const nb = 32
+	ld := ncol
+	for j0 := 0; j0 < ncol; j0 += nb {
+		j1 := min(j0+nb, ncol)
+		jb := j1 - j0
+		if j0 > 0 {
+			gemmNT(-1, jb, jb, j0, a[j0*ld:], ld, a[j0*ld:], ld, a[j0*ld+j0:], ld, true)
+			if nrow > j1 {
+				gemmNT(-1, nrow-j1, jb, j0, a[j1*ld:], ld, a[j0*ld:], ld, a[j1*ld+j0:], ld, false)
+			}
+		}
+		for j := j0; j < j1; j++ {
+			d := a[j*ld+j]
 			if !(d > 0) || math.IsInf(d, 0) {
 				return j
 			}
 			d = math.Sqrt(d)
-			a[j*lda+j] = d
+			a[j*ld+j] = d
 			inv := 1 / d
-			for i := j + 1; i < j0+jb; i++ {
-				a[i*lda+j] *= inv
+			for i := j + 1; i < j1; i++ {
+				a[i*ld+j] *= inv
 			}
-			for i := j + 1; i < j0+jb; i++ {
-				lij := a[i*lda+j]
+			for i := j + 1; i < j1; i++ {
+				lij := a[i*ld+j]
 				if lij == 0 {
 					continue
 				}
-				row := a[i*lda+j+1 : i*lda+i+1]
+				row := a[i*ld+j+1 : i*ld+i+1]
 				for k := range row {
-					row[k] -= lij * a[(j+1+k)*lda+j]
+					row[k] -= lij * a[(j+1+k)*ld+j]
 				}
 			}
 		}
-		if r := n - j0 - jb; r > 0 {
-			l11 := a[j0*lda+j0:]
-			l21 := a[(j0+jb)*lda+j0:]
-			blasImpl.Dtrsm(blas.Right, blas.Lower, blas.Trans, blas.NonUnit, r, jb, 1, l11, lda, l21, lda)
-			blasImpl.Dsyrk(blas.Lower, blas.NoTrans, r, jb, -1, l21, lda, 1, a[(j0+jb)*lda+j0+jb:], lda)
+		for r := j1; r < nrow; r++ {
+			row := a[r*ld+j0 : r*ld+j1]
+			for j := range row {
+				v := row[j]
+				lrow := a[(j0+j)*ld+j0 : (j0+j)*ld+j0+j]
+				for c, l := range lrow {
+					v -= l * row[c]
+				}
+				row[j] = v / a[(j0+j)*ld+j0+j]
+			}
 		}
 	}
 	return -1
@@ -267,8 +278,8 @@ func (f *CholeskyFactor) solveOnce(x []float64) {
 
 // Solve sets dst = A⁻¹·b (dst may be nil or b) with up to MaxRefine steps
 // of iterative refinement against A, and returns dst. It allocates nothing
-// when dst is given. It returns an error if the last factorization failed or
-// b holds NaN or Inf.
+// when dst is given. It returns an error if the last factorization failed,
+// b holds NaN or Inf, or the solution overflows (ErrSingular).
 func (f *CholeskyFactor) Solve(dst, b []float64) ([]float64, error) {
 	n := f.sym.n
 	if len(b) != n {
@@ -290,8 +301,7 @@ func (f *CholeskyFactor) Solve(dst, b []float64) ([]float64, error) {
 	if refine == 0 {
 		refine = 3
 	}
-	refineSolve(f.sym, f.cx, f.anorm, f.solveOnce, dst, b, f.ref, max(refine, 0))
-	return dst, nil
+	return dst, refineSolve(f.sym, f.cx, f.anorm, f.solveOnce, dst, b, f.ref, max(refine, 0))
 }
 
 // refiner holds the workspace of refineSolve and of its GMRES fallback
@@ -331,7 +341,11 @@ func (w *refiner) residual(s *Symbolic, cx, b, x, r []float64) (rn, xn float64) 
 // componentwise residual allows. If it stagnates above that tolerance (regularized or tiny pivots make the factor an
 // inexact inverse), right-preconditioned GMRES(20) with the factor as
 // preconditioner continues from the refined iterate for up to 5 cycles.
-func refineSolve(s *Symbolic, cx []float64, anorm float64, solve func([]float64), dst, b []float64, w *refiner, steps int) {
+//
+// It returns an error wrapping ErrSingular when the solution is not finite
+// (the factor is that of a numerically singular matrix: the solution
+// overflows); dst is then unspecified.
+func refineSolve(s *Symbolic, cx []float64, anorm float64, solve func([]float64), dst, b []float64, w *refiner, steps int) error {
 	n := s.n
 	perm := s.perm
 	x, r, t := w.x, w.r, w.t
@@ -372,8 +386,12 @@ func refineSolve(s *Symbolic, cx []float64, anorm float64, solve func([]float64)
 		w.gmres(s, cx, anorm, bnorm, solve, b)
 	}
 	for k := 0; k < n; k++ {
+		if math.IsNaN(x[k]) || math.IsInf(x[k], 0) {
+			return fmt.Errorf("%w: the solution overflows (x[%d] = %v)", ErrSingular, perm[k], x[k])
+		}
 		dst[perm[k]] = x[k]
 	}
+	return nil
 }
 
 // gmres improves w.x by right-preconditioned restarted GMRES on the

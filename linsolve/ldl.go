@@ -314,7 +314,8 @@ func (f *LDLFactor) solveOnce(x []float64) {
 // Solve sets dst = (A + diag(shift))⁻¹·b (dst may be nil or b), refining
 // against the matrix without the static and dynamic regularization, and
 // returns dst. It allocates nothing when dst is given. It returns an error
-// after a singular factorization or when b holds NaN or Inf.
+// after a singular factorization, when b holds NaN or Inf, or when the
+// solution overflows (ErrSingular).
 func (f *LDLFactor) Solve(dst, b []float64) ([]float64, error) {
 	n := f.sym.n
 	if len(b) != n {
@@ -332,6 +333,5 @@ func (f *LDLFactor) Solve(dst, b []float64) ([]float64, error) {
 	if err := checkFinite("b", b); err != nil {
 		return dst, err
 	}
-	refineSolve(f.sym, f.cx, f.anorm, f.solveOnce, dst, b, f.ref, max(f.set.MaxRefine, 0))
-	return dst, nil
+	return dst, refineSolve(f.sym, f.cx, f.anorm, f.solveOnce, dst, b, f.ref, max(f.set.MaxRefine, 0))
 }

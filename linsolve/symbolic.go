@@ -89,6 +89,13 @@ func (s *Symbolic) Perm() []int { return s.perm }
 // included (the exact count, without relaxed-supernode zeros).
 func (s *Symbolic) NNZL() int64 { return s.lnz }
 
+// NNZA returns the number of entries of the stored triangle of P·A·Pᵀ
+// (duplicates merged, every diagonal entry counted).
+func (s *Symbolic) NNZA() int { return len(s.ci) }
+
+// Fill returns nnz(L)/nnz(tril(A)), the fill ratio of the factorization.
+func (s *Symbolic) Fill() float64 { return float64(s.lnz) / float64(len(s.ci)) }
+
 // StoredL returns the number of entries the supernodal Cholesky factor
 // stores (nnz(L) plus the explicit zeros of relaxed supernodes).
 func (s *Symbolic) StoredL() int64 { return s.stored }

@@ -6,7 +6,7 @@
  *   cholmod_*    CHOLMOD analyse / factorize / solve with AMD only
  *                (nmethods = 1, ordering = CHOLMOD_AMD), supernodal or
  *                simplicial as chosen by argv[2] ("super", "simplicial",
- *                "auto"), each timed with CLOCK_MONOTONIC; the factorize
+ *                "auto"; "amd" stops after the ordering), each timed with CLOCK_MONOTONIC; the factorize
  *                is repeated reps times (argv[3], default 3) and the
  *                minimum is reported, as wall time (CLOCK_MONOTONIC) and as
  *                process CPU time (the machine may be shared).
@@ -36,7 +36,7 @@ static double cpu(void) {
 
 int main(int argc, char **argv) {
     if (argc < 2) {
-        fprintf(stderr, "usage: %s file.mtx [super|simplicial|auto] [reps]\n", argv[0]);
+        fprintf(stderr, "usage: %s file.mtx [super|simplicial|auto|amd] [reps]\n", argv[0]);
         return 2;
     }
     const char *mode = argc > 2 ? argv[2] : "super";
@@ -81,6 +81,12 @@ int main(int argc, char **argv) {
     printf("n %ld\nnnzA %ld\namd_status %d\namd_lnz %.0f\namd_time %.6f\n", n, (long)((int *)F->p)[n], st, Info[AMD_LNZ] + n, tamd);
     cholmod_free_sparse(&AT, &c);
     cholmod_free_sparse(&F, &c);
+    if (!strcmp(mode, "amd")) { /* ordering only (indefinite KKT matrices) */
+        cholmod_free_sparse(&A, &c);
+        cholmod_finish(&c);
+        free(P);
+        return 0;
+    }
 
     c.nmethods = 1;
     c.method[0].ordering = CHOLMOD_AMD;
