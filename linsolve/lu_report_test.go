@@ -42,8 +42,8 @@ func TestLUReport(t *testing.T) {
 		{"random 2000, 2/row + weak diag 0.05", randSparse(rng, 2000, 1e-3, 0.05), LUSettings{}},
 		{"random 2000, 2/row + weak diag 0.05, u = 1", randSparse(rng, 2000, 1e-3, 0.05), LUSettings{PivotTol: 1}},
 	}
-	fmt.Println("| matrix | n | nnz(A) | path | nnz(L+U) | off-diag pivots | order s | factor s | refactor s | solve s | ‖b−Ax‖/‖b‖ | ‖b−Aᵀx‖/‖b‖ | condest |")
-	fmt.Println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+	fmt.Println("| matrix | n | nnz(A) | path | nnz(L+U) | off-diag pivots | order s | factor s | refactor s | solve s | ‖b−Ax‖/‖b‖ | ‖b−Aᵀx‖/‖b‖ | backward error η | condest |")
+	fmt.Println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 	for _, c := range cases {
 		f, err := FactorLU(c.a, c.set)
 		if err != nil {
@@ -67,15 +67,32 @@ func TestLUReport(t *testing.T) {
 			t.Fatal(err)
 		}
 		r1, r2 := luRelResidual(c.a, x, b, false), luRelResidual(c.a, xt, b, true)
-		if r1 > 1e-12 || r2 > 1e-12 {
+		cond := f.Condest()
+		// The normwise backward error η = ‖b − Ax‖/(‖A‖‖x‖ + ‖b‖) (∞-norms)
+		// must be at roundoff level whatever the conditioning; the relative
+		// residual must be ≤ 1e-12 when κ₁ ≤ 1e6 (for worse conditioned A,
+		// ‖A‖‖x‖/‖b‖ is large and the residual of a backward-stable solution
+		// with it).
+		eta := luBackwardError(f, c.a, x, b)
+		if eta > 1e-14 {
+			t.Errorf("%s: backward error %.2g", c.name, eta)
+		}
+		if cond <= 1e6 && (r1 > 1e-12 || r2 > 1e-12) {
 			t.Errorf("%s: residuals %.2g %.2g", c.name, r1, r2)
 		}
 		path := "pivoting"
 		if st.SymmetricPath {
 			path = "symmetric"
 		}
-		fmt.Printf("| %s | %d | %d | %s | %d | %d | %.3f | %.3f | %.3f | %.3f | %.1e | %.1e | %.2g |\n",
+		fmt.Printf("| %s | %d | %d | %s | %d | %d | %.3f | %.3f | %.3f | %.3f | %.1e | %.1e | %.1e | %.2g |\n",
 			c.name, n, st.NNZA, path, st.NNZL+st.NNZU-n, st.OffDiagPivots, st.OrderTime.Seconds(),
-			st.FactorTime.Seconds(), ref.Seconds(), ts.Seconds(), r1, r2, f.Condest())
+			st.FactorTime.Seconds(), ref.Seconds(), ts.Seconds(), r1, r2, eta, cond)
 	}
+}
+
+// luBackwardError returns ‖b − A·x‖∞/(‖A‖∞‖x‖∞ + ‖b‖∞).
+func luBackwardError(f *LU, a *sparse.CSR, x, b []float64) float64 {
+	r := make([]float64, len(b))
+	rn := f.residual(r, x, b, false)
+	return rn / (f.anormInf*luNormInf(x) + luNormInf(b))
 }
