@@ -127,6 +127,9 @@ func DirectSparse(a *sparse.CSR, b []float64, s DirectSettings) (*Result, error)
 		return nil, err
 	}
 	n := r
+	if n == 0 {
+		return &Result{X: []float64{}, Status: Converged, DirectStats: &DirectStats{Method: "none"}}, nil
+	}
 	nnz := a.RawMatrix().Indptr[n]
 	method := s.Method
 	if method == DirectAuto && (n <= DenseDirectMax || (n <= DirectMaxDim && 10*nnz >= n*n)) {

@@ -465,7 +465,7 @@ func (f *LU) factor() error {
 		}
 		if ipiv < 0 {
 			f.clearX(xi)
-			return fmt.Errorf("%w: at column %d (step %d of %d) no row remains that can hold a nonzero pivot", ErrStructurallySingular, col, k, n)
+			return fmt.Errorf("%w: at column %d (step %d of %d) no row remains that can hold a nonzero pivot (the pattern has no perfect matching of rows to columns)", ErrStructurallySingular, col, k, n)
 		}
 		if amax <= luEps*ref || math.IsNaN(amax) || math.IsInf(amax, 0) {
 			f.clearX(xi)
