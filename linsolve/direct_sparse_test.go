@@ -3,8 +3,8 @@ package linsolve
 import (
 	"errors"
 	"math"
-	"strings"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/james-bowman/sparse"
