@@ -1,6 +1,7 @@
 package linsolve
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -223,6 +224,12 @@ func (f *CholeskyFactor) Symbolic() *Symbolic { return f.sym }
 // NNZL returns nnz(L) including the diagonal.
 func (f *CholeskyFactor) NNZL() int64 { return f.sym.lnz }
 
+// SolveStats returns the refinement steps, GMRES iterations and final
+// normwise backward error ‖b − A·x‖∞/(‖A‖∞‖x‖∞ + ‖b‖∞) of the last Solve.
+func (f *CholeskyFactor) SolveStats() (refine, gmres int, berr float64) {
+	return f.ref.steps, f.ref.gmresIters, f.ref.berr
+}
+
 // solveOnce solves L·Lᵀ·x = x in the permuted numbering, in place.
 func (f *CholeskyFactor) solveOnce(x []float64) {
 	s := f.sym
@@ -279,7 +286,8 @@ func (f *CholeskyFactor) solveOnce(x []float64) {
 // Solve sets dst = A⁻¹·b (dst may be nil or b) with up to MaxRefine steps
 // of iterative refinement against A, and returns dst. It allocates nothing
 // when dst is given. It returns an error if the last factorization failed,
-// b holds NaN or Inf, or the solution overflows (ErrSingular).
+// b holds NaN or Inf, the solution overflows (ErrSingular) or its backward
+// error stays above √ε (ErrInaccurate, dst holds the best iterate).
 func (f *CholeskyFactor) Solve(dst, b []float64) ([]float64, error) {
 	n := f.sym.n
 	if len(b) != n {
@@ -308,18 +316,20 @@ func (f *CholeskyFactor) Solve(dst, b []float64) ([]float64, error) {
 // (allocated the first time the fallback runs).
 type refiner struct {
 	x, r, t []float64
+	xb      []float64   // best iterate of the refinement
 	v       [][]float64 // Krylov basis, gmresRestart+1 vectors
 	h       []float64   // Hessenberg matrix, (m+1)×m row-major
 	g, c, s []float64
 	y       []float64
 	// Stats of the last solve.
 	steps, gmresIters int
+	berr              float64
 }
 
 const gmresRestart = 20
 
 func newRefiner(n int) *refiner {
-	return &refiner{x: make([]float64, n), r: make([]float64, n), t: make([]float64, n)}
+	return &refiner{x: make([]float64, n), r: make([]float64, n), t: make([]float64, n), xb: make([]float64, n)}
 }
 
 // residual sets r = b(perm) − A·x and returns ‖r‖∞ and ‖x‖∞.
@@ -362,12 +372,11 @@ func refineSolve(s *Symbolic, cx []float64, anorm float64, solve func([]float64)
 		rn, xn := w.residual(s, cx, b, x, r)
 		if rn > rnorm/2 || math.IsNaN(rn) {
 			if rn > rnorm || math.IsNaN(rn) {
-				for k := 0; k < n; k++ {
-					x[k] -= t[k]
-				}
+				copy(x, w.xb) // the previous iterate was better
 			}
 			break
 		}
+		copy(w.xb, x)
 		rnorm = rn
 		if rn <= 2*eps*(anorm*xn+bnorm) {
 			converged = true
@@ -391,8 +400,27 @@ func refineSolve(s *Symbolic, cx []float64, anorm float64, solve func([]float64)
 		}
 		dst[perm[k]] = x[k]
 	}
+	rn, xn := w.residual(s, cx, b, x, r)
+	w.berr = rn / (anorm*xn + bnorm)
+	if bnorm == 0 {
+		w.berr = 0
+	}
+	if w.berr > inaccurateTol {
+		return fmt.Errorf("%w: backward error %.2g after %d refinement steps and %d GMRES iterations", ErrInaccurate, w.berr, w.steps, w.gmresIters)
+	}
 	return nil
 }
+
+// inaccurateTol is the normwise backward error above which Solve reports
+// ErrInaccurate: √ε.
+const inaccurateTol = 0x1p-26
+
+// ErrInaccurate is wrapped by the error Solve returns when iterative
+// refinement (and its GMRES fallback) leaves a normwise backward error
+// ‖b − A·x‖∞ / (‖A‖∞‖x‖∞ + ‖b‖∞) above √ε ≈ 1.5e-8: the factorization was
+// unstable (1×1 pivots on a matrix that needs 2×2 pivots, or tiny
+// regularized pivots). dst then holds the best iterate found.
+var ErrInaccurate = errors.New("linsolve: inaccurate solution (unstable factorization)")
 
 // gmres improves w.x by right-preconditioned restarted GMRES on the
 // permuted system, M⁻¹ = the factor solve.

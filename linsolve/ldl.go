@@ -287,6 +287,12 @@ func (f *LDLFactor) Symbolic() *Symbolic { return f.sym }
 // NNZL returns nnz(L) including the unit diagonal.
 func (f *LDLFactor) NNZL() int64 { return f.sym.lnz }
 
+// SolveStats returns the refinement steps, GMRES iterations and final
+// normwise backward error ‖b − A·x‖∞/(‖A‖∞‖x‖∞ + ‖b‖∞) of the last Solve.
+func (f *LDLFactor) SolveStats() (refine, gmres int, berr float64) {
+	return f.ref.steps, f.ref.gmresIters, f.ref.berr
+}
+
 // solveOnce solves L·D·Lᵀ·x = x in the permuted numbering, in place.
 func (f *LDLFactor) solveOnce(x []float64) {
 	n := f.sym.n
@@ -314,8 +320,9 @@ func (f *LDLFactor) solveOnce(x []float64) {
 // Solve sets dst = (A + diag(shift))⁻¹·b (dst may be nil or b), refining
 // against the matrix without the static and dynamic regularization, and
 // returns dst. It allocates nothing when dst is given. It returns an error
-// after a singular factorization, when b holds NaN or Inf, or when the
-// solution overflows (ErrSingular).
+// after a singular factorization, when b holds NaN or Inf, when the
+// solution overflows (ErrSingular), or when its backward error stays above
+// √ε (ErrInaccurate; dst holds the best iterate).
 func (f *LDLFactor) Solve(dst, b []float64) ([]float64, error) {
 	n := f.sym.n
 	if len(b) != n {

@@ -129,3 +129,59 @@ func BenchmarkCholeskyPoisson3D(b *testing.B) {
 		b.Run(fmt.Sprintf("n=%d^3", k), func(b *testing.B) { benchCholesky(b, a) })
 	}
 }
+
+// BenchmarkLDLKKT times LDLᵀ analysis+factor, refactor and solve on the
+// KKT matrix of a CUTEst problem (KKT_DATA must be set; KKT_BENCH_KKT
+// names the problems, default TWIRIBG1,DMN15333,SPECANNE).
+func BenchmarkLDLKKT(b *testing.B) {
+	if os.Getenv("KKT_DATA") == "" {
+		b.Skip("KKT_DATA not set")
+	}
+	names := strings.Split(os.Getenv("KKT_BENCH_KKT"), ",")
+	if names[0] == "" {
+		names = []string{"TWIRIBG1", "DMN15333", "SPECANNE"}
+	}
+	for _, name := range names {
+		a, err := cutestKKT(name, 1, 1e-8)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n, _ := a.Dims()
+		rhs := make([]float64, n)
+		for i := range rhs {
+			rhs[i] = 1
+		}
+		x := make([]float64, n)
+		s, err := AnalyzeSymmetric(a, SymbolicSettings{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		f, err := s.LDL(a, LDLSettings{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(name+"/analyze+factor", func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				s, _ := AnalyzeSymmetric(a, SymbolicSettings{})
+				if _, err := s.LDL(a, LDLSettings{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(s.NNZL()), "nnzL")
+		})
+		b.Run(name+"/refactor", func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if err := f.Refactor(a); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(name+"/solve", func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if _, err := f.Solve(x, rhs); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
