@@ -24,7 +24,7 @@ func BenchmarkLU(b *testing.B) {
 		a := matrix.ConvectionDiffusion2D(nx, 0.5)
 		benchLU(b, fmt.Sprintf("convdiff-%d", nx), a, LUSettings{})
 		if nx <= 256 {
-			benchLU(b, fmt.Sprintf("convdiff-%d-pivoting", nx), a, LUSettings{NoSymmetricPath: true})
+			benchLU(b, fmt.Sprintf("convdiff-%d-pivoting", nx), a, LUSettings{Ordering: LUOrderAMD, NoSymmetricPath: true})
 		}
 	}
 	rng := rand.New(rand.NewPCG(11, 12))
