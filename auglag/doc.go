@@ -79,8 +79,10 @@
 // # Other inner solvers in the same framework (not in the paper)
 //
 // Newton runs the same merit/penalty/line-search framework with an exact KKT
-// solve (dense LU up to n+m = 3000, unpreconditioned MINRES to 1e-10
-// relative residual beyond): the exact-Newton baseline.
+// solve (linsolve.DirectSparse: sparse Cholesky, LDLᵀ or LU chosen by the
+// KKT matrix, dense only for small or dense ones; unpreconditioned MINRES to
+// 1e-10 relative residual if the matrix is singular): the exact-Newton
+// baseline.
 //
 // NewtonSchur and NewtonPMINRES apply when B — the Lagrangian Hessian after
 // any modification — is diagonal with positive entries (separable convex
