@@ -135,7 +135,7 @@ type alm struct {
 // lengths, a non-finite start); every numerical outcome is a Status in the
 // Result: Converged, MaxIterations, Infeasible, Unbounded, NumericalFailure
 // or Canceled.
-func SolveNLP(ctx context.Context, p nlp.Problem, s NLPSettings) (*nlpResult, error) {
+func SolveNLP(ctx context.Context, p nlp.Problem, s NLPSettings) (*nlp.Result, error) {
 	t0 := time.Now()
 	set := s.withDefaults()
 	if _, err := nlp.Classify(p); err != nil {
@@ -393,10 +393,10 @@ func (a *alm) scale() bool {
 }
 
 // run is the outer loop.
-func (a *alm) run(y0 []float64) *nlpResult {
+func (a *alm) run(y0 []float64) *nlp.Result {
 	set := a.set
 	n, m := a.n, a.m
-	res := &nlpResult{Method: "auglag"}
+	res := &nlp.Result{Method: "auglag"}
 	a.project(a.x)
 	if !a.scale() {
 		return a.finish(res, sol.NumericalFailure, "non-finite derivative at the start point")
@@ -531,7 +531,7 @@ func clamp(v, b float64) float64 { return math.Min(math.Max(v, -b), b) }
 
 // finish fills the result in the user's (unscaled) terms at the current
 // point: y = ŷ·sc/sf, z from ∇ₓL = ∇f + Jᵀy.
-func (a *alm) finish(res *nlpResult, st sol.Status, msg string) *nlpResult {
+func (a *alm) finish(res *nlp.Result, st sol.Status, msg string) *nlp.Result {
 	n, m := a.n, a.m
 	res.Status, res.Message = st, msg
 	res.X = append([]float64(nil), a.x...)
@@ -553,26 +553,35 @@ func (a *alm) finish(res *nlpResult, st sol.Status, msg string) *nlpResult {
 			gl[i] += v
 		}
 	}
+	// The measures of nlp.Result: bound and constraint violation,
+	// ‖∇f + Jᵀy − zl + zu‖∞ with z from the sign of ∇ₓL at finite bounds,
+	// and the largest complementarity product.
 	var infPr, infDu, compl float64
 	for j, c := range a.c {
 		cu := c / a.sc[j] // unscaled c
 		l, u := a.cl[j]/a.sc[j], a.cu[j]/a.sc[j]
 		infPr = math.Max(infPr, math.Max(l-cu, cu-u))
 		if l != u {
-			compl = math.Max(compl, rowCompl(cu, res.Y[j], l, u))
+			if y := res.Y[j]; y > 0 {
+				compl = math.Max(compl, math.Max(u-cu, 0)*y)
+			} else if y < 0 {
+				compl = math.Max(compl, math.Max(cu-l, 0)*-y)
+			}
 		}
 	}
 	for i, v := range a.x {
-		w := math.Min(math.Max(v-gl[i], a.xl[i]), a.xu[i]) - v
-		infDu = math.Max(infDu, math.Abs(w))
+		r := gl[i]
 		if gl[i] > 0 && !math.IsInf(a.xl[i], -1) {
 			res.ZL[i] = gl[i]
-			compl = math.Max(compl, math.Min(v-a.xl[i], gl[i]))
+			r = 0
+			compl = math.Max(compl, (v-a.xl[i])*gl[i])
 		}
 		if gl[i] < 0 && !math.IsInf(a.xu[i], 1) {
 			res.ZU[i] = -gl[i]
-			compl = math.Max(compl, math.Min(a.xu[i]-v, -gl[i]))
+			r = 0
+			compl = math.Max(compl, (a.xu[i]-v)*-gl[i])
 		}
+		infDu = math.Max(infDu, math.Abs(r))
 	}
 	res.InfPr, res.InfDu, res.Compl = math.Max(infPr, 0), infDu, compl
 	return res

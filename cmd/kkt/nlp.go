@@ -4,6 +4,7 @@ import (
 	"compress/bzip2"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/kkt-go/kkt/auglag"
 	"github.com/kkt-go/kkt/matrix"
+	"github.com/kkt-go/kkt/nlp"
 )
 
 func init() {
@@ -145,8 +147,7 @@ func runNLP(args []string, stdout, stderr io.Writer) int {
 	p := auglag.NewPDEControl(*grid)
 	res, err := auglag.Solve(context.Background(), p, s)
 	if err != nil {
-		fmt.Fprintf(stderr, "kkt nlp pde: %v\n", err)
-		return exitBadInput
+		return nlpSolveError(stderr, "kkt nlp pde", err)
 	}
 	return reportNLP(stdout, fmt.Sprintf("pde-%d", *grid), p, res, *f.asJSON)
 }
@@ -201,6 +202,18 @@ func runLogReg(args []string, stdout, stderr io.Writer) int {
 		return exitBadInput
 	}
 	return reportNLP(stdout, filepath.Base(*data), p, res, *f.asJSON)
+}
+
+// nlpSolveError prints the error of auglag.Solve and returns exit status 2:
+// a refusal (a method that cannot handle the problem's bounds or
+// inequalities, nlp.ErrUnsupported) says so and names what is unsupported.
+func nlpSolveError(stderr io.Writer, cmd string, err error) int {
+	if errors.Is(err, nlp.ErrUnsupported) {
+		fmt.Fprintf(stderr, "%s: refused: %v\n", cmd, err)
+		return exitBadInput
+	}
+	fmt.Fprintf(stderr, "%s: %v\n", cmd, err)
+	return exitBadInput
 }
 
 // runNLPSolve is filled in by the CUTEst integration (nlp_cutest.go).
