@@ -211,23 +211,48 @@ func (a *alm) subspace(pred float64) float64 {
 	return -qs
 }
 
-// cgFree runs CG on H_FF w = −(∇Φ + H s)_F from w = 0 to the relative
+// precond sets the Jacobi preconditioner of CG, the diagonal of the
+// penalty part of ∇²Φ plus one on x: dg_x = 1 + ρ Σⱼ sⱼ² J_{ji}² (the
+// Hessian of L is not formed, so its diagonal is represented by 1), and
+// dg_s = ρ on the slacks.
+func (a *alm) precond() {
+	n, dg := a.n, a.dg
+	for i := range dg[:n] {
+		dg[i] = 1
+	}
+	if a.m == 0 {
+		return
+	}
+	raw := a.J.RawMatrix()
+	for j := range a.m {
+		w := a.rho * a.sc[j] * a.sc[j]
+		for k := raw.Indptr[j]; k < raw.Indptr[j+1]; k++ {
+			dg[raw.Ind[k]] += w * raw.Data[k] * raw.Data[k]
+		}
+		dg[n+j] = a.rho
+	}
+}
+
+// cgFree runs preconditioned CG on H_FF w = −(∇Φ + H s)_F from w = 0 to the relative
 // residual min(0.1, √‖r₀‖), stopping at negative curvature (then w moves
 // along the direction to the edge of the local box) or when x + s + w
 // leaves the local box (truncated = true in both cases).
 func (a *alm) cgFree(nfree int) (truncated bool) {
-	r, p, hp, w := a.r, a.p_, a.hp, a.w
-	var rr float64
+	r, p, hp, w, z, dg := a.r, a.p_, a.hp, a.w, a.z, a.dg
+	a.precond()
+	var rr, rz float64
 	for i, f := range a.free {
 		w[i] = 0
 		if f {
 			r[i] = -a.gm[i]
+			z[i] = r[i] / dg[i]
 			rr += r[i] * r[i]
+			rz += r[i] * z[i]
 		} else {
-			r[i] = 0
+			r[i], z[i] = 0, 0
 		}
 	}
-	copy(p, r)
+	copy(p, z)
 	// ‖s + w‖² = ss + 2 sᵀw + wᵀw, tracked for the trust region.
 	d2 := a.delta * a.delta
 	toEdge := func() { // w += τp with ‖s + w + τp‖ = Δ
@@ -273,7 +298,7 @@ func (a *alm) cgFree(nfree int) (truncated bool) {
 			toEdge()
 			return true
 		}
-		alpha := rr / php
+		alpha := rz / php
 		var sw2 float64
 		for i, v := range a.s {
 			y := v + w[i] + alpha*p[i]
@@ -283,13 +308,15 @@ func (a *alm) cgFree(nfree int) (truncated bool) {
 			toEdge()
 			return true
 		}
-		var rrNew float64
+		var rrNew, rzNew float64
 		out := false
 		for i, f := range a.free {
 			if f {
 				w[i] += alpha * p[i]
 				r[i] -= alpha * hp[i]
+				z[i] = r[i] / dg[i]
 				rrNew += r[i] * r[i]
+				rzNew += r[i] * z[i]
 				y := a.x[i] + a.s[i] + w[i]
 				out = out || y < a.xl[i] || y > a.xu[i]
 			}
@@ -300,11 +327,11 @@ func (a *alm) cgFree(nfree int) (truncated bool) {
 		if math.Sqrt(rrNew) <= tol {
 			return false
 		}
-		beta := rrNew / rr
-		rr = rrNew
+		beta := rzNew / rz
+		rr, rz = rrNew, rzNew
 		for i, f := range a.free {
 			if f {
-				p[i] = r[i] + beta*p[i]
+				p[i] = z[i] + beta*p[i]
 			}
 		}
 	}
