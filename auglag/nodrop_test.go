@@ -16,7 +16,7 @@ import (
 )
 
 // TestNothingIsDropped runs the problems of the shared SIF folder with
-// n ≤ 12 whose SIF file has at most 4 kB (about 350 problems; with -short
+// n ≤ 12 whose SIF file has at most 4 kB (about 400 problems; with -short
 // n ≤ 6 and 3 kB; with KKT_ALM_NODROP=1 every problem with n ≤ 200)
 // through every method of Solve and through
 // SolveNLP, with small iteration caps. Each run must either refuse the
