@@ -337,32 +337,52 @@ func (a *alm) projGrad(pg, x, g []float64) float64 {
 	return mx
 }
 
-// measures returns the scaled primal infeasibility, complementarity and
-// the feasibility–complementarity measure V = ‖c − P(c + ŷ)‖∞ at the current
-// point with multipliers ŷ.
+// measures returns, at the current point with multipliers ŷ, the scaled
+// primal infeasibility, the complementarity and the feasibility–
+// complementarity measure V = ‖c − P(c + ŷ)‖∞ of the penalty test. The
+// complementarity is IPOPT's product form divided by its scale
+// s_c = max(100, ‖z‖₁/(number of multipliers))/100: the largest of
+// slack·|ŷⱼ| over inequality rows (|ŷⱼ| itself for a multiplier of an
+// absent side) and (xᵢ − xlᵢ)·zlᵢ, (xuᵢ − xᵢ)·zuᵢ over the bounds, with
+// z the bound multipliers implied by ∇ₓΦ = ∇ₓL(x, ŷ).
 func (a *alm) measures() (infPr, compl, v float64) {
+	var zsum float64
+	var nz int
 	for j, c := range a.c {
 		infPr = math.Max(infPr, c-a.proj(j, c))
 		infPr = math.Max(infPr, a.proj(j, c)-c)
 		v = math.Max(v, math.Abs(c-a.proj(j, c+a.yh[j])))
-		if a.cl[j] != a.cu[j] {
-			compl = math.Max(compl, rowCompl(c, a.yh[j], a.cl[j], a.cu[j]))
+		if l, u := a.cl[j], a.cu[j]; l != u {
+			y := a.yh[j]
+			zsum += math.Abs(y)
+			nz++
+			switch {
+			case y > 0 && math.IsInf(u, 1), y < 0 && math.IsInf(l, -1):
+				compl = math.Max(compl, math.Abs(y))
+			case y > 0:
+				compl = math.Max(compl, math.Max(u-c, 0)*y)
+			case y < 0:
+				compl = math.Max(compl, math.Max(c-l, 0)*-y)
+			}
 		}
 	}
-	return infPr, compl, v
-}
-
-// rowCompl is the complementarity of an inequality row in min form:
-// min(cu − c, y) for y > 0 and min(c − cl, −y) for y < 0 (zero when the
-// row is violated: that is infeasibility).
-func rowCompl(c, y, cl, cu float64) float64 {
-	switch {
-	case y > 0:
-		return math.Min(math.Max(cu-c, 0), y)
-	case y < 0:
-		return math.Min(math.Max(c-cl, 0), -y)
+	for i, g := range a.g[:a.n] {
+		x := a.x[i]
+		switch {
+		case g > 0 && !math.IsInf(a.xl[i], -1):
+			compl = math.Max(compl, (x-a.xl[i])*g)
+			zsum += g
+			nz++
+		case g < 0 && !math.IsInf(a.xu[i], 1):
+			compl = math.Max(compl, (a.xu[i]-x)*-g)
+			zsum -= g
+			nz++
+		}
 	}
-	return 0
+	if nz > 0 {
+		compl /= math.Max(100, zsum/float64(nz)) / 100
+	}
+	return infPr, compl, v
 }
 
 // scale sets sf and sc by IPOPT's gradient-based rule at x:
@@ -480,7 +500,7 @@ func (a *alm) run(y0 []float64) *nlp.Result {
 			a.y[j] = clamp(w, set.YMax)
 		}
 		// Penalty.
-		if v > set.Tau*vPrev && v > set.Tol {
+		if v > set.Tau*vPrev && infPr > set.Tol {
 			a.rho *= set.Gamma
 			it.PenaltyRaised = true
 		}
