@@ -168,16 +168,19 @@
 //  1. Minimize Φ over the box to ‖P(z − ∇Φ) − z‖∞ ≤ ε_k·s_d (below).
 //  2. Measures at x with ŷ: primal infeasibility ‖c − P_[cl,cu](c)‖∞;
 //     dual infeasibility ‖P(z − ∇Φ) − z‖∞/s_d, whose x part is the
-//     projected gradient of the Lagrangian ‖P(x − ∇ₓL(x, ŷ)) − x‖∞;
-//     complementarity maxⱼ min(slackⱼ, |ŷⱼ|) over inequality rows; s_d =
-//     max(100, (‖ŷ‖₁ + ‖z_b‖₁)/(m + n))/100 is IPOPT's multiplier scale
-//     (z_b the bound multipliers implied by ∇ₓL). Converged when all three
-//     are ≤ Tol (10⁻⁸).
+//     projected gradient of the Lagrangian ‖P(x − ∇ₓL(x, ŷ)) − x‖∞, with
+//     s_d = max(100, (‖ŷ‖₁ + ‖z_b‖₁)/(m + n))/100 IPOPT's multiplier scale
+//     (z_b the bound multipliers implied by ∇ₓL); complementarity in
+//     IPOPT's product form, the largest of slack·|ŷⱼ| over inequality rows
+//     and (xᵢ − xlᵢ)·zlᵢ, (xuᵢ − xᵢ)·zuᵢ over the bounds, divided by
+//     IPOPT's s_c (a multiplier of a side that is absent counts as |ŷⱼ|).
+//     Converged when all three are ≤ Tol (10⁻⁸).
 //  3. Safeguarded update ȳ ← P_[−YMax, YMax](ŷ) (YMax = 10²⁰ as
 //     ALGENCAN 3.1.1).
 //  4. V = ‖c − P(c + ŷ)‖∞ (ALGENCAN's feasibility–complementarity measure
 //     written with one multiplier per row); ρ ← γρ (γ = 10) when
-//     V > τ·V_prev (τ = 0.5) and V > Tol.
+//     V > τ·V_prev (τ = 0.5) and the point is not feasible to Tol (as
+//     ALGENCAN 3.1.1, ρ is not raised at a feasible point).
 //  5. ε_{k+1} = max(Tol/10, ε_k/10), from ε₁ = √Tol.
 //
 // ρ₁ is ALGENCAN's rule

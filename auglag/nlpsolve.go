@@ -17,7 +17,8 @@ import (
 type NLPSettings struct {
 	// Tol is the tolerance on the three optimality measures of the scaled
 	// problem: primal infeasibility, projected gradient of the Lagrangian
-	// (divided by IPOPT's multiplier scale s_d) and complementarity [1e-8].
+	// (divided by IPOPT's multiplier scale s_d) and complementarity
+	// products (divided by IPOPT's s_c) [1e-8].
 	Tol float64
 	// MaxIter bounds the outer (multiplier/penalty) iterations [100].
 	MaxIter int
