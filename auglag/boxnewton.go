@@ -28,7 +28,16 @@ func (a *alm) solveBox(eps float64, maxIt int) sol.Status {
 	for it := 0; ; it++ {
 		pgn := a.projGrad(a.pg, x, g)
 		if pgn <= eps*a.dualScale() {
-			return sol.Converged
+			// Before stopping, move the variables that a projected-gradient
+			// step would put on a bound exactly onto it (when Φ does not
+			// increase), so that the complementarity products vanish
+			// rather than only the projected gradient.
+			if !a.snap() {
+				return sol.Converged
+			}
+			if pgn = a.projGrad(a.pg, x, g); pgn <= eps*a.dualScale() {
+				return sol.Converged
+			}
 		}
 		if it >= maxIt {
 			return sol.MaxIterations
@@ -81,6 +90,36 @@ func (a *alm) solveBox(eps float64, maxIt int) sol.Status {
 			return sol.NumericalFailure
 		}
 	}
+}
+
+// snap sets every variable with P(z − ∇Φ)ᵢ at a bound onto that bound and
+// accepts the point when Φ does not increase (up to rounding); it reports
+// whether the point changed.
+func (a *alm) snap() bool {
+	x, g := a.x, a.g
+	moved := false
+	for i, v := range x {
+		t := v
+		switch {
+		case g[i] > 0 && v > a.xl[i] && v-a.xl[i] <= g[i]:
+			t = a.xl[i]
+		case g[i] < 0 && v < a.xu[i] && a.xu[i]-v <= -g[i]:
+			t = a.xu[i]
+		}
+		a.xt[i] = t
+		moved = moved || t != v
+	}
+	if !moved {
+		return false
+	}
+	phi, f, ok := a.phiAt(a.xt, a.ct)
+	if !ok || phi > a.phi+1e-14*math.Abs(a.phi) {
+		return false
+	}
+	copy(x, a.xt)
+	copy(a.c, a.ct)
+	a.phi, a.f = phi, f
+	return a.gradAt()
 }
 
 // cauchy finds the generalized Cauchy point s_C = P(x − t∇Φ) − x in the

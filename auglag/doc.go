@@ -170,10 +170,11 @@
 //     dual infeasibility ‖P(z − ∇Φ) − z‖∞/s_d, whose x part is the
 //     projected gradient of the Lagrangian ‖P(x − ∇ₓL(x, ŷ)) − x‖∞, with
 //     s_d = max(100, (‖ŷ‖₁ + ‖z_b‖₁)/(m + n))/100 IPOPT's multiplier scale
-//     (z_b the bound multipliers implied by ∇ₓL); complementarity in
-//     IPOPT's product form, the largest of slack·|ŷⱼ| over inequality rows
-//     and (xᵢ − xlᵢ)·zlᵢ, (xuᵢ − xᵢ)·zuᵢ over the bounds, divided by
-//     IPOPT's s_c (a multiplier of a side that is absent counts as |ŷⱼ|).
+//     (z_b the bound multipliers implied by ∇ₓL; the projected gradient
+//     holds the bounds' complementarity in min form, as ALGENCAN);
+//     complementarity of the inequality rows in IPOPT's product form, the
+//     largest slack·|ŷⱼ| divided by IPOPT's s_c (a multiplier of a side
+//     that is absent counts as |ŷⱼ|).
 //     Converged when all three are ≤ Tol (10⁻⁸).
 //  3. Safeguarded update ȳ ← P_[−YMax, YMax](ŷ) (YMax = 10²⁰ as
 //     ALGENCAN 3.1.1).

@@ -341,11 +341,12 @@ func (a *alm) projGrad(pg, x, g []float64) float64 {
 // measures returns, at the current point with multipliers ŷ, the scaled
 // primal infeasibility, the complementarity and the feasibility–
 // complementarity measure V = ‖c − P(c + ŷ)‖∞ of the penalty test. The
-// complementarity is IPOPT's product form divided by its scale
-// s_c = max(100, ‖z‖₁/(number of multipliers))/100: the largest of
+// complementarity of the rows is IPOPT's product form divided by its scale
+// s_c = max(100, ‖ŷ_ineq‖₁/(number of inequality rows))/100: the largest
 // slack·|ŷⱼ| over inequality rows (|ŷⱼ| itself for a multiplier of an
-// absent side) and (xᵢ − xlᵢ)·zlᵢ, (xuᵢ − xᵢ)·zuᵢ over the bounds, with
-// z the bound multipliers implied by ∇ₓΦ = ∇ₓL(x, ŷ).
+// absent side). The complementarity of the bounds is part of the projected
+// gradient, min(xᵢ − xlᵢ, ∂ᵢL) (ALGENCAN's measure): the bound
+// multipliers are not variables of the method.
 func (a *alm) measures() (infPr, compl, v float64) {
 	var zsum float64
 	var nz int
@@ -365,19 +366,6 @@ func (a *alm) measures() (infPr, compl, v float64) {
 			case y < 0:
 				compl = math.Max(compl, math.Max(c-l, 0)*-y)
 			}
-		}
-	}
-	for i, g := range a.g[:a.n] {
-		x := a.x[i]
-		switch {
-		case g > 0 && !math.IsInf(a.xl[i], -1):
-			compl = math.Max(compl, (x-a.xl[i])*g)
-			zsum += g
-			nz++
-		case g < 0 && !math.IsInf(a.xu[i], 1):
-			compl = math.Max(compl, (a.xu[i]-x)*-g)
-			zsum -= g
-			nz++
 		}
 	}
 	if nz > 0 {
