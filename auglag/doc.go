@@ -216,6 +216,9 @@
 //  3. Ratio test of the actual and predicted decrease of Φ: the step is
 //     accepted when the ratio exceeds 10⁻⁴; Δ is quartered below 0.25 and
 //     doubled above 0.75 when the step reached it.
+//  4. Stop when ‖P(z − ∇Φ) − z‖∞ ≤ ε_k·s_d, after moving the variables that
+//     a projected-gradient step would put on a bound exactly onto it when
+//     that does not increase Φ.
 //
 // Bounds hold exactly at every iterate: every trial point is a projection.
 //
