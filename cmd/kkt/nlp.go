@@ -3,6 +3,7 @@ package main
 import (
 	"compress/bzip2"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -169,8 +170,7 @@ func runNLP(args []string, stdout, stderr io.Writer) int {
 			_, err = auglag.Solve(ctx, bp, s)
 		}
 		if err != nil {
-			fmt.Fprintf(stderr, "kkt nlp pde: %v\n", err)
-			return exitBadInput
+			return nlpSolveError(stderr, "kkt nlp pde", err)
 		}
 		return reportGeneralNLP(stdout, stderr, fmt.Sprintf("pde-%d z∈[%g,%g]", *grid, *zmin, *zmax), bp, res, *f.asJSON, "")
 	}
@@ -182,8 +182,7 @@ func runNLP(args []string, stdout, stderr io.Writer) int {
 	p := auglag.NewPDEControl(*grid)
 	res, err := auglag.Solve(context.Background(), p, s)
 	if err != nil {
-		fmt.Fprintf(stderr, "kkt nlp pde: %v\n", err)
-		return exitBadInput
+		return nlpSolveError(stderr, "kkt nlp pde", err)
 	}
 	return reportNLP(stdout, fmt.Sprintf("pde-%d", *grid), p, res, *f.asJSON)
 }
@@ -238,6 +237,18 @@ func runLogReg(args []string, stdout, stderr io.Writer) int {
 		return exitBadInput
 	}
 	return reportNLP(stdout, filepath.Base(*data), p, res, *f.asJSON)
+}
+
+// nlpSolveError prints the error of auglag.Solve and returns exit status 2:
+// a refusal (a method that cannot handle the problem's bounds or
+// inequalities, nlp.ErrUnsupported) says so and names what is unsupported.
+func nlpSolveError(stderr io.Writer, cmd string, err error) int {
+	if errors.Is(err, nlp.ErrUnsupported) {
+		fmt.Fprintf(stderr, "%s: refused: %v\n", cmd, err)
+		return exitBadInput
+	}
+	fmt.Fprintf(stderr, "%s: %v\n", cmd, err)
+	return exitBadInput
 }
 
 // runNLPSolve is filled in by the CUTEst integration (nlp_cutest.go).

@@ -86,7 +86,7 @@ func nlpSolveGeneral(args []string, stdout, stderr io.Writer) int {
 		}
 		r, err := auglag.Solve(ctx, p, s)
 		if err != nil {
-			return bad("%v", err)
+			return nlpSolveError(stderr, "kkt nlp solve", err)
 		}
 		return reportNLP(stdout, p.Name(), p, r, *asJSON)
 	}
