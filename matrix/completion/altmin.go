@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/bits"
 	"math/rand/v2"
 	"runtime"
 	"sync"
@@ -28,16 +29,19 @@ const (
 	SolverCG
 	// SolverSketch is the per-row solver of Gu, Song, Yin and Zhang's
 	// nearly-linear-time analysis: every regression's |Ω_j|×k design A_j is
-	// compressed by a CountSketch S (sketch.NewCountSketch) with SketchRows
-	// rows, the sketch [S·A_j; √λ·I] is QR-factorized (Householder), and
-	// conjugate gradients on the normal equations preconditioned by RᵀR run
-	// from the warm start until the residual has been reduced by SolveTol.
-	// Because (S·A_j)ᵀ(S·A_j) ≈ A_jᵀA_j for each row separately, the
-	// preconditioned system is well conditioned whatever the row's
-	// coherence, and the iteration count does not grow with k. A design with
-	// at most SketchRows rows is factorized itself (one CG iteration). Cost
-	// per regression: O(|Ω_j|k) for the sketch, O(s·k²) for the QR, and
-	// O(|Ω_j|k + k²) per CG iteration.
+	// compressed by a sketch S with SketchRows rows (Settings.Sketch: an
+	// SRHT built on sketch.FWHT, or a CountSketch from
+	// sketch.NewCountSketch), the sketch [S·A_j; √λ·I] is QR-factorized
+	// (Householder), and conjugate gradients on the normal equations
+	// preconditioned by RᵀR run from the warm start until the residual has
+	// been reduced by SolveTol. Because (S·A_j)ᵀ(S·A_j) ≈ A_jᵀA_j for each
+	// row separately, the preconditioned system is well conditioned whatever
+	// the row's coherence, and with the SRHT the iteration count does not
+	// grow with k. A design with at most SketchRows rows is factorized itself
+	// (one CG iteration). Cost per regression: O(|Ω_j|k log|Ω_j|) for the
+	// SRHT (O(|Ω_j|k) for CountSketch), O(s·k²) for the QR, and
+	// O(|Ω_j|k + k²) per CG iteration; the QR's s·k² = 4k³ dominates unless
+	// |Ω_j| ≫ k², the regime of the paper's sample complexity.
 	SolverSketch
 )
 
@@ -51,6 +55,33 @@ func (s Solver) String() string {
 		return "sketch"
 	}
 	return fmt.Sprintf("Solver(%d)", int(s))
+}
+
+// SketchKind selects the sketch of SolverSketch.
+type SketchKind int
+
+const (
+	// SRHT (the default) is the subsampled randomized Hadamard transform
+	// (1/√s)·R·H·D: random signs, the fast Walsh–Hadamard transform of every
+	// column of the design zero-padded to a power of two (sketch.FWHT), and s
+	// sampled rows: O(|Ω_j|k·log|Ω_j|) per regression, an embedding with
+	// O(k log k) rows, so that s = 4k keeps the iteration count flat in k.
+	SRHT SketchKind = iota
+	// CountSketch hashes every observed row of the design to one of s rows
+	// with a random sign (Clarkson and Woodruff): O(|Ω_j|k) per regression,
+	// but an embedding needs O(k²) rows, and with s = 4k the iterations per
+	// regression grow with k.
+	CountSketch
+)
+
+func (k SketchKind) String() string {
+	switch k {
+	case CountSketch:
+		return "countsketch"
+	case SRHT:
+		return "srht"
+	}
+	return fmt.Sprintf("SketchKind(%d)", int(k))
 }
 
 // Status says why AltMin stopped.
@@ -92,9 +123,11 @@ type Settings struct {
 	Solver     Solver  // SolverExact (default), SolverCG or SolverSketch
 	SolveTol   float64 // SolverCG, SolverSketch: relative residual reduction per regression; default 1e-4
 	MaxCGIters int     // SolverCG, SolverSketch: iteration cap per regression; default 50
-	// SketchRows is the number s of CountSketch rows per regression of
+	// SketchRows is the number s of sketch rows per regression of
 	// SolverSketch; default 4·Rank.
 	SketchRows int
+	// Sketch selects SolverSketch's sketch: SRHT (default) or CountSketch.
+	Sketch SketchKind
 
 	// SplitSamples partitions Ω into 2·MaxIter+1 random disjoint parts, one for
 	// the initialization and one per half-step, as the theory requires.
@@ -200,6 +233,9 @@ func AltMin(ctx context.Context, obs *Observations, s Settings) (*Result, error)
 	w := newWorkers(set.Workers, k)
 	if set.Solver == SolverSketch {
 		w.initSketch(set.SketchRows, max(m, n), rng)
+		if set.Sketch == SRHT {
+			w.initSRHT(obs.maxLineLen())
+		}
 	}
 	normM := obsNorm(obs)
 	resid := func() float64 { return residual(obs, U, V, k) / normM }
@@ -405,11 +441,16 @@ type workers struct {
 	ramp  []float64 // 1, 2, …, s
 	srows int
 	rng   *rand.Rand
+	// SRHT: for every padded length 2^e ≥ s, the s sampled rows (redrawn
+	// every half-step), and a scratch permutation.
+	srhtRows [][]int
+	perm     []int
 }
 
 type workspace struct {
 	g, rhs, r, z, p, q []float64
 	sa, rdiag          []float64 // SolverSketch: the sketch (column-major) and diag(R)
+	hbuf               []float64 // SRHT: one zero-padded column
 	under, cg, regs    int
 }
 
@@ -452,6 +493,9 @@ func (w *workers) halfStep(o *Observations, byCol bool, in, out []float64, set S
 		// in row r_i, read off as (Sᵀ·(1, 2, …, s))_i = ±(r_i + 1).
 		w.cs.Redraw(w.rng)
 		w.cs.ApplyTrans(w.code, w.ramp)
+		if set.Sketch == SRHT {
+			w.drawSRHTRows()
+		}
 	}
 	var prec []float64
 	if set.Solver == SolverCG {
@@ -499,7 +543,7 @@ func (w *workers) halfStep(o *Observations, byCol bool, in, out []float64, set S
 			}
 			switch {
 			case set.Solver == SolverSketch:
-				if sketchPrec(ws, in, idx, w.code, w.srows, k, set.Lambda) {
+				if sketchPrec(ws, in, idx, w.code, w.srhtRows, w.srows, k, set.Lambda) {
 					ws.cg += pcgRow(ws, in, idx, vals, x, ws.g, k, set)
 					ws.regs++
 				} else if !exactRow(ws, in, idx, vals, x, k, set.Lambda) {
@@ -524,6 +568,58 @@ func (w *workers) halfStep(o *Observations, byCol bool, in, out []float64, set S
 	return under
 }
 
+// maxLineLen returns the largest number of observations in a row or column.
+func (o *Observations) maxLineLen() int {
+	l := 0
+	for i := 0; i < o.m; i++ {
+		c, _ := o.Row(i)
+		l = max(l, len(c))
+	}
+	for j := 0; j < o.n; j++ {
+		r, _ := o.Col(j)
+		l = max(l, len(r))
+	}
+	return l
+}
+
+// initSRHT sizes the SRHT buffers for designs of at most maxRows rows.
+func (w *workers) initSRHT(maxRows int) {
+	mp := 1
+	for mp < maxRows {
+		mp <<= 1
+	}
+	w.srhtRows = make([][]int, bits.Len(uint(mp))) // e = 0 … log₂ mp
+	for e := range w.srhtRows {
+		if 1<<e >= w.srows {
+			w.srhtRows[e] = make([]int, w.srows)
+		}
+	}
+	w.perm = make([]int, mp)
+	for t := range w.ws {
+		w.ws[t].hbuf = make([]float64, mp)
+	}
+}
+
+// drawSRHTRows draws, for every padded length 2^e ≥ s, s distinct rows of
+// [0, 2^e) (partial Fisher–Yates on a scratch permutation).
+func (w *workers) drawSRHTRows() {
+	for e, rows := range w.srhtRows {
+		if rows == nil {
+			continue
+		}
+		n := 1 << e
+		p := w.perm[:n]
+		for i := range p {
+			p[i] = i
+		}
+		for i := range rows {
+			j := i + w.rng.IntN(n-i)
+			p[i], p[j] = p[j], p[i]
+			rows[i] = p[i]
+		}
+	}
+}
+
 // sketchPrec builds the preconditioner of SolverSketch for the design
 // A = in[idx] (|idx|×k): the sketch S·A (rows of A hashed to the CountSketch
 // rows given by code, signed) — or A itself when |idx| ≤ s —, stacked on
@@ -531,7 +627,11 @@ func (w *workers) halfStep(o *Observations, byCol bool, in, out []float64, set S
 // L = Rᵀ is stored in ws.g (row-major lower triangle) so that cholSolve
 // applies (RᵀR)⁻¹. It returns false when R is numerically singular (a
 // rank-deficient design or sketch); the caller then solves exactly.
-func sketchPrec(ws *workspace, in []float64, idx []int, code []float64, s, k int, lambda float64) bool {
+//
+// With srhtRows set (SRHT) the sketch is (1/√s)·R·H·D·A instead: D the signs
+// of code, H the Walsh–Hadamard transform of each column zero-padded to
+// 2^e ≥ |idx|, R the rows srhtRows[e].
+func sketchPrec(ws *workspace, in []float64, idx []int, code []float64, srhtRows [][]int, s, k int, lambda float64) bool {
 	a := len(idx)
 	nr := min(a, s)
 	if lambda > 0 {
@@ -544,6 +644,26 @@ func sketchPrec(ws *workspace, in []float64, idx []int, code []float64, s, k int
 			u := in[i*k : i*k+k]
 			for c, v := range u {
 				sa[c*nr+t] = v
+			}
+		}
+	} else if srhtRows != nil {
+		e := bits.Len(uint(a - 1))
+		x := ws.hbuf[:1<<e]
+		rows := srhtRows[e]
+		scale := 1 / math.Sqrt(float64(s))
+		for c := 0; c < k; c++ {
+			for t, i := range idx {
+				if v := in[i*k+c]; code[i] < 0 {
+					x[t] = -v
+				} else {
+					x[t] = v
+				}
+			}
+			clear(x[a:])
+			sketch.FWHT(x)
+			col := sa[c*nr : c*nr+s]
+			for q, r := range rows {
+				col[q] = scale * x[r]
 			}
 		}
 	} else {

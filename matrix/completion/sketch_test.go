@@ -38,7 +38,7 @@ func TestSketchPreconditioner(t *testing.T) {
 		for i := range vals {
 			vals[i] = rng.NormFloat64()
 		}
-		if !sketchPrec(ws, in, idx, code, 24, k, c.lambda) {
+		if !sketchPrec(ws, in, idx, code, nil, 24, k, c.lambda) {
 			t.Fatalf("a=%d: preconditioner failed", c.a)
 		}
 		// want = MᵀM + λI with M = A (a ≤ s) or S·A (dense, from the code)
@@ -105,6 +105,45 @@ func TestSketchPreconditioner(t *testing.T) {
 	}
 }
 
+// The SRHT variant of the preconditioner: PCG with it solves a regression
+// to the exact solution in few iterations.
+func TestSRHTPreconditioner(t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 1))
+	k, nIn, s := 6, 300, 24
+	in := make([]float64, nIn*k)
+	for i := range in {
+		in[i] = rng.NormFloat64()
+	}
+	w := newWorkers(1, k)
+	w.initSketch(s, nIn, rng)
+	w.initSRHT(nIn)
+	w.cs.ApplyTrans(w.code, w.ramp)
+	w.drawSRHTRows()
+	ws := &w.ws[0]
+	for _, a := range []int{25, 200, 300} {
+		idx := rng.Perm(nIn)[:a]
+		vals := make([]float64, a)
+		for i := range vals {
+			vals[i] = rng.NormFloat64()
+		}
+		if !sketchPrec(ws, in, idx, w.code, w.srhtRows, s, k, 0) {
+			t.Fatalf("a=%d: preconditioner failed", a)
+		}
+		x, ref := make([]float64, k), make([]float64, k)
+		its := pcgRow(ws, in, idx, vals, x, ws.g, k, Settings{SolveTol: 1e-13, MaxCGIters: 200})
+		exactRow(ws, in, idx, vals, ref, k, 0)
+		for i := range x {
+			if math.Abs(x[i]-ref[i]) > 1e-9*(1+math.Abs(ref[i])) {
+				t.Errorf("a=%d: x[%d] = %.12g, exact %.12g", a, i, x[i], ref[i])
+			}
+		}
+		t.Logf("a=%d: %d PCG iterations to 1e-13", a, its)
+		if its > 15 {
+			t.Errorf("a=%d: %d iterations, want ≤ 15 with an embedding of 4k rows", a, its)
+		}
+	}
+}
+
 // AltMin with the sketch half-steps reaches 1e-8 in at most 20% more
 // iterations than exact solves (as the PCG variant), with and without a
 // ridge, and is the same for every number of workers.
@@ -116,12 +155,16 @@ func TestSketchVariantMatchesExact(t *testing.T) {
 	if itE == 0 {
 		t.Fatalf("exact variant did not reach 1e-8 (final %g)", errE)
 	}
-	for _, tol := range []float64{1e-2, 1e-4} {
+	for _, c := range []struct {
+		tol  float64
+		kind SketchKind
+	}{{1e-2, CountSketch}, {1e-4, CountSketch}, {1e-2, SRHT}} {
+		tol := c.tol
 		s := base
-		s.Solver, s.SolveTol = SolverSketch, tol
+		s.Solver, s.SolveTol, s.Sketch = SolverSketch, tol, c.kind
 		itS, errS, res := iterationsTo(t, obs, X, Y, s, 1e-8)
-		t.Logf("ε₀=%g: reached 1e-8 at iteration %d (exact: %d); final error %.3g; %.2f iterations per regression",
-			tol, itS, itE, errS, float64(res.CGIterations)/float64(res.Regressions))
+		t.Logf("%v ε₀=%g: reached 1e-8 at iteration %d (exact: %d); final error %.3g; %.2f iterations per regression",
+			c.kind, tol, itS, itE, errS, float64(res.CGIterations)/float64(res.Regressions))
 		if itS == 0 || float64(itS) > 1.2*float64(itE) {
 			t.Errorf("ε₀=%g: iterations to 1e-8 = %d, exact %d (allowed +20%%)", tol, itS, itE)
 		}
@@ -137,20 +180,22 @@ func TestSketchVariantMatchesExact(t *testing.T) {
 			t.Errorf("λ=%g: sketch and exact products differ by %.3g", lam, d)
 		}
 	}
-	var ref []float64
-	for _, w := range []int{1, 3} {
-		res, err := AltMin(context.Background(), obs, Settings{Rank: 8, MaxIter: 3, Workers: w, Solver: SolverSketch})
-		if err != nil {
-			t.Fatal(err)
-		}
-		got := res.U.RawMatrix().Data
-		if ref == nil {
-			ref = append([]float64(nil), got...)
-			continue
-		}
-		for i := range ref {
-			if got[i] != ref[i] {
-				t.Fatalf("workers=%d differs from workers=1 at %d", w, i)
+	for _, kind := range []SketchKind{CountSketch, SRHT} {
+		var ref []float64
+		for _, w := range []int{1, 3} {
+			res, err := AltMin(context.Background(), obs, Settings{Rank: 8, MaxIter: 3, Workers: w, Solver: SolverSketch, Sketch: kind})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := res.U.RawMatrix().Data
+			if ref == nil {
+				ref = append([]float64(nil), got...)
+				continue
+			}
+			for i := range ref {
+				if got[i] != ref[i] {
+					t.Fatalf("%v: workers=%d differs from workers=1 at %d", kind, w, i)
+				}
 			}
 		}
 	}
@@ -168,16 +213,19 @@ func TestSketchHalfStepAllocations(t *testing.T) {
 		for i := range U {
 			U[i] = rng.NormFloat64()
 		}
-		set := Settings{Rank: k, Solver: SolverSketch}
-		set = set.withDefaults()
-		set.Workers = 1
-		w := newWorkers(1, k)
-		w.initSketch(set.SketchRows, m, rng)
-		var cg, regs int
-		allocs := testing.AllocsPerRun(3, func() { w.halfStep(obs, true, U, V, set, &cg, &regs) })
-		t.Logf("m=%d: %v allocations per half-step", m, allocs)
-		if allocs > 4 { // the goroutine of forChunks and its closure
-			t.Errorf("m=%d: %v allocations per half-step", m, allocs)
+		for _, kind := range []SketchKind{CountSketch, SRHT} {
+			set := Settings{Rank: k, Solver: SolverSketch, Sketch: kind}
+			set = set.withDefaults()
+			set.Workers = 1
+			w := newWorkers(1, k)
+			w.initSketch(set.SketchRows, m, rng)
+			w.initSRHT(obs.maxLineLen())
+			var cg, regs int
+			allocs := testing.AllocsPerRun(3, func() { w.halfStep(obs, true, U, V, set, &cg, &regs) })
+			t.Logf("%v m=%d: %v allocations per half-step", kind, m, allocs)
+			if allocs > 4 { // the goroutine of forChunks and its closure
+				t.Errorf("%v m=%d: %v allocations per half-step", kind, m, allocs)
+			}
 		}
 	}
 }
