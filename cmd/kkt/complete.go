@@ -32,12 +32,12 @@ func runComplete(args []string, stdout, stderr io.Writer) int {
 	format := fs.String("format", "movielens", "ratings file format: movielens (user item rating ts) or coo (i j value)")
 	synth := fs.String("synthetic", "", "M,N,K,P: random rank-K M×N matrix observed with probability P")
 	rank := fs.Int("rank", 0, "rank k (default: K for --synthetic, 10 for ratings)")
-	method := fs.String("method", "", "altmin | altmin-fast | als (default: als for ratings, altmin for synthetic)")
+	method := fs.String("method", "", "altmin | altmin-fast (PCG, shared preconditioner) | altmin-sketch (per-row SRHT sketch + QR preconditioner) | als (default: als for ratings, altmin for synthetic)")
 	lambda := fs.Float64("lambda", -1, "ridge λ (default: 0.15 for als, 0 for altmin)")
 	testFrac := fs.Float64("test-fraction", 0.2, "fraction of ratings held out for the test RMSE")
 	seed := fs.Uint64("seed", 1, "random seed")
 	iters := fs.Int("iters", 0, "iterations (default 20 for als, 50 for altmin)")
-	solveTol := fs.Float64("solve-tol", 1e-4, "altmin-fast: per-regression accuracy ε₀")
+	solveTol := fs.Float64("solve-tol", 1e-4, "altmin-fast, altmin-sketch: per-regression accuracy ε₀")
 	factorsOut := fs.String("factors-out", "", "directory to write U.json and V.json (JSON Lines, Spark ALS layout)")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	if st, done := parseFlags(fs, args); done {
@@ -77,8 +77,10 @@ func runComplete(args []string, stdout, stderr io.Writer) int {
 		case "", "altmin":
 		case "altmin-fast":
 			s.Solver = completion.SolverCG
+		case "altmin-sketch":
+			s.Solver = completion.SolverSketch
 		default:
-			fmt.Fprintf(stderr, "kkt complete: method %q not available for --synthetic (altmin, altmin-fast)\n", *method)
+			fmt.Fprintf(stderr, "kkt complete: method %q not available for --synthetic (altmin, altmin-fast, altmin-sketch)\n", *method)
 			return exitBadInput
 		}
 		res, err := completion.AltMin(context.Background(), obs, s)
@@ -130,10 +132,13 @@ func runComplete(args []string, stdout, stderr io.Writer) int {
 			U, V = model.U, model.V
 			out["rmse_train"], out["rmse_test"] = model.RMSE(train, 1, 5), model.RMSE(test, 1, 5)
 			out["iterations"] = model.Iterations
-		case "altmin", "altmin-fast":
+		case "altmin", "altmin-fast", "altmin-sketch":
 			s := completion.Settings{Rank: *rank, MaxIter: *iters, Seed: *seed, SolveTol: *solveTol, Lambda: max(*lambda, 0)}
-			if *method == "altmin-fast" {
+			switch *method {
+			case "altmin-fast":
 				s.Solver = completion.SolverCG
+			case "altmin-sketch":
+				s.Solver = completion.SolverSketch
 			}
 			res, err := completion.AltMin(context.Background(), train, s)
 			if err != nil {
