@@ -265,9 +265,10 @@ func runCompletionUnit(ctx context.Context, env *reproEnv, u int) (json.RawMessa
 		if env.Full {
 			sizes = []int{1250, 2500, 5000, 10000} // |Ω| up to 10⁷
 		}
-		// against k at fixed |Ω| = 4·10⁵: 1000×1000 with p = 0.4 (k ≤ 20,
-		// quick) or 2000×2000 with p = 0.1 (k ≤ 40, --full)
-		km, kp := 1000, 0.4
+		// against k at fixed |Ω|: 1000×1000 with p = 0.2 (|Ω| = 2·10⁵,
+		// k ≤ 20, quick) or 2000×2000 with p = 0.1 (|Ω| = 4·10⁵, k ≤ 40,
+		// --full)
+		km, kp := 1000, 0.2
 		r.KS = []int{5, 10, 20}
 		if env.Full {
 			km, kp, r.KS = 2000, 0.1, []int{10, 20, 40}
