@@ -19,8 +19,8 @@ func fuzzBudget(tb testing.TB) {
 func TestReadCSVHeaderOrTypo(t *testing.T) {
 	for in, want := range map[string]string{
 		"0.5,O.7,1.2\n0.1,0.2,0.3\n": "d.csv:1: column 1 is the number",
-		"a,,c\n1,2,3\n":               "d.csv:1: header column 2 is empty",
-		"a,b\n1,\n":                   "d.csv:2: column 2 is empty",
+		"a,,c\n1,2,3\n":              "d.csv:1: header column 2 is empty",
+		"a,b\n1,\n":                  "d.csv:2: column 2 is empty",
 	} {
 		_, _, err := ReadCSV(strings.NewReader(in), "d.csv")
 		if err == nil || !strings.Contains(err.Error(), want) {
