@@ -21,7 +21,7 @@ import (
 )
 
 func init() {
-	register(&command{name: "cutest", summary: "list and evaluate CUTEst SIF problems (pure-Go SIF interpreter)", run: runCutest})
+	register(&command{name: "cutest", summary: "list and evaluate CUTEst SIF problems (pure-Go SIF interpreter)", run: runCutest, subs: []string{"list", "eval"}})
 	registerExperiment(&experiment{
 		name:  "cutest-sif",
 		paper: "CUTEst SIF interpreter vs S2MPJ reference values (Gratton & Toint, arXiv:2407.07812)",

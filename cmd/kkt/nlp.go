@@ -17,7 +17,7 @@ import (
 )
 
 func init() {
-	register(&command{name: "nlp", summary: "equality-constrained NLP: AdaSketch-Newton and baselines (nlp pde …)", run: runNLP})
+	register(&command{name: "nlp", summary: "equality-constrained NLP: AdaSketch-Newton and baselines (nlp pde …)", run: runNLP, subs: []string{"pde", "solve"}})
 	register(&command{name: "logreg", summary: "constrained logistic regression with AdaSketch-Newton", run: runLogReg})
 	registerExperiment(&experiment{name: "pde", paper: "Hong, Na, Mahoney, Kolar, ICML 2023 (arXiv 2305.18379)", order: 12, run: reproPDE})
 	registerExperiment(&experiment{name: "logreg", paper: "Hong, Na, Mahoney, Kolar, ICML 2023 (arXiv 2305.18379)", order: 13, run: reproLogReg})

@@ -127,7 +127,7 @@ func abs(x float64) float64 {
 }
 
 func init() {
-	register(&command{name: "reproduce", summary: "run the papers' experiments and print a summary table", run: runReproduce})
+	register(&command{name: "reproduce", summary: "run the papers' experiments and print a summary table", run: runReproduce, subs: []string{"merge"}})
 }
 
 func defaultDataDir() string {
