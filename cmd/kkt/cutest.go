@@ -336,7 +336,7 @@ func cutestEval(args []string, stdout, stderr io.Writer) int {
 	res := map[string]any{
 		"name": p.Name(), "file": file, "classification": p.Classification(),
 		"n": p.N(), "m": p.M(), "f0": jsonNum(f), "gnorm0": jsonNum(vnorm(g)), "cnorm0": jsonNum(vnorm(c)),
-		"nnzJ": nnzJ, "nnzH": nnzH, "parse_seconds": tParse.Seconds(),
+		"nnzJ": nnzJ, "nnzH": nnzH, "parse_time_s": tParse.Seconds(),
 	}
 	if *asJSON {
 		if !printJSON(stdout, stderr, "cutest", res, false) {
@@ -345,7 +345,7 @@ func cutestEval(args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	for _, k := range []string{"name", "classification", "file", "n", "m", "f0", "gnorm0", "cnorm0", "nnzJ", "nnzH", "parse_seconds"} {
+	for _, k := range []string{"name", "classification", "file", "n", "m", "f0", "gnorm0", "cnorm0", "nnzJ", "nnzH", "parse_time_s"} {
 		fmt.Fprintf(tw, "%s\t%v\n", k, res[k])
 	}
 	tw.Flush()

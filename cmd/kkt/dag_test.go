@@ -66,7 +66,7 @@ func TestDagBadInput(t *testing.T) {
 		{[]string{"dag", "--data", bad}, "bad.csv:3: ragged row"},
 		{[]string{"dag", "--data", nonnum}, "nonnum.csv:2: column 2: not a number"},
 		{[]string{"dag", "--data", nonnum, "--method", "nope"}, "nonnum.csv:2"},
-		{[]string{"dag"}, "--data is required"},
+		{[]string{"dag"}, "--csv is required"},
 		{[]string{"dag", "simulate", "--graph", "xx", "--out", dir}, "unknown graph"},
 		{[]string{"dag", "frobnicate"}, "unknown subcommand"},
 	} {

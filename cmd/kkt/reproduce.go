@@ -462,7 +462,7 @@ func printSummary(stdout, stderr io.Writer, all []row, asJSON, full bool, seed u
 	if tim == nil {
 		tim = []row{}
 	}
-	if err := writeJSON(stdout, map[string]any{"experiments": det, "timing": tim, "full": full, "seed": seed, "data": data, "tally": tallyRows(all)}, true); err != nil {
+	if err := writeJSON(stdout, map[string]any{"experiments": det, "timing": tim, "full": full, "seed": seed, "data": data, "tally": tallyRows(all)}, false); err != nil {
 		fmt.Fprintf(stderr, "kkt reproduce: %v\n", err)
 		return err
 	}
