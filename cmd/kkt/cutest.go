@@ -147,7 +147,7 @@ func cutestList(args []string, stdout, stderr io.Writer) int {
 	cons := fs.String("constraints", "any", "equality (only equality constraints), none (m = 0) or any")
 	maxN := fs.Int("max-n", 0, "only problems with at most N variables (problems of variable size are loaded with default parameters)")
 	dir := fs.String("sifdir", "", "SIF directory (default $MASTSIF, else $KKT_DATA/cutest/sif)")
-	asJSON := fs.Bool("json", false, "print a JSON array")
+	asJSON := fs.Bool("json", false, "print one JSON object {\"problems\": [...], \"count\": N}")
 	if st, done := parseFlags(fs, args); done {
 		return st
 	}
@@ -229,7 +229,8 @@ func cutestList(args []string, stdout, stderr io.Writer) int {
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].Name < rows[j].Name })
 	if *asJSON {
-		if !printJSON(stdout, stderr, "cutest", rows, false) {
+		// one JSON object, like every command's --json
+		if !printJSON(stdout, stderr, "cutest", map[string]any{"problems": rows, "count": len(rows)}, false) {
 			return exitBadInput
 		}
 		return exitOK

@@ -849,13 +849,16 @@ func runDagSweep(args []string, stdout, stderr io.Writer) int {
 	if *quiet {
 		prog = io.Discard
 	}
+	t0 := time.Now()
 	stats, err := dagSweep(context.Background(), cells, splitList(*methods), *seeds, *seed, prog)
 	if err != nil {
 		fmt.Fprintf(stderr, "kkt dag sweep: %v\n", err)
 		return exitNotConverge
 	}
 	if *asJSON {
-		if err := dagJSON(stdout, stats); err != nil {
+		// one JSON object (kkt dag plot reads it, and the bare array of
+		// older files)
+		if err := dagJSON(stdout, map[string]any{"cells": stats, "time_s": time.Since(t0).Seconds()}); err != nil {
 			fmt.Fprintf(stderr, "kkt dag sweep: writing the JSON output: %v\n", err)
 			return exitBadInput
 		}
