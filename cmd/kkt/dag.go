@@ -27,7 +27,7 @@ import (
 )
 
 func init() {
-	register(&command{name: "dag", summary: "learn linear DAGs: simulate, fit (CoLiDE, DAGMA, TOPO), evaluate, sweep", run: runDag, subs: []string{"simulate", "fit", "evaluate", "sweep", "plot"}})
+	register(&command{name: "dag", summary: "learn linear DAGs: simulate, fit (CoLiDE, DAGMA, TOPO), evaluate, sweep", run: runDag, subs: []string{"simulate", "evaluate", "sweep", "plot"}})
 	registerExperiment(&experiment{name: "dag", order: 60,
 		paper:     "Saboksayr, Mateos, Tepper, CoLiDE, ICLR 2024; Deng, Bello, Aragam, Ravikumar, TOPO, ICML 2023",
 		units:     func(env *reproEnv) int { return len(dagPlan(env)) },
