@@ -592,10 +592,11 @@ func blExists(p string) bool {
 }
 
 func runBilevel(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("bilevel", "--problem t1|t2|t3|t4|t5|svm|cleaning --method penalty|lvhba|aid [--iters N] [--n N] [--r R] [--sigma S] [--alpha A] [--eta E] [--seeds K] [--seed N] [--json] [--out DIR] [--progress]", stderr)
+	fs := newFlagSet("bilevel", "--problem t1|t2|t3|t4|t5|svm|cleaning --method penalty|lvhba|aid [--max-iter N] [--n N] [--r R] [--sigma S] [--alpha A] [--eta E] [--seeds K] [--seed N] [--json] [--out DIR] [--progress]", stderr)
 	problem := fs.String("problem", "t2", "problem: t1…t5 (closed-form toys), svm (diabetes_scale), cleaning (MNIST, 40% flipped)")
 	method := fs.String("method", "lvhba", "method: penalty (Kwon et al.), lvhba (Yao et al.), aid (implicit differentiation)")
-	iters := fs.Int("iters", 0, "iteration budget (0: the problem's default)")
+	iters := fs.Int("max-iter", 0, "iteration budget (0: the problem's default)")
+	deprecatedAlias(fs, "iters", "max-iter")
 	n := fs.Int("n", 0, "problem size for t1–t5 (0: default)")
 	r := fs.Float64("r", 0, "LV-HBA multiplier truncation radius r (0: default 1; Inf for none)")
 	sigma := fs.Float64("sigma", 0, "penalty parameter σ (0: default)")
@@ -613,7 +614,7 @@ func runBilevel(args []string, stdout, stderr io.Writer) int {
 	c := blConfig{problem: strings.ToLower(*problem), method: strings.ToLower(*method), n: *n, iters: *iters, seed: *seed,
 		seeds: *seeds, dataDir: *data, r: *r, sigma: *sigma, alpha: *alpha, eta: *eta, history: *out != "", historyEvery: 10}
 	if *n < 0 || *iters < 0 || *r < 0 || *sigma < 0 || *alpha < 0 || *eta < 0 {
-		fmt.Fprintln(stderr, "kkt bilevel: --n, --iters, --r, --sigma, --alpha and --eta must be ≥ 0")
+		fmt.Fprintln(stderr, "kkt bilevel: --n, --max-iter, --r, --sigma, --alpha and --eta must be ≥ 0")
 		return exitBadInput
 	}
 	ctx := context.Background()
@@ -642,7 +643,7 @@ func runBilevel(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if *asJSON {
-		if !printJSON(stdout, stderr, "bilevel", o, true) {
+		if !printJSON(stdout, stderr, "bilevel", o, false) {
 			return exitBadInput
 		}
 	} else {
@@ -671,7 +672,9 @@ func runBilevel(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, "  error: %s\n", o.Error)
 		}
 	}
-	if o.Status == bilevel.Failure.String() || o.Status == bilevel.NumericalFailure.String() || !o.ok {
+	// The contract: 0 only when the solver converged (MaxIterations used to
+	// exit 0 when the error against the closed form was small).
+	if o.Status != bilevel.Converged.String() || !o.ok {
 		return exitNotConverge
 	}
 	return exitOK

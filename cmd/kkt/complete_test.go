@@ -43,11 +43,14 @@ func TestCompleteCommand(t *testing.T) {
 	}
 	os.WriteFile(ratings, []byte(sb.String()), 0o644)
 	out.Reset()
-	if st := run([]string{"complete", "--ratings", ratings, "--rank", "2", "--json", "--factors-out", filepath.Join(dir, "f")}, &out, &errb); st != exitOK {
-		t.Fatalf("ratings: status %d, stderr %s", st, errb.String())
+	if st := run([]string{"complete", "--ratings", ratings, "--rank", "2", "--json", "--out", filepath.Join(dir, "f")}, &out, &errb); st != exitNotConverge {
+		t.Fatalf("ratings: status %d, want 1 (ALS has no convergence test), stderr %s", st, errb.String())
 	}
 	got = nil
 	json.Unmarshal(out.Bytes(), &got)
+	if got["status"] != "MaxIterations" {
+		t.Errorf("ALS status %v, want MaxIterations", got["status"])
+	}
 	for _, k := range []string{"rmse_train", "rmse_test", "iterations", "time_s"} {
 		if _, ok := got[k]; !ok {
 			t.Errorf("missing key %s in %s", k, out.String())

@@ -21,7 +21,7 @@ import (
 )
 
 func init() {
-	register(&command{name: "cutest", summary: "list and evaluate CUTEst SIF problems (pure-Go SIF interpreter)", run: runCutest})
+	register(&command{name: "cutest", summary: "list and evaluate CUTEst SIF problems (pure-Go SIF interpreter)", run: runCutest, subs: []string{"list", "eval"}})
 	registerExperiment(&experiment{
 		name:  "cutest-sif",
 		paper: "CUTEst SIF interpreter vs S2MPJ reference values (Gratton & Toint, arXiv:2407.07812)",
@@ -152,7 +152,7 @@ func cutestList(args []string, stdout, stderr io.Writer) int {
 	cons := fs.String("constraints", "any", "equality (only equality constraints), none (m = 0) or any")
 	maxN := fs.Int("max-n", 0, "only problems with at most N variables (problems of variable size are loaded with default parameters)")
 	dir := fs.String("sifdir", "", "SIF directory (default $MASTSIF, else $KKT_DATA/cutest/sif)")
-	asJSON := fs.Bool("json", false, "print a JSON array")
+	asJSON := fs.Bool("json", false, "print one JSON object {\"problems\": [...], \"count\": N}")
 	if st, done := parseFlags(fs, args); done {
 		return st
 	}
@@ -234,7 +234,8 @@ func cutestList(args []string, stdout, stderr io.Writer) int {
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].Name < rows[j].Name })
 	if *asJSON {
-		if !printJSON(stdout, stderr, "cutest", rows, false) {
+		// one JSON object, like every command's --json
+		if !printJSON(stdout, stderr, "cutest", map[string]any{"problems": rows, "count": len(rows)}, false) {
 			return exitBadInput
 		}
 		return exitOK
@@ -341,7 +342,7 @@ func cutestEval(args []string, stdout, stderr io.Writer) int {
 	res := map[string]any{
 		"name": p.Name(), "file": file, "classification": p.Classification(),
 		"n": p.N(), "m": p.M(), "f0": jsonNum(f), "gnorm0": jsonNum(vnorm(g)), "cnorm0": jsonNum(vnorm(c)),
-		"nnzJ": nnzJ, "nnzH": nnzH, "parse_seconds": tParse.Seconds(),
+		"nnzJ": nnzJ, "nnzH": nnzH, "parse_time_s": tParse.Seconds(),
 	}
 	if *asJSON {
 		if !printJSON(stdout, stderr, "cutest", res, false) {
@@ -350,7 +351,7 @@ func cutestEval(args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	for _, k := range []string{"name", "classification", "file", "n", "m", "f0", "gnorm0", "cnorm0", "nnzJ", "nnzH", "parse_seconds"} {
+	for _, k := range []string{"name", "classification", "file", "n", "m", "f0", "gnorm0", "cnorm0", "nnzJ", "nnzH", "parse_time_s"} {
 		fmt.Fprintf(tw, "%s\t%v\n", k, res[k])
 	}
 	tw.Flush()

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/kkt-go/kkt/dag"
+	"github.com/kkt-go/kkt/solver"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -26,7 +27,7 @@ import (
 )
 
 func init() {
-	register(&command{name: "dag", summary: "learn linear DAGs: simulate, fit (CoLiDE, DAGMA, TOPO), evaluate, sweep", run: runDag})
+	register(&command{name: "dag", summary: "learn linear DAGs: simulate, fit (CoLiDE, DAGMA, TOPO), evaluate, sweep", run: runDag, subs: []string{"simulate", "evaluate", "sweep", "plot"}})
 	registerExperiment(&experiment{name: "dag", order: 60,
 		paper:     "Saboksayr, Mateos, Tepper, CoLiDE, ICLR 2024; Deng, Bello, Aragam, Ravikumar, TOPO, ICML 2023",
 		units:     func(env *reproEnv) int { return len(dagPlan(env)) },
@@ -38,12 +39,12 @@ const dagUsage = `[simulate|fit|evaluate|sweep] [flags]
 
   kkt dag simulate --graph er|sf --k 2 --d 20 --n 1000 --noise gauss|exp|gumbel|laplace
                    --variance equal|unequal --seed 1 --out DIR       (writes X.csv, B_true.csv)
-  kkt dag [fit] --data X.csv --method colide-ev|colide-nv|dagma|topo|<method>+topo
+  kkt dag [fit] --csv X.csv --method colide-ev|colide-nv|dagma|topo|<method>+topo
                 [--lambda 0.05] [--threshold 0.3] [--truth B.csv] [--w-out W.csv] [--json]
   kkt dag evaluate --truth B.csv --est W.csv [--json]
   kkt dag sweep --graphs er2,er4,sf4 --d 10,20 --variance equal,unequal --seeds 5
                 --methods dagma,colide-ev,colide-nv,topo,colide-ev+topo [--json]
-  kkt dag plot --in sweep1.json,sweep2.json --out shd.svg   (SHD against d from sweep --json output)`
+  kkt dag plot --in sweep1.json,sweep2.json --figure-out shd.svg  (SHD against d from sweep --json output)`
 
 func runDag(args []string, stdout, stderr io.Writer) int {
 	sub := "fit"
@@ -104,7 +105,7 @@ func dagParseVariance(s string) (bool, error) {
 	return false, fmt.Errorf("unknown variance %q (equal or unequal)", s)
 }
 
-func dagJSON(w io.Writer, v any) error { return writeJSON(w, v, true) }
+func dagJSON(w io.Writer, v any) error { return writeJSON(w, v, false) }
 
 func dagNames(d int) []string {
 	h := make([]string, d)
@@ -365,6 +366,23 @@ func dagRunMethod(ctx context.Context, X *mat.Dense, method string, set dag.Sett
 	return run, nil
 }
 
+// dagStatusName is the solver.Status name of a dag.Status, so that kkt dag
+// --json says "MaxIterations" like every other command (dag.Status's own
+// String is "max-iterations").
+func dagStatusName(s dag.Status) string {
+	switch s {
+	case dag.Converged:
+		return solver.Converged.String()
+	case dag.MaxIterations:
+		return solver.MaxIterations.String()
+	case dag.NumericalFailure:
+		return solver.NumericalFailure.String()
+	case dag.Canceled:
+		return solver.Canceled.String()
+	}
+	return s.String()
+}
+
 func dagStatusExit(s dag.Status) int {
 	if s == dag.Converged {
 		return exitOK
@@ -373,8 +391,9 @@ func dagStatusExit(s dag.Status) int {
 }
 
 func runDagFit(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("dag", "--data X.csv --method colide-ev|colide-nv|dagma|topo|colide-ev+topo [flags]", stderr)
-	data := fs.String("data", "", "n×d data CSV (header row optional)")
+	fs := newFlagSet("dag", "--csv X.csv --method colide-ev|colide-nv|dagma|topo|colide-ev+topo [flags]", stderr)
+	data := fs.String("csv", "", "n×d data CSV (header row optional)")
+	deprecatedAlias(fs, "data", "csv")
 	method := fs.String("method", "colide-ev", "colide-ev, colide-nv, dagma, topo, or <method>+topo (TOPO post-processing)")
 	lambda := fs.Float64("lambda", 0.05, "ℓ1 weight λ of DAGMA/CoLiDE")
 	thr := fs.Float64("threshold", 0.3, "edge threshold |w| ≤ t → 0")
@@ -393,7 +412,7 @@ func runDagFit(args []string, stdout, stderr io.Writer) int {
 		return st
 	}
 	if *data == "" {
-		fmt.Fprintln(stderr, "kkt dag: --data is required")
+		fmt.Fprintln(stderr, "kkt dag: --csv is required")
 		return exitBadInput
 	}
 	X, header, err := dagReadFile(*data)
@@ -465,7 +484,7 @@ func runDagFit(args []string, stdout, stderr io.Writer) int {
 			return exitBadInput
 		}
 	}
-	out := map[string]any{"method": *method, "status": res.Status.String(), "n": n, "d": d,
+	out := map[string]any{"method": *method, "status": dagStatusName(res.Status), "n": n, "d": d,
 		"edges": dag.NumEdges(res.B), "score": res.Score, "score_ls_refit": run.LossB, "time_s": run.Time.Seconds(),
 		"iterations": res.Iterations, "acyclic": dag.IsDAG(res.B), "pruned": res.Pruned}
 	if res.Sigma != nil {
@@ -833,13 +852,16 @@ func runDagSweep(args []string, stdout, stderr io.Writer) int {
 	if *quiet {
 		prog = io.Discard
 	}
+	t0 := time.Now()
 	stats, err := dagSweep(context.Background(), cells, splitList(*methods), *seeds, *seed, prog)
 	if err != nil {
 		fmt.Fprintf(stderr, "kkt dag sweep: %v\n", err)
 		return exitNotConverge
 	}
 	if *asJSON {
-		if err := dagJSON(stdout, stats); err != nil {
+		// one JSON object (kkt dag plot reads it, and the bare array of
+		// older files)
+		if err := dagJSON(stdout, map[string]any{"cells": stats, "time_s": time.Since(t0).Seconds()}); err != nil {
 			fmt.Fprintf(stderr, "kkt dag sweep: writing the JSON output: %v\n", err)
 			return exitBadInput
 		}
@@ -1179,14 +1201,15 @@ func dagPlot(stats []*dagStat, path string) ([]string, error) {
 }
 
 func runDagPlot(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("dag plot", "--in a.json,b.json --out shd.svg", stderr)
+	fs := newFlagSet("dag plot", "--in a.json,b.json --figure-out shd.svg", stderr)
 	in := fs.String("in", "", "comma-separated JSON files written by kkt dag sweep --json")
-	out := fs.String("out", "", "output figure (.svg, .png or .pdf)")
+	out := fs.String("figure-out", "", "output figure (.svg, .png or .pdf)")
+	deprecatedAlias(fs, "out", "figure-out")
 	if st, done := parseFlags(fs, args); done {
 		return st
 	}
 	if *in == "" || *out == "" {
-		fmt.Fprintln(stderr, "kkt dag plot: --in and --out are required")
+		fmt.Fprintln(stderr, "kkt dag plot: --in and --figure-out are required")
 		return exitBadInput
 	}
 	var all []*dagStat

@@ -66,7 +66,7 @@ func TestDagBadInput(t *testing.T) {
 		{[]string{"dag", "--data", bad}, "bad.csv:3: ragged row"},
 		{[]string{"dag", "--data", nonnum}, "nonnum.csv:2: column 2: not a number"},
 		{[]string{"dag", "--data", nonnum, "--method", "nope"}, "nonnum.csv:2"},
-		{[]string{"dag"}, "--data is required"},
+		{[]string{"dag"}, "--csv is required"},
 		{[]string{"dag", "simulate", "--graph", "xx", "--out", dir}, "unknown graph"},
 		{[]string{"dag", "frobnicate"}, "unknown subcommand"},
 	} {
@@ -92,8 +92,12 @@ func TestDagSweepSmall(t *testing.T) {
 		"--methods", "topo", "--json", "--quiet"}, &out, &errb); st != exitOK {
 		t.Fatalf("status %d: %s", st, errb.String())
 	}
-	var stats []*dagStat
-	if err := json.Unmarshal(out.Bytes(), &stats); err != nil || len(stats) != 1 || len(stats[0].SHD) != 2 {
+	var sweep struct {
+		Cells []*dagStat `json:"cells"`
+	}
+	err := json.Unmarshal(out.Bytes(), &sweep)
+	stats := sweep.Cells
+	if err != nil || len(stats) != 1 || len(stats[0].SHD) != 2 {
 		t.Fatalf("sweep JSON: %v %s", err, out.String())
 	}
 	rows := dagStatRows(stats)

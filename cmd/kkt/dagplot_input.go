@@ -1,22 +1,29 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
 )
 
 // parseDagStats decodes a file written by 'kkt dag sweep --json' (a JSON
-// array of cell statistics) and checks every entry before it is plotted:
+// object {"cells": [...]}, or the bare array of older files) and checks every entry before it is plotted:
 // no null entries, a method and a graph name, d ≥ 1, and SHD statistics that
 // are finite and ≥ 0. Errors name the file and the entry.
 func parseDagStats(name string, b []byte) ([]*dagStat, error) {
 	var st []*dagStat
-	if err := json.Unmarshal(b, &st); err != nil {
+	if t := bytes.TrimSpace(b); len(t) > 0 && t[0] == '{' {
+		var obj struct{ Cells []*dagStat }
+		if err := json.Unmarshal(b, &obj); err != nil {
+			return nil, fmt.Errorf("%s: %v", name, err)
+		}
+		st = obj.Cells
+	} else if err := json.Unmarshal(b, &st); err != nil {
 		return nil, fmt.Errorf("%s: %v", name, err)
 	}
 	if len(st) == 0 {
-		return nil, fmt.Errorf("%s: no entries (want the JSON array written by kkt dag sweep --json)", name)
+		return nil, fmt.Errorf("%s: no entries (want the JSON written by kkt dag sweep --json)", name)
 	}
 	for k, s := range st {
 		switch {

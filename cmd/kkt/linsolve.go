@@ -58,7 +58,8 @@ func runLinsolve(args []string, stdout, stderr io.Writer) int {
 	omega := fs.Float64("omega", 1, "relaxation ω in (0, 2) for sor, ssor and the ssor preconditioner")
 	restart := fs.Int("restart", linsolve.DefaultRestart, "GMRES restart length m")
 	rtol := fs.Float64("rtol", 1e-8, "relative tolerance: stop when ‖b − A·x‖ ≤ rtol·‖b‖ (LSQR: Paige–Saunders atol = btol = rtol)")
-	maxIter := fs.Int("maxiter", 0, "iteration limit (0: the method's default, 10·n)")
+	maxIter := fs.Int("max-iter", 0, "iteration limit (0: the method's default, 10·n)")
+	deprecatedAlias(fs, "maxiter", "max-iter")
 	workers := fs.Int("workers", 0, "goroutines for CG's fused kernel (0: automatic, every core from 50,000 unknowns; 1: one; -1: all CPUs)")
 	xout := fs.String("x-out", "", "write the solution x to this Matrix Market file")
 	asJSON := fs.Bool("json", false, "print one JSON object on stdout")
@@ -72,7 +73,7 @@ func runLinsolve(args []string, stdout, stderr io.Writer) int {
 	if *mfile == "" {
 		return bad("--matrix is required")
 	}
-	if !checkFlags(stderr, "linsolve", positive("rtol", *rtol), nonNegativeInt("maxiter", *maxIter)) {
+	if !checkFlags(stderr, "linsolve", positive("rtol", *rtol), nonNegativeInt("max-iter", *maxIter)) {
 		return exitBadInput
 	}
 	if fs.NArg() > 0 {

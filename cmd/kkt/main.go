@@ -26,6 +26,9 @@ type command struct {
 	// run parses args (everything after the command name) and returns the
 	// exit status. stdout and stderr are passed for testability.
 	run func(args []string, stdout, stderr io.Writer) int
+	// subs names the subcommands whose flags 'kkt help NAME' lists after
+	// the command's own usage ("" for none).
+	subs []string
 }
 
 var commands = map[string]*command{}
@@ -67,7 +70,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 				fmt.Fprintf(stderr, "kkt: unknown command %q\n", args[1])
 				return exitBadInput
 			}
-			return c.run([]string{"-h"}, stdout, stderr)
+			// Help goes to stdout: kkt help CMD SUB is one subcommand's
+			// flags, kkt help CMD the command's and every subcommand's.
+			if len(args) > 2 {
+				return c.run([]string{args[2], "-h"}, stdout, stdout)
+			}
+			st := c.run([]string{"-h"}, stdout, stdout)
+			for _, sub := range c.subs {
+				fmt.Fprintf(stdout, "\n--- kkt %s %s ---\n", c.name, sub)
+				c.run([]string{sub, "-h"}, stdout, stdout)
+			}
+			return st
 		}
 		usage(stdout)
 		return exitOK
@@ -162,7 +175,36 @@ func parsePositional(fs *flag.FlagSet, args []string) (int, bool) {
 		fmt.Fprintf(out, "kkt %s: %v (see 'kkt help %s')\n", fs.Name(), err, fs.Name())
 		return exitBadInput, true
 	}
+	noteDeprecated(fs)
 	return 0, false
+}
+
+// deprecatedAlias makes --old another name of the existing flag --new: it
+// sets the same value, so scripts written with the old spelling keep
+// working, and parsePositional notes the new spelling on stderr when --old is
+// used. The contract's names: --max-iter for every iteration cap, --data DIR
+// for the shared data directory only (a single input file's flag is named
+// for its content), --out DIR for a directory of results and --<thing>-out
+// FILE for one file.
+func deprecatedAlias(fs *flag.FlagSet, old, new string) {
+	f := fs.Lookup(new)
+	if f == nil {
+		panic("kkt: deprecatedAlias of undefined flag --" + new)
+	}
+	fs.Var(f.Value, old, deprecatedPrefix+new+" (deprecated spelling)")
+}
+
+const deprecatedPrefix = "same as --"
+
+// noteDeprecated prints, for every deprecated alias set on the command line,
+// a one-line note naming the flag's current spelling.
+func noteDeprecated(fs *flag.FlagSet) {
+	fs.Visit(func(f *flag.Flag) {
+		if strings.HasPrefix(f.Usage, deprecatedPrefix) && strings.HasSuffix(f.Usage, "(deprecated spelling)") {
+			nw := strings.TrimSuffix(strings.TrimPrefix(f.Usage, deprecatedPrefix), " (deprecated spelling)")
+			fmt.Fprintf(fs.Output(), "kkt %s: note: --%s is deprecated; use --%s\n", fs.Name(), f.Name, nw)
+		}
+	})
 }
 
 // splitList splits a comma-separated flag value, dropping empty items.

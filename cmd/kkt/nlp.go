@@ -19,7 +19,7 @@ import (
 )
 
 func init() {
-	register(&command{name: "nlp", summary: "equality-constrained NLP: AdaSketch-Newton and baselines (nlp pde …)", run: runNLP})
+	register(&command{name: "nlp", summary: "equality-constrained NLP: AdaSketch-Newton and baselines (nlp pde …)", run: runNLP, subs: []string{"pde", "solve"}})
 	register(&command{name: "logreg", summary: "constrained logistic regression with AdaSketch-Newton", run: runLogReg})
 	registerExperiment(&experiment{name: "pde", paper: "Hong, Na, Mahoney, Kolar, ICML 2023 (arXiv 2305.18379)", order: 12, run: reproPDE})
 	registerExperiment(&experiment{name: "logreg", paper: "Hong, Na, Mahoney, Kolar, ICML 2023 (arXiv 2305.18379)", order: 13, run: reproLogReg})
@@ -49,7 +49,7 @@ func addNLPFlags(fs interface {
 		method:   fs.String("method", "adasketch-gv", "adasketch-gv | adasketch-rk | adasketch-sv | newton | newton-schur | newton-pminres | l1sqp | alm (kkt nlp pde also: ipm | auglag)"),
 		tol:      fs.Float64("tol", 1e-4, "stop when ‖(∇ₓL, c)‖ ≤ tol"),
 		seed:     fs.Uint64("seed", 2023, "seed of the sketch solvers"),
-		maxIter:  fs.Int("maxiter", 10000, "outer iterations"),
+		maxIter:  fs.Int("max-iter", 10000, "outer iterations"),
 		maxInner: fs.Int("max-inner", 100000, "sketch steps per KKT system"),
 		hessian:  fs.String("hessian", "lagrangian", "merit-gradient Hessian: lagrangian (exact) | objective (the reference code's ∇²f)"),
 		theta:    fs.Float64("superlinear", 0, "p > 0: sharpen the accuracy condition with θ_k = (k+1)^-p"),
@@ -206,15 +206,16 @@ func loadLogReg(path string, seed uint64) (*auglag.LogReg, error) {
 }
 
 func runLogReg(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("logreg", "--data FILE [--method M] [--json]", stderr)
-	data := fs.String("data", "", "LIBSVM file (.bz2 accepted); labels are mapped to ±1")
+	fs := newFlagSet("logreg", "--libsvm FILE [--method M] [--max-iter N] [--json]", stderr)
+	data := fs.String("libsvm", "", "LIBSVM file (.bz2 accepted); labels are mapped to ±1")
+	deprecatedAlias(fs, "data", "libsvm")
 	cseed := fs.Uint64("constraint-seed", 1, "seed of the random linear constraints A x = b")
 	f := addNLPFlags(fs)
 	if st, done := parseFlags(fs, args); done {
 		return st
 	}
 	if *data == "" {
-		fmt.Fprintln(stderr, "kkt logreg: --data is required")
+		fmt.Fprintln(stderr, "kkt logreg: --libsvm is required")
 		return exitBadInput
 	}
 	s, err := f.settings()

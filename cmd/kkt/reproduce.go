@@ -128,7 +128,7 @@ func abs(x float64) float64 {
 }
 
 func init() {
-	register(&command{name: "reproduce", summary: "run the papers' experiments and print a summary table", run: runReproduce})
+	register(&command{name: "reproduce", summary: "run the papers' experiments and print a summary table", run: runReproduce, subs: []string{"merge"}})
 }
 
 func defaultDataDir() string {
@@ -464,7 +464,7 @@ func printSummary(stdout, stderr io.Writer, all []row, asJSON, full bool, seed u
 	if tim == nil {
 		tim = []row{}
 	}
-	if err := writeJSON(stdout, map[string]any{"experiments": det, "timing": tim, "full": full, "seed": seed, "data": data, "tally": tallyRows(all)}, true); err != nil {
+	if err := writeJSON(stdout, map[string]any{"experiments": det, "timing": tim, "full": full, "seed": seed, "data": data, "tally": tallyRows(all)}, false); err != nil {
 		fmt.Fprintf(stderr, "kkt reproduce: %v\n", err)
 		return err
 	}

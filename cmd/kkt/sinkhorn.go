@@ -198,7 +198,7 @@ func runOT(args []string, stdout, stderr io.Writer) int {
 		"source": in.source, "dropped_a": len(res.DroppedA), "dropped_b": len(res.DroppedB),
 	}
 	if *asJSON {
-		if !printJSON(stdout, stderr, "ot", out, true) {
+		if !printJSON(stdout, stderr, "ot", out, false) {
 			return exitBadInput
 		}
 	} else {
@@ -248,7 +248,7 @@ func runEMD(in *otInput, maxIter int, planOut string, asJSON bool, stdout, stder
 			"nnz": res.Plan.NNZ(), "mass_adjust": res.MassAdjust, "time_s": res.Time.Seconds(), "n": n, "m": m,
 			"source": in.source, "dropped_a": len(res.DroppedA), "dropped_b": len(res.DroppedB),
 		}
-		if !printJSON(stdout, stderr, "ot", out, true) {
+		if !printJSON(stdout, stderr, "ot", out, false) {
 			return exitBadInput
 		}
 	} else {

@@ -106,7 +106,7 @@ func TestOTCommandErrors(t *testing.T) {
 	}
 	// zero entries removed on request and reported
 	st, out, errs := runOTArgs("--a", a, "--b", b, "--cost", c, "--eta", "10", "--drop-zeros", "--json")
-	if st != exitOK || !strings.Contains(out, `"dropped_a": 1`) {
+	if st != exitOK || !strings.Contains(out, `"dropped_a":1`) {
 		t.Errorf("--drop-zeros: exit %d %s %s", st, out, errs)
 	}
 	// not converged: exit 1
@@ -135,7 +135,7 @@ func TestOTCommandPointsImagesMNIST(t *testing.T) {
 	}
 	data := kktdata.Require(t, "mnist")
 	st, out, errs := runOTArgs("--mnist", "0,1", "--data", filepath.Dir(data), "--floor", "1e-3", "--eta", "10", "--method", "sinkhorn", "--tol", "1e-8", "--json")
-	if st != exitOK || !strings.Contains(out, `"n": 784`) {
+	if st != exitOK || !strings.Contains(out, `"n":784`) {
 		t.Errorf("mnist: exit %d %s %s", st, out, errs)
 	}
 	// without convention flags --mnist uses the reproduce instance; with
@@ -149,7 +149,7 @@ func TestOTCommandPointsImagesMNIST(t *testing.T) {
 	}
 	st, out, errs = runOTArgs("--mnist", "0,1", "--data", filepath.Dir(data), "--floor", "0", "--drop-zeros", "--grid", "pixel", "--normalize",
 		"--eta", "10", "--method", "sns", "--sparsity", "4/n", "--tol", "1e-8", "--json")
-	if st != exitOK || !strings.Contains(out, `"dropped_a": 668`) || !strings.Contains(out, "pixel grid, cost/max, no floor") {
+	if st != exitOK || !strings.Contains(out, `"dropped_a":668`) || !strings.Contains(out, "pixel grid, cost/max, no floor") {
 		t.Errorf("mnist dropped zeros: exit %d %s %s", st, out, errs)
 	}
 }

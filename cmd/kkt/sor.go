@@ -197,7 +197,7 @@ func runSOR(args []string, stdout, stderr io.Writer) int {
 		out["records"] = rs
 	}
 	if *asJSON {
-		if !printJSON(stdout, stderr, "sor", out, true) {
+		if !printJSON(stdout, stderr, "sor", out, false) {
 			return exitBadInput
 		}
 	} else {

@@ -55,7 +55,7 @@ func halfOpen(name string, v, lo, hi float64) flagCheck {
 // validate checks the ranges of the nlp/logreg flags.
 func (f *nlpFlags) validate() error {
 	var b strings.Builder
-	if !checkFlags(&b, "nlp", positive("tol", *f.tol), nonNegativeInt("maxiter", *f.maxIter), nonNegativeInt("max-inner", *f.maxInner), nonNegative("superlinear", *f.theta), nonNegative("inner-rtol", *f.rtol)) {
+	if !checkFlags(&b, "nlp", positive("tol", *f.tol), nonNegativeInt("max-iter", *f.maxIter), nonNegativeInt("max-inner", *f.maxInner), nonNegative("superlinear", *f.theta), nonNegative("inner-rtol", *f.rtol)) {
 		return errors.New(strings.TrimSpace(strings.TrimPrefix(b.String(), "kkt nlp: ")))
 	}
 	return nil
