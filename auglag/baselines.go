@@ -13,9 +13,9 @@ import (
 )
 
 // The two baselines of the paper's comparison, run by Solve when
-// Settings.Method is L1SQP or ALM. What follows the authors' code (as the
-// research notes record it) and what is our reconstruction is marked in each
-// doc comment and in docs/auglag.md.
+// Settings.Method is L1SQP or ALM. What follows the authors' code (the
+// reference repository's Julia sources) and what is our reconstruction is
+// marked in each doc comment and in docs/auglag.md.
 
 // l1sqp is the ℓ1-merit adaptive inexact SQP ("GmresL1AdapSQP").
 //
@@ -30,8 +30,7 @@ import (
 // (IterativeSolvers' gmres! with maxiter = 2), warm-started, repeated until
 // the ℓ1 test holds (at most MaxInner iterations per system).
 //
-// Checked against the authors' code (CUTEst/GmresL1AdapSQP, read after the
-// research notes were written): μ₀ = 1 and κ carry over between iterations;
+// Checked against the authors' code (CUTEst/GmresL1AdapSQP): μ₀ = 1 and κ carry over between iterations;
 // the model reduction is
 //
 //	mred = −∇fᵀΔx − max(½ΔxᵀBΔx, 0) + μ(‖c‖₁ − ‖c + GΔx‖₁),

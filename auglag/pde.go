@@ -134,3 +134,52 @@ func (p *PDEControl) HessLagVec(dst, _, _, v []float64) {
 
 // HessLag returns diag(I, 0.1I).
 func (p *PDEControl) HessLag(_, _ []float64) *sparse.CSR { return p.hess }
+
+// BoundedPDEControl is PDEControl with the control bounded, ZLo ≤ z ≤ ZHi
+// (the state w stays free): a general nonlinear program (nlp.Problem) for
+// the interior-point method and SolveNLP. The equality-constrained solvers
+// (Solve) refuse it, since they cannot honour the bounds.
+type BoundedPDEControl struct {
+	*PDEControl
+	ZLo, ZHi float64
+}
+
+// NewBoundedPDEControl builds the problem on an N×N grid with zlo ≤ z ≤ zhi
+// (±Inf for an absent side).
+func NewBoundedPDEControl(N int, zlo, zhi float64) *BoundedPDEControl {
+	if !(zlo <= zhi) {
+		panic(fmt.Sprintf("auglag: NewBoundedPDEControl: bounds [%g, %g]", zlo, zhi))
+	}
+	return &BoundedPDEControl{PDEControl: NewPDEControl(N), ZLo: zlo, ZHi: zhi}
+}
+
+// XL returns the lower bounds: −Inf for w, ZLo for z.
+func (p *BoundedPDEControl) XL() []float64 { return p.bounds(math.Inf(-1), p.ZLo) }
+
+// XU returns the upper bounds: +Inf for w, ZHi for z.
+func (p *BoundedPDEControl) XU() []float64 { return p.bounds(math.Inf(1), p.ZHi) }
+
+func (p *BoundedPDEControl) bounds(w, z float64) []float64 {
+	nn := p.nn()
+	b := make([]float64, 2*nn)
+	for i := range nn {
+		b[i], b[nn+i] = w, z
+	}
+	return b
+}
+
+// CL and CU are zero: the constraints Δ_h w + z = 0 are equalities.
+func (p *BoundedPDEControl) CL() []float64 { return make([]float64, p.nn()) }
+
+// CU returns the upper constraint bounds (zero).
+func (p *BoundedPDEControl) CU() []float64 { return make([]float64, p.nn()) }
+
+// X0 is the paper's start x₀ = 1, with z moved into its bounds.
+func (p *BoundedPDEControl) X0() []float64 {
+	x := p.PDEControl.X0()
+	nn := p.nn()
+	for i := nn; i < 2*nn; i++ {
+		x[i] = min(max(x[i], p.ZLo), p.ZHi)
+	}
+	return x
+}

@@ -144,9 +144,10 @@ func scaleDiag(A *sparse.CSR, s float64) *sparse.CSR {
 //
 //	S Δλ = G D⁻¹ b₁ − b₂,  S = G D⁻¹ Gᵀ,   Δx = D⁻¹(b₁ − Gᵀ Δλ),
 //
-// the Schur system solved by CG preconditioned with IC(0) of S. Because Δx
-// is recovered exactly, Kz − b = (0, −(S Δλ − rhs)): the KKT residual equals
-// the CG residual, which is driven to preconditionedRTol·‖b‖.
+// the Schur system solved by the envelope Cholesky factor of S
+// (envelopeCholesky) with one step of iterative refinement. Because Δx is
+// recovered exactly, Kz − b = (0, −(S Δλ − rhs)): the KKT residual equals
+// the residual of the Schur system.
 //
 // With pminres set it instead runs MINRES on the whole K with the fixed
 // block-diagonal SPD preconditioner diag(D, L Lᵀ), L Lᵀ the IC(0) factor of

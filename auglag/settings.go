@@ -18,13 +18,14 @@ const (
 	// AdaSketchSV uses randomized Kaczmarz with Strohmer–Vershynin
 	// (row-norm²) sampling; not in the paper.
 	AdaSketchSV
-	// Newton solves the KKT system exactly (dense LU for small systems,
-	// MINRES to 1e-10 relative residual for large ones) inside the same
+	// Newton solves the KKT system exactly (linsolve.DirectSparse; MINRES to
+	// 1e-10 relative residual if the KKT matrix is singular) inside the same
 	// merit/penalty/line-search framework: the exact-Newton baseline.
 	Newton
 	// NewtonSchur solves the KKT system by the range-space (Schur
-	// complement) method: CG on S = G B⁻¹ Gᵀ preconditioned by IC(0) of S,
-	// to ‖Kz − b‖ ≤ 1e-10‖b‖. It applies only when B (the Lagrangian
+	// complement) method: S = G B⁻¹ Gᵀ is factored by envelope (skyline)
+	// Cholesky and S Δλ = G B⁻¹ b₁ − b₂ solved with one step of iterative
+	// refinement; Δx is then recovered exactly. It applies only when B (the Lagrangian
 	// Hessian, after any modification) is diagonal with positive entries —
 	// as in the PDE-control problem or any problem with a separable convex
 	// objective and constraints whose second derivatives vanish or are

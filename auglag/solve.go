@@ -75,10 +75,20 @@ var ErrBadInput = errors.New("auglag: bad input")
 // Solve runs the adaptive inexact Newton method on the exact augmented
 // Lagrangian (Hong, Na, Mahoney, Kolar, ICML 2023) from the start point.
 // See the package documentation for the algorithm. The error is non-nil
-// only for unusable input (a non-finite start point or wrong lengths);
-// every numerical outcome is a Status in the Result.
+// only for unusable input (a non-finite start point or wrong lengths) and
+// for a problem outside the form min f(x) s.t. c(x) = 0: when p states its
+// bounds (XL, XU, CL, CU, as nlp.Problem and *cutest.Problem do), any finite
+// variable bound or any inequality makes Solve return an error wrapping
+// nlp.ErrUnsupported that names the method and what it cannot handle (use
+// SolveNLP or the interior-point method of package nlp); equalities
+// cl = c(x) = cu with cl ≠ 0 are solved as c(x) − cl = 0. Every numerical
+// outcome is a Status in the Result.
 func Solve(ctx context.Context, p Problem, s Settings) (*Result, error) {
 	set := s.withDefaults()
+	rhs, err := checkForm(set.Method.String(), p)
+	if err != nil {
+		return nil, err
+	}
 	n, m := p.N(), p.M()
 	if n < 1 {
 		return nil, fmt.Errorf("%w: problem has n = %d variables", ErrBadInput, n)
@@ -119,7 +129,7 @@ func Solve(ctx context.Context, p Problem, s Settings) (*Result, error) {
 			return nil, fmt.Errorf("%w: start multiplier λ0[%d] = %v", ErrBadInput, i, v)
 		}
 	}
-	sv := newSolver(p, &set)
+	sv := newSolver(shift(p, rhs), &set)
 	switch set.Method {
 	case L1SQP:
 		return sv.runL1SQP(ctx, x, lam), nil

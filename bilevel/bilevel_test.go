@@ -72,13 +72,13 @@ func TestCheckGradientsDetectsError(t *testing.T) {
 	}
 }
 
-// T2 with LV-HBA and the toy parameters (research targets: rel. error < 1e-3
+// T2 with LV-HBA and the toy script's parameters, steps included (research targets: rel. error < 1e-3
 // at ≈ 7750 iterations, 3e-12 at 50 000; λ → −1).
 func TestT2LVHBA(t *testing.T) {
 	for _, n := range []int{100, 1000} {
 		tp := T2(n)
 		first := -1
-		s := LVHBASettings{Lambda0: []float64{-1}, Z0: []float64{-1},
+		s := LVHBASettings{Alpha: 5e-3, Eta: 3e-2, Lambda0: []float64{-1}, Z0: []float64{-1},
 			Common: Common{MaxIter: 50000, XRef: tp.XStar, Recorder: func(r Record) bool {
 				if first < 0 && r.XError < 1e-3 {
 					first = r.Iter
@@ -141,6 +141,54 @@ func TestT1Truncation(t *testing.T) {
 	t.Logf("r=1000: %.3g, %.3g, %.3g at 1500, 3000, 10000", e[1500], e[3000], e[10000])
 	if e[10000] < 1 {
 		t.Errorf("r=1000: rel. error %.3g at 10000; the reference diverges (error > 1)", e[10000])
+	}
+}
+
+// StepRule on T1 (G has ∇²_yy G = diag(I, 0), so L_G = 1; ‖∂g/∂y‖² = 2n)
+// against the closed form (a + b)/(2(ab + s²)), a = 1 + 1/γ₁, b = 1/γ₂; and
+// without constraints 1/a.
+func TestStepRule(t *testing.T) {
+	for _, n := range []int{10, 100, 1000} {
+		tp := T1(n)
+		x, th := fill(n, 0.3), fill(2*n, -2)
+		for _, g := range [][2]float64{{10, 10}, {10, 1}, {1, 0.5}} {
+			a, b := 1+1/g[0], 1/g[1]
+			want := (a + b) / (2 * (a*b + 2*float64(n)))
+			got := StepRule(tp.Problem, x, th, g[0], g[1])
+			if math.Abs(got/want-1) > 1e-6 {
+				t.Errorf("n=%d γ=%v: η = %.10g, want %.10g", n, g, got, want)
+			}
+		}
+		p := *tp.Problem
+		p.Cons = nil
+		if got, want := StepRule(&p, x, th, 10, 1), 1/1.1; math.Abs(got/want-1) > 1e-6 {
+			t.Errorf("n=%d, no constraints: η = %.10g, want %.10g", n, got, want)
+		}
+	}
+}
+
+// T1 with the default steps (StepRule, α = η/2) converges with and without
+// the multiplier box: rel. error ≤ 0.02 at 50 000 iterations for r = 1 and
+// r = 1000, and λ → λ* = −1 (the script's η = 0.03 oscillates at r = 1000,
+// see TestT1Truncation).
+func TestT1DefaultSteps(t *testing.T) {
+	if testing.Short() {
+		t.Skip("50 000 iterations twice (≈ 2 s)")
+	}
+	n := 100
+	tp := T1(n)
+	for _, r := range []float64{1, 1000} {
+		s := LVHBASettings{Beta: 0.002, Gamma1: 10, Gamma2: 10, R: r,
+			Theta0: fill(2*n, 1), Lambda0: []float64{1}, Z0: []float64{1},
+			Common: Common{MaxIter: 50000, XRef: tp.XStar, X0: fill(n, 10), Y0: fill(2*n, 10)}}
+		res := LVHBA(context.Background(), tp.Problem, s)
+		if res.Err != nil {
+			t.Fatal(res.Err)
+		}
+		t.Logf("r=%g: η = %.4g, α = %.4g, rel. error %.3g, λ = %.4g", r, res.Eta, res.Alpha, res.XError, res.Lambda[0])
+		if res.XError > 0.02 || math.Abs(res.Lambda[0]+1) > 0.01 {
+			t.Errorf("r=%g: rel. error %.3g (want ≤ 0.02), λ = %.4g (want −1 ± 0.01)", r, res.XError, res.Lambda[0])
+		}
 	}
 }
 

@@ -55,6 +55,13 @@
 // (SUSTech-Optimization/LV-HBA, PerryChuh/BiC-GAFFA), written out at LVHBA.
 // Equality constraints (Problem.Equality) keep signed multipliers in [−r, r].
 //
+// The inner step η defaults to StepRule, which follows the problem's
+// constants rather than a script's: with a = L_G + 1/γ₁, b = 1/γ₂ and
+// s = ‖∂g/∂y‖ at the start, η = (a + b)/(2(ab + s²)), the fastest step of
+// gradient descent–ascent on the model saddle aθ²/2 + sθλ − bλ²/2 (our rule;
+// the paper's step conditions were not available). The outer step α
+// defaults to η/2.
+//
 // The reference scripts contain defects, which this package does NOT
 // reproduce by default (ReferenceBugs switches them on): in the SVM and
 // hyper-cleaning scripts the hyperparameter update is out of place

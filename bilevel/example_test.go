@@ -7,11 +7,12 @@ import (
 	"github.com/kkt-go/kkt/bilevel"
 )
 
-// LV-HBA on the toy T2 (x* = 1, λ* = −1) with the authors' parameters.
+// LV-HBA on the toy T2 (x* = 1, λ* = −1) with the authors' parameters
+// (their steps α = 5e-3, η = 3e-2; by default η follows StepRule).
 func ExampleLVHBA() {
 	tp := bilevel.T2(10)
 	r := bilevel.LVHBA(context.Background(), tp.Problem, bilevel.LVHBASettings{
-		Lambda0: []float64{-1}, Z0: []float64{-1},
+		Alpha: 5e-3, Eta: 3e-2, Lambda0: []float64{-1}, Z0: []float64{-1},
 		Common: bilevel.Common{MaxIter: 20000, XRef: tp.XStar},
 	})
 	fmt.Printf("%v after %d iterations: rel. error %.0e, λ = %.4f\n", r.Status, r.Iterations, r.XError, r.Lambda[0])

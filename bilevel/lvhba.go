@@ -4,20 +4,25 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/rand/v2"
 
 	"github.com/kkt-go/kkt/bilevel/proj"
 )
 
 // LVHBASettings are the options of LVHBA. Zero fields take the defaults in
-// brackets, which are those of the authors' toy scripts (PerryChuh/BiC-GAFFA
-// Toy/Toy_LVHBA.py).
+// brackets. β, γ, c_k and r default to the values of the authors' toy script
+// (PerryChuh/BiC-GAFFA Toy/Toy_LVHBA.py); the steps η and α default to a rule
+// that follows the problem's constants (see StepRule), not to the script's
+// η = 3e-2 and α = 5e-3, which are stable only for that script's sizes and
+// truncation radius.
 type LVHBASettings struct {
 	Common
-	// Alpha is the step α of the (x, y) block [5e-3].
+	// Alpha is the step α of the (x, y) block [η/2, see StepRule].
 	Alpha float64
 	// Beta is the step β of the multiplier anchor z [2e-3].
 	Beta float64
-	// Eta is the step η of the inner proximal-Lagrangian pair (θ, λ) [3e-2].
+	// Eta is the step η of the inner proximal-Lagrangian pair (θ, λ)
+	// [StepRule at the starting point].
 	Eta float64
 	// Gamma1, Gamma2 are the proximal parameters γ₁ [10] and γ₂ [1].
 	Gamma1, Gamma2 float64
@@ -60,9 +65,7 @@ func (s *LVHBASettings) defaults() {
 			*v = d
 		}
 	}
-	def(&s.Alpha, 5e-3)
 	def(&s.Beta, 2e-3)
-	def(&s.Eta, 3e-2)
 	def(&s.Gamma1, 10)
 	def(&s.Gamma2, 1)
 	def(&s.C0, 1)
@@ -82,6 +85,8 @@ func (s *LVHBASettings) defaults() {
 //	(x, y)⁺ = Π_C((x, y) − α (d_x, d_y)),   z⁺ = Π_Z(z − β (z − λ⁺)/γ₂)
 //
 // with c_k = C0·(k+1)^P and Z = [0, r]^l ([−r, r]^l for equalities).
+// Unset steps follow StepRule; Result.Eta and Result.Alpha report the steps
+// used.
 //
 // Stopping: Converged when the step residual
 // ‖(x, y)⁺ − (x, y)‖/α + ‖θ⁺ − θ‖/η ≤ Tol·(1 + ‖(x, y)‖); Record.Residual
@@ -162,6 +167,16 @@ func LVHBA(ctx context.Context, p *Problem, s LVHBASettings) *Result {
 	}
 	clipLam(lam)
 	clipZ(z)
+	if s.Eta == 0 {
+		s.Eta = StepRule(p, x, theta, s.Gamma1, s.Gamma2)
+		if s.Eta <= 0 || math.IsNaN(s.Eta) || math.IsInf(s.Eta, 0) {
+			return fail(fmt.Errorf("%w: LVHBA: the step rule gave η = %v at the start (NaN or Inf in an oracle?)", ErrNaN, s.Eta))
+		}
+	}
+	if s.Alpha == 0 {
+		s.Alpha = s.Eta / 2
+	}
+	res.Eta, res.Alpha = s.Eta, s.Alpha
 
 	dth, dlam, gv := make([]float64, m), make([]float64, l), make([]float64, l)
 	tm := make([]float64, m)
@@ -292,4 +307,116 @@ func LVHBA(ctx context.Context, p *Problem, s LVHBASettings) *Result {
 	tr.finish(k, x, resid, ck)
 	res.X, res.Y, res.Z, res.Theta, res.Lambda = x, y, z, theta, lam
 	return res
+}
+
+// StepRule returns the default inner step η of LVHBA at (x, θ): with
+//
+//	a = L_G + 1/γ₁,  b = 1/γ₂,  s = ‖∂g/∂y(x, θ)‖₂,
+//
+// where L_G is the largest |eigenvalue| of ∇²_yy G(x, θ), the rule is
+//
+//	η = (a + b) / (2(ab + s²))    (η = 1/a without constraints).
+//
+// This is our rule, not the paper's (its step-size conditions were not
+// available to us). It comes from the model saddle problem that the
+// (θ, λ) gradient descent–ascent solves along the constraint direction,
+// min_θ max_λ aθ²/2 + sθλ − bλ²/2, whose iteration matrix I − η[[a, s], [−s, b]]
+// has eigenvalues 1 − η(ρ ± iω) with ρ = (a + b)/2, ρ² + ω² = ab + s²:
+// it contracts for η < 2ρ/(ρ² + ω²) = (a + b)/(ab + s²), and fastest at half
+// that bound, the value returned. The coupling s enters squared, so the step
+// must shrink like 1/‖∂g/∂y‖²: on T1 (s² = 2n) the script's η = 3e-2 is 5×
+// the stability bound at n = 100, and only the multiplier box r = 1 keeps the
+// run bounded.
+//
+// LVHBA's default α = η/2 pairs with it: the (x, y) step contains
+// −(y − θ)/γ₁, which moves y away from θ at rate α/γ₁ where G has no
+// curvature, while θ follows y at rate η/γ₁; α < η keeps θ ahead.
+//
+// The constants are estimated at the given point by 30 power iterations:
+// ∇²_yy G·v from the Hessian interface when Lower implements it and from
+// central differences of GradY otherwise, ∂g/∂y·v from central differences of
+// Eval and (∂g/∂y)ᵀu from VJPY. Both are exact (up to rounding) for quadratic
+// G and affine g, as in T1, T2 and the SVM tasks; for other problems they are
+// local values at the starting point.
+func StepRule(p *Problem, x, theta []float64, gamma1, gamma2 float64) float64 {
+	m := p.M
+	rng := rand.New(rand.NewPCG(7, 2401))
+	unit := func(v []float64) float64 {
+		nv := nrm2(v)
+		if nv > 0 {
+			for i := range v {
+				v[i] /= nv
+			}
+		}
+		return nv
+	}
+	h := 1e-6 * (1 + nrm2(theta)/math.Sqrt(float64(m)))
+	tp := make([]float64, m)
+	// L_G: power iteration on ∇²_yy G.
+	v, hv := make([]float64, m), make([]float64, m)
+	gp, gm := make([]float64, m), make([]float64, m)
+	hessVec := func(dst, v []float64) {
+		if hs, ok := p.Lower.(Hessian); ok {
+			hs.HessYY(dst, x, theta, v)
+			return
+		}
+		for i := range tp {
+			tp[i] = theta[i] + h*v[i]
+		}
+		p.Lower.GradY(gp, x, tp)
+		for i := range tp {
+			tp[i] = theta[i] - h*v[i]
+		}
+		p.Lower.GradY(gm, x, tp)
+		for i := range dst {
+			dst[i] = (gp[i] - gm[i]) / (2 * h)
+		}
+	}
+	for i := range v {
+		v[i] = rng.NormFloat64()
+	}
+	unit(v)
+	var lg float64
+	for range 30 {
+		hessVec(hv, v)
+		lg = unit(hv)
+		copy(v, hv)
+		if lg == 0 {
+			break
+		}
+	}
+	a, b := lg+1/gamma1, 1/gamma2
+	if p.Cons == nil || p.Cons.Len() == 0 {
+		return 1 / a
+	}
+	// s²: power iteration on (∂g/∂y)(∂g/∂y)ᵀ in the multiplier space.
+	l := p.Cons.Len()
+	u, jtu := make([]float64, l), make([]float64, m)
+	cp, cm := make([]float64, l), make([]float64, l)
+	for i := range u {
+		u[i] = rng.NormFloat64()
+	}
+	unit(u)
+	var s2 float64
+	for range 30 {
+		p.Cons.VJPY(jtu, x, theta, u)
+		nj := unit(jtu)
+		if nj == 0 {
+			s2 = 0
+			break
+		}
+		for i := range tp {
+			tp[i] = theta[i] + h*jtu[i]
+		}
+		p.Cons.Eval(cp, x, tp)
+		for i := range tp {
+			tp[i] = theta[i] - h*jtu[i]
+		}
+		p.Cons.Eval(cm, x, tp)
+		for i := range u {
+			u[i] = (cp[i] - cm[i]) / (2 * h) * nj
+		}
+		s2 = unit(u) // ‖J Jᵀu‖ with ‖u‖ = 1
+	}
+	return (a + b) / (2 * (a*b + s2))
 }

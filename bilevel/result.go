@@ -70,6 +70,8 @@ type Result struct {
 	Iterations    int
 	// Oracle counts gradient (and Hessian-vector) oracle calls.
 	Oracle int
+	// Eta and Alpha are the steps LVHBA used (after its defaults rule).
+	Eta, Alpha float64
 	// Final values, as in Record.
 	Upper, Gap, Violation, Residual, XError float64
 	History                                 []Record

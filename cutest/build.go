@@ -11,7 +11,7 @@ import (
 // group is true) from its INDIVIDUALS block.
 func (it *interp) compile(fp *funcPart, blk *fblock, inputs []string, niv int, group bool) (*kernel, error) {
 	b := newBuilder(len(inputs))
-	s := &scope{b: b, names: map[string]value{}}
+	s := &scope{b: b, names: map[string]value{}, fp: fp, it: it}
 	if fp != nil {
 		for _, st := range fp.globals {
 			if err := it.assign(s, fp, st); err != nil {
@@ -19,8 +19,10 @@ func (it *interp) compile(fp *funcPart, blk *fblock, inputs []string, niv int, g
 			}
 		}
 	}
+	s.inputs = map[string]bool{}
 	for i, n := range inputs {
 		s.names[n] = value{int32(i), tyReal}
+		s.inputs[n] = true
 	}
 	zero := b.constant(0)
 	outF := int32(-1 << 30)
@@ -89,7 +91,13 @@ func (it *interp) assign(s *scope, fp *funcPart, st stmt) error {
 	if err != nil {
 		return it.errf(st.line, "%v", err)
 	}
+	if st.kind != 'A' {
+		if cond, ok := s.names[st.f2]; ok {
+			s.guard, s.guardTrue = &cond, st.kind == 'I'
+		}
+	}
 	v, err := s.gen(n)
+	s.guard = nil
 	if err != nil {
 		return it.errf(st.line, "%v", err)
 	}
@@ -102,8 +110,19 @@ func (it *interp) assign(s *scope, fp *funcPart, st stmt) error {
 	}
 	kind := byte('R')
 	if fp != nil {
-		if k, ok := fp.temps[target]; ok {
-			kind = k
+		k, ok := fp.temps[target]
+		if !ok {
+			if _, input := s.inputs[target]; !input {
+				// The SIF report (TEMPORARIES): "Any auxiliary parameter
+				// that is to be used must be defined in the TEMPORARIES
+				// section"; SIFDecode rejects the card. TAX1C's misaligned
+				// " A EPSLON" (field 2 = columns 5–14 = PSLON) is one.
+				return it.errf(st.line, "%s is assigned but not declared in TEMPORARIES (field 2 is columns 5–14)", target)
+			}
+		}
+		kind = k
+		if !ok {
+			kind = 'R'
 		}
 	}
 	switch kind {

@@ -52,6 +52,16 @@
 // and group is evaluated once per point: f, ∇f, c, J and the Hessian
 // products reuse the cached values until x changes.
 //
+// External functions (F temporaries of the function parts, §7.1 of the SIF
+// report) are Fortran routines that CUTEst links; a file may append their
+// source after its last ENDATA (HS67 does). Such source is interpreted — a
+// Fortran 77 subset of typed FUNCTIONs with scalar and array variables,
+// assignments, block and logical IF, GO TO, CONTINUE and RETURN — and the
+// call becomes one bytecode instruction whose array arguments (array
+// temporaries such as R Y(8)) are read back with constant subscripts. A
+// call that runs more than 10⁵ statements or indexes out of bounds
+// yields NaN; anything outside the subset is a parse error.
+//
 // A Problem is not safe for concurrent use; Clone gives an independent copy
 // that shares the compiled model.
 //
@@ -59,16 +69,20 @@
 //
 // Parse, ParseFile and Load read fixed-format SIF (and free format, which is
 // translated into fixed cards). Malformed input yields a *ParseError whose
-// message reads "file:line: cause"; loops and sizes are capped
-// (Options.MaxLoopCards, Options.MaxEntities) so no input can hang the
-// parser. Options.Params overrides $-PARAMETER values. The format and the
-// traps of real files are described in the project's research notes
-// (shared/research/sif.md); docs/cutest.md lists what is supported.
+// message reads "file:line: cause". The work of interpreting a file —
+// cards executed, DO loops included, plus entities built — is bounded by a
+// budget derived from Options.MemoryBudget (default DefaultMemoryBudget,
+// 1 GiB: 2³⁰/WorkUnitBytes = 16,777,216 units), so no input can hang the
+// parser or exhaust memory: a DO loop whose trip count exceeds what is left
+// fails at its DO card before running. Real parameters must stay finite
+// (1/0, 0/0, EXP(1000) are errors) and integer parameters within ±2⁵³.
+// Options.Params overrides $-PARAMETER values. docs/cutest.md lists what is
+// supported.
 //
 // # Validation
 //
 // ReadReference, CheckReference and CheckReferences compare a problem with
 // the reference values distributed with the project's data (computed by
-// S2MPJ's Python translations): 522 of the 539 files match all 16
+// S2MPJ's Python translations): 851 of the 871 rows match all 16
 // quantities to 1e-10, and the others are explained in docs/cutest.md.
 package cutest

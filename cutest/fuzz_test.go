@@ -1,15 +1,20 @@
 package cutest
 
 import (
+	"os"
 	"strings"
 	"testing"
 )
 
-// FuzzParse feeds arbitrary text to the SIF parser. No input may panic or
-// hang: loops and sizes are capped, and every accepted problem must
-// evaluate at its start point without panicking.
+// FuzzParse feeds arbitrary text to the SIF parser with the production
+// limits (default Options: the default work budget). No input may panic or
+// hang: the work budget bounds loops and sizes, and every accepted problem
+// must evaluate at its start point without panicking.
 func FuzzParse(f *testing.F) {
 	f.Add(toySIF)
+	if ext, err := os.ReadFile("testdata/extfunc.SIF"); err == nil {
+		f.Add(string(ext)) // external Fortran function after the last ENDATA
+	}
 	// Hand-broken variants of the toy problem.
 	f.Add(strings.Replace(toySIF, "ENDATA", "", 1))
 	f.Add(strings.Replace(toySIF, "GVAR * GVAR", "GVAR * (GVAR", 1))
@@ -44,8 +49,7 @@ func FuzzParse(f *testing.F) {
 	f.Add("NAME X\nFREE FORMAT\nVARIABLES\nDO I 1 _ N;X X(I);ND\nGROUPS\nXN OBJ X1 1.0\nENDATA\n")
 	f.Add("NAME\nENDATA\nELEMENTS\nINDIVIDUALS\n T  A\n F                      1\nENDATA\n")
 	f.Fuzz(func(t *testing.T, src string) {
-		opt := &Options{MaxLoopCards: 100_000, MaxEntities: 100_000}
-		p, err := Parse(strings.NewReader(src), "fuzz.SIF", opt)
+		p, err := Parse(strings.NewReader(src), "fuzz.SIF", nil)
 		if err != nil {
 			if _, ok := err.(*ParseError); !ok {
 				t.Fatalf("error of type %T: %v", err, err)

@@ -56,6 +56,7 @@ const (
 	opEqv
 	opSel // d = c != 0 ? a : b
 	opCopy
+	opCall // d = external function value; a indexes kernel.calls
 )
 
 type instr struct {
@@ -80,6 +81,7 @@ type kernel struct {
 	outF   int32
 	outG   []int32 // one per internal variable (group kernels: one)
 	outH   []int32 // packed lower triangle, index k*(k+1)/2+l for k ≥ l
+	calls  []callSite
 }
 
 // lanes is the batch width of kernel execution.
@@ -107,6 +109,11 @@ func b2f(b bool) float64 {
 // run executes the code of the given level on the first nl lanes of regs.
 func (k *kernel) run(level int, regs []float64, nl int) {
 	for _, in := range k.code[level] {
+		if in.op == opCall {
+			s := &k.calls[in.a]
+			s.proc.runLanes(s, regs, nl)
+			continue
+		}
 		d := regs[int(in.d)*lanes : int(in.d)*lanes+nl]
 		a := regs[int(in.a)*lanes : int(in.a)*lanes+nl]
 		switch in.op {
@@ -335,10 +342,30 @@ type builder struct {
 	code    []instr
 	nreg    int32
 	cse     map[cseKey]int32
-	fixed   bool // inputs are declared; registers above are code/consts
 	// constant registers are numbered after all code registers at finish
 	// time; until then they are tagged with negative numbers.
 	constOf map[int32]float64
+	calls   []callSite
+}
+
+// emitCall emits a call of an external function with the flattened
+// argument registers in; nout of them (the array arguments') get new
+// registers after the call where wantOut is true. It returns the register
+// of the value and the output registers (-1 where not wanted).
+func (b *builder) emitCall(p *fproc, in []int32, wantOut []bool) (int32, []int32) {
+	res := b.nreg
+	b.nreg++
+	out := make([]int32, len(in))
+	for i := range out {
+		out[i] = -1
+		if wantOut[i] {
+			out[i] = b.nreg
+			b.nreg++
+		}
+	}
+	b.code = append(b.code, instr{op: opCall, d: res, a: int32(len(b.calls))})
+	b.calls = append(b.calls, callSite{proc: p, in: append([]int32(nil), in...), out: out, res: res})
+	return res, out
 }
 
 func newBuilder(nin int) *builder {
@@ -412,8 +439,24 @@ func (b *builder) finish(outF int32, outG, outH []int32) *kernel {
 	k := &kernel{nin: b.nin, consts: b.consts, nreg: int(b.nreg + nc)}
 	code := make([]instr, len(b.code))
 	for i, in := range b.code {
-		in.d, in.a, in.b, in.c = remap(in.d), remap(in.a), remap(in.b), remap(in.c)
+		if in.op == opCall {
+			in.d = remap(in.d)
+		} else {
+			in.d, in.a, in.b, in.c = remap(in.d), remap(in.a), remap(in.b), remap(in.c)
+		}
 		code[i] = in
+	}
+	for _, c := range b.calls {
+		c.res = remap(c.res)
+		c.in = append([]int32(nil), c.in...)
+		c.out = append([]int32(nil), c.out...)
+		for j := range c.in {
+			c.in[j] = remap(c.in[j])
+			if c.out[j] >= 0 {
+				c.out[j] = remap(c.out[j])
+			}
+		}
+		k.calls = append(k.calls, c)
 	}
 	k.outF = remap(outF)
 	k.outG = make([]int32, len(outG))
@@ -440,6 +483,20 @@ func (b *builder) finish(outF int32, outG, outH []int32) *kernel {
 		keep := make([]bool, len(code))
 		for i := len(code) - 1; i >= 0; i-- {
 			in := code[i]
+			if in.op == opCall {
+				c := &k.calls[in.a]
+				used := need[in.d]
+				for _, r := range c.out {
+					used = used || r >= 0 && need[r]
+				}
+				if used {
+					keep[i] = true
+					for _, r := range c.in {
+						need[r] = true
+					}
+				}
+				continue
+			}
 			if !need[in.d] {
 				continue
 			}
@@ -459,8 +516,148 @@ func (b *builder) finish(outF int32, outG, outH []int32) *kernel {
 
 // scope maps names (upper case) to values during code generation.
 type scope struct {
-	b     *builder
-	names map[string]value
+	b      *builder
+	names  map[string]value
+	inputs map[string]bool // names of the kernel's inputs (assignable without a TEMPORARIES entry)
+
+	fp     *funcPart
+	it     *interp
+	arrays map[string][]value // current elements of the array temporaries
+	// guard is the condition of the I (guardTrue) or E card being compiled:
+	// an external call's writes to arrays take effect only where it holds.
+	guard     *value
+	guardTrue bool
+}
+
+// array returns the elements of array temporary name (all 0 until
+// written, like a fresh Fortran local), or nil.
+func (s *scope) array(name string) []value {
+	if s.fp == nil || s.fp.arrays == nil {
+		return nil
+	}
+	dims, ok := s.fp.arrays[name]
+	if !ok {
+		return nil
+	}
+	a, ok := s.arrays[name]
+	if !ok {
+		size := 1
+		for _, d := range dims {
+			size *= d
+		}
+		a = make([]value, size)
+		ty := tyReal
+		switch s.fp.temps[name] {
+		case 'I':
+			ty = tyInt
+		case 'L':
+			ty = tyLogical
+		}
+		for i := range a {
+			a[i] = value{s.b.constant(0), ty}
+		}
+		if s.arrays == nil {
+			s.arrays = map[string][]value{}
+		}
+		s.arrays[name] = a
+	}
+	return a
+}
+
+// element compiles a reference to an array temporary with constant
+// subscripts.
+func (s *scope) element(n *node) (value, error) {
+	a := s.array(n.name)
+	dims := s.fp.arrays[n.name]
+	if len(n.args) != len(dims) {
+		return value{}, fmt.Errorf("%s has %d dimension(s)", n.name, len(dims))
+	}
+	k, stride := 0, 1
+	for d, x := range n.args {
+		v, err := s.gen(x)
+		if err != nil {
+			return value{}, err
+		}
+		c, ok := s.b.isConst(v.reg)
+		if !ok || c != float64(int(c)) {
+			return value{}, fmt.Errorf("subscripts of %s must be integer constants", n.name)
+		}
+		if c < 1 || int(c) > dims[d] {
+			return value{}, fmt.Errorf("subscript %g of %s out of bounds 1…%d", c, n.name, dims[d])
+		}
+		k += (int(c) - 1) * stride
+		stride *= dims[d]
+	}
+	return a[k], nil
+}
+
+// external compiles a call of an external function (an F temporary).
+func (s *scope) external(n *node) (value, error) {
+	procs, err := s.it.externalProcs()
+	if err != nil {
+		return value{}, err
+	}
+	p, ok := procs[n.name]
+	if !ok {
+		return value{}, fmt.Errorf("external function %s: no Fortran source for it after the last ENDATA", n.name)
+	}
+	if len(n.args) != p.arity {
+		return value{}, fmt.Errorf("external function %s takes %d arguments, got %d", n.name, p.arity, len(n.args))
+	}
+	var in []int32
+	var want []bool
+	type arrArg struct {
+		name      string
+		from, len int
+	}
+	var arrs []arrArg
+	for i, x := range n.args {
+		d := p.args[i]
+		if d.dims == nil {
+			v, err := s.gen(x)
+			if err != nil {
+				return value{}, err
+			}
+			in = append(in, v.reg)
+			want = append(want, false)
+			continue
+		}
+		if x.op != "name" || s.array(x.name) == nil {
+			return value{}, fmt.Errorf("argument %d of %s must be an array temporary (the dummy %s is an array)", i+1, n.name, d.name)
+		}
+		a := s.array(x.name)
+		if len(a) < d.size {
+			return value{}, fmt.Errorf("array %s has %d elements, %s's dummy %s needs %d", x.name, len(a), n.name, d.name, d.size)
+		}
+		arrs = append(arrs, arrArg{x.name, len(in), d.size})
+		for _, v := range a[:d.size] {
+			in = append(in, v.reg)
+			want = append(want, true)
+		}
+	}
+	res, out := s.b.emitCall(p, in, want)
+	for _, aa := range arrs {
+		a := s.arrays[aa.name]
+		for j := 0; j < aa.len; j++ {
+			nv := out[aa.from+j]
+			if s.guard != nil {
+				if s.guardTrue {
+					nv = s.b.emit(opSel, nv, a[j].reg, s.guard.reg)
+				} else {
+					nv = s.b.emit(opSel, a[j].reg, nv, s.guard.reg)
+				}
+			}
+			a[j] = value{nv, a[j].ty}
+		}
+	}
+	ty := tyReal
+	switch p.res.ty {
+	case fInt:
+		ty = tyInt
+	case fLogical:
+		ty = tyLogical
+	}
+	return value{res, ty}, nil
 }
 
 func (s *scope) gen(n *node) (value, error) {
@@ -477,6 +674,12 @@ func (s *scope) gen(n *node) (value, error) {
 	case "name":
 		v, ok := s.names[n.name]
 		if !ok {
+			if s.fp != nil && s.fp.arrays != nil && s.fp.arrays[n.name] != nil {
+				return value{}, fmt.Errorf("array %s used without subscripts", n.name)
+			}
+			if s.fp != nil && s.fp.temps[n.name] != 0 {
+				return value{}, fmt.Errorf("temporary %s is used before it is assigned", n.name)
+			}
 			return value{}, fmt.Errorf("undefined name %s", n.name)
 		}
 		return v, nil
@@ -573,6 +776,12 @@ var unaryFuncs = map[string]opcode{
 
 func (s *scope) call(n *node) (value, error) {
 	b := s.b
+	if s.array(n.name) != nil {
+		return s.element(n)
+	}
+	if s.fp != nil && s.fp.temps[n.name] == 'F' {
+		return s.external(n)
+	}
 	args := make([]value, len(n.args))
 	for i, a := range n.args {
 		v, err := s.gen(a)

@@ -133,7 +133,10 @@ func parseFortranReal(s string) (float64, error) {
 	v, err := strconv.ParseFloat(t, 64)
 	if err != nil {
 		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
-			return v, nil // ±Inf or 0: Fortran would overflow; keep Go's value
+			if v == 0 {
+				return v, nil // underflow: 0 is the nearest double
+			}
+			return 0, fmt.Errorf("number %q is out of the range of a double", s)
 		}
 		return 0, fmt.Errorf("invalid number %q", s)
 	}

@@ -15,16 +15,40 @@ type Options struct {
 	// carrying the $-PARAMETER marker assigns a parameter named here, the
 	// given value replaces the card's value (integers for IE cards).
 	Params map[string]float64
-	// MaxLoopCards caps the number of cards executed by DO loops
-	// (default 50 000 000); MaxEntities caps the number of variables,
-	// groups, elements and linear/quadratic entries together (default
-	// 100 000 000). They turn runaway loops in malformed input into errors.
-	MaxLoopCards int
-	MaxEntities  int
+	// MemoryBudget (bytes; 0 means DefaultMemoryBudget) bounds the work of
+	// interpreting the file: every card executed (DO loops replay their
+	// bodies) and every entity built (variable, group, element, elemental
+	// variable, linear or quadratic entry) costs one unit, and a file may
+	// spend MemoryBudget/WorkUnitBytes units. A DO loop whose trip count
+	// alone exceeds what is left fails at its DO card, before running. The
+	// largest file of the CUTEst collection at its default size (CHANDHEU,
+	// N = 500) spends 5.0 million units, under a third of the default
+	// budget; raise the budget for larger $-PARAMETER choices.
+	MemoryBudget int64
+	// DeclaredVariablesOnly makes an ELEMENT USES V card that names a
+	// variable not declared in VARIABLES an error naming the file and line.
+	// By default such a name declares a new variable, appended after the
+	// declared ones, as the SIF report specifies ("The name of this variable
+	// may have been set in the VARIABLES/COLUMNS section or may be a new
+	// variable (often known as a nonlinear variable) introduced here"):
+	// BATCH, MINSURFO, NUFFIELD and QRTQUAD rely on it. Set it to catch
+	// misspelt names in files that declare all their variables.
+	DeclaredVariablesOnly bool
 }
 
 const (
 	bigInf = 1e20 // |value| ≥ 1e20 means infinity (SIFDecode's "big")
+
+	// DefaultMemoryBudget is the MemoryBudget used when Options leaves it 0:
+	// 1 GiB, that is 16,777,216 units of work (a few seconds of CPU at most).
+	DefaultMemoryBudget = 1 << 30
+	// WorkUnitBytes is the memory one unit of work stands for. A card
+	// executed or a linear, quadratic or element entry costs one unit; a
+	// named entity (variable, group, element) costs declUnits, for its name,
+	// its index entry and the time these take (about 1.4 µs each, against
+	// 0.15 µs for a card).
+	WorkUnitBytes = 64
+	declUnits     = 8
 )
 
 type section int
@@ -84,7 +108,8 @@ type fblock struct {
 
 // funcPart is a parsed ELEMENTS or GROUPS part.
 type funcPart struct {
-	temps   map[string]byte // upper-case name → R, I, L, M, F
+	temps   map[string]byte  // upper-case name → R, I, L, M, F
+	arrays  map[string][]int // array temporaries: name → dimensions
 	globals []stmt
 	blocks  map[string]*fblock
 }
@@ -172,7 +197,8 @@ type interp struct {
 	gPar     [][]float64
 	gPset    [][]bool
 
-	entities  int
+	work      int64 // units of work spent (cards executed + entities built)
+	budget    int64 // units of work allowed
 	nameBuf   []byte
 	recent    [4]string // recently expanded names
 	recentPos int
@@ -185,6 +211,22 @@ type interp struct {
 	boolChunk []bool
 	elemPart  *funcPart
 	grpPart   *funcPart
+
+	trailer     []string // lines after the last ENDATA (external Fortran procedures)
+	trailerLine int      // line number of trailer[0]
+	procs       map[string]*fproc
+	procsErr    error
+	procsDone   bool
+}
+
+// externalProcs compiles (once) the external functions appended to the
+// file.
+func (it *interp) externalProcs() (map[string]*fproc, error) {
+	if !it.procsDone {
+		it.procsDone = true
+		it.procs, it.procsErr = it.parseFortran(it.trailer, it.trailerLine)
+	}
+	return it.procs, it.procsErr
 }
 
 func (it *interp) errf(line int, format string, args ...any) error {
@@ -192,11 +234,16 @@ func (it *interp) errf(line int, format string, args ...any) error {
 }
 
 func (it *interp) grow(k int, line int) error {
-	it.entities += k
-	if it.entities > it.opt.MaxEntities {
-		return it.errf(line, "problem too large (more than %d entities)", it.opt.MaxEntities)
+	it.work += int64(k)
+	if it.work > it.budget {
+		return it.overBudget(line, "the problem's entities")
 	}
 	return nil
+}
+
+func (it *interp) overBudget(line int, what string) error {
+	return it.errf(line, "%s: over the work budget of %d units (Options.MemoryBudget = %d bytes, %d bytes a unit)",
+		what, it.budget, it.budget*WorkUnitBytes, WorkUnitBytes)
 }
 
 // readSIF splits the input into the data-part cards and the two function
@@ -211,12 +258,11 @@ func readSIF(r io.Reader, file string, opt *Options) (*interp, []dcard, error) {
 	if opt != nil {
 		it.opt = *opt
 	}
-	if it.opt.MaxLoopCards <= 0 {
-		it.opt.MaxLoopCards = 50_000_000
+	mb := it.opt.MemoryBudget
+	if mb <= 0 {
+		mb = DefaultMemoryBudget
 	}
-	if it.opt.MaxEntities <= 0 {
-		it.opt.MaxEntities = 100_000_000
-	}
+	it.budget = max(mb/WorkUnitBytes, 1)
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	var cards []dcard
@@ -247,8 +293,21 @@ func readSIF(r io.Reader, file string, opt *Options) (*interp, []dcard, error) {
 				continue
 			}
 		}
-		if part == 4 {
+		if part == 4 || (part == 2 && (it.elemPart != nil || it.grpPart != nil) && len(line) > 0 &&
+			line[0] != ' ' && line[0] != '*' && !strings.HasPrefix(line, "ELEMENTS") && !strings.HasPrefix(line, "GROUPS")) {
+			// Text after the last part ends the SIF input (SIFDecode stops
+			// reading there too). It is kept: HS67 appends the Fortran
+			// source of its external function there.
+			if err := it.readTrailer(sc, line, lineNo); err != nil {
+				return nil, nil, err
+			}
 			break
+		}
+		if len(line) > 0 && line[0] == '%' {
+			// Not a SIF comment card (the SIF report knows only '*'), but
+			// CHANDHEULS has one; S2MPJ ignores it, SIFDecode rejects it.
+			// Accepted as a comment: the line can mean nothing else.
+			continue
 		}
 		if len(line) == 0 || line[0] == '*' {
 			if it.class == "" && len(line) > 0 {
@@ -483,7 +542,36 @@ func (it *interp) funcCard(fp *funcPart, sub string, blk **fblock, c card) error
 		if c.f2 == "" {
 			return it.errf(c.line, "missing temporary name")
 		}
-		fp.temps[strings.ToUpper(c.f2)] = code[0]
+		name := strings.ToUpper(strings.ReplaceAll(c.f2, " ", ""))
+		if open := strings.IndexByte(name, '('); open >= 0 {
+			// An array temporary such as R Y(8) or R G(8,3) (HS67), used to
+			// receive the arrays an external function fills in.
+			if code != "R" && code != "I" && code != "L" {
+				return it.errf(c.line, "array temporary %s must be R, I or L", name)
+			}
+			if !strings.HasSuffix(name, ")") {
+				return it.errf(c.line, "malformed array temporary %q", c.f2)
+			}
+			var dims []int
+			size := 1
+			for _, d := range strings.Split(name[open+1:len(name)-1], ",") {
+				n, err := strconv.Atoi(d)
+				if err != nil || n < 1 || n > 10_000 {
+					return it.errf(c.line, "array temporary %s: bounds must be integer constants in 1…10000", name)
+				}
+				dims = append(dims, n)
+				size *= n
+			}
+			if len(dims) > 2 || size > 10_000 {
+				return it.errf(c.line, "array temporary %s: at most 2 dimensions and 10000 elements", name)
+			}
+			name = name[:open]
+			if fp.arrays == nil {
+				fp.arrays = map[string][]int{}
+			}
+			fp.arrays[name] = dims
+		}
+		fp.temps[name] = code[0]
 		return nil
 	}
 	var list *[]stmt
@@ -581,12 +669,11 @@ func (it *interp) run(cards []dcard) error {
 		return it.errf(cards[stack[0]].line, "DO loop is never closed")
 	}
 	var frames []loopFrame
-	executed := 0
 	for pc := 0; pc < len(cards); {
 		c := &cards[pc]
-		executed++
-		if executed > it.opt.MaxLoopCards {
-			return it.errf(c.line, "DO loops execute more than %d cards", it.opt.MaxLoopCards)
+		it.work++
+		if it.work > it.budget {
+			return it.overBudget(c.line, "the cards executed")
 		}
 		switch c.code {
 		case "<SECTION>":
@@ -619,6 +706,12 @@ func (it *interp) run(cards []dcard) error {
 					pc = cl
 				}
 				continue
+			}
+			// Each iteration executes at least its closing card: a trip
+			// count beyond the budget left fails here, before running.
+			trips := (float64(end) - float64(start) + float64(inc)) / float64(inc)
+			if float64(it.work)+trips > float64(it.budget) {
+				return it.overBudget(c.line, fmt.Sprintf("DO loop %s from %d to %d (%.0f iterations)", c.f2, start, end, math.Floor(trips)))
 			}
 			it.setI(c.f2, start)
 			frames = append(frames, loopFrame{name: c.f2, cur: start, end: end, inc: inc, body: body})
@@ -893,6 +986,16 @@ func (it *interp) paramCard(c *dcard) (bool, error) {
 				}
 				return a / b
 			})
+			if err == nil {
+				// The same arithmetic in floating point detects overflow
+				// (exact below 2^53, and only the magnitude matters).
+				fget := func(n string) float64 { return float64(get(n)) }
+				flit := func() float64 { return float64(lit()) }
+				fv := arith(code[1], fget, flit, c.f3, c.f5, func(a, b float64) float64 { return a / b })
+				if math.Abs(fv) > 1<<53 {
+					err = it.errf(line, "integer parameter %s = %g (%s card) is out of range (|i| ≤ 2^53)", c.f2, fv, code)
+				}
+			}
 		}
 		if err != nil {
 			return true, err
@@ -969,6 +1072,11 @@ func (it *interp) paramCard(c *dcard) (bool, error) {
 		if f2 == "" {
 			return true, it.errf(line, "missing parameter name")
 		}
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			// 1/0, 0/0, EXP(1000), a product that overflows: SIFDecode's
+			// Fortran would trap or carry an Inf/NaN into the problem data.
+			return true, it.errf(line, "real parameter %s = %g (%s card): the result is not a finite number", f2, v, code)
+		}
 		it.rpar[f2] = v
 		return true, nil
 	}
@@ -1042,7 +1150,7 @@ func (it *interp) declareVar(name string, line int) (int, error) {
 	if name == "" {
 		return 0, it.errf(line, "missing variable name")
 	}
-	if err := it.grow(1, line); err != nil {
+	if err := it.grow(declUnits, line); err != nil {
 		return 0, err
 	}
 	j := len(it.varNames)
@@ -1059,7 +1167,7 @@ func (it *interp) declareGroup(name string, kind byte, line int) (int, error) {
 	if name == "" {
 		return 0, it.errf(line, "missing group name")
 	}
-	if err := it.grow(1, line); err != nil {
+	if err := it.grow(declUnits, line); err != nil {
 		return 0, err
 	}
 	g := len(it.gNames)
@@ -1514,7 +1622,7 @@ func (it *interp) newElement(name string, t int, line int) (*elemDef, error) {
 		return nil, it.errf(line, "missing element name")
 	}
 	et := it.etypes[t]
-	if err := it.grow(1+len(et.ev), line); err != nil {
+	if err := it.grow(declUnits+len(et.ev), line); err != nil {
 		return nil, err
 	}
 	// Carve the per-element slices out of shared chunks: files such as
@@ -1589,9 +1697,17 @@ func (it *interp) euseCard(c *dcard) error {
 		if e.vars[k] >= 0 {
 			return it.errf(c.line, "elemental variable %s of element %s bound twice", f3, e.name)
 		}
-		j, err := it.declareVar(f5, c.line)
-		if err != nil {
-			return err
+		j, ok := it.varIx[f5]
+		if !ok {
+			if f5 == "" {
+				return it.errf(c.line, "missing problem variable for elemental variable %s of element %s", f3, e.name)
+			}
+			if it.opt.DeclaredVariablesOnly {
+				return it.errf(c.line, "element %s uses %q, which is not a variable declared in VARIABLES (Options.DeclaredVariablesOnly)", e.name, f5)
+			}
+			if j, err = it.declareVar(f5, c.line); err != nil {
+				return err
+			}
 		}
 		e.vars[k] = j
 		return nil
@@ -1666,7 +1782,10 @@ func (it *interp) guseCard(c *dcard) error {
 	if err != nil {
 		return err
 	}
-	if c.code == "T" || c.code == "XT" {
+	// A card whose field 2 is 'DEFAULT' sets the default group type
+	// whatever its code: SIFDecode tests field 2 before field 1, and n3PK
+	// has such a card with a blank code.
+	if c.code == "T" || c.code == "XT" || f2 == "'DEFAULT'" {
 		t, ok := it.gtIx[f3]
 		if !ok {
 			return it.errf(c.line, "unknown group type %q", f3)
@@ -1767,3 +1886,27 @@ func (it *interp) objBoundCard(c *dcard) error {
 	}
 	return nil
 }
+
+// readTrailer keeps the text after the last part of the file (first is its
+// first line, number lineNo), for the external Fortran procedures it may
+// hold.
+func (it *interp) readTrailer(sc *bufio.Scanner, first string, lineNo int) error {
+	it.trailerLine = lineNo
+	it.trailer = append(it.trailer, first)
+	size := len(first)
+	for sc.Scan() {
+		size += len(sc.Bytes())
+		if len(it.trailer) >= maxTrailerLines || size > maxTrailerBytes {
+			return it.errf(lineNo, "more than %d lines or %d bytes after the last ENDATA", maxTrailerLines, maxTrailerBytes)
+		}
+		it.trailer = append(it.trailer, strings.TrimRight(sc.Text(), "\r"))
+	}
+	return nil
+}
+
+// maxTrailerLines and maxTrailerBytes bound the text kept after the last
+// ENDATA (HS67's Fortran is 250 lines).
+const (
+	maxTrailerLines = 100_000
+	maxTrailerBytes = 8 << 20
+)

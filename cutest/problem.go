@@ -98,7 +98,6 @@ type workspace struct {
 	hPtr  []int
 	hCol  []int
 	hdata []float64
-	tmp   []float64
 	tmpN  []float64
 	sup   []int
 }

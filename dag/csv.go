@@ -14,8 +14,9 @@ import (
 
 // ReadCSV reads a numeric matrix from comma-separated text: one row per line,
 // the same number of fields on every line, optionally preceded by a header
-// row (detected when some field of the first non-empty line is not a
-// number). Blank lines are skipped; fields are trimmed of spaces and
+// row (detected when no field of the first non-empty line is a number; a
+// line mixing numbers and non-numbers is an error, not a header). Empty
+// fields are errors. Blank lines are skipped; fields are trimmed of spaces and
 // surrounding double quotes. NaN and Inf entries are rejected. Errors name
 // the source, the 1-based line and column and the cause. The header (nil
 // when absent) is returned with the matrix.
@@ -41,6 +42,16 @@ func ReadCSV(r io.Reader, name string) (*mat.Dense, []string, error) {
 		if cols < 0 {
 			cols = len(fields)
 			if header == nil && rows == 0 && !allNumeric(fields) {
+				// A header names every column: a first line mixing numbers
+				// and non-numbers is a data row with a typo, not a header.
+				for k, f := range fields {
+					if _, err := strconv.ParseFloat(f, 64); err == nil {
+						return nil, nil, fmt.Errorf("%s:%d: column %d is the number %q but other fields of the line are not numbers: neither a header (all names) nor a data row", name, line, k+1, f)
+					}
+					if f == "" {
+						return nil, nil, fmt.Errorf("%s:%d: header column %d is empty", name, line, k+1)
+					}
+				}
 				header = fields
 				continue
 			}
@@ -49,6 +60,9 @@ func ReadCSV(r io.Reader, name string) (*mat.Dense, []string, error) {
 			return nil, nil, fmt.Errorf("%s:%d: ragged row: %d fields, expected %d", name, line, len(fields), cols)
 		}
 		for k, f := range fields {
+			if f == "" {
+				return nil, nil, fmt.Errorf("%s:%d: column %d is empty", name, line, k+1)
+			}
 			v, err := strconv.ParseFloat(f, 64)
 			if err != nil {
 				return nil, nil, fmt.Errorf("%s:%d: column %d: not a number: %q", name, line, k+1, f)

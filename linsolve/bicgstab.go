@@ -23,6 +23,10 @@ import (
 //
 // The error is non-nil only when b or X0 contains NaN or Inf.
 func BiCGSTAB(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*Result, error) {
+	return scaledSolve(ctx, a, b, s, plainSettings, bicgstab)
+}
+
+func bicgstab(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*Result, error) {
 	st, err := prologue(ctx, "BiCGSTAB", a, b, &s)
 	if err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/kkt-go/kkt/matrix"
+	sol "github.com/kkt-go/kkt/solver"
 )
 
 // CG solves A·x = b for a symmetric positive definite A by the (preconditioned)
@@ -16,10 +17,20 @@ import (
 // scipy.sparse.linalg.cg rule (rtol, atol) evaluated on the unpreconditioned
 // residual. Iterations counts the matrix–vector products after the initial
 // residual. pᵀAp ≤ 0 ends the solve with Breakdown (A is not positive
-// definite), a NaN with NumericalFailure.
+// definite), and so does ρ = rᵀM⁻¹r ≤ 0 (the preconditioner is not positive
+// definite), as MINRES reports it; a NaN ends it with NumericalFailure.
 //
 // The error is non-nil only when b or X0 contains NaN or Inf.
 func CG(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*Result, error) {
+	return scaledSolve(ctx, a, b, s, plainSettings, cg)
+}
+
+// CGAutoMinRows is the size from which CG with Settings.Workers = 0 runs the
+// fused kernel on every core: below it the goroutine hand-offs cost more
+// than they save (measured on 2-D Poisson; see docs/benchmarks.md).
+const CGAutoMinRows = 50_000
+
+func cg(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*Result, error) {
 	st, err := prologue(ctx, "CG", a, b, &s)
 	if err != nil {
 		return nil, err
@@ -34,8 +45,12 @@ func CG(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*Resul
 	p := make([]float64, n)
 	q := make([]float64, n)
 	var k *cgKernel
-	if s.Precond == nil && s.Workers != 0 {
-		if k = newCGKernel(a, s.Workers, p, q, x, r); k != nil {
+	workers := s.Workers
+	if workers == 0 && n >= CGAutoMinRows {
+		workers = sol.Workers(0, n, CGAutoMinRows, 0)
+	}
+	if s.Precond == nil && workers != 0 {
+		if k = newCGKernel(a, workers, p, q, x, r); k != nil {
 			defer k.close()
 		}
 	}
@@ -62,6 +77,11 @@ func CG(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*Resul
 		}
 		if isBad(rho) {
 			status = NumericalFailure
+			break
+		}
+		if rho <= 0 {
+			// r ≠ 0 here, so rᵀM⁻¹r ≤ 0: M is not positive definite.
+			status = Breakdown
 			break
 		}
 		if it == 0 {

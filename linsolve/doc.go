@@ -111,6 +111,40 @@
 // is still above 2ε. See docs/linsolve.md for when to use which and the
 // measurements against SuiteSparse (AMD, CHOLMOD).
 //
+// # Sparse LU
+//
+// FactorLU computes P·R·A·Q = L·U for a general square sparse A: R is a
+// diagonal row scaling (default: each row divided by its largest entry, as
+// KLU), Q a fill-reducing column order (default AMD on the pattern of A+Aᵀ;
+// LUOrderColAMD is AMD on the pattern of AᵀA, the graph COLAMD orders, for
+// strongly unsymmetric patterns), P the row order chosen by threshold
+// partial pivoting, L unit lower and U upper triangular. The factorisation
+// is left-looking (Gilbert and Peierls 1988): column k solves the sparse
+// triangular system L_k·x = (R·A·Q)(:,k) with the columns of L computed so
+// far. The nonzero pattern of x is the set of rows reachable from the rows
+// of A(:,q_k) in the directed graph of L (an edge i → r for each entry
+// L(r, j) of a pivotal row i = p_j); a depth-first search finds it, and
+// reverse post-order is a topological order for the numeric updates
+// x_r −= L(r,j)·x_i, so the work is proportional to the flops. The pivot is
+// the diagonal entry x_{q_k} if |x_{q_k}| ≥ u·max_i |x_i| over the rows not
+// yet pivotal (u = PivotTol, default 0.1; u = 1 is strict partial pivoting),
+// otherwise the largest. Eisenstat and Liu's symmetric pruning shortens
+// the searches: once L(p_k, j) and U(j, k) are both nonzero, the rows of
+// L(:, j) that are not yet pivotal are reachable through k and are skipped
+// by later searches. Refactor reuses Q, P and the patterns of L and U for
+// new values (KLU's refactorisation), checking every reused pivot against
+// the same threshold and factoring afresh if one fails. Solve and
+// SolveTrans refine iteratively (r = b − A·x, x += (LU)⁻¹r) until
+// ‖r‖∞ ≤ ε·(‖A‖∞‖x‖∞ + ‖b‖∞). Condest estimates κ₁(A) = ‖A‖₁‖A⁻¹‖₁ by
+// Hager's method with Higham's refinements (the algorithm of LAPACK's
+// xLACN2), using solves with A and Aᵀ.
+//
+// DirectSparse (and Direct, for square *matrix.CSR operators) chooses among
+// the sparse factorisations by the matrix: symmetric with positive diagonal
+// → Cholesky (LDLᵀ if not positive definite), other symmetric → LDLᵀ with
+// its inertia (LU if a 1×1 pivot vanishes), nonsymmetric → LU; systems with
+// n ≤ 64 or at least 10% nonzeros use the dense path.
+//
 // # References
 //
 //   - Y. Saad, Iterative Methods for Sparse Linear Systems, 2nd ed., SIAM,
@@ -142,12 +176,27 @@
 //   - Y. Chen, T. A. Davis, W. W. Hager and S. Rajamanickam, Algorithm 887:
 //     CHOLMOD, supernodal sparse Cholesky factorization and
 //     update/downdate, ACM Trans. Math. Softw. 35(3), 22 (2008).
-//   - T. A. Davis, Direct Methods for Sparse Linear Systems, SIAM (2006).
 //   - R. J. Vanderbei, Symmetric quasidefinite matrices, SIAM J. Optim.
 //     5(1), 100–113 (1995).
 //   - A. Wächter and L. T. Biegler, On the implementation of an
 //     interior-point filter line-search algorithm for large-scale nonlinear
 //     programming, Math. Program. 106, 25–57 (2006).
+//   - J. R. Gilbert and T. Peierls, Sparse partial pivoting in time
+//     proportional to arithmetic operations, SIAM J. Sci. Stat. Comput.
+//     9(5), 862–874 (1988).
+//   - S. C. Eisenstat and J. W. H. Liu, Exploiting structural symmetry in a
+//     sparse partial pivoting code, SIAM J. Sci. Comput. 14(1), 253–257
+//     (1993).
+//   - T. A. Davis and E. Palamadai Natarajan, Algorithm 907: KLU, a direct
+//     sparse solver for circuit simulation problems, ACM Trans. Math.
+//     Softw. 37(3), 36 (2010).
+//   - T. A. Davis, Direct Methods for Sparse Linear Systems, SIAM,
+//     Philadelphia, 2006 (chapters 3 and 6).
+//   - W. W. Hager, Condition estimates, SIAM J. Sci. Stat. Comput. 5(2),
+//     311–316 (1984).
+//   - N. J. Higham, FORTRAN codes for estimating the one-norm of a real or
+//     complex matrix, with applications to condition estimation, ACM Trans.
+//     Math. Softw. 14(4), 381–396 (1988).
 //
 // # Agreement with SciPy
 //

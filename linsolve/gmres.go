@@ -33,6 +33,10 @@ const DefaultRestart = 20
 //
 // The error is non-nil only when b or X0 contains NaN or Inf.
 func GMRES(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*Result, error) {
+	return scaledSolve(ctx, a, b, s, plainSettings, gmres)
+}
+
+func gmres(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*Result, error) {
 	st, err := prologue(ctx, "GMRES", a, b, &s)
 	if err != nil {
 		return nil, err

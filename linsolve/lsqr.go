@@ -48,6 +48,10 @@ type LSQRSettings struct {
 //
 // The error is non-nil only when b or X0 contains NaN or Inf.
 func LSQR(ctx context.Context, a matrix.Operator, b []float64, s LSQRSettings) (*Result, error) {
+	return scaledSolve(ctx, a, b, s, lsqrSettings, lsqr)
+}
+
+func lsqr(ctx context.Context, a matrix.Operator, b []float64, s LSQRSettings) (*Result, error) {
 	x, err := start("LSQR", a, b, &s.Settings, false)
 	if err != nil {
 		return nil, err
@@ -102,9 +106,8 @@ func LSQR(ctx context.Context, a matrix.Operator, b []float64, s LSQRSettings) (
 		return finish(Converged, 0)
 	}
 	rhobar, phibar := alfa, beta
-	var anorm, ddnorm, res2, xxnorm, z float64
+	var anorm, dnorm, resd, xnormRun, z float64
 	cs2, sn2 := -1.0, 0.0
-	dampsq := damp * damp
 	au := make([]float64, mr)
 	atu := make([]float64, nc)
 	it := 0
@@ -121,9 +124,12 @@ func LSQR(ctx context.Context, a matrix.Operator, b []float64, s LSQRSettings) (
 			bb += t * t
 		}
 		beta = math.Sqrt(bb)
+		if !(bb > 1e-280 && bb < 1e280) {
+			beta = norm(u) // the plain sum over- or underflowed
+		}
 		if beta > 0 {
 			scal(1/beta, u)
-			anorm = math.Sqrt(anorm*anorm + alfa*alfa + beta*beta + dampsq)
+			anorm = math.Hypot(math.Hypot(anorm, alfa), math.Hypot(beta, damp))
 			a.ApplyTrans(atu, u)
 			var aa float64
 			for i, t := range atu {
@@ -132,6 +138,9 @@ func LSQR(ctx context.Context, a matrix.Operator, b []float64, s LSQRSettings) (
 				aa += t * t
 			}
 			alfa = math.Sqrt(aa)
+			if !(aa > 1e-280 && aa < 1e280) {
+				alfa = norm(v)
+			}
 			if alfa > 0 {
 				scal(1/alfa, v)
 			}
@@ -164,25 +173,30 @@ func LSQR(ctx context.Context, a matrix.Operator, b []float64, s LSQRSettings) (
 			x[i] += t1 * wi
 			w[i] = v[i] + t2*wi
 		}
-		ddnorm += ww / (rho * rho)
+		dnorm = math.Hypot(dnorm, math.Sqrt(ww)/rho)
 
 		// Estimate ‖x‖ by the rotation of Paige and Saunders (1982, §5.3).
 		delta := sn2 * rho
 		gambar := -cs2 * rho
 		rhs := phi - delta*z
 		zbar := rhs / gambar
-		xnorm := math.Sqrt(xxnorm + zbar*zbar)
+		xnorm := math.Hypot(xnormRun, zbar)
 		gamma := math.Hypot(gambar, theta)
 		cs2, sn2 = gambar/gamma, theta/gamma
 		z = rhs / gamma
-		xxnorm += z * z
+		xnormRun = math.Hypot(xnormRun, z)
 
-		acond := anorm * math.Sqrt(ddnorm)
-		res2 += psi * psi
-		rnorm := math.Sqrt(phibar*phibar + res2)
+		// Norms accumulated by hypot (not sums of squares) so that they
+		// neither overflow nor underflow near the range limits.
+		acond := anorm * dnorm
+		resd = math.Hypot(resd, psi)
+		rnorm := math.Hypot(phibar, resd)
 		arnorm := alfa * math.Abs(tau)
-		r1sq := rnorm*rnorm - dampsq*xxnorm
-		r1norm = math.Sqrt(math.Abs(r1sq)) // ‖b − A·x‖ (rnorm includes λ‖x‖)
+		r1norm = rnorm // ‖b − A·x‖ (rnorm includes λ‖x‖)
+		if damp > 0 {
+			dx := damp * xnormRun
+			r1norm = math.Sqrt(math.Abs((rnorm - dx) * (rnorm + dx)))
+		}
 		if isBad(rnorm) || isBad(acond) {
 			return finish(NumericalFailure, it)
 		}

@@ -29,6 +29,10 @@ import (
 //
 // The error is non-nil only when b or X0 contains NaN or Inf.
 func MINRES(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*Result, error) {
+	return scaledSolve(ctx, a, b, s, plainSettings, minres)
+}
+
+func minres(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*Result, error) {
 	st, err := prologue(ctx, "MINRES", a, b, &s)
 	if err != nil {
 		return nil, err

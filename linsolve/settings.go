@@ -77,11 +77,14 @@ type Settings struct {
 	// Restart is the Krylov subspace dimension m of GMRES(m) (default 20,
 	// SciPy's default; ignored by the other methods).
 	Restart int
-	// Workers, when nonzero, makes CG without a preconditioner on a
-	// *matrix.CSR run kkt's fused row-block kernel (q = A·p fused with pᵀq,
-	// the x and r updates fused with ‖r‖²) on Workers goroutines (negative:
-	// GOMAXPROCS). Zero uses the operator's own Apply and serial vector loops.
-	// Other methods ignore it.
+	// Workers sets the goroutines of CG without a preconditioner on a
+	// *matrix.CSR, which then runs kkt's fused row-block kernel (q = A·p
+	// fused with pᵀq, the x and r updates fused with ‖r‖²). Zero is
+	// automatic, kkt's one meaning of Workers (package solver): every core
+	// (GOMAXPROCS) from CGAutoMinRows rows up, below that the operator's own
+	// Apply and serial vector loops; a positive value is taken as it is (1:
+	// the fused kernel on one goroutine); negative: GOMAXPROCS. Other methods
+	// ignore it.
 	Workers int
 	// Recorder, if not nil, is called after every iteration with the
 	// iteration number and current residual norm; returning false stops the
@@ -106,6 +109,10 @@ type Result struct {
 	// History holds the residual norm after each iteration (index 0 is the
 	// initial residual) when Settings.History is set.
 	History []float64
+	// DirectStats describes the factorisation of a direct solve (Direct,
+	// DirectSparse): method, ordering, fill, times, inertia; nil for the
+	// iterative methods.
+	DirectStats *DirectStats
 }
 
 // ErrBadInput is wrapped by the errors returned for NaN or Inf in the inputs.

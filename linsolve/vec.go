@@ -6,7 +6,33 @@ import (
 	"github.com/kkt-go/kkt/matrix"
 )
 
+// dot returns xᵀy: the plain sum, redone scaled (sdot) when it over- or
+// underflows.
 func dot(x, y []float64) float64 {
+	s := dotPlain(x, y)
+	if a := math.Abs(s); !(a >= 1e-280 && a <= 1e280) {
+		if a != 0 || anyNonZeroProductUnderflows(x, y) {
+			return sdot(x, y)
+		}
+	}
+	return s
+}
+
+// anyNonZeroProductUnderflows is true when x and y both hold non-zeros
+// (a zero plain sum may then be an underflow rather than exact).
+func anyNonZeroProductUnderflows(x, y []float64) bool {
+	var nx, ny bool
+	for i, v := range x {
+		nx = nx || v != 0
+		ny = ny || y[i] != 0
+		if nx && ny {
+			return true
+		}
+	}
+	return false
+}
+
+func dotPlain(x, y []float64) float64 {
 	y = y[:len(x)]
 	var s0, s1, s2, s3 float64
 	i := 0

@@ -10,13 +10,17 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// lowerLimits makes a fuzzed header unable to request large allocations
-// (a legitimate 65536-row CSR matrix still costs only 512 KiB of row
-// pointers) and restores the limits when the test ends.
+// fuzzBudget is the memory budget the fuzz targets run with. The readers'
+// own limits (MaxDim, MaxDenseElems, the loop bounds) stay at their
+// production values: only the budget, which a user sets the same way with
+// --mem-budget, is made small enough that an iteration cannot allocate
+// more than a few tens of megabytes.
+const fuzzBudget = 64 << 20
+
+// lowerLimits sets the memory budget to fuzzBudget for the test.
 func lowerLimits(tb testing.TB) {
-	oldDim, oldDense := maxDim, maxDenseElems
-	maxDim, maxDenseElems = 1<<16, 1<<16
-	tb.Cleanup(func() { maxDim, maxDenseElems = oldDim, oldDense })
+	old := SetMemoryBudget(fuzzBudget)
+	tb.Cleanup(func() { SetMemoryBudget(old) })
 }
 
 // checkCSRInvariants fails unless a is a well-formed CSR matrix with strictly

@@ -58,10 +58,15 @@ type LIBSVMOptions struct {
 // example with no non-zero features. Explicit zero values are kept as stored
 // entries. Labels and values must be finite numbers. Every malformed line is
 // reported as a *ParseError naming name and the line number. name also
-// becomes the Dataset's Name.
+// becomes the Dataset's Name. A feature index (or NumFeatures) whose dense
+// vector of 8·index bytes is over the memory budget is refused at its line
+// (see CheckAlloc): every consumer allocates such vectors.
 func ReadLIBSVM(r io.Reader, name string, opt LIBSVMOptions) (*Dataset, error) {
 	if opt.NumFeatures < 0 {
 		panic("matrix: ReadLIBSVM: negative NumFeatures")
+	}
+	if err := CheckFloats(name, 0, fmt.Sprintf("NumFeatures = %d (a dense vector of %d features)", opt.NumFeatures, opt.NumFeatures), opt.NumFeatures); err != nil {
+		return nil, err
 	}
 	if opt.Labels < LabelsAsGiven || opt.Labels > LabelsZeroOne {
 		panic("matrix: ReadLIBSVM: unknown LabelMode")
@@ -130,6 +135,15 @@ func ReadLIBSVM(r io.Reader, name string, opt LIBSVMOptions) (*Dataset, error) {
 				return nil, lr.errorf("feature indices not strictly increasing: %d after %d", idx, prev)
 			}
 			prev = idx
+			if idx > maxIdx && opt.NumFeatures == 0 {
+				// Every consumer holds dense vectors over the features
+				// (weights, gradients); refuse a feature space whose
+				// single vector is over the memory budget.
+				if err := CheckFloats(name, lr.line, fmt.Sprintf("feature index %d (a dense vector of %d features)", idx, idx), idx); err != nil {
+					return nil, err
+				}
+				maxIdx = idx
+			}
 			v, err := parseFloat(tok[colon+1:])
 			if err != nil {
 				return nil, lr.errorf("feature %d: %v", idx, err)

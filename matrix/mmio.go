@@ -3,10 +3,12 @@ package matrix
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 
 	"github.com/james-bowman/sparse"
@@ -68,10 +70,13 @@ type mmData struct {
 // size line, an index out of range, a value that is not a finite number, an
 // entry above the diagonal of a symmetric file, too many or too few entries —
 // is reported as a *ParseError naming the file, the line and the cause.
-// Memory is allocated as entries arrive, never from the counts in the
-// header, so a short file that claims a huge number of entries fails with
-// "truncated" instead of exhausting memory. Dimensions above MaxDim are
-// rejected.
+// The memory the size line implies (row pointers and entries; see
+// CheckAlloc) is checked against the memory budget before anything is
+// allocated, and refused with a *ParseError at the size line wrapping a
+// *BudgetError. Within the budget, memory is still allocated as entries
+// arrive, so a short file that claims many entries fails with "truncated"
+// after allocating little; nothing is sized by the number of columns.
+// Dimensions above MaxDim are rejected.
 func ReadMatrixMarket(r io.Reader, name string) (*sparse.CSR, error) {
 	d, err := readMM(r, name)
 	if err != nil {
@@ -112,6 +117,9 @@ func ReadMatrixMarketDense(r io.Reader, name string) (*mat.Dense, error) {
 	}
 	if rows > maxDenseElems/cols {
 		return nil, &ParseError{File: name, Err: fmt.Errorf("%d×%d matrix too large for dense storage (limit %d elements)", rows, cols, maxDenseElems)}
+	}
+	if err := CheckFloats(name, 0, fmt.Sprintf("a dense %d×%d matrix", rows, cols), rows, cols); err != nil {
+		return nil, err
 	}
 	data := make([]float64, rows*cols)
 	for k, i := range d.ri {
@@ -325,6 +333,10 @@ func readMMHeader(lr *lineReader) (mmHeader, error) {
 	}
 	if h.array {
 		h.nnz = capacity
+		// The values, their full (expanded) array and the CSR copy.
+		if err := CheckAlloc(lr.file, lr.line, fmt.Sprintf("a %d×%d dense Matrix Market array", h.rows, h.cols), MulBytes(3, int64(h.rows), int64(h.cols), 8)); err != nil {
+			return h, err
+		}
 		return h, nil
 	}
 	if h.nnz, err = parseIndex(f[2], math.MaxInt64/2); err != nil {
@@ -332,6 +344,21 @@ func readMMHeader(lr *lineReader) (mmHeader, error) {
 	}
 	if h.nnz > capacity {
 		return h, lr.errorf("bad size line: %d entries cannot fit a %d×%d %s matrix (at most %d)", h.nnz, h.rows, h.cols, mmSymNames[h.sym], capacity)
+	}
+	// Row pointers and their cursor (16 bytes a row), and per stored entry
+	// the triplet and its CSR copy (48 bytes, twice for a mirrored entry).
+	stored := int64(h.nnz)
+	if h.sym != mmGeneral {
+		stored = MulBytes(stored, 2)
+	}
+	need := MulBytes(16, int64(h.rows)+1)
+	if e := MulBytes(48, stored); need < math.MaxInt64-e {
+		need += e
+	} else {
+		need = math.MaxInt64
+	}
+	if err := CheckAlloc(lr.file, lr.line, fmt.Sprintf("a %d×%d sparse matrix with %d entries", h.rows, h.cols, h.nnz), need); err != nil {
+		return h, err
 	}
 	return h, nil
 }
@@ -460,25 +487,11 @@ func colMajorToCSR(rows, cols int, a []float64) *sparse.CSR {
 
 // tripletsToCSR builds a CSR matrix with sorted column indices from 0-based
 // triplets, summing duplicates in their input order. It fails if a sum
-// overflows to ±Inf.
+// overflows to ±Inf. It allocates O(rows + nnz) memory and nothing sized by
+// cols: entries are bucketed by row (a counting sort), then each row is
+// sorted by column with a stable sort (rows already in order cost one pass).
 func tripletsToCSR(rows, cols int, ri, ci []int, v []float64) (*sparse.CSR, error) {
 	nnz := len(v)
-	// Stable counting sort by column, then stable counting sort by row:
-	// rows grouped, columns sorted within a row, duplicates in input order.
-	perm := make([]int, nnz)
-	{
-		cnt := make([]int, cols+1)
-		for _, j := range ci {
-			cnt[j+1]++
-		}
-		for j := 0; j < cols; j++ {
-			cnt[j+1] += cnt[j]
-		}
-		for k, j := range ci {
-			perm[cnt[j]] = k
-			cnt[j]++
-		}
-	}
 	indptr := make([]int, rows+1)
 	for _, i := range ri {
 		indptr[i+1]++
@@ -490,12 +503,34 @@ func tripletsToCSR(rows, cols int, ri, ci []int, v []float64) (*sparse.CSR, erro
 	copy(next, indptr[:rows])
 	ind := make([]int, nnz)
 	data := make([]float64, nnz)
-	for _, k := range perm {
-		i := ri[k]
+	for k, i := range ri {
 		p := next[i]
 		ind[p] = ci[k]
 		data[p] = v[k]
 		next[i]++
+	}
+	next = nil
+	var tmp []colVal
+	for i := 0; i < rows; i++ {
+		lo, hi := indptr[i], indptr[i+1]
+		sorted := true
+		for k := lo + 1; k < hi; k++ {
+			if ind[k] < ind[k-1] {
+				sorted = false
+				break
+			}
+		}
+		if sorted {
+			continue
+		}
+		tmp = tmp[:0]
+		for k := lo; k < hi; k++ {
+			tmp = append(tmp, colVal{ind[k], data[k]})
+		}
+		slices.SortStableFunc(tmp, func(a, b colVal) int { return cmp.Compare(a.j, b.j) })
+		for k, e := range tmp {
+			ind[lo+k], data[lo+k] = e.j, e.v
+		}
 	}
 	// Sum duplicates, compacting in place.
 	out := 0
@@ -519,4 +554,9 @@ func tripletsToCSR(rows, cols int, ri, ci []int, v []float64) (*sparse.CSR, erro
 		indptr[i+1] = out
 	}
 	return sparse.NewCSR(rows, cols, indptr, ind[:out:out], data[:out:out]), nil
+}
+
+type colVal struct {
+	j int
+	v float64
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -146,7 +147,8 @@ func TestReadMatrixMarketErrors(t *testing.T) {
 		{"symmetric not square", "%%MatrixMarket matrix coordinate real symmetric\n2 3 1\n", 2, "must be square"},
 		{"symmetric nnz exceeds triangle", "%%MatrixMarket matrix coordinate real symmetric\n2 2 4\n", 2, "cannot fit"},
 		{"truncated", gen + "3 4 12\n1 1 1\n1 2 1\n1 3 1\n1 4 1\n2 1 1\n2 2 1\n2 3 1\n2 4 1\n3 1 1\n", 0, "truncated: expected 12 entries, got 9"},
-		{"huge claimed nnz, tiny file", gen + "1000000 1000000 1000000000000\n1 1 1\n", 0, "truncated: expected 1000000000000 entries, got 1"},
+		{"huge claimed nnz, tiny file", gen + "1000000 1000000 1000000000000\n1 1 1\n", 2, "over the memory budget"},
+		{"claimed nnz, tiny file", gen + "1000 1000 100000\n1 1 1\n", 0, "truncated: expected 100000 entries, got 1"},
 		{"too many entries", gen + "2 2 1\n1 1 1\n2 2 1\n", 4, "too many entries"},
 		{"too few fields", gen + "2 2 1\n1 1\n", 3, "want 3 fields"},
 		{"too many fields", gen + "2 2 1\n1 1 1 1\n", 3, "want 3 fields"},
@@ -350,7 +352,8 @@ func TestReadMatrixMarketSciPy(t *testing.T) {
 
 // TestReadMatrixMarketMemoryGuard checks that the counts in a header do not
 // drive allocation: a 60-byte file claiming 10¹² entries (or a 10⁸×10⁸ array)
-// fails as truncated after allocating almost nothing.
+// is refused at its size line by the memory budget after allocating almost
+// nothing.
 func TestReadMatrixMarketMemoryGuard(t *testing.T) {
 	for _, in := range []string{
 		"%%MatrixMarket matrix coordinate real general\n1000000 1000000 1000000000000\n1 1 1\n",
@@ -362,10 +365,70 @@ func TestReadMatrixMarketMemoryGuard(t *testing.T) {
 		_, err := ReadMatrixMarket(strings.NewReader(in), "huge.mtx")
 		_, errDense := ReadMatrixMarketDense(strings.NewReader(in), "huge.mtx")
 		runtime.ReadMemStats(&after)
-		checkParseError(t, err, "huge.mtx", 0, "truncated")
-		checkParseError(t, errDense, "huge.mtx", 0, "truncated")
+		checkParseError(t, err, "huge.mtx", 2, "over the memory budget")
+		checkParseError(t, errDense, "huge.mtx", 2, "over the memory budget")
+		if !errors.Is(err, ErrTooLarge) || !errors.Is(errDense, ErrTooLarge) {
+			t.Errorf("%v, %v: not ErrTooLarge", err, errDense)
+		}
 		if got := after.TotalAlloc - before.TotalAlloc; got > 1<<20 {
 			t.Errorf("%q: allocated %d bytes", in[:60], got)
 		}
+	}
+}
+
+// TestReadMatrixMarketHugeEmpty is the hostile-input case of a two-line file
+// declaring a 2²⁸×2²⁸ matrix with no entries: under a 256 MiB budget it is
+// refused at its size line, and under a budget large enough for its row
+// pointers it is read without allocating anything sized by the columns.
+func TestReadMatrixMarketHugeEmpty(t *testing.T) {
+	in := "%%MatrixMarket matrix coordinate real general\n268435456 268435456 0\n"
+	old := SetMemoryBudget(256 << 20)
+	defer SetMemoryBudget(old)
+	_, err := ReadMatrixMarket(strings.NewReader(in), "huge.mtx")
+	checkParseError(t, err, "huge.mtx", 2, "needs 4 GiB, over the memory budget of 256 MiB")
+	// 2²⁰ rows and 2²⁸ columns: only the row pointers (8 MiB) are allocated.
+	in = "%%MatrixMarket matrix coordinate real general\n1048576 268435456 1\n7 268435456 2.5\n"
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	a, err := ReadMatrixMarket(strings.NewReader(in), "wide.mtx")
+	runtime.ReadMemStats(&after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := after.TotalAlloc - before.TotalAlloc; got > 32<<20 {
+		t.Errorf("a 2²⁰×2²⁸ matrix with one entry allocated %d bytes", got)
+	}
+	if v := a.At(6, 268435455); v != 2.5 {
+		t.Errorf("entry = %v, want 2.5", v)
+	}
+}
+
+func TestTripletsToCSRUnsortedRows(t *testing.T) {
+	// Entries in reverse column order with a duplicate: sorted and summed
+	// in file order.
+	in := "%%MatrixMarket matrix coordinate real general\n2 4 5\n1 4 1\n1 2 2\n1 4 3\n2 3 4\n2 1 5\n"
+	a, err := ReadMatrixMarket(strings.NewReader(in), "u.mtx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := a.RawMatrix()
+	if !slices.Equal(raw.Indptr, []int{0, 2, 4}) || !slices.Equal(raw.Ind, []int{1, 3, 0, 2}) || !slices.Equal(raw.Data, []float64{2, 4, 5, 4}) {
+		t.Errorf("got %v %v %v", raw.Indptr, raw.Ind, raw.Data)
+	}
+}
+
+func TestParseBytes(t *testing.T) {
+	for in, want := range map[string]int64{"512MiB": 512 << 20, "2G": 2 << 30, "1.5GB": 3 << 29, "1024": 1024, "64k": 64 << 10} {
+		if got, err := ParseBytes(in); err != nil || got != want {
+			t.Errorf("ParseBytes(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "-1G", "abc", "0", "1e30T"} {
+		if _, err := ParseBytes(in); err == nil {
+			t.Errorf("ParseBytes(%q): no error", in)
+		}
+	}
+	if MulBytes(1<<40, 1<<40) != math.MaxInt64 || MulBytes(3, 4, 8) != 96 || MulBytes(5, -1) != 0 {
+		t.Error("MulBytes")
 	}
 }

@@ -3,7 +3,11 @@ package sinkhorn
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
+
+	"github.com/kkt-go/kkt/solver"
 )
 
 // BenchmarkSinkhornIteration times one log-domain Sinkhorn iteration (two
@@ -61,5 +65,62 @@ func BenchmarkSNSRandom500(b *testing.B) {
 		if err != nil || r.Status != Converged {
 			b.Fatal(err, r.Status)
 		}
+	}
+}
+
+// BenchmarkEMD times the network simplex on point clouds (squared
+// Euclidean scaled to max 1, random weights) and on an MNIST pair (zero
+// pixels removed by EMD) when KKT_DATA is set.
+func BenchmarkEMD(b *testing.B) {
+	for _, n := range []int{500, 1000, 2000} {
+		b.Run(fmt.Sprintf("points/n=%d", n), func(b *testing.B) {
+			a, w, c := pointCloud(n, uint64(n))
+			for b.Loop() {
+				r, err := EMD(context.Background(), a, w, c, EMDSettings{})
+				if err != nil || r.Status != solver.Converged {
+					b.Fatal(err, r.Status)
+				}
+			}
+		})
+	}
+	dir := os.Getenv("KKT_DATA")
+	f, err := os.Open(filepath.Join(dir, "mnist", "t10k-images-idx3-ubyte.gz"))
+	if dir == "" || err != nil {
+		return
+	}
+	defer f.Close()
+	imgs, h, w, err := ReadIDXImages(f, "mnist")
+	if err != nil {
+		b.Fatal(err)
+	}
+	a, _ := ImageMeasure(imgs[0], 0)
+	bb, _ := ImageMeasure(imgs[1], 0)
+	c := CostMatrix(Grid(h, w), Grid(h, w), SqEuclidean, 0)
+	b.Run("mnist0-1", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := EMD(context.Background(), a, bb, c, EMDSettings{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkPermutation compares the Hungarian solver with EMD on the
+// assignment case (U[0,1] costs, uniform weights of equal size).
+func BenchmarkPermutation(b *testing.B) {
+	for _, n := range []int{200, 500} {
+		a, c := randomUniform(n, 3)
+		b.Run(fmt.Sprintf("hungarian/n=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				Assignment(c)
+			}
+		})
+		b.Run(fmt.Sprintf("emd/n=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := EMD(context.Background(), a, a, c, EMDSettings{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

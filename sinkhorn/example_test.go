@@ -55,15 +55,46 @@ func ExampleSNS() {
 	for i := range a {
 		a[i] = 1 / float64(n)
 	}
-	res, err := sinkhorn.SNS(context.Background(), a, a, c, sinkhorn.SNSSettings{Settings: sinkhorn.Settings{Eta: 200, Tol: 1e-12}})
+	// the default adaptive Newton rule, then the paper's fixed λ = 2/n
+	for _, fixed := range []bool{false, true} {
+		res, err := sinkhorn.SNS(context.Background(), a, a, c, sinkhorn.SNSSettings{
+			Settings: sinkhorn.Settings{Eta: 200, Tol: 1e-12}, FixedSparsity: fixed})
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println(res.Status, res.Iterations, "Sinkhorn +", res.NewtonIterations, "Newton iterations")
+		fmt.Printf("marginal error below 1e-12: %v\n", res.MarginalError <= 1e-12)
+	}
+	// Output:
+	// Converged 20 Sinkhorn + 7 Newton iterations
+	// marginal error below 1e-12: true
+	// Converged 20 Sinkhorn + 18 Newton iterations
+	// marginal error below 1e-12: true
+}
+
+// Exact optimal transport by the network simplex: the plan is a basic
+// solution (at most n + m − 1 nonzeros) and the potentials certify it.
+func ExampleEMD() {
+	a := []float64{0.5, 0.25, 0.25}
+	b := []float64{0.25, 0.25, 0.5}
+	c := mat.NewDense(3, 3, []float64{
+		0, 1, 2,
+		1, 0, 1,
+		2, 1, 0,
+	})
+	res, err := sinkhorn.EMD(context.Background(), a, b, c, sinkhorn.EMDSettings{})
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(res.Status, res.Iterations, "Sinkhorn +", res.NewtonIterations, "Newton iterations")
-	fmt.Printf("marginal error below 1e-12: %v\n", res.MarginalError <= 1e-12)
+	fmt.Println(res.Status, "cost", res.Cost, "nonzeros", res.Plan.NNZ())
+	var dual float64
+	for i := range a {
+		dual += a[i]*res.Alpha[i] + b[i]*res.Beta[i]
+	}
+	fmt.Printf("dual aᵀα + bᵀβ = %.3g\n", dual)
 	// Output:
-	// Converged 20 Sinkhorn + 18 Newton iterations
-	// marginal error below 1e-12: true
+	// Converged cost 0.5 nonzeros 4
+	// dual aᵀα + bᵀβ = 0.5
 }
 
 // Exact OT between uniform measures of equal size is an assignment problem.

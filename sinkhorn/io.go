@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/kkt-go/kkt/matrix"
 )
 
 // ReadCSV reads a dense matrix of numbers: one row per line, entries
@@ -30,7 +32,10 @@ func ReadCSV(r io.Reader, name string) (*mat.Dense, error) {
 		if text == "" || text[0] == '#' {
 			continue
 		}
-		fields := strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == ';' })
+		fields, bad := splitCSVFields(text)
+		if bad > 0 {
+			return nil, fmt.Errorf("%w: %s:%d: field %d is empty", ErrBadInput, name, line, bad)
+		}
 		if len(fields) == 0 {
 			return nil, fmt.Errorf("%w: %s:%d: no numbers on the line", ErrBadInput, name, line)
 		}
@@ -57,6 +62,36 @@ func ReadCSV(r io.Reader, name string) (*mat.Dense, error) {
 		return nil, fmt.Errorf("%w: %s: no data", ErrBadInput, name)
 	}
 	return mat.NewDense(rows, cols, data), nil
+}
+
+// splitCSVFields splits a line at commas or semicolons, each field then
+// split at blanks (a line without commas is blank-separated). An empty
+// comma-separated field ("0.5,,0.5", a trailing comma) is not skipped: its
+// 1-based position is returned in bad.
+func splitCSVFields(text string) (fields []string, bad int) {
+	if !strings.ContainsAny(text, ",;") {
+		return strings.Fields(text), 0
+	}
+	for k, p := range splitAny(text, ",;") {
+		fs := strings.Fields(p)
+		if len(fs) == 0 {
+			return nil, k + 1
+		}
+		fields = append(fields, fs...)
+	}
+	return fields, 0
+}
+
+func splitAny(s, seps string) []string {
+	var out []string
+	for {
+		i := strings.IndexAny(s, seps)
+		if i < 0 {
+			return append(out, s)
+		}
+		out = append(out, s[:i])
+		s = s[i+1:]
+	}
 }
 
 // ReadVector reads a vector written as one column or one row (see ReadCSV).
@@ -95,6 +130,10 @@ func ReadIDXImages(r io.Reader, name string) (imgs [][]float64, h, w int, err er
 		return nil, 0, 0, fmt.Errorf("%w: %s: offset 4: implausible dimensions %d×%d×%d", ErrBadInput, name, count, hh, ww)
 	}
 	h, w = int(hh), int(ww)
+	// The images are returned as float64: 8 bytes a pixel.
+	if err := matrix.CheckAlloc(name, 0, fmt.Sprintf("offset 4: %d images of %d×%d pixels", count, h, w), matrix.MulBytes(int64(count), int64(h), int64(w), 9)); err != nil {
+		return nil, 0, 0, fmt.Errorf("%w: %w", ErrBadInput, err)
+	}
 	buf := make([]byte, h*w)
 	for k := 0; k < int(count); k++ {
 		if _, err := io.ReadFull(br, buf); err != nil {
@@ -127,9 +166,16 @@ func ReadIDXLabels(r io.Reader, name string) ([]int, error) {
 	if count > 1<<28 {
 		return nil, fmt.Errorf("%w: %s: offset 4: implausible count %d", ErrBadInput, name, count)
 	}
-	buf := make([]byte, count)
-	if _, err := io.ReadFull(br, buf); err != nil {
-		return nil, fmt.Errorf("%w: %s: offset 8: labels truncated: %v", ErrBadInput, name, err)
+	if err := matrix.CheckAlloc(name, 0, fmt.Sprintf("offset 4: %d labels", count), matrix.MulBytes(int64(count), 9)); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrBadInput, err)
+	}
+	// Read what is there (memory grows with the data, not the header).
+	buf, err := io.ReadAll(io.LimitReader(br, int64(count)))
+	if err != nil || len(buf) < int(count) {
+		if err == nil {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, fmt.Errorf("%w: %s: offset %d: labels truncated (header says %d): %v", ErrBadInput, name, 8+len(buf), count, err)
 	}
 	out := make([]int, count)
 	for i, b := range buf {

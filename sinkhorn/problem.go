@@ -81,7 +81,7 @@ type Settings struct {
 	// Domain selects scaling or log-domain Sinkhorn iterations (default
 	// Auto). SNS always runs its warm-up in the log domain.
 	Domain Domain
-	// EtaStart > 0 turns on ε-scaling for Sinkhorn: the problem is solved
+	// EtaStart > 0 turns on ε-scaling for Sinkhorn and SNS: the problem is solved
 	// for η_k = EtaStart·EtaFactor^k < Eta, each stage to the error
 	// max(Tol, StageTol) and warm-starting the next, then for Eta itself.
 	EtaStart float64

@@ -122,6 +122,66 @@ func topK(p []float64, r, c, k int, scratch []float64, indptr, ind []int, data [
 	return indptr, ind, data, rho
 }
 
+// topKCover is topK plus, for every row and every column, its largest
+// positive entry (the adaptive SNS rule: a global threshold and per-row and
+// per-column top entries, so every node keeps an edge in the sparsified
+// Hessian's graph). rowMax and colMax (lengths r and c) are scratch. When
+// k ≥ r·c every positive entry is kept without a selection.
+func topKCover(p []float64, r, c, k int, scratch, rowMax, colMax []float64, indptr, ind []int, data []float64) ([]int, []int, []float64) {
+	if k >= len(p) {
+		indptr = append(indptr[:0], 0)
+		ind, data = ind[:0], data[:0]
+		for i := 0; i < r; i++ {
+			for j, v := range p[i*c : (i+1)*c] {
+				if v > 0 {
+					ind = append(ind, j)
+					data = append(data, v)
+				}
+			}
+			indptr = append(indptr, len(ind))
+		}
+		return indptr, ind, data
+	}
+	rho, top := kthLargest(p, k, scratch)
+	above := 0
+	for _, v := range top {
+		if v > rho {
+			above++
+		}
+	}
+	ties := k - above
+	if rho <= 0 {
+		rho, ties = 0, 0
+	}
+	clear(colMax)
+	for i := 0; i < r; i++ {
+		mx := 0.0
+		for j, v := range p[i*c : (i+1)*c] {
+			mx = max(mx, v)
+			colMax[j] = max(colMax[j], v)
+		}
+		rowMax[i] = mx
+	}
+	indptr = append(indptr[:0], 0)
+	ind, data = ind[:0], data[:0]
+	for i := 0; i < r; i++ {
+		rm := rowMax[i]
+		for j, v := range p[i*c : (i+1)*c] {
+			keep := v > rho || (v == rm || v == colMax[j]) && v > 0
+			if !keep && v == rho && ties > 0 {
+				ties--
+				keep = true
+			}
+			if keep {
+				ind = append(ind, j)
+				data = append(data, v)
+			}
+		}
+		indptr = append(indptr, len(ind))
+	}
+	return indptr, ind, data
+}
+
 // SparsePlan returns the k largest entries of the plan as a CSR matrix (the
 // sparse top-k plan; k ≥ 1, capped at the number of positive entries). The
 // threshold is found by quickselect in O(nm).

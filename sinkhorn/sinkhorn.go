@@ -35,6 +35,10 @@ type state struct {
 	status Status
 	done   bool
 	start  time.Time
+	// trackRate makes logDomain record the marginal error of every
+	// iteration in skErr (the adaptive SNS rule measures Sinkhorn's rate).
+	trackRate bool
+	skErr     []float64
 }
 
 func newState(ctx context.Context, p *problem, s *Settings, keepA, keepB []int, maxIt int) *state {
@@ -211,6 +215,9 @@ func (st *state) logDomain(tol float64) {
 	for {
 		e.halfX(st.x, st.y, sx, xn)
 		errv := l1diff(sx, e.a)
+		if st.trackRate {
+			st.skErr = append(st.skErr, errv)
+		}
 		if st.stop(false, errv, e.dualScaled(sum(sx), st.x, st.y), tol) {
 			return
 		}

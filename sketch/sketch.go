@@ -337,7 +337,6 @@ type SRHT struct {
 	buf      []float64 // m' scratch for vectors
 	blk      []float64 // m'×srhtBlock scratch for matrices
 	perm     []int     // scratch for sampling without replacement
-	colT     *sparse.CSR
 }
 
 const srhtBlock = 16

@@ -14,8 +14,8 @@ func TestBilevelCommandJSON(t *testing.T) {
 		status int
 		xerr   float64 // upper bound on x_error (0: not checked)
 	}{
-		{[]string{"--problem", "t2", "--method", "lvhba", "--n", "20", "--iters", "30000"}, exitOK, 1e-6},
-		{[]string{"--problem", "t3", "--method", "penalty", "--sigma", "1e-3"}, exitOK, 0}, // converges to x*_σ; x_error ≈ 5e-4 (bias O(σ))
+		{[]string{"--problem", "t2", "--method", "lvhba", "--n", "20", "--max-iter", "30000"}, exitNotConverge, 1e-6}, // MaxIterations: exit 1 even when x is right,
+		{[]string{"--problem", "t3", "--method", "penalty", "--sigma", "1e-3"}, exitOK, 0},                            // converges to x*_σ; x_error ≈ 5e-4 (bias O(σ))
 		{[]string{"--problem", "t3", "--method", "aid"}, exitOK, 1e-8},
 		{[]string{"--problem", "t4", "--method", "penalty"}, exitOK, 1e-6},
 		{[]string{"--problem", "t1", "--method", "lvhba", "--n", "10", "--iters", "200"}, exitNotConverge, 0},
@@ -124,6 +124,7 @@ func TestReadIDX(t *testing.T) {
 }
 
 func FuzzReadIDX(f *testing.F) {
+	fuzzBudget(f)
 	f.Add(idxBytes([]int{2, 3}, []byte{1, 2, 3, 4, 5, 6}, false))
 	f.Add(idxBytes([]int{1, 2, 2}, []byte{1, 2, 3, 4}, true))
 	f.Add([]byte{0, 0, 8, 1, 0xff, 0xff, 0xff, 0xff})

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -22,7 +21,7 @@ import (
 )
 
 func init() {
-	register(&command{name: "cutest", summary: "list and evaluate CUTEst SIF problems (pure-Go SIF interpreter)", run: runCutest})
+	register(&command{name: "cutest", summary: "list and evaluate CUTEst SIF problems (pure-Go SIF interpreter)", run: runCutest, subs: []string{"list", "eval"}})
 	registerExperiment(&experiment{
 		name:  "cutest-sif",
 		paper: "CUTEst SIF interpreter vs S2MPJ reference values (Gratton & Toint, arXiv:2407.07812)",
@@ -73,7 +72,12 @@ func readCatalogue(file string) ([]catEntry, error) {
 		return nil, err
 	}
 	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
+	return parseCatalogue(f, file)
+}
+
+// parseCatalogue parses the catalogue from r; file names it in errors.
+func parseCatalogue(r io.Reader, file string) ([]catEntry, error) {
+	recs, err := csv.NewReader(r).ReadAll()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", file, err)
 	}
@@ -148,7 +152,7 @@ func cutestList(args []string, stdout, stderr io.Writer) int {
 	cons := fs.String("constraints", "any", "equality (only equality constraints), none (m = 0) or any")
 	maxN := fs.Int("max-n", 0, "only problems with at most N variables (problems of variable size are loaded with default parameters)")
 	dir := fs.String("sifdir", "", "SIF directory (default $MASTSIF, else $KKT_DATA/cutest/sif)")
-	asJSON := fs.Bool("json", false, "print a JSON array")
+	asJSON := fs.Bool("json", false, "print one JSON object {\"problems\": [...], \"count\": N}")
 	if st, done := parseFlags(fs, args); done {
 		return st
 	}
@@ -230,7 +234,10 @@ func cutestList(args []string, stdout, stderr io.Writer) int {
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].Name < rows[j].Name })
 	if *asJSON {
-		json.NewEncoder(stdout).Encode(rows)
+		// one JSON object, like every command's --json
+		if !printJSON(stdout, stderr, "cutest", map[string]any{"problems": rows, "count": len(rows)}, false) {
+			return exitBadInput
+		}
 		return exitOK
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
@@ -289,15 +296,16 @@ func cutestEval(args []string, stdout, stderr io.Writer) int {
 	fs.Var(params, "param", "override a $-PARAMETER value (NAME=VALUE, repeatable)")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	dir := fs.String("sifdir", "", "SIF directory (default $MASTSIF, else $KKT_DATA/cutest/sif)")
-	// Accept the problem name before or after the flags.
-	var name string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		name, args = args[0], args[1:]
-	}
-	if st, done := parseFlags(fs, args); done {
+	// The problem name may stand before, between or after the flags.
+	if st, done := parsePositional(fs, args); done {
 		return st
 	}
-	if name == "" && fs.NArg() > 0 {
+	if fs.NArg() > 1 {
+		fmt.Fprintf(stderr, "kkt cutest eval: unexpected argument %q (one problem name)\n", fs.Arg(1))
+		return exitBadInput
+	}
+	var name string
+	if fs.NArg() == 1 {
 		name = fs.Arg(0)
 	}
 	if name == "" {
@@ -334,14 +342,16 @@ func cutestEval(args []string, stdout, stderr io.Writer) int {
 	res := map[string]any{
 		"name": p.Name(), "file": file, "classification": p.Classification(),
 		"n": p.N(), "m": p.M(), "f0": jsonNum(f), "gnorm0": jsonNum(vnorm(g)), "cnorm0": jsonNum(vnorm(c)),
-		"nnzJ": nnzJ, "nnzH": nnzH, "parse_seconds": tParse.Seconds(),
+		"nnzJ": nnzJ, "nnzH": nnzH, "parse_time_s": tParse.Seconds(),
 	}
 	if *asJSON {
-		json.NewEncoder(stdout).Encode(res)
+		if !printJSON(stdout, stderr, "cutest", res, false) {
+			return exitBadInput
+		}
 		return exitOK
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	for _, k := range []string{"name", "classification", "file", "n", "m", "f0", "gnorm0", "cnorm0", "nnzJ", "nnzH", "parse_seconds"} {
+	for _, k := range []string{"name", "classification", "file", "n", "m", "f0", "gnorm0", "cnorm0", "nnzJ", "nnzH", "parse_time_s"} {
 		fmt.Fprintf(tw, "%s\t%v\n", k, res[k])
 	}
 	tw.Flush()

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/kkt-go/kkt/internal/atomicfile"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -16,6 +18,7 @@ import (
 	"time"
 
 	"github.com/kkt-go/kkt/dag"
+	"github.com/kkt-go/kkt/solver"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -24,7 +27,7 @@ import (
 )
 
 func init() {
-	register(&command{name: "dag", summary: "learn linear DAGs: simulate, fit (CoLiDE, DAGMA, TOPO), evaluate, sweep", run: runDag})
+	register(&command{name: "dag", summary: "learn linear DAGs: simulate, fit (CoLiDE, DAGMA, TOPO), evaluate, sweep", run: runDag, subs: []string{"simulate", "evaluate", "sweep", "plot"}})
 	registerExperiment(&experiment{name: "dag", order: 60,
 		paper:     "Saboksayr, Mateos, Tepper, CoLiDE, ICLR 2024; Deng, Bello, Aragam, Ravikumar, TOPO, ICML 2023",
 		units:     func(env *reproEnv) int { return len(dagPlan(env)) },
@@ -36,15 +39,19 @@ const dagUsage = `[simulate|fit|evaluate|sweep] [flags]
 
   kkt dag simulate --graph er|sf --k 2 --d 20 --n 1000 --noise gauss|exp|gumbel|laplace
                    --variance equal|unequal --seed 1 --out DIR       (writes X.csv, B_true.csv)
-  kkt dag [fit] --data X.csv --method colide-ev|colide-nv|dagma|topo|<method>+topo
+  kkt dag [fit] --csv X.csv --method colide-ev|colide-nv|dagma|topo|<method>+topo
                 [--lambda 0.05] [--threshold 0.3] [--truth B.csv] [--w-out W.csv] [--json]
   kkt dag evaluate --truth B.csv --est W.csv [--json]
   kkt dag sweep --graphs er2,er4,sf4 --d 10,20 --variance equal,unequal --seeds 5
                 --methods dagma,colide-ev,colide-nv,topo,colide-ev+topo [--json]
-  kkt dag plot --in sweep1.json,sweep2.json --out shd.svg   (SHD against d from sweep --json output)`
+  kkt dag plot --in sweep1.json,sweep2.json --figure-out shd.svg  (SHD against d from sweep --json output)`
 
 func runDag(args []string, stdout, stderr io.Writer) int {
 	sub := "fit"
+	if len(args) == 1 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+		// kkt help dag: every subcommand, then the flags of fit (the default).
+		fmt.Fprintf(stderr, "Usage: kkt dag %s\n\nSubcommands' flags: kkt dag SUB -h. The default subcommand, fit:\n\n", dagUsage)
+	}
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		sub, args = args[0], args[1:]
 	}
@@ -98,11 +105,7 @@ func dagParseVariance(s string) (bool, error) {
 	return false, fmt.Errorf("unknown variance %q (equal or unequal)", s)
 }
 
-func dagJSON(w io.Writer, v any) {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.Encode(v)
-}
+func dagJSON(w io.Writer, v any) error { return writeJSON(w, v, false) }
 
 func dagNames(d int) []string {
 	h := make([]string, d)
@@ -113,15 +116,7 @@ func dagNames(d int) []string {
 }
 
 func dagWriteFile(path string, m mat.Matrix, header []string) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := dag.WriteCSV(f, m, header); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return atomicfile.Write(path, func(w io.Writer) error { return dag.WriteCSV(w, m, header) })
 }
 
 func dagReadFile(path string) (*mat.Dense, []string, error) {
@@ -131,6 +126,131 @@ func dagReadFile(path string) (*mat.Dense, []string, error) {
 	}
 	defer f.Close()
 	return dag.ReadCSV(f, path)
+}
+
+// dagReadTruth reads a ground-truth graph: a d×d adjacency CSV (weights or
+// 0/1; row i → column j means i → j; header row optional), or an edge list
+// of two name columns ("Cause","Effect" as in the cdt package's Sachs
+// target), which needs names to compare with. For an edge list the node
+// names are those of want when it is given (every edge's names must be in
+// it), else the names in order of first appearance.
+func dagReadTruth(path string, want []string) (*mat.Dense, []string, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	B, header, err := dag.ReadCSV(bytes.NewReader(raw), path)
+	if err == nil {
+		return B, header, nil
+	}
+	// Not numeric: try the two-column edge list.
+	var edges [][2]string
+	for ln, line := range strings.Split(strings.ReplaceAll(string(raw), "\r", ""), "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		f := strings.Split(line, ",")
+		if len(f) != 2 {
+			return nil, nil, err // neither format: report the matrix reader's error
+		}
+		a, b := strings.Trim(strings.TrimSpace(f[0]), `"`), strings.Trim(strings.TrimSpace(f[1]), `"`)
+		if ln == 0 && strings.EqualFold(a, "cause") && strings.EqualFold(b, "effect") {
+			continue
+		}
+		if a == "" || b == "" {
+			return nil, nil, fmt.Errorf("%s:%d: empty node name in the edge list", path, ln+1)
+		}
+		edges = append(edges, [2]string{a, b})
+	}
+	if len(edges) == 0 {
+		return nil, nil, err
+	}
+	names := want
+	if names == nil {
+		seen := map[string]bool{}
+		for _, e := range edges {
+			for _, v := range e {
+				if !seen[v] {
+					seen[v] = true
+					names = append(names, v)
+				}
+			}
+		}
+	}
+	pos := map[string]int{}
+	for i, v := range names {
+		pos[v] = i
+	}
+	B = mat.NewDense(len(names), len(names), nil)
+	for _, e := range edges {
+		i, ok1 := pos[e[0]]
+		j, ok2 := pos[e[1]]
+		if !ok1 || !ok2 {
+			return nil, nil, fmt.Errorf("%s: edge %s → %s names a node that is not a data column (%s)", path, e[0], e[1], strings.Join(names, ", "))
+		}
+		B.Set(i, j, 1)
+	}
+	return B, names, nil
+}
+
+// dagAlignTruth returns the truth B (names truthNames, nil when its file has
+// no header) in the node order of the data (names dataNames, nil when
+// absent): by name when both have names — an error when the two name sets
+// differ —, by position otherwise. match says which ("name" or "position")
+// and note explains a positional match.
+func dagAlignTruth(B *mat.Dense, truthNames, dataNames []string, truthPath string) (aligned *mat.Dense, match, note string, err error) {
+	r, c := B.Dims()
+	d := len(dataNames)
+	if dataNames == nil || truthNames == nil {
+		if r != c {
+			return nil, "", "", fmt.Errorf("%s: truth is %d×%d, not square", truthPath, r, c)
+		}
+		which := "the truth file has no header"
+		if dataNames == nil {
+			which = "the data file has no header"
+		}
+		return B, "position", which + ": nodes matched by position (column i of the data is node i of the truth)", nil
+	}
+	if r != c || r != len(truthNames) {
+		return nil, "", "", fmt.Errorf("%s: truth is %d×%d with %d names", truthPath, r, c, len(truthNames))
+	}
+	pos := make(map[string]int, r)
+	for i, v := range truthNames {
+		if _, dup := pos[v]; dup {
+			return nil, "", "", fmt.Errorf("%s: node name %q appears twice in the header", truthPath, v)
+		}
+		pos[v] = i
+	}
+	inData := make(map[string]bool, d)
+	var onlyData, onlyTruth []string
+	perm := make([]int, d)
+	for j, v := range dataNames {
+		if inData[v] {
+			return nil, "", "", fmt.Errorf("data column name %q appears twice", v)
+		}
+		inData[v] = true
+		if i, ok := pos[v]; ok {
+			perm[j] = i
+		} else {
+			onlyData = append(onlyData, v)
+		}
+	}
+	for _, v := range truthNames {
+		if !inData[v] {
+			onlyTruth = append(onlyTruth, v)
+		}
+	}
+	if len(onlyData) > 0 || len(onlyTruth) > 0 {
+		return nil, "", "", fmt.Errorf("%s: node names differ from the data's: data only [%s], truth only [%s] (rename the columns of one file, or drop the header of the truth to match by position)",
+			truthPath, strings.Join(onlyData, ", "), strings.Join(onlyTruth, ", "))
+	}
+	aligned = mat.NewDense(d, d, nil)
+	for a := 0; a < d; a++ {
+		for b := 0; b < d; b++ {
+			aligned.Set(a, b, B.At(perm[a], perm[b]))
+		}
+	}
+	return aligned, "name", "", nil
 }
 
 func runDagSimulate(args []string, stdout, stderr io.Writer) int {
@@ -168,12 +288,14 @@ func runDagSimulate(args []string, stdout, stderr io.Writer) int {
 						}
 						if err == nil {
 							if *asJSON {
-								dagJSON(stdout, map[string]any{"x": xp, "b_true": bp, "edges": dag.NumEdges(sim.W),
+								err = dagJSON(stdout, map[string]any{"x": xp, "b_true": bp, "edges": dag.NumEdges(sim.W),
 									"d": *d, "n": *n, "noise_var": sim.NoiseVar})
 							} else {
 								fmt.Fprintf(stdout, "wrote %s and %s (%d nodes, %d edges, %d samples)\n", xp, bp, *d, dag.NumEdges(sim.W), *n)
 							}
-							return exitOK
+							if err == nil {
+								return exitOK
+							}
 						}
 					}
 				}
@@ -244,6 +366,23 @@ func dagRunMethod(ctx context.Context, X *mat.Dense, method string, set dag.Sett
 	return run, nil
 }
 
+// dagStatusName is the solver.Status name of a dag.Status, so that kkt dag
+// --json says "MaxIterations" like every other command (dag.Status's own
+// String is "max-iterations").
+func dagStatusName(s dag.Status) string {
+	switch s {
+	case dag.Converged:
+		return solver.Converged.String()
+	case dag.MaxIterations:
+		return solver.MaxIterations.String()
+	case dag.NumericalFailure:
+		return solver.NumericalFailure.String()
+	case dag.Canceled:
+		return solver.Canceled.String()
+	}
+	return s.String()
+}
+
 func dagStatusExit(s dag.Status) int {
 	if s == dag.Converged {
 		return exitOK
@@ -252,12 +391,14 @@ func dagStatusExit(s dag.Status) int {
 }
 
 func runDagFit(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("dag", "--data X.csv --method colide-ev|colide-nv|dagma|topo|colide-ev+topo [flags]", stderr)
-	data := fs.String("data", "", "n×d data CSV (header row optional)")
+	fs := newFlagSet("dag", "--csv X.csv --method colide-ev|colide-nv|dagma|topo|colide-ev+topo [flags]", stderr)
+	data := fs.String("csv", "", "n×d data CSV (header row optional)")
+	deprecatedAlias(fs, "data", "csv")
 	method := fs.String("method", "colide-ev", "colide-ev, colide-nv, dagma, topo, or <method>+topo (TOPO post-processing)")
 	lambda := fs.Float64("lambda", 0.05, "ℓ1 weight λ of DAGMA/CoLiDE")
 	thr := fs.Float64("threshold", 0.3, "edge threshold |w| ≤ t → 0")
-	truth := fs.String("truth", "", "true d×d adjacency CSV (weights or 0/1) for SHD, TPR, FDR")
+	truth := fs.String("truth", "", "true graph for SHD, TPR, FDR: d×d adjacency CSV (weights or 0/1; with a header its nodes are matched to the data's columns by name, without one by position) or a two-column edge list of names (Cause,Effect)")
+	rename := fs.String("rename", "", "OLD=NEW,...: rename data columns before matching them with --truth by name (e.g. praf=Raf)")
 	wout := fs.String("w-out", "", "write the estimated DAG's weights to this CSV")
 	rawOut := fs.String("w-raw-out", "", "write the continuous estimate W (before thresholding) to this CSV")
 	standardize := fs.Bool("standardize", false, "scale every column to unit variance before fitting")
@@ -271,7 +412,7 @@ func runDagFit(args []string, stdout, stderr io.Writer) int {
 		return st
 	}
 	if *data == "" {
-		fmt.Fprintln(stderr, "kkt dag: --data is required")
+		fmt.Fprintln(stderr, "kkt dag: --csv is required")
 		return exitBadInput
 	}
 	X, header, err := dagReadFile(*data)
@@ -280,15 +421,43 @@ func runDagFit(args []string, stdout, stderr io.Writer) int {
 		return exitBadInput
 	}
 	n, d := X.Dims()
+	if *rename != "" {
+		if header == nil {
+			fmt.Fprintf(stderr, "kkt dag: --rename: %s has no header to rename\n", *data)
+			return exitBadInput
+		}
+		for _, pair := range strings.Split(*rename, ",") {
+			old, nw, ok := strings.Cut(pair, "=")
+			found := false
+			for j, v := range header {
+				if ok && v == strings.TrimSpace(old) {
+					header[j], found = strings.TrimSpace(nw), true
+				}
+			}
+			if !found {
+				fmt.Fprintf(stderr, "kkt dag: --rename %q: no data column %q (columns: %s)\n", pair, old, strings.Join(header, ", "))
+				return exitBadInput
+			}
+		}
+	}
 	var B *mat.Dense
+	var truthMatch, truthNote string
 	if *truth != "" {
-		if B, _, err = dagReadFile(*truth); err != nil {
+		Bt, tn, err := dagReadTruth(*truth, header)
+		if err != nil {
 			fmt.Fprintf(stderr, "kkt dag: %v\n", err)
 			return exitBadInput
 		}
-		if r, c := B.Dims(); r != d || c != d {
+		if r, c := Bt.Dims(); r != d || c != d {
 			fmt.Fprintf(stderr, "kkt dag: %s: truth is %d×%d, data has %d columns\n", *truth, r, c, d)
 			return exitBadInput
+		}
+		if B, truthMatch, truthNote, err = dagAlignTruth(Bt, tn, header, *truth); err != nil {
+			fmt.Fprintf(stderr, "kkt dag: %v\n", err)
+			return exitBadInput
+		}
+		if truthNote != "" {
+			fmt.Fprintf(stderr, "kkt dag: note: %s\n", truthNote)
 		}
 	}
 	if *standardize {
@@ -315,7 +484,7 @@ func runDagFit(args []string, stdout, stderr io.Writer) int {
 			return exitBadInput
 		}
 	}
-	out := map[string]any{"method": *method, "status": res.Status.String(), "n": n, "d": d,
+	out := map[string]any{"method": *method, "status": dagStatusName(res.Status), "n": n, "d": d,
 		"edges": dag.NumEdges(res.B), "score": res.Score, "score_ls_refit": run.LossB, "time_s": run.Time.Seconds(),
 		"iterations": res.Iterations, "acyclic": dag.IsDAG(res.B), "pruned": res.Pruned}
 	if res.Sigma != nil {
@@ -330,9 +499,16 @@ func runDagFit(args []string, stdout, stderr io.Writer) int {
 	if B != nil {
 		m := dag.CountAccuracy(B, res.B)
 		out["shd"], out["tpr"], out["fdr"], out["fpr"], out["nnz"] = m.SHD, m.TPR, m.FDR, m.FPR, m.NNZ
+		out["truth_match"] = truthMatch
+		if truthNote != "" {
+			out["truth_note"] = truthNote
+		}
 	}
 	if *asJSON {
-		dagJSON(stdout, out)
+		if err := dagJSON(stdout, out); err != nil {
+			fmt.Fprintf(stderr, "kkt dag: writing the JSON output: %v\n", err)
+			return exitBadInput
+		}
 	} else {
 		keys := make([]string, 0, len(out))
 		for k := range out {
@@ -381,12 +557,12 @@ func runDagEvaluate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "kkt dag evaluate: --truth and --est are required")
 		return exitBadInput
 	}
-	B, _, err := dagReadFile(*truth)
+	W, wn, err := dagReadFile(*est)
 	if err != nil {
 		fmt.Fprintf(stderr, "kkt dag evaluate: %v\n", err)
 		return exitBadInput
 	}
-	W, _, err := dagReadFile(*est)
+	B, tn, err := dagReadTruth(*truth, wn)
 	if err != nil {
 		fmt.Fprintf(stderr, "kkt dag evaluate: %v\n", err)
 		return exitBadInput
@@ -396,15 +572,32 @@ func runDagEvaluate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "kkt dag evaluate: %s is %d×%d and %s is %d×%d; both must be square of the same size\n", *truth, r, c, *est, r2, c2)
 		return exitBadInput
 	}
+	B, match, note, err := dagAlignTruth(B, tn, wn, *truth)
+	if err != nil {
+		fmt.Fprintf(stderr, "kkt dag evaluate: %v\n", err)
+		return exitBadInput
+	}
+	if note != "" {
+		fmt.Fprintf(stderr, "kkt dag evaluate: note: %s\n", note)
+	}
 	W = dag.Threshold(nil, W, *thr)
 	m := dag.CountAccuracy(B, W)
 	out := map[string]any{"shd": m.SHD, "tpr": m.TPR, "fdr": m.FDR, "fpr": m.FPR, "nnz": m.NNZ,
-		"reversed": m.Reversed, "extra": m.Extra, "missing": m.Missing, "acyclic": dag.IsDAG(W)}
+		"reversed": m.Reversed, "extra": m.Extra, "missing": m.Missing, "acyclic": dag.IsDAG(W), "truth_match": match}
+	if note != "" {
+		out["truth_note"] = note
+	}
 	if *asJSON {
-		dagJSON(stdout, out)
+		if err := dagJSON(stdout, out); err != nil {
+			fmt.Fprintf(stderr, "kkt dag: writing the JSON output: %v\n", err)
+			return exitBadInput
+		}
 	} else {
-		fmt.Fprintf(stdout, "SHD %d  TPR %.4f  FDR %.4f  FPR %.4f  edges %d  (reversed %d, extra %d, missing %d)  acyclic %v\n",
-			m.SHD, m.TPR, m.FDR, m.FPR, m.NNZ, m.Reversed, m.Extra, m.Missing, dag.IsDAG(W))
+		fmt.Fprintf(stdout, "SHD %d  TPR %.4f  FDR %.4f  FPR %.4f  edges %d  (reversed %d, extra %d, missing %d)  acyclic %v  nodes matched by %s\n",
+			m.SHD, m.TPR, m.FDR, m.FPR, m.NNZ, m.Reversed, m.Extra, m.Missing, dag.IsDAG(W), match)
+		if note != "" {
+			fmt.Fprintf(stdout, "note: %s\n", note)
+		}
 	}
 	return exitOK
 }
@@ -461,8 +654,8 @@ func dagMeanSD(v []float64) (float64, float64) {
 }
 
 // dagSimSettings: n = 1000, Gaussian noise; equal variance 1 with weights
-// ±[0.5, 2], or (CoLiDE's heteroscedastic setting, as in the research
-// file's reference runs) variances U(0.5, 10) with weights ±[0.25, 1].
+// ±[0.5, 2], or (CoLiDE's heteroscedastic setting, as in the reference
+// runs of docs/dag.md) variances U(0.5, 10) with weights ±[0.25, 1].
 func dagSimSettings(c dagCell) dag.SimSettings {
 	s := dag.SimSettings{Graph: c.Graph, K: c.K, D: c.D, N: 1000, Unequal: c.Unequal}
 	if c.Unequal {
@@ -640,8 +833,11 @@ func runDagSweep(args []string, stdout, stderr io.Writer) int {
 	if st, done := parseFlags(fs, args); done {
 		return st
 	}
+	if !checkFlags(stderr, "dag sweep", flagCheck{"seeds", *seeds >= 1, "an integer ≥ 1", float64(*seeds)}) {
+		return exitBadInput
+	}
 	cells, err := dagParseCells(*graphs, *ds, *variances)
-	if err != nil || *seeds < 1 {
+	if err != nil {
 		fmt.Fprintf(stderr, "kkt dag sweep: %v\n", err)
 		return exitBadInput
 	}
@@ -656,13 +852,19 @@ func runDagSweep(args []string, stdout, stderr io.Writer) int {
 	if *quiet {
 		prog = io.Discard
 	}
+	t0 := time.Now()
 	stats, err := dagSweep(context.Background(), cells, splitList(*methods), *seeds, *seed, prog)
 	if err != nil {
 		fmt.Fprintf(stderr, "kkt dag sweep: %v\n", err)
 		return exitNotConverge
 	}
 	if *asJSON {
-		dagJSON(stdout, stats)
+		// one JSON object (kkt dag plot reads it, and the bare array of
+		// older files)
+		if err := dagJSON(stdout, map[string]any{"cells": stats, "time_s": time.Since(t0).Seconds()}); err != nil {
+			fmt.Fprintf(stderr, "kkt dag sweep: writing the JSON output: %v\n", err)
+			return exitBadInput
+		}
 		return exitOK
 	}
 	fmt.Fprintf(stdout, "%-16s %-16s %-14s %6s %6s %8s\n", "cell", "method", "SHD mean±sd", "TPR", "FDR", "time(s)")
@@ -680,7 +882,8 @@ type dagRef struct {
 
 // dagRefs: the independent re-run of the CoLiDE reference code (DyCoLiDE
 // tables.tex "Static" rows; ER, n = 1000, seeds 42–46, λ = 0.05 except the
-// tuned d = 20 EV cells, λ = 0.02 for ER2 and 0.03 for ER4), research file §3.3.
+// tuned d = 20 EV cells, λ = 0.02 for ER2 and 0.03 for ER4); docs/dag.md
+// describes the run.
 // EV rows: CoLiDE-EV on equal-variance data; NV rows: CoLiDE-NV on
 // heteroscedastic data.
 var dagRefs = map[string]dagRef{
@@ -722,11 +925,11 @@ func dagStatRows(stats []*dagStat) []row {
 			Status: "info", Unit: "s", Note: fmt.Sprintf("mean over %d seeds", s.Seeds)}))
 		if s.Method == "topo" && s.K == 2 && s.D == 20 && !s.Unequal && s.Graph == "er" {
 			rows = append(rows, row{Experiment: "dag", Metric: s.Cell + " topo seeds with SHD 0", Value: float64(s.ZeroSHD), Paper: float64(s.Seeds),
-				Status: dagStatus(s.ZeroSHD >= 4*s.Seeds/5), Note: "target ≥ 4 of 5 (research T3); reference Python run: 5 of 5"})
+				Status: dagStatus(s.ZeroSHD >= 4*s.Seeds/5), Note: "target ≥ 4 of 5; reference Python run: 5 of 5"})
 		}
 		if s.SigmaRelErr > 0 && s.Method == "colide-ev" && !s.Unequal {
 			rows = append(rows, row{Experiment: "dag", Metric: s.Cell + " colide-ev mean |σ̂/σ − 1|", Value: s.SigmaRelErr, Paper: 0.05,
-				Status: dagStatus(s.SigmaRelErr <= 0.05), Note: "target ≤ 5% (research C6); reference Python: 0.4–3.8%"})
+				Status: dagStatus(s.SigmaRelErr <= 0.05), Note: "target ≤ 5%; reference Python: 0.4–3.8%"})
 		}
 		if len(s.StartLosses) > 0 {
 			rows = append(rows, row{Experiment: "dag", Metric: s.Cell + " " + s.Method + " seeds not worse than start", Value: float64(s.NotWorse), Paper: float64(s.Seeds),
@@ -931,12 +1134,7 @@ func summarizeDag(env *reproEnv, data []json.RawMessage) ([]row, error) {
 				return nil, err
 			}
 		}
-		f, err := os.Create(filepath.Join(env.OutDir, "dag-sweep.json"))
-		if err != nil {
-			return nil, err
-		}
-		dagJSON(f, stats)
-		if err := f.Close(); err != nil {
+		if err := atomicfile.Write(filepath.Join(env.OutDir, "dag-sweep.json"), func(w io.Writer) error { return writeJSON(w, stats, true) }); err != nil {
 			return nil, err
 		}
 	}
@@ -994,7 +1192,7 @@ func dagPlot(stats []*dagStat, path string) ([]string, error) {
 		p.Legend.Top = true
 		p.Legend.Left = true
 		out := stem + "-" + fk + ext
-		if err := p.Save(6*vg.Inch, 4*vg.Inch, out); err != nil {
+		if err := savePlot(p, 6*vg.Inch, 4*vg.Inch, out); err != nil {
 			return nil, err
 		}
 		files = append(files, out)
@@ -1003,14 +1201,15 @@ func dagPlot(stats []*dagStat, path string) ([]string, error) {
 }
 
 func runDagPlot(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("dag plot", "--in a.json,b.json --out shd.svg", stderr)
+	fs := newFlagSet("dag plot", "--in a.json,b.json --figure-out shd.svg", stderr)
 	in := fs.String("in", "", "comma-separated JSON files written by kkt dag sweep --json")
-	out := fs.String("out", "", "output figure (.svg, .png or .pdf)")
+	out := fs.String("figure-out", "", "output figure (.svg, .png or .pdf)")
+	deprecatedAlias(fs, "out", "figure-out")
 	if st, done := parseFlags(fs, args); done {
 		return st
 	}
 	if *in == "" || *out == "" {
-		fmt.Fprintln(stderr, "kkt dag plot: --in and --out are required")
+		fmt.Fprintln(stderr, "kkt dag plot: --in and --figure-out are required")
 		return exitBadInput
 	}
 	var all []*dagStat
@@ -1020,9 +1219,9 @@ func runDagPlot(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "kkt dag plot: %v\n", err)
 			return exitBadInput
 		}
-		var st []*dagStat
-		if err := json.Unmarshal(b, &st); err != nil {
-			fmt.Fprintf(stderr, "kkt dag plot: %s: %v\n", p, err)
+		st, err := parseDagStats(p, b)
+		if err != nil {
+			fmt.Fprintf(stderr, "kkt dag plot: %v\n", err)
 			return exitBadInput
 		}
 		all = append(all, st...)

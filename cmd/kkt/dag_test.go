@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -64,7 +66,7 @@ func TestDagBadInput(t *testing.T) {
 		{[]string{"dag", "--data", bad}, "bad.csv:3: ragged row"},
 		{[]string{"dag", "--data", nonnum}, "nonnum.csv:2: column 2: not a number"},
 		{[]string{"dag", "--data", nonnum, "--method", "nope"}, "nonnum.csv:2"},
-		{[]string{"dag"}, "--data is required"},
+		{[]string{"dag"}, "--csv is required"},
 		{[]string{"dag", "simulate", "--graph", "xx", "--out", dir}, "unknown graph"},
 		{[]string{"dag", "frobnicate"}, "unknown subcommand"},
 	} {
@@ -90,8 +92,12 @@ func TestDagSweepSmall(t *testing.T) {
 		"--methods", "topo", "--json", "--quiet"}, &out, &errb); st != exitOK {
 		t.Fatalf("status %d: %s", st, errb.String())
 	}
-	var stats []*dagStat
-	if err := json.Unmarshal(out.Bytes(), &stats); err != nil || len(stats) != 1 || len(stats[0].SHD) != 2 {
+	var sweep struct {
+		Cells []*dagStat `json:"cells"`
+	}
+	err := json.Unmarshal(out.Bytes(), &sweep)
+	stats := sweep.Cells
+	if err != nil || len(stats) != 1 || len(stats[0].SHD) != 2 {
 		t.Fatalf("sweep JSON: %v %s", err, out.String())
 	}
 	rows := dagStatRows(stats)
@@ -128,5 +134,114 @@ func TestDagSachsTOPO(t *testing.T) {
 	}
 	if shd := js["shd"].(float64); shd > 16 {
 		t.Errorf("Sachs TOPO SHD %v > 16", shd)
+	}
+}
+
+// --truth with a header is matched to the data's columns by name (a
+// permuted truth gives the same SHD; different names are an error); a
+// headerless truth is matched by position with a note; a two-column edge
+// list of names is read as the graph.
+func TestDagTruthMatching(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	// estimate: a → b, b → c
+	est := write("W.csv", "a,b,c\n0,1,0\n0,0,0.7\n0,0,0\n")
+	cases := []struct {
+		name, truth string
+		status      int
+		shd         float64
+		match       string
+	}{
+		{"same order", "a,b,c\n0,1,0\n0,0,1\n0,0,0\n", exitOK, 0, "name"},
+		// the same graph with the nodes listed as c, a, b
+		{"permuted", "c,a,b\n0,0,0\n0,0,1\n1,0,0\n", exitOK, 0, "name"},
+		// by position the permuted matrix would be a different graph
+		{"headerless permuted", "0,0,0\n0,0,1\n1,0,0\n", exitOK, 2, "position"},
+		{"edge list", "\"Cause\",\"Effect\"\n\"b\",\"c\"\n\"a\",\"b\"\n", exitOK, 0, "name"},
+		{"names differ", "a,b,x\n0,1,0\n0,0,1\n0,0,0\n", exitBadInput, 0, ""},
+		{"edge list unknown node", "Cause,Effect\na,z\n", exitBadInput, 0, ""},
+	}
+	for i, c := range cases {
+		tp := write(fmt.Sprintf("B%d.csv", i), c.truth)
+		var out, errb bytes.Buffer
+		st := run([]string{"dag", "evaluate", "--truth", tp, "--est", est, "--json"}, &out, &errb)
+		if st != c.status {
+			t.Errorf("%s: status %d, want %d (%s)", c.name, st, c.status, errb.String())
+			continue
+		}
+		if st != exitOK {
+			if !strings.Contains(errb.String(), tp) {
+				t.Errorf("%s: error does not name the file: %s", c.name, errb.String())
+			}
+			continue
+		}
+		var js map[string]any
+		if err := json.Unmarshal(out.Bytes(), &js); err != nil {
+			t.Fatalf("%s: %v\n%s", c.name, err, out.String())
+		}
+		if js["shd"] != c.shd || js["truth_match"] != c.match {
+			t.Errorf("%s: shd %v, matched by %v; want %v by %v", c.name, js["shd"], js["truth_match"], c.shd, c.match)
+		}
+		if c.match == "position" && (js["truth_note"] == nil || !strings.Contains(errb.String(), "position")) {
+			t.Errorf("%s: no note about the positional match (stderr %q)", c.name, errb.String())
+		}
+	}
+}
+
+// The fitting command matches --truth by name too, after --rename.
+func TestDagFitTruthByName(t *testing.T) {
+	dir := t.TempDir()
+	var out, errb bytes.Buffer
+	if st := run([]string{"dag", "simulate", "--graph", "er", "--k", "1", "--d", "5", "--n", "400", "--seed", "2", "--out", dir}, &out, &errb); st != exitOK {
+		t.Fatalf("simulate: %d %s", st, errb.String())
+	}
+	x, b := filepath.Join(dir, "X.csv"), filepath.Join(dir, "B_true.csv")
+	fit := func(args ...string) map[string]any {
+		out.Reset()
+		errb.Reset()
+		st := run(append([]string{"dag", "--data", x, "--method", "topo", "--json"}, args...), &out, &errb)
+		if st != exitOK && st != exitNotConverge {
+			t.Fatalf("%v: status %d: %s", args, st, errb.String())
+		}
+		var js map[string]any
+		if err := json.Unmarshal(out.Bytes(), &js); err != nil {
+			t.Fatal(err)
+		}
+		return js
+	}
+	ref := fit("--truth", b)
+	// reverse the truth's node order (rows, columns and header)
+	raw, err := os.ReadFile(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
+	rev := func(s string) string {
+		f := strings.Split(s, ",")
+		slices.Reverse(f)
+		return strings.Join(f, ",")
+	}
+	rl := []string{rev(lines[0])}
+	for i := len(lines) - 1; i >= 1; i-- {
+		rl = append(rl, rev(lines[i]))
+	}
+	pb := filepath.Join(dir, "B_rev.csv")
+	os.WriteFile(pb, []byte(strings.Join(rl, "\n")+"\n"), 0o644)
+	got := fit("--truth", pb)
+	if got["shd"] != ref["shd"] || got["truth_match"] != "name" {
+		t.Errorf("reversed truth: shd %v by %v, want %v by name", got["shd"], got["truth_match"], ref["shd"])
+	}
+	// renaming a data column breaks the match unless the truth is renamed too
+	out.Reset()
+	errb.Reset()
+	if st := run([]string{"dag", "--data", x, "--method", "topo", "--truth", pb, "--rename", "x1=foo"}, &out, &errb); st != exitBadInput ||
+		!strings.Contains(errb.String(), "names differ") {
+		t.Errorf("renamed column: status %d, stderr %q", st, errb.String())
 	}
 }

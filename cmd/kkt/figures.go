@@ -79,7 +79,7 @@ func saveFigure(dir string, f figure) error {
 		p.Legend.Add(s.Name, l)
 	}
 	for _, ext := range []string{".png", ".svg"} {
-		if err := p.Save(16*vg.Centimeter, 10*vg.Centimeter, filepath.Join(dir, f.Name+ext)); err != nil {
+		if err := savePlot(p, 16*vg.Centimeter, 10*vg.Centimeter, filepath.Join(dir, f.Name+ext)); err != nil {
 			return fmt.Errorf("figure %s: %w", f.Name, err)
 		}
 	}

@@ -2,11 +2,10 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
+	"github.com/kkt-go/kkt/internal/atomicfile"
 	"io"
 	"math"
-	"os"
 	"time"
 
 	"github.com/james-bowman/sparse"
@@ -36,19 +35,32 @@ type linsolveOut struct {
 	ResidualNorm float64 `json:"residual_norm"` // ‖b − A·x‖ recomputed
 	SolverResid  float64 `json:"solver_residual"`
 	TimeS        float64 `json:"time_s"`
+	// Direct methods only.
+	Factorization string            `json:"factorization,omitempty"`
+	Ordering      string            `json:"ordering,omitempty"`
+	Fill          int               `json:"fill,omitempty"` // nnz of the factors (LU: nnz(L)+nnz(U)−n; Cholesky/LDLᵀ: nnz(L))
+	OrderTimeS    *float64          `json:"order_time_s,omitempty"`
+	FactorTimeS   *float64          `json:"factor_time_s,omitempty"`
+	SolveTimeS    *float64          `json:"solve_time_s,omitempty"`
+	Inertia       *linsolve.Inertia `json:"inertia,omitempty"`
+	OffDiagPivots int               `json:"offdiag_pivots,omitempty"`
+	Note          string            `json:"note,omitempty"`
 }
 
 func runLinsolve(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("linsolve", "--matrix A.mtx [--rhs b.mtx] [--method M] [flags]", stderr)
 	mfile := fs.String("matrix", "", "Matrix Market file with A (required)")
 	rhs := fs.String("rhs", "", "Matrix Market file with b (n×1 or 1×n); default b = A·1, so x = 1 solves it")
-	method := fs.String("method", "cg", "cg | pcg | minres | gmres | bicgstab | lsqr | jacobi | gs | sor | ssor | direct")
+	method := fs.String("method", "cg", "cg | pcg | minres | gmres | bicgstab | lsqr | jacobi | gs | sor | ssor | direct | cholesky | ldl | lu (direct: chosen by the matrix)")
+	ordering := fs.String("ordering", "", "fill-reducing ordering of the direct methods: amd | rcm | natural | colamd (LU only: AMD on AᵀA); default amd for cholesky and ldl, and for lu AMD on A+Aᵀ with diagonal pivots when they pass, else colamd")
+	pivotTol := fs.Float64("pivot-tol", linsolve.DefaultPivotTol, "LU threshold partial pivoting: keep the diagonal pivot if |a_kk| ≥ tol·max|a_ik|, tol in (0, 1]")
 	precond := fs.String("precond", "", "none | jacobi | ssor | ic0 | ilu0 (default none; ic0 for pcg)")
 	omega := fs.Float64("omega", 1, "relaxation ω in (0, 2) for sor, ssor and the ssor preconditioner")
 	restart := fs.Int("restart", linsolve.DefaultRestart, "GMRES restart length m")
 	rtol := fs.Float64("rtol", 1e-8, "relative tolerance: stop when ‖b − A·x‖ ≤ rtol·‖b‖ (LSQR: Paige–Saunders atol = btol = rtol)")
-	maxIter := fs.Int("maxiter", 0, "iteration limit (0: the method's default, 10·n)")
-	workers := fs.Int("workers", 0, "goroutines for CG's fused kernel (0: serial operator path, -1: all CPUs)")
+	maxIter := fs.Int("max-iter", 0, "iteration limit (0: the method's default, 10·n)")
+	deprecatedAlias(fs, "maxiter", "max-iter")
+	workers := fs.Int("workers", 0, "goroutines for CG's fused kernel (0: automatic, every core from 50,000 unknowns; 1: one; -1: all CPUs)")
 	xout := fs.String("x-out", "", "write the solution x to this Matrix Market file")
 	asJSON := fs.Bool("json", false, "print one JSON object on stdout")
 	if st, done := parseFlags(fs, args); done {
@@ -60,6 +72,9 @@ func runLinsolve(args []string, stdout, stderr io.Writer) int {
 	}
 	if *mfile == "" {
 		return bad("--matrix is required")
+	}
+	if !checkFlags(stderr, "linsolve", positive("rtol", *rtol), nonNegativeInt("max-iter", *maxIter)) {
+		return exitBadInput
 	}
 	if fs.NArg() > 0 {
 		return bad("unexpected argument %q", fs.Arg(0))
@@ -111,6 +126,22 @@ func runLinsolve(args []string, stdout, stderr io.Writer) int {
 	s := linsolve.Settings{RTol: *rtol, MaxIter: *maxIter, Restart: *restart, Workers: *workers}
 	ctx := context.Background()
 	square := r == c
+	isDirect := *method == "direct" || *method == "cholesky" || *method == "ldl" || *method == "lu"
+	if *ordering != "" && !isDirect {
+		return bad("--ordering applies to the direct methods (direct, cholesky, ldl, lu), not %s", *method)
+	}
+	if !(*pivotTol > 0 && *pivotTol <= 1) {
+		return bad("--pivot-tol %v outside (0, 1]", *pivotTol)
+	}
+	switch *ordering {
+	case "", "amd", "rcm", "natural":
+	case "colamd":
+		if *method != "lu" && *method != "direct" {
+			return bad("--ordering colamd applies to lu only")
+		}
+	default:
+		return bad("unknown --ordering %q (want amd, rcm, natural or colamd)", *ordering)
+	}
 	if !square && *method != "lsqr" && *method != "direct" {
 		return bad("%s: matrix is %d×%d; method %s needs a square matrix (use lsqr or direct)", *mfile, r, c, *method)
 	}
@@ -121,7 +152,7 @@ func runLinsolve(args []string, stdout, stderr io.Writer) int {
 			return bad("%s: %v", *mfile, err)
 		}
 		s.Precond = p
-	case "lsqr", "jacobi", "gs", "sor", "ssor", "direct":
+	case "lsqr", "jacobi", "gs", "sor", "ssor", "direct", "cholesky", "ldl", "lu":
 		if *precond != "none" {
 			return bad("method %s takes no preconditioner (got --precond %s)", *method, *precond)
 		}
@@ -150,8 +181,17 @@ func runLinsolve(args []string, stdout, stderr io.Writer) int {
 		res, err = linsolve.SOR(ctx, a, b, *omega, s)
 	case "ssor":
 		res, err = linsolve.SSOR(ctx, a, b, *omega, s)
-	case "direct":
-		res, err = linsolve.Direct(op, b)
+	case "direct", "cholesky", "ldl", "lu":
+		if !square {
+			res, err = linsolve.Direct(op, b)
+			break
+		}
+		dm, perr := linsolve.ParseDirectMethod(*method)
+		if perr != nil {
+			return bad("%v", perr)
+		}
+		res, err = linsolve.DirectSparse(a, b, linsolve.DirectSettings{Method: dm, Ordering: *ordering,
+			LU: linsolve.LUSettings{PivotTol: *pivotTol}})
 	}
 	elapsed := time.Since(t0).Seconds()
 	if err != nil {
@@ -159,16 +199,15 @@ func runLinsolve(args []string, stdout, stderr io.Writer) int {
 	}
 	resid := make([]float64, r)
 	op.Apply(resid, res.X)
-	var rr, bb float64
 	for i := range resid {
-		d := b[i] - resid[i]
-		rr += d * d
-		bb += b[i] * b[i]
+		resid[i] = b[i] - resid[i]
 	}
-	rnorm := math.Sqrt(rr)
+	// Scaled norms (as LAPACK's dnrm2): entries near the range limits do
+	// not overflow the sum of squares.
+	rnorm, bnorm := matrix.Nrm2(resid), matrix.Nrm2(b)
 	rel := rnorm
-	if bb > 0 {
-		rel = rnorm / math.Sqrt(bb)
+	if bnorm > 0 {
+		rel = rnorm / bnorm
 	}
 	if *xout != "" {
 		if err := writeVector(*xout, res.X); err != nil {
@@ -179,16 +218,38 @@ func runLinsolve(args []string, stdout, stderr io.Writer) int {
 	out := linsolveOut{Matrix: *mfile, Method: *method, Precond: *precond, Rows: r, N: c, NNZ: op.NNZ(),
 		Status: res.Status.String(), Converged: res.Status == linsolve.Converged, Iterations: res.Iterations,
 		RelResidual: rel, ResidualNorm: rnorm, SolverResid: res.ResidualNorm, TimeS: elapsed}
+	if ds := res.DirectStats; ds != nil {
+		sec := func(d time.Duration) *float64 { v := d.Seconds(); return &v }
+		out.Factorization, out.Ordering, out.Fill = ds.Method, ds.Ordering, ds.NNZFactor
+		out.OrderTimeS, out.FactorTimeS, out.SolveTimeS = sec(ds.OrderTime), sec(ds.FactorTime), sec(ds.SolveTime)
+		out.Inertia, out.OffDiagPivots, out.Note = ds.Inertia, ds.OffDiagPivots, ds.Note
+	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		if err := enc.Encode(out); err != nil {
-			return bad("%v", err)
+		if !printJSON(stdout, stderr, "linsolve", out, false) {
+			return exitBadInput
 		}
 	} else {
 		fmt.Fprintf(stdout, "matrix      %s (%d×%d, nnz %d)\n", *mfile, r, c, out.NNZ)
 		fmt.Fprintf(stdout, "method      %s (precond %s)\n", *method, *precond)
 		fmt.Fprintf(stdout, "status      %s after %d iterations\n", out.Status, out.Iterations)
 		fmt.Fprintf(stdout, "‖b−Ax‖/‖b‖  %.3e (recomputed)\n", rel)
+		if ds := res.DirectStats; ds != nil {
+			ord := ds.Ordering
+			if ord == "" {
+				ord = "none"
+			}
+			fmt.Fprintf(stdout, "factor      %s, ordering %s, fill %d (nnz(A) %d, ratio %.2f)\n", ds.Method, ord, ds.NNZFactor, out.NNZ, float64(ds.NNZFactor)/float64(max(out.NNZ, 1)))
+			fmt.Fprintf(stdout, "times       order %.3f s, factor %.3f s, solve %.3f s\n", ds.OrderTime.Seconds(), ds.FactorTime.Seconds(), ds.SolveTime.Seconds())
+			if ds.Inertia != nil {
+				fmt.Fprintf(stdout, "inertia     %d positive, %d negative, %d zero\n", ds.Inertia.Pos, ds.Inertia.Neg, ds.Inertia.Zero)
+			}
+			if ds.Method == "lu" {
+				fmt.Fprintf(stdout, "pivots      %d off the diagonal\n", ds.OffDiagPivots)
+			}
+			if ds.Note != "" {
+				fmt.Fprintf(stdout, "note        %s\n", ds.Note)
+			}
+		}
 		fmt.Fprintf(stdout, "time        %.3f s\n", elapsed)
 	}
 	if res.Status != linsolve.Converged {
@@ -214,15 +275,7 @@ func makePrecond(name string, a *sparse.CSR, omega float64) (linsolve.Preconditi
 }
 
 func writeVector(path string, x []float64) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := matrix.WriteMatrixMarketDense(f, mat.NewVecDense(len(x), x)); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return atomicfile.Write(path, func(w io.Writer) error { return matrix.WriteMatrixMarketDense(w, mat.NewVecDense(len(x), x)) })
 }
 
 // scipyCGPoisson100 is SciPy's iteration count for cg on Poisson2D(100,100),

@@ -166,3 +166,107 @@ func TestLinsolveCommandRectangular(t *testing.T) {
 		t.Errorf("cg on a rectangular matrix: exit %d", st)
 	}
 }
+
+// TestLinsolveCommandSparseDirect: a 4900×4900 nonsymmetric 5-point
+// (convection–diffusion) system, above the old dense limit of 3000, solves
+// through --method direct and --method lu with every ordering, and the JSON
+// reports the factorisation, the fill and the times.
+func TestLinsolveCommandSparseDirect(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "cd70.mtx")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := matrix.WriteMatrixMarket(f, matrix.ConvectionDiffusion2D(70, 3)); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	for _, c := range [][]string{
+		{"--method", "direct"},
+		{"--method", "lu", "--ordering", "amd"},
+		{"--method", "lu", "--ordering", "colamd", "--pivot-tol", "1"},
+		{"--method", "lu", "--ordering", "rcm"},
+		{"--method", "lu", "--ordering", "natural"},
+	} {
+		var stdout, stderr bytes.Buffer
+		args := append([]string{"linsolve", "--matrix", path, "--json"}, c...)
+		if st := run(args, &stdout, &stderr); st != exitOK {
+			t.Fatalf("%v: exit %d: %s", c, st, stderr.String())
+		}
+		var out linsolveOut
+		if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
+			t.Fatal(err)
+		}
+		want := "amd"
+		if len(c) > 2 {
+			want = c[3]
+		}
+		if out.N != 4900 || out.RelResidual > 1e-12 || out.Factorization != "lu" || out.Ordering != want ||
+			out.Fill < out.NNZ || out.FactorTimeS == nil || out.SolveTimeS == nil {
+			t.Errorf("%v: %+v", c, out)
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	if st := run([]string{"linsolve", "--matrix", path, "--method", "lu"}, &stdout, &stderr); st != exitOK ||
+		!strings.Contains(stdout.String(), "fill") || !strings.Contains(stdout.String(), "factor") {
+		t.Errorf("text output: exit %d %s %s", st, stdout.String(), stderr.String())
+	}
+	for _, bad := range [][]string{
+		{"--method", "cg", "--ordering", "amd"},
+		{"--method", "lu", "--ordering", "metis"},
+		{"--method", "lu", "--pivot-tol", "2"},
+		{"--method", "cholesky", "--ordering", "colamd"},
+	} {
+		stdout.Reset()
+		stderr.Reset()
+		if st := run(append([]string{"linsolve", "--matrix", path}, bad...), &stdout, &stderr); st != exitBadInput {
+			t.Errorf("%v: exit %d", bad, st)
+		}
+	}
+}
+
+// TestLinsolveCommandSymmetricDirect: on Poisson (SPD) --method direct
+// chooses Cholesky, --method ldl reports the inertia (144, 0, 0) in text and
+// JSON, and cholesky refuses a nonsymmetric matrix.
+func TestLinsolveCommandSymmetricDirect(t *testing.T) {
+	dir := t.TempDir()
+	a := writePoisson(t, dir, 12)
+	for _, c := range []struct{ method, ord, want string }{
+		{"direct", "", "cholesky"}, {"cholesky", "rcm", "cholesky"}, {"ldl", "natural", "ldl"}, {"lu", "", "lu"},
+	} {
+		var stdout, stderr bytes.Buffer
+		args := []string{"linsolve", "--matrix", a, "--json", "--method", c.method}
+		if c.ord != "" {
+			args = append(args, "--ordering", c.ord)
+		}
+		if st := run(args, &stdout, &stderr); st != exitOK {
+			t.Fatalf("%v: exit %d: %s", c, st, stderr.String())
+		}
+		var out linsolveOut
+		if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
+			t.Fatal(err)
+		}
+		if out.Factorization != c.want || out.RelResidual > 1e-12 || out.Fill <= 0 {
+			t.Errorf("%v: %+v", c, out)
+		}
+		if c.want != "lu" && (out.Inertia == nil || out.Inertia.Pos != 144 || out.Inertia.Neg != 0) {
+			t.Errorf("%v: inertia %+v", c, out.Inertia)
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	if st := run([]string{"linsolve", "--matrix", a, "--method", "ldl"}, &stdout, &stderr); st != exitOK ||
+		!strings.Contains(stdout.String(), "inertia     144 positive, 0 negative, 0 zero") {
+		t.Errorf("ldl text: exit %d %s %s", st, stdout.String(), stderr.String())
+	}
+	path := filepath.Join(dir, "cd.mtx")
+	f, _ := os.Create(path)
+	matrix.WriteMatrixMarket(f, matrix.ConvectionDiffusion2D(8, 2))
+	f.Close()
+	stdout.Reset()
+	stderr.Reset()
+	if st := run([]string{"linsolve", "--matrix", path, "--method", "cholesky"}, &stdout, &stderr); st != exitBadInput ||
+		!strings.Contains(stderr.String(), "symmetric") {
+		t.Errorf("cholesky on nonsymmetric: exit %d %s", st, stderr.String())
+	}
+}

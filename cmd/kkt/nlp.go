@@ -3,7 +3,7 @@ package main
 import (
 	"compress/bzip2"
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -15,10 +15,11 @@ import (
 
 	"github.com/kkt-go/kkt/auglag"
 	"github.com/kkt-go/kkt/matrix"
+	"github.com/kkt-go/kkt/nlp"
 )
 
 func init() {
-	register(&command{name: "nlp", summary: "equality-constrained NLP: AdaSketch-Newton and baselines (nlp pde …)", run: runNLP})
+	register(&command{name: "nlp", summary: "equality-constrained NLP: AdaSketch-Newton and baselines (nlp pde …)", run: runNLP, subs: []string{"pde", "solve"}})
 	register(&command{name: "logreg", summary: "constrained logistic regression with AdaSketch-Newton", run: runLogReg})
 	registerExperiment(&experiment{name: "pde", paper: "Hong, Na, Mahoney, Kolar, ICML 2023 (arXiv 2305.18379)", order: 12, run: reproPDE})
 	registerExperiment(&experiment{name: "logreg", paper: "Hong, Na, Mahoney, Kolar, ICML 2023 (arXiv 2305.18379)", order: 13, run: reproLogReg})
@@ -45,10 +46,10 @@ func addNLPFlags(fs interface {
 	Bool(string, bool, string) *bool
 }) *nlpFlags {
 	return &nlpFlags{
-		method:   fs.String("method", "adasketch-gv", "adasketch-gv | adasketch-rk | adasketch-sv | newton | newton-schur | newton-pminres | l1sqp | alm"),
+		method:   fs.String("method", "adasketch-gv", "adasketch-gv | adasketch-rk | adasketch-sv | newton | newton-schur | newton-pminres | l1sqp | alm (kkt nlp pde also: ipm | auglag)"),
 		tol:      fs.Float64("tol", 1e-4, "stop when ‖(∇ₓL, c)‖ ≤ tol"),
 		seed:     fs.Uint64("seed", 2023, "seed of the sketch solvers"),
-		maxIter:  fs.Int("maxiter", 10000, "outer iterations"),
+		maxIter:  fs.Int("max-iter", 10000, "outer iterations"),
 		maxInner: fs.Int("max-inner", 100000, "sketch steps per KKT system"),
 		hessian:  fs.String("hessian", "lagrangian", "merit-gradient Hessian: lagrangian (exact) | objective (the reference code's ∇²f)"),
 		theta:    fs.Float64("superlinear", 0, "p > 0: sharpen the accuracy condition with θ_k = (k+1)^-p"),
@@ -58,6 +59,9 @@ func addNLPFlags(fs interface {
 }
 
 func (f *nlpFlags) settings() (auglag.Settings, error) {
+	if err := f.validate(); err != nil {
+		return auglag.Settings{}, err
+	}
 	m, err := auglag.ParseMethod(*f.method)
 	if err != nil {
 		return auglag.Settings{}, err
@@ -86,7 +90,9 @@ func reportNLP(stdout io.Writer, name string, p auglag.Problem, res *auglag.Resu
 		out["message"] = res.Message
 	}
 	if asJSON {
-		json.NewEncoder(stdout).Encode(out)
+		if !printJSON(stdout, os.Stderr, name, out, false) {
+			return exitBadInput
+		}
 	} else {
 		inner := fmt.Sprintf("%d sketch steps", res.SketchSteps)
 		switch res.Method {
@@ -127,8 +133,10 @@ func runNLP(args []string, stdout, stderr io.Writer) int {
 	if sub == "solve" {
 		return runNLPSolve(args[1:], stdout, stderr)
 	}
-	fs := newFlagSet("nlp pde", "--grid N [--method M] [--json]", stderr)
+	fs := newFlagSet("nlp pde", "--grid N [--method M] [--zmin A] [--zmax B] [--json]", stderr)
 	grid := fs.Int("grid", 3, "N: N×N interior grid (n = 2N², m = N²)")
+	zmin := fs.Float64("zmin", math.Inf(-1), "lower bound on the control z (a general NLP: solved by --method ipm or auglag, refused by the paper's methods)")
+	zmax := fs.Float64("zmax", math.Inf(1), "upper bound on the control z (see --zmin)")
 	f := addNLPFlags(fs)
 	if st, done := parseFlags(fs, args[1:]); done {
 		return st
@@ -136,6 +144,35 @@ func runNLP(args []string, stdout, stderr io.Writer) int {
 	if *grid < 1 || *grid > 2048 {
 		fmt.Fprintf(stderr, "kkt nlp pde: --grid %d out of range [1, 2048]\n", *grid)
 		return exitBadInput
+	}
+	if math.IsNaN(*zmin) || math.IsNaN(*zmax) || *zmin > *zmax || math.IsInf(*zmin, 1) || math.IsInf(*zmax, -1) {
+		fmt.Fprintf(stderr, "kkt nlp pde: bounds [%g, %g] on z: want zmin ≤ zmax\n", *zmin, *zmax)
+		return exitBadInput
+	}
+	if m := strings.ToLower(*f.method); m == "ipm" || m == "auglag" || !math.IsInf(*zmin, -1) || !math.IsInf(*zmax, 1) {
+		bp := auglag.NewBoundedPDEControl(*grid, *zmin, *zmax)
+		ctx, stop := signalContext()
+		defer stop()
+		var res *nlp.Result
+		var err error
+		switch m {
+		case "ipm":
+			res, err = nlp.Solve(ctx, bp, nlp.Settings{})
+		case "auglag":
+			res, err = auglag.SolveNLP(ctx, bp, auglag.NLPSettings{})
+		default:
+			// The paper's methods refuse the bounds (nlp.ErrUnsupported).
+			s, serr := f.settings()
+			if serr != nil {
+				fmt.Fprintf(stderr, "kkt nlp pde: %v\n", serr)
+				return exitBadInput
+			}
+			_, err = auglag.Solve(ctx, bp, s)
+		}
+		if err != nil {
+			return nlpSolveError(stderr, "kkt nlp pde", err)
+		}
+		return reportGeneralNLP(stdout, stderr, fmt.Sprintf("pde-%d z∈[%g,%g]", *grid, *zmin, *zmax), bp, res, *f.asJSON, "")
 	}
 	s, err := f.settings()
 	if err != nil {
@@ -145,8 +182,7 @@ func runNLP(args []string, stdout, stderr io.Writer) int {
 	p := auglag.NewPDEControl(*grid)
 	res, err := auglag.Solve(context.Background(), p, s)
 	if err != nil {
-		fmt.Fprintf(stderr, "kkt nlp pde: %v\n", err)
-		return exitBadInput
+		return nlpSolveError(stderr, "kkt nlp pde", err)
 	}
 	return reportNLP(stdout, fmt.Sprintf("pde-%d", *grid), p, res, *f.asJSON)
 }
@@ -170,15 +206,16 @@ func loadLogReg(path string, seed uint64) (*auglag.LogReg, error) {
 }
 
 func runLogReg(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("logreg", "--data FILE [--method M] [--json]", stderr)
-	data := fs.String("data", "", "LIBSVM file (.bz2 accepted); labels are mapped to ±1")
+	fs := newFlagSet("logreg", "--libsvm FILE [--method M] [--max-iter N] [--json]", stderr)
+	data := fs.String("libsvm", "", "LIBSVM file (.bz2 accepted); labels are mapped to ±1")
+	deprecatedAlias(fs, "data", "libsvm")
 	cseed := fs.Uint64("constraint-seed", 1, "seed of the random linear constraints A x = b")
 	f := addNLPFlags(fs)
 	if st, done := parseFlags(fs, args); done {
 		return st
 	}
 	if *data == "" {
-		fmt.Fprintln(stderr, "kkt logreg: --data is required")
+		fmt.Fprintln(stderr, "kkt logreg: --libsvm is required")
 		return exitBadInput
 	}
 	s, err := f.settings()
@@ -201,6 +238,18 @@ func runLogReg(args []string, stdout, stderr io.Writer) int {
 		return exitBadInput
 	}
 	return reportNLP(stdout, filepath.Base(*data), p, res, *f.asJSON)
+}
+
+// nlpSolveError prints the error of auglag.Solve and returns exit status 2:
+// a refusal (a method that cannot handle the problem's bounds or
+// inequalities, nlp.ErrUnsupported) says so and names what is unsupported.
+func nlpSolveError(stderr io.Writer, cmd string, err error) int {
+	if errors.Is(err, nlp.ErrUnsupported) {
+		fmt.Fprintf(stderr, "%s: refused: %v\n", cmd, err)
+		return exitBadInput
+	}
+	fmt.Fprintf(stderr, "%s: %v\n", cmd, err)
+	return exitBadInput
 }
 
 // runNLPSolve is filled in by the CUTEst integration (nlp_cutest.go).

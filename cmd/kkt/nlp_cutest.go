@@ -3,8 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
 	"math"
 	"path/filepath"
 	"sort"
@@ -13,55 +13,17 @@ import (
 
 	"github.com/kkt-go/kkt/auglag"
 	"github.com/kkt-go/kkt/cutest"
+	"github.com/kkt-go/kkt/nlp"
 )
 
 func init() {
-	runNLPSolve = nlpSolveCUTEst
+	runNLPSolve = nlpSolveGeneral
 	// Sharded: one unit per problem of the authors' list, so a --full sweep
 	// spreads over machines (--shard i/n) and merges (kkt reproduce merge).
 	registerExperiment(&experiment{name: "cutest", paper: "Hong, Na, Mahoney, Kolar, ICML 2023 (arXiv 2305.18379)", order: 11,
 		units:     func(env *reproEnv) int { return max(len(adaSketchList(env)), 1) },
 		runUnit:   runCUTEstUnit,
 		summarize: summarizeCUTEst})
-}
-
-func nlpSolveCUTEst(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("nlp solve", "NAME|FILE.SIF [flags]", stderr)
-	f := addNLPFlags(fs)
-	if len(args) == 0 || len(args[0]) == 0 || args[0][0] == '-' {
-		// No problem name first: -h prints the usage, a bad flag a hint.
-		if st, done := parseFlags(fs, args); done {
-			return st
-		}
-		fmt.Fprintln(stderr, "kkt nlp solve: missing problem name: kkt nlp solve NAME|FILE.SIF [flags] (see 'kkt help nlp')")
-		return exitBadInput
-	}
-	name := args[0]
-	if st, done := parseFlags(fs, args[1:]); done {
-		return st
-	}
-	s, err := f.settings()
-	if err != nil {
-		fmt.Fprintf(stderr, "kkt nlp solve: %v\n", err)
-		return exitBadInput
-	}
-	p, err := cutest.Load(name, nil)
-	if err != nil {
-		fmt.Fprintf(stderr, "kkt nlp solve: %v\n", err)
-		return exitBadInput
-	}
-	for j := 0; j < p.M(); j++ {
-		if !p.Equality(j) {
-			fmt.Fprintf(stderr, "kkt nlp solve: %s has inequality constraints; AdaSketch-Newton handles equalities only\n", p.Name())
-			return exitBadInput
-		}
-	}
-	res, err := auglag.Solve(context.Background(), p, s)
-	if err != nil {
-		fmt.Fprintf(stderr, "kkt nlp solve: %v\n", err)
-		return exitBadInput
-	}
-	return reportNLP(stdout, p.Name(), p, res, *f.asJSON)
 }
 
 // adaSketchPaper holds the authors' per-problem iteration counts (research
@@ -142,6 +104,13 @@ func runCUTEstUnit(ctx context.Context, env *reproEnv, u int) (json.RawMessage, 
 	for _, m := range cutestMethods {
 		t0 := time.Now()
 		res, err := auglag.Solve(ctx, p, auglag.Settings{Method: m, Seed: env.Seed + 2022})
+		if errors.Is(err, nlp.ErrUnsupported) {
+			// A problem of the list with variable bounds or inequalities
+			// (none in the shared SIF folder): refused, not solved
+			// without them; it counts as not solved.
+			out.Runs = append(out.Runs, cutestRun{Problem: pp.name, Method: m.String(), N: p.N(), M: p.M(), Status: "Refused", Paper: -1, KKT: -1})
+			continue
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", pp.name, err)
 		}

@@ -5,14 +5,17 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"github.com/kkt-go/kkt/internal/atomicfile"
 	"io"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 )
 
 // experiment is one reproducible experiment of `kkt reproduce`. Each package
@@ -84,6 +87,7 @@ type reproEnv struct {
 	Progress io.Writer // progress messages (io.Discard when quiet or not a terminal)
 	Stderr   io.Writer
 	figures  []figure
+	run      *runInfo // identity of the run, written into every unit (see merge_validate.go)
 }
 
 // dataPath returns the path of a data file under DataDir and whether it exists.
@@ -124,7 +128,7 @@ func abs(x float64) float64 {
 }
 
 func init() {
-	register(&command{name: "reproduce", summary: "run the papers' experiments and print a summary table", run: runReproduce})
+	register(&command{name: "reproduce", summary: "run the papers' experiments and print a summary table", run: runReproduce, subs: []string{"merge"}})
 }
 
 func defaultDataDir() string {
@@ -150,6 +154,7 @@ func runReproduce(args []string, stdout, stderr io.Writer) int {
 	quiet := fs.Bool("quiet", false, "no progress on stderr")
 	prog := fs.Bool("progress", false, "progress on stderr even when it is not a terminal")
 	list := fs.Bool("list", false, "list the experiments and exit")
+	strict := fs.Bool("strict", false, "exit 1 when any row differs from the paper's (or peer's) value")
 	shardFlag := fs.String("shard", "", "i/n: run the i-th (0-based) of n deterministic slices of the experiment grid (default: $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT or $JOB_COMPLETION_INDEX with --shard-count)")
 	shardCount := fs.Int("shard-count", 0, "number of shards when the index comes from $JOB_COMPLETION_INDEX (Kubernetes indexed Job); also $KKT_SHARD_COUNT")
 	flagsUsage := fs.Usage
@@ -214,15 +219,44 @@ func runReproduce(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "kkt reproduce: a sharded run needs --out DIR (combine the shards with 'kkt reproduce merge DIR...')")
 		return exitBadInput
 	}
-	ctx := context.Background()
+	env.run = newRunInfo(env, selected, sh.n)
+	// SIGINT cancels the context: the running task stops, finished tasks are
+	// kept (and written under --out), and the message says how to resume.
+	ctx, stopSignals := signalContext()
+	defer stopSignals()
 	tasks := makeTasks(selected, env)
 	var results []*unitResult
 	failed := false
+	// One line per task on stderr by default (a terminal also gets the
+	// finer progress of env.Progress); --quiet silences both.
+	taskLog := stderr
+	if *quiet {
+		taskLog = io.Discard
+	}
+	mine := 0
+	for k := range tasks {
+		if k%sh.n == sh.i {
+			mine++
+		}
+	}
+	done := 0
+	var pending []string
 	for k, t := range tasks {
 		if k%sh.n != sh.i {
 			continue
 		}
+		if ctx.Err() != nil {
+			pending = append(pending, t.e.name)
+			continue
+		}
+		t0 := time.Now()
 		r, err := runTask(ctx, env, t)
+		done++
+		if ctx.Err() != nil {
+			pending = append(pending, t.e.name)
+			continue
+		}
+		fmt.Fprintf(taskLog, "kkt reproduce: [%d/%d] %s %.1fs\n", done, mine, t.label(), time.Since(t0).Seconds())
 		if err != nil {
 			fmt.Fprintf(stderr, "kkt reproduce: %s: %v\n", t.label(), err)
 			failed = true
@@ -235,6 +269,16 @@ func runReproduce(args []string, stdout, stderr io.Writer) int {
 			}
 		}
 		results = append(results, r)
+	}
+	if len(pending) > 0 {
+		slices.Sort(pending)
+		pending = slices.Compact(pending)
+		fmt.Fprintf(stderr, "kkt reproduce: interrupted: %d of %d tasks finished", len(results), mine)
+		if *out != "" {
+			fmt.Fprintf(stderr, " (their units are in %s)", filepath.Join(*out, "units"))
+		}
+		fmt.Fprintf(stderr, "; resume with --only %s\n", strings.Join(pending, ","))
+		return exitNotConverge
 	}
 	if sh.n > 1 {
 		var names []string
@@ -255,10 +299,36 @@ func runReproduce(args []string, stdout, stderr io.Writer) int {
 	if printSummary(stdout, stderr, all, *asJSON, *full, *seed, *data) != nil {
 		failed = true
 	}
-	if failed {
+	if failed || (*strict && tallyRows(all).Differs > 0) {
 		return exitNotConverge
 	}
 	return exitOK
+}
+
+// tally counts the rows of a summary by status; a row whose metric starts
+// with "skipped" counts as skipped.
+type tally struct {
+	Reproduced int `json:"reproduced"`
+	Differs    int `json:"differs"`
+	Info       int `json:"info"`
+	Skipped    int `json:"skipped"`
+}
+
+func tallyRows(rows []row) tally {
+	var t tally
+	for _, r := range rows {
+		switch {
+		case strings.HasPrefix(r.Metric, "skipped"):
+			t.Skipped++
+		case r.Status == "reproduced":
+			t.Reproduced++
+		case r.Status == "differs":
+			t.Differs++
+		default:
+			t.Info++
+		}
+	}
+	return t
 }
 
 const reproduceHelp = `
@@ -322,7 +392,7 @@ func writeRows(dir, name string, rows []row) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, name+".json"), j, 0o644)
+	return atomicfile.WriteFile(filepath.Join(dir, name+".json"), j)
 }
 
 // writeCSVRows writes rows as CSV with a header line.
@@ -336,17 +406,11 @@ func writeCSVRows(path string, rows []row) error {
 
 // writeCSVFile writes records (the first one the header) to path.
 func writeCSVFile(path string, recs [][]string) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	cw := csv.NewWriter(f)
-	cw.WriteAll(recs)
-	if err := cw.Error(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return atomicfile.Write(path, func(w io.Writer) error {
+		cw := csv.NewWriter(w)
+		cw.WriteAll(recs)
+		return cw.Error()
+	})
 }
 
 // MarshalJSON writes NaN and ±Inf numbers as null (JSON has no NaN).
@@ -389,10 +453,10 @@ func sortExperiments() {
 func printSummary(stdout, stderr io.Writer, all []row, asJSON, full bool, seed uint64, data string) error {
 	if !asJSON {
 		printTable(stdout, all)
+		t := tallyRows(all)
+		fmt.Fprintf(stdout, "\ntally: %d reproduced, %d differ, %d info, %d skipped (%d rows)\n", t.Reproduced, t.Differs, t.Info, t.Skipped, len(all))
 		return nil
 	}
-	enc := json.NewEncoder(stdout)
-	enc.SetIndent("", "  ")
 	det, tim := splitTiming(all)
 	if det == nil {
 		det = []row{}
@@ -400,7 +464,7 @@ func printSummary(stdout, stderr io.Writer, all []row, asJSON, full bool, seed u
 	if tim == nil {
 		tim = []row{}
 	}
-	if err := enc.Encode(map[string]any{"experiments": det, "timing": tim, "full": full, "seed": seed, "data": data}); err != nil {
+	if err := writeJSON(stdout, map[string]any{"experiments": det, "timing": tim, "full": full, "seed": seed, "data": data, "tally": tallyRows(all)}, false); err != nil {
 		fmt.Fprintf(stderr, "kkt reproduce: %v\n", err)
 		return err
 	}

@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"github.com/kkt-go/kkt/internal/atomicfile"
 	"io"
 	"os"
 	"path/filepath"
@@ -107,13 +109,14 @@ type unitResult struct {
 	Figures    []figure        `json:"figures,omitempty"`
 	Data       json.RawMessage `json:"data,omitempty"`
 	Seconds    float64         `json:"seconds"`
+	Run        *runInfo        `json:"run,omitempty"`
 }
 
 func runTask(ctx context.Context, env *reproEnv, t task) (*unitResult, error) {
 	t0 := time.Now()
 	fmt.Fprintf(env.Progress, "[%s] running…\n", t.label())
 	env.figures = nil
-	r := &unitResult{Experiment: t.e.name, Unit: t.u, Units: t.U, Full: env.Full, Seed: env.Seed}
+	r := &unitResult{Experiment: t.e.name, Unit: t.u, Units: t.U, Full: env.Full, Seed: env.Seed, Run: env.run}
 	if t.e.sharded() {
 		data, err := t.e.runUnit(ctx, env, t.u)
 		if err != nil {
@@ -143,7 +146,7 @@ func writeUnit(dir string, r *unitResult) error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(d, fmt.Sprintf("%s-%04d.json", r.Experiment, r.Unit)), j, 0o644)
+	return atomicfile.WriteFile(filepath.Join(d, fmt.Sprintf("%s-%04d.json", r.Experiment, r.Unit)), j)
 }
 
 // finalize turns the unit results into summary rows and figures, experiment
@@ -206,8 +209,11 @@ func finalize(env *reproEnv, selected []*experiment, results []*unitResult, stde
 			}
 		}
 		if env.OutDir != "" {
-			if err := writeRows(env.OutDir, e.name, rows); err != nil && firstErr == nil {
-				firstErr = err
+			if err := writeRows(env.OutDir, e.name, rows); err != nil {
+				fmt.Fprintf(stderr, "kkt reproduce: %v\n", err)
+				if firstErr == nil {
+					firstErr = outputError{err}
+				}
 			}
 			for _, f := range env.figures {
 				if err := saveFigure(env.OutDir, f); err != nil {
@@ -216,8 +222,11 @@ func finalize(env *reproEnv, selected []*experiment, results []*unitResult, stde
 						firstErr = err
 					}
 				}
-				if j, err := json.MarshalIndent(f, "", " "); err == nil {
-					os.WriteFile(filepath.Join(env.OutDir, f.Name+".json"), j, 0o644)
+				if err := atomicfile.Write(filepath.Join(env.OutDir, f.Name+".json"), func(w io.Writer) error { return writeJSON(w, f, true) }); err != nil {
+					fmt.Fprintf(stderr, "kkt reproduce: %v\n", err)
+					if firstErr == nil {
+						firstErr = err
+					}
 				}
 			}
 		}
@@ -233,7 +242,7 @@ func runMerge(args []string, stdout, stderr io.Writer) int {
 	out := fs.String("out", "", "directory for the merged CSV, JSON and figures")
 	asJSON := fs.Bool("json", false, "print the summary as one JSON object")
 	data := fs.String("data", defaultDataDir(), "data directory (for experiments that re-read data when summarizing)")
-	if st, done := parseFlags(fs, args); done {
+	if st, done := parsePositional(fs, args); done {
 		return st
 	}
 	if fs.NArg() == 0 {
@@ -241,6 +250,7 @@ func runMerge(args []string, stdout, stderr io.Writer) int {
 		return exitBadInput
 	}
 	var results []*unitResult
+	var units []mergeUnit
 	seen := map[string]bool{}
 	var full *bool
 	var seed *uint64
@@ -257,6 +267,9 @@ func runMerge(args []string, stdout, stderr io.Writer) int {
 				return exitBadInput
 			}
 			var r unitResult
+			if err := json.Unmarshal(b, &r); err == nil {
+				units = append(units, mergeUnit{f, &r})
+			}
 			if err := json.Unmarshal(b, &r); err != nil {
 				fmt.Fprintf(stderr, "kkt reproduce merge: %s: %v\n", f, err)
 				return exitBadInput
@@ -275,6 +288,10 @@ func runMerge(args []string, stdout, stderr io.Writer) int {
 			results = append(results, &r)
 		}
 	}
+	if err := validateMerge(units); err != nil {
+		fmt.Fprintf(stderr, "kkt reproduce merge: %v\n", err)
+		return exitBadInput
+	}
 	if *out != "" {
 		if err := os.MkdirAll(*out, 0o755); err != nil {
 			fmt.Fprintf(stderr, "kkt reproduce merge: %v\n", err)
@@ -284,7 +301,13 @@ func runMerge(args []string, stdout, stderr io.Writer) int {
 	sortExperiments()
 	env := &reproEnv{Full: *full, Seed: *seed, DataDir: *data, OutDir: *out, Progress: io.Discard, Stderr: stderr}
 	all, err := finalize(env, experiments, results, stderr)
-	printSummary(stdout, stderr, all, *asJSON, *full, *seed, *data)
+	if perr := printSummary(stdout, stderr, all, *asJSON, *full, *seed, *data); perr != nil {
+		return exitBadInput
+	}
+	var oe outputError
+	if errors.As(err, &oe) {
+		return exitBadInput // an output file could not be written (reported above)
+	}
 	if err != nil {
 		return exitNotConverge
 	}

@@ -1,12 +1,11 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/kkt-go/kkt/internal/atomicfile"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -19,12 +18,13 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/kkt-go/kkt/sinkhorn"
+	"github.com/kkt-go/kkt/solver"
 )
 
 func init() {
 	registerExperiment(&experiment{name: "sinkhorn", order: 50, run: runSinkhornExperiment,
 		paper: "Tang et al., Accelerating Sinkhorn algorithm with sparse Newton iterations, ICLR 2024 (arXiv 2401.12253)"})
-	register(&command{name: "ot", summary: "entropic optimal transport: Sinkhorn (scaling/log domain) and Sinkhorn–Newton–Sparse", run: runOT})
+	register(&command{name: "ot", summary: "optimal transport: exact (network simplex), Sinkhorn (scaling/log domain) and Sinkhorn–Newton–Sparse", run: runOT})
 }
 
 const otSynopsis = `--a a.csv --b b.csv (--cost C.csv | --x X.csv --y Y.csv [--metric sqeuclidean|euclidean|l1|lp]) [flags]
@@ -32,7 +32,12 @@ const otSynopsis = `--a a.csv --b b.csv (--cost C.csv | --x X.csv --y Y.csv [--m
        kkt ot --mnist i,j [--metric ...] [flags]        (MNIST test images i and j from --data)
        kkt ot --random n [--seed s] [flags]             (U[0,1] costs, uniform marginals)
 
-Solves min ⟨C,P⟩ + (1/η)Σ P log P subject to P1 = a, Pᵀ1 = b. η = 1/ε (POT's reg = ε).
+Without --eta/--eps (and --method auto) it solves the exact problem
+min ⟨C,P⟩ s.t. P1 = a, Pᵀ1 = b, P ≥ 0 by the network simplex (--method emd,
+POT's ot.emd) when max(n, m) ≤ 20000, and the entropic problem at η = 1200
+by SNS otherwise. With --eta or --eps it solves the entropic problem
+min ⟨C,P⟩ + (1/η)Σ P log P subject to P1 = a, Pᵀ1 = b (η = 1/ε, POT's reg = ε)
+by SNS with the adaptive Newton rule unless --method says otherwise.
 Costs are used as given (--normalize divides by the largest). Image grids are
 the unit square (--grid unit: pixel centres i/(h−1), sqeuclidean and l1 costs in
 [0, 2]) or integer pixel indices (--grid pixel). --mnist without any of --grid,
@@ -66,14 +71,15 @@ func runOT(args []string, stdout, stderr io.Writer) int {
 	grid := fs.String("grid", "unit", "pixel coordinates of --image-*/--mnist: unit (the unit square) or pixel (0..h−1)")
 	floor := fs.Float64("floor", 0, "intensity added to every pixel of --image-*/--mnist before normalising (keeps zero pixels)")
 	mix := fs.Float64("mix", 0, "--image-*/--mnist: replace a by (1−ε/8)a + ε/(8n) after normalising (keeps zero pixels)")
-	eta := fs.Float64("eta", 0, "inverse regularisation η (default 1200 unless --eps)")
+	eta := fs.Float64("eta", 0, "inverse regularisation η (entropic methods; default 1200 unless --eps)")
 	eps := fs.Float64("eps", 0, "regularisation ε = 1/η (alternative to --eta)")
-	method := fs.String("method", "sns", "sinkhorn (scaling domain when safe), sinkhorn-log, or sns")
+	method := fs.String("method", "auto", "auto, emd (exact, network simplex), sinkhorn (scaling domain when safe), sinkhorn-log, or sns")
 	tol := fs.Float64("tol", sinkhorn.DefaultTol, "stop when ‖P1−a‖₁ + ‖Pᵀ1−b‖₁ ≤ tol")
-	maxIter := fs.Int("max-iter", 0, "iteration limit (Sinkhorn + Newton; default 10000 for sinkhorn, 1000 for sns)")
+	maxIter := fs.Int("max-iter", 0, "iteration limit (Sinkhorn + Newton; default 10000 for sinkhorn, 1000 for sns; pivots for emd)")
 	etaStart := fs.Float64("eta-start", 0, "ε-scaling: start at this η and multiply by 4 up to --eta (sinkhorn methods)")
 	warmup := fs.Int("warmup", 20, "SNS: Sinkhorn warm-up iterations N₁")
-	sparsity := fs.String("sparsity", "", "SNS: density λ of the sparsified Hessian, a number or k/n (default 2/n)")
+	sparsity := fs.String("sparsity", "", "SNS: density λ of the sparsified Hessian, a number or k/n (default 2/n; the adaptive rule grows it)")
+	fixed := fs.Bool("fixed-sparsity", false, "SNS: keep λ fixed (the paper's Algorithm 1) instead of the adaptive rule")
 	dropZeros := fs.Bool("drop-zeros", false, "remove zero-mass entries of a and b (reported) instead of failing")
 	planOut := fs.String("plan-out", "", "write the plan as CSV (dense n×m, or i,j,value triplets with --topk)")
 	topk := fs.Int("topk", 0, "with --plan-out: write only the k largest entries")
@@ -91,9 +97,13 @@ func runOT(args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() > 0 {
 		return bad("unexpected argument %q", fs.Arg(0))
 	}
+	if !checkFlags(stderr, "ot", positive("tol", *tol), nonNegativeInt("max-iter", *maxIter), nonNegativeInt("topk", *topk), nonNegative("eta", *eta)) {
+		return exitBadInput
+	}
 	if *eta != 0 && *eps != 0 {
 		return bad("give --eta or --eps, not both")
 	}
+	entropic := *eta != 0 || *eps != 0
 	switch {
 	case *eps > 0:
 		*eta = 1 / *eps
@@ -134,6 +144,19 @@ func runOT(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return bad("%v", err)
 	}
+	if *method == "auto" {
+		n, m := in.c.Dims()
+		*method = "sns"
+		if !entropic && max(n, m) <= emdAutoMax {
+			*method = "emd"
+		}
+	}
+	if *method == "emd" {
+		if entropic {
+			return bad("--method emd solves the exact problem: drop --eta/--eps")
+		}
+		return runEMD(in, *maxIter, *planOut, *asJSON, stdout, stderr)
+	}
 	s := sinkhorn.Settings{Eta: *eta, Tol: *tol, MaxIter: *maxIter, DropZeros: *dropZeros, EtaStart: *etaStart, History: *histOut != ""}
 	ctx := context.Background()
 	var res *sinkhorn.Result
@@ -148,9 +171,9 @@ func runOT(args []string, stdout, stderr io.Writer) int {
 		if w == 0 {
 			w = -1
 		}
-		res, err = sinkhorn.SNS(ctx, in.a, in.b, in.c, sinkhorn.SNSSettings{Settings: s, WarmUp: w, Sparsity: lam})
+		res, err = sinkhorn.SNS(ctx, in.a, in.b, in.c, sinkhorn.SNSSettings{Settings: s, WarmUp: w, Sparsity: lam, FixedSparsity: *fixed})
 	default:
-		return bad("unknown --method %q (want sinkhorn, sinkhorn-log or sns)", *method)
+		return bad("unknown --method %q (want auto, emd, sinkhorn, sinkhorn-log or sns)", *method)
 	}
 	if err != nil {
 		return bad("%v", err)
@@ -175,9 +198,9 @@ func runOT(args []string, stdout, stderr io.Writer) int {
 		"source": in.source, "dropped_a": len(res.DroppedA), "dropped_b": len(res.DroppedB),
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		enc.Encode(out)
+		if !printJSON(stdout, stderr, "ot", out, false) {
+			return exitBadInput
+		}
 	} else {
 		fmt.Fprintf(stdout, "%s: %d×%d, η = %g, method %s (%s domain)\n", in.source, n, m, *eta, *method, res.Domain)
 		fmt.Fprintf(stdout, "status %v after %d Sinkhorn + %d Newton iterations (%d CG), %.3fs\n",
@@ -191,6 +214,72 @@ func runOT(args []string, stdout, stderr io.Writer) int {
 		return exitNotConverge
 	}
 	return exitOK
+}
+
+// emdAutoMax is the largest max(n, m) for which --method auto picks the
+// exact solver when no --eta/--eps is given.
+const emdAutoMax = 20000
+
+// runEMD solves the exact problem and prints the result.
+func runEMD(in *otInput, maxIter int, planOut string, asJSON bool, stdout, stderr io.Writer) int {
+	res, err := sinkhorn.EMD(context.Background(), in.a, in.b, in.c, sinkhorn.EMDSettings{MaxIter: maxIter})
+	if err != nil {
+		fmt.Fprintf(stderr, "kkt ot: %v\n", err)
+		return exitBadInput
+	}
+	if planOut != "" {
+		if err := writeSparsePlan(planOut, res); err != nil {
+			fmt.Fprintf(stderr, "kkt ot: %v\n", err)
+			return exitBadInput
+		}
+	}
+	var dual float64
+	for i, v := range in.a {
+		dual += v * res.Alpha[i]
+	}
+	for j, v := range in.b {
+		dual += v * res.Beta[j]
+	}
+	n, m := in.c.Dims()
+	if asJSON {
+		out := map[string]any{
+			"status": res.Status, "converged": res.Status == solver.Converged, "method": "emd",
+			"iterations": res.Iterations, "priced": res.Evaluations, "cost": res.Cost, "dual": dual,
+			"nnz": res.Plan.NNZ(), "mass_adjust": res.MassAdjust, "time_s": res.Time.Seconds(), "n": n, "m": m,
+			"source": in.source, "dropped_a": len(res.DroppedA), "dropped_b": len(res.DroppedB),
+		}
+		if !printJSON(stdout, stderr, "ot", out, false) {
+			return exitBadInput
+		}
+	} else {
+		fmt.Fprintf(stdout, "%s: %d×%d, exact OT, method emd (network simplex)\n", in.source, n, m)
+		fmt.Fprintf(stdout, "status %v after %d pivots, %.3fs\n", res.Status, res.Iterations, res.Time.Seconds())
+		fmt.Fprintf(stdout, "cost ⟨C,P⟩ %.17g\ndual aᵀα+bᵀβ %.17g\nplan nonzeros %d (n+m−1 = %d)\n", res.Cost, dual, res.Plan.NNZ(), n+m-1)
+		if res.MassAdjust > 0 {
+			fmt.Fprintf(stdout, "b rescaled to Σa: largest change %.3g\n", res.MassAdjust)
+		}
+		if len(res.DroppedA)+len(res.DroppedB) > 0 {
+			fmt.Fprintf(stdout, "zero-mass entries: %d of a and %d of b\n", len(res.DroppedA), len(res.DroppedB))
+		}
+	}
+	return res.Status.ExitCode()
+}
+
+// writeSparsePlan writes the plan's nonzeros atomically (nothing partial on
+// error).
+func writeSparsePlan(path string, res *sinkhorn.EMDResult) error {
+	return atomicfile.Write(path, func(w io.Writer) error {
+		var err error
+		if _, err = fmt.Fprintln(w, "# i,j,value (0-based), the nonzeros of the exact plan"); err != nil {
+			return err
+		}
+		res.Plan.DoNonZero(func(i, j int, v float64) {
+			if err == nil {
+				_, err = fmt.Fprintf(w, "%d,%d,%s\n", i, j, strconv.FormatFloat(v, 'g', -1, 64))
+			}
+		})
+		return err
+	})
 }
 
 type otSources struct {
@@ -248,6 +337,9 @@ func loadOT(s otSources) (*otInput, error) {
 	var err error
 	switch {
 	case s.random > 0:
+		if err := otBudget("--random", s.random, s.random); err != nil {
+			return nil, err
+		}
 		in.c, in.a = randomOT(s.random, s.seed)
 		in.b = append([]float64(nil), in.a...)
 		in.source = fmt.Sprintf("random n=%d seed=%d", s.random, s.seed)
@@ -265,6 +357,9 @@ func loadOT(s otSources) (*otInput, error) {
 		if _, dy := y.Dims(); dx != dy {
 			return nil, fmt.Errorf("%s has %d columns but %s has %d", s.x, dx, s.y, dy)
 		}
+		if err := otBudget(s.x+" and "+s.y, x.RawMatrix().Rows, y.RawMatrix().Rows); err != nil {
+			return nil, err
+		}
 		in.c = sinkhorn.CostMatrix(x, y, s.metric, s.p)
 		in.source = s.x + " → " + s.y
 	case s.imgA != "" || s.imgB != "":
@@ -281,6 +376,9 @@ func loadOT(s otSources) (*otInput, error) {
 		}
 		if in.b, err = s.conv.measure(ib.RawMatrix().Data); err != nil {
 			return nil, fmt.Errorf("%s: %v", s.imgB, err)
+		}
+		if err := otBudget(s.imgA, h*w, h*w); err != nil {
+			return nil, err
 		}
 		in.c = s.conv.cost(h, w, s.metric, s.p)
 		in.source, in.image = s.imgA+" → "+s.imgB+" ("+s.conv.String()+")", true
@@ -361,6 +459,9 @@ func mnistPair(dir string, i, j int, metric sinkhorn.Metric, p float64, conv ima
 	}
 	if b, err = conv.measure(imgs[j]); err != nil {
 		return nil, nil, nil, fmt.Errorf("%s: image %d: %v", path, j, err)
+	}
+	if err := otBudget(path, h*w, h*w); err != nil {
+		return nil, nil, nil, err
 	}
 	return a, b, conv.cost(h, w, metric, p), nil
 }
@@ -482,18 +583,18 @@ func positives(a []float64) int {
 }
 
 func writePlan(path string, res *sinkhorn.Result, topk int) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriter(f)
-	if topk > 0 {
-		sp := res.SparsePlan(topk)
-		fmt.Fprintln(w, "# i,j,value (0-based), the largest entries of the plan")
-		sp.DoNonZero(func(i, j int, v float64) {
-			fmt.Fprintf(w, "%d,%d,%s\n", i, j, strconv.FormatFloat(v, 'g', -1, 64))
-		})
-	} else {
+	return atomicfile.Write(path, func(w io.Writer) error {
+		if topk > 0 {
+			sp := res.SparsePlan(topk)
+			fmt.Fprintln(w, "# i,j,value (0-based), the largest entries of the plan")
+			var err error
+			sp.DoNonZero(func(i, j int, v float64) {
+				if err == nil {
+					_, err = fmt.Fprintf(w, "%d,%d,%s\n", i, j, strconv.FormatFloat(v, 'g', -1, 64))
+				}
+			})
+			return err
+		}
 		n, m := res.Plan.Dims()
 		buf := make([]byte, 0, 32*m)
 		for i := 0; i < n; i++ {
@@ -505,31 +606,24 @@ func writePlan(path string, res *sinkhorn.Result, topk int) error {
 				buf = strconv.AppendFloat(buf, res.Plan.At(i, j), 'g', -1, 64)
 			}
 			buf = append(buf, '\n')
-			w.Write(buf)
+			if _, err := w.Write(buf); err != nil {
+				return err
+			}
 		}
-	}
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+		return nil
+	})
 }
 
 func writeHistory(path string, hist []sinkhorn.Iterate) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriter(f)
-	fmt.Fprintln(w, "iteration,newton,marginal_error,dual,time_s,cg_iterations,step")
-	for _, h := range hist {
-		fmt.Fprintf(w, "%d,%t,%g,%.17g,%g,%d,%g\n", h.Iter, h.Newton, h.MarginalError, h.Dual, h.Time, h.CGIterations, h.Step)
-	}
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return atomicfile.Write(path, func(w io.Writer) error {
+		fmt.Fprintln(w, "iteration,newton,marginal_error,dual,time_s,cg_iterations,step")
+		for _, h := range hist {
+			if _, err := fmt.Fprintf(w, "%d,%t,%g,%.17g,%g,%d,%g\n", h.Iter, h.Newton, h.MarginalError, h.Dual, h.Time, h.CGIterations, h.Step); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // ---- kkt reproduce sinkhorn ----
@@ -609,7 +703,7 @@ func runSinkhornExperiment(ctx context.Context, env *reproEnv) ([]row, error) {
 	for _, tc := range cases {
 		n, _ := tc.c.Dims()
 		fmt.Fprintf(env.Progress, "[sinkhorn] %s: SNS\n", tc.name)
-		ss := sinkhorn.SNSSettings{Settings: sinkhorn.Settings{Eta: eta, Tol: tol, MaxIter: 5000, History: true}, WarmUp: tc.warmup}
+		ss := sinkhorn.SNSSettings{Settings: sinkhorn.Settings{Eta: eta, Tol: tol, MaxIter: 5000, History: true}, WarmUp: tc.warmup, FixedSparsity: true}
 		if tc.sparsity > 0 {
 			ss.Sparsity = tc.sparsity / float64(n)
 		}
@@ -669,7 +763,7 @@ func runSinkhornExperiment(ctx context.Context, env *reproEnv) ([]row, error) {
 		if w == 0 {
 			w = -1
 		}
-		res, err := sinkhorn.SNS(ctx, a500, a500, c500, sinkhorn.SNSSettings{Settings: sinkhorn.Settings{Eta: eta, Tol: tol, MaxIter: 400}, WarmUp: w})
+		res, err := sinkhorn.SNS(ctx, a500, a500, c500, sinkhorn.SNSSettings{Settings: sinkhorn.Settings{Eta: eta, Tol: tol, MaxIter: 400}, WarmUp: w, FixedSparsity: true})
 		if err != nil {
 			return nil, err
 		}
@@ -685,7 +779,7 @@ func runSinkhornExperiment(ctx context.Context, env *reproEnv) ([]row, error) {
 	ce, ae := randomOT(nEta, env.Seed+1)
 	for _, et := range []float64{10, 100, 1000, 1200, 5000} {
 		fmt.Fprintf(env.Progress, "[sinkhorn] η table: η = %g\n", et)
-		sns, err := sinkhorn.SNS(ctx, ae, ae, ce, sinkhorn.SNSSettings{Settings: sinkhorn.Settings{Eta: et, Tol: tol, MaxIter: snsCap}})
+		sns, err := sinkhorn.SNS(ctx, ae, ae, ce, sinkhorn.SNSSettings{Settings: sinkhorn.Settings{Eta: et, Tol: tol, MaxIter: snsCap}, FixedSparsity: true})
 		if err != nil {
 			return nil, err
 		}
@@ -717,7 +811,7 @@ func runSinkhornExperiment(ctx context.Context, env *reproEnv) ([]row, error) {
 	for round := 0; round < 3; round++ {
 		for k, n := range sizes {
 			c, a := randomOT(n, env.Seed+2)
-			res, err := sinkhorn.SNS(ctx, a, a, c, sinkhorn.SNSSettings{Settings: sinkhorn.Settings{Eta: eta, Tol: 1e-300, MaxIter: 27, History: true}})
+			res, err := sinkhorn.SNS(ctx, a, a, c, sinkhorn.SNSSettings{Settings: sinkhorn.Settings{Eta: eta, Tol: 1e-300, MaxIter: 27, History: true}, FixedSparsity: true})
 			if err != nil {
 				return nil, err
 			}

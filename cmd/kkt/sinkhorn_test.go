@@ -92,7 +92,8 @@ func TestOTCommandErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--a", a, "--b", b, "--cost", c}, "a[1] = 0"},
+		{[]string{"--a", a, "--b", b, "--cost", c, "--eta", "10"}, "a[1] = 0"}, // entropic: zero mass is an error
+		{[]string{"--a", a, "--b", b, "--cost", c, "--method", "emd", "--eta", "10"}, "drop --eta"},
 		{[]string{"--a", a, "--b", b, "--cost", bad}, "bad.csv:2"},
 		{[]string{"--a", a, "--b", b}, "exactly one of"},
 		{[]string{"--random", "5", "--method", "newton"}, "unknown --method"},
@@ -105,7 +106,7 @@ func TestOTCommandErrors(t *testing.T) {
 	}
 	// zero entries removed on request and reported
 	st, out, errs := runOTArgs("--a", a, "--b", b, "--cost", c, "--eta", "10", "--drop-zeros", "--json")
-	if st != exitOK || !strings.Contains(out, `"dropped_a": 1`) {
+	if st != exitOK || !strings.Contains(out, `"dropped_a":1`) {
 		t.Errorf("--drop-zeros: exit %d %s %s", st, out, errs)
 	}
 	// not converged: exit 1
@@ -134,7 +135,7 @@ func TestOTCommandPointsImagesMNIST(t *testing.T) {
 	}
 	data := kktdata.Require(t, "mnist")
 	st, out, errs := runOTArgs("--mnist", "0,1", "--data", filepath.Dir(data), "--floor", "1e-3", "--eta", "10", "--method", "sinkhorn", "--tol", "1e-8", "--json")
-	if st != exitOK || !strings.Contains(out, `"n": 784`) {
+	if st != exitOK || !strings.Contains(out, `"n":784`) {
 		t.Errorf("mnist: exit %d %s %s", st, out, errs)
 	}
 	// without convention flags --mnist uses the reproduce instance; with
@@ -148,7 +149,7 @@ func TestOTCommandPointsImagesMNIST(t *testing.T) {
 	}
 	st, out, errs = runOTArgs("--mnist", "0,1", "--data", filepath.Dir(data), "--floor", "0", "--drop-zeros", "--grid", "pixel", "--normalize",
 		"--eta", "10", "--method", "sns", "--sparsity", "4/n", "--tol", "1e-8", "--json")
-	if st != exitOK || !strings.Contains(out, `"dropped_a": 668`) || !strings.Contains(out, "pixel grid, cost/max, no floor") {
+	if st != exitOK || !strings.Contains(out, `"dropped_a":668`) || !strings.Contains(out, "pixel grid, cost/max, no floor") {
 		t.Errorf("mnist dropped zeros: exit %d %s %s", st, out, errs)
 	}
 }
@@ -238,5 +239,34 @@ func TestImageConvention(t *testing.T) {
 		if _, err := parseSparsity(in, a, b); err == nil {
 			t.Errorf("parseSparsity(%q) accepted", in)
 		}
+	}
+}
+
+func TestOTCommandEMD(t *testing.T) {
+	dir := t.TempDir()
+	a := writeFile(t, dir, "a.csv", "0.5\n0\n0.5\n")
+	b := writeFile(t, dir, "b.csv", "0.25,0.25,0.5\n")
+	c := writeFile(t, dir, "c.csv", "0,1,2\n1,0,1\n2,1,0\n")
+	plan := filepath.Join(dir, "p.csv")
+	// no --eta/--eps: the exact solver; zero masses are allowed
+	st, out, errs := runOTArgs("--a", a, "--b", b, "--cost", c, "--plan-out", plan, "--json")
+	if st != exitOK {
+		t.Fatalf("exit %d: %s", st, errs)
+	}
+	var res map[string]any
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	// optimal: row 0 sends 0.25 to columns 0 and 1, row 2 sends 0.5 to column 2
+	if res["method"] != "emd" || res["status"] != "Converged" || math.Abs(res["cost"].(float64)-0.25) > 1e-15 ||
+		math.Abs(res["dual"].(float64)-0.25) > 1e-15 || res["dropped_a"].(float64) != 1 {
+		t.Errorf("%v", res)
+	}
+	text, err := os.ReadFile(plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lines := strings.Count(string(text), "\n"); lines != 4 { // comment + 3 nonzeros
+		t.Errorf("plan file:\n%s", text)
 	}
 }

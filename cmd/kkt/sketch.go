@@ -3,12 +3,11 @@ package main
 import (
 	"context"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
+	"github.com/kkt-go/kkt/internal/atomicfile"
 	"io"
 	"math"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -518,7 +517,7 @@ func init() {
 // LSQR (or plain LSQR) and optionally writes the problem (little-endian
 // float64, A row-major in A.bin, b in b.bin) for side-by-side runs of a peer.
 func runSketchCmd(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("sketch", "[--m M] [--n N] [--kappa K] [--noise E] [--seed S] [--kind K] [--gamma G] [--tol T] [--plain] [--write DIR] [--json]", stderr)
+	fs := newFlagSet("sketch", "[--m M] [--n N] [--kappa K] [--noise E] [--seed S] [--kind K] [--gamma G] [--tol T] [--max-iter N] [--plain] [--out DIR] [--json]", stderr)
 	m := fs.Int("m", 20000, "rows")
 	n := fs.Int("n", 200, "columns")
 	kappa := fs.Float64("kappa", 1e8, "condition number of diag(d) in A = G·diag(d)")
@@ -527,12 +526,17 @@ func runSketchCmd(args []string, stdout, stderr io.Writer) int {
 	kindName := fs.String("kind", "sparse-sign", "sketch: sparse-sign, gaussian, rademacher, countsketch, srht, uniform, row-norm")
 	gamma := fs.Float64("gamma", 0, "oversampling: s = ⌈γ·n⌉ (0: the package default, 8 for sparse-sign and countsketch, else 4)")
 	tol := fs.Float64("tol", 1e-11, "LSQR tolerance")
-	maxIter := fs.Int("maxiter", 0, "LSQR iteration limit (0: default)")
+	maxIter := fs.Int("max-iter", 0, "LSQR iteration limit (0: default)")
+	deprecatedAlias(fs, "maxiter", "max-iter")
 	plain := fs.Bool("plain", false, "plain LSQR without preconditioner")
-	write := fs.String("write", "", "write A.bin and b.bin into this directory and exit")
+	write := fs.String("out", "", "write A.bin and b.bin into this directory and exit")
+	deprecatedAlias(fs, "write", "out")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	if st, done := parseFlags(fs, args); done {
 		return st
+	}
+	if !checkFlags(stderr, "sketch", positive("tol", *tol), nonNegativeInt("max-iter", *maxIter)) {
+		return exitBadInput
 	}
 	kind, err := sketch.ParseKind(*kindName)
 	if err != nil {
@@ -563,8 +567,10 @@ func runSketchCmd(args []string, stdout, stderr io.Writer) int {
 		return exitBadInput
 	}
 	if *asJSON {
-		json.NewEncoder(stdout).Encode(map[string]any{"status": res.Status.String(), "iterations": res.Iterations,
-			"normal_residual": res.NormalResidual, "residual_norm": res.ResidualNorm, "sketch_rows": res.SketchRows, "seconds": el})
+		if !printJSON(stdout, stderr, "sketch", map[string]any{"status": res.Status.String(), "iterations": res.Iterations,
+			"normal_residual": res.NormalResidual, "residual_norm": res.ResidualNorm, "sketch_rows": res.SketchRows, "time_s": el}, false) {
+			return exitBadInput
+		}
 	} else {
 		fmt.Fprintf(stdout, "status %v  iterations %d  ‖Aᵀr‖/(‖A‖_F‖r‖) %.3g  ‖r‖ %.6g  s %d  time %.3fs\n",
 			res.Status, res.Iterations, res.NormalResidual, res.ResidualNorm, res.SketchRows, el)
@@ -576,15 +582,7 @@ func runSketchCmd(args []string, stdout, stderr io.Writer) int {
 }
 
 func writeFloats(path string, v []float64) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := binary.Write(f, binary.LittleEndian, v); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return atomicfile.Write(path, func(w io.Writer) error { return binary.Write(w, binary.LittleEndian, v) })
 }
 
 // mcLambdaMin estimates λ_min(E[Z]) for Z = Mᵀ(MMᵀ)⁺M, M = S·A (the

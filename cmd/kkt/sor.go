@@ -197,10 +197,8 @@ func runSOR(args []string, stdout, stderr io.Writer) int {
 		out["records"] = rs
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(out); err != nil {
-			return bad(err)
+		if !printJSON(stdout, stderr, "sor", out, false) {
+			return exitBadInput
 		}
 	} else {
 		keys := []string{"sequence", "tuner", "solver", "instances", "total_iterations", "mean_iterations", "best_fixed_omega", "best_fixed_total", "regret_fixed", "optimal_total", "regret_optimal", "time_s", "status"}

@@ -385,7 +385,7 @@ func Example_randomTransport() {
 		observed := math.Pow(h[last].MarginalError/h[last-10].MarginalError, 0.1)
 		// The predicted rate σ₂² from the solution's plan (SNS finds it quickly).
 		set.History = false
-		sns, err := sinkhorn.SNS(context.Background(), a, a, c, sinkhorn.SNSSettings{Settings: set})
+		sns, err := sinkhorn.SNS(context.Background(), a, a, c, sinkhorn.SNSSettings{Settings: set, FixedSparsity: true})
 		if err != nil {
 			panic(err)
 		}
@@ -416,7 +416,7 @@ func Example_randomTransport() {
 	for _, lambda := range []float64{0, 1} {
 		res, err := sinkhorn.SNS(context.Background(), a, a, c, sinkhorn.SNSSettings{
 			Settings: sinkhorn.Settings{Eta: 100, Tol: 1e-12, History: true},
-			Sparsity: lambda,
+			Sparsity: lambda, FixedSparsity: true, // the paper's fixed λ (Algorithm 1)
 		})
 		if err != nil {
 			panic(err)

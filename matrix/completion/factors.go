@@ -8,6 +8,8 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/kkt-go/kkt/matrix"
 )
 
 // factorRow is one line of the JSON Lines factor format: the layout of
@@ -71,6 +73,9 @@ func ReadFactors(r io.Reader, name string) (*mat.Dense, error) {
 	}
 	if len(rows) == 0 {
 		return nil, &ParseError{name, 0, fmt.Errorf("no factor rows")}
+	}
+	if err := matrix.CheckFloats(name, 0, fmt.Sprintf("a %d×%d factor matrix (largest id %d)", maxID, k, maxID), maxID, k); err != nil {
+		return nil, err
 	}
 	F := mat.NewDense(maxID, k, nil)
 	seen := make([]bool, maxID)

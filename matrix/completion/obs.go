@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/kkt-go/kkt/matrix"
 )
 
 // Observations holds the observed entries M_ij, (i, j) ∈ Ω, of an m×n
@@ -244,7 +246,14 @@ func Read(r io.Reader, name string, f Format) (*Observations, error) {
 			}
 		}
 		rows, cols, vals, lines = append(rows, i-1), append(cols, j-1), append(vals, v), append(lines, line)
-		m, n = max(m, i), max(n, j)
+		if i > m || j > n {
+			m, n = max(m, i), max(n, j)
+			// The index sets the matrix size: row and column pointers
+			// (16 bytes each) and a rank-1 factor pair at the least.
+			if err := matrix.CheckAlloc(name, line, fmt.Sprintf("entry (%d, %d) (a %d×%d matrix)", i, j, m, n), matrix.MulBytes(24, int64(m)+int64(n)+2)); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if err := sc.Err(); err != nil {
 		return nil, &ParseError{name, line + 1, err}

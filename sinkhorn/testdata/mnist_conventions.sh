@@ -41,9 +41,9 @@ for pair in $pairs; do
 				common=(--mnist "$pair" --metric "$metric" --eta 1200 --tol 1e-12 ${sc#*:} ${z#*:} --json)
 				if [[ $what == sns || $what == pixel-sns ]]; then
 					if [[ $metric == l1 ]]; then
-						args=(--method sns --warmup 700 --sparsity 15/n --max-iter 1500)
+						args=(--method sns --fixed-sparsity --warmup 700 --sparsity 15/n --max-iter 1500)
 					else
-						args=(--method sns --warmup 20 --sparsity 2/n --max-iter 300)
+						args=(--method sns --fixed-sparsity --warmup 20 --sparsity 2/n --max-iter 300)
 					fi
 				elif [[ $what == pixel ]]; then
 					args=(--method sinkhorn-log --max-iter 3000)

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/kkt-go/kkt/auglag"
+	"github.com/kkt-go/kkt/internal/nlpbench"
+	"github.com/kkt-go/kkt/nlp"
+)
+
+func init() {
+	registerExperiment(&experiment{name: "nlp", paper: "general NLP: kkt's interior-point method and augmented Lagrangian beside IPOPT 3.11.9 (cutest/ipopt.csv)", order: 14, run: reproNLP})
+}
+
+// nlpReproSolvers are the general-NLP methods the experiment runs.
+var nlpReproSolvers = []struct {
+	name  string
+	solve nlpbench.SolveFunc
+}{
+	{"ipm", func(ctx context.Context, p nlp.Problem) (*nlp.Result, error) {
+		return nlp.Solve(ctx, p, nlp.Settings{})
+	}},
+	{"auglag", func(ctx context.Context, p nlp.Problem) (*nlp.Result, error) {
+		return auglag.SolveNLP(ctx, p, auglag.NLPSettings{})
+	}},
+}
+
+// reproNLP solves the Hock–Schittkowski problems (quick) or every shared
+// problem with 2 ≤ n ≤ 100 that has bounds or inequalities (--full) with
+// each method, beside IPOPT's recorded results.
+func reproNLP(ctx context.Context, env *reproEnv) ([]row, error) {
+	if env.DataDir == "" {
+		return []row{{Metric: "skipped: needs the CUTEst SIF files and ipopt.csv (KKT_DATA)", Value: math.NaN(), Paper: math.NaN(), Status: "info"}}, nil
+	}
+	set := nlpbench.HS
+	if env.Full {
+		set = nlpbench.BoundsOrInequalities
+	}
+	cases, err := nlpbench.Cases(env.DataDir, set)
+	if err != nil {
+		return nil, err
+	}
+	var rows []row
+	// meets fills Status and Ratio of a row whose Paper is a target: the
+	// value must be at least (atLeast) or at most target×slack.
+	meets := func(r row, atLeast bool, slack float64) {
+		r.Ratio = r.Value / r.Paper
+		ok := r.Value >= r.Paper*slack
+		if !atLeast {
+			ok = r.Value <= r.Paper*slack
+		}
+		r.Status = "differs"
+		if ok {
+			r.Status = "reproduced"
+		}
+		rows = append(rows, r)
+	}
+	costs := make([][]float64, 0, len(nlpReproSolvers)+1)
+	names := make([]string, 0, len(nlpReproSolvers)+1)
+	ipIt := make([]float64, len(cases))
+	for i, c := range cases {
+		ipIt[i] = math.Inf(1)
+		if c.Ipopt.Solved() {
+			ipIt[i] = float64(c.Ipopt.Iterations)
+		}
+	}
+	costs, names = append(costs, ipIt), append(names, "IPOPT 3.11.9")
+	note := fmt.Sprintf("%s, %d problems; IPOPT's results from cutest/ipopt.csv (tol 1e-8)", set, len(cases))
+	for _, s := range nlpReproSolvers {
+		recs, err := nlpbench.Run(ctx, cases, s.name, s.solve, 0, env.Progress) // no clock: rows stay deterministic
+		if err != nil {
+			return nil, err
+		}
+		sum := nlpbench.Summarize(recs)
+		it := make([]float64, len(recs))
+		for i, r := range recs {
+			it[i] = math.Inf(1)
+			if r.Converged() && r.AtIpoptOptimum(1e-6, 1e-6) {
+				it[i] = float64(max(r.Iter, 1))
+			}
+		}
+		costs, names = append(costs, it), append(names, "kkt "+s.name)
+		m := s.name
+		target := 0.95 // the interior-point method: ≥ 95% at IPOPT's optimum
+		if s.name == "auglag" {
+			target = 0.85 // the augmented Lagrangian: ≥ 85% solved
+		}
+		if s.name == "ipm" {
+			meets(row{Metric: m + ": problems solved (tol 1e-8), target: at least IPOPT's count", Value: float64(sum.Solved), Paper: float64(sum.IpoptSolved), Unit: "problems", Note: note}, true, 1)
+		} else {
+			rows = append(rows, row{Metric: m + ": problems solved (tol 1e-8); paper column: IPOPT's", Value: float64(sum.Solved), Paper: float64(sum.IpoptSolved), Unit: "problems", Note: note, Status: "info"})
+		}
+		if sum.IpoptSolved > 0 {
+			meets(row{Metric: fmt.Sprintf("%s: share of IPOPT's solved problems at IPOPT's objective (1e-6) or better, target ≥ %g", m, target), Value: float64(sum.AtOptimum) / float64(sum.IpoptSolved), Paper: target,
+				Note: fmt.Sprintf("%d of %d; missed: %s", sum.AtOptimum, sum.IpoptSolved, strings.Join(sum.Missed, " "))}, true, 1)
+		}
+		if sum.Both > 0 {
+			meets(row{Metric: m + ": median iterations where both converge (auglag: outer), target ≤ 1.25× IPOPT's", Value: sum.MedianIter, Paper: sum.MedianIpoptIter, Unit: "iterations", Note: fmt.Sprintf("%d problems; median per-problem ratio %.3g", sum.Both, sum.MedianRatio)}, false, 1.25)
+			meets(row{Metric: m + ": objective agrees with IPOPT's to 1e-6 where both converge", Value: float64(sum.Agree) / float64(sum.Both), Paper: 1, Note: fmt.Sprintf("%d of %d", sum.Agree, sum.Both)}, true, 1)
+		}
+		var st []string
+		for k, v := range sum.Statuses {
+			st = append(st, fmt.Sprintf("%s %d", k, v))
+		}
+		sort.Strings(st)
+		rows = append(rows, row{Metric: m + ": end statuses", Value: float64(sum.Problems), Paper: math.NaN(), Status: "info", Note: strings.Join(st, ", ")})
+		rows = append(rows, timing(row{Metric: m + ": total wall time", Value: sum.Time.Seconds(), Paper: math.NaN(), Status: "info", Unit: "s",
+			Note: "IPOPT's own times (Python callbacks) are in ipopt.csv; the side-by-side run is in docs/nlp.md"}))
+	}
+	for i := range rows {
+		rows[i].Experiment = "nlp"
+	}
+	tau := []float64{1, 1.25, 1.5, 2, 3, 4, 6, 8, 12, 16, 32}
+	prof := nlpbench.PerformanceProfile(names, costs, tau)
+	fig := figure{Name: "nlp-profile", Title: "Performance profile (iterations), " + set.String(), XLabel: "τ (iterations within τ× the best)", YLabel: "fraction of problems", LogX: true}
+	for s, n := range prof.Solvers {
+		fig.Series = append(fig.Series, series{Name: n, X: tau, Y: prof.Rho[s]})
+	}
+	env.addFigure(fig)
+	return rows, nil
+}

@@ -1,0 +1,175 @@
+package cutest
+
+import (
+	"math"
+	"strings"
+	"testing"
+)
+
+// Small SIF fragments reproducing constructs of real files whose reading
+// was in question (PDE1/PDE2, n3PK, TAX1C, SIMPLEU, SCHMVETT, CHANDHEULS).
+
+// A group's kind is fixed by its first card (the SIF report, GROUPS
+// row-wise: "Subsequent contradictory information will be ignored"), as in
+// PDE1's "XL D(I,0) T -1.0" followed by "ZG D(I,0) X(I,0) SQRTAH".
+func TestGroupKindFirstCardWins(t *testing.T) {
+	src := lines(
+		"NAME          KIND",
+		fc("RE", "H", "", "2.0", "", ""),
+		"VARIABLES",
+		fc("", "T", "", "", "", ""),
+		fc("", "X", "", "", "", ""),
+		"GROUPS",
+		fc("N", "OBJ", "T", "1.0", "", ""),
+		fc("XL", "D", "T", "-1.0", "", ""),
+		fc("ZG", "D", "X", "", "H", ""),
+		"ENDATA",
+	)
+	p, err := Parse(strings.NewReader(src), "kind.SIF", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.M() != 1 || !math.IsInf(p.CL()[0], -1) || p.CU()[0] != 0 {
+		t.Fatalf("m = %d, bounds [%v, %v]; want one constraint c ≤ 0", p.M(), p.CL(), p.CU())
+	}
+	c := consOf(p, []float64{1, 3})
+	if c[0] != -1+2*3 {
+		t.Errorf("c = %v, want -t + 2x = 5", c)
+	}
+}
+
+// A GROUP USES card whose field 2 is 'DEFAULT' sets the default group type
+// whatever its code (SIFDecode tests field 2 first); n3PK has
+// "    'DEFAULT' SQUARE" with a blank code.
+func TestGroupUsesDefaultBlankCode(t *testing.T) {
+	src := lines(
+		"NAME          GDEF",
+		"VARIABLES",
+		fc("", "X", "", "", "", ""),
+		"GROUPS",
+		fc("N", "G1", "X", "1.0", "", ""),
+		fc("N", "G2", "X", "2.0", "", ""),
+		"GROUP TYPE",
+		fc("GV", "SQUARE", "A", "", "", ""),
+		"GROUP USES",
+		fc("", "'DEFAULT'", "SQUARE", "", "", ""),
+		"ENDATA",
+		"GROUPS        GDEF",
+		"INDIVIDUALS",
+		ec("T", "SQUARE", "", ""),
+		ec("F", "", "", "A * A"),
+		ec("G", "", "", "2.0 * A"),
+		ec("H", "", "", "2.0"),
+		"ENDATA",
+	)
+	p, err := Parse(strings.NewReader(src), "gdef.SIF", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := p.Objective([]float64{3}); f != 9+36 {
+		t.Errorf("f(3) = %g, want 3² + 6² = 45", f)
+	}
+}
+
+// TAX1C's GLOBALS card " A EPSLON  0.1D0" has its name one column early:
+// field 2 (columns 5–14) reads PSLON, which TEMPORARIES does not declare.
+// The SIF report requires the declaration; SIFDecode rejects the card.
+func TestAssignmentToUndeclaredTemporary(t *testing.T) {
+	src := lines(
+		"NAME          TAXC",
+		"VARIABLES",
+		fc("", "X", "", "", "", ""),
+		"GROUPS",
+		fc("N", "OBJ", "", "", "", ""),
+		"ELEMENT TYPE",
+		fc("EV", "A1", "C", "", "", ""),
+		"ELEMENT USES",
+		fc("T", "E", "A1", "", "", ""),
+		fc("V", "E", "C", "", "X", ""),
+		"GROUP USES",
+		fc("E", "OBJ", "E", "", "", ""),
+		"ENDATA",
+		"ELEMENTS      TAXC",
+		"TEMPORARIES",
+		ec("R", "EPSLON", "", ""),
+		"GLOBALS",
+		" A EPSLON               0.1D0",
+		"INDIVIDUALS",
+		ec("T", "A1", "", ""),
+		ec("F", "", "", "EPSLON * C"),
+		ec("G", "C", "", "EPSLON"),
+		"ENDATA",
+	)
+	_, err := Parse(strings.NewReader(src), "taxc.SIF", nil)
+	if err == nil || !strings.HasPrefix(err.Error(), "taxc.SIF:18:") || !strings.Contains(err.Error(), "PSLON") {
+		t.Errorf("got %v, want an error at taxc.SIF:18 naming PSLON", err)
+	}
+	// Aligned, the same file is fine.
+	ok := strings.Replace(src, " A EPSLON               0.1D0", ec("A", "EPSLON", "", "0.1D0"), 1)
+	p, err := Parse(strings.NewReader(ok), "taxc.SIF", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := p.Objective([]float64{2}); math.Abs(f-0.2) > 1e-16 {
+		t.Errorf("f = %g, want 0.2", f)
+	}
+}
+
+// SIMPLEU loops "DO I 1 N" without defining an integer parameter named "1":
+// the SIF report says the parameters named in fields 3 and 5 of a DO card
+// "must have been defined on previous data cards".
+func TestDoLoopUndefinedBound(t *testing.T) {
+	src := lines(
+		"NAME          SIMPLE",
+		fc("IE", "N", "", "5", "", ""),
+		"VARIABLES",
+		fc("DO", "I", "1", "", "N", ""),
+		fc("X", "X(I)", "", "", "", ""),
+		fc("ND", "", "", "", "", ""),
+		"GROUPS",
+		fc("N", "OBJ", "", "", "", ""),
+		"ENDATA",
+	)
+	_, err := Parse(strings.NewReader(src), "simple.SIF", nil)
+	if err == nil || err.Error() != `simple.SIF:4: undefined integer parameter "1"` {
+		t.Errorf("got %v", err)
+	}
+}
+
+// Numbers of R cards (and every numeric field) are read to full double
+// precision: SCHMVETT writes π as 3.14159265 in an R card; S2MPJ keeps 7
+// digits (3.141593), which moves SCHMVETT's f by 1.6e-8 relative.
+func TestRCardFullPrecision(t *testing.T) {
+	src := lines(
+		"NAME          PIR",
+		"VARIABLES",
+		fc("", "X", "", "", "", ""),
+		fc("", "Y", "", "", "", ""),
+		"GROUPS",
+		fc("N", "OBJ", "", "", "", ""),
+		"ELEMENT TYPE",
+		fc("EV", "SIN", "V1", "", "V2", ""),
+		fc("IV", "SIN", "U", "", "", ""),
+		"ELEMENT USES",
+		fc("T", "E", "SIN", "", "", ""),
+		fc("V", "E", "V1", "", "X", ""),
+		fc("V", "E", "V2", "", "Y", ""),
+		"GROUP USES",
+		fc("E", "OBJ", "E", "", "", ""),
+		"ENDATA",
+		"ELEMENTS      PIR",
+		"INDIVIDUALS",
+		ec("T", "SIN", "", ""),
+		fc("R", "U", "V1", "3.14159265", "V2", "1.0"),
+		ec("F", "", "", "U"),
+		ec("G", "U", "", "1.0"),
+		"ENDATA",
+	)
+	p, err := Parse(strings.NewReader(src), "pir.SIF", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := p.Objective([]float64{1, 0}); f != 3.14159265 {
+		t.Errorf("f = %.17g, want 3.14159265 exactly", f)
+	}
+}

@@ -1,0 +1,775 @@
+package nlp
+
+import (
+	"context"
+	"errors"
+	"math"
+
+	"github.com/kkt-go/kkt/linsolve"
+	"github.com/kkt-go/kkt/solver"
+)
+
+// Algorithm constants (IPOPT's defaults; see doc.go for the names).
+const (
+	kappaEps           = 10   // barrier_tol_factor
+	kappaMu            = 0.2  // mu_linear_decrease_factor
+	thetaMu            = 1.5  // mu_superlinear_decrease_power
+	tauMin             = 0.99 // tau_min
+	kappaSigma         = 1e10 // kappa_sigma
+	kappaD             = 1e-5 // kappa_d
+	sMax               = 100  // s_max
+	deltaSwitch        = 1.0  // delta
+	sTheta             = 1.1
+	sPhi               = 2.3
+	etaPhi             = 1e-8
+	gammaTheta         = 1e-5
+	gammaPhi           = 1e-8
+	alphaMinFr         = 0.05
+	maxSOC             = 4
+	kappaSOC           = 0.99
+	dwFirst            = 1e-4 // first_hessian_perturbation
+	dwMin              = 1e-20
+	dwMax              = 1e20
+	dwIncFirst         = 100
+	dwInc              = 8
+	dwDec              = 1.0 / 3
+	dcBar              = 1e-8 // jacobian_regularization_value
+	dcExp              = 0.25
+	epsMach            = 0x1p-52
+	condenseMinDefault = 250 // condense the inequality rows when nx + me exceeds this
+	restoRho           = 1000
+	restoReduce        = 0.9 // required_infeasibility_reduction
+)
+
+type params struct {
+	tol, acceptTol             float64
+	acceptIter                 int
+	constrViol, dualInf, compl float64
+	maxIter                    int
+	mu0, muMin                 float64
+	recorder                   solver.Recorder[Iteration]
+}
+
+// core is the primal-dual interior-point iteration (Wächter & Biegler 2006,
+// Algorithm A) on an inner problem. The main run and the restoration phase
+// are both cores.
+type core struct {
+	in  inner
+	st  *structure
+	prm *params
+	ctx context.Context
+
+	nx, nd, me, nv int
+
+	v, y, zl, zu []float64
+	f            float64
+	g, h, J, W   []float64
+	mu, tau      float64
+
+	filter             [][2]float64
+	thetaMax, thetaMin float64
+	dwLast             float64
+	jacDegen           bool
+
+	// KKT workspace: reduced system of order nx+me (lower triangle).
+	nk         int
+	K          []float64
+	dk         []float64 // D_k of the diagonal variables
+	ldl        linsolve.DenseLDL
+	pos        []int     // position of row r in the reduced system, −1 when condensed
+	rd, rho    []float64 // per row: δc + Σ_k 1/D_k, and the reduced right-hand side
+	nzIdx      []int
+	hasSlack   []bool // row r has a diagonal variable
+	rhs, sol   []float64
+	res, corr  []float64
+	rx         []float64 // ∇φ + Jᵀy (length nv)
+	dv, dy     []float64
+	dzl, dzu   []float64
+	trial      []float64
+	htrial     []float64
+	csoc, vsoc []float64
+	hsoc       []float64
+	dvsoc      []float64
+	dysoc      []float64
+
+	iter     *int
+	evals    int
+	accCount int
+	tinyLast bool
+
+	resto *restoLink // non-nil when this core is a restoration phase
+	// dhessHook, when set, refreshes st.dhess before each factorization.
+	dhessHook     func()
+	recordF       func() float64
+	feasFallback  int
+	square        bool // as many equality rows as free variables, no slacks
+	stopRequested bool
+	// filter-reset heuristic state
+	lastRejFilter                  bool
+	filterRejections, filterResets int
+	sp                             *sparseKKT  // non-nil on the sparse path
+	spIn                           sparseInner // the problem's sparse derivatives (sparse path)
+	shortened                      int         // consecutive shortened steps
+	wd                             *watchdog   // non-nil while the watchdog runs
+	noWatchdog                     bool
+	// original (unrelaxed, unscaled) bounds of the main problem
+	xl, xu, cl, cu []float64
+	// main-run hooks
+	mainQ *scaledNLP
+}
+
+func newCore(in inner, st *structure, prm *params, ctx context.Context, iter *int) *core {
+	c := &core{in: in, st: st, prm: prm, ctx: ctx, iter: iter}
+	c.nx, c.nd, c.me = st.nx, st.nd, st.me
+	c.nv = st.nx + st.nd
+	nv, me, nx := c.nv, c.me, c.nx
+	c.v, c.y, c.zl, c.zu = make([]float64, nv), make([]float64, me), make([]float64, nv), make([]float64, nv)
+	c.g, c.h = make([]float64, nv), make([]float64, me)
+	// Condense (eliminate the rows with a diagonal variable) when the
+	// augmented system would be large.
+	c.pos = make([]int, me)
+	c.nk = nx
+	condense := nx+me > condenseMin
+	for r := range me {
+		c.pos[r] = -2
+	}
+	for k := range st.nd {
+		c.pos[st.drow[k]] = -1
+	}
+	for r := range me {
+		if c.pos[r] == -2 || !condense {
+			c.pos[r] = c.nk
+			c.nk++
+		}
+	}
+	c.rd, c.rho = make([]float64, me), make([]float64, me)
+	if c.nk < nx+me {
+		// Condensed rows make the row scales of the x block huge (J_rᵀJ_r/d_r
+		// with d_r → 0), so a zero pivot relative to them means nothing;
+		// count exact zeros only (the x block alone cannot be singular for
+		// lack of δ_c, δ_w fixes any wrong inertia).
+		c.ldl.ZeroTol = 1e-300
+	}
+	c.hasSlack = make([]bool, me)
+	for k := range st.nd {
+		c.hasSlack[st.drow[k]] = true
+	}
+	if si, ok := in.(sparseInner); ok && c.nk > sparseMin {
+		// Large: the sparse augmented system (no rows condensed).
+		c.spIn = si
+		c.nk = nx + me
+		for r := range me {
+			c.pos[r] = nx + r
+		}
+	} else {
+		c.J, c.W = make([]float64, me*nx), make([]float64, nx*nx)
+		c.K = make([]float64, c.nk*c.nk)
+	}
+	c.dk = make([]float64, c.nd)
+	c.rhs, c.sol, c.res, c.corr = make([]float64, c.nk), make([]float64, c.nk), make([]float64, c.nk), make([]float64, c.nk)
+	c.rx = make([]float64, nv)
+	c.dv, c.dy, c.dzl, c.dzu = make([]float64, nv), make([]float64, me), make([]float64, nv), make([]float64, nv)
+	c.trial, c.htrial = make([]float64, nv), make([]float64, me)
+	c.csoc, c.vsoc, c.hsoc = make([]float64, me), make([]float64, nv), make([]float64, me)
+	c.dvsoc, c.dysoc = make([]float64, nv), make([]float64, me)
+	return c
+}
+
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+func allFinite(v []float64) bool {
+	for _, x := range v {
+		if !finite(x) {
+			return false
+		}
+	}
+	return true
+}
+
+// evalAll evaluates f, g, h, J at c.v (W is evaluated when the step is
+// computed, because it needs y). It reports false on a non-finite value.
+func (c *core) evalAll() bool {
+	c.f = c.in.obj(c.v)
+	c.evals++
+	c.in.grad(c.g, c.v)
+	c.in.cons(c.h, c.v)
+	if c.spIn != nil {
+		if c.sp == nil {
+			c.initSparse(c.spIn)
+		}
+		c.sp.J = c.spIn.jacXSparse(c.v)
+		if len(c.sp.J.RawMatrix().Data) != len(c.sp.jmap) {
+			return false // the Jacobian's pattern changed (Problem contract)
+		}
+		return finite(c.f) && allFinite(c.g) && allFinite(c.h) && allFiniteCSR(c.sp.J)
+	}
+	c.in.jacX(c.J, c.v)
+	return finite(c.f) && allFinite(c.g) && allFinite(c.h) && allFinite(c.J)
+}
+
+func norm1(v []float64) float64 {
+	s := 0.0
+	for _, x := range v {
+		s += math.Abs(x)
+	}
+	return s
+}
+
+func normInf(v []float64) float64 {
+	s := 0.0
+	for _, x := range v {
+		s = max(s, math.Abs(x))
+	}
+	return s
+}
+
+// slackL and slackU are the distances to the bounds.
+func (c *core) slackL(v []float64, i int) float64 { return v[i] - c.st.vl[i] }
+func (c *core) slackU(v []float64, i int) float64 { return c.st.vu[i] - v[i] }
+
+// phi is the barrier function at v with objective value f.
+func (c *core) phi(v []float64, f float64) float64 {
+	st := c.st
+	s := f
+	for i := range c.nv {
+		l, u := st.hasL[i], st.hasU[i]
+		if l {
+			s -= c.mu * math.Log(c.slackL(v, i))
+		}
+		if u {
+			s -= c.mu * math.Log(c.slackU(v, i))
+		}
+		if l && !u {
+			s += kappaD * c.mu * c.slackL(v, i)
+		} else if u && !l {
+			s += kappaD * c.mu * c.slackU(v, i)
+		}
+	}
+	return s
+}
+
+// gradPhi sets dst = ∇φ_μ(v) (needs c.g).
+func (c *core) gradPhi(dst []float64) {
+	st := c.st
+	for i := range c.nv {
+		d := c.g[i]
+		l, u := st.hasL[i], st.hasU[i]
+		if l {
+			d -= c.mu / c.slackL(c.v, i)
+		}
+		if u {
+			d += c.mu / c.slackU(c.v, i)
+		}
+		if l && !u {
+			d += kappaD * c.mu
+		} else if u && !l {
+			d -= kappaD * c.mu
+		}
+		dst[i] = d
+	}
+}
+
+// addJTy adds Jᵀy (with the diagonal variables' columns) to dst (length nv).
+func (c *core) addJTy(dst, y []float64) {
+	nx := c.nx
+	if c.sp != nil {
+		c.spAddJTy(dst, y)
+	}
+	for r := range c.me {
+		yr := y[r]
+		if yr == 0 || c.sp != nil {
+			continue
+		}
+		row := c.J[r*nx : (r+1)*nx]
+		for i, a := range row {
+			dst[i] += a * yr
+		}
+	}
+	for k := range c.nd {
+		dst[nx+k] += c.st.dcoef[k] * y[c.st.drow[k]]
+	}
+}
+
+// errors returns the scaled dual infeasibility, the primal infeasibility and
+// the complementarity (with target mu) of the current iterate, and s_d, s_c.
+func (c *core) errs(mu float64) (du, pr, co, sd, sc float64) {
+	st := c.st
+	copy(c.rx, c.g)
+	c.addJTy(c.rx, c.y)
+	nz := 0
+	zsum := 0.0
+	for i := range c.nv {
+		if st.fixed != nil && i < c.nx && st.fixed[i] {
+			continue
+		}
+		d := c.rx[i] - c.zl[i] + c.zu[i]
+		du = max(du, math.Abs(d))
+		if st.hasL[i] {
+			nz++
+			zsum += c.zl[i]
+			co = max(co, math.Abs(c.slackL(c.v, i)*c.zl[i]-mu))
+		}
+		if st.hasU[i] {
+			nz++
+			zsum += c.zu[i]
+			co = max(co, math.Abs(c.slackU(c.v, i)*c.zu[i]-mu))
+		}
+	}
+	pr = normInf(c.h)
+	sd, sc = 1, 1
+	if c.me+nz > 0 {
+		sd = max(sMax, (norm1(c.y)+zsum)/float64(c.me+nz)) / sMax
+	}
+	if nz > 0 {
+		sc = max(sMax, zsum/float64(nz)) / sMax
+	}
+	return
+}
+
+func (c *core) optError(mu float64) float64 {
+	du, pr, co, sd, sc := c.errs(mu)
+	if mu == 0 && c.mainQ != nil {
+		// The NLP error uses the constraint violation of x (equality
+		// residuals and d(x) outside its relaxed bounds), not c(x) − s, as
+		// IPOPT's curr_nlp_error.
+		pr = c.nlpViol()
+	}
+	return max(du/sd, pr, co/sc)
+}
+
+// nlpViol is the scaled constraint violation of the main problem at x:
+// |h_r| for equality rows and the violation of dc·c(x) of the bounds of its
+// slack for inequality rows.
+func (c *core) nlpViol() float64 {
+	st := c.st
+	v := 0.0
+	for r := range c.me {
+		if c.hasSlack != nil && c.hasSlack[r] {
+			continue
+		}
+		v = max(v, math.Abs(c.h[r]))
+	}
+	for k := range c.nd {
+		r, i := st.drow[k], c.nx+k
+		cv := c.h[r] - st.dcoef[k]*c.v[i]
+		if st.hasL[i] {
+			v = max(v, st.vl[i]-cv)
+		}
+		if st.hasU[i] {
+			v = max(v, cv-st.vu[i])
+		}
+	}
+	return v
+}
+
+// buildKKT assembles the reduced KKT matrix (lower triangle)
+//
+//	[ W + Σ_x + δw I     J_Eᵀ    ]
+//	[ J_E               −δc I − Σ_k 1/D_k ]
+//
+// with the diagonal variables eliminated (D_k = hd_k + Σ_k + δw) and, when
+// the core condenses, the rows that hold a diagonal variable eliminated
+// too: their term J_rᵀJ_r/d_r, d_r = δc + Σ_k 1/D_k, joins the x block.
+// Fixed x rows are identity rows. With lsq set it is the least-squares
+// system (W = 0, Σ = 0, δw = 1). It reports false when some D_k ≤ 0.
+func (c *core) buildKKT(dw, dc float64, lsq bool) bool {
+	if c.sp != nil {
+		return c.buildSparse(dw, dc, lsq)
+	}
+	nk, nx, st := c.nk, c.nx, c.st
+	K := c.K
+	clear(K)
+	ok := c.diagElim(dw, dc, lsq)
+	fixed := func(i int) bool { return st.fixed != nil && st.fixed[i] }
+	for i := range nx {
+		if fixed(i) {
+			K[i*nk+i] = 1
+			continue
+		}
+		if !lsq {
+			row := K[i*nk : i*nk+i+1]
+			copy(row, c.W[i*nx:i*nx+i+1])
+			for j := range i {
+				if fixed(j) {
+					row[j] = 0
+				}
+			}
+		}
+		d := dw
+		if !lsq {
+			d += c.sigma(i)
+		}
+		K[i*nk+i] += d
+	}
+	for r := range c.me {
+		jr := c.J[r*nx : (r+1)*nx]
+		if pr := c.pos[r]; pr >= 0 {
+			row := K[pr*nk:]
+			for i := range nx {
+				if !fixed(i) {
+					row[i] = jr[i]
+				}
+			}
+			row[pr] = -c.rd[r]
+			continue
+		}
+		if !(c.rd[r] > 0) {
+			ok = false
+			continue
+		}
+		w := 1 / c.rd[r]
+		nzs := c.nzIdx[:0]
+		for i, a := range jr {
+			if a != 0 && !fixed(i) {
+				nzs = append(nzs, i)
+			}
+		}
+		for a, i := range nzs {
+			wi := w * jr[i]
+			row := K[i*nk:]
+			for _, j := range nzs[:a+1] {
+				row[j] += wi * jr[j]
+			}
+		}
+		c.nzIdx = nzs
+	}
+	return ok
+}
+
+// diagElim computes D_k of the diagonal variables and, per row,
+// rd_r = δc + Σ_k 1/D_k; it reports false when some D_k ≤ 0.
+func (c *core) diagElim(dw, dc float64, lsq bool) bool {
+	st := c.st
+	ok := true
+	for r := range c.me {
+		c.rd[r] = dc
+	}
+	for k := range c.nd {
+		d := dw
+		if !lsq {
+			d += st.dhess[k] + c.sigma(c.nx+k)
+		}
+		if !(d > 0) {
+			ok = false
+			d = 1
+		}
+		c.dk[k] = d
+		c.rd[st.drow[k]] += st.dcoef[k] * st.dcoef[k] / d
+	}
+	return ok
+}
+
+// factorCurrent factors the assembled KKT matrix and returns its inertia.
+func (c *core) factorCurrent() (pos, neg, zero int, err error) {
+	if c.sp != nil {
+		return c.factorSparse()
+	}
+	if err := c.ldl.FactorizeLower(c.nk, c.K); err != nil {
+		return 0, 0, 0, err
+	}
+	pos, neg, zero = c.ldl.Inertia()
+	return pos, neg, zero, nil
+}
+
+// assembleRHS sets the reduced right-hand side from rx = ∇φ + Jᵀy (or the
+// least-squares gradient) and the constraint residual hr.
+func (c *core) assembleRHS(rx, hr []float64) {
+	nx, st := c.nx, c.st
+	for i := range nx {
+		if st.fixed != nil && st.fixed[i] {
+			c.rhs[i] = 0
+		} else {
+			c.rhs[i] = -rx[i]
+		}
+	}
+	for r := range c.me {
+		c.rho[r] = -hr[r]
+	}
+	for k := range c.nd {
+		c.rho[st.drow[k]] += st.dcoef[k] * rx[nx+k] / c.dk[k]
+	}
+	for r := range c.me {
+		if pr := c.pos[r]; pr >= 0 {
+			c.rhs[pr] = c.rho[r]
+			continue
+		}
+		w := c.rho[r] / c.rd[r]
+		if w == 0 {
+			continue
+		}
+		jr := c.J[r*nx : (r+1)*nx]
+		for i, a := range jr {
+			if a != 0 && (st.fixed == nil || !st.fixed[i]) {
+				c.rhs[i] += a * w
+			}
+		}
+	}
+}
+
+// recoverStep sets Δx, Δy and Δd from the reduced solution.
+func (c *core) recoverStep(rx, dv, dy []float64) {
+	nx, st := c.nx, c.st
+	copy(dv[:nx], c.sol[:nx])
+	for r := range c.me {
+		if pr := c.pos[r]; pr >= 0 {
+			dy[r] = c.sol[pr]
+			continue
+		}
+		jr := c.J[r*nx : (r+1)*nx]
+		s := 0.0
+		for i, a := range jr {
+			s += a * dv[i]
+		}
+		dy[r] = (s - c.rho[r]) / c.rd[r]
+	}
+	for k := range c.nd {
+		dv[nx+k] = -(rx[nx+k] + st.dcoef[k]*dy[st.drow[k]]) / c.dk[k]
+	}
+}
+
+// sigma returns Σ_i = zl/(v−vl) + zu/(vu−v).
+func (c *core) sigma(i int) float64 {
+	s := 0.0
+	if c.st.hasL[i] {
+		s += c.zl[i] / c.slackL(c.v, i)
+	}
+	if c.st.hasU[i] {
+		s += c.zu[i] / c.slackU(c.v, i)
+	}
+	return s
+}
+
+// kktMul sets dst = K·x for the lower-triangle K.
+func (c *core) kktMul(dst, x []float64) {
+	nk := c.nk
+	clear(dst)
+	for i := range nk {
+		row := c.K[i*nk : i*nk+i]
+		s := 0.0
+		xi := x[i]
+		for j, a := range row {
+			s += a * x[j]
+			dst[j] += a * xi
+		}
+		dst[i] += s + c.K[i*nk+i]*xi
+	}
+}
+
+// solveKKT solves K·sol = rhs with up to 3 steps of iterative refinement.
+func (c *core) solveKKT() bool {
+	if c.sp != nil {
+		// ErrInaccurate (refinement left the backward error above √ε)
+		// still leaves the best iterate in sol; IPOPT accepts such
+		// solutions unless the residual ratio exceeds 1e-5, checked here.
+		if _, err := c.sp.f.Solve(c.sol, c.rhs); err != nil && !errors.Is(err, linsolve.ErrInaccurate) {
+			return false
+		} else if err != nil && c.spResidualRatio() > 1e-5 {
+			return false
+		}
+		return allFinite(c.sol)
+	}
+	if err := c.ldl.Solve(c.sol, c.rhs); err != nil {
+		return false
+	}
+	bn := normInf(c.rhs)
+	for range 3 {
+		c.kktMul(c.res, c.sol)
+		for i := range c.res {
+			c.res[i] = c.rhs[i] - c.res[i]
+		}
+		rn := normInf(c.res)
+		if rn <= 1e-14*(bn+normInf(c.sol)) || rn == 0 {
+			break
+		}
+		if err := c.ldl.Solve(c.corr, c.res); err != nil {
+			return false
+		}
+		for i := range c.sol {
+			c.sol[i] += c.corr[i]
+		}
+	}
+	return allFinite(c.sol)
+}
+
+// factorKKT runs the inertia correction (Algorithm IC). It returns δw (or
+// false when no correction up to δ̄w^max gives the inertia (nx, me, 0)).
+func (c *core) factorKKT() (float64, bool) {
+	dw, dc := 0.0, 0.0
+	if c.jacDegen {
+		dc = dcBar * math.Pow(c.mu, dcExp)
+	}
+	want := func() (bool, bool) {
+		okD := c.buildKKT(dw, dc, false)
+		p, n, z, err := c.factorCurrent()
+		if err != nil {
+			return false, false
+		}
+		return okD && p == c.nx && n == c.nk-c.nx && z == 0, z > 0
+	}
+	good, sing := want()
+	if good {
+		return 0, true
+	}
+	if sing && dc == 0 && c.me > 0 {
+		dc = dcBar * math.Pow(c.mu, dcExp)
+		c.jacDegen = true
+		if good, _ = want(); good {
+			return 0, true
+		}
+	}
+	for {
+		if dw == 0 {
+			if c.dwLast == 0 {
+				dw = dwFirst
+			} else {
+				dw = max(dwMin, dwDec*c.dwLast)
+			}
+		} else if c.dwLast == 0 {
+			dw *= dwIncFirst
+		} else {
+			dw *= dwInc
+		}
+		if dw > dwMax {
+			return dw, false
+		}
+		good, sing = want()
+		if !good && sing && dc == 0 && c.me > 0 {
+			// Singular at this δ_w (the Schur complement J(W+δ_w)⁻¹Jᵀ
+			// has become numerically zero): perturb δ_c as well.
+			dc = dcBar * math.Pow(c.mu, dcExp)
+			c.jacDegen = true
+			good, _ = want()
+		}
+		if good {
+			c.dwLast = dw
+			return dw, true
+		}
+	}
+}
+
+// direction computes (Δv, Δy, Δz) from the factored KKT matrix with the
+// constraint right-hand side hr (h for the Newton step, c_soc for a
+// second-order correction); dv, dy receive the primal and y steps.
+func (c *core) direction(hr, dv, dy []float64) bool {
+	// rx = ∇φ + Jᵀy over all v.
+	c.gradPhi(c.rx)
+	c.addJTy(c.rx, c.y)
+	c.assembleRHS(c.rx, hr)
+	if !c.solveKKT() {
+		return false
+	}
+	c.recoverStep(c.rx, dv, dy)
+	return allFinite(dv) && allFinite(dy)
+}
+
+// dualStep sets Δz from Δv (μ X⁻¹e − z − Σ Δx).
+func (c *core) dualStep(dv []float64) {
+	for i := range c.nv {
+		c.dzl[i], c.dzu[i] = 0, 0
+		if c.st.hasL[i] {
+			s := c.slackL(c.v, i)
+			c.dzl[i] = c.mu/s - c.zl[i] - c.zl[i]/s*dv[i]
+		}
+		if c.st.hasU[i] {
+			s := c.slackU(c.v, i)
+			c.dzu[i] = c.mu/s - c.zu[i] + c.zu[i]/s*dv[i]
+		}
+	}
+}
+
+// maxStep returns the largest α ∈ (0, 1] keeping the bound slacks of
+// v + αΔv above (1 − τ) times their values.
+func (c *core) maxStep(v, dv []float64) float64 {
+	a := 1.0
+	for i := range c.nv {
+		if c.st.hasL[i] && dv[i] < 0 {
+			a = min(a, -c.tau*c.slackL(v, i)/dv[i])
+		}
+		if c.st.hasU[i] && dv[i] > 0 {
+			a = min(a, c.tau*c.slackU(v, i)/dv[i])
+		}
+	}
+	return a
+}
+
+func (c *core) maxDualStep() float64 {
+	a := 1.0
+	for i := range c.nv {
+		if c.st.hasL[i] && c.dzl[i] < 0 {
+			a = min(a, -c.tau*c.zl[i]/c.dzl[i])
+		}
+		if c.st.hasU[i] && c.dzu[i] < 0 {
+			a = min(a, -c.tau*c.zu[i]/c.dzu[i])
+		}
+	}
+	return a
+}
+
+// filterOK reports whether (θ, φ) is acceptable to the filter.
+func (c *core) filterOK(theta, phi float64) bool {
+	if theta > c.thetaMax {
+		return false
+	}
+	for _, e := range c.filter {
+		if !(theta < e[0] || phi < e[1]) {
+			return false
+		}
+	}
+	return true
+}
+
+func (c *core) addFilter(theta, phi float64) {
+	t, p := (1-gammaTheta)*theta, phi-gammaPhi*theta
+	// Drop entries the new one dominates.
+	k := 0
+	for _, e := range c.filter {
+		if !(e[0] >= t && e[1] >= p) {
+			c.filter[k] = e
+			k++
+		}
+	}
+	c.filter = append(c.filter[:k], [2]float64{t, p})
+}
+
+// zSafeguard applies the κ_Σ projection of the bound multipliers.
+func (c *core) zSafeguard() {
+	for i := range c.nv {
+		if c.st.hasL[i] {
+			s := c.slackL(c.v, i)
+			c.zl[i] = max(min(c.zl[i], kappaSigma*c.mu/s), c.mu/(kappaSigma*s))
+		}
+		if c.st.hasU[i] {
+			s := c.slackU(c.v, i)
+			c.zu[i] = max(min(c.zu[i], kappaSigma*c.mu/s), c.mu/(kappaSigma*s))
+		}
+	}
+}
+
+// lsqMultipliers sets y to the least-squares estimate (18); y = 0 when the
+// system is singular or the estimate exceeds 1e3 in size.
+func (c *core) lsqMultipliers() {
+	clear(c.y)
+	if c.me == 0 {
+		return
+	}
+	c.buildKKT(1, 0, true)
+	if p, n, z, err := c.factorCurrent(); err != nil || p != c.nx || n != c.nk-c.nx || z != 0 {
+		return
+	}
+	for i := range c.nv {
+		c.rx[i] = c.g[i] - c.zl[i] + c.zu[i]
+	}
+	clear(c.htrial)
+	c.assembleRHS(c.rx, c.htrial)
+	if !c.solveKKT() {
+		return
+	}
+	c.recoverStep(c.rx, c.dv, c.dysoc)
+	if normInf(c.dysoc) > 1e3 {
+		return
+	}
+	copy(c.y, c.dysoc)
+}
+
+// condenseMin is condenseMinDefault except in tests of the condensed path.
+var condenseMin = condenseMinDefault

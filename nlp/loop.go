@@ -1,0 +1,487 @@
+package nlp
+
+import (
+	"math"
+
+	"github.com/kkt-go/kkt/solver"
+)
+
+// outcome of a core run.
+type outcome struct {
+	status     solver.Status
+	msg        string
+	acceptable bool
+}
+
+// initFilter sets the filter bounds from the current (evaluated) point.
+func (c *core) initFilter() {
+	theta := norm1(c.h)
+	c.thetaMax = 1e4 * max(1, theta)
+	c.thetaMin = 1e-4 * max(1, theta)
+	c.filter = c.filter[:0]
+}
+
+// run iterates from the current (evaluated, interior) point.
+func (c *core) run() outcome {
+	prm := c.prm
+	c.tau = max(tauMin, 1-c.mu)
+	c.initFilter()
+	for {
+		// convergence of the NLP (or the restoration exit test).
+		if c.resto != nil {
+			if done, o := c.resto.check(c); done {
+				return o
+			}
+		}
+		e0 := c.optError(0)
+		if c.square {
+			// A square system: only feasibility counts (as IPOPT).
+			e0 = c.nlpViol()
+		}
+		if e0 <= prm.tol {
+			if c.resto != nil {
+				return c.resto.converged(c)
+			}
+			if c.mainQ == nil || c.mainGates(prm.constrViol, prm.dualInf, prm.compl) {
+				return outcome{status: solver.Converged, msg: "optimal solution found"}
+			}
+		}
+		if c.resto == nil && prm.acceptTol > 0 {
+			if e0 <= prm.acceptTol && c.mainGates(1e-2, 1e10, 1e-2) {
+				c.accCount++
+				if c.accCount >= prm.acceptIter {
+					return outcome{status: solver.Converged, msg: "solved to an acceptable level", acceptable: true}
+				}
+			} else {
+				c.accCount = 0
+			}
+		}
+		if c.ctx.Err() != nil {
+			return outcome{status: solver.Canceled, msg: c.ctx.Err().Error()}
+		}
+		if *c.iter >= prm.maxIter {
+			return outcome{status: solver.MaxIterations, msg: "maximum number of iterations reached"}
+		}
+		if c.resto == nil && c.mainQ != nil {
+			if normInf(c.v[:c.nx]) > 1e20 {
+				return outcome{status: solver.Unbounded, msg: "iterates diverge (|x| > 1e20)"}
+			}
+			if c.f/c.mainQ.df < -1e20 && c.mainGates(prm.constrViol, math.Inf(1), math.Inf(1)) {
+				return outcome{status: solver.Unbounded, msg: "objective below −1e20 at a feasible point"}
+			}
+		}
+		// barrier parameter update (monotone, fast decrease allowed).
+		c.updateMu(false)
+		// W at (v, y).
+		hessOK := true
+		if c.sp != nil {
+			c.sp.W = c.spIn.hessXSparse(c.v, c.y, 1)
+			hessOK = allFiniteCSR(c.sp.W) && len(c.sp.W.RawMatrix().Data) == len(c.sp.hmap)
+		} else {
+			c.in.hessX(c.W, c.v, c.y, 1)
+			hessOK = allFinite(c.W)
+		}
+		if !hessOK {
+			return outcome{status: solver.NumericalFailure, msg: "non-finite Hessian at the current iterate (or its sparsity pattern changed)"}
+		}
+		// search direction with inertia correction.
+		if c.dhessHook != nil {
+			c.dhessHook()
+		}
+		dw, ok := c.factorKKT()
+		if ok {
+			ok = c.direction(c.h, c.dv, c.dy)
+		}
+		var st lsResult
+		if !ok {
+			st.fail = true
+		} else {
+			c.dualStep(c.dv)
+			st = c.lineSearch()
+		}
+		*c.iter++
+		if st.fail {
+			if c.resto != nil {
+				return outcome{status: solver.RestorationFailed, msg: "line search failed in the restoration phase"}
+			}
+			o, cont := c.restoration()
+			if !cont {
+				return o
+			}
+			c.record(dw, 0, 0, 0, true)
+			continue
+		}
+		if st.tinyStop {
+			return outcome{status: solver.Stagnated, msg: "search direction too small and μ at its minimum"}
+		}
+		c.record(dw, st.alpha, st.alphaZ, st.ls, c.resto != nil)
+		if c.stopRequested {
+			return outcome{status: solver.Canceled, msg: "stopped by the Recorder"}
+		}
+	}
+}
+
+// updateMu decreases μ while the barrier problem is solved to κ_ε μ (or
+// once when force is set).
+func (c *core) updateMu(force bool) {
+	prm := c.prm
+	for {
+		if !force && c.optError(c.mu) > kappaEps*c.mu {
+			return
+		}
+		// IPOPT's floor is min(tol, compl_inf_tol)/(κ_ε+1); the unscaled
+		// complementarity gate is compl_inf_tol on compl/df, so the floor
+		// here uses compl_inf_tol·df (a deviation that matters only when
+		// the objective is scaled down).
+		nm := max(min(prm.tol, prm.compl*c.fScale())/(kappaEps+1), min(kappaMu*c.mu, math.Pow(c.mu, thetaMu)))
+		nm = max(nm, prm.muMin)
+		if nm >= c.mu {
+			return
+		}
+		c.mu = nm
+		c.tau = max(tauMin, 1-c.mu)
+		c.filter = c.filter[:0]
+		force = false
+	}
+}
+
+type lsResult struct {
+	alpha, alphaZ float64
+	ls            int
+	fail          bool
+	tinyStop      bool
+}
+
+// lineSearch is the filter line search with second-order corrections
+// (Wächter & Biegler 2006, §2.3–2.4). On success it moves to the accepted
+// point and re-evaluates there.
+func (c *core) lineSearch() lsResult {
+	var r lsResult
+	theta := norm1(c.h)
+	phi := c.phi(c.v, c.f)
+	c.gradPhi(c.rx)
+	gphi := 0.0
+	for i := range c.nv {
+		gphi += c.rx[i] * c.dv[i]
+	}
+	alphaMax := c.maxStep(c.v, c.dv)
+	alphaZ := c.maxDualStep()
+
+	// Tiny step: take the full step without a line search.
+	tiny := true
+	for i := range c.nv {
+		if math.Abs(c.dv[i])/(1+math.Abs(c.v[i])) > 10*epsMach {
+			tiny = false
+			break
+		}
+	}
+	if tiny && normInf(c.h) <= 1e-4 {
+		ytiny := true
+		for r := range c.me {
+			if math.Abs(c.dy[r])/(1+math.Abs(c.y[r])) > 1e-2 {
+				ytiny = false
+			}
+		}
+		if c.tinyLast && ytiny {
+			if c.mu <= c.prm.muMin*(1+1e-9) {
+				r.tinyStop = true
+				return r
+			}
+			c.updateMu(true)
+		}
+		c.tinyLast = ytiny
+		c.accept(c.dv, c.dy, alphaMax, alphaZ)
+		if !c.evalAll() {
+			r.fail = true
+			return r
+		}
+		r.alpha, r.alphaZ, r.ls = alphaMax, alphaZ, 1
+		return r
+	}
+	c.tinyLast = false
+
+	// Watchdog (IPOPT's watchdog_shortened_iter_trigger = 10,
+	// watchdog_trial_iter_max = 3): after 10 consecutive shortened steps
+	// take full steps for up to 3 iterations and keep them if one becomes
+	// acceptable with respect to the iterate where the watchdog started;
+	// otherwise go back there and backtrack as usual.
+	if c.wd == nil && c.shortened >= wdTrigger && !c.noWatchdog {
+		c.wdStart(theta, phi, gphi, alphaMax)
+		c.shortened = 0
+		c.accept(c.dv, c.dy, alphaMax, alphaZ)
+		if !c.evalAll() {
+			c.wdRestore()
+			return c.lineSearch()
+		}
+		r.alpha, r.alphaZ, r.ls = alphaMax, alphaZ, 1
+		return r
+	}
+	if w := c.wd; w != nil {
+		r.ls++
+		for i := range c.nv {
+			c.trial[i] = c.v[i] + alphaMax*c.dv[i]
+		}
+		fT := c.in.obj(c.trial)
+		c.evals++
+		c.in.cons(c.htrial, c.trial)
+		thetaT := norm1(c.htrial)
+		ok := finite(fT) && allFinite(c.htrial)
+		if ok {
+			phiT := c.phi(c.trial, fT)
+			ok = c.filterOK(thetaT, phiT)
+			if ok {
+				sw := w.gphi < 0 && w.alpha*math.Pow(-w.gphi, sPhi) > deltaSwitch*math.Pow(w.theta, sTheta)
+				ftype := sw && w.theta <= c.thetaMin
+				if ftype {
+					ok = phiT-w.phi-etaPhi*w.alpha*w.gphi <= 10*epsMach*math.Abs(w.phi)
+				} else {
+					ok = thetaT <= (1-gammaTheta)*w.theta || phiT <= w.phi-gammaPhi*w.theta
+				}
+				if ok && !ftype {
+					c.addFilter(w.theta, w.phi)
+				}
+			}
+		}
+		if ok {
+			c.wd = nil
+			c.accept(c.dv, c.dy, alphaMax, alphaZ)
+			if !c.evalAll() {
+				r.fail = true
+				return r
+			}
+			r.alpha, r.alphaZ = alphaMax, alphaZ
+			return r
+		}
+		if w.trials < wdTrialMax && finite(fT) && allFinite(c.htrial) {
+			w.trials++
+			c.accept(c.dv, c.dy, alphaMax, alphaZ)
+			if !c.evalAll() {
+				c.wdRestore()
+				return c.lineSearch()
+			}
+			r.alpha, r.alphaZ = alphaMax, alphaZ
+			return r
+		}
+		// Give up: back to the watchdog iterate and its direction.
+		c.wdRestore()
+		r2 := c.lineSearch()
+		r2.ls += r.ls
+		return r2
+	}
+
+	var alphaMin float64
+	if gphi < 0 {
+		alphaMin = min(gammaTheta, gammaPhi*theta/(-gphi))
+		if theta <= c.thetaMin {
+			alphaMin = min(alphaMin, deltaSwitch*math.Pow(theta, sTheta)/math.Pow(-gphi, sPhi))
+		}
+	} else {
+		alphaMin = gammaTheta
+	}
+	alphaMin *= alphaMinFr
+
+	// acceptable tests a trial (θ⁺, φ⁺) for the step length alpha; ftype
+	// reports whether it is an f-type (Armijo) step.
+	acceptable := func(alpha, thetaT, phiT float64) (ok, ftype bool) {
+		if !finite(phiT) || !finite(thetaT) || thetaT > c.thetaMax {
+			return false, false
+		}
+		sw := gphi < 0 && alpha*math.Pow(-gphi, sPhi) > deltaSwitch*math.Pow(theta, sTheta)
+		if sw && theta <= c.thetaMin {
+			tolA := 10 * epsMach * math.Abs(phi)
+			ok, ftype = phiT-phi-etaPhi*alpha*gphi <= tolA, true
+		} else {
+			ok = thetaT <= (1-gammaTheta)*theta || phiT <= phi-gammaPhi*theta
+		}
+		if ok && !c.filterOK(thetaT, phiT) {
+			c.lastRejFilter = true
+			return false, false
+		}
+		return ok, ftype
+	}
+
+	// IPOPT's filter-reset heuristic (filter_reset_trigger = 5,
+	// max_filter_resets = 5): after 5 successive line searches whose last
+	// rejected trial failed only because of the filter, reset the filter.
+	if c.lastRejFilter {
+		c.filterRejections++
+		if c.filterRejections >= 5 && c.filterResets < 5 {
+			c.filter = c.filter[:0]
+			c.filterResets++
+			c.filterRejections = 0
+		}
+	} else {
+		c.filterRejections = 0
+	}
+	c.lastRejFilter = false
+
+	alpha := alphaMax
+	for first := true; ; first = false {
+		if alpha < alphaMin && !first {
+			r.fail = true
+			return r
+		}
+		r.ls++
+		for i := range c.nv {
+			c.trial[i] = c.v[i] + alpha*c.dv[i]
+		}
+		fT := c.in.obj(c.trial)
+		c.evals++
+		c.in.cons(c.htrial, c.trial)
+		thetaT := norm1(c.htrial)
+		var phiT float64
+		okEval := finite(fT) && allFinite(c.htrial)
+		if okEval {
+			phiT = c.phi(c.trial, fT)
+			if ok, ft := acceptable(alpha, thetaT, phiT); ok {
+				if !ft {
+					c.addFilter(theta, phi)
+				}
+				c.accept(c.dv, c.dy, alpha, alphaZ)
+				if alpha < alphaMax {
+					c.shortened++
+				} else {
+					c.shortened = 0
+				}
+				c.noWatchdog = false
+				if !c.evalAll() {
+					r.fail = true
+					return r
+				}
+				r.alpha, r.alphaZ = alpha, alphaZ
+				return r
+			}
+		}
+		// Second-order correction after the first trial.
+		if first && okEval && thetaT >= theta && c.me > 0 {
+			if a, ok := c.soc(alpha, theta, thetaT, acceptable, &r); ok {
+				r.alpha, r.alphaZ = a, alphaZ
+				return r
+			} else if r.fail {
+				return r
+			}
+		}
+		alpha *= 0.5
+		if alpha < alphaMin {
+			r.fail = true
+			return r
+		}
+	}
+}
+
+// soc tries up to maxSOC second-order corrections (15) and accepts the
+// first acceptable one.
+func (c *core) soc(alpha0, theta, thetaT float64, acceptable func(a, t, p float64) (bool, bool), r *lsResult) (float64, bool) {
+	alphaSoc := alpha0
+	for i := range c.me {
+		c.csoc[i] = alphaSoc*c.h[i] + c.htrial[i]
+	}
+	thetaOld := thetaT
+	for range maxSOC {
+		if !c.direction(c.csoc, c.dvsoc, c.dysoc) {
+			return 0, false
+		}
+		alphaSoc = c.maxStep(c.v, c.dvsoc)
+		for i := range c.nv {
+			c.vsoc[i] = c.v[i] + alphaSoc*c.dvsoc[i]
+		}
+		r.ls++
+		fT := c.in.obj(c.vsoc)
+		c.evals++
+		c.in.cons(c.hsoc, c.vsoc)
+		if !finite(fT) || !allFinite(c.hsoc) {
+			return 0, false
+		}
+		thetaS := norm1(c.hsoc)
+		phiS := c.phi(c.vsoc, fT)
+		if ok, ft := acceptable(alpha0, thetaS, phiS); ok {
+			if !ft {
+				c.addFilter(theta, c.phi(c.v, c.f))
+			}
+			// The dual step of the corrected direction.
+			c.dualStep(c.dvsoc)
+			az := c.maxDualStep()
+			c.accept(c.dvsoc, c.dysoc, alphaSoc, az)
+			if !c.evalAll() {
+				r.fail = true
+				return 0, false
+			}
+			return alphaSoc, true
+		}
+		if thetaS > kappaSOC*thetaOld {
+			return 0, false
+		}
+		thetaOld = thetaS
+		for i := range c.me {
+			c.csoc[i] = alphaSoc*c.csoc[i] + c.hsoc[i]
+		}
+	}
+	return 0, false
+}
+
+// accept moves to v + αΔv, y + αΔy, z + α_z Δz and applies the κ_Σ
+// safeguard.
+func (c *core) accept(dv, dy []float64, alpha, alphaZ float64) {
+	for i := range c.nv {
+		c.v[i] += alpha * dv[i]
+		c.zl[i] += alphaZ * c.dzl[i]
+		c.zu[i] += alphaZ * c.dzu[i]
+	}
+	for r := range c.me {
+		c.y[r] += alpha * dy[r]
+	}
+	// Keep strictly inside (rounding can touch a bound).
+	for i := range c.nv {
+		if c.st.hasL[i] && c.v[i] <= c.st.vl[i] {
+			c.v[i] = c.st.vl[i] + epsMach*max(1, math.Abs(c.st.vl[i]))
+		}
+		if c.st.hasU[i] && c.v[i] >= c.st.vu[i] {
+			c.v[i] = c.st.vu[i] - epsMach*max(1, math.Abs(c.st.vu[i]))
+		}
+	}
+	c.zSafeguard()
+}
+
+const (
+	wdTrigger  = 10
+	wdTrialMax = 3
+)
+
+// watchdog is the state saved when the watchdog starts.
+type watchdog struct {
+	v, y, zl, zu     []float64
+	dv, dy, dzl, dzu []float64
+	filter           [][2]float64
+	theta, phi, gphi float64
+	alpha            float64
+	trials           int
+	mu, tau          float64
+}
+
+func (c *core) wdStart(theta, phi, gphi, alpha float64) {
+	cl := func(v []float64) []float64 { return append([]float64(nil), v...) }
+	c.wd = &watchdog{v: cl(c.v), y: cl(c.y), zl: cl(c.zl), zu: cl(c.zu),
+		dv: cl(c.dv), dy: cl(c.dy), dzl: cl(c.dzl), dzu: cl(c.dzu),
+		filter: append([][2]float64(nil), c.filter...), theta: theta, phi: phi, gphi: gphi, alpha: alpha, trials: 1,
+		mu: c.mu, tau: c.tau}
+}
+
+// wdRestore returns to the watchdog iterate with its direction; the next
+// line search backtracks normally.
+func (c *core) wdRestore() {
+	w := c.wd
+	c.wd = nil
+	copy(c.v, w.v)
+	copy(c.y, w.y)
+	copy(c.zl, w.zl)
+	copy(c.zu, w.zu)
+	c.evalAll() // g, h, J at the watchdog iterate (finite: it was accepted)
+	copy(c.dv, w.dv)
+	copy(c.dy, w.dy)
+	copy(c.dzl, w.dzl)
+	copy(c.dzu, w.dzu)
+	c.filter = append(c.filter[:0], w.filter...)
+	c.mu, c.tau = w.mu, w.tau
+	c.noWatchdog = true
+	c.shortened = 0
+}

@@ -1,0 +1,250 @@
+package nlp
+
+import (
+	"math"
+
+	"github.com/kkt-go/kkt/solver"
+)
+
+// restoNLP is IPOPT's feasibility-restoration problem (16) on an inner
+// problem q with variables v = (x, d):
+//
+//	minimize ρ Σᵣ (pᵣ + nᵣ) + (ζ/2) ‖D_R (v − v_R)‖²
+//	subject to h(v) − p + n = 0,  vl ≤ v ≤ vu,  p, n ≥ 0,
+//
+// ζ = √μ (μ of the restoration run), D_R = diag(1/max(1, |v_R,i|)).
+type restoNLP struct {
+	q      inner
+	nv, me int
+	nx     int
+	vR, d2 []float64 // v_R and D_R²
+	mu     *float64
+	xdiag  []float64
+}
+
+func (r *restoNLP) zeta() float64 { return math.Sqrt(*r.mu) }
+
+func (r *restoNLP) obj(v []float64) float64 {
+	s := 0.0
+	for i := range 2 * r.me {
+		s += v[r.nv+i]
+	}
+	s *= restoRho
+	z := r.zeta() / 2
+	for i := range r.nv {
+		d := v[i] - r.vR[i]
+		s += z * r.d2[i] * d * d
+	}
+	return s
+}
+
+func (r *restoNLP) grad(dst, v []float64) {
+	z := r.zeta()
+	for i := range r.nv {
+		dst[i] = z * r.d2[i] * (v[i] - r.vR[i])
+	}
+	for i := range 2 * r.me {
+		dst[r.nv+i] = restoRho
+	}
+}
+
+func (r *restoNLP) cons(dst, v []float64) {
+	r.q.cons(dst, v[:r.nv])
+	p, n := v[r.nv:r.nv+r.me], v[r.nv+r.me:]
+	for i := range r.me {
+		dst[i] += n[i] - p[i]
+	}
+}
+
+func (r *restoNLP) jacX(dst, v []float64) { r.q.jacX(dst, v[:r.nv]) }
+
+func (r *restoNLP) hessX(dst, v, y []float64, sigma float64) {
+	r.q.hessX(dst, v[:r.nv], y, 0)
+	z := sigma * r.zeta()
+	for i := range r.nx {
+		dst[i*r.nx+i] += z * r.d2[i]
+	}
+}
+
+// restoLink connects a restoration core to the core it restores.
+type restoLink struct {
+	parent         *core
+	thetaR, phiR   float64
+	started        bool
+	rq             *restoNLP
+	fMain, hMainFx float64
+}
+
+// check is the restoration exit test: the original constraint violation
+// fell to restoReduce·θ_R and the point is acceptable to the original
+// filter. On success the parent takes the point.
+func (l *restoLink) check(rc *core) (bool, outcome) {
+	if !l.started {
+		l.started = true
+		return false, outcome{}
+	}
+	pc := l.parent
+	nv, me := pc.nv, pc.me
+	theta := 0.0
+	for r := range me {
+		theta += math.Abs(rc.h[r] + rc.v[nv+r] - rc.v[nv+me+r])
+	}
+	if pc.square {
+		// A square problem stays in restoration until it is feasible.
+		viol := 0.0
+		for r := range me {
+			viol = max(viol, math.Abs(rc.h[r]+rc.v[nv+r]-rc.v[nv+me+r]))
+		}
+		if viol > pc.prm.tol {
+			return false, outcome{}
+		}
+		return true, outcome{status: solver.Converged, msg: "restoration succeeded"}
+	}
+	if theta > restoReduce*l.thetaR {
+		return false, outcome{}
+	}
+	f := pc.in.obj(rc.v[:nv])
+	pc.evals++
+	if !finite(f) {
+		return false, outcome{}
+	}
+	phi := pc.phi(rc.v[:nv], f)
+	if !pc.filterOK(theta, phi) {
+		return false, outcome{}
+	}
+	return true, outcome{status: solver.Converged, msg: "restoration succeeded"}
+}
+
+// converged is called when the restoration problem itself is solved
+// without passing check: a stationary point of the infeasibility.
+func (l *restoLink) converged(rc *core) outcome {
+	pc := l.parent
+	nv, me := pc.nv, pc.me
+	viol := 0.0
+	for r := range me {
+		viol = max(viol, math.Abs(rc.h[r]+rc.v[nv+r]-rc.v[nv+me+r]))
+	}
+	if viol > pc.prm.constrViol {
+		return outcome{status: solver.Infeasible, msg: "converged to a stationary point of the constraint violation (locally infeasible)"}
+	}
+	return outcome{status: solver.RestorationFailed, msg: "restoration converged to a feasible point that the filter does not accept", acceptable: true}
+}
+
+// restoration runs the feasibility-restoration phase from the current
+// point. cont reports whether the main iteration goes on (at the restored
+// point); otherwise o says how the run ends.
+func (c *core) restoration() (o outcome, cont bool) {
+	theta := norm1(c.h)
+	phi := c.phi(c.v, c.f)
+	c.addFilter(theta, phi)
+	nv, me, nx := c.nv, c.me, c.nx
+	if me == 0 {
+		return outcome{status: solver.NumericalFailure, msg: "line search failed on a problem without constraints (no restoration possible)"}, false
+	}
+	st := c.st
+	muR := max(c.mu, normInf(c.h))
+	rq := &restoNLP{q: c.in, nv: nv, me: me, nx: nx, vR: append([]float64(nil), c.v...), d2: make([]float64, nv)}
+	for i := range nv {
+		d := 1 / max(1, math.Abs(c.v[i]))
+		rq.d2[i] = d * d
+	}
+	rs := &structure{nx: nx, nd: st.nd + 2*me, me: me, fixed: st.fixed}
+	rs.drow = append(append([]int(nil), st.drow...), make([]int, 2*me)...)
+	rs.dcoef = append(append([]float64(nil), st.dcoef...), make([]float64, 2*me)...)
+	rs.dhess = make([]float64, rs.nd)
+	for r := range me {
+		rs.drow[st.nd+r], rs.dcoef[st.nd+r] = r, -1
+		rs.drow[st.nd+me+r], rs.dcoef[st.nd+me+r] = r, 1
+	}
+	rs.vl = append(append([]float64(nil), st.vl...), make([]float64, 2*me)...)
+	rs.vu = append([]float64(nil), st.vu...)
+	rs.hasL = append([]bool(nil), st.hasL...)
+	rs.hasU = append([]bool(nil), st.hasU...)
+	for range 2 * me {
+		rs.vu = append(rs.vu, math.Inf(1))
+		rs.hasL = append(rs.hasL, true)
+		rs.hasU = append(rs.hasU, false)
+	}
+	prm := *c.prm
+	prm.acceptTol = 0
+	rc := newCore(rq, rs, &prm, c.ctx, c.iter)
+	rq.mu = &rc.mu
+	rc.mu = muR
+	// ζD_R² on the slack part is the constant Hessian diagonal of the
+	// diagonal variables; it changes with μ, so it is refreshed per
+	// iteration through dhessHook.
+	rc.dhessHook = func() {
+		z := rq.zeta()
+		for k := range st.nd {
+			rs.dhess[k] = z * rq.d2[nx+k]
+		}
+	}
+	copy(rc.v, c.v)
+	for r := range me {
+		cr := c.h[r]
+		a := (muR - restoRho*cr) / (2 * restoRho)
+		n := a + math.Sqrt(a*a+muR*cr/(2*restoRho))
+		p := cr + n
+		rc.v[nv+r], rc.v[nv+me+r] = p, n
+		rc.zl[nv+r], rc.zl[nv+me+r] = muR/p, muR/n
+	}
+	for i := range nv {
+		rc.zl[i] = min(restoRho, c.zl[i])
+		rc.zu[i] = min(restoRho, c.zu[i])
+	}
+	link := &restoLink{parent: c, thetaR: theta, phiR: phi, rq: rq}
+	rc.resto = link
+	rc.recordF = func() float64 { return c.f / c.fScale() }
+	if !rc.evalAll() {
+		return outcome{status: solver.NumericalFailure, msg: "non-finite values at the start of the restoration phase (or the Jacobian pattern changed)"}, false
+	}
+	ro := rc.run()
+	c.evals += rc.evals
+	if ro.status != solver.Converged && !(ro.status == solver.RestorationFailed && ro.acceptable && c.feasFallback < 3) {
+		if ro.status == solver.Converged || ro.status == solver.RestorationFailed {
+			ro.acceptable = false
+		}
+		if ro.status == solver.Infeasible {
+			// Report the stationary point of the infeasibility.
+			copy(c.v, rc.v[:nv])
+			clear(c.y)
+			c.evalAll()
+		}
+		return ro, false
+	}
+	if ro.status == solver.RestorationFailed {
+		// Restoration reached a feasible point the filter rejects: take
+		// it and reset the filter (a documented deviation from IPOPT, which
+		// stops with Restoration_Failed here).
+		c.feasFallback++
+		c.filter = c.filter[:0]
+	}
+	copy(c.v, rc.v[:nv])
+	zmax := 0.0
+	for i := range nv {
+		c.zl[i], c.zu[i] = rc.zl[i], rc.zu[i]
+		if st.hasL[i] {
+			zmax = max(zmax, c.zl[i])
+		}
+		if st.hasU[i] {
+			zmax = max(zmax, c.zu[i])
+		}
+	}
+	if zmax > 1e3 {
+		for i := range nv {
+			c.zl[i], c.zu[i] = 0, 0
+			if st.hasL[i] {
+				c.zl[i] = 1
+			}
+			if st.hasU[i] {
+				c.zu[i] = 1
+			}
+		}
+	}
+	if !c.evalAll() {
+		return outcome{status: solver.NumericalFailure, msg: "non-finite values at the restored point (or the Jacobian pattern changed)"}, false
+	}
+	c.lsqMultipliers()
+	c.zSafeguard()
+	return outcome{}, true
+}
