@@ -431,7 +431,7 @@ func (a *alm) run(y0 []float64) *nlp.Result {
 	// First penalty (ALGENCAN's comprhoini) from f and the infeasibility at x0.
 	a.rho = 1
 	a.project(a.x) // x only: the slacks are still 0 and set below
-	phi, f, ok := a.phiAt(a.x, a.c)
+	_, f, ok := a.phiAt(a.x, a.c) // the merit value is recomputed once the slacks are set
 	if !ok {
 		return a.finish(res, sol.NumericalFailure, "non-finite objective or constraint value at the start point")
 	}
@@ -446,7 +446,7 @@ func (a *alm) run(y0 []float64) *nlp.Result {
 		a.rho = math.Max(1e-8, math.Min(1e8, 10*math.Max(1, math.Abs(a.sf*f))/math.Max(1, 0.5*s)))
 	}
 	a.resetSlacks()
-	phi, f, _ = a.phiAt(a.x, a.c)
+	phi, f, _ := a.phiAt(a.x, a.c)
 	a.phi, a.f = phi, f
 	if !a.gradAt() {
 		return a.finish(res, sol.NumericalFailure, "non-finite derivative at the start point")
