@@ -28,7 +28,16 @@ func (a *alm) solveBox(eps float64, maxIt int) sol.Status {
 	for it := 0; ; it++ {
 		pgn := a.projGrad(a.pg, x, g)
 		if pgn <= eps*a.dualScale() {
-			return sol.Converged
+			// Before stopping, move the variables that a projected-gradient
+			// step would put on a bound exactly onto it (when Φ does not
+			// increase), so that the complementarity products vanish
+			// rather than only the projected gradient.
+			if !a.snap() {
+				return sol.Converged
+			}
+			if pgn = a.projGrad(a.pg, x, g); pgn <= eps*a.dualScale() {
+				return sol.Converged
+			}
 		}
 		if it >= maxIt {
 			return sol.MaxIterations
@@ -81,6 +90,36 @@ func (a *alm) solveBox(eps float64, maxIt int) sol.Status {
 			return sol.NumericalFailure
 		}
 	}
+}
+
+// snap sets every variable with P(z − ∇Φ)ᵢ at a bound onto that bound and
+// accepts the point when Φ does not increase (up to rounding); it reports
+// whether the point changed.
+func (a *alm) snap() bool {
+	x, g := a.x, a.g
+	moved := false
+	for i, v := range x {
+		t := v
+		switch {
+		case g[i] > 0 && v > a.xl[i] && v-a.xl[i] <= g[i]:
+			t = a.xl[i]
+		case g[i] < 0 && v < a.xu[i] && a.xu[i]-v <= -g[i]:
+			t = a.xu[i]
+		}
+		a.xt[i] = t
+		moved = moved || t != v
+	}
+	if !moved {
+		return false
+	}
+	phi, f, ok := a.phiAt(a.xt, a.ct)
+	if !ok || phi > a.phi+1e-14*math.Abs(a.phi) {
+		return false
+	}
+	copy(x, a.xt)
+	copy(a.c, a.ct)
+	a.phi, a.f = phi, f
+	return a.gradAt()
 }
 
 // cauchy finds the generalized Cauchy point s_C = P(x − t∇Φ) − x in the
@@ -211,23 +250,48 @@ func (a *alm) subspace(pred float64) float64 {
 	return -qs
 }
 
-// cgFree runs CG on H_FF w = −(∇Φ + H s)_F from w = 0 to the relative
+// precond sets the Jacobi preconditioner of CG, the diagonal of the
+// penalty part of ∇²Φ plus one on x: dg_x = 1 + ρ Σⱼ sⱼ² J_{ji}² (the
+// Hessian of L is not formed, so its diagonal is represented by 1), and
+// dg_s = ρ on the slacks.
+func (a *alm) precond() {
+	n, dg := a.n, a.dg
+	for i := range dg[:n] {
+		dg[i] = 1
+	}
+	if a.m == 0 {
+		return
+	}
+	raw := a.J.RawMatrix()
+	for j := range a.m {
+		w := a.rho * a.sc[j] * a.sc[j]
+		for k := raw.Indptr[j]; k < raw.Indptr[j+1]; k++ {
+			dg[raw.Ind[k]] += w * raw.Data[k] * raw.Data[k]
+		}
+		dg[n+j] = a.rho
+	}
+}
+
+// cgFree runs preconditioned CG on H_FF w = −(∇Φ + H s)_F from w = 0 to the relative
 // residual min(0.1, √‖r₀‖), stopping at negative curvature (then w moves
 // along the direction to the edge of the local box) or when x + s + w
 // leaves the local box (truncated = true in both cases).
 func (a *alm) cgFree(nfree int) (truncated bool) {
-	r, p, hp, w := a.r, a.p_, a.hp, a.w
-	var rr float64
+	r, p, hp, w, z, dg := a.r, a.p_, a.hp, a.w, a.z, a.dg
+	a.precond()
+	var rr, rz float64
 	for i, f := range a.free {
 		w[i] = 0
 		if f {
 			r[i] = -a.gm[i]
+			z[i] = r[i] / dg[i]
 			rr += r[i] * r[i]
+			rz += r[i] * z[i]
 		} else {
-			r[i] = 0
+			r[i], z[i] = 0, 0
 		}
 	}
-	copy(p, r)
+	copy(p, z)
 	// ‖s + w‖² = ss + 2 sᵀw + wᵀw, tracked for the trust region.
 	d2 := a.delta * a.delta
 	toEdge := func() { // w += τp with ‖s + w + τp‖ = Δ
@@ -273,7 +337,7 @@ func (a *alm) cgFree(nfree int) (truncated bool) {
 			toEdge()
 			return true
 		}
-		alpha := rr / php
+		alpha := rz / php
 		var sw2 float64
 		for i, v := range a.s {
 			y := v + w[i] + alpha*p[i]
@@ -283,13 +347,15 @@ func (a *alm) cgFree(nfree int) (truncated bool) {
 			toEdge()
 			return true
 		}
-		var rrNew float64
+		var rrNew, rzNew float64
 		out := false
 		for i, f := range a.free {
 			if f {
 				w[i] += alpha * p[i]
 				r[i] -= alpha * hp[i]
+				z[i] = r[i] / dg[i]
 				rrNew += r[i] * r[i]
+				rzNew += r[i] * z[i]
 				y := a.x[i] + a.s[i] + w[i]
 				out = out || y < a.xl[i] || y > a.xu[i]
 			}
@@ -300,11 +366,11 @@ func (a *alm) cgFree(nfree int) (truncated bool) {
 		if math.Sqrt(rrNew) <= tol {
 			return false
 		}
-		beta := rrNew / rr
-		rr = rrNew
+		beta := rzNew / rz
+		rr, rz = rrNew, rzNew
 		for i, f := range a.free {
 			if f {
-				p[i] = r[i] + beta*p[i]
+				p[i] = z[i] + beta*p[i]
 			}
 		}
 	}

@@ -3,8 +3,9 @@
 //	minimize f(x)  subject to  c(x) = 0,   x ∈ Rⁿ, c: Rⁿ → Rᵐ,
 //
 // (Solve) and general nonlinear programs with bounds and inequalities
-// (SolveNLP, section "General NLPs" below). Solve runs the adaptive inexact Newton method with randomized iterative sketching
-// on the exact augmented Lagrangian of
+// (SolveNLP, section "General NLPs" below). Solve runs the adaptive
+// inexact Newton method with randomized iterative sketching on the exact
+// augmented Lagrangian of
 //
 //	I. Hong, S. Na, M. W. Mahoney, M. Kolar, "Constrained Optimization via
 //	Exact Augmented Lagrangian and Randomized Iterative Sketching",
@@ -79,8 +80,10 @@
 // # Other inner solvers in the same framework (not in the paper)
 //
 // Newton runs the same merit/penalty/line-search framework with an exact KKT
-// solve (dense LU up to n+m = 3000, unpreconditioned MINRES to 1e-10
-// relative residual beyond): the exact-Newton baseline.
+// solve (linsolve.DirectSparse: sparse Cholesky, LDLᵀ or LU chosen by the
+// KKT matrix, dense only for small or dense ones; unpreconditioned MINRES to
+// 1e-10 relative residual if the matrix is singular): the exact-Newton
+// baseline.
 //
 // NewtonSchur and NewtonPMINRES apply when B — the Lagrangian Hessian after
 // any modification — is diagonal with positive entries (separable convex
@@ -111,4 +114,138 @@
 // augmented Lagrangian method of multipliers (AL); the comments on runL1SQP
 // and runALM in baselines.go, and docs/auglag.md, say which details follow
 // the authors' code and which are our reconstruction.
+//
+// # General NLPs: a bound-constrained augmented Lagrangian (SolveNLP)
+//
+// SolveNLP solves the form of package nlp,
+//
+//	minimize f(x)  subject to  cl ≤ c(x) ≤ cu,  xl ≤ x ≤ xu,
+//
+// by the safeguarded augmented Lagrangian method of ALGENCAN (Andreani,
+// Birgin, Martínez, Schuverdt, SIAM J. Optim. 18, 2007; Birgin & Martínez,
+// "Practical Augmented Lagrangian Methods for Constrained Optimization",
+// SIAM 2014) on the slack formulation of LANCELOT (Conn, Gould, Toint,
+// SIAM J. Numer. Anal. 28, 1991, and LANCELOT, Springer 1992), with a
+// TRON-style trust-region projected Newton–CG method for the
+// bound-constrained subproblems (Lin & Moré, SIAM J. Optim. 9, 1999). It is
+// matrix-free: it uses f, ∇f, c, the sparse Jacobian J (products Jv and Jᵀw
+// only) and Hessian–vector products HessLagVec; nothing is factored, and
+// the iteration allocates nothing. It returns the *nlp.Result of the
+// interior-point method (Method "auglag").
+//
+// Scaling. As IPOPT's gradient-based scaling, f and every cⱼ are
+// multiplied by s_f = min(1, 100/‖∇f(x₀)‖∞) and sⱼ = min(1, 100/‖∇cⱼ(x₀)‖∞)
+// (at least 10⁻⁸), x₀ the start point projected onto the bounds; cl and cu
+// are scaled with c. Below f, c, cl, cu are the scaled quantities; the
+// Result is unscaled.
+//
+// The augmented Lagrangian with slacks. Every row, equality, one-sided,
+// range or free, gets a slack sⱼ ∈ [clⱼ, cuⱼ] (fixed at clⱼ for an
+// equality), and the subproblem variables are z = (x, s) in the box
+// [xl, xu] × [cl, cu], as in LANCELOT:
+//
+//	Φ(x, s) = f(x) + Σⱼ ȳⱼ rⱼ + (ρ/2) Σⱼ rⱼ²,   rⱼ = cⱼ(x) − sⱼ.
+//
+// Minimizing Φ over s gives sⱼ = P_[clⱼ,cuⱼ](cⱼ + ȳⱼ/ρ) and the
+// Powell–Hestenes–Rockafellar function
+// f + (ρ/2) Σⱼ dist(cⱼ + ȳⱼ/ρ, [clⱼ, cuⱼ])² − Σⱼ ȳⱼ²/2ρ that ALGENCAN
+// minimizes, so the outer iteration is ALGENCAN's. Keeping s as variables
+// makes Φ twice continuously differentiable (the PHR function is not, at
+// cⱼ + ȳⱼ/ρ = clⱼ or cuⱼ), so the Newton model of a quadratic program is
+// exact. The gradient is ∇Φ = (∇f + Jᵀŷ, −ŷ) with
+//
+//	ŷ = ȳ + ρ(c(x) − s),
+//
+// the first-order multiplier update (sign convention of L = f + yᵀc: ŷⱼ ≥ 0
+// at an active upper side, ≤ 0 at an active lower side once s is optimal).
+// With t = J·vx − vs the Hessian–vector product is
+//
+//	∇²Φ·(vx, vs) = (∇²ₓL(x, ŷ)·vx + ρJᵀt, −ρt),
+//
+// one HessLagVec and two sparse Jacobian products per CG step. After every
+// outer iteration the slacks are reset to P(c + ȳ/ρ).
+//
+// Outer iteration k:
+//
+//  1. Minimize Φ over the box to ‖P(z − ∇Φ) − z‖∞ ≤ ε_k·s_d (below).
+//  2. Measures at x with ŷ: primal infeasibility ‖c − P_[cl,cu](c)‖∞;
+//     dual infeasibility ‖P(z − ∇Φ) − z‖∞/s_d, whose x part is the
+//     projected gradient of the Lagrangian ‖P(x − ∇ₓL(x, ŷ)) − x‖∞, with
+//     s_d = max(100, (‖ŷ‖₁ + ‖z_b‖₁)/(m + n))/100 IPOPT's multiplier scale
+//     (z_b the bound multipliers implied by ∇ₓL; the projected gradient
+//     holds the bounds' complementarity in min form, as ALGENCAN);
+//     complementarity of the inequality rows in IPOPT's product form, the
+//     largest slack·|ŷⱼ| divided by IPOPT's s_c (a multiplier of a side
+//     that is absent counts as |ŷⱼ|).
+//     Converged when all three are ≤ Tol (10⁻⁸).
+//  3. Safeguarded update ȳ ← P_[−YMax, YMax](ŷ) (YMax = 10²⁰ as
+//     ALGENCAN 3.1.1).
+//  4. V = ‖c − P(c + ŷ)‖∞ (ALGENCAN's feasibility–complementarity measure
+//     written with one multiplier per row); ρ ← γρ (γ = 10) when
+//     V > τ·V_prev (τ = 0.5) and the point is not feasible to Tol (as
+//     ALGENCAN 3.1.1, ρ is not raised at a feasible point).
+//  5. ε_{k+1} = max(Tol/10, ε_k/10), from ε₁ = √Tol.
+//
+// ρ₁ is ALGENCAN's rule
+// max(10⁻⁸, min(10⁸, 10·max(1, |f(x₀)|)/max(1, ½‖c − P(c)‖²))).
+//
+// Statuses. Infeasible: the infeasibility exceeds √Tol, ρ ≥ 10¹⁰, it has
+// not improved by 1 % in 5 outer iterations and x is stationary for
+// θ = ½‖c − P(c)‖² over the box (‖P(x − ∇θ) − x‖∞ ≤ √Tol·infeasibility),
+// or ρ would exceed RhoMax (10²⁰) at such an infeasibility. Stagnated: ρ
+// would exceed RhoMax at an infeasibility ≤ √Tol (the subproblems could not
+// be solved accurately enough). Unbounded: Φ below −10²⁰ in a subproblem,
+// or f < −10²⁰ at a feasible point. MaxIterations (MaxIter outer
+// iterations, default 100), NumericalFailure (NaN or Inf from the
+// problem) and Canceled (context or Recorder).
+//
+// The subproblem solver. At z with gradient g = ∇Φ(z) and trust radius Δ
+// (2-norm, at least 1 at the start of a subproblem):
+//
+//  1. Generalized Cauchy point: s(t) = P(z − t·g) − z, t from the previous
+//     iteration, halved or doubled until the model
+//     q(s) = gᵀs + ½sᵀ∇²Φs satisfies q(s) ≤ 0.01·gᵀs and ‖s‖ ≤ Δ
+//     (Moré–Toraldo, TRON).
+//  2. Subspace step: the variables strictly inside their bounds at the
+//     Cauchy point are free; preconditioned CG on the free block of ∇²Φ
+//     from the model gradient there, to the relative residual
+//     min(10⁻³, √‖r₀‖), stopped at negative curvature or the trust-region
+//     boundary (Steihaug–Toint) or when the iterate leaves the box; then a
+//     projected search P(z + s + βw), β = 1, ½, …, must lower the model;
+//     up to 10 such rounds while CG is stopped by a bound. The
+//     preconditioner is diagonal: 1 + ρΣⱼ sⱼ²J²ⱼᵢ on x, ρ on the slacks
+//     (the diagonal of the penalty term; ∇²L's diagonal is not formed).
+//  3. Ratio test of the actual and predicted decrease of Φ: the step is
+//     accepted when the ratio exceeds 10⁻⁴; Δ is quartered below 0.25 and
+//     doubled above 0.75 when the step reached it.
+//  4. Stop when ‖P(z − ∇Φ) − z‖∞ ≤ ε_k·s_d, after moving the variables that
+//     a projected-gradient step would put on a bound exactly onto it when
+//     that does not increase Φ.
+//
+// Bounds hold exactly at every iterate: every trial point is a projection.
+//
+// Deviations from ALGENCAN and LANCELOT, plainly:
+//
+//   - Slacks as in LANCELOT rather than ALGENCAN's slack-free PHR terms (the
+//     same function once minimized over s); one multiplier per row (a range
+//     row is not split in two); one ρ for all rows, as ALGENCAN updates
+//     them together. The multiplier update and the penalty test are
+//     ALGENCAN's, not LANCELOT's (ω, η) schedule.
+//   - The inner solver is TRON-like, not GENCAN's active-set method with
+//     spectral projected gradient steps and extrapolation; its
+//     preconditioner is only diagonal (LANCELOT offers band and
+//     incomplete-Cholesky preconditioners).
+//   - No Newton–KKT acceleration (Birgin & Martínez 2008): it needs a
+//     factorization, which this method avoids; the endgame is the AL's
+//     linear convergence.
+//   - ALGENCAN's special cases are not reproduced: the 10-iteration cap of
+//     the first subproblem, the ρ restart after inner failures, keeping the
+//     best point seen.
+//   - The infeasibility test above is ours (ALGENCAN's efstain/eostain
+//     test is similar in spirit).
+//   - The stopping test is on the scaled problem with IPOPT's s_d, so that a
+//     Converged from SolveNLP and from the interior-point method of package
+//     nlp mean similar things; the Result reports the unscaled measures of
+//     nlp.Result (violation, ‖∇f + Jᵀy − zl + zu‖∞, complementarity
+//     products).
 package auglag

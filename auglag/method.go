@@ -433,8 +433,9 @@ func (si *sketchInner) x() []float64 { return si.sv.X() }
 func (si *sketchInner) steps() int   { return si.sv.Iterations() }
 func (si *sketchInner) flops() int64 { return si.sv.Work().Flops }
 
-// direct solves K z = b once, exactly: dense LU for n+m ≤ 3000, otherwise
-// MINRES to a relative residual of 1e-10.
+// direct solves K z = b once, exactly, by linsolve.DirectSparse (sparse
+// Cholesky, LDLᵀ or LU chosen by K), or by MINRES to a relative residual of
+// 1e-10 when K is singular.
 type direct struct {
 	z    []float64
 	done bool
@@ -451,24 +452,11 @@ func (d *direct) run(ctx context.Context, tol float64, _ int) bool {
 	}
 	d.done = true
 	N, _ := d.K.Dims()
-	if N <= 3000 {
-		kd := mat.NewDense(N, N, nil)
-		raw := d.K.RawMatrix()
-		for i := 0; i < N; i++ {
-			for k := raw.Indptr[i]; k < raw.Indptr[i+1]; k++ {
-				kd.Set(i, raw.Ind[k], raw.Data[k])
-			}
-		}
-		var lu mat.LU
-		lu.Factorize(kd)
-		var z mat.VecDense
-		// SolveVecTo reports a singular or numerically singular (condition
-		// number above mat.ConditionTolerance) matrix as an error; MINRES
-		// then takes over.
-		if err := lu.SolveVecTo(&z, false, mat.NewVecDense(N, append([]float64(nil), d.b...))); err == nil {
-			d.z = z.RawVector().Data
-			return true
-		}
+	// Sparse direct (Cholesky, LDLᵀ or LU chosen by K; dense for small or
+	// dense K) at every size; MINRES only if K is singular.
+	if res, err := linsolve.DirectSparse(d.K, d.b, linsolve.DirectSettings{}); err == nil {
+		d.z = res.X
+		return true
 	}
 	r, err := linsolve.MINRES(ctx, matrix.NewCSR(d.K), d.b, linsolve.Settings{RTol: 1e-10, MaxIter: 20 * N})
 	if err != nil || r == nil {

@@ -70,8 +70,8 @@ func TestSolveNLPSweep(t *testing.T) {
 	ref := ipoptRef(t, filepath.Join(filepath.Dir(dir), "ipopt.csv"))
 	files, _ := filepath.Glob(filepath.Join(dir, "*.SIF"))
 	sort.Strings(files)
-	var total, solved int
-	var fails, others []string
+	var total, solved, relaxed int
+	var fails, others, relax []string
 	for _, file := range files {
 		p, err := cutest.ParseFile(file, nil)
 		if err != nil {
@@ -101,12 +101,22 @@ func TestSolveNLPSweep(t *testing.T) {
 			continue
 		}
 		total++
-		if res.Status == sol.Converged && (math.Abs(res.F-r.f) <= 1e-6*math.Max(1, math.Abs(r.f)) || res.F < r.f) {
+		switch {
+		case res.Status == sol.Converged && (math.Abs(res.F-r.f) <= 1e-6*math.Max(1, math.Abs(r.f)) || res.F < r.f):
 			solved++
 			t.Log("ok   " + line)
-		} else {
+		case res.Status == sol.Converged && res.F-r.f <= 1e-6*math.Max(1, math.Abs(r.f))+relaxGap(p, res):
+			// IPOPT relaxes every bound by 1e-8·max(1, |b|)
+			// (bound_relax_factor); to first order that lowers its
+			// objective by Σ |multiplier|·1e-8·max(1, |b|). Counted apart.
+			relaxed++
+			relax = append(relax, line)
+		default:
 			fails = append(fails, line)
 		}
+	}
+	for _, l := range relax {
+		t.Log("RELAX " + l)
 	}
 	for _, l := range fails {
 		t.Log("FAIL " + l)
@@ -114,8 +124,36 @@ func TestSolveNLPSweep(t *testing.T) {
 	for _, l := range others {
 		t.Log("noref " + l)
 	}
-	t.Logf("solved %d of %d problems IPOPT solved (%.1f%%); %d more without an IPOPT optimum", solved, total, 100*float64(solved)/float64(max(total, 1)), len(others))
+	t.Logf("solved %d of %d problems IPOPT solved (%.1f%%); %d more Converged above IPOPT's objective by no more than IPOPT's bound relaxation explains (RELAX); %d more without an IPOPT optimum",
+		solved, total, 100*float64(solved)/float64(max(total, 1)), relaxed, len(others))
 	if len(only) == 0 && float64(solved) < 0.85*float64(total) {
 		t.Errorf("solved %d of %d < 85%%", solved, total)
 	}
+}
+
+// relaxGap is the first-order objective decrease that IPOPT's bound
+// relaxation (every finite bound moved outward by 1e-8·max(1, |b|)) allows
+// at the multipliers of res: Σ |yⱼ|·1e-8·max(1, |b|) + Σ zᵢ·1e-8·max(1, |b|),
+// with 10 % margin.
+func relaxGap(p nlp.Problem, res *nlp.Result) float64 {
+	b := func(v float64) float64 {
+		if math.IsInf(v, 0) {
+			return 1
+		}
+		return math.Max(1, math.Abs(v))
+	}
+	cl, cu, xl, xu := p.CL(), p.CU(), p.XL(), p.XU()
+	var g float64
+	for j, y := range res.Y {
+		switch {
+		case y > 0:
+			g += y * 1e-8 * b(cu[j])
+		case y < 0:
+			g -= y * 1e-8 * b(cl[j])
+		}
+	}
+	for i := range res.ZL {
+		g += res.ZL[i]*1e-8*b(xl[i]) + res.ZU[i]*1e-8*b(xu[i])
+	}
+	return 1.1 * g
 }

@@ -17,7 +17,8 @@ import (
 type NLPSettings struct {
 	// Tol is the tolerance on the three optimality measures of the scaled
 	// problem: primal infeasibility, projected gradient of the Lagrangian
-	// (divided by IPOPT's multiplier scale s_d) and complementarity [1e-8].
+	// (divided by IPOPT's multiplier scale s_d) and complementarity
+	// products (divided by IPOPT's s_c) [1e-8].
 	Tol float64
 	// MaxIter bounds the outer (multiplier/penalty) iterations [100].
 	MaxIter int
@@ -103,18 +104,18 @@ type alm struct {
 	y   []float64 // safeguarded multipliers ȳ (scaled problem)
 	rho float64
 
-	// The current point of the subproblem.
-	x, c, yh, g []float64 // x, scaled c(x), ŷ(x), ∇Φ(x)
+	// The current point of the subproblem: z = (x, s) ∈ ℝⁿ⁺ᵐ with the
+	// slacks s of c(x) − s = 0, s ∈ [cl, cu]; xl and xu hold the bounds of z.
+	x, c, yh, g []float64 // z, scaled c(x), ŷ(z), ∇Φ(z)
 	gf          []float64 // unscaled ∇f(x)
 	f, phi      float64   // unscaled f(x) and Φ(x)
 	J           *sparse.CSR
-	act         []bool // constraint rows in the quadratic part of Φ at x
 
 	// Work vectors.
 	xt, ct, pg, tn, tn2, tm, hy []float64
 	free                        []bool
-	r, p_, hp, w, gm            []float64
-	lo, hi, s, hs, s2, hs2      []float64
+	r, p_, hp, w, gm, z, dg     []float64
+	s, hs, s2, hs2              []float64
 
 	delta, tc float64 // trust radius (∞-norm) and Cauchy step length
 
@@ -135,7 +136,7 @@ type alm struct {
 // lengths, a non-finite start); every numerical outcome is a Status in the
 // Result: Converged, MaxIterations, Infeasible, Unbounded, NumericalFailure
 // or Canceled.
-func SolveNLP(ctx context.Context, p nlp.Problem, s NLPSettings) (*nlpResult, error) {
+func SolveNLP(ctx context.Context, p nlp.Problem, s NLPSettings) (*nlp.Result, error) {
 	t0 := time.Now()
 	set := s.withDefaults()
 	if _, err := nlp.Classify(p); err != nil {
@@ -163,7 +164,7 @@ func SolveNLP(ctx context.Context, p nlp.Problem, s NLPSettings) (*nlpResult, er
 			}
 		}
 	}
-	for i, v := range a.x {
+	for i, v := range a.x[:n] {
 		if !finite(v) {
 			return nil, fmt.Errorf("%w: start point x0[%d] = %v", ErrBadInput, i, v)
 		}
@@ -195,8 +196,9 @@ func SolveNLP(ctx context.Context, p nlp.Problem, s NLPSettings) (*nlpResult, er
 func newALM(p nlp.Problem, set *NLPSettings) *alm {
 	n, m := p.N(), p.M()
 	a := &alm{p: p, set: set, n: n, m: m}
-	a.xl, a.xu = p.XL(), p.XU()
+	N := n + m
 	a.cl, a.cu = p.CL(), p.CU()
+	a.xl, a.xu = append(p.XL(), make([]float64, m)...), append(p.XU(), make([]float64, m)...)
 	for i := range n {
 		if a.xl[i] <= -bigBound {
 			a.xl[i] = math.Inf(-1)
@@ -216,12 +218,11 @@ func newALM(p nlp.Problem, set *NLPSettings) *alm {
 	vec := func(k int) []float64 { return make([]float64, k) }
 	a.sf, a.sc = 1, vec(m)
 	a.y = vec(m)
-	a.x, a.c, a.yh, a.g, a.gf = vec(n), vec(m), vec(m), vec(n), vec(n)
-	a.act = make([]bool, m)
-	a.xt, a.ct, a.pg, a.tn, a.tn2, a.tm, a.hy = vec(n), vec(m), vec(n), vec(n), vec(n), vec(m), vec(m)
-	a.free = make([]bool, n)
-	a.r, a.p_, a.hp, a.w, a.gm = vec(n), vec(n), vec(n), vec(n), vec(n)
-	a.lo, a.hi, a.s, a.hs, a.s2, a.hs2 = vec(n), vec(n), vec(n), vec(n), vec(n), vec(n)
+	a.x, a.c, a.yh, a.g, a.gf = vec(N), vec(m), vec(m), vec(N), vec(n)
+	a.xt, a.ct, a.pg, a.tn, a.tn2, a.tm, a.hy = vec(N), vec(m), vec(N), vec(n), vec(n), vec(m), vec(m)
+	a.free = make([]bool, N)
+	a.r, a.p_, a.hp, a.w, a.gm, a.z, a.dg = vec(N), vec(N), vec(N), vec(N), vec(N), vec(N), vec(N)
+	a.s, a.hs, a.s2, a.hs2 = vec(N), vec(N), vec(N), vec(N)
 	return a
 }
 
@@ -235,46 +236,53 @@ func (a *alm) project(x []float64) {
 // proj returns the projection of t onto [cl_j, cu_j].
 func (a *alm) proj(j int, t float64) float64 { return math.Min(math.Max(t, a.cl[j]), a.cu[j]) }
 
-// phiAt evaluates Φ(x) = sf·f(x) + (ρ/2) Σⱼ dist(cⱼ + ȳⱼ/ρ, [clⱼ, cuⱼ])²
-// into (f, c) and returns Φ; ok is false when a value is not finite.
-func (a *alm) phiAt(x, c []float64) (phi, f float64, ok bool) {
+// phiAt evaluates the augmented Lagrangian with slacks (LANCELOT's form)
+//
+//	Φ(x, s) = sf·f(x) + Σⱼ ȳⱼ rⱼ + (ρ/2) Σⱼ rⱼ²,   rⱼ = cⱼ(x) − sⱼ,
+//
+// at z = (x, s), leaving the scaled c(x) in c; ok is false when a value is
+// not finite. Minimizing over s ∈ [cl, cu] gives the PHR function.
+func (a *alm) phiAt(z, c []float64) (phi, f float64, ok bool) {
+	x := z[:a.n]
 	f = a.p.Objective(x)
 	a.evals++
 	phi = a.sf * f
 	if a.m > 0 {
 		a.p.Constraints(c, x)
 		a.evals++
-		var s float64
+		s := z[a.n:]
+		var lin, sq float64
 		for j, v := range c {
 			v *= a.sc[j]
 			c[j] = v
-			t := v + a.y[j]/a.rho
-			e := t - a.proj(j, t)
-			s += e * e
+			r := v - s[j]
+			lin += a.y[j] * r
+			sq += r * r
 		}
-		phi += 0.5 * a.rho * s
+		phi += lin + 0.5*a.rho*sq
 	}
 	return phi, f, finite(phi)
 }
 
 // gradAt completes the current point after a.x, a.c, a.f, a.phi are set:
-// the Jacobian, ŷ, the active rows and ∇Φ = sf·∇f + J_sᵀŷ. ok is false
+// the Jacobian, ŷ = ȳ + ρ(c − s) and ∇Φ = (sf·∇f + J_sᵀŷ, −ŷ). ok is false
 // for non-finite derivatives.
 func (a *alm) gradAt() bool {
-	a.p.Gradient(a.gf, a.x)
+	n := a.n
+	x := a.x[:n]
+	a.p.Gradient(a.gf, x)
 	a.evals++
 	for i, v := range a.gf {
 		a.g[i] = a.sf * v
 	}
 	if a.m > 0 {
-		a.J = a.p.Jacobian(a.x)
+		a.J = a.p.Jacobian(x)
 		a.evals++
+		s := a.x[n:]
 		for j, v := range a.c {
-			t := v + a.y[j]/a.rho
-			pt := a.proj(j, t)
-			a.yh[j] = a.rho * (t - pt)
-			a.act[j] = t != pt || a.cl[j] == a.cu[j]
+			a.yh[j] = a.y[j] + a.rho*(v-s[j])
 			a.tm[j] = a.yh[j] * a.sc[j]
+			a.g[n+j] = -a.yh[j]
 		}
 		matrix.MulVecTrans(a.tn, a.J, a.tm)
 		for i, v := range a.tn {
@@ -284,9 +292,14 @@ func (a *alm) gradAt() bool {
 	return allFinite(a.g)
 }
 
-// hessVec sets dst = ∇²Φ(x)·v = sf·∇²ₓL(x, ŷ_s)·v + ρ J_sᵀ D_A J_s v, with
-// ŷ_s = ŷ∘sc/sf the multipliers of L = f + yᵀc and D_A the active rows.
+// hessVec sets dst = ∇²Φ·v for v = (vx, vs):
+//
+//	dst_x = sf·∇²ₓL(x, ŷ_s)·vx + ρ J_sᵀ t,   dst_s = −ρ t,   t = J_s vx − vs,
+//
+// with ŷ_s = ŷ∘sc/sf the multipliers of L = f + yᵀc: one HessLagVec and two
+// sparse Jacobian products.
 func (a *alm) hessVec(dst, v []float64) {
+	n := a.n
 	var y []float64
 	if a.m > 0 {
 		for j, w := range a.yh {
@@ -294,23 +307,22 @@ func (a *alm) hessVec(dst, v []float64) {
 		}
 		y = a.hy
 	}
-	a.p.HessLagVec(dst, a.x, y, v)
+	dx := dst[:n]
+	a.p.HessLagVec(dx, a.x[:n], y, v[:n])
 	a.evals++
-	for i := range dst {
-		dst[i] *= a.sf
+	for i := range dx {
+		dx[i] *= a.sf
 	}
 	if a.m > 0 {
-		matrix.MulVec(a.tm, a.J, v)
+		matrix.MulVec(a.tm, a.J, v[:n])
 		for j, w := range a.tm {
-			if a.act[j] {
-				a.tm[j] = a.rho * a.sc[j] * a.sc[j] * w
-			} else {
-				a.tm[j] = 0
-			}
+			t := a.sc[j]*w - v[n+j]
+			dst[n+j] = -a.rho * t
+			a.tm[j] = a.rho * a.sc[j] * t
 		}
 		matrix.MulVecTrans(a.tn2, a.J, a.tm)
 		for i, w := range a.tn2 {
-			dst[i] += w
+			dx[i] += w
 		}
 	}
 }
@@ -326,38 +338,46 @@ func (a *alm) projGrad(pg, x, g []float64) float64 {
 	return mx
 }
 
-// measures returns the scaled primal infeasibility, complementarity and
-// the feasibility–complementarity measure V = ‖c − P(c + ŷ)‖∞ at the current
-// point with multipliers ŷ.
+// measures returns, at the current point with multipliers ŷ, the scaled
+// primal infeasibility, the complementarity and the feasibility–
+// complementarity measure V = ‖c − P(c + ŷ)‖∞ of the penalty test. The
+// complementarity of the rows is IPOPT's product form divided by its scale
+// s_c = max(100, ‖ŷ_ineq‖₁/(number of inequality rows))/100: the largest
+// slack·|ŷⱼ| over inequality rows (|ŷⱼ| itself for a multiplier of an
+// absent side). The complementarity of the bounds is part of the projected
+// gradient, min(xᵢ − xlᵢ, ∂ᵢL) (ALGENCAN's measure): the bound
+// multipliers are not variables of the method.
 func (a *alm) measures() (infPr, compl, v float64) {
+	var zsum float64
+	var nz int
 	for j, c := range a.c {
 		infPr = math.Max(infPr, c-a.proj(j, c))
 		infPr = math.Max(infPr, a.proj(j, c)-c)
 		v = math.Max(v, math.Abs(c-a.proj(j, c+a.yh[j])))
-		if a.cl[j] != a.cu[j] {
-			compl = math.Max(compl, rowCompl(c, a.yh[j], a.cl[j], a.cu[j]))
+		if l, u := a.cl[j], a.cu[j]; l != u {
+			y := a.yh[j]
+			zsum += math.Abs(y)
+			nz++
+			switch {
+			case y > 0 && math.IsInf(u, 1), y < 0 && math.IsInf(l, -1):
+				compl = math.Max(compl, math.Abs(y))
+			case y > 0:
+				compl = math.Max(compl, math.Max(u-c, 0)*y)
+			case y < 0:
+				compl = math.Max(compl, math.Max(c-l, 0)*-y)
+			}
 		}
 	}
-	return infPr, compl, v
-}
-
-// rowCompl is the complementarity of an inequality row in min form:
-// min(cu − c, y) for y > 0 and min(c − cl, −y) for y < 0 (zero when the
-// row is violated: that is infeasibility).
-func rowCompl(c, y, cl, cu float64) float64 {
-	switch {
-	case y > 0:
-		return math.Min(math.Max(cu-c, 0), y)
-	case y < 0:
-		return math.Min(math.Max(c-cl, 0), -y)
+	if nz > 0 {
+		compl /= math.Max(100, zsum/float64(nz)) / 100
 	}
-	return 0
+	return infPr, compl, v
 }
 
 // scale sets sf and sc by IPOPT's gradient-based rule at x:
 // s = min(1, 100/‖∇·‖∞), at least 1e-8.
 func (a *alm) scale() bool {
-	a.p.Gradient(a.gf, a.x)
+	a.p.Gradient(a.gf, a.x[:a.n])
 	a.evals++
 	if !allFinite(a.gf) {
 		return false
@@ -375,7 +395,7 @@ func (a *alm) scale() bool {
 	}
 	a.sf = math.Max(1e-8, math.Min(1, 100/gm))
 	if a.m > 0 {
-		J := a.p.Jacobian(a.x)
+		J := a.p.Jacobian(a.x[:a.n])
 		a.evals++
 		raw := J.RawMatrix()
 		if !allFinite(raw.Data[:raw.Indptr[a.m]]) {
@@ -393,10 +413,10 @@ func (a *alm) scale() bool {
 }
 
 // run is the outer loop.
-func (a *alm) run(y0 []float64) *nlpResult {
+func (a *alm) run(y0 []float64) *nlp.Result {
 	set := a.set
 	n, m := a.n, a.m
-	res := &nlpResult{Method: "auglag"}
+	res := &nlp.Result{Method: "auglag"}
 	a.project(a.x)
 	if !a.scale() {
 		return a.finish(res, sol.NumericalFailure, "non-finite derivative at the start point")
@@ -404,11 +424,13 @@ func (a *alm) run(y0 []float64) *nlpResult {
 	for j := range m {
 		a.cl[j] *= a.sc[j]
 		a.cu[j] *= a.sc[j]
+		a.xl[n+j], a.xu[n+j] = a.cl[j], a.cu[j]
 		// Multipliers of the scaled problem: y_s = y·sf/sc.
 		a.y[j] = clamp(y0[j]*a.sf/a.sc[j], set.YMax)
 	}
 	// First penalty (ALGENCAN's comprhoini) from f and the infeasibility at x0.
 	a.rho = 1
+	a.project(a.x) // x only: the slacks are still 0 and set below
 	phi, f, ok := a.phiAt(a.x, a.c)
 	if !ok {
 		return a.finish(res, sol.NumericalFailure, "non-finite objective or constraint value at the start point")
@@ -423,6 +445,7 @@ func (a *alm) run(y0 []float64) *nlpResult {
 		}
 		a.rho = math.Max(1e-8, math.Min(1e8, 10*math.Max(1, math.Abs(a.sf*f))/math.Max(1, 0.5*s)))
 	}
+	a.resetSlacks()
 	phi, f, _ = a.phiAt(a.x, a.c)
 	a.phi, a.f = phi, f
 	if !a.gradAt() {
@@ -466,7 +489,7 @@ func (a *alm) run(y0 []float64) *nlpResult {
 			a.y[j] = clamp(w, set.YMax)
 		}
 		// Penalty.
-		if v > set.Tau*vPrev && v > set.Tol {
+		if v > set.Tau*vPrev && infPr > set.Tol {
 			a.rho *= set.Gamma
 			it.PenaltyRaised = true
 		}
@@ -492,7 +515,9 @@ func (a *alm) run(y0 []float64) *nlpResult {
 			return a.finish(res, sol.Stagnated, fmt.Sprintf("the penalty exceeds %.3g with infeasibility %.3g and projected gradient %.3g: the subproblems are not solved accurately enough", set.RhoMax, infPr, infDu))
 		}
 		eps = math.Max(epsFinal, 0.1*eps)
-		// Re-evaluate Φ and ∇Φ at x for the new ȳ, ρ.
+		// Re-evaluate Φ and ∇Φ at x for the new ȳ, ρ, with the slacks that
+		// minimize Φ for this x.
+		a.resetSlacks()
 		a.phi, a.f, ok = a.phiAt(a.x, a.c)
 		if !ok || !a.gradAt() {
 			return a.finish(res, sol.NumericalFailure, "non-finite value")
@@ -502,6 +527,14 @@ func (a *alm) run(y0 []float64) *nlpResult {
 	return a.finish(res, sol.MaxIterations, fmt.Sprintf("not converged after %d outer iterations", set.MaxIter))
 }
 
+// resetSlacks sets s = P_[cl,cu](c(x) + ȳ/ρ), the minimizer of Φ over s
+// for the current x (a.c must hold the scaled c(x)).
+func (a *alm) resetSlacks() {
+	for j, c := range a.c {
+		a.x[a.n+j] = a.proj(j, c+a.y[j]/a.rho)
+	}
+}
+
 // infeasStationary reports whether ‖P(x − ∇θ) − x‖∞ ≤ √Tol·infPr for
 // θ(x) = ½‖c_s(x) − P(c_s(x))‖².
 func (a *alm) infeasStationary(infPr float64) bool {
@@ -509,7 +542,7 @@ func (a *alm) infeasStationary(infPr float64) bool {
 		a.tm[j] = (c - a.proj(j, c)) * a.sc[j]
 	}
 	matrix.MulVecTrans(a.tn, a.J, a.tm)
-	return a.projGrad(a.pg, a.x, a.tn) <= math.Sqrt(a.set.Tol)*infPr
+	return a.projGrad(a.pg[:a.n], a.x[:a.n], a.tn) <= math.Sqrt(a.set.Tol)*infPr
 }
 
 // dualScale is IPOPT's s_d = max(100, (‖y‖₁ + ‖z‖₁)/(m + n))/100 with the
@@ -519,7 +552,7 @@ func (a *alm) dualScale() float64 {
 	for _, v := range a.yh {
 		s += math.Abs(v)
 	}
-	for i, v := range a.g {
+	for i, v := range a.g[:a.n] {
 		if (v > 0 && !math.IsInf(a.xl[i], -1)) || (v < 0 && !math.IsInf(a.xu[i], 1)) {
 			s += math.Abs(v)
 		}
@@ -531,10 +564,10 @@ func clamp(v, b float64) float64 { return math.Min(math.Max(v, -b), b) }
 
 // finish fills the result in the user's (unscaled) terms at the current
 // point: y = ŷ·sc/sf, z from ∇ₓL = ∇f + Jᵀy.
-func (a *alm) finish(res *nlpResult, st sol.Status, msg string) *nlpResult {
+func (a *alm) finish(res *nlp.Result, st sol.Status, msg string) *nlp.Result {
 	n, m := a.n, a.m
 	res.Status, res.Message = st, msg
-	res.X = append([]float64(nil), a.x...)
+	res.X = append([]float64(nil), a.x[:n]...)
 	res.Y = make([]float64, m)
 	res.ZL, res.ZU = make([]float64, n), make([]float64, n)
 	res.F = a.f
@@ -553,26 +586,39 @@ func (a *alm) finish(res *nlpResult, st sol.Status, msg string) *nlpResult {
 			gl[i] += v
 		}
 	}
+	// The measures of nlp.Result: bound and constraint violation,
+	// ‖∇f + Jᵀy − zl + zu‖∞ with z from the sign of ∇ₓL at finite bounds,
+	// and the largest complementarity product.
 	var infPr, infDu, compl float64
 	for j, c := range a.c {
 		cu := c / a.sc[j] // unscaled c
 		l, u := a.cl[j]/a.sc[j], a.cu[j]/a.sc[j]
 		infPr = math.Max(infPr, math.Max(l-cu, cu-u))
 		if l != u {
-			compl = math.Max(compl, rowCompl(cu, res.Y[j], l, u))
+			// A multiplier of a side that is absent is measured by its size.
+			switch y := res.Y[j]; {
+			case y > 0 && math.IsInf(u, 1), y < 0 && math.IsInf(l, -1):
+				compl = math.Max(compl, math.Abs(y))
+			case y > 0:
+				compl = math.Max(compl, math.Max(u-cu, 0)*y)
+			case y < 0:
+				compl = math.Max(compl, math.Max(cu-l, 0)*-y)
+			}
 		}
 	}
-	for i, v := range a.x {
-		w := math.Min(math.Max(v-gl[i], a.xl[i]), a.xu[i]) - v
-		infDu = math.Max(infDu, math.Abs(w))
+	for i, v := range a.x[:n] {
+		r := gl[i]
 		if gl[i] > 0 && !math.IsInf(a.xl[i], -1) {
 			res.ZL[i] = gl[i]
-			compl = math.Max(compl, math.Min(v-a.xl[i], gl[i]))
+			r = 0
+			compl = math.Max(compl, (v-a.xl[i])*gl[i])
 		}
 		if gl[i] < 0 && !math.IsInf(a.xu[i], 1) {
 			res.ZU[i] = -gl[i]
-			compl = math.Max(compl, math.Min(a.xu[i]-v, -gl[i]))
+			r = 0
+			compl = math.Max(compl, (a.xu[i]-v)*-gl[i])
 		}
+		infDu = math.Max(infDu, math.Abs(r))
 	}
 	res.InfPr, res.InfDu, res.Compl = math.Max(infPr, 0), infDu, compl
 	return res

@@ -18,8 +18,8 @@ const (
 	// AdaSketchSV uses randomized Kaczmarz with Strohmer–Vershynin
 	// (row-norm²) sampling; not in the paper.
 	AdaSketchSV
-	// Newton solves the KKT system exactly (dense LU for small systems,
-	// MINRES to 1e-10 relative residual for large ones) inside the same
+	// Newton solves the KKT system exactly (linsolve.DirectSparse; MINRES to
+	// 1e-10 relative residual if the KKT matrix is singular) inside the same
 	// merit/penalty/line-search framework: the exact-Newton baseline.
 	Newton
 	// NewtonSchur solves the KKT system by the range-space (Schur

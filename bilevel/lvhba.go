@@ -324,7 +324,7 @@ func LVHBA(ctx context.Context, p *Problem, s LVHBASettings) *Result {
 // has eigenvalues 1 − η(ρ ± iω) with ρ = (a + b)/2, ρ² + ω² = ab + s²:
 // it contracts for η < 2ρ/(ρ² + ω²) = (a + b)/(ab + s²), and fastest at half
 // that bound, the value returned. The coupling s enters squared, so the step
-// must shrink like 1/‖∂g/∂y‖²: on T1 (s² = 2n) the script's η = 3e-2 is 9×
+// must shrink like 1/‖∂g/∂y‖²: on T1 (s² = 2n) the script's η = 3e-2 is 5×
 // the stability bound at n = 100, and only the multiplier box r = 1 keeps the
 // run bounded.
 //

@@ -1,15 +1,12 @@
 package linsolve
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
 	"github.com/james-bowman/sparse"
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/gonum"
 )
-
-var blasImpl gonum.Implementation
 
 // CholeskyFactor is a supernodal sparse Cholesky factorization
 // P·A·Pᵀ = L·Lᵀ of a symmetric positive definite matrix. Make it with
@@ -95,7 +92,8 @@ func symNormInf(s *Symbolic, cx, w []float64) float64 {
 // numeric is the left-looking supernodal factorization (Ng–Peyton;
 // Chen, Davis, Hager, Rajamanickam 2008): each supernode gathers the
 // updates L_d[r₁:,:]·L_d[r₁:r₂,:]ᵀ of its descendants d (one dense GEMM
-// each), then factors its diagonal block and solves for the rows below.
+// each, gemmNT), then factors its diagonal block and solves for the rows
+// below (denseCholPanel).
 func (f *CholeskyFactor) numeric() error {
 	s := f.sym
 	ns := len(s.super) - 1
@@ -131,7 +129,7 @@ func (f *CholeskyFactor) numeric() error {
 			m1, m2 := len(drows)-p1, p2-p1
 			ld := f.lx[s.lp[d]:s.lp[d+1]]
 			C := f.cbuf[:m1*m2]
-			blasImpl.Dgemm(blas.NoTrans, blas.Trans, m1, m2, dncol, 1, ld[p1*dncol:], dncol, ld[p1*dncol:], dncol, 0, C, m2)
+			gemmNT(0, m1, m2, dncol, ld[p1*dncol:], dncol, ld[p1*dncol:], dncol, C, m2, true)
 			for a := 0; a < m1; a++ {
 				ti := int(f.relmap[drows[p1+a]]) * ncol
 				crow := C[a*m2 : a*m2+min(a+1, m2)]
@@ -147,12 +145,9 @@ func (f *CholeskyFactor) numeric() error {
 			}
 			d = dn
 		}
-		if j := denseCholLower(S, ncol, ncol); j >= 0 {
+		if j := denseCholPanel(S, nrow, ncol); j >= 0 {
 			col := f0 + j
 			return fmt.Errorf("%w: pivot %d (original row/column %d) is %.3g ≤ 0", ErrNotPositiveDefinite, col, s.perm[col], S[j*ncol+j])
-		}
-		if nrow > ncol {
-			blasImpl.Dtrsm(blas.Right, blas.Lower, blas.Trans, blas.NonUnit, nrow-ncol, ncol, 1, S, ncol, S[ncol*ncol:], ncol)
 		}
 		f.pos[k] = ncol
 		if nrow > ncol {
@@ -164,40 +159,57 @@ func (f *CholeskyFactor) numeric() error {
 	return nil
 }
 
-// denseCholLower overwrites the lower triangle of the n×n row-major matrix
-// a (stride lda) with its Cholesky factor (blocked, right-looking). It
-// returns the index of the first non-positive pivot, or −1.
-func denseCholLower(a []float64, n, lda int) int {
-	const nb = 48
-	for j0 := 0; j0 < n; j0 += nb {
-		jb := min(nb, n-j0)
-		for j := j0; j < j0+jb; j++ {
-			d := a[j*lda+j]
+// denseCholPanel factors the nrow×ncol row-major trapezoid a (stride ncol,
+// nrow ≥ ncol) of a supernode in place: the top ncol×ncol block becomes
+// its lower Cholesky factor L₁₁ and the rows below become A₂₁·L₁₁⁻ᵀ.
+// Blocked left-looking by 32 columns: each block column is first updated
+// by the previous ones with gemmNT, then factored and solved in Go. It
+// returns the index of the first pivot that is not positive (or is Inf or
+// NaN), or −1.
+func denseCholPanel(a []float64, nrow, ncol int) int {
+	const nb = 32
+	ld := ncol
+	for j0 := 0; j0 < ncol; j0 += nb {
+		j1 := min(j0+nb, ncol)
+		jb := j1 - j0
+		if j0 > 0 {
+			gemmNT(-1, jb, jb, j0, a[j0*ld:], ld, a[j0*ld:], ld, a[j0*ld+j0:], ld, true)
+			if nrow > j1 {
+				gemmNT(-1, nrow-j1, jb, j0, a[j1*ld:], ld, a[j0*ld:], ld, a[j1*ld+j0:], ld, false)
+			}
+		}
+		for j := j0; j < j1; j++ {
+			d := a[j*ld+j]
 			if !(d > 0) || math.IsInf(d, 0) {
 				return j
 			}
 			d = math.Sqrt(d)
-			a[j*lda+j] = d
+			a[j*ld+j] = d
 			inv := 1 / d
-			for i := j + 1; i < j0+jb; i++ {
-				a[i*lda+j] *= inv
+			for i := j + 1; i < j1; i++ {
+				a[i*ld+j] *= inv
 			}
-			for i := j + 1; i < j0+jb; i++ {
-				lij := a[i*lda+j]
+			for i := j + 1; i < j1; i++ {
+				lij := a[i*ld+j]
 				if lij == 0 {
 					continue
 				}
-				row := a[i*lda+j+1 : i*lda+i+1]
+				row := a[i*ld+j+1 : i*ld+i+1]
 				for k := range row {
-					row[k] -= lij * a[(j+1+k)*lda+j]
+					row[k] -= lij * a[(j+1+k)*ld+j]
 				}
 			}
 		}
-		if r := n - j0 - jb; r > 0 {
-			l11 := a[j0*lda+j0:]
-			l21 := a[(j0+jb)*lda+j0:]
-			blasImpl.Dtrsm(blas.Right, blas.Lower, blas.Trans, blas.NonUnit, r, jb, 1, l11, lda, l21, lda)
-			blasImpl.Dsyrk(blas.Lower, blas.NoTrans, r, jb, -1, l21, lda, 1, a[(j0+jb)*lda+j0+jb:], lda)
+		for r := j1; r < nrow; r++ {
+			row := a[r*ld+j0 : r*ld+j1]
+			for j := range row {
+				v := row[j]
+				lrow := a[(j0+j)*ld+j0 : (j0+j)*ld+j0+j]
+				for c, l := range lrow {
+					v -= l * row[c]
+				}
+				row[j] = v / a[(j0+j)*ld+j0+j]
+			}
 		}
 	}
 	return -1
@@ -211,6 +223,12 @@ func (f *CholeskyFactor) Symbolic() *Symbolic { return f.sym }
 
 // NNZL returns nnz(L) including the diagonal.
 func (f *CholeskyFactor) NNZL() int64 { return f.sym.lnz }
+
+// SolveStats returns the refinement steps, GMRES iterations and final
+// normwise backward error ‖b − A·x‖∞/(‖A‖∞‖x‖∞ + ‖b‖∞) of the last Solve.
+func (f *CholeskyFactor) SolveStats() (refine, gmres int, berr float64) {
+	return f.ref.steps, f.ref.gmresIters, f.ref.berr
+}
 
 // solveOnce solves L·Lᵀ·x = x in the permuted numbering, in place.
 func (f *CholeskyFactor) solveOnce(x []float64) {
@@ -267,8 +285,9 @@ func (f *CholeskyFactor) solveOnce(x []float64) {
 
 // Solve sets dst = A⁻¹·b (dst may be nil or b) with up to MaxRefine steps
 // of iterative refinement against A, and returns dst. It allocates nothing
-// when dst is given. It returns an error if the last factorization failed or
-// b holds NaN or Inf.
+// when dst is given. It returns an error if the last factorization failed,
+// b holds NaN or Inf, the solution overflows (ErrSingular) or its backward
+// error stays above √ε (ErrInaccurate, dst holds the best iterate).
 func (f *CholeskyFactor) Solve(dst, b []float64) ([]float64, error) {
 	n := f.sym.n
 	if len(b) != n {
@@ -290,26 +309,27 @@ func (f *CholeskyFactor) Solve(dst, b []float64) ([]float64, error) {
 	if refine == 0 {
 		refine = 3
 	}
-	refineSolve(f.sym, f.cx, f.anorm, f.solveOnce, dst, b, f.ref, max(refine, 0))
-	return dst, nil
+	return dst, refineSolve(f.sym, f.cx, f.anorm, f.solveOnce, dst, b, f.ref, max(refine, 0))
 }
 
 // refiner holds the workspace of refineSolve and of its GMRES fallback
 // (allocated the first time the fallback runs).
 type refiner struct {
 	x, r, t []float64
+	xb      []float64   // best iterate of the refinement
 	v       [][]float64 // Krylov basis, gmresRestart+1 vectors
 	h       []float64   // Hessenberg matrix, (m+1)×m row-major
 	g, c, s []float64
 	y       []float64
 	// Stats of the last solve.
 	steps, gmresIters int
+	berr              float64
 }
 
 const gmresRestart = 20
 
 func newRefiner(n int) *refiner {
-	return &refiner{x: make([]float64, n), r: make([]float64, n), t: make([]float64, n)}
+	return &refiner{x: make([]float64, n), r: make([]float64, n), t: make([]float64, n), xb: make([]float64, n)}
 }
 
 // residual sets r = b(perm) − A·x and returns ‖r‖∞ and ‖x‖∞.
@@ -331,7 +351,11 @@ func (w *refiner) residual(s *Symbolic, cx, b, x, r []float64) (rn, xn float64) 
 // componentwise residual allows. If it stagnates above that tolerance (regularized or tiny pivots make the factor an
 // inexact inverse), right-preconditioned GMRES(20) with the factor as
 // preconditioner continues from the refined iterate for up to 5 cycles.
-func refineSolve(s *Symbolic, cx []float64, anorm float64, solve func([]float64), dst, b []float64, w *refiner, steps int) {
+//
+// It returns an error wrapping ErrSingular when the solution is not finite
+// (the factor is that of a numerically singular matrix: the solution
+// overflows); dst is then unspecified.
+func refineSolve(s *Symbolic, cx []float64, anorm float64, solve func([]float64), dst, b []float64, w *refiner, steps int) error {
 	n := s.n
 	perm := s.perm
 	x, r, t := w.x, w.r, w.t
@@ -348,12 +372,11 @@ func refineSolve(s *Symbolic, cx []float64, anorm float64, solve func([]float64)
 		rn, xn := w.residual(s, cx, b, x, r)
 		if rn > rnorm/2 || math.IsNaN(rn) {
 			if rn > rnorm || math.IsNaN(rn) {
-				for k := 0; k < n; k++ {
-					x[k] -= t[k]
-				}
+				copy(x, w.xb) // the previous iterate was better
 			}
 			break
 		}
+		copy(w.xb, x)
 		rnorm = rn
 		if rn <= 2*eps*(anorm*xn+bnorm) {
 			converged = true
@@ -372,9 +395,32 @@ func refineSolve(s *Symbolic, cx []float64, anorm float64, solve func([]float64)
 		w.gmres(s, cx, anorm, bnorm, solve, b)
 	}
 	for k := 0; k < n; k++ {
+		if math.IsNaN(x[k]) || math.IsInf(x[k], 0) {
+			return fmt.Errorf("%w: the solution overflows (x[%d] = %v)", ErrSingular, perm[k], x[k])
+		}
 		dst[perm[k]] = x[k]
 	}
+	rn, xn := w.residual(s, cx, b, x, r)
+	w.berr = rn / (anorm*xn + bnorm)
+	if bnorm == 0 {
+		w.berr = 0
+	}
+	if w.berr > inaccurateTol {
+		return fmt.Errorf("%w: backward error %.2g after %d refinement steps and %d GMRES iterations", ErrInaccurate, w.berr, w.steps, w.gmresIters)
+	}
+	return nil
 }
+
+// inaccurateTol is the normwise backward error above which Solve reports
+// ErrInaccurate: √ε.
+const inaccurateTol = 0x1p-26
+
+// ErrInaccurate is wrapped by the error Solve returns when iterative
+// refinement (and its GMRES fallback) leaves a normwise backward error
+// ‖b − A·x‖∞ / (‖A‖∞‖x‖∞ + ‖b‖∞) above √ε ≈ 1.5e-8: the factorization was
+// unstable (1×1 pivots on a matrix that needs 2×2 pivots, or tiny
+// regularized pivots). dst then holds the best iterate found.
+var ErrInaccurate = errors.New("linsolve: inaccurate solution (unstable factorization)")
 
 // gmres improves w.x by right-preconditioned restarted GMRES on the
 // permuted system, M⁻¹ = the factor solve.

@@ -208,7 +208,7 @@ func BenchmarkDenseLDL(b *testing.B) {
 		rng := rand.New(rand.NewPCG(5, 6))
 		a := denseKKTMatrix(rng, n, n/2, n/2, 0, true)
 		var f DenseLDL
-		b.Run(itoa(n), func(b *testing.B) {
+		b.Run(ldlItoa(n), func(b *testing.B) {
 			for b.Loop() {
 				f.Factorize(a)
 			}
@@ -216,7 +216,7 @@ func BenchmarkDenseLDL(b *testing.B) {
 	}
 }
 
-func itoa(n int) string {
+func ldlItoa(n int) string {
 	if n == 0 {
 		return "0"
 	}

@@ -66,9 +66,9 @@ const DenseDirectMax = 64
 type DirectSettings struct {
 	// Method is the factorisation (default DirectAuto).
 	Method DirectMethod
-	// Ordering is the fill-reducing ordering by name: "" (AMD), "amd",
-	// "rcm", "natural", and for LU also "colamd" (AMD on AᵀA, see
-	// LUOrderColAMD).
+	// Ordering is the fill-reducing ordering by name: "" (default: AMD for
+	// Cholesky and LDLᵀ, LUOrderAuto for LU), "amd", "rcm", "natural", and
+	// for LU also "colamd" (AMD on AᵀA, see LUOrderColAMD) and "auto".
 	Ordering string
 	// LU configures the LU factorisation (its Ordering and ColPerm are
 	// overridden by Ordering).
@@ -127,6 +127,9 @@ func DirectSparse(a *sparse.CSR, b []float64, s DirectSettings) (*Result, error)
 		return nil, err
 	}
 	n := r
+	if n == 0 {
+		return &Result{X: []float64{}, Status: Converged, DirectStats: &DirectStats{Method: "none"}}, nil
+	}
 	nnz := a.RawMatrix().Indptr[n]
 	method := s.Method
 	if method == DirectAuto && (n <= DenseDirectMax || (n <= DirectMaxDim && 10*nnz >= n*n)) {
@@ -177,7 +180,7 @@ func DirectSparse(a *sparse.CSR, b []float64, s DirectSettings) (*Result, error)
 
 func luOrderingByName(name string) (LUOrdering, error) {
 	if name == "" {
-		return LUOrderAMD, nil
+		return LUOrderAuto, nil
 	}
 	return ParseLUOrdering(name)
 }
@@ -202,7 +205,7 @@ func directLU(a *sparse.CSR, b []float64, s DirectSettings, note string) (*Resul
 	if err != nil {
 		return nil, err
 	}
-	ds := &DirectStats{Method: "lu", Ordering: ord.String(), N: st.N, NNZA: st.NNZA,
+	ds := &DirectStats{Method: "lu", Ordering: st.Ordering.String(), N: st.N, NNZA: st.NNZA,
 		NNZFactor: st.NNZL + st.NNZU - st.N, OrderTime: st.OrderTime, FactorTime: total - st.OrderTime,
 		SolveTime: time.Since(t1), OffDiagPivots: st.OffDiagPivots, Note: note}
 	return &Result{X: x, DirectStats: ds}, nil

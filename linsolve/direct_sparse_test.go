@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/james-bowman/sparse"
@@ -137,3 +138,32 @@ func saddle(h *sparse.CSR, m int, g float64, rng *rand.Rand) *sparse.CSR {
 }
 
 func cosPi(i, m int) float64 { return math.Cos(float64(i) * math.Pi / float64(m)) }
+
+func TestDirectSparseEdgeCases(t *testing.T) {
+	empty := sparse.NewCSR(0, 0, []int{0}, nil, nil)
+	if res, err := DirectSparse(empty, nil, DirectSettings{}); err != nil || len(res.X) != 0 {
+		t.Errorf("0×0: %v %v", res, err)
+	}
+	rect := sparse.NewCSR(2, 3, []int{0, 1, 2}, []int{0, 1}, []float64{1, 1})
+	if _, err := DirectSparse(rect, []float64{1, 1}, DirectSettings{}); err == nil {
+		t.Error("rectangular accepted")
+	}
+	// Structurally singular 100×100: the identity with column 5 replaced by
+	// e₄ (so columns 4 and 5 both live in row 4 only) and an entry (5, 7)
+	// keeping row 5 nonempty: no perfect matching exists.
+	d := sparse.NewDOK(100, 100)
+	for i := 0; i < 100; i++ {
+		if i != 5 {
+			d.Set(i, i, 2)
+		}
+	}
+	d.Set(4, 5, 1)
+	d.Set(5, 7, 1)
+	raw := d.ToCSR()
+	for _, m := range []DirectMethod{DirectAuto, DirectLU} {
+		_, err := DirectSparse(raw, make([]float64, 100), DirectSettings{Method: m})
+		if !errors.Is(err, ErrStructurallySingular) || !strings.Contains(err.Error(), "perfect matching") {
+			t.Errorf("%v: structurally singular matrix gave %v", m, err)
+		}
+	}
+}

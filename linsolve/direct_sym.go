@@ -21,7 +21,8 @@ func symOrdering(name string) (Ordering, error) {
 }
 
 // directSymmetric is DirectAuto's path for a symmetric A (posDiag: every
-// diagonal entry positive): Cholesky, else LDLᵀ, else LU.
+// diagonal entry positive): Cholesky, else LDLᵀ, else LU (after a zero
+// pivot or an inaccurate LDLᵀ solve).
 func directSymmetric(a *sparse.CSR, b []float64, s DirectSettings, posDiag bool) (*Result, error) {
 	if s.Ordering == "colamd" {
 		return directLU(a, b, s, "ordering colamd asks for a column ordering: LU")
@@ -42,9 +43,10 @@ func directSymmetric(a *sparse.CSR, b []float64, s DirectSettings, posDiag bool)
 			return res, nil
 		}
 	}
-	if errors.Is(err, ErrSingular) {
-		// A zero 1×1 pivot: the matrix may still be nonsingular (e.g.
-		// [[0, 1], [1, 0]]) and LU's row pivoting handles it.
+	if errors.Is(err, ErrSingular) || errors.Is(err, ErrInaccurate) {
+		// A zero 1×1 pivot, or 1×1 pivots so unstable that refinement could
+		// not recover a backward-stable solution: the matrix may still be
+		// nonsingular (e.g. [[0, 1], [1, 0]]) and LU's row pivoting handles it.
 		return directLU(a, b, s, fmt.Sprintf("LDLᵀ with 1×1 pivots failed (%v); LU", err))
 	}
 	return nil, err

@@ -31,7 +31,24 @@ type LDLSettings struct {
 	// MaxRefine bounds the iterative-refinement steps of Solve
 	// (default 10; negative: none).
 	MaxRefine int
+	// Method chooses the numeric kernel: LDLAuto (default) takes the
+	// supernodal one when the factor is dense enough (flops/nnz(L) ≥ 40,
+	// CHOLMOD's switch), else the up-looking simplicial one.
+	Method LDLMethod
 }
+
+// LDLMethod selects the numeric LDLᵀ kernel; both give the same pivots
+// up to rounding (same order, 1×1 pivots, same regularization).
+type LDLMethod int
+
+const (
+	// LDLAuto: supernodal when Flops/NNZL ≥ 40, else simplicial.
+	LDLAuto LDLMethod = iota
+	// LDLSimplicial: up-looking, row by row (QDLDL's algorithm).
+	LDLSimplicial
+	// LDLSupernodal: left-looking supernodal with dense blocks.
+	LDLSupernodal
+)
 
 // LDLFactor is a sparse LDLᵀ factorization P·(A+S)·Pᵀ = L·D·Lᵀ with unit
 // lower-triangular L and diagonal D (1×1 pivots in the fill-reducing order,
@@ -59,7 +76,8 @@ type LDLFactor struct {
 	w1      []float64
 	ref     *refiner
 
-	anorm, amax          float64
+	anorm, amax, ztol    float64
+	super                *superLDL // supernodal storage (nil: simplicial)
 	pos, neg, zero, nreg int
 	firstZero            int
 	ok                   bool
@@ -104,11 +122,16 @@ func (s *Symbolic) LDL(a *sparse.CSR, set LDLSettings) (*LDLFactor, error) {
 		w1:      make([]float64, n),
 		ref:     newRefiner(n),
 	}
-	for j := 0; j < n; j++ {
-		f.lp[j+1] = f.lp[j] + s.count[j] - 1
+	useSuper := set.Method == LDLSupernodal || (set.Method == LDLAuto && s.flops >= 40*float64(s.lnz))
+	if useSuper {
+		f.super = newSuperLDL(s)
+	} else {
+		for j := 0; j < n; j++ {
+			f.lp[j+1] = f.lp[j] + s.count[j] - 1
+		}
+		f.li = make([]int32, f.lp[n])
+		f.lx = make([]float64, f.lp[n])
 	}
-	f.li = make([]int32, f.lp[n])
-	f.lx = make([]float64, f.lp[n])
 	if set.Signs != nil {
 		f.sign = make([]int8, n)
 		for k, old := range s.perm {
@@ -168,7 +191,15 @@ func (f *LDLFactor) Refactor(a *sparse.CSR) error {
 		f.amax = max(f.amax, math.Abs(v))
 	}
 	f.anorm = symNormInf(s, f.cx, f.w1)
-	f.numeric()
+	f.ztol = f.set.ZeroTol * f.amax
+	if f.set.ZeroTol < 0 {
+		f.ztol = 0
+	}
+	if f.super != nil {
+		f.super.numeric(f)
+	} else {
+		f.numeric()
+	}
 	if f.zero > 0 {
 		k := f.firstZero
 		return fmt.Errorf("%w: zero pivot at column %d (original row/column %d) of the LDLᵀ factorization", ErrSingular, k, s.perm[k])
@@ -194,10 +225,6 @@ func (f *LDLFactor) numeric() {
 		f.mark[i] = -1
 	}
 	y, li, lx := f.y, f.li, f.lx
-	ztol := f.set.ZeroTol * f.amax
-	if f.set.ZeroTol < 0 {
-		ztol = 0
-	}
 	for k := 0; k < n; k++ {
 		top := n
 		f.mark[k] = k
@@ -234,34 +261,40 @@ func (f *LDLFactor) numeric() {
 			lx[q] = lki
 			f.next[i] = q + 1
 		}
-		var sg int8
-		if f.sign != nil {
-			sg = f.sign[k]
-		}
-		if sg != 0 {
-			dk += float64(sg) * f.set.StaticReg
-			if float64(sg)*dk < f.set.DynamicEps {
-				dk = float64(sg) * f.set.DynamicDelta
-				f.nreg++
-			}
-		}
-		switch {
-		case sg == 0 && (math.Abs(dk) <= ztol || math.IsNaN(dk)):
-			f.zero++
-			if f.firstZero < 0 {
-				f.firstZero = k
-			}
-			f.d[k] = 0
-			f.dinv[k] = 0
-			continue
-		case dk > 0:
-			f.pos++
-		default:
-			f.neg++
-		}
-		f.d[k] = dk
-		f.dinv[k] = 1 / dk
+		f.pivot(k, dk)
 	}
+}
+
+// pivot applies the regularization rule to the computed pivot dₖ of
+// column k and records it (d, dinv, inertia counts).
+func (f *LDLFactor) pivot(k int, dk float64) {
+	var sg int8
+	if f.sign != nil {
+		sg = f.sign[k]
+	}
+	if sg != 0 {
+		dk += float64(sg) * f.set.StaticReg
+		if float64(sg)*dk < f.set.DynamicEps {
+			dk = float64(sg) * f.set.DynamicDelta
+			f.nreg++
+		}
+	}
+	switch {
+	case sg == 0 && (math.Abs(dk) <= f.ztol || math.IsNaN(dk)):
+		f.zero++
+		if f.firstZero < 0 {
+			f.firstZero = k
+		}
+		f.d[k] = 0
+		f.dinv[k] = 0
+		return
+	case dk > 0:
+		f.pos++
+	default:
+		f.neg++
+	}
+	f.d[k] = dk
+	f.dinv[k] = 1 / dk
 }
 
 // Inertia returns the numbers of positive, negative and zero pivots of the
@@ -286,6 +319,12 @@ func (f *LDLFactor) Symbolic() *Symbolic { return f.sym }
 
 // NNZL returns nnz(L) including the unit diagonal.
 func (f *LDLFactor) NNZL() int64 { return f.sym.lnz }
+
+// SolveStats returns the refinement steps, GMRES iterations and final
+// normwise backward error ‖b − A·x‖∞/(‖A‖∞‖x‖∞ + ‖b‖∞) of the last Solve.
+func (f *LDLFactor) SolveStats() (refine, gmres int, berr float64) {
+	return f.ref.steps, f.ref.gmresIters, f.ref.berr
+}
 
 // solveOnce solves L·D·Lᵀ·x = x in the permuted numbering, in place.
 func (f *LDLFactor) solveOnce(x []float64) {
@@ -314,7 +353,9 @@ func (f *LDLFactor) solveOnce(x []float64) {
 // Solve sets dst = (A + diag(shift))⁻¹·b (dst may be nil or b), refining
 // against the matrix without the static and dynamic regularization, and
 // returns dst. It allocates nothing when dst is given. It returns an error
-// after a singular factorization or when b holds NaN or Inf.
+// after a singular factorization, when b holds NaN or Inf, when the
+// solution overflows (ErrSingular), or when its backward error stays above
+// √ε (ErrInaccurate; dst holds the best iterate).
 func (f *LDLFactor) Solve(dst, b []float64) ([]float64, error) {
 	n := f.sym.n
 	if len(b) != n {
@@ -332,6 +373,9 @@ func (f *LDLFactor) Solve(dst, b []float64) ([]float64, error) {
 	if err := checkFinite("b", b); err != nil {
 		return dst, err
 	}
-	refineSolve(f.sym, f.cx, f.anorm, f.solveOnce, dst, b, f.ref, max(f.set.MaxRefine, 0))
-	return dst, nil
+	solve := f.solveOnce
+	if f.super != nil {
+		solve = f.super.solveFn
+	}
+	return dst, refineSolve(f.sym, f.cx, f.anorm, solve, dst, b, f.ref, max(f.set.MaxRefine, 0))
 }

@@ -42,7 +42,8 @@ const DefaultPivotTol = 0.1
 const DefaultLURefine = 4
 
 // LUSettings configures FactorLU. The zero value means: pivot threshold
-// DefaultPivotTol, column ordering LUOrderAMD (AMD on the pattern of A+Aᵀ),
+// DefaultPivotTol, column ordering LUOrderAuto (AMD on the pattern of A+Aᵀ
+// with diagonal pivots when they pass, else AMD on AᵀA with pivoting),
 // row scaling ScaleMax, at most DefaultLURefine refinement steps per solve,
 // and Refactor falling back to a full factorisation when a reused pivot fails.
 type LUSettings struct {
@@ -64,8 +65,8 @@ type LUSettings struct {
 	// 0 means DefaultLURefine, negative means none.
 	Refine int
 	// NoSymmetricPath turns off the symmetric-structure path: by default,
-	// when the column order is symmetric-based (LUOrderAMD, LUOrderRCM,
-	// LUOrderNatural or ColPerm), the pattern symmetry is at least
+	// when the column order is symmetric-based (LUOrderAuto, LUOrderAMD,
+	// LUOrderRCM, LUOrderNatural or ColPerm), the pattern symmetry is at least
 	// StaticSymmetryMin and the diagonal is fully stored, FactorLU first
 	// tries diagonal pivots on the structure of the Cholesky factor of
 	// (A+Aᵀ)(q,q), found from its elimination tree without graph searches,
@@ -101,6 +102,9 @@ type LUStats struct {
 	// FellBack reports whether the last Refactor had to factor again
 	// because a reused pivot failed the threshold test.
 	FellBack bool
+	// Ordering is the column ordering used (LUOrderAuto resolves to
+	// LUOrderAMD or LUOrderColAMD; with ColPerm, the settings' Ordering).
+	Ordering LUOrdering
 	// SymmetricPath reports that the factorisation was computed on the
 	// symmetric structure with diagonal pivots (see
 	// LUSettings.NoSymmetricPath); false: by the pivoting algorithm.
@@ -198,20 +202,26 @@ func FactorLU(a *sparse.CSR, s LUSettings) (*LU, error) {
 	}
 	t0 := time.Now()
 	var pat *Pattern
+	ord := s.Ordering
+	auto := s.ColPerm == nil && ord == LUOrderAuto
 	if s.ColPerm != nil {
 		if err := checkPerm(s.ColPerm, n); err != nil {
 			return nil, fmt.Errorf("linsolve: FactorLU: ColPerm: %v", err)
 		}
 		f.q = append([]int(nil), s.ColPerm...)
 	} else {
-		q, p, err := luOrder(a, s.Ordering)
+		if auto {
+			ord = LUOrderAMD
+		}
+		q, p, err := luOrder(a, ord)
 		if err != nil {
 			return nil, err
 		}
 		f.q, pat = q, p
 	}
+	f.stats.Ordering = ord
 	f.stats.OrderTime = time.Since(t0)
-	if !s.NoSymmetricPath && s.Ordering != LUOrderColAMD && hasFullDiagonal(a) {
+	if !s.NoSymmetricPath && ord != LUOrderColAMD && hasFullDiagonal(a) {
 		if pat == nil {
 			var err error
 			if pat, err = SymmetricPattern(a); err != nil {
@@ -221,6 +231,16 @@ func FactorLU(a *sparse.CSR, s LUSettings) (*LU, error) {
 		if patternSymmetry(a, pat) >= StaticSymmetryMin && f.factorSymmetric(pat) {
 			return f, nil
 		}
+	}
+	if auto {
+		t1 := time.Now()
+		q, _, err := luOrder(a, LUOrderColAMD)
+		if err != nil {
+			return nil, err
+		}
+		f.q, ord = q, LUOrderColAMD
+		f.stats.Ordering = ord
+		f.stats.OrderTime += time.Since(t1)
 	}
 	if err := f.factor(); err != nil {
 		return nil, err
@@ -465,7 +485,7 @@ func (f *LU) factor() error {
 		}
 		if ipiv < 0 {
 			f.clearX(xi)
-			return fmt.Errorf("%w: at column %d (step %d of %d) no row remains that can hold a nonzero pivot", ErrStructurallySingular, col, k, n)
+			return fmt.Errorf("%w: at column %d (step %d of %d) no row remains that can hold a nonzero pivot (the pattern has no perfect matching of rows to columns)", ErrStructurallySingular, col, k, n)
 		}
 		if amax <= luEps*ref || math.IsNaN(amax) || math.IsInf(amax, 0) {
 			f.clearX(xi)

@@ -2,6 +2,7 @@ package linsolve
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/james-bowman/sparse"
@@ -14,19 +15,31 @@ import (
 // factorisation (ordering + pivoting numeric factorisation), Refactor on the
 // same pattern, and one Solve with refinement. The SciPy peer (SuperLU via
 // spsolve/splu) is linsolve/testdata/lu_vs_scipy.sh; see docs/benchmarks.md.
+//
+// The convection–diffusion matrices take the symmetric-structure path; the
+// "pivoting" variants force the Gilbert–Peierls path on the same matrix, and
+// the random matrices (pattern symmetry ≈ 0) always take it.
 func BenchmarkLU(b *testing.B) {
 	for _, nx := range []int{64, 256, 512} {
 		a := matrix.ConvectionDiffusion2D(nx, 0.5)
-		benchLU(b, fmt.Sprintf("convdiff-%d", nx), a)
+		benchLU(b, fmt.Sprintf("convdiff-%d", nx), a, LUSettings{})
+		if nx <= 256 {
+			benchLU(b, fmt.Sprintf("convdiff-%d-pivoting", nx), a, LUSettings{Ordering: LUOrderAMD, NoSymmetricPath: true})
+		}
+	}
+	rng := rand.New(rand.NewPCG(11, 12))
+	for _, n := range []int{10000} {
+		a := randSparse(rng, n, 3/float64(n), 1)
+		benchLU(b, fmt.Sprintf("random-%d", n), a, LUSettings{})
 	}
 }
 
-func benchLU(b *testing.B, name string, a *sparse.CSR) {
+func benchLU(b *testing.B, name string, a *sparse.CSR, set LUSettings) {
 	var f *LU
 	b.Run(name+"/factor", func(b *testing.B) {
 		for range b.N {
 			var err error
-			f, err = FactorLU(a, LUSettings{})
+			f, err = FactorLU(a, set)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -46,7 +46,7 @@ func FuzzLU(f *testing.F) {
 			ptr[i+1] = len(ind)
 		}
 		a := sparse.NewCSR(n, n, ptr, ind, val)
-		for _, ord := range []LUOrdering{LUOrderAMD, LUOrderColAMD, LUOrderNatural} {
+		for _, ord := range []LUOrdering{LUOrderAuto, LUOrderAMD, LUOrderColAMD, LUOrderNatural} {
 			lu, err := FactorLU(a, LUSettings{Ordering: ord})
 			if err != nil {
 				if !errors.Is(err, ErrSingular) && !errors.Is(err, ErrStructurallySingular) {

@@ -10,11 +10,20 @@ import (
 type LUOrdering int
 
 const (
+	// LUOrderAuto (the default) chooses as UMFPACK's strategies do: AMD on
+	// A+Aᵀ with the symmetric-structure path (diagonal pivots) when the
+	// pattern is nearly symmetric and every diagonal pivot passes the
+	// threshold test; otherwise (unsymmetric pattern, or a diagonal pivot
+	// failed) the pivoting factorisation with LUOrderColAMD, whose fill
+	// bound holds for every row pivot sequence. AMD on A+Aᵀ with many
+	// off-diagonal pivots can fill catastrophically (e.g. 300× nnz(A) on a
+	// convection-dominated 5-point matrix, against 12× with the AᵀA order).
+	LUOrderAuto LUOrdering = iota
 	// LUOrderAMD orders the columns by approximate minimum degree on the
 	// pattern of A+Aᵀ (KLU's default): the right choice when the pattern is
 	// (nearly) symmetric and the diagonal is a good pivot, as in
 	// discretised PDEs.
-	LUOrderAMD LUOrdering = iota
+	LUOrderAMD
 	// LUOrderColAMD orders the columns by approximate minimum degree on the
 	// pattern of AᵀA, whose Cholesky factor bounds the fill of L and U for
 	// every row pivot sequence — the graph COLAMD orders implicitly (rows
@@ -27,7 +36,7 @@ const (
 	LUOrderNatural
 )
 
-var luOrderingNames = [...]string{"amd", "colamd", "rcm", "natural"}
+var luOrderingNames = [...]string{"auto", "amd", "colamd", "rcm", "natural"}
 
 func (o LUOrdering) String() string {
 	if o >= 0 && int(o) < len(luOrderingNames) {
@@ -36,14 +45,14 @@ func (o LUOrdering) String() string {
 	return fmt.Sprintf("LUOrdering(%d)", int(o))
 }
 
-// ParseLUOrdering converts "amd", "colamd", "rcm" or "natural".
+// ParseLUOrdering converts "auto", "amd", "colamd", "rcm" or "natural".
 func ParseLUOrdering(s string) (LUOrdering, error) {
 	for i, name := range luOrderingNames {
 		if s == name {
 			return LUOrdering(i), nil
 		}
 	}
-	return 0, fmt.Errorf("linsolve: unknown LU ordering %q (want amd, colamd, rcm or natural)", s)
+	return 0, fmt.Errorf("linsolve: unknown LU ordering %q (want auto, amd, colamd, rcm or natural)", s)
 }
 
 // luOrder computes the column order of a for FactorLU, and the pattern of

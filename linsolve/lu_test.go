@@ -419,7 +419,7 @@ func TestLUSymmetricPath(t *testing.T) {
 		t.Errorf("conv-diff: symmetric path not taken: %+v", f.Stats())
 	}
 	checkReconstruct(t, f, a)
-	g, err := FactorLU(a, LUSettings{NoSymmetricPath: true})
+	g, err := FactorLU(a, LUSettings{Ordering: LUOrderAMD, NoSymmetricPath: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -449,5 +449,37 @@ func TestLUSymmetricPath(t *testing.T) {
 	x, err := h.Solve(nil, b)
 	if err != nil || luRelResidual(p, x, b, false) > 1e-12 {
 		t.Errorf("weak diagonal solve: %v %.3g", err, luRelResidual(p, x, b, false))
+	}
+}
+
+// TestLUAutoOrdering: on a convection-dominated 5-point matrix (mesh Péclet
+// 50, so diagonal pivots fail) the default ordering switches to AMD on AᵀA
+// for the pivoting factorisation, with far less fill than AMD on A+Aᵀ.
+func TestLUAutoOrdering(t *testing.T) {
+	a := matrix.ConvectionDiffusion2D(30, 50)
+	auto, err := FactorLU(a, LUSettings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	amd, err := FactorLU(a, LUSettings{Ordering: LUOrderAMD})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sa, sm := auto.Stats(), amd.Stats()
+	if sa.Ordering != LUOrderColAMD || sa.SymmetricPath || sm.Ordering != LUOrderAMD {
+		t.Errorf("auto: %+v; amd: %+v", sa, sm)
+	}
+	if 2*(sa.NNZL+sa.NNZU) > sm.NNZL+sm.NNZU {
+		t.Errorf("fill: auto %d, amd %d", sa.NNZL+sa.NNZU, sm.NNZL+sm.NNZU)
+	}
+	b := luRandVec(rand.New(rand.NewPCG(3, 3)), 900)
+	x, err := auto.Solve(nil, b)
+	if err != nil || luRelResidual(a, x, b, false) > 1e-12 {
+		t.Errorf("auto solve: %v %.3g", err, luRelResidual(a, x, b, false))
+	}
+	// A well-conditioned diagonal keeps AMD and the symmetric path.
+	c, err := FactorLU(matrix.ConvectionDiffusion2D(30, 0.5), LUSettings{})
+	if err != nil || c.Stats().Ordering != LUOrderAMD || !c.Stats().SymmetricPath {
+		t.Errorf("conv-diff Pe 0.5: %v %+v", err, c.Stats())
 	}
 }

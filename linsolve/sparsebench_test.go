@@ -46,7 +46,14 @@ func benchCholesky(b *testing.B, a *sparse.CSR) {
 		rhs[i] = 1
 	}
 	x := make([]float64, n)
-	var f *CholeskyFactor
+	s0, err := AnalyzeSymmetric(a, SymbolicSettings{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	f, err := s0.Cholesky(a)
+	if err != nil {
+		b.Fatal(err)
+	}
 	report := func(b *testing.B, c0 time.Duration) {
 		b.ReportMetric((cpuTime()-c0).Seconds()/float64(b.N), "cpu-s/op")
 		b.ReportMetric(float64(f.NNZL()), "nnzL")
@@ -68,7 +75,7 @@ func benchCholesky(b *testing.B, a *sparse.CSR) {
 			}
 		}
 		report(b, c0)
-		b.ReportMetric(relResidual(a, x, rhs), "relres")
+		b.ReportMetric(relResidual(a, x, rhs)*1e15, "relres×1e15")
 	})
 	b.Run("factor+solve", func(b *testing.B) {
 		c0 := cpuTime()
@@ -120,5 +127,61 @@ func BenchmarkCholeskyPoisson3D(b *testing.B) {
 	for _, k := range benchSizes("KKT_BENCH_3D", []int{16, 24, 32}) {
 		a := matrix.Poisson3D(k, k, k)
 		b.Run(fmt.Sprintf("n=%d^3", k), func(b *testing.B) { benchCholesky(b, a) })
+	}
+}
+
+// BenchmarkLDLKKT times LDLᵀ analysis+factor, refactor and solve on the
+// KKT matrix of a CUTEst problem (KKT_DATA must be set; KKT_BENCH_KKT
+// names the problems, default TWIRIBG1,DMN15333,SPECANNE).
+func BenchmarkLDLKKT(b *testing.B) {
+	if os.Getenv("KKT_DATA") == "" {
+		b.Skip("KKT_DATA not set")
+	}
+	names := strings.Split(os.Getenv("KKT_BENCH_KKT"), ",")
+	if names[0] == "" {
+		names = []string{"TWIRIBG1", "DMN15333", "SPECANNE"}
+	}
+	for _, name := range names {
+		a, err := cutestKKT(name, 1, 1e-8)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n, _ := a.Dims()
+		rhs := make([]float64, n)
+		for i := range rhs {
+			rhs[i] = 1
+		}
+		x := make([]float64, n)
+		s, err := AnalyzeSymmetric(a, SymbolicSettings{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		f, err := s.LDL(a, LDLSettings{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(name+"/analyze+factor", func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				s, _ := AnalyzeSymmetric(a, SymbolicSettings{})
+				if _, err := s.LDL(a, LDLSettings{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(s.NNZL()), "nnzL")
+		})
+		b.Run(name+"/refactor", func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if err := f.Refactor(a); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(name+"/solve", func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if _, err := f.Solve(x, rhs); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -65,6 +65,7 @@ type Symbolic struct {
 	lp       []int64
 	stored   int64 // stored entries of the supernodal factor (trapezoids)
 	maxC     int   // largest update block
+	maxW     int   // largest scaled descendant block (LDLᵀ)
 	flops    float64
 	csr      lowerMap // lower-triangular CSC view of C for the supernodal scatter
 	analyzed bool
@@ -88,6 +89,13 @@ func (s *Symbolic) Perm() []int { return s.perm }
 // NNZL returns the number of nonzeros of the Cholesky factor L, diagonal
 // included (the exact count, without relaxed-supernode zeros).
 func (s *Symbolic) NNZL() int64 { return s.lnz }
+
+// NNZA returns the number of entries of the stored triangle of P·A·Pᵀ
+// (duplicates merged, every diagonal entry counted).
+func (s *Symbolic) NNZA() int { return len(s.ci) }
+
+// Fill returns nnz(L)/nnz(tril(A)), the fill ratio of the factorization.
+func (s *Symbolic) Fill() float64 { return float64(s.lnz) / float64(len(s.ci)) }
 
 // StoredL returns the number of entries the supernodal Cholesky factor
 // stores (nnz(L) plus the explicit zeros of relaxed supernodes).
@@ -494,6 +502,7 @@ func (s *Symbolic) supernodes(relax bool) {
 			if m := (len(rows) - p) * (q - p); m > s.maxC {
 				s.maxC = m
 			}
+			s.maxW = max(s.maxW, (q-p)*ncol)
 			p = q
 		}
 	}

@@ -2,7 +2,7 @@ package nlp
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"math"
 
 	"github.com/kkt-go/kkt/linsolve"
@@ -79,6 +79,7 @@ type core struct {
 	pos        []int     // position of row r in the reduced system, −1 when condensed
 	rd, rho    []float64 // per row: δc + Σ_k 1/D_k, and the reduced right-hand side
 	nzIdx      []int
+	hasSlack   []bool // row r has a diagonal variable
 	rhs, sol   []float64
 	res, corr  []float64
 	rx         []float64 // ∇φ + Jᵀy (length nv)
@@ -103,6 +104,14 @@ type core struct {
 	feasFallback  int
 	square        bool // as many equality rows as free variables, no slacks
 	stopRequested bool
+	// filter-reset heuristic state
+	lastRejFilter                  bool
+	filterRejections, filterResets int
+	sp                             *sparseKKT  // non-nil on the sparse path
+	spIn                           sparseInner // the problem's sparse derivatives (sparse path)
+	shortened                      int         // consecutive shortened steps
+	wd                             *watchdog   // non-nil while the watchdog runs
+	noWatchdog                     bool
 	// original (unrelaxed, unscaled) bounds of the main problem
 	xl, xu, cl, cu []float64
 	// main-run hooks
@@ -115,7 +124,7 @@ func newCore(in inner, st *structure, prm *params, ctx context.Context, iter *in
 	c.nv = st.nx + st.nd
 	nv, me, nx := c.nv, c.me, c.nx
 	c.v, c.y, c.zl, c.zu = make([]float64, nv), make([]float64, me), make([]float64, nv), make([]float64, nv)
-	c.g, c.h, c.J, c.W = make([]float64, nv), make([]float64, me), make([]float64, me*nx), make([]float64, nx*nx)
+	c.g, c.h = make([]float64, nv), make([]float64, me)
 	// Condense (eliminate the rows with a diagonal variable) when the
 	// augmented system would be large.
 	c.pos = make([]int, me)
@@ -134,7 +143,28 @@ func newCore(in inner, st *structure, prm *params, ctx context.Context, iter *in
 		}
 	}
 	c.rd, c.rho = make([]float64, me), make([]float64, me)
-	c.K = make([]float64, c.nk*c.nk)
+	if c.nk < nx+me {
+		// Condensed rows make the row scales of the x block huge (J_rᵀJ_r/d_r
+		// with d_r → 0), so a zero pivot relative to them means nothing;
+		// count exact zeros only (the x block alone cannot be singular for
+		// lack of δ_c, δ_w fixes any wrong inertia).
+		c.ldl.ZeroTol = 1e-300
+	}
+	c.hasSlack = make([]bool, me)
+	for k := range st.nd {
+		c.hasSlack[st.drow[k]] = true
+	}
+	if si, ok := in.(sparseInner); ok && c.nk > sparseMin {
+		// Large: the sparse augmented system (no rows condensed).
+		c.spIn = si
+		c.nk = nx + me
+		for r := range me {
+			c.pos[r] = nx + r
+		}
+	} else {
+		c.J, c.W = make([]float64, me*nx), make([]float64, nx*nx)
+		c.K = make([]float64, c.nk*c.nk)
+	}
 	c.dk = make([]float64, c.nd)
 	c.rhs, c.sol, c.res, c.corr = make([]float64, c.nk), make([]float64, c.nk), make([]float64, c.nk), make([]float64, c.nk)
 	c.rx = make([]float64, nv)
@@ -163,6 +193,16 @@ func (c *core) evalAll() bool {
 	c.evals++
 	c.in.grad(c.g, c.v)
 	c.in.cons(c.h, c.v)
+	if c.spIn != nil {
+		if c.sp == nil {
+			c.initSparse(c.spIn)
+		}
+		c.sp.J = c.spIn.jacXSparse(c.v)
+		if len(c.sp.J.RawMatrix().Data) != len(c.sp.jmap) {
+			return false // the Jacobian's pattern changed (Problem contract)
+		}
+		return finite(c.f) && allFinite(c.g) && allFinite(c.h) && allFiniteCSR(c.sp.J)
+	}
 	c.in.jacX(c.J, c.v)
 	return finite(c.f) && allFinite(c.g) && allFinite(c.h) && allFinite(c.J)
 }
@@ -232,9 +272,12 @@ func (c *core) gradPhi(dst []float64) {
 // addJTy adds Jᵀy (with the diagonal variables' columns) to dst (length nv).
 func (c *core) addJTy(dst, y []float64) {
 	nx := c.nx
+	if c.sp != nil {
+		c.spAddJTy(dst, y)
+	}
 	for r := range c.me {
 		yr := y[r]
-		if yr == 0 {
+		if yr == 0 || c.sp != nil {
 			continue
 		}
 		row := c.J[r*nx : (r+1)*nx]
@@ -285,7 +328,38 @@ func (c *core) errs(mu float64) (du, pr, co, sd, sc float64) {
 
 func (c *core) optError(mu float64) float64 {
 	du, pr, co, sd, sc := c.errs(mu)
+	if mu == 0 && c.mainQ != nil {
+		// The NLP error uses the constraint violation of x (equality
+		// residuals and d(x) outside its relaxed bounds), not c(x) − s, as
+		// IPOPT's curr_nlp_error.
+		pr = c.nlpViol()
+	}
 	return max(du/sd, pr, co/sc)
+}
+
+// nlpViol is the scaled constraint violation of the main problem at x:
+// |h_r| for equality rows and the violation of dc·c(x) of the bounds of its
+// slack for inequality rows.
+func (c *core) nlpViol() float64 {
+	st := c.st
+	v := 0.0
+	for r := range c.me {
+		if c.hasSlack != nil && c.hasSlack[r] {
+			continue
+		}
+		v = max(v, math.Abs(c.h[r]))
+	}
+	for k := range c.nd {
+		r, i := st.drow[k], c.nx+k
+		cv := c.h[r] - st.dcoef[k]*c.v[i]
+		if st.hasL[i] {
+			v = max(v, st.vl[i]-cv)
+		}
+		if st.hasU[i] {
+			v = max(v, cv-st.vu[i])
+		}
+	}
+	return v
 }
 
 // buildKKT assembles the reduced KKT matrix (lower triangle)
@@ -299,25 +373,13 @@ func (c *core) optError(mu float64) float64 {
 // Fixed x rows are identity rows. With lsq set it is the least-squares
 // system (W = 0, Σ = 0, δw = 1). It reports false when some D_k ≤ 0.
 func (c *core) buildKKT(dw, dc float64, lsq bool) bool {
+	if c.sp != nil {
+		return c.buildSparse(dw, dc, lsq)
+	}
 	nk, nx, st := c.nk, c.nx, c.st
 	K := c.K
 	clear(K)
-	ok := true
-	for r := range c.me {
-		c.rd[r] = dc
-	}
-	for k := range c.nd {
-		d := dw
-		if !lsq {
-			d += st.dhess[k] + c.sigma(nx+k)
-		}
-		if !(d > 0) {
-			ok = false
-			d = 1
-		}
-		c.dk[k] = d
-		c.rd[st.drow[k]] += st.dcoef[k] * st.dcoef[k] / d
-	}
+	ok := c.diagElim(dw, dc, lsq)
 	fixed := func(i int) bool { return st.fixed != nil && st.fixed[i] }
 	for i := range nx {
 		if fixed(i) {
@@ -372,6 +434,41 @@ func (c *core) buildKKT(dw, dc float64, lsq bool) bool {
 		c.nzIdx = nzs
 	}
 	return ok
+}
+
+// diagElim computes D_k of the diagonal variables and, per row,
+// rd_r = δc + Σ_k 1/D_k; it reports false when some D_k ≤ 0.
+func (c *core) diagElim(dw, dc float64, lsq bool) bool {
+	st := c.st
+	ok := true
+	for r := range c.me {
+		c.rd[r] = dc
+	}
+	for k := range c.nd {
+		d := dw
+		if !lsq {
+			d += st.dhess[k] + c.sigma(c.nx+k)
+		}
+		if !(d > 0) {
+			ok = false
+			d = 1
+		}
+		c.dk[k] = d
+		c.rd[st.drow[k]] += st.dcoef[k] * st.dcoef[k] / d
+	}
+	return ok
+}
+
+// factorCurrent factors the assembled KKT matrix and returns its inertia.
+func (c *core) factorCurrent() (pos, neg, zero int, err error) {
+	if c.sp != nil {
+		return c.factorSparse()
+	}
+	if err := c.ldl.FactorizeLower(c.nk, c.K); err != nil {
+		return 0, 0, 0, err
+	}
+	pos, neg, zero = c.ldl.Inertia()
+	return pos, neg, zero, nil
 }
 
 // assembleRHS sets the reduced right-hand side from rx = ∇φ + Jᵀy (or the
@@ -460,6 +557,17 @@ func (c *core) kktMul(dst, x []float64) {
 
 // solveKKT solves K·sol = rhs with up to 3 steps of iterative refinement.
 func (c *core) solveKKT() bool {
+	if c.sp != nil {
+		// ErrInaccurate (refinement left the backward error above √ε)
+		// still leaves the best iterate in sol; IPOPT accepts such
+		// solutions unless the residual ratio exceeds 1e-5, checked here.
+		if _, err := c.sp.f.Solve(c.sol, c.rhs); err != nil && !errors.Is(err, linsolve.ErrInaccurate) {
+			return false
+		} else if err != nil && c.spResidualRatio() > 1e-5 {
+			return false
+		}
+		return allFinite(c.sol)
+	}
 	if err := c.ldl.Solve(c.sol, c.rhs); err != nil {
 		return false
 	}
@@ -492,12 +600,9 @@ func (c *core) factorKKT() (float64, bool) {
 	}
 	want := func() (bool, bool) {
 		okD := c.buildKKT(dw, dc, false)
-		if err := c.ldl.FactorizeLower(c.nk, c.K); err != nil {
+		p, n, z, err := c.factorCurrent()
+		if err != nil {
 			return false, false
-		}
-		p, n, z := c.ldl.Inertia()
-		if debugLS {
-			fmt.Printf("   factor dw=%.2e dc=%.2e inertia (%d,%d,%d) want (%d,%d) okD=%v\n", dw, dc, p, n, z, c.nx, c.me, okD)
 		}
 		return okD && p == c.nx && n == c.nk-c.nx && z == 0, z > 0
 	}
@@ -527,7 +632,15 @@ func (c *core) factorKKT() (float64, bool) {
 		if dw > dwMax {
 			return dw, false
 		}
-		if good, _ = want(); good {
+		good, sing = want()
+		if !good && sing && dc == 0 && c.me > 0 {
+			// Singular at this δ_w (the Schur complement J(W+δ_w)⁻¹Jᵀ
+			// has become numerically zero): perturb δ_c as well.
+			dc = dcBar * math.Pow(c.mu, dcExp)
+			c.jacDegen = true
+			good, _ = want()
+		}
+		if good {
 			c.dwLast = dw
 			return dw, true
 		}
@@ -640,10 +753,7 @@ func (c *core) lsqMultipliers() {
 		return
 	}
 	c.buildKKT(1, 0, true)
-	if err := c.ldl.FactorizeLower(c.nk, c.K); err != nil {
-		return
-	}
-	if p, n, z := c.ldl.Inertia(); p != c.nx || n != c.nk-c.nx || z != 0 {
+	if p, n, z, err := c.factorCurrent(); err != nil || p != c.nx || n != c.nk-c.nx || z != 0 {
 		return
 	}
 	for i := range c.nv {

@@ -3,5 +3,162 @@
 //
 //	minimize f(x)  subject to  cl ≤ c(x) ≤ cu,  xl ≤ x ≤ xu,
 //
-// (Problem), and holds its interior-point method.
+// (Problem, Funcs), and holds its interior-point method, Solve.
+//
+// # The method
+//
+// Solve is the primal-dual interior-point filter line-search method of
+//
+//	A. Wächter and L. T. Biegler, "On the implementation of an
+//	interior-point filter line-search algorithm for large-scale nonlinear
+//	programming", Math. Program. 106 (2006) 25–57,
+//
+// with the defaults of IPOPT (3.14 options, checked against 3.11 behaviour
+// where the two differ). Equation numbers below are the paper's.
+//
+// Internal form (IPOPT's). A row with cl = cu becomes dc_j(c_j(x) − cl_j) = 0;
+// every other row with a finite side gets a slack, dc_j c_j(x) − s_k = 0 with
+// dc_j cl_j ≤ s_k ≤ dc_j cu_j; rows with no finite side are dropped (their
+// multiplier is 0). Variables with xl = xu are held fixed (IPOPT's
+// make_parameter; their bound multipliers are reported from ∇L, IPOPT
+// reports 0). Every other finite bound is relaxed by
+// min(ConstrViolTol, BoundRelaxFactor·max(1, |b|)) (unscaled). The stacked
+// variables v = (x, s) and the equality residual h(v) = 0 are the x and
+// c(x) = 0 of the paper.
+//
+// Scaling (§3.8): df = min(1, 100/‖∇f(x₀)‖∞) and dc_j = min(1,
+// 100/‖∇c_j(x₀)‖∞), floored at 1e-8, at the pushed start point.
+//
+// Start (§3.6): x₀ is projected into [xl + p_L, xu − p_U] with p =
+// min(κ₁ max(1, |b|), κ₂ (xu − xl)), κ₁ = κ₂ = 1e-2; s₀ = dc·c(x₀) likewise;
+// z₀ = 1; y₀ is the least-squares estimate of (36) — the system
+// [I Jᵀ; J 0][w; y] = −[∇f − z; 0], solved without regularization — and is
+// set to 0 when the system is singular or ‖y₀‖∞ > 1e3.
+//
+// Barrier problem (3)–(4): φ_μ(v) = f(v) − μ Σ ln(slack_i) + κ_d μ Σ slack_i
+// over the one-sided bounds (κ_d = 1e-5). Optimality error (5):
+//
+//	E_μ = max{ ‖∇f + Jᵀy − zl + zu‖∞ / s_d, θ∞, ‖S z − μe‖∞ / s_c },
+//	s_d = max(100, (‖y‖₁+‖z‖₁)/(m+n_z))/100, s_c = max(100, ‖z‖₁/n_z)/100,
+//
+// where for E₀ the primal term is the constraint violation of x (equality
+// residuals and dc·c(x) outside the relaxed slack bounds), as IPOPT's
+// curr_nlp_error, and for E_μ it is ‖h(v)‖∞. Convergence: E₀ ≤ Tol and the
+// unscaled constraint violation ≤ ConstrViolTol, dual infeasibility ≤
+// DualInfTol, complementarity ≤ ComplInfTol. A square system (as many
+// equality rows as free variables, no inequality) is solved for feasibility
+// only, as IPOPT does.
+//
+// Barrier update (7): when E_μ ≤ κ_ε μ (κ_ε = 10), μ ← max(μ_floor,
+// min(κ_μ μ, μ^θ_μ)) with κ_μ = 0.2, θ_μ = 1.5, repeatedly within one
+// iteration; τ = max(0.99, 1 − μ) (8); the filter is reset.
+//
+// Newton step (13) with the bound multipliers eliminated (Σ = Zl/Sl + Zu/Su):
+//
+//	[ W + Σ + δ_w I    Jᵀ     ] [Δv]     [ ∇φ_μ + Jᵀy ]
+//	[ J              −δ_c I   ] [Δy] = − [ h(v)       ]
+//
+// W = ∇²_vv(df·f + yᵀh). The slack block (diagonal) is eliminated as well,
+// so the matrix factored has order n + m; when n + m > 250 the inequality
+// rows are eliminated too (their multipliers recovered from Δx), leaving
+// order n + m_eq. Δz from (12). Up to order 300 the matrix is dense and
+// factored by linsolve.DenseLDL (Bunch–Kaufman, 1×1 and 2×2 pivots) with
+// three steps of iterative refinement. Above that (the sparse path) it is
+// assembled as a sparse lower triangle from the problem's sparse Jacobian
+// and Hessian, its pattern is analyzed once (linsolve.AnalyzeSymmetric,
+// AMD ordering) and it is refactored every time by linsolve's sparse LDLᵀ,
+// whose pivots give the inertia; Solve refines iteratively.
+//
+// Inertia correction (Algorithm IC, §3.1): want inertia (n, m_kept, 0).
+// Zero eigenvalues set δ_c = 1e-8 μ^¼ (and mark the Jacobian degenerate so
+// later iterations start with it); wrong inertia raises δ_w from
+// δ_w⁰ = 1e-4 (first time) or max(1e-20, δ_w^last/3), by ×100 (while
+// δ_w^last = 0) or ×8, up to 1e20, after which the step fails and the
+// restoration phase starts.
+//
+// Step sizes (15): α_max by fraction to the boundary for v, α_z for z
+// separately; y moves with the primal α. After each step z is projected
+// into [μ/(κ_Σ s), κ_Σ μ/s] (16), κ_Σ = 1e10.
+//
+// Filter line search (§2.3): θ = ‖h‖₁; θ_max = 1e4 max(1, θ₀), θ_min =
+// 1e-4 max(1, θ₀); switching condition (19) with δ = 1, s_θ = 1.1, s_φ = 2.3;
+// Armijo (20) with η_φ = 1e-8 (and IPOPT's 10ε|φ| rounding allowance);
+// sufficient decrease (18) with γ_θ = 1e-5, γ_φ = 1e-8; α_min (23) with
+// α_min_frac = 0.05; backtracking by halves. A trial point at which f or c
+// is NaN or ±Inf is rejected and the step halved (IPOPT cuts the step the
+// same way). Second-order corrections (§2.4): up to 4, while θ falls by
+// κ_soc = 0.99. Tiny steps (|Δv_i| ≤ 10ε(1+|v_i|)) are taken whole; two in a
+// row with a small Δy force a μ decrease, and at μ_min the run stops with
+// Stagnated. The watchdog of IPOPT is included (10 consecutive shortened
+// steps trigger up to 3 full-step trial iterations, kept if one becomes
+// acceptable with respect to the watchdog iterate, otherwise undone).
+//
+// Feasibility restoration (§3.3): when α falls below α_min or the inertia
+// correction fails, the current (θ, φ) joins the filter and the same
+// interior-point iteration solves
+//
+//	min ρ Σ(p + n) + (ζ/2) ‖D_R (v − v_R)‖²  s.t.  h(v) − p + n = 0,
+//	                                        bounds on v, p, n ≥ 0,
+//
+// with ρ = 1000, ζ = √μ_R (μ_R the restoration's barrier parameter),
+// D_R = diag(1/max(1, |v_R,i|)), μ_R starting at max(μ, ‖h‖∞), p and n
+// starting at the closed-form minimizer of the barrier terms. It returns
+// to the main iteration as soon as θ ≤ 0.9 θ_R and the point is acceptable
+// to the main filter; then y is re-estimated by least squares and z is
+// taken from the restoration (reset to 1 when above 1e3). When the
+// restoration problem itself converges with the unscaled constraint
+// violation above ConstrViolTol, the problem is locally infeasible
+// (Status Infeasible).
+//
+// Unbounded: ‖x‖∞ > 1e20, or the unscaled objective below −1e20 at a point
+// that satisfies the constraints to ConstrViolTol.
+//
+// # Deviations from IPOPT (said plainly)
+//
+//   - Small reduced systems (order ≤ 300) are factored dense
+//     (linsolve.DenseLDL); IPOPT always uses a sparse factorization
+//     (MA27/MUMPS). The sparse path uses linsolve's LDLᵀ with 1×1 pivots in
+//     a fixed fill-reducing order (no numerical pivoting, unlike MA27/MA57
+//     or MUMPS), counting only exactly zero pivots as zero: a zero pivot
+//     that the order produces in the constraint block is answered with
+//     δ_c > 0. Forced on every problem of the sweep (NLP_SPARSE=0) it
+//     solves 392 problems against 397 for the default (dense up to order
+//     300): somewhat less robust than the dense Bunch–Kaufman path.
+//   - The condensed system (n + m > 250) eliminates the inequality rows;
+//     IPOPT always factors the augmented system.
+//   - Iterative refinement is on the reduced system, not on the full
+//     primal-dual system; the residual-ratio singularity test is not done.
+//   - The Jacobian-degeneracy heuristic is simplified: once a zero
+//     eigenvalue is seen, δ_c is used from the first factorization of every
+//     later iteration (IPOPT waits for degen_iters_max = 3 iterations and
+//     also tracks Hessian degeneracy).
+//   - The μ floor is min(Tol, ComplInfTol·df)/(κ_ε+1), not
+//     min(Tol, ComplInfTol)/(κ_ε+1): with a down-scaled objective the
+//     unscaled complementarity gate could otherwise never be met.
+//   - The restoration phase is a second run of the same iteration on the
+//     restoration problem above (as IPOPT's), but ζ and μ_R follow the
+//     restoration's own barrier parameter; on return the bound multipliers
+//     are taken over (IPOPT takes a Newton step for them); the "soft
+//     restoration" phase is not implemented (IPOPT's filter-reset
+//     heuristic is: 5 successive line searches whose last trial failed
+//     only on the filter reset it, at most 5 times). When the restoration converges to a point that is
+//     feasible but not acceptable to the filter, the point is taken and the
+//     filter is reset (up to 3 times); IPOPT stops there with
+//     Restoration_Failed.
+//   - The slack-move safeguard (moving a bound by ε^{3/4} when a slack
+//     underflows) is replaced by keeping accepted points strictly inside
+//     the relaxed bounds; trial points on a bound have φ = +Inf and are
+//     rejected.
+//   - The adaptive (Mehrotra/quality-function) barrier strategy is not
+//     implemented; the barrier update is IPOPT's default monotone one.
+//   - Acceptable termination is as IPOPT (15 consecutive iterates with
+//     E₀ ≤ 1e-6, constraint violation and complementarity ≤ 1e-2) and is
+//     reported as Converged with Result.Acceptable set.
+//
+// # Results
+//
+// On the CUTEst problems of the shared data with 2 ≤ n ≤ 100 that have
+// bounds or inequalities, Solve's counts against IPOPT 3.11.9 (tol 1e-8)
+// are in docs/nlp.md, with the command that reproduces them
+// (TestSweepIPOPT, NLP_SWEEP=all).
 package nlp

@@ -31,8 +31,8 @@ type Funcs struct {
 	// multipliers y (y == nil means y = 0).
 	HessRows, HessCols []int
 	HessValues         func(vals, x []float64, sigma float64, y []float64)
-	// Bounds; nil means unbounded (±Inf) for XL, XU and, for CL and CU,
-	// equality constraints C(x) = 0 when both are nil.
+	// Bounds. XLower and XUpper: nil means no bounds (±Inf). CLower and
+	// CUpper: nil means 0, so leaving both nil poses C(x) = 0.
 	XLower, XUpper, CLower, CUpper []float64
 	// Start is the start point (nil: none).
 	Start []float64
@@ -54,6 +54,10 @@ func fill(v []float64, n int, def float64) []float64 {
 	return out
 }
 
+// N, M, Objective, Gradient, XL, XU, CL, CU, X0, HessLag, Constraints,
+// Jacobian, Hess and HessLagVec implement Problem (and Starter).
+
+// N returns Vars.
 func (q *Funcs) N() int                             { return q.Vars }
 func (q *Funcs) M() int                             { return q.Cons }
 func (q *Funcs) Objective(x []float64) float64      { return q.F(x) }

@@ -21,6 +21,15 @@ func loadSIF(t *testing.T, name string) *cutest.Problem {
 	return p
 }
 
+func loadSIFb(b *testing.B, name string) *cutest.Problem {
+	b.Helper()
+	p, err := cutest.ParseFile(kktdata.Require(b, filepath.Join("cutest", "sif", name+".SIF")), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return p
+}
+
 func TestHockSchittkowski(t *testing.T) {
 	for _, tc := range []struct {
 		name string

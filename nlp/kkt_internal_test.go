@@ -134,13 +134,19 @@ func TestFuncsDerivativesFD(t *testing.T) {
 // the full unreduced primal-dual Newton system, assembled independently
 // here from finite-difference derivatives of the internal problem.
 func TestKKTStepAgainstFullSystem(t *testing.T) {
-	for _, condense := range []bool{false, true} {
-		old := condenseMin
-		if condense {
+	for _, mode := range []string{"dense", "condensed", "sparse"} {
+		oldC, oldS := condenseMin, sparseMin
+		switch mode {
+		case "condensed":
 			condenseMin = 0
+		case "sparse":
+			sparseMin = 0
 		}
 		c := startCore(t, testProblem())
-		condenseMin = old
+		condenseMin, sparseMin = oldC, oldS
+		if (c.sp != nil) != (mode == "sparse") {
+			t.Fatalf("%s: sparse path %v", mode, c.sp != nil)
+		}
 		rng := rand.New(rand.NewPCG(7, 8))
 		// A generic interior iterate with nonzero multipliers.
 		for i := range c.nv {
@@ -155,7 +161,11 @@ func TestKKTStepAgainstFullSystem(t *testing.T) {
 			c.y[r] = rng.NormFloat64()
 		}
 		c.mu = 0.05
-		c.in.hessX(c.W, c.v, c.y, 1)
+		if c.sp != nil {
+			c.sp.W = c.spIn.hessXSparse(c.v, c.y, 1)
+		} else {
+			c.in.hessX(c.W, c.v, c.y, 1)
+		}
 		dw, ok := c.factorKKT()
 		if !ok {
 			t.Fatal("factorKKT failed")
@@ -168,7 +178,7 @@ func TestKKTStepAgainstFullSystem(t *testing.T) {
 			t.Fatal("direction failed")
 		}
 		c.dualStep(c.dv)
-		checkFullSystem(t, c, dw, dc, condense)
+		checkFullSystem(t, c, dw, dc, mode)
 	}
 }
 
@@ -187,7 +197,7 @@ func startCore(t *testing.T, p Problem) *core {
 	return got
 }
 
-func checkFullSystem(t *testing.T, c *core, dw, dc float64, condense bool) {
+func checkFullSystem(t *testing.T, c *core, dw, dc float64, condense string) {
 	nv, me, nx := c.nv, c.me, c.nx
 	st := c.st
 	// Unknowns: Δv (nv), Δy (me), Δzl (nv), Δzu (nv).
@@ -297,7 +307,7 @@ func checkFullSystem(t *testing.T, c *core, dw, dc float64, condense bool) {
 		for i, v := range got {
 			w := x.AtVec(off + i)
 			if math.Abs(v-w) > 1e-5*(1+math.Abs(w)) {
-				t.Errorf("condense=%v: %s[%d] = %.10g, full system %.10g", condense, name, i, v, w)
+				t.Errorf("%s: %s[%d] = %.10g, full system %.10g", condense, name, i, v, w)
 			}
 		}
 	}

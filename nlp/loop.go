@@ -1,9 +1,7 @@
 package nlp
 
 import (
-	"fmt"
 	"math"
-	"os"
 
 	"github.com/kkt-go/kkt/solver"
 )
@@ -15,8 +13,7 @@ type outcome struct {
 	acceptable bool
 }
 
-// initMultipliersAndFilter sets τ and the filter bounds from the current
-// point (evaluated).
+// initFilter sets the filter bounds from the current (evaluated) point.
 func (c *core) initFilter() {
 	theta := norm1(c.h)
 	c.thetaMax = 1e4 * max(1, theta)
@@ -39,12 +36,7 @@ func (c *core) run() outcome {
 		e0 := c.optError(0)
 		if c.square {
 			// A square system: only feasibility counts (as IPOPT).
-			e0 = normInf(c.h)
-		}
-		if debugGates && c.mainQ != nil {
-			du, pr, co, sd, sc := c.errs(0)
-			v, d, cc := c.unscaledErrors()
-			fmt.Printf("E0=%.3e du=%.3e pr=%.3e co=%.3e sd=%.3e sc=%.3e | unscaled viol=%.3e du=%.3e co=%.3e df=%.3e\n", e0, du, pr, co, sd, sc, v, d, cc, c.mainQ.df)
+			e0 = c.nlpViol()
 		}
 		if e0 <= prm.tol {
 			if c.resto != nil {
@@ -81,9 +73,16 @@ func (c *core) run() outcome {
 		// barrier parameter update (monotone, fast decrease allowed).
 		c.updateMu(false)
 		// W at (v, y).
-		c.in.hessX(c.W, c.v, c.y, 1)
-		if !allFinite(c.W) {
-			return outcome{status: solver.NumericalFailure, msg: "non-finite Hessian at the current iterate"}
+		hessOK := true
+		if c.sp != nil {
+			c.sp.W = c.spIn.hessXSparse(c.v, c.y, 1)
+			hessOK = allFiniteCSR(c.sp.W) && len(c.sp.W.RawMatrix().Data) == len(c.sp.hmap)
+		} else {
+			c.in.hessX(c.W, c.v, c.y, 1)
+			hessOK = allFinite(c.W)
+		}
+		if !hessOK {
+			return outcome{status: solver.NumericalFailure, msg: "non-finite Hessian at the current iterate (or its sparsity pattern changed)"}
 		}
 		// search direction with inertia correction.
 		if c.dhessHook != nil {
@@ -167,9 +166,6 @@ func (c *core) lineSearch() lsResult {
 	}
 	alphaMax := c.maxStep(c.v, c.dv)
 	alphaZ := c.maxDualStep()
-	if debugLS {
-		fmt.Printf("   v=%.4g\n   dv=%.4g\n   y=%.4g dy=%.4g\n   zl=%.4g zu=%.4g\n   vl=%.4g vu=%.4g\n", c.v, c.dv, c.y, c.dy, c.zl, c.zu, c.st.vl, c.st.vu)
-	}
 
 	// Tiny step: take the full step without a line search.
 	tiny := true
@@ -204,6 +200,75 @@ func (c *core) lineSearch() lsResult {
 	}
 	c.tinyLast = false
 
+	// Watchdog (IPOPT's watchdog_shortened_iter_trigger = 10,
+	// watchdog_trial_iter_max = 3): after 10 consecutive shortened steps
+	// take full steps for up to 3 iterations and keep them if one becomes
+	// acceptable with respect to the iterate where the watchdog started;
+	// otherwise go back there and backtrack as usual.
+	if c.wd == nil && c.shortened >= wdTrigger && !c.noWatchdog {
+		c.wdStart(theta, phi, gphi, alphaMax)
+		c.shortened = 0
+		c.accept(c.dv, c.dy, alphaMax, alphaZ)
+		if !c.evalAll() {
+			c.wdRestore()
+			return c.lineSearch()
+		}
+		r.alpha, r.alphaZ, r.ls = alphaMax, alphaZ, 1
+		return r
+	}
+	if w := c.wd; w != nil {
+		r.ls++
+		for i := range c.nv {
+			c.trial[i] = c.v[i] + alphaMax*c.dv[i]
+		}
+		fT := c.in.obj(c.trial)
+		c.evals++
+		c.in.cons(c.htrial, c.trial)
+		thetaT := norm1(c.htrial)
+		ok := finite(fT) && allFinite(c.htrial)
+		if ok {
+			phiT := c.phi(c.trial, fT)
+			ok = c.filterOK(thetaT, phiT)
+			if ok {
+				sw := w.gphi < 0 && w.alpha*math.Pow(-w.gphi, sPhi) > deltaSwitch*math.Pow(w.theta, sTheta)
+				ftype := sw && w.theta <= c.thetaMin
+				if ftype {
+					ok = phiT-w.phi-etaPhi*w.alpha*w.gphi <= 10*epsMach*math.Abs(w.phi)
+				} else {
+					ok = thetaT <= (1-gammaTheta)*w.theta || phiT <= w.phi-gammaPhi*w.theta
+				}
+				if ok && !ftype {
+					c.addFilter(w.theta, w.phi)
+				}
+			}
+		}
+		if ok {
+			c.wd = nil
+			c.accept(c.dv, c.dy, alphaMax, alphaZ)
+			if !c.evalAll() {
+				r.fail = true
+				return r
+			}
+			r.alpha, r.alphaZ = alphaMax, alphaZ
+			return r
+		}
+		if w.trials < wdTrialMax && finite(fT) && allFinite(c.htrial) {
+			w.trials++
+			c.accept(c.dv, c.dy, alphaMax, alphaZ)
+			if !c.evalAll() {
+				c.wdRestore()
+				return c.lineSearch()
+			}
+			r.alpha, r.alphaZ = alphaMax, alphaZ
+			return r
+		}
+		// Give up: back to the watchdog iterate and its direction.
+		c.wdRestore()
+		r2 := c.lineSearch()
+		r2.ls += r.ls
+		return r2
+	}
+
 	var alphaMin float64
 	if gphi < 0 {
 		alphaMin = min(gammaTheta, gammaPhi*theta/(-gphi))
@@ -218,19 +283,37 @@ func (c *core) lineSearch() lsResult {
 	// acceptable tests a trial (θ⁺, φ⁺) for the step length alpha; ftype
 	// reports whether it is an f-type (Armijo) step.
 	acceptable := func(alpha, thetaT, phiT float64) (ok, ftype bool) {
-		if !finite(phiT) || !finite(thetaT) {
-			return false, false
-		}
-		if !c.filterOK(thetaT, phiT) {
+		if !finite(phiT) || !finite(thetaT) || thetaT > c.thetaMax {
 			return false, false
 		}
 		sw := gphi < 0 && alpha*math.Pow(-gphi, sPhi) > deltaSwitch*math.Pow(theta, sTheta)
 		if sw && theta <= c.thetaMin {
 			tolA := 10 * epsMach * math.Abs(phi)
-			return phiT-phi-etaPhi*alpha*gphi <= tolA, true
+			ok, ftype = phiT-phi-etaPhi*alpha*gphi <= tolA, true
+		} else {
+			ok = thetaT <= (1-gammaTheta)*theta || phiT <= phi-gammaPhi*theta
 		}
-		return thetaT <= (1-gammaTheta)*theta || phiT <= phi-gammaPhi*theta, false
+		if ok && !c.filterOK(thetaT, phiT) {
+			c.lastRejFilter = true
+			return false, false
+		}
+		return ok, ftype
 	}
+
+	// IPOPT's filter-reset heuristic (filter_reset_trigger = 5,
+	// max_filter_resets = 5): after 5 successive line searches whose last
+	// rejected trial failed only because of the filter, reset the filter.
+	if c.lastRejFilter {
+		c.filterRejections++
+		if c.filterRejections >= 5 && c.filterResets < 5 {
+			c.filter = c.filter[:0]
+			c.filterResets++
+			c.filterRejections = 0
+		}
+	} else {
+		c.filterRejections = 0
+	}
+	c.lastRejFilter = false
 
 	alpha := alphaMax
 	for first := true; ; first = false {
@@ -250,14 +333,17 @@ func (c *core) lineSearch() lsResult {
 		okEval := finite(fT) && allFinite(c.htrial)
 		if okEval {
 			phiT = c.phi(c.trial, fT)
-			if debugLS {
-				fmt.Printf("   ls a=%.3e theta=%.6e thetaT=%.6e phi=%.10e phiT=%.10e gphi=%.3e filterOK=%v amin=%.2e resto=%v\n", alpha, theta, thetaT, phi, phiT, gphi, c.filterOK(thetaT, phiT), alphaMin, c.resto != nil)
-			}
 			if ok, ft := acceptable(alpha, thetaT, phiT); ok {
 				if !ft {
 					c.addFilter(theta, phi)
 				}
 				c.accept(c.dv, c.dy, alpha, alphaZ)
+				if alpha < alphaMax {
+					c.shortened++
+				} else {
+					c.shortened = 0
+				}
+				c.noWatchdog = false
 				if !c.evalAll() {
 					r.fail = true
 					return r
@@ -356,6 +442,46 @@ func (c *core) accept(dv, dy []float64, alpha, alphaZ float64) {
 	c.zSafeguard()
 }
 
-var debugLS = os.Getenv("NLP_DEBUG") != ""
+const (
+	wdTrigger  = 10
+	wdTrialMax = 3
+)
 
-var debugGates = false
+// watchdog is the state saved when the watchdog starts.
+type watchdog struct {
+	v, y, zl, zu     []float64
+	dv, dy, dzl, dzu []float64
+	filter           [][2]float64
+	theta, phi, gphi float64
+	alpha            float64
+	trials           int
+	mu, tau          float64
+}
+
+func (c *core) wdStart(theta, phi, gphi, alpha float64) {
+	cl := func(v []float64) []float64 { return append([]float64(nil), v...) }
+	c.wd = &watchdog{v: cl(c.v), y: cl(c.y), zl: cl(c.zl), zu: cl(c.zu),
+		dv: cl(c.dv), dy: cl(c.dy), dzl: cl(c.dzl), dzu: cl(c.dzu),
+		filter: append([][2]float64(nil), c.filter...), theta: theta, phi: phi, gphi: gphi, alpha: alpha, trials: 1,
+		mu: c.mu, tau: c.tau}
+}
+
+// wdRestore returns to the watchdog iterate with its direction; the next
+// line search backtracks normally.
+func (c *core) wdRestore() {
+	w := c.wd
+	c.wd = nil
+	copy(c.v, w.v)
+	copy(c.y, w.y)
+	copy(c.zl, w.zl)
+	copy(c.zu, w.zu)
+	c.evalAll() // g, h, J at the watchdog iterate (finite: it was accepted)
+	copy(c.dv, w.dv)
+	copy(c.dy, w.dy)
+	copy(c.dzl, w.dzl)
+	copy(c.dzu, w.dzu)
+	c.filter = append(c.filter[:0], w.filter...)
+	c.mu, c.tau = w.mu, w.tau
+	c.noWatchdog = true
+	c.shortened = 0
+}

@@ -19,6 +19,7 @@ type restoNLP struct {
 	nx     int
 	vR, d2 []float64 // v_R and D_R²
 	mu     *float64
+	xdiag  []float64
 }
 
 func (r *restoNLP) zeta() float64 { return math.Sqrt(*r.mu) }
@@ -195,13 +196,19 @@ func (c *core) restoration() (o outcome, cont bool) {
 	rc.resto = link
 	rc.recordF = func() float64 { return c.f / c.fScale() }
 	if !rc.evalAll() {
-		return outcome{status: solver.NumericalFailure, msg: "non-finite values at the start of the restoration phase"}, false
+		return outcome{status: solver.NumericalFailure, msg: "non-finite values at the start of the restoration phase (or the Jacobian pattern changed)"}, false
 	}
 	ro := rc.run()
 	c.evals += rc.evals
 	if ro.status != solver.Converged && !(ro.status == solver.RestorationFailed && ro.acceptable && c.feasFallback < 3) {
 		if ro.status == solver.Converged || ro.status == solver.RestorationFailed {
 			ro.acceptable = false
+		}
+		if ro.status == solver.Infeasible {
+			// Report the stationary point of the infeasibility.
+			copy(c.v, rc.v[:nv])
+			clear(c.y)
+			c.evalAll()
 		}
 		return ro, false
 	}
@@ -235,7 +242,7 @@ func (c *core) restoration() (o outcome, cont bool) {
 		}
 	}
 	if !c.evalAll() {
-		return outcome{status: solver.NumericalFailure, msg: "non-finite values at the restored point"}, false
+		return outcome{status: solver.NumericalFailure, msg: "non-finite values at the restored point (or the Jacobian pattern changed)"}, false
 	}
 	c.lsqMultipliers()
 	c.zSafeguard()

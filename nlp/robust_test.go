@@ -5,6 +5,8 @@ import (
 	"math"
 	"testing"
 
+	"github.com/james-bowman/sparse"
+
 	"github.com/kkt-go/kkt/nlp"
 	"github.com/kkt-go/kkt/solver"
 )
@@ -51,8 +53,9 @@ func TestInfeasible(t *testing.T) {
 	if r.Status != solver.Infeasible {
 		t.Fatalf("status %v (%s), want Infeasible", r.Status, r.Message)
 	}
-	if r.InfPr < 0.5 {
-		t.Errorf("InfPr = %g at an infeasible problem", r.InfPr)
+	// The point returned is the stationary point of the violation, x = 0.
+	if math.Abs(r.X[0]) > 1e-3 || math.Abs(r.X[1]) > 1e-3 || math.Abs(r.InfPr-1) > 1e-3 {
+		t.Errorf("x = %v, InfPr = %g; want x = 0, InfPr = 1", r.X, r.InfPr)
 	}
 }
 
@@ -148,6 +151,11 @@ func TestBadInput(t *testing.T) {
 	if _, err := nlp.Solve(ctx, q, nlp.Settings{}); err == nil {
 		t.Error("xl > xu accepted")
 	}
+	for _, st := range []nlp.Settings{{Tol: -1}, {Mu0: math.NaN()}, {BoundFrac: 0.7}, {ComplInfTol: math.Inf(1)}} {
+		if _, err := nlp.Solve(ctx, hs71(), st); err == nil {
+			t.Errorf("Settings %+v accepted", st)
+		}
+	}
 	// NaN objective at the start: a status, not a panic or an error.
 	q = hs71()
 	q.F = func(x []float64) float64 { return math.NaN() }
@@ -172,5 +180,40 @@ func TestBadInput(t *testing.T) {
 	// Maximum iterations.
 	if r, _ = nlp.Solve(ctx, hs71(), nlp.Settings{MaxIter: 3}); r.Status != solver.MaxIterations || r.Iterations != 3 {
 		t.Errorf("MaxIter 3: %v after %d", r.Status, r.Iterations)
+	}
+}
+
+// patternChanger breaks the Problem contract: its Jacobian loses an entry
+// after a few calls.
+type patternChanger struct {
+	*nlp.Funcs
+	calls int
+}
+
+func (p *patternChanger) Jacobian(x []float64) *sparse.CSR {
+	p.calls++
+	j := p.Funcs.Jacobian(x)
+	if p.calls < 4 {
+		return j
+	}
+	r := j.RawMatrix()
+	return sparse.NewCSR(2, 4, []int{0, 3, 7}, append([]int(nil), r.Ind[1:]...), append([]float64(nil), r.Data[1:]...))
+}
+
+func TestChangedPatternNoPanic(t *testing.T) {
+	for _, sp := range []bool{false, true} {
+		if sp {
+			defer nlp.SetSparseMin(nlp.SetSparseMin(0))
+		}
+		r, err := nlp.Solve(context.Background(), &patternChanger{Funcs: hs71()}, nlp.Settings{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Dense: the changed pattern is just another matrix (here a wrong
+		// Jacobian); sparse: a NumericalFailure. Neither may panic.
+		t.Logf("sparse=%v: %v (%s)", sp, r.Status, r.Message)
+		if sp && r.Status != solver.NumericalFailure {
+			t.Errorf("sparse path with a changed Jacobian pattern: %v", r.Status)
+		}
 	}
 }

@@ -55,6 +55,8 @@ type scaledNLP struct {
 	cbuf  []float64 // length m
 	ybuf  []float64
 	hsig  hessSigma // when p implements it
+	jsp   *sparse.CSR
+	hsp   *sparse.CSR
 	nEval int
 }
 

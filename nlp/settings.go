@@ -57,8 +57,8 @@ type Settings struct {
 // Values are those of the scaled internal problem, as IPOPT prints them.
 type Iteration struct {
 	Iter int
-	// F is the unscaled objective (in restoration: of the original problem
-	// at the restoration iterate).
+	// F is the unscaled objective (during restoration: the objective at the
+	// point where the restoration phase began).
 	F float64
 	// InfPr is the max-norm of the (scaled) equality residual c(x) − s,
 	// InfDu the max-norm of the scaled gradient of the Lagrangian.
@@ -101,6 +101,8 @@ type Result struct {
 	// ∇f + Jᵀy − zl + zu; Compl the largest complementarity product
 	// (bounds and inequality constraints) at X. All are unscaled.
 	F, InfPr, InfDu, Compl float64
+	// Stats: Iterations counts every iteration, restoration iterations
+	// included (as IPOPT); Evaluations counts objective evaluations.
 	solver.Stats
 	// Method is "ipm" for Solve.
 	Method string

@@ -22,6 +22,23 @@ func Solve(ctx context.Context, p Problem, s Settings) (*Result, error) {
 	if _, err := Classify(p); err != nil {
 		return nil, err
 	}
+	for _, f := range []struct {
+		name string
+		v    float64
+		neg  bool // a negative value has a documented meaning
+	}{
+		{"Tol", s.Tol, false}, {"ConstrViolTol", s.ConstrViolTol, false}, {"DualInfTol", s.DualInfTol, false},
+		{"ComplInfTol", s.ComplInfTol, false}, {"AcceptableTol", s.AcceptableTol, true}, {"Mu0", s.Mu0, false},
+		{"MuMin", s.MuMin, false}, {"BoundRelaxFactor", s.BoundRelaxFactor, true}, {"BoundPush", s.BoundPush, false},
+		{"BoundFrac", s.BoundFrac, false}, {"ScalingMaxGradient", s.ScalingMaxGradient, false},
+	} {
+		if math.IsNaN(f.v) || math.IsInf(f.v, 0) || (f.v < 0 && !f.neg) {
+			return nil, fmt.Errorf("nlp: Settings.%s = %g is not a valid value", f.name, f.v)
+		}
+	}
+	if s.BoundFrac > 0.5 {
+		return nil, fmt.Errorf("nlp: Settings.BoundFrac = %g, want at most 0.5", s.BoundFrac)
+	}
 	n, m := p.N(), p.M()
 	prm := params{
 		tol: s.Tol, acceptTol: s.AcceptableTol, acceptIter: s.AcceptableIter,
@@ -166,7 +183,9 @@ func Solve(ctx context.Context, p Problem, s Settings) (*Result, error) {
 			free++
 		}
 	}
-	c.square = nd == 0 && me == free && me > 0
+	// IPOPT calls a problem square when the equality rows are as many as
+	// the free variables (inequalities or not).
+	c.square = me-nd == free && free > 0
 	c.xl, c.xu, c.cl, c.cu = xl, xu, cl, cu
 	copy(c.v, x0)
 	for k, r := range q.srow {

@@ -34,6 +34,10 @@ func TestSweepIPOPT(t *testing.T) {
 		n, _ := strconv.Atoi(v)
 		defer nlp.SetCondenseMin(nlp.SetCondenseMin(n))
 	}
+	if v := os.Getenv("NLP_SPARSE"); v != "" {
+		n, _ := strconv.Atoi(v)
+		defer nlp.SetSparseMin(nlp.SetSparseMin(n))
+	}
 	data := kktdata.Dir()
 	if data == "" {
 		t.Skip("KKT_DATA not set")

@@ -739,10 +739,10 @@ func reproBilevel(ctx context.Context, env *reproEnv) ([]row, error) {
 	env.addFigure(fig)
 	// 2. T1: truncation radius r, with the script's steps and with the
 	// default steps of bilevel.StepRule.
-	fig = figure{Name: "bilevel-t1", Title: "T1, LV-HBA (β=2e-3, γ=(10,10)): script steps (η=3e-2, α=5e-3) and default steps (StepRule), multiplier box r", XLabel: "iteration", YLabel: "‖x − x*‖/‖x*‖", LogY: true}
+	fig = figure{Name: "bilevel-t1", Title: "T1, LV-HBA: script steps (η=0.03) and StepRule steps, box r", XLabel: "iteration", YLabel: "‖x − x*‖/‖x*‖", LogY: true}
 	for _, script := range []bool{true, false} {
 		for _, r := range []float64{1, 1000} {
-			c := blConfig{problem: "t1", method: "lvhba", r: r, history: true, historyEvery: 1}
+			c := blConfig{problem: "t1", method: "lvhba", r: r, history: true, historyEvery: 20}
 			label := "default steps"
 			if script {
 				c.alpha, c.eta, c.iters = 0.005, 0.03, 10000

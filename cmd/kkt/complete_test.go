@@ -12,15 +12,19 @@ import (
 
 func TestCompleteCommand(t *testing.T) {
 	var out, errb bytes.Buffer
-	if st := run([]string{"complete", "--synthetic", "200,150,3,0.3", "--json"}, &out, &errb); st != exitOK {
-		t.Fatalf("synthetic: status %d, stderr %s", st, errb.String())
-	}
 	var got map[string]any
-	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
-		t.Fatalf("not JSON: %v: %s", err, out.String())
-	}
-	if e, ok := got["rel_error"].(float64); !ok || e > 1e-8 {
-		t.Errorf("rel_error = %v", got["rel_error"])
+	for _, m := range []string{"altmin", "altmin-fast", "altmin-sketch"} {
+		out.Reset()
+		if st := run([]string{"complete", "--synthetic", "200,150,3,0.3", "--method", m, "--json"}, &out, &errb); st != exitOK {
+			t.Fatalf("synthetic %s: status %d, stderr %s", m, st, errb.String())
+		}
+		got = nil
+		if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+			t.Fatalf("not JSON: %v: %s", err, out.String())
+		}
+		if e, ok := got["rel_error"].(float64); !ok || e > 1e-8 {
+			t.Errorf("%s: rel_error = %v", m, got["rel_error"])
+		}
 	}
 	for _, k := range []string{"iterations", "time_s"} {
 		if _, ok := got[k]; !ok {

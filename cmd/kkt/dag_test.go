@@ -92,8 +92,10 @@ func TestDagSweepSmall(t *testing.T) {
 		"--methods", "topo", "--json", "--quiet"}, &out, &errb); st != exitOK {
 		t.Fatalf("status %d: %s", st, errb.String())
 	}
-	var stats []*dagStat
-	if err := json.Unmarshal(out.Bytes(), &stats); err != nil || len(stats) != 1 || len(stats[0].SHD) != 2 {
+	var obj struct{ Cells []*dagStat }
+	err := json.Unmarshal(out.Bytes(), &obj)
+	stats := obj.Cells
+	if err != nil || len(stats) != 1 || len(stats[0].SHD) != 2 {
 		t.Fatalf("sweep JSON: %v %s", err, out.String())
 	}
 	rows := dagStatRows(stats)
@@ -108,6 +110,15 @@ func TestDagSweepSmall(t *testing.T) {
 		t.Fatalf("plot: %d %s", st, errb.String())
 	}
 	if _, err := os.Stat(filepath.Join(dir, "f-er2-ev.svg")); err != nil {
+		t.Fatal(err)
+	}
+	// the bare array of older sweep files is still read
+	arr, _ := json.Marshal(stats)
+	os.WriteFile(js, arr, 0o644)
+	if st := run([]string{"dag", "plot", "--in", js, "--figure-out", filepath.Join(dir, "g.svg")}, &out, &errb); st != exitOK {
+		t.Fatalf("plot of an array file: %d %s", st, errb.String())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "g-er2-ev.svg")); err != nil {
 		t.Fatal(err)
 	}
 }

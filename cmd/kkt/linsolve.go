@@ -52,7 +52,7 @@ func runLinsolve(args []string, stdout, stderr io.Writer) int {
 	mfile := fs.String("matrix", "", "Matrix Market file with A (required)")
 	rhs := fs.String("rhs", "", "Matrix Market file with b (n×1 or 1×n); default b = A·1, so x = 1 solves it")
 	method := fs.String("method", "cg", "cg | pcg | minres | gmres | bicgstab | lsqr | jacobi | gs | sor | ssor | direct | cholesky | ldl | lu (direct: chosen by the matrix)")
-	ordering := fs.String("ordering", "", "fill-reducing ordering of the direct methods: amd | rcm | natural | colamd (LU only: AMD on AᵀA); default amd")
+	ordering := fs.String("ordering", "", "fill-reducing ordering of the direct methods: amd | rcm | natural | colamd (LU only: AMD on AᵀA); default amd for cholesky and ldl, and for lu AMD on A+Aᵀ with diagonal pivots when they pass, else colamd")
 	pivotTol := fs.Float64("pivot-tol", linsolve.DefaultPivotTol, "LU threshold partial pivoting: keep the diagonal pivot if |a_kk| ≥ tol·max|a_ik|, tol in (0, 1]")
 	precond := fs.String("precond", "", "none | jacobi | ssor | ic0 | ilu0 (default none; ic0 for pcg)")
 	omega := fs.Float64("omega", 1, "relaxation ω in (0, 2) for sor, ssor and the ssor preconditioner")

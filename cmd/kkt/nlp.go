@@ -3,6 +3,7 @@ package main
 import (
 	"compress/bzip2"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/kkt-go/kkt/auglag"
 	"github.com/kkt-go/kkt/matrix"
+	"github.com/kkt-go/kkt/nlp"
 )
 
 func init() {
@@ -44,7 +46,7 @@ func addNLPFlags(fs interface {
 	Bool(string, bool, string) *bool
 }) *nlpFlags {
 	return &nlpFlags{
-		method:   fs.String("method", "adasketch-gv", "adasketch-gv | adasketch-rk | adasketch-sv | newton | newton-schur | newton-pminres | l1sqp | alm"),
+		method:   fs.String("method", "adasketch-gv", "adasketch-gv | adasketch-rk | adasketch-sv | newton | newton-schur | newton-pminres | l1sqp | alm (kkt nlp pde also: ipm | auglag)"),
 		tol:      fs.Float64("tol", 1e-4, "stop when ‖(∇ₓL, c)‖ ≤ tol"),
 		seed:     fs.Uint64("seed", 2023, "seed of the sketch solvers"),
 		maxIter:  fs.Int("max-iter", 10000, "outer iterations"),
@@ -131,8 +133,10 @@ func runNLP(args []string, stdout, stderr io.Writer) int {
 	if sub == "solve" {
 		return runNLPSolve(args[1:], stdout, stderr)
 	}
-	fs := newFlagSet("nlp pde", "--grid N [--method M] [--json]", stderr)
+	fs := newFlagSet("nlp pde", "--grid N [--method M] [--zmin A] [--zmax B] [--json]", stderr)
 	grid := fs.Int("grid", 3, "N: N×N interior grid (n = 2N², m = N²)")
+	zmin := fs.Float64("zmin", math.Inf(-1), "lower bound on the control z (a general NLP: solved by --method ipm or auglag, refused by the paper's methods)")
+	zmax := fs.Float64("zmax", math.Inf(1), "upper bound on the control z (see --zmin)")
 	f := addNLPFlags(fs)
 	if st, done := parseFlags(fs, args[1:]); done {
 		return st
@@ -140,6 +144,35 @@ func runNLP(args []string, stdout, stderr io.Writer) int {
 	if *grid < 1 || *grid > 2048 {
 		fmt.Fprintf(stderr, "kkt nlp pde: --grid %d out of range [1, 2048]\n", *grid)
 		return exitBadInput
+	}
+	if math.IsNaN(*zmin) || math.IsNaN(*zmax) || *zmin > *zmax || math.IsInf(*zmin, 1) || math.IsInf(*zmax, -1) {
+		fmt.Fprintf(stderr, "kkt nlp pde: bounds [%g, %g] on z: want zmin ≤ zmax\n", *zmin, *zmax)
+		return exitBadInput
+	}
+	if m := strings.ToLower(*f.method); m == "ipm" || m == "auglag" || !math.IsInf(*zmin, -1) || !math.IsInf(*zmax, 1) {
+		bp := auglag.NewBoundedPDEControl(*grid, *zmin, *zmax)
+		ctx, stop := signalContext()
+		defer stop()
+		var res *nlp.Result
+		var err error
+		switch m {
+		case "ipm":
+			res, err = nlp.Solve(ctx, bp, nlp.Settings{})
+		case "auglag":
+			res, err = auglag.SolveNLP(ctx, bp, auglag.NLPSettings{})
+		default:
+			// The paper's methods refuse the bounds (nlp.ErrUnsupported).
+			s, serr := f.settings()
+			if serr != nil {
+				fmt.Fprintf(stderr, "kkt nlp pde: %v\n", serr)
+				return exitBadInput
+			}
+			_, err = auglag.Solve(ctx, bp, s)
+		}
+		if err != nil {
+			return nlpSolveError(stderr, "kkt nlp pde", err)
+		}
+		return reportGeneralNLP(stdout, stderr, fmt.Sprintf("pde-%d z∈[%g,%g]", *grid, *zmin, *zmax), bp, res, *f.asJSON, "")
 	}
 	s, err := f.settings()
 	if err != nil {
@@ -149,8 +182,7 @@ func runNLP(args []string, stdout, stderr io.Writer) int {
 	p := auglag.NewPDEControl(*grid)
 	res, err := auglag.Solve(context.Background(), p, s)
 	if err != nil {
-		fmt.Fprintf(stderr, "kkt nlp pde: %v\n", err)
-		return exitBadInput
+		return nlpSolveError(stderr, "kkt nlp pde", err)
 	}
 	return reportNLP(stdout, fmt.Sprintf("pde-%d", *grid), p, res, *f.asJSON)
 }
@@ -206,6 +238,18 @@ func runLogReg(args []string, stdout, stderr io.Writer) int {
 		return exitBadInput
 	}
 	return reportNLP(stdout, filepath.Base(*data), p, res, *f.asJSON)
+}
+
+// nlpSolveError prints the error of auglag.Solve and returns exit status 2:
+// a refusal (a method that cannot handle the problem's bounds or
+// inequalities, nlp.ErrUnsupported) says so and names what is unsupported.
+func nlpSolveError(stderr io.Writer, cmd string, err error) int {
+	if errors.Is(err, nlp.ErrUnsupported) {
+		fmt.Fprintf(stderr, "%s: refused: %v\n", cmd, err)
+		return exitBadInput
+	}
+	fmt.Fprintf(stderr, "%s: %v\n", cmd, err)
+	return exitBadInput
 }
 
 // runNLPSolve is filled in by the CUTEst integration (nlp_cutest.go).

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/kkt-go/kkt/auglag"
 	"github.com/kkt-go/kkt/cutest"
+	"github.com/kkt-go/kkt/nlp"
 )
 
 func init() {
@@ -102,6 +104,13 @@ func runCUTEstUnit(ctx context.Context, env *reproEnv, u int) (json.RawMessage, 
 	for _, m := range cutestMethods {
 		t0 := time.Now()
 		res, err := auglag.Solve(ctx, p, auglag.Settings{Method: m, Seed: env.Seed + 2022})
+		if errors.Is(err, nlp.ErrUnsupported) {
+			// A problem of the list with variable bounds or inequalities
+			// (none in the shared SIF folder): refused, not solved
+			// without them; it counts as not solved.
+			out.Runs = append(out.Runs, cutestRun{Problem: pp.name, Method: m.String(), N: p.N(), M: p.M(), Status: "Refused", Paper: -1, KKT: -1})
+			continue
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", pp.name, err)
 		}

@@ -86,7 +86,7 @@ func nlpSolveGeneral(args []string, stdout, stderr io.Writer) int {
 		}
 		r, err := auglag.Solve(ctx, p, s)
 		if err != nil {
-			return bad("%v", err)
+			return nlpSolveError(stderr, "kkt nlp solve", err)
 		}
 		return reportNLP(stdout, p.Name(), p, r, *asJSON)
 	}
@@ -98,7 +98,7 @@ func nlpSolveGeneral(args []string, stdout, stderr io.Writer) int {
 			return bad("%v", err)
 		}
 	}
-	return reportGeneralNLP(stdout, stderr, p, res, *asJSON, *xOut)
+	return reportGeneralNLP(stdout, stderr, p.Name(), p, res, *asJSON, *xOut)
 }
 
 // loadCUTEst parses a problem by name (in dir, $MASTSIF, $KKT_DATA/cutest/sif
@@ -157,9 +157,9 @@ func ipmProgress(w io.Writer) solver.Recorder[nlp.Iteration] {
 
 // reportGeneralNLP prints the result of ipm or auglag and returns the exit
 // status of the command-line contract.
-func reportGeneralNLP(stdout, stderr io.Writer, p *cutest.Problem, res *nlp.Result, asJSON bool, xFile string) int {
+func reportGeneralNLP(stdout, stderr io.Writer, name string, p nlp.Problem, res *nlp.Result, asJSON bool, xFile string) int {
 	if asJSON {
-		out := map[string]any{"problem": p.Name(), "method": res.Method, "n": p.N(), "m": p.M(),
+		out := map[string]any{"problem": name, "method": res.Method, "n": p.N(), "m": p.M(),
 			"status": res.Status.String(), "iterations": res.Iterations, "f": res.F,
 			"inf_pr": res.InfPr, "inf_du": res.InfDu, "compl": res.Compl,
 			"time_s": res.Time.Seconds(), "acceptable": res.Acceptable}
@@ -179,7 +179,7 @@ func reportGeneralNLP(stdout, stderr io.Writer, p *cutest.Problem, res *nlp.Resu
 		if res.Acceptable {
 			acc = " (acceptable level)"
 		}
-		fmt.Fprintf(stdout, "%s (%s, n = %d, m = %d): %v%s in %d iterations\n", p.Name(), res.Method, p.N(), p.M(), res.Status, acc, res.Iterations)
+		fmt.Fprintf(stdout, "%s (%s, n = %d, m = %d): %v%s in %d iterations\n", name, res.Method, p.N(), p.M(), res.Status, acc, res.Iterations)
 		fmt.Fprintf(stdout, "f = %.12g, inf_pr = %.3g, inf_du = %.3g, compl = %.3g, %.3g s\n", res.F, res.InfPr, res.InfDu, res.Compl, res.Time.Seconds())
 		if res.Message != "" {
 			fmt.Fprintln(stdout, res.Message)
@@ -195,7 +195,7 @@ func reportGeneralNLP(stdout, stderr io.Writer, p *cutest.Problem, res *nlp.Resu
 
 // writeNLPSolution writes x, y, zl and zu as CSV rows kind,index,name,value
 // to a temporary file beside path and renames it into place.
-func writeNLPSolution(path string, p *cutest.Problem, res *nlp.Result) error {
+func writeNLPSolution(path string, p nlp.Problem, res *nlp.Result) error {
 	var b strings.Builder
 	b.WriteString("kind,index,name,value\n")
 	put := func(kind string, names []string, v []float64) {
@@ -207,7 +207,13 @@ func writeNLPSolution(path string, p *cutest.Problem, res *nlp.Result) error {
 			b.WriteString(kind + "," + strconv.Itoa(i) + "," + name + "," + strconv.FormatFloat(x, 'g', 17, 64) + "\n")
 		}
 	}
-	vn, cn := p.VarNames(), p.ConNames()
+	var vn, cn []string
+	if named, ok := p.(interface{ VarNames() []string }); ok {
+		vn = named.VarNames()
+	}
+	if named, ok := p.(interface{ ConNames() []string }); ok {
+		cn = named.ConNames()
+	}
 	put("x", vn, res.X)
 	put("zl", vn, res.ZL)
 	put("zu", vn, res.ZU)

@@ -50,6 +50,14 @@ func TestNLPCommands(t *testing.T) {
 		if got["iterations"].(float64) != 9 {
 			t.Errorf("HS6 with GV: %v iterations, the authors' runs took 9", got["iterations"])
 		}
+		// HS21 has a bound and an inequality: refused, exit 2.
+		hs21 := kktdata.Require(t, "cutest/sif/HS21.SIF")
+		out.Reset()
+		errb.Reset()
+		if st := run([]string{"nlp", "solve", hs21, "--method", "newton"}, &out, &errb); st != exitBadInput ||
+			!strings.Contains(errb.String(), "refused") || !strings.Contains(errb.String(), "newton") || !strings.Contains(errb.String(), "bounds") {
+			t.Errorf("nlp solve HS21: status %d, stderr %q; want 2 and the refusal", st, errb.String())
+		}
 	}
 }
 

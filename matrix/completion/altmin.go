@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/bits"
 	"math/rand/v2"
 	"runtime"
 	"sync"
@@ -26,6 +27,22 @@ const (
 	// conjugate gradients preconditioned with the shared Cholesky factor of
 	// p·UᵀU + λI, warm-started at the previous row: O(|Ω|k) per CG sweep.
 	SolverCG
+	// SolverSketch is the per-row solver of Gu, Song, Yin and Zhang's
+	// nearly-linear-time analysis: every regression's |Ω_j|×k design A_j is
+	// compressed by a sketch S with SketchRows rows (Settings.Sketch: an
+	// SRHT built on sketch.FWHT, or a CountSketch from
+	// sketch.NewCountSketch), the sketch [S·A_j; √λ·I] is QR-factorized
+	// (Householder), and conjugate gradients on the normal equations
+	// preconditioned by RᵀR run from the warm start until the residual has
+	// been reduced by SolveTol. Because (S·A_j)ᵀ(S·A_j) ≈ A_jᵀA_j for each
+	// row separately, the preconditioned system is well conditioned whatever
+	// the row's coherence, and with the SRHT the iteration count does not
+	// grow with k. A design with at most SketchRows rows is factorized itself
+	// (one CG iteration). Cost per regression: O(|Ω_j|k log|Ω_j|) for the
+	// SRHT (O(|Ω_j|k) for CountSketch), O(s·k²) for the QR, and
+	// O(|Ω_j|k + k²) per CG iteration; the QR's s·k² = 4k³ dominates unless
+	// |Ω_j| ≫ k², the regime of the paper's sample complexity.
+	SolverSketch
 )
 
 func (s Solver) String() string {
@@ -34,8 +51,37 @@ func (s Solver) String() string {
 		return "exact"
 	case SolverCG:
 		return "cg"
+	case SolverSketch:
+		return "sketch"
 	}
 	return fmt.Sprintf("Solver(%d)", int(s))
+}
+
+// SketchKind selects the sketch of SolverSketch.
+type SketchKind int
+
+const (
+	// SRHT (the default) is the subsampled randomized Hadamard transform
+	// (1/√s)·R·H·D: random signs, the fast Walsh–Hadamard transform of every
+	// column of the design zero-padded to a power of two (sketch.FWHT), and s
+	// sampled rows: O(|Ω_j|k·log|Ω_j|) per regression, an embedding with
+	// O(k log k) rows, so that s = 4k keeps the iteration count flat in k.
+	SRHT SketchKind = iota
+	// CountSketch hashes every observed row of the design to one of s rows
+	// with a random sign (Clarkson and Woodruff): O(|Ω_j|k) per regression,
+	// but an embedding needs O(k²) rows, and with s = 4k the iterations per
+	// regression grow with k.
+	CountSketch
+)
+
+func (k SketchKind) String() string {
+	switch k {
+	case CountSketch:
+		return "countsketch"
+	case SRHT:
+		return "srht"
+	}
+	return fmt.Sprintf("SketchKind(%d)", int(k))
 }
 
 // Status says why AltMin stopped.
@@ -74,9 +120,14 @@ type Settings struct {
 	Tol     float64 // stop when ‖P_Ω(UVᵀ − M)‖_F ≤ Tol·‖P_Ω(M)‖_F; default 1e-12
 	Lambda  float64 // ridge λ ≥ 0 on both factors
 
-	Solver     Solver  // SolverExact (default) or SolverCG
-	SolveTol   float64 // SolverCG: relative residual per regression; default 1e-4
-	MaxCGIters int     // SolverCG: iteration cap per regression; default 50
+	Solver     Solver  // SolverExact (default), SolverCG or SolverSketch
+	SolveTol   float64 // SolverCG, SolverSketch: relative residual reduction per regression; default 1e-4
+	MaxCGIters int     // SolverCG, SolverSketch: iteration cap per regression; default 50
+	// SketchRows is the number s of sketch rows per regression of
+	// SolverSketch; default 4·Rank.
+	SketchRows int
+	// Sketch selects SolverSketch's sketch: SRHT (default) or CountSketch.
+	Sketch SketchKind
 
 	// SplitSamples partitions Ω into 2·MaxIter+1 random disjoint parts, one for
 	// the initialization and one per half-step, as the theory requires.
@@ -106,8 +157,11 @@ type Result struct {
 	Residual float64
 	// History holds Residual after each iteration (index 0: after init).
 	History []float64
-	// CGIterations counts the total PCG iterations over all rows (SolverCG).
-	CGIterations int
+	// CGIterations counts the total PCG iterations over all rows (SolverCG,
+	// SolverSketch), and Regressions the row regressions they solved:
+	// CGIterations/Regressions is the mean number of iterations per
+	// regression.
+	CGIterations, Regressions int
 	// Underdetermined counts row regressions whose normal matrix was
 	// singular (fewer than k observations and λ = 0); they were solved with a
 	// tiny ridge (1e-12·trace/k) and may be inaccurate.
@@ -130,6 +184,9 @@ func (s *Settings) withDefaults() Settings {
 	}
 	if c.MaxCGIters <= 0 {
 		c.MaxCGIters = 50
+	}
+	if c.SketchRows <= 0 {
+		c.SketchRows = 4 * c.Rank
 	}
 	if c.PowerIters <= 0 {
 		c.PowerIters = 10
@@ -174,6 +231,12 @@ func AltMin(ctx context.Context, obs *Observations, s Settings) (*Result, error)
 	U := spectralInit(part(0), k, set, rng)
 	V := make([]float64, n*k)
 	w := newWorkers(set.Workers, k)
+	if set.Solver == SolverSketch {
+		w.initSketch(set.SketchRows, max(m, n), rng)
+		if set.Sketch == SRHT {
+			w.initSRHT(obs.maxLineLen())
+		}
+	}
 	normM := obsNorm(obs)
 	resid := func() float64 { return residual(obs, U, V, k) / normM }
 
@@ -182,8 +245,8 @@ func AltMin(ctx context.Context, obs *Observations, s Settings) (*Result, error)
 	it := 0
 	for it < set.MaxIter {
 		// V half-step with U fixed, then U half-step with V fixed.
-		res.Underdetermined += w.halfStep(part(2*it+1), true, U, V, set, &res.CGIterations)
-		res.Underdetermined += w.halfStep(part(2*it+2), false, V, U, set, &res.CGIterations)
+		res.Underdetermined += w.halfStep(part(2*it+1), true, U, V, set, &res.CGIterations, &res.Regressions)
+		res.Underdetermined += w.halfStep(part(2*it+2), false, V, U, set, &res.CGIterations, &res.Regressions)
 		it++
 		r := resid()
 		res.History = append(res.History, r)
@@ -371,11 +434,42 @@ type workers struct {
 	n  int
 	k  int
 	ws []workspace
+	// SolverSketch: the CountSketch, redrawn every half-step, and its
+	// columns decoded: code[i] = ±(row of column i + 1).
+	cs    *sketch.SparseSign
+	code  []float64
+	ramp  []float64 // 1, 2, …, s
+	srows int
+	rng   *rand.Rand
+	// SRHT: for every padded length 2^e ≥ s, the s sampled rows (redrawn
+	// every half-step), and a scratch permutation.
+	srhtRows [][]int
+	perm     []int
 }
 
 type workspace struct {
 	g, rhs, r, z, p, q []float64
-	under, cg          int
+	sa, rdiag          []float64 // SolverSketch: the sketch (column-major) and diag(R)
+	hbuf               []float64 // SRHT: one zero-padded column
+	under, cg, regs    int
+}
+
+// initSketch prepares SolverSketch: an s×mMax CountSketch whose first nIn
+// columns sketch the designs of a half-step (each regression uses the
+// columns of its observed rows, which form a CountSketch of that design),
+// and per-worker buffers for the (s+k)×k sketch.
+func (w *workers) initSketch(s, mMax int, rng *rand.Rand) {
+	w.srows, w.rng = s, rng
+	w.cs = sketch.NewCountSketch(s, mMax, rng)
+	w.code = make([]float64, mMax)
+	w.ramp = make([]float64, s)
+	for i := range w.ramp {
+		w.ramp[i] = float64(i + 1)
+	}
+	for t := range w.ws {
+		w.ws[t].sa = make([]float64, (s+w.k)*w.k)
+		w.ws[t].rdiag = make([]float64, w.k)
+	}
 }
 
 func newWorkers(n, k int) *workers {
@@ -390,10 +484,19 @@ func newWorkers(n, k int) *workers {
 // halfStep updates the factor out (rows indexed by the columns of o when
 // byCol, else by its rows) given the fixed factor in. It returns the number
 // of underdetermined regressions.
-func (w *workers) halfStep(o *Observations, byCol bool, in, out []float64, set Settings, cgIters *int) int {
+func (w *workers) halfStep(o *Observations, byCol bool, in, out []float64, set Settings, cgIters, regs *int) int {
 	k := w.k
 	nOut := len(out) / k
 	nIn := len(in) / k
+	if set.Solver == SolverSketch {
+		// A fresh CountSketch per half-step; column i of S has its one ±1
+		// in row r_i, read off as (Sᵀ·(1, 2, …, s))_i = ±(r_i + 1).
+		w.cs.Redraw(w.rng)
+		w.cs.ApplyTrans(w.code, w.ramp)
+		if set.Sketch == SRHT {
+			w.drawSRHTRows()
+		}
+	}
 	var prec []float64
 	if set.Solver == SolverCG {
 		// P = p·inᵀin + λI with p the sampling rate seen by each regression.
@@ -421,7 +524,7 @@ func (w *workers) halfStep(o *Observations, byCol bool, in, out []float64, set S
 		}
 	}
 	for t := range w.ws {
-		w.ws[t].under, w.ws[t].cg = 0, 0
+		w.ws[t].under, w.ws[t].cg, w.ws[t].regs = 0, 0, 0
 	}
 	forChunks(nOut, w.n, func(t, lo, hi int) {
 		ws := &w.ws[t]
@@ -438,10 +541,21 @@ func (w *workers) halfStep(o *Observations, byCol bool, in, out []float64, set S
 				clear(x)
 				continue
 			}
-			if prec != nil {
+			switch {
+			case set.Solver == SolverSketch:
+				if sketchPrec(ws, in, idx, w.code, w.srhtRows, w.srows, k, set.Lambda) {
+					ws.cg += pcgRow(ws, in, idx, vals, x, ws.g, k, set)
+					ws.regs++
+				} else if !exactRow(ws, in, idx, vals, x, k, set.Lambda) {
+					ws.under++
+				}
+			case prec != nil:
 				ws.cg += pcgRow(ws, in, idx, vals, x, prec, k, set)
-			} else if !exactRow(ws, in, idx, vals, x, k, set.Lambda) {
-				ws.under++
+				ws.regs++
+			default:
+				if !exactRow(ws, in, idx, vals, x, k, set.Lambda) {
+					ws.under++
+				}
 			}
 		}
 	})
@@ -449,8 +563,163 @@ func (w *workers) halfStep(o *Observations, byCol bool, in, out []float64, set S
 	for t := range w.ws {
 		under += w.ws[t].under
 		*cgIters += w.ws[t].cg
+		*regs += w.ws[t].regs
 	}
 	return under
+}
+
+// maxLineLen returns the largest number of observations in a row or column.
+func (o *Observations) maxLineLen() int {
+	l := 0
+	for i := 0; i < o.m; i++ {
+		c, _ := o.Row(i)
+		l = max(l, len(c))
+	}
+	for j := 0; j < o.n; j++ {
+		r, _ := o.Col(j)
+		l = max(l, len(r))
+	}
+	return l
+}
+
+// initSRHT sizes the SRHT buffers for designs of at most maxRows rows.
+func (w *workers) initSRHT(maxRows int) {
+	mp := 1
+	for mp < maxRows {
+		mp <<= 1
+	}
+	w.srhtRows = make([][]int, bits.Len(uint(mp))) // e = 0 … log₂ mp
+	for e := range w.srhtRows {
+		if 1<<e >= w.srows {
+			w.srhtRows[e] = make([]int, w.srows)
+		}
+	}
+	w.perm = make([]int, mp)
+	for t := range w.ws {
+		w.ws[t].hbuf = make([]float64, mp)
+	}
+}
+
+// drawSRHTRows draws, for every padded length 2^e ≥ s, s distinct rows of
+// [0, 2^e) (partial Fisher–Yates on a scratch permutation).
+func (w *workers) drawSRHTRows() {
+	for e, rows := range w.srhtRows {
+		if rows == nil {
+			continue
+		}
+		n := 1 << e
+		p := w.perm[:n]
+		for i := range p {
+			p[i] = i
+		}
+		for i := range rows {
+			j := i + w.rng.IntN(n-i)
+			p[i], p[j] = p[j], p[i]
+			rows[i] = p[i]
+		}
+	}
+}
+
+// sketchPrec builds the preconditioner of SolverSketch for the design
+// A = in[idx] (|idx|×k): the sketch S·A (rows of A hashed to the CountSketch
+// rows given by code, signed) — or A itself when |idx| ≤ s —, stacked on
+// √λ·I when λ > 0, is QR-factorized by Householder reflections, and
+// L = Rᵀ is stored in ws.g (row-major lower triangle) so that cholSolve
+// applies (RᵀR)⁻¹. It returns false when R is numerically singular (a
+// rank-deficient design or sketch); the caller then solves exactly.
+//
+// With srhtRows set (SRHT) the sketch is (1/√s)·R·H·D·A instead: D the signs
+// of code, H the Walsh–Hadamard transform of each column zero-padded to
+// 2^e ≥ |idx|, R the rows srhtRows[e].
+func sketchPrec(ws *workspace, in []float64, idx []int, code []float64, srhtRows [][]int, s, k int, lambda float64) bool {
+	a := len(idx)
+	nr := min(a, s)
+	if lambda > 0 {
+		nr += k
+	}
+	sa := ws.sa[:nr*k] // column-major: column c is sa[c*nr : (c+1)*nr]
+	clear(sa)
+	if a <= s {
+		for t, i := range idx {
+			u := in[i*k : i*k+k]
+			for c, v := range u {
+				sa[c*nr+t] = v
+			}
+		}
+	} else if srhtRows != nil {
+		e := bits.Len(uint(a - 1))
+		x := ws.hbuf[:1<<e]
+		rows := srhtRows[e]
+		scale := 1 / math.Sqrt(float64(s))
+		for c := 0; c < k; c++ {
+			for t, i := range idx {
+				if v := in[i*k+c]; code[i] < 0 {
+					x[t] = -v
+				} else {
+					x[t] = v
+				}
+			}
+			clear(x[a:])
+			sketch.FWHT(x)
+			col := sa[c*nr : c*nr+s]
+			for q, r := range rows {
+				col[q] = scale * x[r]
+			}
+		}
+	} else {
+		for _, i := range idx {
+			r, sg := int(math.Abs(code[i]))-1, 1.0
+			if code[i] < 0 {
+				sg = -1
+			}
+			u := in[i*k : i*k+k]
+			for c, v := range u {
+				sa[c*nr+r] += sg * v
+			}
+		}
+	}
+	if lambda > 0 {
+		sl := math.Sqrt(lambda)
+		base := nr - k
+		for c := 0; c < k; c++ {
+			sa[c*nr+base+c] = sl
+		}
+	}
+	// Householder QR; R's strict upper triangle overwrites sa, its diagonal
+	// goes to rdiag.
+	var rmax float64
+	for c := 0; c < k; c++ {
+		if c >= nr {
+			return false
+		}
+		x := sa[c*nr+c : c*nr+nr]
+		alpha := math.Sqrt(dotk(x, x))
+		if alpha == 0 {
+			return false
+		}
+		if x[0] > 0 {
+			alpha = -alpha
+		}
+		x[0] -= alpha
+		vv := dotk(x, x)
+		for d := c + 1; d < k; d++ {
+			y := sa[d*nr+c : d*nr+nr]
+			axpyk(-2*dotk(x, y)/vv, x, y)
+		}
+		ws.rdiag[c] = alpha
+		rmax = math.Max(rmax, math.Abs(alpha))
+	}
+	g := ws.g
+	for i := 0; i < k; i++ {
+		if math.Abs(ws.rdiag[i]) <= 1e-12*rmax {
+			return false
+		}
+		for p := 0; p < i; p++ {
+			g[i*k+p] = sa[i*nr+p] // L[i][p] = R[p][i]
+		}
+		g[i*k+i] = ws.rdiag[i]
+	}
+	return true
 }
 
 // exactRow solves (Σ u_i u_iᵀ + λI) x = Σ vals_i u_i by Cholesky. It returns

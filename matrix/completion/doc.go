@@ -21,17 +21,27 @@
 // and it is re-orthonormalised, as in Jain, Netrapalli and Sanghavi (2013).
 //
 // The exact solver (SolverExact) forms and factors the k×k normal matrix per
-// row: O(|Ω|k² + (m+n)k³) per iteration. The approximate solver (SolverCG)
-// is the nearly-linear-time variant of Gu, Song, Yin and Zhang: each
-// regression is solved only to relative accuracy ε₀ by preconditioned
-// conjugate gradients, warm-started at the previous factor row, costing
-// O(|Ω_j|k) per iteration. Its preconditioner is the one subspace
-// embedding theory suggests for uniform sampling: for an incoherent U,
-// sampling the rows of U with probability p is a subspace embedding, so
-// Σ_{i∈Ω_j} u_i u_iᵀ ≈ p·UᵀU for every j; one Cholesky factorization of
-// p·UᵀU + λI per half-step preconditions all n regressions, and PCG then
-// converges in O(log 1/ε₀) iterations independent of the conditioning of U.
-// Work per half-step is O(|Ω|k·log(1/ε₀) + (m+n)k²): linear in |Ω|.
+// row: O(|Ω|k² + (m+n)k³) per iteration. The approximate solvers solve each
+// regression only to relative accuracy ε₀ (residual reduced by ε₀ from the
+// warm start at the previous factor row), as in the nearly-linear-time
+// analysis of Gu, Song, Yin and Zhang:
+//
+//   - SolverSketch is the paper's solver: per row, a subspace embedding of
+//     the |Ω_j|×k design by a sketch S with s = 4k rows (an SRHT,
+//     (1/√s)·R·H·D with the fast Walsh–Hadamard transform sketch.FWHT, or a
+//     CountSketch from sketch.NewCountSketch), the Householder QR
+//     [S·A_j; √λI] = QR, and conjugate gradients on the normal equations
+//     preconditioned by RᵀR, whose condition number is bounded by the
+//     embedding's distortion, independently of k and of the row's coherence.
+//     Cost per row O(|Ω_j|k log|Ω_j| + s·k² + iterations·|Ω_j|k).
+//   - SolverCG is ours: one preconditioner for all rows, from the subspace
+//     embedding that uniform sampling of an incoherent U provides,
+//     Σ_{i∈Ω_j} u_i u_iᵀ ≈ p·UᵀU; one Cholesky factorization of p·UᵀU + λI
+//     per half-step. Work per half-step O(|Ω|k·iterations + (m+n)k²); its
+//     iterations per regression grow with k at fixed |Ω_j|.
+//
+// Result.CGIterations/Result.Regressions is the mean number of iterations
+// per regression.
 //
 // The faithful sample-splitting mode partitions Ω into 2T+1 disjoint random
 // parts (one for the initialization, one per half-step), as the analysis

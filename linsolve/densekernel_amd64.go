@@ -1,0 +1,36 @@
+//go:build amd64 && !purego
+
+package linsolve
+
+//go:noescape
+func dot4x2FMA(a *float64, lda int, b *float64, ldb int, k4 int, out *[32]float64)
+
+func cpuidLS(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
+
+func xgetbvLS() (eax, edx uint32)
+
+// haveFMA reports AVX and FMA3 with the OS saving the YMM state
+// (CPUID.1:ECX bits 12, 27, 28; XCR0 bits 1 and 2).
+var haveFMA = func() bool {
+	if max, _, _, _ := cpuidLS(0, 0); max < 1 {
+		return false
+	}
+	_, _, ecx, _ := cpuidLS(1, 0)
+	if ecx&(1<<27) == 0 || ecx&(1<<28) == 0 || ecx&(1<<12) == 0 {
+		return false
+	}
+	xcr0, _ := xgetbvLS()
+	return xcr0&6 == 6
+}()
+
+func dot4x2(a []float64, lda int, b []float64, ldb int, k int, out *[32]float64) bool {
+	if !haveFMA || k < 8 {
+		return false
+	}
+	// bounds: the kernel reads rows 0..3 of a and 0..1 of b, columns 0..k4·4-1
+	k4 := k / 4
+	_ = a[3*lda+4*k4-1]
+	_ = b[ldb+4*k4-1]
+	dot4x2FMA(&a[0], lda, &b[0], ldb, k4, out)
+	return true
+}

@@ -1,0 +1,231 @@
+package completion
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/kkt-go/kkt/sketch"
+)
+
+// The sketch preconditioner of one regression: RᵀR must equal AᵀA + λI when
+// the design is factored itself (|Ω_j| ≤ s), and (SA)ᵀ(SA) + λI for the
+// CountSketch S decoded from code when it is sketched; PCG with it must
+// then solve the regression to the exact solution.
+func TestSketchPreconditioner(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 1))
+	k, nIn := 6, 300
+	in := make([]float64, nIn*k)
+	for i := range in {
+		in[i] = rng.NormFloat64()
+	}
+	cs := sketch.NewCountSketch(24, nIn, rng)
+	code, ramp := make([]float64, nIn), make([]float64, 24)
+	for i := range ramp {
+		ramp[i] = float64(i + 1)
+	}
+	cs.ApplyTrans(code, ramp)
+	w := newWorkers(1, k)
+	w.initSketch(24, nIn, rng)
+	ws := &w.ws[0]
+	for _, c := range []struct {
+		a      int
+		lambda float64
+	}{{15, 0}, {15, 0.3}, {200, 0}, {200, 2}} {
+		idx := rng.Perm(nIn)[:c.a]
+		vals := make([]float64, c.a)
+		for i := range vals {
+			vals[i] = rng.NormFloat64()
+		}
+		if !sketchPrec(ws, in, idx, code, nil, 24, k, c.lambda) {
+			t.Fatalf("a=%d: preconditioner failed", c.a)
+		}
+		// want = MᵀM + λI with M = A (a ≤ s) or S·A (dense, from the code)
+		want := make([]float64, k*k)
+		rowsOf := func(f func(r int, u []float64)) {
+			for _, i := range idx {
+				f(i, in[i*k:i*k+k])
+			}
+		}
+		if c.a <= 24 {
+			rowsOf(func(_ int, u []float64) {
+				for x := 0; x < k; x++ {
+					for y := 0; y < k; y++ {
+						want[x*k+y] += u[x] * u[y]
+					}
+				}
+			})
+		} else {
+			sa := make([]float64, 24*k)
+			rowsOf(func(i int, u []float64) {
+				r, sg := int(math.Abs(code[i]))-1, math.Copysign(1, code[i])
+				for x := 0; x < k; x++ {
+					sa[r*k+x] += sg * u[x]
+				}
+			})
+			for r := 0; r < 24; r++ {
+				for x := 0; x < k; x++ {
+					for y := 0; y < k; y++ {
+						want[x*k+y] += sa[r*k+x] * sa[r*k+y]
+					}
+				}
+			}
+		}
+		for x := 0; x < k; x++ {
+			want[x*k+x] += c.lambda
+		}
+		l := ws.g // RᵀR = L Lᵀ
+		for x := 0; x < k; x++ {
+			for y := 0; y < k; y++ {
+				var s float64
+				for p := 0; p <= min(x, y); p++ {
+					s += l[x*k+p] * l[y*k+p]
+				}
+				if math.Abs(s-want[x*k+y]) > 1e-10*(1+math.Abs(want[x*k+y])) {
+					t.Fatalf("a=%d λ=%g: (RᵀR)[%d,%d] = %.15g, want %.15g", c.a, c.lambda, x, y, s, want[x*k+y])
+				}
+			}
+		}
+		// PCG with this preconditioner reaches the exact solution.
+		set := Settings{Lambda: c.lambda, SolveTol: 1e-13, MaxCGIters: 200}
+		x := make([]float64, k)
+		its := pcgRow(ws, in, idx, vals, x, ws.g, k, set)
+		ref := make([]float64, k)
+		exactRow(ws, in, idx, vals, ref, k, c.lambda)
+		for i := range x {
+			if math.Abs(x[i]-ref[i]) > 1e-9*(1+math.Abs(ref[i])) {
+				t.Errorf("a=%d λ=%g: x[%d] = %.12g, exact %.12g (%d iterations)", c.a, c.lambda, i, x[i], ref[i], its)
+			}
+		}
+		if c.a <= 24 && its > 2 {
+			t.Errorf("a=%d: %d PCG iterations with the exact factor, want ≤ 2", c.a, its)
+		}
+		t.Logf("a=%d λ=%g: %d PCG iterations to 1e-13", c.a, c.lambda, its)
+	}
+}
+
+// The SRHT variant of the preconditioner: PCG with it solves a regression
+// to the exact solution in few iterations.
+func TestSRHTPreconditioner(t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 1))
+	k, nIn, s := 6, 300, 24
+	in := make([]float64, nIn*k)
+	for i := range in {
+		in[i] = rng.NormFloat64()
+	}
+	w := newWorkers(1, k)
+	w.initSketch(s, nIn, rng)
+	w.initSRHT(nIn)
+	w.cs.ApplyTrans(w.code, w.ramp)
+	w.drawSRHTRows()
+	ws := &w.ws[0]
+	for _, a := range []int{25, 200, 300} {
+		idx := rng.Perm(nIn)[:a]
+		vals := make([]float64, a)
+		for i := range vals {
+			vals[i] = rng.NormFloat64()
+		}
+		if !sketchPrec(ws, in, idx, w.code, w.srhtRows, s, k, 0) {
+			t.Fatalf("a=%d: preconditioner failed", a)
+		}
+		x, ref := make([]float64, k), make([]float64, k)
+		its := pcgRow(ws, in, idx, vals, x, ws.g, k, Settings{SolveTol: 1e-13, MaxCGIters: 200})
+		exactRow(ws, in, idx, vals, ref, k, 0)
+		for i := range x {
+			if math.Abs(x[i]-ref[i]) > 1e-9*(1+math.Abs(ref[i])) {
+				t.Errorf("a=%d: x[%d] = %.12g, exact %.12g", a, i, x[i], ref[i])
+			}
+		}
+		t.Logf("a=%d: %d PCG iterations to 1e-13", a, its)
+		if its > 15 {
+			t.Errorf("a=%d: %d iterations, want ≤ 15 with an embedding of 4k rows", a, its)
+		}
+	}
+}
+
+// AltMin with the sketch half-steps reaches 1e-8 in at most 20% more
+// iterations than exact solves (as the PCG variant), with and without a
+// ridge, and is the same for every number of workers.
+func TestSketchVariantMatchesExact(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 99))
+	obs, X, Y := Synthetic(rng, 600, 500, 8, 0.12)
+	base := Settings{Rank: 8, MaxIter: 25, Tol: 1e-15, Seed: 3}
+	itE, errE, _ := iterationsTo(t, obs, X, Y, base, 1e-8)
+	if itE == 0 {
+		t.Fatalf("exact variant did not reach 1e-8 (final %g)", errE)
+	}
+	for _, c := range []struct {
+		tol  float64
+		kind SketchKind
+	}{{1e-2, CountSketch}, {1e-4, CountSketch}, {1e-2, SRHT}} {
+		tol := c.tol
+		s := base
+		s.Solver, s.SolveTol, s.Sketch = SolverSketch, tol, c.kind
+		itS, errS, res := iterationsTo(t, obs, X, Y, s, 1e-8)
+		t.Logf("%v ε₀=%g: reached 1e-8 at iteration %d (exact: %d); final error %.3g; %.2f iterations per regression",
+			c.kind, tol, itS, itE, errS, float64(res.CGIterations)/float64(res.Regressions))
+		if itS == 0 || float64(itS) > 1.2*float64(itE) {
+			t.Errorf("ε₀=%g: iterations to 1e-8 = %d, exact %d (allowed +20%%)", tol, itS, itE)
+		}
+		if res.Regressions != res.Iterations*(600+500) {
+			t.Errorf("ε₀=%g: %d regressions in %d iterations, want %d", tol, res.Regressions, res.Iterations, res.Iterations*1100)
+		}
+	}
+	// with a ridge, against the exact ridge solution after the same iterations
+	for _, lam := range []float64{0.5} {
+		e, _ := AltMin(context.Background(), obs, Settings{Rank: 8, MaxIter: 8, Lambda: lam, Tol: 1e-300})
+		s, _ := AltMin(context.Background(), obs, Settings{Rank: 8, MaxIter: 8, Lambda: lam, Tol: 1e-300, Solver: SolverSketch, SolveTol: 1e-12, MaxCGIters: 200})
+		if d := RelError(s.U, s.V, e.U, e.V); d > 1e-8 {
+			t.Errorf("λ=%g: sketch and exact products differ by %.3g", lam, d)
+		}
+	}
+	for _, kind := range []SketchKind{CountSketch, SRHT} {
+		var ref []float64
+		for _, w := range []int{1, 3} {
+			res, err := AltMin(context.Background(), obs, Settings{Rank: 8, MaxIter: 3, Workers: w, Solver: SolverSketch, Sketch: kind})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := res.U.RawMatrix().Data
+			if ref == nil {
+				ref = append([]float64(nil), got...)
+				continue
+			}
+			for i := range ref {
+				if got[i] != ref[i] {
+					t.Fatalf("%v: workers=%d differs from workers=1 at %d", kind, w, i)
+				}
+			}
+		}
+	}
+}
+
+// The sketch half-step allocates nothing per regression: the allocation
+// count of a half-step does not depend on the number of rows.
+func TestSketchHalfStepAllocations(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	k := 5
+	for _, m := range []int{100, 400} {
+		obs, _, _ := Synthetic(rng, m, m, k, 0.3)
+		U := make([]float64, m*k)
+		V := make([]float64, m*k)
+		for i := range U {
+			U[i] = rng.NormFloat64()
+		}
+		for _, kind := range []SketchKind{CountSketch, SRHT} {
+			set := Settings{Rank: k, Solver: SolverSketch, Sketch: kind}
+			set = set.withDefaults()
+			set.Workers = 1
+			w := newWorkers(1, k)
+			w.initSketch(set.SketchRows, m, rng)
+			w.initSRHT(obs.maxLineLen())
+			var cg, regs int
+			allocs := testing.AllocsPerRun(3, func() { w.halfStep(obs, true, U, V, set, &cg, &regs) })
+			t.Logf("%v m=%d: %v allocations per half-step", kind, m, allocs)
+			if allocs > 4 { // the goroutine of forChunks and its closure
+				t.Errorf("%v m=%d: %v allocations per half-step", kind, m, allocs)
+			}
+		}
+	}
+}
