@@ -43,11 +43,19 @@ func ReadReference(path string) ([]ReferenceRow, error) {
 	defer f.Close()
 	recs, err := csv.NewReader(f).ReadAll()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(recs) == 0 {
+		return nil, fmt.Errorf("%s: empty file (want a header line)", path)
 	}
 	col := map[string]int{}
 	for i, h := range recs[0] {
 		col[h] = i
+	}
+	for _, h := range append([]string{"name", "params", "n", "m", "nlb", "nub", "status"}, ReferenceQuantityNames...) {
+		if _, ok := col[h]; !ok {
+			return nil, fmt.Errorf("%s:1: no %q column", path, h)
+		}
 	}
 	var rows []ReferenceRow
 	for _, r := range recs[1:] {

@@ -29,7 +29,7 @@ const (
 // [2⁻¹⁰⁰, 2¹⁰⁰], and on b otherwise. base returns the Settings inside s.
 func scaledSolve[S any](ctx context.Context, a matrix.Operator, b []float64, s S, base func(*S) *Settings,
 	solve func(context.Context, matrix.Operator, []float64, S) (*Result, error)) (*Result, error) {
-	bn := matrix.Nrm2(b)
+	bn := norm(b) // plain sum of squares, scaled only on over/underflow
 	if bn == 0 || isBad(bn) || (bn >= scaleLo && bn <= scaleHi) {
 		return solve(ctx, a, b, s)
 	}

@@ -58,7 +58,9 @@ type LIBSVMOptions struct {
 // example with no non-zero features. Explicit zero values are kept as stored
 // entries. Labels and values must be finite numbers. Every malformed line is
 // reported as a *ParseError naming name and the line number. name also
-// becomes the Dataset's Name.
+// becomes the Dataset's Name. A feature index (or NumFeatures) whose dense
+// vector of 8·index bytes is over the memory budget is refused at its line
+// (see CheckAlloc): every consumer allocates such vectors.
 func ReadLIBSVM(r io.Reader, name string, opt LIBSVMOptions) (*Dataset, error) {
 	if opt.NumFeatures < 0 {
 		panic("matrix: ReadLIBSVM: negative NumFeatures")

@@ -70,10 +70,13 @@ type mmData struct {
 // size line, an index out of range, a value that is not a finite number, an
 // entry above the diagonal of a symmetric file, too many or too few entries —
 // is reported as a *ParseError naming the file, the line and the cause.
-// Memory is allocated as entries arrive, never from the counts in the
-// header, so a short file that claims a huge number of entries fails with
-// "truncated" instead of exhausting memory. Dimensions above MaxDim are
-// rejected.
+// The memory the size line implies (row pointers and entries; see
+// CheckAlloc) is checked against the memory budget before anything is
+// allocated, and refused with a *ParseError at the size line wrapping a
+// *BudgetError. Within the budget, memory is still allocated as entries
+// arrive, so a short file that claims many entries fails with "truncated"
+// after allocating little; nothing is sized by the number of columns.
+// Dimensions above MaxDim are rejected.
 func ReadMatrixMarket(r io.Reader, name string) (*sparse.CSR, error) {
 	d, err := readMM(r, name)
 	if err != nil {

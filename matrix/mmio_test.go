@@ -416,3 +416,19 @@ func TestTripletsToCSRUnsortedRows(t *testing.T) {
 		t.Errorf("got %v %v %v", raw.Indptr, raw.Ind, raw.Data)
 	}
 }
+
+func TestParseBytes(t *testing.T) {
+	for in, want := range map[string]int64{"512MiB": 512 << 20, "2G": 2 << 30, "1.5GB": 3 << 29, "1024": 1024, "64k": 64 << 10} {
+		if got, err := ParseBytes(in); err != nil || got != want {
+			t.Errorf("ParseBytes(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "-1G", "abc", "0", "1e30T"} {
+		if _, err := ParseBytes(in); err == nil {
+			t.Errorf("ParseBytes(%q): no error", in)
+		}
+	}
+	if MulBytes(1<<40, 1<<40) != math.MaxInt64 || MulBytes(3, 4, 8) != 96 || MulBytes(5, -1) != 0 {
+		t.Error("MulBytes")
+	}
+}

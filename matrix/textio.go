@@ -2,6 +2,7 @@ package matrix
 
 import (
 	"bufio"
+	"bytes"
 	"compress/bzip2"
 	"compress/gzip"
 	"errors"
@@ -50,6 +51,10 @@ var (
 	maxDenseElems = MaxDenseElems
 )
 
+// MaxLineBytes is the longest line the Matrix Market and LIBSVM readers
+// accept (a LIBSVM example with 10⁶ non-zero features takes about 20 MB).
+const MaxLineBytes = 256 << 20
+
 // lineReader returns the lines of r one by one without their line
 // terminator ("\n" or "\r\n"), counting them from 1. Lines of any length
 // are accepted.
@@ -74,8 +79,16 @@ func (lr *lineReader) next() (line []byte, ok bool, err error) {
 	lr.buf = lr.buf[:0]
 	for {
 		frag, e := lr.r.ReadSlice('\n')
+		if bytes.IndexByte(frag, 0) >= 0 {
+			lr.eof = true
+			return nil, false, &ParseError{File: lr.file, Line: lr.line + 1, Err: errors.New("NUL byte: binary data, not a text file")}
+		}
 		if e == bufio.ErrBufferFull {
 			lr.buf = append(lr.buf, frag...)
+			if len(lr.buf) > MaxLineBytes {
+				lr.eof = true
+				return nil, false, &ParseError{File: lr.file, Line: lr.line + 1, Err: fmt.Errorf("line longer than %d bytes", MaxLineBytes)}
+			}
 			continue
 		}
 		if len(lr.buf) > 0 {

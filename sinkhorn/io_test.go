@@ -106,6 +106,7 @@ func TestReadMNIST(t *testing.T) {
 }
 
 func FuzzReadCSV(f *testing.F) {
+	fuzzBudget(f)
 	for _, s := range []string{"1,2\n3,4\n", "# c\n1 2 3\n", "1e308,-1e-308\n", "1,\n", ",,\n", "nan\n"} {
 		f.Add(s)
 	}
@@ -125,6 +126,7 @@ func FuzzReadCSV(f *testing.F) {
 }
 
 func FuzzReadIDXImages(f *testing.F) {
+	fuzzBudget(f)
 	f.Add(idxImages(1, 2, 2, false))
 	f.Add(idxImages(2, 3, 1, true))
 	f.Add([]byte{0, 0, 8, 3, 0, 0, 0, 1})

@@ -309,9 +309,17 @@ func blReadIDX(r io.Reader, name string) ([]int, []byte, error) {
 			return nil, nil, fmt.Errorf("%s: %v elements is too large", name, dims[:i+1])
 		}
 	}
-	data := make([]byte, total)
-	if _, err := io.ReadFull(br, data); err != nil {
-		return nil, nil, fmt.Errorf("%s: data (%d bytes expected): %w", name, total, err)
+	// The bytes and the float64 features made of them.
+	if err := matrix.CheckAlloc(name, 0, fmt.Sprintf("an IDX array %v", dims), matrix.MulBytes(int64(total), 9)); err != nil {
+		return nil, nil, err
+	}
+	// Memory grows with the data present, not with the header.
+	data, err := io.ReadAll(io.LimitReader(br, int64(total)))
+	if err == nil && len(data) < total {
+		err = io.ErrUnexpectedEOF
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: data (%d bytes expected, %d present): %w", name, total, len(data), err)
 	}
 	return dims, data, nil
 }

@@ -124,6 +124,7 @@ func TestReadIDX(t *testing.T) {
 }
 
 func FuzzReadIDX(f *testing.F) {
+	fuzzBudget(f)
 	f.Add(idxBytes([]int{2, 3}, []byte{1, 2, 3, 4, 5, 6}, false))
 	f.Add(idxBytes([]int{1, 2, 2}, []byte{1, 2, 3, 4}, true))
 	f.Add([]byte{0, 0, 8, 1, 0xff, 0xff, 0xff, 0xff})

@@ -176,6 +176,9 @@ func TestCommandContract(t *testing.T) {
 				if d == "" {
 					t.Skip("KKT_DATA not set")
 				}
+				// The command resolves a relative KKT_DATA from its working
+				// directory (cmd/kkt here); kktdata.Dir is absolute.
+				t.Setenv("KKT_DATA", d)
 				for i, a := range tc.args {
 					if strings.HasPrefix(a, "libsvm") {
 						tc.args[i] = kktdata.Require(t, a)

@@ -72,7 +72,12 @@ func readCatalogue(file string) ([]catEntry, error) {
 		return nil, err
 	}
 	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
+	return parseCatalogue(f, file)
+}
+
+// parseCatalogue parses the catalogue from r; file names it in errors.
+func parseCatalogue(r io.Reader, file string) ([]catEntry, error) {
+	recs, err := csv.NewReader(r).ReadAll()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", file, err)
 	}

@@ -833,8 +833,11 @@ func runDagSweep(args []string, stdout, stderr io.Writer) int {
 	if st, done := parseFlags(fs, args); done {
 		return st
 	}
+	if !checkFlags(stderr, "dag sweep", flagCheck{"seeds", *seeds >= 1, "an integer ≥ 1", float64(*seeds)}) {
+		return exitBadInput
+	}
 	cells, err := dagParseCells(*graphs, *ds, *variances)
-	if err != nil || *seeds < 1 {
+	if err != nil {
 		fmt.Fprintf(stderr, "kkt dag sweep: %v\n", err)
 		return exitBadInput
 	}

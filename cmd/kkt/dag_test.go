@@ -92,9 +92,11 @@ func TestDagSweepSmall(t *testing.T) {
 		"--methods", "topo", "--json", "--quiet"}, &out, &errb); st != exitOK {
 		t.Fatalf("status %d: %s", st, errb.String())
 	}
-	var obj struct{ Cells []*dagStat }
-	err := json.Unmarshal(out.Bytes(), &obj)
-	stats := obj.Cells
+	var sweep struct {
+		Cells []*dagStat `json:"cells"`
+	}
+	err := json.Unmarshal(out.Bytes(), &sweep)
+	stats := sweep.Cells
 	if err != nil || len(stats) != 1 || len(stats[0].SHD) != 2 {
 		t.Fatalf("sweep JSON: %v %s", err, out.String())
 	}

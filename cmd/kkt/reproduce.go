@@ -87,6 +87,7 @@ type reproEnv struct {
 	Progress io.Writer // progress messages (io.Discard when quiet or not a terminal)
 	Stderr   io.Writer
 	figures  []figure
+	run      *runInfo // identity of the run, written into every unit (see merge_validate.go)
 }
 
 // dataPath returns the path of a data file under DataDir and whether it exists.
@@ -218,6 +219,7 @@ func runReproduce(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "kkt reproduce: a sharded run needs --out DIR (combine the shards with 'kkt reproduce merge DIR...')")
 		return exitBadInput
 	}
+	env.run = newRunInfo(env, selected, sh.n)
 	// SIGINT cancels the context: the running task stops, finished tasks are
 	// kept (and written under --out), and the message says how to resume.
 	ctx, stopSignals := signalContext()

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"github.com/kkt-go/kkt/internal/atomicfile"
 	"io"
@@ -108,13 +109,14 @@ type unitResult struct {
 	Figures    []figure        `json:"figures,omitempty"`
 	Data       json.RawMessage `json:"data,omitempty"`
 	Seconds    float64         `json:"seconds"`
+	Run        *runInfo        `json:"run,omitempty"`
 }
 
 func runTask(ctx context.Context, env *reproEnv, t task) (*unitResult, error) {
 	t0 := time.Now()
 	fmt.Fprintf(env.Progress, "[%s] running…\n", t.label())
 	env.figures = nil
-	r := &unitResult{Experiment: t.e.name, Unit: t.u, Units: t.U, Full: env.Full, Seed: env.Seed}
+	r := &unitResult{Experiment: t.e.name, Unit: t.u, Units: t.U, Full: env.Full, Seed: env.Seed, Run: env.run}
 	if t.e.sharded() {
 		data, err := t.e.runUnit(ctx, env, t.u)
 		if err != nil {
@@ -207,8 +209,11 @@ func finalize(env *reproEnv, selected []*experiment, results []*unitResult, stde
 			}
 		}
 		if env.OutDir != "" {
-			if err := writeRows(env.OutDir, e.name, rows); err != nil && firstErr == nil {
-				firstErr = err
+			if err := writeRows(env.OutDir, e.name, rows); err != nil {
+				fmt.Fprintf(stderr, "kkt reproduce: %v\n", err)
+				if firstErr == nil {
+					firstErr = outputError{err}
+				}
 			}
 			for _, f := range env.figures {
 				if err := saveFigure(env.OutDir, f); err != nil {
@@ -245,6 +250,7 @@ func runMerge(args []string, stdout, stderr io.Writer) int {
 		return exitBadInput
 	}
 	var results []*unitResult
+	var units []mergeUnit
 	seen := map[string]bool{}
 	var full *bool
 	var seed *uint64
@@ -261,6 +267,9 @@ func runMerge(args []string, stdout, stderr io.Writer) int {
 				return exitBadInput
 			}
 			var r unitResult
+			if err := json.Unmarshal(b, &r); err == nil {
+				units = append(units, mergeUnit{f, &r})
+			}
 			if err := json.Unmarshal(b, &r); err != nil {
 				fmt.Fprintf(stderr, "kkt reproduce merge: %s: %v\n", f, err)
 				return exitBadInput
@@ -279,6 +288,10 @@ func runMerge(args []string, stdout, stderr io.Writer) int {
 			results = append(results, &r)
 		}
 	}
+	if err := validateMerge(units); err != nil {
+		fmt.Fprintf(stderr, "kkt reproduce merge: %v\n", err)
+		return exitBadInput
+	}
 	if *out != "" {
 		if err := os.MkdirAll(*out, 0o755); err != nil {
 			fmt.Fprintf(stderr, "kkt reproduce merge: %v\n", err)
@@ -288,7 +301,13 @@ func runMerge(args []string, stdout, stderr io.Writer) int {
 	sortExperiments()
 	env := &reproEnv{Full: *full, Seed: *seed, DataDir: *data, OutDir: *out, Progress: io.Discard, Stderr: stderr}
 	all, err := finalize(env, experiments, results, stderr)
-	printSummary(stdout, stderr, all, *asJSON, *full, *seed, *data)
+	if perr := printSummary(stdout, stderr, all, *asJSON, *full, *seed, *data); perr != nil {
+		return exitBadInput
+	}
+	var oe outputError
+	if errors.As(err, &oe) {
+		return exitBadInput // an output file could not be written (reported above)
+	}
 	if err != nil {
 		return exitNotConverge
 	}

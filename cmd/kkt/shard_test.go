@@ -96,9 +96,9 @@ func TestShardAndMerge(t *testing.T) {
 			t.Errorf("%s differs between single and merged runs", f)
 		}
 	}
-	// A missing shard is reported and exits 1.
+	// A missing shard is reported and exits 2 (merge validation).
 	errb.Reset()
-	if st := run([]string{"reproduce", "merge", dirs[0], dirs[1]}, &merged, &errb); st != exitNotConverge || !strings.Contains(errb.String(), "missing") {
+	if st := run([]string{"reproduce", "merge", dirs[0], dirs[1]}, &merged, &errb); st != exitBadInput || !strings.Contains(errb.String(), "missing") {
 		t.Errorf("merge with a missing shard: status %d, stderr %q", st, errb.String())
 	}
 	// Sharding needs --out.

@@ -227,6 +227,7 @@ func TestReadErrors(t *testing.T) {
 }
 
 func FuzzRead(f *testing.F) {
+	fuzzBudget(f)
 	f.Add([]byte("1 2 3.5\n2 1 -1\n"), false)
 	f.Add([]byte("% comment\n3 3 1e3\n1 1 0\n"), false)
 	f.Add([]byte("1 1 1\n1 1 2\n"), false)

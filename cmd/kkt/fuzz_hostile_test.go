@@ -1,0 +1,86 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/kkt-go/kkt/matrix"
+)
+
+// The fuzz targets of cmd/kkt's own readers run with the production limits
+// and a 64 MiB memory budget (the budget a user sets with --mem-budget).
+func fuzzBudget(tb testing.TB) {
+	old := matrix.SetMemoryBudget(64 << 20)
+	tb.Cleanup(func() { matrix.SetMemoryBudget(old) })
+}
+
+// FuzzMergeUnit decodes a unit file and validates it as a one-unit merge:
+// no input panics; an accepted unit is internally consistent.
+func FuzzMergeUnit(f *testing.F) {
+	fuzzBudget(f)
+	for _, p := range []string{"merge-bad/units/dag-0000.json", "merge-data/units/linsolve-0000.json"} {
+		if b, err := os.ReadFile(hostileDir + "/" + p); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Add([]byte(`{"experiment":"x","unit":0,"units":1,"run":{"experiments":["x"]},"data":{"a":[null]}}`))
+	f.Add([]byte(`{"run":null}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var r unitResult
+		if err := json.Unmarshal(b, &r); err != nil {
+			return
+		}
+		err := validateMerge([]mergeUnit{{"fuzz.json", &r}})
+		if err == nil {
+			if r.Run == nil || r.Unit < 0 || r.Unit >= r.Units || r.Units != 1 {
+				t.Fatalf("accepted an inconsistent unit: %+v", r)
+			}
+			return
+		}
+		if !strings.Contains(err.Error(), "fuzz.json") && !strings.Contains(err.Error(), "missing") {
+			t.Fatalf("error does not name the unit: %v", err)
+		}
+	})
+}
+
+// FuzzDagPlotInput checks the reader of 'kkt dag plot' input.
+func FuzzDagPlotInput(f *testing.F) {
+	fuzzBudget(f)
+	f.Add([]byte(`[null]`))
+	f.Add([]byte(`[{"Cell":"er1","Graph":"ER","K":1,"D":10,"Method":"dagma","MeanSHD":3,"SHD":[1,2]}]`))
+	f.Add([]byte(`[{"Graph":"ER","D":-1,"Method":"m","MeanSHD":1e400}]`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		st, err := parseDagStats("fuzz.json", b)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "fuzz.json: ") {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		for _, s := range st {
+			if s == nil || s.D < 1 || !(s.MeanSHD >= 0) {
+				t.Fatalf("accepted %+v", s)
+			}
+		}
+	})
+}
+
+// FuzzReadCatalogue checks the CUTEst catalogue reader.
+func FuzzReadCatalogue(f *testing.F) {
+	fuzzBudget(f)
+	f.Add("name,classification,equality_only\nHS6,QQR2-AN-2-1,1\n")
+	f.Add("name\nA\n")
+	f.Add("classification,name\n\"x\",y\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		es, err := parseCatalogue(strings.NewReader(s), "fuzz.csv")
+		if err != nil {
+			if !strings.Contains(err.Error(), "fuzz.csv") {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		_ = es
+	})
+}
