@@ -39,7 +39,8 @@ func fuzzMatrix(data []byte) (*sparse.CSR, Ordering, LDLMethod, bool) {
 }
 
 // FuzzSparseFactor: the factorizations never panic, never return NaN in a
-// solution, report indefinite matrices to Cholesky as
+// solution without an error (ErrSingular for an overflowing solution,
+// ErrInaccurate for an unstable factorization), report indefinite matrices to Cholesky as
 // ErrNotPositiveDefinite and zero pivots of LDLᵀ as ErrSingular, and their
 // inertia counts sum to n.
 func FuzzSparseFactor(f *testing.F) {
@@ -84,7 +85,7 @@ func FuzzSparseFactor(f *testing.F) {
 		switch {
 		case err == nil:
 			x, err := ch.Solve(nil, b)
-			if err != nil && !errors.Is(err, ErrSingular) {
+			if err != nil && !errors.Is(err, ErrSingular) && !errors.Is(err, ErrInaccurate) {
 				t.Fatalf("Cholesky solve: %v", err)
 			}
 			if err == nil && !finite(x) {
@@ -104,7 +105,7 @@ func FuzzSparseFactor(f *testing.F) {
 				t.Fatalf("inertia (%d,%d,%d) for n = %d", p, q, z, n)
 			}
 			x, err := l.Solve(nil, b)
-			if err != nil && !errors.Is(err, ErrSingular) {
+			if err != nil && !errors.Is(err, ErrSingular) && !errors.Is(err, ErrInaccurate) {
 				t.Fatalf("LDL solve: %v", err)
 			}
 			if err == nil && !finite(x) {

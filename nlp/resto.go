@@ -68,11 +68,10 @@ func (r *restoNLP) hessX(dst, v, y []float64, sigma float64) {
 
 // restoLink connects a restoration core to the core it restores.
 type restoLink struct {
-	parent         *core
-	thetaR, phiR   float64
-	started        bool
-	rq             *restoNLP
-	fMain, hMainFx float64
+	parent       *core
+	thetaR, phiR float64
+	started      bool
+	rq           *restoNLP
 }
 
 // check is the restoration exit test: the original constraint violation

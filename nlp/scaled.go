@@ -37,8 +37,6 @@ type structure struct {
 	fixed        []bool    // x variables held fixed (not in the barrier)
 }
 
-func (s *structure) nv() int { return s.nx + s.nd }
-
 // scaledNLP is the user's Problem in IPOPT's internal form: equality rows
 // dc_j(c_j(x) − cl_j) = 0; inequality rows dc_j c_j(x) − s_k = 0 with a
 // slack s_k ∈ [dc_j cl_j, dc_j cu_j]; objective df·f(x). Free rows (no
