@@ -78,6 +78,7 @@ type contractCase struct {
 	want     int
 	data     bool // needs KKT_DATA
 	keys     []string
+	save     string // write stdout to this file (input of a later case)
 }
 
 func TestCommandContract(t *testing.T) {
@@ -122,6 +123,7 @@ func TestCommandContract(t *testing.T) {
 	x, truth := filepath.Join(simDir, "X.csv"), filepath.Join(simDir, "B_true.csv")
 	wout := filepath.Join(dir, "W.csv")
 	repro := filepath.Join(dir, "repro")
+	sweep := filepath.Join(dir, "sweep.json")
 
 	n := len(experiments)
 	registerExperiment(&experiment{name: "zz-contract", paper: "test", order: 1 << 29,
@@ -161,7 +163,8 @@ func TestCommandContract(t *testing.T) {
 		{args: []string{"dag", "fit", "--csv", x, "--method", "topo", "--truth", truth, "--w-out", wout, "--json"}, solver: true, iterates: true, want: -1},
 		{args: []string{"dag", "--data", x, "--method", "dagma", "--max-iter", "5", "--T", "1", "--json"}, solver: true, iterates: true, want: exitNotConverge}, // deprecated --data
 		{args: []string{"dag", "evaluate", "--truth", truth, "--est", wout, "--json"}, want: exitOK},
-		{args: []string{"dag", "sweep", "--graphs", "er1", "--d", "5", "--variance", "equal", "--seeds", "1", "--methods", "topo", "--json"}, want: -1},
+		{args: []string{"dag", "sweep", "--graphs", "er1", "--d", "5", "--variance", "equal", "--seeds", "1", "--methods", "topo", "--json"}, want: exitOK, save: sweep, keys: []string{"cells", "time_s"}},
+		{args: []string{"dag", "plot", "--in", sweep, "--figure-out", filepath.Join(dir, "shd.svg"), "--json"}, want: exitOK, keys: []string{"files"}},
 		{args: []string{"reproduce", "--only", "zz-contract", "--quiet", "--out", repro, "--json"}, want: exitOK},
 		{args: []string{"reproduce", "merge", repro, "--json"}, want: exitOK},
 	}
@@ -198,6 +201,11 @@ func TestCommandContract(t *testing.T) {
 			}
 			if _, err := dec.Token(); err != io.EOF {
 				t.Fatalf("more than one JSON value on stdout: %s", s)
+			}
+			if tc.save != "" {
+				if err := os.WriteFile(tc.save, out.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
 			}
 			need := append([]string{}, tc.keys...)
 			if tc.solver {
@@ -260,6 +268,19 @@ func TestHelpListsSubcommandFlags(t *testing.T) {
 		for _, w := range tc.want {
 			if !strings.Contains(out.String(), w) {
 				t.Errorf("%v: %q not in the help on stdout", tc.args, w)
+			}
+		}
+	}
+	// every command, and every subcommand it names, has help on stdout
+	for name, c := range commands {
+		for _, sub := range append([]string{""}, c.subs...) {
+			args := []string{"help", name}
+			if sub != "" {
+				args = append(args, sub)
+			}
+			var out, errb bytes.Buffer
+			if st := run(args, &out, &errb); st != exitOK || !strings.Contains(out.String(), "Usage") || errb.Len() > 0 {
+				t.Errorf("%v: exit %d, stdout %q, stderr %q", args, st, out.String(), errb.String())
 			}
 		}
 	}

@@ -1205,6 +1205,7 @@ func runDagPlot(args []string, stdout, stderr io.Writer) int {
 	in := fs.String("in", "", "comma-separated JSON files written by kkt dag sweep --json")
 	out := fs.String("figure-out", "", "output figure (.svg, .png or .pdf)")
 	deprecatedAlias(fs, "out", "figure-out")
+	asJSON := fs.Bool("json", false, "print one JSON object {\"files\": [...]} on stdout")
 	if st, done := parseFlags(fs, args); done {
 		return st
 	}
@@ -1230,6 +1231,12 @@ func runDagPlot(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "kkt dag plot: %v\n", err)
 		return exitBadInput
+	}
+	if *asJSON {
+		if !printJSON(stdout, stderr, "dag plot", map[string]any{"files": files}, false) {
+			return exitBadInput
+		}
+		return exitOK
 	}
 	fmt.Fprintf(stdout, "wrote %s\n", strings.Join(files, ", "))
 	return exitOK

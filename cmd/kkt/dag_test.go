@@ -114,6 +114,15 @@ func TestDagSweepSmall(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "f-er2-ev.svg")); err != nil {
 		t.Fatal(err)
 	}
+	// the bare array of older sweep files is still read
+	arr, _ := json.Marshal(stats)
+	os.WriteFile(js, arr, 0o644)
+	if st := run([]string{"dag", "plot", "--in", js, "--figure-out", filepath.Join(dir, "g.svg")}, &out, &errb); st != exitOK {
+		t.Fatalf("plot of an array file: %d %s", st, errb.String())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "g-er2-ev.svg")); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // Sachs (853 observational samples, 17-edge consensus graph): TOPO from a
