@@ -440,7 +440,7 @@ func summarizeCompletion(env *reproEnv, data []json.RawMessage) ([]row, error) {
 			rows = append(rows, r)
 		}
 		names := [3]string{"exact", "PCG", "sketch"}
-		fig := figure{Name: "completion-k", Title: fmt.Sprintf("Time per AltMin iteration against k, |Ω| = %d", tim.KOmega), XLabel: "rank k", YLabel: "seconds per iteration (process CPU)", LogX: true, LogY: true}
+		fig := figure{Name: "completion-k", Title: fmt.Sprintf("Time per AltMin iteration against k, |Ω| = %d", tim.KOmega), XLabel: "rank k", YLabel: "seconds per iteration (process CPU)", LogX: true, LogY: true, Timing: true}
 		for si, name := range names {
 			ks := make([]float64, len(tim.KS))
 			for i, k := range tim.KS {
