@@ -58,7 +58,7 @@ func TestCSVRoundTrip(t *testing.T) {
 // finite and survives a write/read round trip.
 func FuzzReadCSV(f *testing.F) {
 	fuzzBudget(f)
-	for _, s := range []string{"1,2\n3,4\n", "a,b\n1,2\n", "1,\n", "\"1\",2\r\n", ",,\n", "x\n1\n2,3\n", "1e400\n"} {
+	for _, s := range []string{"0.5,O.7,1.2\n0.1,0.2,0.3\n", "1,2\n3,4\n", "a,b\n1,2\n", "1,\n", "\"1\",2\r\n", ",,\n", "x\n1\n2,3\n", "1e400\n"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {

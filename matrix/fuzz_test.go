@@ -67,6 +67,11 @@ func checkIsParseError(t *testing.T, err error) {
 func FuzzReadMatrixMarket(f *testing.F) {
 	lowerLimits(f)
 	f.Add([]byte("%%MatrixMarket matrix coordinate real general\n2 2 2\n1 1 1\n2 2 -1.5\n"))
+	// The hostile corpus (cmd/kkt/testdata/hostile): declared sizes over
+	// the budget, a 0×0 matrix.
+	f.Add([]byte("%%MatrixMarket matrix coordinate real general\n268435456 268435456 0\n"))
+	f.Add([]byte("%%MatrixMarket matrix array real general\n65536 65536\n1\n"))
+	f.Add([]byte("%%MatrixMarket matrix coordinate real general\n0 0 0\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		a, err := ReadMatrixMarket(bytes.NewReader(data), "fuzz")
 		if err != nil {
@@ -116,6 +121,7 @@ func FuzzReadMatrixMarket(f *testing.F) {
 func FuzzReadLIBSVM(f *testing.F) {
 	lowerLimits(f)
 	f.Add([]byte("+1 1:0.5 3:2\n-1 qid:2 2:1 # c\n\n"), uint16(0), uint8(0))
+	f.Add([]byte("1 268435456:1\n-1 1:0.5\n"), uint16(0), uint8(1)) // hostile corpus
 	f.Fuzz(func(t *testing.T, data []byte, numFeatures uint16, mode uint8) {
 		opt := LIBSVMOptions{NumFeatures: int(numFeatures), Labels: LabelMode(mode % 3)}
 		ds, err := ReadLIBSVM(bytes.NewReader(data), "fuzz", opt)

@@ -107,7 +107,7 @@ func TestReadMNIST(t *testing.T) {
 
 func FuzzReadCSV(f *testing.F) {
 	fuzzBudget(f)
-	for _, s := range []string{"1,2\n3,4\n", "# c\n1 2 3\n", "1e308,-1e-308\n", "1,\n", ",,\n", "nan\n"} {
+	for _, s := range []string{"1,2\n3,4\n", "# c\n1 2 3\n", "1e308,-1e-308\n", "1,\n", ",,\n", "nan\n", "0.5,,0.5\n"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -59,17 +59,6 @@ func applyMemBudget(args []string) ([]string, error) {
 	return out, nil
 }
 
-// checkAlloc is matrix.CheckAlloc for a dense float64 array derived from
-// the input file (line 0: the size is not declared on one line); it
-// prints the refusal and returns false when the array is over the budget.
-func checkDense(stderr io.Writer, cmd, file, what string, dims ...int) bool {
-	if err := matrix.CheckFloats(file, 0, what, dims...); err != nil {
-		fmt.Fprintf(stderr, "kkt %s: %v\n", cmd, err)
-		return false
-	}
-	return true
-}
-
 // otBudget refuses an optimal-transport problem whose dense n×m arrays
 // (the cost, the Gibbs kernel and the plan: three of them) are over the
 // memory budget; source names the input that implies the size.

@@ -27,7 +27,9 @@ import (
 //     each unit's count U agreeing, and no unit of an unselected experiment;
 //   - every value is in its schema's range: rows have an experiment and a
 //     metric and finite numbers (null stands for "not available"); in the
-//     raw unit data no array holds null, and fields named after a metric
+//     raw unit data no list of records (objects) holds null and no array is
+//     [null] (a null beside arrays or numbers is an empty slice or a number
+//     that is not available), and fields named after a metric
 //     obey its range — SHD, counts, iterations, seconds and times ≥ 0,
 //     TPR, FDR, FPR and accuracies in [0, 1] — and no number exceeds 1e300
 //     in magnitude.
@@ -226,8 +228,17 @@ func checkValue(v any, path, key string) error {
 			}
 		}
 	case []any:
+		// A list of records (objects) holds no null, and [null] is no
+		// list; a null beside arrays or numbers is an empty slice or a
+		// number that is not available (e.g. [2][]float64 with one nil).
+		records := len(x) == 1
+		for _, e := range x {
+			if _, ok := e.(map[string]any); ok {
+				records = true
+			}
+		}
 		for i, e := range x {
-			if e == nil {
+			if e == nil && records {
 				return fmt.Errorf("%s[%d] is null", path, i)
 			}
 			if err := checkValue(e, fmt.Sprintf("%s[%d]", path, i), key); err != nil {

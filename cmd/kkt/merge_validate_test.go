@@ -49,12 +49,22 @@ func TestValidateMerge(t *testing.T) {
 			return u
 		}, "data.fits[0].TPR = 1e308"},
 		{"null entry", func(u []mergeUnit) []mergeUnit { u[1].r.Data = json.RawMessage(`{"fits":[null]}`); return u }, "data.fits[0] is null"},
+		{"null beside an array is an empty slice", func(u []mergeUnit) []mergeUnit {
+			u[1].r.Data = json.RawMessage(`{"SenseOneStep":[null,[1,2]],"fits":[{"Method":"a","SHD":1,"TPR":1}]}`)
+			return u
+		}, "ACCEPT"},
 		{"row value out of range", func(u []mergeUnit) []mergeUnit { u[2].r.Rows[0].Value = 1e308; return u }, "lin-0000.json (lin unit 0): row 0: it: value 1e+308 out of range"},
 		{"unit count disagrees", func(u []mergeUnit) []mergeUnit { u[1].r.Units = 3; return u }, "has 3 units here and 2"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			err := validateMerge(c.mutate(goodUnits()))
+			if c.msg == "ACCEPT" {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				return
+			}
 			if err == nil || !strings.Contains(err.Error(), c.msg) {
 				t.Fatalf("err = %v, want it to contain %q", err, c.msg)
 			}

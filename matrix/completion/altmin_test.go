@@ -234,6 +234,7 @@ func FuzzRead(f *testing.F) {
 	f.Add([]byte("17\t40\t4\t900000001\n"), true)
 	f.Add([]byte("1\t2\t3\n"), true)
 	f.Add([]byte("99999999999 1 1\n"), false)
+	f.Add([]byte("67108864 1 1\n"), false) // hostile corpus: over the budget
 	f.Fuzz(func(t *testing.T, data []byte, ml bool) {
 		format := FormatCOO
 		if ml {
