@@ -2,8 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"github.com/kkt-go/kkt/internal/atomicfile"
 	"io"
 	"math"
 	"time"
@@ -11,8 +11,10 @@ import (
 	"github.com/james-bowman/sparse"
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/kkt-go/kkt/internal/atomicfile"
 	"github.com/kkt-go/kkt/linsolve"
 	"github.com/kkt-go/kkt/matrix"
+	"github.com/kkt-go/kkt/solver"
 )
 
 func init() {
@@ -45,6 +47,22 @@ type linsolveOut struct {
 	Inertia       *linsolve.Inertia `json:"inertia,omitempty"`
 	OffDiagPivots int               `json:"offdiag_pivots,omitempty"`
 	Note          string            `json:"note,omitempty"`
+	// Message says why a direct solve ended without a solution.
+	Message string `json:"message,omitempty"`
+}
+
+// directOutcome maps the errors of the direct solvers that describe the
+// matrix (not the input file) to a status.
+func directOutcome(err error) (solver.Status, bool) {
+	switch {
+	case errors.Is(err, linsolve.ErrSingular), errors.Is(err, linsolve.ErrStructurallySingular):
+		return solver.Singular, true
+	case errors.Is(err, linsolve.ErrNotPositiveDefinite):
+		return solver.NotApplicable, true
+	case errors.Is(err, linsolve.ErrInaccurate):
+		return solver.NumericalFailure, true
+	}
+	return solver.NotTerminated, false
 }
 
 func runLinsolve(args []string, stdout, stderr io.Writer) int {
@@ -195,6 +213,21 @@ func runLinsolve(args []string, stdout, stderr io.Writer) int {
 	}
 	elapsed := time.Since(t0).Seconds()
 	if err != nil {
+		// A singular, indefinite (for --method cholesky) or numerically
+		// unstable system is valid input with a numerical outcome: a status
+		// (exit 1) with the reason, and the JSON object still printed.
+		if st, ok := directOutcome(err); ok {
+			out := linsolveOut{Matrix: *mfile, Method: *method, Precond: *precond, Rows: r, N: c, NNZ: op.NNZ(),
+				Status: st.String(), RelResidual: math.NaN(), ResidualNorm: math.NaN(), SolverResid: math.NaN(), TimeS: elapsed, Message: err.Error()}
+			if *asJSON {
+				if !printJSON(stdout, stderr, "linsolve", out, false) {
+					return exitBadInput
+				}
+			} else {
+				fmt.Fprintf(stdout, "matrix      %s (%d×%d, nnz %d)\nmethod      %s\nstatus      %s: %v\n", *mfile, r, c, out.NNZ, *method, st, err)
+			}
+			return st.ExitCode()
+		}
 		return bad("%s: %v", *mfile, err)
 	}
 	resid := make([]float64, r)
