@@ -430,7 +430,7 @@ func (a *alm) run(y0 []float64) *nlp.Result {
 	}
 	// First penalty (ALGENCAN's comprhoini) from f and the infeasibility at x0.
 	a.rho = 1
-	a.project(a.x) // x only: the slacks are still 0 and set below
+	a.project(a.x)                // x only: the slacks are still 0 and set below
 	_, f, ok := a.phiAt(a.x, a.c) // the merit value is recomputed once the slacks are set
 	if !ok {
 		return a.finish(res, sol.NumericalFailure, "non-finite objective or constraint value at the start point")
