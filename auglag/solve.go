@@ -9,40 +9,37 @@ import (
 
 	"github.com/james-bowman/sparse"
 	"github.com/kkt-go/kkt/matrix"
+	sol "github.com/kkt-go/kkt/solver"
 )
 
-// Status says how Solve ended.
-type Status int
+// Status says how Solve ended: the shared solver.Status. Its zero value is
+// NotTerminated, so a Result whose Status was never set does not read as a
+// success.
+type Status = sol.Status
 
+// The statuses Solve returns (solver.Status values).
 const (
+	// NotTerminated: the zero value; Solve never returns it.
+	NotTerminated = sol.NotTerminated
 	// Converged: ‖(∇ₓL, c)‖₂ ≤ Tol.
-	Converged Status = iota
+	Converged = sol.Converged
 	// MaxIterations: the outer iteration limit was reached.
-	MaxIterations
+	MaxIterations = sol.MaxIterations
 	// Singular: λ_min(G Gᵀ) < SingularTol — the constraint Jacobian is
 	// (nearly) rank deficient, the KKT matrix is singular.
-	Singular
+	Singular = sol.Singular
 	// LineSearchFailed: no step satisfied the Armijo condition within
 	// MaxBacktracks halvings.
-	LineSearchFailed
+	LineSearchFailed = sol.LineSearchFailed
 	// NumericalFailure: NaN or Inf in the problem's values or derivatives.
-	NumericalFailure
+	NumericalFailure = sol.NumericalFailure
 	// Canceled: the context was canceled or the Recorder asked to stop.
-	Canceled
+	Canceled = sol.Canceled
 	// NotApplicable: the chosen method does not apply to the problem (for
 	// NewtonSchur and NewtonPMINRES: B is not diagonal and positive; for
 	// the preconditioner: IC(0) of the Schur complement failed).
-	NotApplicable
+	NotApplicable = sol.NotApplicable
 )
-
-var statusNames = [...]string{"Converged", "MaxIterations", "Singular", "LineSearchFailed", "NumericalFailure", "Canceled", "NotApplicable"}
-
-func (s Status) String() string {
-	if s >= 0 && int(s) < len(statusNames) {
-		return statusNames[s]
-	}
-	return fmt.Sprintf("Status(%d)", int(s))
-}
 
 // Result reports a solve.
 type Result struct {

@@ -44,12 +44,13 @@ var ErrUnsupported = errors.New("bilevel: problem not supported by this method")
 //
 // Stopping: Converged when ‖x⁺ − x‖/α ≤ Tol (Record.Residual). Record.Gap is
 // ‖∇_y G(x, y)‖. A CG breakdown (an indefinite lower Hessian) ends the run
-// with Failure.
+// with Breakdown; a constrained lower level ends it at once with
+// NotApplicable.
 func AID(ctx context.Context, p *Problem, s AIDSettings) *Result {
 	p.check("AID")
 	res := &Result{}
 	if p.Y != nil || p.Cons != nil {
-		res.Status, res.Err = Failure, fmt.Errorf("%w: AID needs an unconstrained lower level (Y and Cons nil)", ErrUnsupported)
+		res.Status, res.Err = NotApplicable, fmt.Errorf("%w: AID needs an unconstrained lower level (Y and Cons nil)", ErrUnsupported)
 		return res
 	}
 	if s.Alpha == 0 {
@@ -75,7 +76,7 @@ func AID(ctx context.Context, p *Problem, s AIDSettings) *Result {
 		return res
 	}
 	if err := project(p.X, x); err != nil {
-		return fail(Failure, err)
+		return fail(Breakdown, err)
 	}
 	hs, exact := p.Lower.(Hessian)
 	ty, tx, tm := make([]float64, m), make([]float64, n), make([]float64, m)
@@ -145,7 +146,7 @@ func AID(ctx context.Context, p *Problem, s AIDSettings) *Result {
 			return fail(NumericalFailure, fmt.Errorf("bilevel: AID: %w: %v", ErrNaN, err))
 		}
 		if sol.Status == linsolve.Breakdown || sol.Status == linsolve.NumericalFailure {
-			return fail(Failure, fmt.Errorf("bilevel: AID: CG on the lower Hessian ended with %v (not positive definite?)", sol.Status))
+			return fail(Breakdown, fmt.Errorf("bilevel: AID: CG on the lower Hessian ended with %v (not positive definite?)", sol.Status))
 		}
 		copy(v, sol.X)
 		hessXY(gx, v)
@@ -155,7 +156,7 @@ func AID(ctx context.Context, p *Problem, s AIDSettings) *Result {
 			xnew[i] = x[i] - s.Alpha*(tx[i]-gx[i])
 		}
 		if err := project(p.X, xnew); err != nil {
-			return fail(Failure, err)
+			return fail(Breakdown, err)
 		}
 		var dn float64
 		for i := range x {

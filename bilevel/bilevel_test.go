@@ -286,8 +286,8 @@ func TestAID(t *testing.T) {
 			t.Errorf("exact=%v: rel. error %.3g", exact, e)
 		}
 	}
-	if r := AID(context.Background(), tp.Problem, AIDSettings{}); !errors.Is(r.Err, ErrUnsupported) {
-		t.Errorf("AID on a constrained lower level: %v", r.Err)
+	if r := AID(context.Background(), tp.Problem, AIDSettings{}); r.Status != NotApplicable || !errors.Is(r.Err, ErrUnsupported) {
+		t.Errorf("AID on a constrained lower level: %v %v", r.Status, r.Err)
 	}
 }
 
@@ -337,7 +337,7 @@ func TestBadInput(t *testing.T) {
 	}
 	p.C = poly
 	r := LVHBA(ctx, &p, LVHBASettings{Common: Common{MaxIter: 10}})
-	if r.Status != Failure || !errors.Is(r.Err, proj.ErrInfeasible) {
+	if r.Status != Breakdown || !errors.Is(r.Err, proj.ErrInfeasible) {
 		t.Errorf("infeasible C: %v %v", r.Status, r.Err)
 	}
 	// NaN from an oracle.

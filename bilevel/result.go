@@ -8,33 +8,38 @@ import (
 	"time"
 
 	"github.com/kkt-go/kkt/bilevel/proj"
+	"github.com/kkt-go/kkt/solver"
 )
 
-// Status reports how a run ended.
-type Status int
+// Status reports how a run ended: the shared solver.Status. Its zero value
+// is NotTerminated, so a Result whose Status was never set does not read as
+// a success.
+type Status = solver.Status
 
+// The statuses AID, LVHBA and Penalty return (solver.Status values).
 const (
+	// NotTerminated: the zero value; no method returns it.
+	NotTerminated = solver.NotTerminated
 	// Converged: the method's stopping rule (Common.Tol) was met.
-	Converged Status = iota
+	Converged = solver.Converged
 	// MaxIterations: the iteration budget ran out first.
-	MaxIterations
+	MaxIterations = solver.MaxIterations
 	// NumericalFailure: an oracle or an iterate produced NaN or Inf.
-	NumericalFailure
+	NumericalFailure = solver.NumericalFailure
 	// Canceled: the context was canceled or the Recorder returned false.
-	Canceled
-	// Failure: a projection failed (empty set, degenerate constraints) or a
-	// linear solve broke down; Result.Err says why.
-	Failure
+	Canceled = solver.Canceled
+	// Breakdown: a projection failed (empty set, degenerate constraints) or a
+	// linear solve broke down (CG on an indefinite lower Hessian in AID);
+	// Result.Err says why.
+	Breakdown = solver.Breakdown
+	// NotApplicable: the method does not apply to the problem (AID on a
+	// constrained lower level); Result.Err wraps ErrUnsupported.
+	NotApplicable = solver.NotApplicable
+	// Failure is the former name of Breakdown, kept so that code written
+	// against bilevel's own Status still compiles. It is Breakdown: its
+	// String is "Breakdown".
+	Failure = Breakdown
 )
-
-var statusNames = [...]string{"Converged", "MaxIterations", "NumericalFailure", "Canceled", "Failure"}
-
-func (s Status) String() string {
-	if s >= 0 && int(s) < len(statusNames) {
-		return statusNames[s]
-	}
-	return fmt.Sprintf("Status(%d)", int(s))
-}
 
 // Record is one entry of the per-iteration history.
 type Record struct {
@@ -217,9 +222,9 @@ func violation(g []float64, eq bool) float64 {
 }
 
 // failure sets the status and error of res for err: NumericalFailure for NaN
-// or Inf, Failure otherwise.
+// or Inf, Breakdown otherwise.
 func (res *Result) failure(err error, k int) {
-	res.Status, res.Err, res.Iterations = Failure, err, k
+	res.Status, res.Err, res.Iterations = Breakdown, err, k
 	if errors.Is(err, ErrNaN) || errors.Is(err, proj.ErrNaN) {
 		res.Status = NumericalFailure
 	}

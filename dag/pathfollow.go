@@ -9,38 +9,31 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/kkt-go/kkt/solver"
 	"gonum.org/v1/gonum/mat"
 )
 
-// Status reports how a fit ended.
-type Status int
+// Status reports how a fit ended: the shared solver.Status (String gives
+// its names: "Converged", "MaxIterations", ...). Its zero value is
+// NotTerminated, so a Result whose Status was never set does not read as a
+// success.
+type Status = solver.Status
 
+// The statuses Fit and TOPO return (solver.Status values).
 const (
+	// NotTerminated: the zero value; no fit returns it.
+	NotTerminated = solver.NotTerminated
 	// Converged: the last stage met the relative objective test (path
 	// methods) or no swap improves the score (TOPO).
-	Converged Status = iota
+	Converged = solver.Converged
 	// MaxIterations: the iteration budget ran out first. The estimate is
 	// still returned (the reference code does the same).
-	MaxIterations
+	MaxIterations = solver.MaxIterations
 	// NumericalFailure: NaN/Inf appeared, or the domain could not be restored.
-	NumericalFailure
+	NumericalFailure = solver.NumericalFailure
 	// Canceled: the context was cancelled or the Recorder asked to stop.
-	Canceled
+	Canceled = solver.Canceled
 )
-
-func (s Status) String() string {
-	switch s {
-	case Converged:
-		return "converged"
-	case MaxIterations:
-		return "max-iterations"
-	case NumericalFailure:
-		return "numerical-failure"
-	case Canceled:
-		return "canceled"
-	}
-	return fmt.Sprintf("Status(%d)", int(s))
-}
 
 // Method selects the score minimised by the path-following solver.
 type Method int

@@ -208,7 +208,7 @@ func directLU(a *sparse.CSR, b []float64, s DirectSettings, note string) (*Resul
 	ds := &DirectStats{Method: "lu", Ordering: st.Ordering.String(), N: st.N, NNZA: st.NNZA,
 		NNZFactor: st.NNZL + st.NNZU - st.N, OrderTime: st.OrderTime, FactorTime: total - st.OrderTime,
 		SolveTime: time.Since(t1), OffDiagPivots: st.OffDiagPivots, Note: note}
-	return &Result{X: x, DirectStats: ds}, nil
+	return &Result{X: x, Status: Converged, DirectStats: ds}, nil
 }
 
 // isSymmetricCSR reports whether A = Aᵀ exactly (values and pattern,

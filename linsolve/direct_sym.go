@@ -97,5 +97,5 @@ func directSymmetricOnly(a *sparse.CSR, b []float64, s DirectSettings, m DirectM
 		return nil, err
 	}
 	ds.SolveTime = time.Since(t2)
-	return &Result{X: x, DirectStats: ds}, nil
+	return &Result{X: x, Status: Converged, DirectStats: ds}, nil
 }

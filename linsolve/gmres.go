@@ -83,8 +83,8 @@ func gmres(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*Re
 		scal(1/beta, vs[0])
 		clear(g)
 		g[0] = beta
-		k := 0 // columns built in this cycle
-		status := Status(-1)
+		k := 0                  // columns built in this cycle
+		status := NotTerminated // set when the cycle ends early
 		for j := 0; j < restart && it < maxIter; j++ {
 			w := vs[j+1]
 			if pc != nil {
@@ -170,7 +170,7 @@ func gmres(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*Re
 		if isBad(rnorm) {
 			return finish(NumericalFailure, it)
 		}
-		if status >= 0 {
+		if status != NotTerminated {
 			return finish(status, it)
 		}
 		if rnorm > tol && k > 0 && rnorm >= prev {

@@ -7,35 +7,33 @@ import (
 	"math"
 
 	"github.com/kkt-go/kkt/matrix"
+	sol "github.com/kkt-go/kkt/solver"
 )
 
-// Status reports how a solve ended.
-type Status int
+// Status reports how a solve ended: the shared solver.Status. Its zero value
+// is NotTerminated, so a Result whose Status was never set does not read as
+// a success.
+type Status = sol.Status
 
+// The statuses the solvers of this package return (solver.Status values).
 const (
-	// Converged: the stopping rule of the method was met.
-	Converged Status = iota
+	// NotTerminated: the zero value; no solve returns it.
+	NotTerminated = sol.NotTerminated
+	// Converged: the stopping rule of the method was met (the direct solvers
+	// report Converged on success).
+	Converged = sol.Converged
 	// MaxIterations: the iteration limit was reached first.
-	MaxIterations
+	MaxIterations = sol.MaxIterations
 	// Breakdown: a division by (near) zero in the recurrences, e.g. pᵀAp ≤ 0
 	// in CG on an indefinite matrix, or ρ = 0 in BiCGSTAB.
-	Breakdown
+	Breakdown = sol.Breakdown
 	// Stagnated: the iterate stopped changing before the tolerance was met.
-	Stagnated
+	Stagnated = sol.Stagnated
 	// NumericalFailure: a NaN or Inf appeared in the iteration.
-	NumericalFailure
+	NumericalFailure = sol.NumericalFailure
 	// Canceled: the context was canceled or the Recorder asked to stop.
-	Canceled
+	Canceled = sol.Canceled
 )
-
-var statusNames = [...]string{"Converged", "MaxIterations", "Breakdown", "Stagnated", "NumericalFailure", "Canceled"}
-
-func (s Status) String() string {
-	if s >= 0 && int(s) < len(statusNames) {
-		return statusNames[s]
-	}
-	return fmt.Sprintf("Status(%d)", int(s))
-}
 
 // Preconditioner applies M⁻¹: Precondition sets dst = M⁻¹·r. It must not
 // retain dst or r and should allocate nothing.

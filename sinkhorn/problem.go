@@ -5,35 +5,32 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/kkt-go/kkt/solver"
 	"gonum.org/v1/gonum/mat"
 )
 
-// Status reports how a solve ended.
-type Status int
+// Status reports how a solve ended: the shared solver.Status. Its zero value
+// is NotTerminated, so a Result whose Status was never set does not read as
+// a success.
+type Status = solver.Status
 
+// The statuses Sinkhorn and SNS return (solver.Status values).
 const (
+	// NotTerminated: the zero value; no solve returns it.
+	NotTerminated = solver.NotTerminated
 	// Converged: the marginal error fell to Settings.Tol.
-	Converged Status = iota
+	Converged = solver.Converged
 	// MaxIterations: the iteration limit was reached first.
-	MaxIterations
+	MaxIterations = solver.MaxIterations
 	// Stagnated: the Newton line search found no acceptable step (the error
 	// is at the rounding level of f, or the sparsified direction is useless).
-	Stagnated
+	Stagnated = solver.Stagnated
 	// NumericalFailure: a NaN or Inf appeared (for example an underflowing
 	// kernel in the scaling domain); use the log domain.
-	NumericalFailure
+	NumericalFailure = solver.NumericalFailure
 	// Canceled: the context was canceled or the Recorder asked to stop.
-	Canceled
+	Canceled = solver.Canceled
 )
-
-var statusNames = [...]string{"Converged", "MaxIterations", "Stagnated", "NumericalFailure", "Canceled"}
-
-func (s Status) String() string {
-	if s >= 0 && int(s) < len(statusNames) {
-		return statusNames[s]
-	}
-	return fmt.Sprintf("Status(%d)", int(s))
-}
 
 // Domain selects how Sinkhorn iterations are computed.
 type Domain int

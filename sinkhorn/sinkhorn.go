@@ -184,7 +184,7 @@ func Sinkhorn(ctx context.Context, a, b []float64, c *mat.Dense, s Settings) (*R
 			st.scaling()
 			if st.status == NumericalFailure && s.Domain == Auto {
 				// restart in the log domain from the last finite potentials
-				st.status, st.done = Converged, false
+				st.status, st.done = NotTerminated, false
 				dom = Log
 			}
 		}
@@ -372,8 +372,15 @@ func (st *state) finish(keepA, keepB []int, c *mat.Dense) *Result {
 		History: st.hist, MarginalError: errv,
 		DroppedA: dropped(keepA, n0), DroppedB: dropped(keepB, m0),
 	}
-	if st.status == Converged && !(errv <= st.tol) {
-		res.Status = MaxIterations
+	// A run that ends without a verdict (NotTerminated: the budget of an
+	// inner phase ran out, or a phase stopped at its own tolerance) and a
+	// Converged whose confirmed error misses Tol are judged here by the
+	// exact marginal error.
+	if st.status == NotTerminated || st.status == Converged {
+		res.Status = Converged
+		if !(errv <= st.tol) {
+			res.Status = MaxIterations
+		}
 	}
 	var cost, ent, mass float64
 	for i := 0; i < e.n; i++ {

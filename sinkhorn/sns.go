@@ -228,7 +228,7 @@ func SNS(ctx context.Context, a, b []float64, c *mat.Dense, s SNSSettings) (*Res
 		st.trackRate = false
 		st.maxIt = maxIt
 		if st.status == MaxIterations && st.it+st.newton < maxIt {
-			st.status, st.done = Converged, false
+			st.status, st.done = NotTerminated, false
 		}
 	}
 	if s.EtaStart > 0 && s.EtaStart < s.Eta {
@@ -502,7 +502,7 @@ func (st *state) newtonStage(s *SNSSettings, tol float64) {
 			st.trackRate = false
 			st.maxIt = maxIt
 			if st.status == MaxIterations && st.it+st.newton < maxIt {
-				st.status, st.done = Converged, false
+				st.status, st.done = NotTerminated, false
 			}
 			if st.done {
 				return

@@ -452,7 +452,7 @@ func blSVMRun(ctx context.Context, ds *blDataset, method string, ntr, nval, ntes
 		return out, nil, fmt.Errorf("%w: method %q does not apply to the SVM tasks (lvhba, penalty)", errBlUsage, method)
 	}
 	out.time = time.Since(t0).Seconds()
-	if r.Status == bilevel.Failure || r.Status == bilevel.NumericalFailure || r.Status == bilevel.Canceled {
+	if r.Status == bilevel.Breakdown || r.Status == bilevel.NotApplicable || r.Status == bilevel.NumericalFailure || r.Status == bilevel.Canceled {
 		return out, r, fmt.Errorf("%w: %s: %v: %v", errBlFailed, method, r.Status, r.Err)
 	}
 	out.test = task.Accuracy(task.Test, task.TTest, r.Y)

@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/kkt-go/kkt/dag"
-	"github.com/kkt-go/kkt/solver"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -366,23 +365,6 @@ func dagRunMethod(ctx context.Context, X *mat.Dense, method string, set dag.Sett
 	return run, nil
 }
 
-// dagStatusName is the solver.Status name of a dag.Status, so that kkt dag
-// --json says "MaxIterations" like every other command (dag.Status's own
-// String is "max-iterations").
-func dagStatusName(s dag.Status) string {
-	switch s {
-	case dag.Converged:
-		return solver.Converged.String()
-	case dag.MaxIterations:
-		return solver.MaxIterations.String()
-	case dag.NumericalFailure:
-		return solver.NumericalFailure.String()
-	case dag.Canceled:
-		return solver.Canceled.String()
-	}
-	return s.String()
-}
-
 func dagStatusExit(s dag.Status) int {
 	if s == dag.Converged {
 		return exitOK
@@ -484,7 +466,7 @@ func runDagFit(args []string, stdout, stderr io.Writer) int {
 			return exitBadInput
 		}
 	}
-	out := map[string]any{"method": *method, "status": dagStatusName(res.Status), "n": n, "d": d,
+	out := map[string]any{"method": *method, "status": res.Status.String(), "n": n, "d": d,
 		"edges": dag.NumEdges(res.B), "score": res.Score, "score_ls_refit": run.LossB, "time_s": run.Time.Seconds(),
 		"iterations": res.Iterations, "acyclic": dag.IsDAG(res.B), "pruned": res.Pruned}
 	if res.Sigma != nil {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/kkt-go/kkt/matrix"
 	"github.com/kkt-go/kkt/sketch"
+	"github.com/kkt-go/kkt/solver"
 )
 
 // Solver selects how each least-squares half-step is solved.
@@ -84,31 +85,27 @@ func (k SketchKind) String() string {
 	return fmt.Sprintf("SketchKind(%d)", int(k))
 }
 
-// Status says why AltMin stopped.
-type Status int
+// Status says why AltMin stopped: the shared solver.Status. Its zero value
+// is NotTerminated, so a Result whose Status was never set does not read as
+// a success.
+type Status = solver.Status
 
+// The statuses AltMin returns (solver.Status values).
 const (
+	// NotTerminated: the zero value; AltMin never returns it.
+	NotTerminated = solver.NotTerminated
 	// Converged: the relative training residual fell to Tol.
-	Converged Status = iota
+	Converged = solver.Converged
 	// MaxIterations: the iteration limit was reached first.
-	MaxIterations
+	MaxIterations = solver.MaxIterations
 	// Stagnated: the training residual stopped decreasing (a relative
 	// decrease below 1e-3 over 5 iterations while above Tol).
-	Stagnated
+	Stagnated = solver.Stagnated
 	// NumericalFailure: a NaN or Inf appeared.
-	NumericalFailure
+	NumericalFailure = solver.NumericalFailure
 	// Canceled: the context was canceled or the Recorder asked to stop.
-	Canceled
+	Canceled = solver.Canceled
 )
-
-var statusNames = [...]string{"Converged", "MaxIterations", "Stagnated", "NumericalFailure", "Canceled"}
-
-func (s Status) String() string {
-	if int(s) < len(statusNames) && s >= 0 {
-		return statusNames[s]
-	}
-	return fmt.Sprintf("Status(%d)", int(s))
-}
 
 // Settings configures AltMin. The zero value (with Rank set) means: 50
 // iterations at most, Tol 1e-12, no ridge, exact solves, all samples reused,
