@@ -3,13 +3,13 @@ package bilevel
 import (
 	"context"
 	"errors"
-	"gonum.org/v1/gonum/stat"
 	"math"
 	"math/rand/v2"
 	"testing"
 
 	"github.com/kkt-go/kkt/bilevel/proj"
 	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat"
 )
 
 func randVec(rng *rand.Rand, n int, s float64) []float64 {

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/kkt-go/kkt/internal/kktdata"
 )
 
 // Parse reads a SIF problem from r. file names the input in error messages.
@@ -35,12 +37,13 @@ func ParseFile(path string, opt *Options) (*Problem, error) {
 }
 
 // SIFDir returns the directory searched by Load: $MASTSIF when set, else
-// $KKT_DATA/cutest/sif, else "".
+// $KKT_DATA/cutest/sif (a relative KKT_DATA taken from the working
+// directory, else from the module root: kkt's one data-folder rule), else "".
 func SIFDir() string {
 	if d := os.Getenv("MASTSIF"); d != "" {
 		return d
 	}
-	if d := os.Getenv("KKT_DATA"); d != "" {
+	if d := kktdata.Dir(); d != "" {
 		return filepath.Join(d, "cutest", "sif")
 	}
 	return ""

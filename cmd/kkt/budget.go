@@ -2,12 +2,12 @@ package main
 
 import (
 	"fmt"
-	"github.com/kkt-go/kkt/matrix/completion"
 	"io"
 	"os"
 	"strings"
 
 	"github.com/kkt-go/kkt/matrix"
+	"github.com/kkt-go/kkt/matrix/completion"
 )
 
 // The memory budget (see matrix.MemoryBudget): every reader refuses a file

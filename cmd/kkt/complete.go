@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/kkt-go/kkt/internal/atomicfile"
-	"gonum.org/v1/gonum/stat"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -15,8 +13,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kkt-go/kkt/internal/atomicfile"
 	"github.com/kkt-go/kkt/matrix/completion"
 	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat"
 )
 
 func init() {

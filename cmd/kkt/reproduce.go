@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"github.com/kkt-go/kkt/internal/atomicfile"
 	"io"
 	"math"
 	"os"
@@ -16,6 +15,9 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/kkt-go/kkt/internal/atomicfile"
+	"github.com/kkt-go/kkt/internal/kktdata"
 )
 
 // experiment is one reproducible experiment of `kkt reproduce`. Each package
@@ -131,17 +133,10 @@ func init() {
 	register(&command{name: "reproduce", summary: "run the papers' experiments and print a summary table", run: runReproduce, subs: []string{"merge"}})
 }
 
-func defaultDataDir() string {
-	if d := os.Getenv("KKT_DATA"); d != "" {
-		return d
-	}
-	for _, d := range []string{"../shared/data", "shared/data"} {
-		if st, err := os.Stat(d); err == nil && st.IsDir() {
-			return d
-		}
-	}
-	return ""
-}
+// defaultDataDir is the data folder by kkt's one rule (internal/kktdata):
+// KKT_DATA (relative: from the working directory, else the module root),
+// else ../shared/data or shared/data.
+func defaultDataDir() string { return kktdata.Default() }
 
 func runReproduce(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("reproduce", "[--full] [--only a,b] [--out DIR] [--seed N] [--shard i/n] [--json] [--quiet] | merge DIR...", stderr)

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/kkt-go/kkt/internal/atomicfile"
 	"io"
 	"os"
 	"path/filepath"
@@ -13,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kkt-go/kkt/internal/atomicfile"
 )
 
 // shard is the slice i (0-based) of n of the experiment grid.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/kkt-go/kkt/internal/atomicfile"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -17,6 +16,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/kkt-go/kkt/internal/atomicfile"
 	"github.com/kkt-go/kkt/sinkhorn"
 	"github.com/kkt-go/kkt/solver"
 )

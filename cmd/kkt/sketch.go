@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
-	"github.com/kkt-go/kkt/internal/atomicfile"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -13,6 +12,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/kkt-go/kkt/internal/atomicfile"
 	"github.com/kkt-go/kkt/matrix"
 	"github.com/kkt-go/kkt/sketch"
 )

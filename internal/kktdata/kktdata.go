@@ -1,10 +1,14 @@
 // Package kktdata locates the public benchmark data (../shared/data) for
 // tests, benchmarks and the kkt command.
 //
-// The data directory is given by the KKT_DATA environment variable. A
-// relative KKT_DATA is resolved against the module root (the directory that
-// holds go.mod), so `KKT_DATA=../shared/data go test ./...` works from the
-// project root even though go test runs each package in its own directory.
+// The data directory is given by the KKT_DATA environment variable. This is
+// the one rule every part of kkt uses (tests, the cutest package's SIF
+// lookup, the kkt command): an absolute KKT_DATA is taken as it is; a
+// relative one is taken from the working directory when it exists there,
+// else from the module root (the directory that holds go.mod), so
+// `KKT_DATA=../shared/data go test ./...` works from the project root even
+// though go test runs each package in its own directory. Default adds the
+// command's fallback when KKT_DATA is unset.
 package kktdata
 
 import (
@@ -22,6 +26,11 @@ func Dir() string {
 	}
 	if filepath.IsAbs(d) {
 		return d
+	}
+	if st, err := os.Stat(d); err == nil && st.IsDir() {
+		if abs, err := filepath.Abs(d); err == nil {
+			return abs
+		}
 	}
 	if root := moduleRoot(); root != "" {
 		return filepath.Join(root, d)
@@ -65,4 +74,22 @@ func Require(tb testing.TB, rel string) string {
 		tb.Fatalf("KKT_DATA=%s is set but %s is missing: %v", os.Getenv("KKT_DATA"), rel, err)
 	}
 	return p
+}
+
+// Default is Dir, or, when KKT_DATA is unset, the shared data folder beside
+// the working directory (../shared/data or shared/data) if it exists; "" when
+// there is none.
+func Default() string {
+	if d := Dir(); d != "" {
+		return d
+	}
+	for _, d := range []string{"../shared/data", "shared/data"} {
+		if st, err := os.Stat(d); err == nil && st.IsDir() {
+			if abs, err := filepath.Abs(d); err == nil {
+				return abs
+			}
+			return d
+		}
+	}
+	return ""
 }
