@@ -15,6 +15,7 @@ import (
 
 	"github.com/kkt-go/kkt/cutest"
 	"github.com/kkt-go/kkt/internal/kktdata"
+	"github.com/kkt-go/kkt/internal/nlpbench"
 	"github.com/kkt-go/kkt/nlp"
 	"github.com/kkt-go/kkt/solver"
 )
@@ -158,17 +159,7 @@ func TestSweepIPOPT(t *testing.T) {
 			out.Flush()
 		}
 	}
-	med := func(v []float64) float64 {
-		if len(v) == 0 {
-			return math.NaN()
-		}
-		v = slices.Clone(v)
-		slices.Sort(v)
-		if len(v)%2 == 1 {
-			return v[len(v)/2]
-		}
-		return (v[len(v)/2-1] + v[len(v)/2]) / 2
-	}
+	med := nlpbench.Median
 	fmt.Printf("\nproblems %d; IPOPT solved %d, ipm solved %d (tol 1e-8, acceptable not counted); both %d (objective agrees to 1e-6: %d); ipm only %d; IPOPT only %d\n",
 		total, ipoptSolved, ours, both, agree, oursOnly, ipoptOnly)
 	fmt.Printf("median iterations on problems both solve: ipm %.1f, IPOPT %.1f; median per-problem ratio %.3f\n", med(itOurs), med(itIpopt), med(itRatio))
