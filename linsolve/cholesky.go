@@ -100,23 +100,13 @@ func (f *CholeskyFactor) numeric() error {
 	for k := range f.head {
 		f.head[k] = -1
 	}
-	lm := &s.csr
 	for k := 0; k < ns; k++ {
 		f0, l0 := s.super[k], s.super[k+1]
 		ncol := l0 - f0
 		rows := s.srows[s.sp[k]:s.sp[k+1]]
 		nrow := len(rows)
 		S := f.lx[s.lp[k]:s.lp[k+1]]
-		clear(S)
-		for t, r := range rows {
-			f.relmap[r] = int32(t)
-		}
-		for j := f0; j < l0; j++ {
-			c := j - f0
-			for p := lm.ptr[j]; p < lm.ptr[j+1]; p++ {
-				S[int(f.relmap[lm.rows[p]])*ncol+c] += f.cx[lm.slot[p]]
-			}
-		}
+		s.scatterSupernode(S, k, f.relmap, f.cx)
 		for d := f.head[k]; d >= 0; {
 			dn := f.next[d]
 			drows := s.srows[s.sp[d]:s.sp[d+1]]
@@ -514,3 +504,24 @@ func (w *refiner) gmres(s *Symbolic, cx []float64, anorm, bnorm float64, solve f
 func norm2(a []float64) float64 { return math.Sqrt(dot(a, a)) }
 
 const eps = 0x1p-52
+
+// scatterSupernode sets the dense block S (rows × columns of supernode k,
+// row-major) to the entries of the permuted matrix, whose values are cx in
+// the slots of s.csr, and leaves relmap mapping each row of the supernode to
+// its position in the block. The supernodal Cholesky and LDLᵀ both start a
+// supernode with it.
+func (s *Symbolic) scatterSupernode(S []float64, k int, relmap []int32, cx []float64) {
+	f0, l0 := s.super[k], s.super[k+1]
+	ncol := l0 - f0
+	clear(S)
+	for t, r := range s.srows[s.sp[k]:s.sp[k+1]] {
+		relmap[r] = int32(t)
+	}
+	lm := &s.csr
+	for j := f0; j < l0; j++ {
+		c := j - f0
+		for p := lm.ptr[j]; p < lm.ptr[j+1]; p++ {
+			S[int(relmap[lm.rows[p]])*ncol+c] += cx[lm.slot[p]]
+		}
+	}
+}

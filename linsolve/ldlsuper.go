@@ -49,23 +49,13 @@ func (g *superLDL) numeric(f *LDLFactor) {
 	for k := range g.head {
 		g.head[k] = -1
 	}
-	lm := &s.csr
 	for k := 0; k < ns; k++ {
 		f0, l0 := s.super[k], s.super[k+1]
 		ncol := l0 - f0
 		rows := s.srows[s.sp[k]:s.sp[k+1]]
 		nrow := len(rows)
 		S := g.lx[s.lp[k]:s.lp[k+1]]
-		clear(S)
-		for t, r := range rows {
-			g.relmap[r] = int32(t)
-		}
-		for j := f0; j < l0; j++ {
-			c := j - f0
-			for p := lm.ptr[j]; p < lm.ptr[j+1]; p++ {
-				S[int(g.relmap[lm.rows[p]])*ncol+c] += f.cx[lm.slot[p]]
-			}
-		}
+		s.scatterSupernode(S, k, g.relmap, f.cx)
 		for d := g.head[k]; d >= 0; {
 			dn := g.next[d]
 			drows := s.srows[s.sp[d]:s.sp[d+1]]
