@@ -261,13 +261,7 @@ func (s *solver) minEigGGt(G *sparse.CSR) float64 {
 		return 0 // more constraints than variables: G Gᵀ is singular
 	}
 	if m <= s.set.DenseLimit {
-		gd := mat.NewDense(m, n, nil)
-		raw := G.RawMatrix()
-		for i := 0; i < m; i++ {
-			for k := raw.Indptr[i]; k < raw.Indptr[i+1]; k++ {
-				gd.Set(i, raw.Ind[k], gd.At(i, raw.Ind[k])+raw.Data[k])
-			}
-		}
+		gd := matrix.ToDense(nil, G)
 		var ggt mat.SymDense
 		ggt.SymOuterK(1, gd)
 		return minEigSym(&ggt)
@@ -292,23 +286,11 @@ func (s *solver) needsModification(H, G *sparse.CSR) bool {
 	if n > s.set.DenseLimit {
 		return lanczosMin(matrix.NewCSR(H), 80) < 1e-6
 	}
-	hd := mat.NewDense(n, n, nil)
-	raw := H.RawMatrix()
-	for i := 0; i < n; i++ {
-		for k := raw.Indptr[i]; k < raw.Indptr[i+1]; k++ {
-			hd.Set(i, raw.Ind[k], hd.At(i, raw.Ind[k])+raw.Data[k])
-		}
-	}
+	hd := matrix.ToDense(nil, H)
 	if m == 0 {
 		return minEigSym(mat.NewSymDense(n, hd.RawMatrix().Data)) < 1e-6
 	}
-	gt := mat.NewDense(n, m, nil)
-	graw := G.RawMatrix()
-	for j := 0; j < m; j++ {
-		for k := graw.Indptr[j]; k < graw.Indptr[j+1]; k++ {
-			gt.Set(graw.Ind[k], j, gt.At(graw.Ind[k], j)+graw.Data[k])
-		}
-	}
+	gt := matrix.ToDense(nil, matrix.Transpose(G))
 	var qr mat.QR
 	qr.Factorize(gt)
 	var q mat.Dense

@@ -258,14 +258,7 @@ func blLoadLIBSVM(path string) (*blDataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, c := ds.X.Dims()
-	a := mat.NewDense(r, c, nil)
-	raw := ds.X.RawMatrix()
-	for i := 0; i < r; i++ {
-		for k := raw.Indptr[i]; k < raw.Indptr[i+1]; k++ {
-			a.Set(i, raw.Ind[k], raw.Data[k])
-		}
-	}
+	a := matrix.ToDense(nil, ds.X)
 	return &blDataset{a: a, labels: ds.Y, name: ds.Name}, nil
 }
 
