@@ -37,13 +37,15 @@ func ParseFile(path string, opt *Options) (*Problem, error) {
 }
 
 // SIFDir returns the directory searched by Load: $MASTSIF when set, else
-// $KKT_DATA/cutest/sif (a relative KKT_DATA taken from the working
-// directory, else from the module root: kkt's one data-folder rule), else "".
+// cutest/sif inside the data folder of kkt's one rule (internal/kktdata:
+// $KKT_DATA, a relative value taken from the working directory, else from
+// the module root; when unset, ../shared/data or shared/data beside the
+// working directory), else "". The kkt command resolves it the same way.
 func SIFDir() string {
 	if d := os.Getenv("MASTSIF"); d != "" {
 		return d
 	}
-	if d := kktdata.Dir(); d != "" {
+	if d := kktdata.Default(); d != "" {
 		return filepath.Join(d, "cutest", "sif")
 	}
 	return ""

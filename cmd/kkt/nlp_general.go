@@ -101,20 +101,15 @@ func nlpSolveGeneral(args []string, stdout, stderr io.Writer) int {
 	return reportGeneralNLP(stdout, stderr, p.Name(), p, res, *asJSON, *xOut)
 }
 
-// loadCUTEst parses a problem by name (in dir, $MASTSIF, $KKT_DATA/cutest/sif
-// or the default data folder) or by path.
+// loadCUTEst parses a problem by name (in dir, else cutest.SIFDir: $MASTSIF,
+// else cutest/sif in the data folder) or by path.
 func loadCUTEst(name, dir string, params paramList) (*cutest.Problem, error) {
 	opt := &cutest.Options{Params: map[string]float64(params)}
 	if strings.HasSuffix(strings.ToUpper(name), ".SIF") || strings.ContainsRune(name, os.PathSeparator) {
 		return cutest.ParseFile(name, opt)
 	}
 	if dir == "" {
-		dir = cutest.SIFDir()
-	}
-	if dir == "" {
-		if d := defaultDataDir(); d != "" {
-			dir = filepath.Join(d, "cutest", "sif")
-		}
+		dir = cutest.SIFDir() // kkt's one data-folder rule (internal/kktdata)
 	}
 	if dir == "" {
 		return nil, fmt.Errorf("cannot locate %s: set MASTSIF (or KKT_DATA), or give --sifdir or a path", name)
