@@ -102,7 +102,7 @@ type CSVOptions struct {
 // lines and lines starting with '#' are skipped; "\r\n" endings and a UTF-8
 // byte-order mark are accepted. Every row must have the same number of
 // fields. Errors are *ParseError values naming name, the 1-based line and the
-// field; a file without data rows wraps ErrNoData. The matrix grows with the
+// column; a file without data rows wraps ErrNoData. The matrix grows with the
 // data present, so no header can make the reader allocate beyond the input.
 func ReadDenseCSV(r io.Reader, name string, opt CSVOptions) (*mat.Dense, []string, error) {
 	lr := newLineReader(r, name)
@@ -129,7 +129,7 @@ func ReadDenseCSV(r io.Reader, name string, opt CSVOptions) (*mat.Dense, []strin
 		if cols < 0 && header == nil && opt.Header && !anyNumber(fs) {
 			for k, f := range fs {
 				if f == "" {
-					return nil, nil, lr.errorf("header field %d is empty", k+1)
+					return nil, nil, lr.errorf("header column %d is empty", k+1)
 				}
 			}
 			header = append([]string(nil), fs...)
@@ -137,28 +137,28 @@ func ReadDenseCSV(r io.Reader, name string, opt CSVOptions) (*mat.Dense, []strin
 			continue
 		}
 		if cols >= 0 && len(fs) != cols {
-			return nil, nil, lr.errorf("%d fields, previous rows have %d", len(fs), cols)
+			return nil, nil, lr.errorf("ragged row: %d columns, previous rows have %d", len(fs), cols)
 		}
 		if cols < 0 && !anyNumber(fs) {
-			return nil, nil, lr.errorf("field 1: not a number: %q (a header line? none is expected here)", fs[0])
+			return nil, nil, lr.errorf("column 1: not a number: %q (a header line? none is expected here)", fs[0])
 		}
 		for k, f := range fs {
 			if f == "" {
-				return nil, nil, lr.errorf("field %d is empty", k+1)
+				return nil, nil, lr.errorf("column %d is empty", k+1)
 			}
 			v, err := strconv.ParseFloat(f, 64)
 			if err != nil {
 				var ne *strconv.NumError
 				if errors.As(err, &ne) && ne.Err == strconv.ErrRange {
-					return nil, nil, lr.errorf("field %d: non-finite value %q (out of float64 range)", k+1, f)
+					return nil, nil, lr.errorf("column %d: non-finite value %q (out of float64 range)", k+1, f)
 				}
-				if rows == 0 && header == nil && anyNumber(fs) && !allNumbers(fs) {
-					return nil, nil, lr.errorf("field %d: not a number: %q, while other fields of the line are numbers: neither a header (all names) nor a data row", k+1, f)
+				if opt.Header && rows == 0 && header == nil && !allNumbers(fs) {
+					return nil, nil, lr.errorf("column %d: not a number: %q, while other columns of the line are numbers: neither a header (all names) nor a data row", k+1, f)
 				}
-				return nil, nil, lr.errorf("field %d: not a number: %q", k+1, f)
+				return nil, nil, lr.errorf("column %d: not a number: %q", k+1, f)
 			}
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, nil, lr.errorf("field %d: non-finite value %q", k+1, f)
+				return nil, nil, lr.errorf("column %d: non-finite value %q", k+1, f)
 			}
 			data = append(data, v)
 		}

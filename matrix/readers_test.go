@@ -77,16 +77,16 @@ func TestReadDenseCSV(t *testing.T) {
 		line   int
 		want   string
 	}{
-		{"1,2\n3\n", false, 2, "1 fields, previous rows have 2"},
-		{"1,x\n", false, 1, `field 2: not a number: "x"`},
-		{"1,NaN\n", false, 1, "field 2: non-finite value"},
-		{"1,1e400\n", false, 1, "field 2: non-finite value"},
-		{"0.5,,0.5\n", false, 1, "field 2 is empty"},
-		{"1,2,\n", false, 1, "field 3 is empty"},
+		{"1,2\n3\n", false, 2, "ragged row: 1 columns, previous rows have 2"},
+		{"1,x\n", false, 1, `column 2: not a number: "x"`},
+		{"1,NaN\n", false, 1, "column 2: non-finite value"},
+		{"1,1e400\n", false, 1, "column 2: non-finite value"},
+		{"0.5,,0.5\n", false, 1, "column 2 is empty"},
+		{"1,2,\n", false, 1, "column 3 is empty"},
 		{"a,b\n1,2\n", false, 1, "not a number"},
 		{"0.5,O.7,1.2\n0.1,0.2,0.3\n", true, 1, "neither a header"},
-		{"a,,c\n1,2,3\n", true, 1, "header field 2 is empty"},
-		{"a,b\n1,\n", true, 2, "field 2 is empty"},
+		{"a,,c\n1,2,3\n", true, 1, "header column 2 is empty"},
+		{"a,b\n1,\n", true, 2, "column 2 is empty"},
 		{"1\x002\n", false, 1, "NUL byte"},
 	} {
 		_, _, err := ReadDenseCSV(strings.NewReader(tc.in), "c.csv", CSVOptions{Header: tc.header})

@@ -1,10 +1,7 @@
 package main
 
 import (
-	"bufio"
-	"compress/gzip"
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -262,59 +259,19 @@ func blLoadLIBSVM(path string) (*blDataset, error) {
 	return &blDataset{a: a, labels: ds.Y, name: ds.Name}, nil
 }
 
-// blReadIDX reads an IDX file (magic 0x0000 08 dims, big-endian sizes, then
-// unsigned bytes), gzip-compressed when the data start with the gzip magic.
-// It returns the dimensions and the bytes. Errors name the file.
+// blReadIDX reads an IDX array of unsigned bytes (matrix.ReadIDX: any
+// rank 1…4, compressed or not) and returns its dimensions and bytes.
 func blReadIDX(r io.Reader, name string) ([]int, []byte, error) {
-	br := bufio.NewReader(r)
-	if m, err := br.Peek(2); err == nil && m[0] == 0x1f && m[1] == 0x8b {
-		gz, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", name, err)
-		}
-		defer gz.Close()
-		br = bufio.NewReader(gz)
-	}
-	var hdr [4]byte
-	if _, err := io.ReadFull(br, hdr[:]); err != nil {
-		return nil, nil, fmt.Errorf("%s: header: %w", name, err)
-	}
-	if hdr[0] != 0 || hdr[1] != 0 || hdr[2] != 0x08 {
-		return nil, nil, fmt.Errorf("%s: bad IDX magic % x (want 00 00 08 nd, unsigned bytes)", name, hdr)
-	}
-	nd := int(hdr[3])
-	if nd < 1 || nd > 4 {
-		return nil, nil, fmt.Errorf("%s: %d dimensions (want 1…4)", name, nd)
-	}
-	dims := make([]int, nd)
-	total := 1
-	for i := range dims {
-		var d uint32
-		if err := binary.Read(br, binary.BigEndian, &d); err != nil {
-			return nil, nil, fmt.Errorf("%s: size of dimension %d: %w", name, i, err)
-		}
-		if d == 0 || d > 1<<26 {
-			return nil, nil, fmt.Errorf("%s: dimension %d has size %d", name, i, d)
-		}
-		dims[i] = int(d)
-		total *= int(d)
-		if total > 1<<28 {
-			return nil, nil, fmt.Errorf("%s: %v elements is too large", name, dims[:i+1])
-		}
-	}
-	// The bytes and the float64 features made of them.
-	if err := matrix.CheckAlloc(name, 0, fmt.Sprintf("an IDX array %v", dims), matrix.MulBytes(int64(total), 9)); err != nil {
+	a, err := matrix.ReadIDX(r, name, 0)
+	if err != nil {
 		return nil, nil, err
 	}
-	// Memory grows with the data present, not with the header.
-	data, err := io.ReadAll(io.LimitReader(br, int64(total)))
-	if err == nil && len(data) < total {
-		err = io.ErrUnexpectedEOF
+	for i, d := range a.Dims {
+		if d == 0 {
+			return nil, nil, fmt.Errorf("%s: dimension %d has size 0", name, i)
+		}
 	}
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: data (%d bytes expected, %d present): %w", name, total, len(data), err)
-	}
-	return dims, data, nil
+	return a.Dims, a.Data, nil
 }
 
 func blReadIDXFile(path string) ([]int, []byte, error) {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"compress/bzip2"
 	"context"
 	"errors"
 	"fmt"
@@ -187,18 +186,15 @@ func runNLP(args []string, stdout, stderr io.Writer) int {
 	return reportNLP(stdout, fmt.Sprintf("pde-%d", *grid), p, res, *f.asJSON)
 }
 
-// loadLogReg reads a LIBSVM file (optionally .bz2) as a ±1-labelled problem.
+// loadLogReg reads a LIBSVM file (gzip or bzip2 accepted: matrix decompresses
+// by content) as a ±1-labelled problem.
 func loadLogReg(path string, seed uint64) (*auglag.LogReg, error) {
 	fh, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer fh.Close()
-	var r io.Reader = fh
-	if strings.HasSuffix(path, ".bz2") {
-		r = bzip2.NewReader(fh)
-	}
-	ds, err := matrix.ReadLIBSVM(r, path, matrix.LIBSVMOptions{Labels: matrix.LabelsPlusMinusOne})
+	ds, err := matrix.ReadLIBSVM(fh, path, matrix.LIBSVMOptions{Labels: matrix.LabelsPlusMinusOne})
 	if err != nil {
 		return nil, err
 	}
