@@ -7,10 +7,12 @@ import (
 	"time"
 
 	"github.com/james-bowman/sparse"
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/mat"
+
 	"github.com/kkt-go/kkt/linsolve"
 	"github.com/kkt-go/kkt/matrix"
 	"github.com/kkt-go/kkt/sketch"
-	"gonum.org/v1/gonum/mat"
 )
 
 // run is the outer loop of the method (the steps of docs/auglag.md, "The
@@ -113,7 +115,7 @@ func (s *solver) run(ctx context.Context, x0, lam0 []float64) *Result {
 		for {
 			meritGrad(gx, gl, cur, hv, eta1, eta2, s.tmpN)
 			z := inner.x()
-			dq = dot(gx, z[:n]) + dot(gl, z[n:])
+			dq = floats.Dot(gx, z[:n]) + floats.Dot(gl, z[n:])
 			if eta1 > 1e8 || eta2 < 1e-8 || dq <= -0.5*eta2*bnorm*bnorm {
 				break
 			}
@@ -336,15 +338,15 @@ func lanczosMin(op matrix.Operator, k int) float64 {
 	for j := 0; j < k; j++ {
 		Q = append(Q, append([]float64(nil), q...))
 		op.Apply(w, q)
-		a := dot(w, q)
+		a := floats.Dot(w, q)
 		alpha = append(alpha, a)
 		for _, v := range Q {
-			c := dot(w, v)
+			c := floats.Dot(w, v)
 			for i := range w {
 				w[i] -= c * v[i]
 			}
 		}
-		bn := nrm2(w)
+		bn := floats.Norm(w, 2)
 		if bn < 1e-12 || j == k-1 {
 			break
 		}
@@ -364,7 +366,7 @@ func lanczosMin(op matrix.Operator, k int) float64 {
 }
 
 func normalize(v []float64) {
-	nv := nrm2(v)
+	nv := floats.Norm(v, 2)
 	for i := range v {
 		v[i] /= nv
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/kkt-go/kkt/linsolve"
 	"github.com/kkt-go/kkt/matrix"
 )
@@ -85,9 +87,9 @@ func AID(ctx context.Context, p *Problem, s AIDSettings) *Result {
 	fdDir := func(dst, tmp, v []float64, grad func(dst, x, y []float64)) {
 		step := s.FDStep
 		if step <= 0 {
-			step = 1e-6 * (1 + nrm2(y))
+			step = 1e-6 * (1 + floats.Norm(y, 2))
 		}
-		h := step / max(nrm2(v), 1e-300)
+		h := step / max(floats.Norm(v, 2), 1e-300)
 		for i := range y {
 			ty[i] = y[i] + h*v[i]
 		}
@@ -124,7 +126,7 @@ func AID(ctx context.Context, p *Problem, s AIDSettings) *Result {
 	eval := func(r *Record) {
 		r.Upper = p.Upper.Value(x, y)
 		p.Lower.GradY(ty, x, y)
-		r.Gap = nrm2(ty)
+		r.Gap = floats.Norm(ty, 2)
 	}
 	tr := newTracker(ctx, &s.Common, res, eval)
 	maxIter := s.maxIter()

@@ -7,9 +7,11 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/kkt-go/kkt/bilevel/proj"
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat"
+
+	"github.com/kkt-go/kkt/bilevel/proj"
 )
 
 func randVec(rng *rand.Rand, n int, s float64) []float64 {
@@ -205,11 +207,11 @@ func TestT3PenaltySigma(t *testing.T) {
 			t.Fatalf("σ=%g: %v", sig, r.Status)
 		}
 		xs := tp.T3Sigma(sig)
-		d := relErr(r.X, xs) * nrm2(xs)
+		d := relErr(r.X, xs) * floats.Norm(xs, 2)
 		if d > 1e-8 {
 			t.Errorf("σ=%g: ‖x̂ − b/(2+σ)‖ = %.3g > 1e-8", sig, d)
 		}
-		bias := relErr(r.X, tp.XStar) * nrm2(tp.XStar)
+		bias := relErr(r.X, tp.XStar) * floats.Norm(tp.XStar, 2)
 		lx = append(lx, math.Log10(sig))
 		ly = append(ly, math.Log10(bias))
 	}
@@ -238,9 +240,9 @@ func TestT4Selection(t *testing.T) {
 	}
 	sel := make([]float64, tp.M)
 	tp.LowerSolution(sel, r.X)
-	ex := relErr(r.X, tp.XStar) * nrm2(tp.XStar)
-	ey := relErr(r.Y, sel) * nrm2(sel)
-	ey2 := relErr(r.Y, tp.YStar) * nrm2(tp.YStar)
+	ex := relErr(r.X, tp.XStar) * floats.Norm(tp.XStar, 2)
+	ey := relErr(r.Y, sel) * floats.Norm(sel, 2)
+	ey2 := relErr(r.Y, tp.YStar) * floats.Norm(tp.YStar, 2)
 	t.Logf("‖x̂ − x*‖ = %.3g, ‖ŷ − A⁺x̂‖ = %.3g, ‖ŷ − y*‖ = %.3g after %d iterations", ex, ey, ey2, r.Iterations)
 	if ex > 1e-6 || ey > 1e-6 || ey2 > 1e-6 {
 		t.Errorf("T4: errors %.3g, %.3g, %.3g, want ≤ 1e-6", ex, ey, ey2)
@@ -260,7 +262,7 @@ func TestT5LowerSolution(t *testing.T) {
 	}
 	ys := make([]float64, n)
 	tp.LowerSolution(ys, r.X)
-	e := relErr(r.Y, ys) * nrm2(ys)
+	e := relErr(r.Y, ys) * floats.Norm(ys, 2)
 	t.Logf("‖y − y*(x)‖ = %.3g, F = %.6g, violation %.3g", e, r.Upper, r.Violation)
 	if e > 1e-6 || r.Violation > 1e-10 {
 		t.Errorf("‖y − y*(x)‖ = %.3g, violation %.3g", e, r.Violation)
@@ -375,7 +377,7 @@ type sphereSet int
 
 func (s sphereSet) Dim() int { return int(s) }
 func (s sphereSet) Project(dst, v []float64) error {
-	n := nrm2(v)
+	n := floats.Norm(v, 2)
 	for i, x := range v {
 		dst[i] = x / n
 	}

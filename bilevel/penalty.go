@@ -6,6 +6,8 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/kkt-go/kkt/bilevel/proj"
 )
 
@@ -243,7 +245,7 @@ func Penalty(ctx context.Context, p *Problem, s PenaltySettings) *Result {
 				if err := project(yz, z); err != nil {
 					return fail(err)
 				}
-				if s.InnerTol > 0 && math.Sqrt(max(dyn, dzn)) <= s.InnerTol*(1+nrm2(y)) {
+				if s.InnerTol > 0 && math.Sqrt(max(dyn, dzn)) <= s.InnerTol*(1+floats.Norm(y, 2)) {
 					break
 				}
 			}

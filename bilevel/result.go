@@ -182,22 +182,6 @@ func relErr(x, ref []float64) float64 {
 	return math.Sqrt(d / n)
 }
 
-func nrm2(v []float64) float64 {
-	var s float64
-	for _, x := range v {
-		s += x * x
-	}
-	return math.Sqrt(s)
-}
-
-func dot(a, b []float64) float64 {
-	var s float64
-	for i, x := range a {
-		s += x * b[i]
-	}
-	return s
-}
-
 func initVec(dst, src []float64, name string) {
 	if src == nil {
 		clear(dst)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"math"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/kkt-go/kkt/matrix"
 )
 
@@ -129,11 +131,11 @@ func lsqr(ctx context.Context, a matrix.Operator, b []float64, s LSQRSettings) (
 	w := make([]float64, nc)
 	var alfa float64
 	if beta > 0 {
-		scal(1/beta, u)
+		floats.Scale(1/beta, u)
 		a.ApplyTrans(v, u)
 		alfa = norm(v)
 		if alfa > 0 {
-			scal(1/alfa, v)
+			floats.Scale(1/alfa, v)
 		}
 	}
 	if isBad(alfa) {
@@ -164,8 +166,8 @@ func lsqr(ctx context.Context, a matrix.Operator, b []float64, s LSQRSettings) (
 			fused.ApplyBidiag(u, atu, v, alfa)
 			beta = norm(u)
 			if beta > 0 {
-				scal(1/beta, u)
-				scal(1/beta, atu)
+				floats.Scale(1/beta, u)
+				floats.Scale(1/beta, atu)
 			}
 		} else {
 			a.Apply(au, v)
@@ -180,7 +182,7 @@ func lsqr(ctx context.Context, a matrix.Operator, b []float64, s LSQRSettings) (
 				beta = norm(u) // the plain sum over- or underflowed
 			}
 			if beta > 0 {
-				scal(1/beta, u)
+				floats.Scale(1/beta, u)
 				a.ApplyTrans(atu, u)
 			}
 		}
@@ -197,7 +199,7 @@ func lsqr(ctx context.Context, a matrix.Operator, b []float64, s LSQRSettings) (
 				alfa = norm(v)
 			}
 			if alfa > 0 {
-				scal(1/alfa, v)
+				floats.Scale(1/alfa, v)
 			}
 		}
 		it++

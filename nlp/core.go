@@ -5,6 +5,8 @@ import (
 	"errors"
 	"math"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/kkt-go/kkt/linsolve"
 	"github.com/kkt-go/kkt/solver"
 )
@@ -215,14 +217,6 @@ func norm1(v []float64) float64 {
 	return s
 }
 
-func normInf(v []float64) float64 {
-	s := 0.0
-	for _, x := range v {
-		s = max(s, math.Abs(x))
-	}
-	return s
-}
-
 // slackL and slackU are the distances to the bounds.
 func (c *core) slackL(v []float64, i int) float64 { return v[i] - c.st.vl[i] }
 func (c *core) slackU(v []float64, i int) float64 { return c.st.vu[i] - v[i] }
@@ -315,7 +309,7 @@ func (c *core) errs(mu float64) (du, pr, co, sd, sc float64) {
 			co = max(co, math.Abs(c.slackU(c.v, i)*c.zu[i]-mu))
 		}
 	}
-	pr = normInf(c.h)
+	pr = floats.Norm(c.h, math.Inf(1))
 	sd, sc = 1, 1
 	if c.me+nz > 0 {
 		sd = max(sMax, (norm1(c.y)+zsum)/float64(c.me+nz)) / sMax
@@ -571,14 +565,14 @@ func (c *core) solveKKT() bool {
 	if err := c.ldl.Solve(c.sol, c.rhs); err != nil {
 		return false
 	}
-	bn := normInf(c.rhs)
+	bn := floats.Norm(c.rhs, math.Inf(1))
 	for range 3 {
 		c.kktMul(c.res, c.sol)
 		for i := range c.res {
 			c.res[i] = c.rhs[i] - c.res[i]
 		}
-		rn := normInf(c.res)
-		if rn <= 1e-14*(bn+normInf(c.sol)) || rn == 0 {
+		rn := floats.Norm(c.res, math.Inf(1))
+		if rn <= 1e-14*(bn+floats.Norm(c.sol, math.Inf(1))) || rn == 0 {
 			break
 		}
 		if err := c.ldl.Solve(c.corr, c.res); err != nil {
@@ -765,7 +759,7 @@ func (c *core) lsqMultipliers() {
 		return
 	}
 	c.recoverStep(c.rx, c.dv, c.dysoc)
-	if normInf(c.dysoc) > 1e3 {
+	if floats.Norm(c.dysoc, math.Inf(1)) > 1e3 {
 		return
 	}
 	copy(c.y, c.dysoc)

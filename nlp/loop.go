@@ -3,6 +3,8 @@ package nlp
 import (
 	"math"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/kkt-go/kkt/solver"
 )
 
@@ -63,7 +65,7 @@ func (c *core) run() outcome {
 			return outcome{status: solver.MaxIterations, msg: "maximum number of iterations reached"}
 		}
 		if c.resto == nil && c.mainQ != nil {
-			if normInf(c.v[:c.nx]) > 1e20 {
+			if floats.Norm(c.v[:c.nx], math.Inf(1)) > 1e20 {
 				return outcome{status: solver.Unbounded, msg: "iterates diverge (|x| > 1e20)"}
 			}
 			if c.f/c.mainQ.df < -1e20 && c.mainGates(prm.constrViol, math.Inf(1), math.Inf(1)) {
@@ -175,7 +177,7 @@ func (c *core) lineSearch() lsResult {
 			break
 		}
 	}
-	if tiny && normInf(c.h) <= 1e-4 {
+	if tiny && floats.Norm(c.h, math.Inf(1)) <= 1e-4 {
 		ytiny := true
 		for r := range c.me {
 			if math.Abs(c.dy[r])/(1+math.Abs(c.y[r])) > 1e-2 {

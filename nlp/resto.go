@@ -3,6 +3,8 @@ package nlp
 import (
 	"math"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/kkt-go/kkt/solver"
 )
 
@@ -141,7 +143,7 @@ func (c *core) restoration() (o outcome, cont bool) {
 		return outcome{status: solver.NumericalFailure, msg: "line search failed on a problem without constraints (no restoration possible)"}, false
 	}
 	st := c.st
-	muR := max(c.mu, normInf(c.h))
+	muR := max(c.mu, floats.Norm(c.h, math.Inf(1)))
 	rq := &restoNLP{q: c.in, nv: nv, me: me, nx: nx, vR: append([]float64(nil), c.v...), d2: make([]float64, nv)}
 	for i := range nv {
 		d := 1 / max(1, math.Abs(c.v[i]))

@@ -6,6 +6,8 @@ import (
 	"math"
 	"time"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/kkt-go/kkt/solver"
 )
 
@@ -136,7 +138,7 @@ func Solve(ctx context.Context, p Problem, s Settings) (*Result, error) {
 	if !s.NoScaling {
 		g := make([]float64, n)
 		p.Gradient(g, x0)
-		if gn := normInf(g); finite(gn) && gn > gmax {
+		if gn := floats.Norm(g, math.Inf(1)); finite(gn) && gn > gmax {
 			q.df = max(1e-8, gmax/gn)
 		}
 		if m > 0 {
@@ -378,7 +380,7 @@ func (c *core) record(dw, alpha, alphaZ float64, ls int, resto bool) {
 	if c.recordF != nil {
 		f = c.recordF()
 	}
-	it := Iteration{Iter: *c.iter, F: f, InfPr: pr, InfDu: du, Mu: c.mu, DNorm: normInf(c.dv), RegW: dw,
+	it := Iteration{Iter: *c.iter, F: f, InfPr: pr, InfDu: du, Mu: c.mu, DNorm: floats.Norm(c.dv, math.Inf(1)), RegW: dw,
 		Alpha: alpha, AlphaDual: alphaZ, LS: ls, Restoration: resto}
 	if !c.prm.recorder(it) {
 		c.stopRequested = true

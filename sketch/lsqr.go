@@ -11,6 +11,7 @@ import (
 	"github.com/james-bowman/sparse"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/kkt-go/kkt/linsolve"
@@ -197,8 +198,8 @@ func LeastSquares(ctx context.Context, a mat.Matrix, b []float64, set LSSettings
 	rows.pass(r, atr, neg, -1) // r ← −A x + b
 
 	res.X, res.Status, res.Iterations, res.History = x, st, it, hist
-	res.ResidualNorm = nrm2(r)
-	res.NormalResidual = nrm2(atr) / (frobenius(a) * res.ResidualNorm)
+	res.ResidualNorm = floats.Norm(r, 2)
+	res.NormalResidual = floats.Norm(atr, 2) / (frobenius(a) * res.ResidualNorm)
 	return res, nil
 }
 
@@ -226,7 +227,7 @@ func rowNorms2(dst []float64, a mat.Matrix) {
 
 func frobenius(a mat.Matrix) float64 {
 	if c, ok := a.(*sparse.CSR); ok {
-		return nrm2(sumDuplicates(c).RawMatrix().Data)
+		return floats.Norm(sumDuplicates(c).RawMatrix().Data, 2)
 	}
 	return mat.Norm(a, 2)
 }
