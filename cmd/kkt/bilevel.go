@@ -23,8 +23,8 @@ import (
 
 func init() {
 	register(&command{name: "bilevel", summary: "bilevel optimization: penalty methods, LV-HBA, AID on T1–T5, SVM and hyper-cleaning", run: runBilevel})
-	registerExperiment(&experiment{name: "bilevel", order: 40, run: reproBilevel,
-		paper: "Kwon et al., ICLR 2024 (arXiv 2309.01753); Yao et al. (LV-HBA), ICLR 2024 (arXiv 2401.16164)"})
+	registerExperiment(&experiment{Name: "bilevel", Order: 40, Run: reproBilevel,
+		Paper: "Kwon et al., ICLR 2024 (arXiv 2309.01753); Yao et al. (LV-HBA), ICLR 2024 (arXiv 2401.16164)"})
 }
 
 // blOutcome is the result of one `kkt bilevel` run (the JSON object).
@@ -708,7 +708,7 @@ func reproBilevel(ctx context.Context, env *reproEnv) ([]row, error) {
 		r.Experiment = "bilevel"
 		rows = append(rows, compare(r, tol))
 	}
-	pr := env.newProgress("bilevel")
+	pr := env.NewProgress("bilevel")
 	// 1. T2 with LV-HBA: iterations to reach each accuracy.
 	sizes := []int{100}
 	if env.Full {
@@ -742,9 +742,9 @@ func reproBilevel(ctx context.Context, env *reproEnv) ([]row, error) {
 		}
 		add(row{Metric: fmt.Sprintf("T2 n=%d LV-HBA: rel. error after 50000 iterations", n), Value: *o.XError, Paper: 3e-12, Note: blTarget}, 0.1)
 		add(timing(row{Metric: fmt.Sprintf("T2 n=%d LV-HBA: time for 50000 iterations", n), Value: o.TimeS, Paper: math.NaN(), Unit: "s"}), 0)
-		pr.update(1, 7, "T2")
+		pr.Update(1, 7, "T2")
 	}
-	env.addFigure(fig)
+	env.AddFigure(fig)
 	// 2. T1: truncation radius r, with the script's steps and with the
 	// default steps of bilevel.StepRule.
 	fig = figure{Name: "bilevel-t1", Title: "T1, LV-HBA: script steps (η=0.03) and StepRule steps, box r", XLabel: "iteration", YLabel: "‖x − x*‖/‖x*‖", LogY: true}
@@ -786,8 +786,8 @@ func reproBilevel(ctx context.Context, env *reproEnv) ([]row, error) {
 			}
 		}
 	}
-	env.addFigure(fig)
-	pr.update(2, 7, "T1")
+	env.AddFigure(fig)
+	pr.Update(2, 7, "T1")
 	// 3. T3: the penalty bias is linear in σ.
 	tp := bilevel.T3(10, 1)
 	var lx, ly []float64
@@ -809,17 +809,17 @@ func reproBilevel(ctx context.Context, env *reproEnv) ([]row, error) {
 		}
 	}
 	fig.Series = append(fig.Series, series{Name: "penalty method", X: fx, Y: fy})
-	env.addFigure(fig)
+	env.AddFigure(fig)
 	add(row{Metric: "T3 penalty: max ‖x̂_σ − b/(2+σ)‖ over σ = 1e-1…1e-4", Value: worst, Paper: math.NaN(), Status: passFail(worst <= 1e-8), Note: "target ≤ 1e-8 (closed form)"}, 0)
 	slope := fitSlope(lx, ly)
 	add(row{Metric: "T3 penalty: log-log slope of ‖x̂_σ − x*‖ in σ", Value: slope, Paper: 1, Note: "O(σ) theory; target 1 ± 0.05"}, 0.05)
-	pr.update(3, 7, "T3")
+	pr.Update(3, 7, "T3")
 	// 4. T4 and T5: the selected lower-level solution.
 	o, err := blToy(ctx, blConfig{problem: "t4", method: "penalty", seed: 1, history: true, historyEvery: 1})
 	if err != nil {
 		return nil, err
 	}
-	env.addFigure(blHistoryFigure("bilevel-t4", "T4 (k=5, d=12), penalty method, σ: 0.1 → 1e-7 (halved each step)", "‖x − x*‖/‖x*‖",
+	env.AddFigure(blHistoryFigure("bilevel-t4", "T4 (k=5, d=12), penalty method, σ: 0.1 → 1e-7 (halved each step)", "‖x − x*‖/‖x*‖",
 		"penalty", o.history, func(r bilevel.Record) float64 { return r.XError }))
 	add(row{Metric: "T4 penalty σ→1e-7: ‖ŷ − A⁺x̂‖", Value: *o.LowerError, Paper: math.NaN(), Status: passFail(*o.LowerError <= 1e-6), Note: "optimistic selection; target ≤ 1e-6"}, 0)
 	add(row{Metric: "T4 penalty σ→1e-7: ‖x̂ − x*‖/‖x*‖", Value: *o.XError, Paper: math.NaN(), Status: passFail(*o.XError <= 1e-6), Note: "target ≤ 1e-6"}, 0)
@@ -831,7 +831,7 @@ func reproBilevel(ctx context.Context, env *reproEnv) ([]row, error) {
 	if err != nil {
 		return nil, err
 	}
-	env.addFigure(blHistoryFigure("bilevel-t5", fmt.Sprintf("T5 (n=%d), LV-HBA, c₀ = 1e5", n5), "lower-level gap G(x, y) − v̂_γ",
+	env.AddFigure(blHistoryFigure("bilevel-t5", fmt.Sprintf("T5 (n=%d), LV-HBA, c₀ = 1e5", n5), "lower-level gap G(x, y) − v̂_γ",
 		"LV-HBA", o.history, func(r bilevel.Record) float64 { return math.Abs(r.Gap) }))
 	add(row{Metric: fmt.Sprintf("T5 n=%d LV-HBA (c₀=1e5, 60000 it.): ‖y − y*(x)‖", n5), Value: *o.LowerError, Paper: math.NaN(), Status: passFail(*o.LowerError <= 1e-6),
 		Note: "closed form (I − A⁺A)x − A⁺Hx; target ≤ 1e-6; our random A, H, B (reference .npy not used)"}, 0)
@@ -840,7 +840,7 @@ func reproBilevel(ctx context.Context, env *reproEnv) ([]row, error) {
 		return nil, err
 	}
 	add(row{Metric: "T3 (no box) AID baseline: rel. error of x", Value: *o.XError, Paper: math.NaN(), Status: passFail(*o.XError <= 1e-8), Note: "CG on Hessian–vector products"}, 0)
-	pr.update(4, 7, "T4, T5")
+	pr.Update(4, 7, "T4, T5")
 	// 5. SVM and hyper-cleaning.
 	seeds := 5
 	type dataRun struct {
@@ -876,7 +876,7 @@ func reproBilevel(ctx context.Context, env *reproEnv) ([]row, error) {
 				add(row{Metric: fmt.Sprintf("%s %s: AUC of the weight decrease for corrupted samples", task, m), Value: *o.AUC, Paper: math.NaN(), Status: passFail(*o.AUC > 0.5),
 					Note: "kkt's metric; random ranking 0.5"}, 0)
 			}
-			pr.update(5, 7, task+" "+m)
+			pr.Update(5, 7, task+" "+m)
 		}
 	}
 	return rows, nil

@@ -23,10 +23,10 @@ import (
 func init() {
 	register(&command{name: "cutest", summary: "list and evaluate CUTEst SIF problems (pure-Go SIF interpreter)", run: runCutest, subs: []string{"list", "eval"}})
 	registerExperiment(&experiment{
-		name:  "cutest-sif",
-		paper: "CUTEst SIF interpreter vs S2MPJ reference values (Gratton & Toint, arXiv:2407.07812)",
-		order: 20,
-		run:   runCutestExperiment,
+		Name:  "cutest-sif",
+		Paper: "CUTEst SIF interpreter vs S2MPJ reference values (Gratton & Toint, arXiv:2407.07812)",
+		Order: 20,
+		Run:   runCutestExperiment,
 	})
 }
 
@@ -378,8 +378,8 @@ func vnorm(v []float64) float64 {
 // fraction of problems whose 16 quantities all match to 1e-10 (the paper
 // column is 1.0: all of them). Quick mode checks every 9th problem.
 func runCutestExperiment(ctx context.Context, env *reproEnv) ([]row, error) {
-	ref, ok1 := env.dataPath("cutest/reference.csv")
-	sifdir, ok2 := env.dataPath("cutest/sif")
+	ref, ok1 := env.DataPath("cutest/reference.csv")
+	sifdir, ok2 := env.DataPath("cutest/sif")
 	if !ok1 || !ok2 {
 		return []row{{Experiment: "cutest-sif", Metric: "problems matched to 1e-10", Value: math.NaN(), Paper: math.NaN(),
 			Status: "info", Note: "no CUTEst data (set KKT_DATA to a directory with cutest/sif and cutest/reference.csv); nothing to check"}}, nil

@@ -27,11 +27,11 @@ import (
 
 func init() {
 	register(&command{name: "dag", summary: "learn linear DAGs: simulate, fit (CoLiDE, DAGMA, TOPO), evaluate, sweep", run: runDag, subs: []string{"simulate", "evaluate", "sweep", "plot"}})
-	registerExperiment(&experiment{name: "dag", order: 60,
-		paper:     "Saboksayr, Mateos, Tepper, CoLiDE, ICLR 2024; Deng, Bello, Aragam, Ravikumar, TOPO, ICML 2023",
-		units:     func(env *reproEnv) int { return len(dagPlan(env)) },
-		runUnit:   runDagUnit,
-		summarize: summarizeDag})
+	registerExperiment(&experiment{Name: "dag", Order: 60,
+		Paper:     "Saboksayr, Mateos, Tepper, CoLiDE, ICLR 2024; Deng, Bello, Aragam, Ravikumar, TOPO, ICML 2023",
+		Units:     func(env *reproEnv) int { return len(dagPlan(env)) },
+		RunUnit:   runDagUnit,
+		Summarize: summarizeDag})
 }
 
 const dagUsage = `[simulate|fit|evaluate|sweep] [flags]
@@ -951,8 +951,8 @@ var dagSachsVariants = []string{"raw", "standardised"}
 // dagSachs runs every method on one variant of the 853 observational Sachs
 // samples against the 17-edge consensus graph.
 func dagSachs(ctx context.Context, env *reproEnv, methods []string, variant string) ([]row, error) {
-	xp, ok1 := env.dataPath("sachs/conditions/1_cd3cd28_n854.csv")
-	bp, ok2 := env.dataPath("sachs/sachs_bnlearn_adjmat_17edges.csv")
+	xp, ok1 := env.DataPath("sachs/conditions/1_cd3cd28_n854.csv")
+	bp, ok2 := env.DataPath("sachs/sachs_bnlearn_adjmat_17edges.csv")
 	if !ok1 || !ok2 {
 		return []row{{Experiment: "dag", Metric: "Sachs", Value: math.NaN(), Paper: math.NaN(), Status: "info",
 			Note: "Sachs data not found (set KKT_DATA); skipped"}}, nil
@@ -1046,8 +1046,8 @@ func dagPlan(env *reproEnv) []dagTask {
 			}
 		}
 	}
-	_, ok1 := env.dataPath("sachs/conditions/1_cd3cd28_n854.csv")
-	_, ok2 := env.dataPath("sachs/sachs_bnlearn_adjmat_17edges.csv")
+	_, ok1 := env.DataPath("sachs/conditions/1_cd3cd28_n854.csv")
+	_, ok2 := env.DataPath("sachs/sachs_bnlearn_adjmat_17edges.csv")
 	variants := dagSachsVariants
 	if !ok1 || !ok2 {
 		variants = variants[:1] // one unit reports the missing data

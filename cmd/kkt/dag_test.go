@@ -78,8 +78,8 @@ func TestDagBadInput(t *testing.T) {
 }
 
 func TestDagExperimentRegistered(t *testing.T) {
-	for _, e := range experiments {
-		if e.name == "dag" && e.order == 60 {
+	for _, e := range experimentList() {
+		if e.Name == "dag" && e.Order == 60 {
 			return
 		}
 	}

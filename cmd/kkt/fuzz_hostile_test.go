@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kkt-go/kkt/internal/repro"
 	"github.com/kkt-go/kkt/matrix"
 )
 
@@ -28,11 +29,11 @@ func FuzzMergeUnit(f *testing.F) {
 	f.Add([]byte(`{"experiment":"x","unit":0,"units":1,"run":{"experiments":["x"]},"data":{"a":[null]}}`))
 	f.Add([]byte(`{"run":null}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		var r unitResult
+		var r repro.UnitResult
 		if err := json.Unmarshal(b, &r); err != nil {
 			return
 		}
-		err := validateMerge([]mergeUnit{{"fuzz.json", &r}})
+		err := repro.ValidateMerge([]repro.MergeUnit{{File: "fuzz.json", R: &r}})
 		if err == nil {
 			if r.Run == nil || r.Unit < 0 || r.Unit >= r.Units || r.Units != 1 {
 				t.Fatalf("accepted an inconsistent unit: %+v", r)

@@ -19,7 +19,7 @@ import (
 
 func init() {
 	register(&command{name: "linsolve", summary: "solve a sparse linear system A·x = b from Matrix Market files", run: runLinsolve})
-	registerExperiment(&experiment{name: "linsolve", paper: "Hestenes–Stiefel CG vs SciPy 1.10 scipy.sparse.linalg.cg; Saad (2003)", order: 10, run: reproLinsolve})
+	registerExperiment(&experiment{Name: "linsolve", Paper: "Hestenes–Stiefel CG vs SciPy 1.10 scipy.sparse.linalg.cg; Saad (2003)", Order: 10, Run: reproLinsolve})
 }
 
 // linsolveOut is the --json output of kkt linsolve.
@@ -416,7 +416,7 @@ func reproLinsolve(ctx context.Context, env *reproEnv) ([]row, error) {
 		}
 		fig.Series = append(fig.Series, series{Name: m.name, X: xs, Y: ys})
 	}
-	env.addFigure(fig)
+	env.AddFigure(fig)
 	fmt.Fprintf(env.Progress, "[linsolve] CG Poisson 100x100: %d iterations (SciPy %d)\n", int(rows[0].Value), scipyCGPoisson100)
 	return rows, nil
 }

@@ -21,8 +21,8 @@ import (
 func init() {
 	register(&command{name: "nlp", summary: "equality-constrained NLP: AdaSketch-Newton and baselines (nlp pde …)", run: runNLP, subs: []string{"pde", "solve"}})
 	register(&command{name: "logreg", summary: "constrained logistic regression with AdaSketch-Newton", run: runLogReg})
-	registerExperiment(&experiment{name: "pde", paper: "Hong, Na, Mahoney, Kolar, ICML 2023 (arXiv 2305.18379)", order: 12, run: reproPDE})
-	registerExperiment(&experiment{name: "logreg", paper: "Hong, Na, Mahoney, Kolar, ICML 2023 (arXiv 2305.18379)", order: 13, run: reproLogReg})
+	registerExperiment(&experiment{Name: "pde", Paper: "Hong, Na, Mahoney, Kolar, ICML 2023 (arXiv 2305.18379)", Order: 12, Run: reproPDE})
+	registerExperiment(&experiment{Name: "logreg", Paper: "Hong, Na, Mahoney, Kolar, ICML 2023 (arXiv 2305.18379)", Order: 13, Run: reproLogReg})
 }
 
 // nlpFlags are the solver flags shared by the NLP commands.
@@ -297,7 +297,7 @@ func reproPDE(ctx context.Context, env *reproEnv) ([]row, error) {
 	// preconditioner (to N = 64: at N = 128 it does not reach 1e-10 in
 	// minutes) run in --full only.
 	grids := []int{16, 32, 64, 128}
-	pr := env.newProgress("pde")
+	pr := env.NewProgress("pde")
 	fig := figure{Name: "pde-scaling", Title: "PDE control: time of the Newton–KKT solves", XLabel: "n = 2N²", YLabel: "time (s)", LogX: true, LogY: true, Timing: true}
 	type study struct {
 		m     auglag.Method
@@ -339,7 +339,7 @@ func reproPDE(ctx context.Context, env *reproEnv) ([]row, error) {
 			}
 			rows = append(rows, r)
 			done++
-			pr.update(done, total, "solves")
+			pr.Update(done, total, "solves")
 		}
 		if len(xs) >= 2 {
 			k := len(xs) - 1
@@ -349,7 +349,7 @@ func reproPDE(ctx context.Context, env *reproEnv) ([]row, error) {
 		}
 		fig.Series = append(fig.Series, series{Name: st.label, X: xs, Y: ys})
 	}
-	env.addFigure(fig)
+	env.AddFigure(fig)
 	res, err := auglag.Solve(ctx, auglag.NewPDEControl(16), auglag.Settings{Method: auglag.AdaSketchRK, MaxIter: 3})
 	if err != nil {
 		return nil, err
@@ -390,9 +390,9 @@ func reproLogReg(ctx context.Context, env *reproEnv) ([]row, error) {
 		return []row{{Experiment: "logreg", Metric: "constrained logistic regression", Value: math.NaN(), Paper: math.NaN(), Status: "skipped", Note: "no LIBSVM data (set KKT_DATA)"}}, nil
 	}
 	var rows []row
-	pr := env.newProgress("logreg")
+	pr := env.NewProgress("logreg")
 	for i, name := range sets {
-		path, ok := env.dataPath(filepath.Join("libsvm", name))
+		path, ok := env.DataPath(filepath.Join("libsvm", name))
 		if !ok {
 			return nil, fmt.Errorf("missing %s", path)
 		}
@@ -438,7 +438,7 @@ func reproLogReg(ctx context.Context, env *reproEnv) ([]row, error) {
 			}
 			rows = append(rows, r, timing(row{Experiment: "logreg", Metric: fmt.Sprintf("%s (n=%d) wall time, %v", name, p.N(), m), Value: secs, Paper: math.NaN(), Status: "info", Unit: "s"}))
 		}
-		pr.update(i+1, len(sets), "datasets")
+		pr.Update(i+1, len(sets), "datasets")
 	}
 	return rows, nil
 }

@@ -20,10 +20,10 @@ func init() {
 	runNLPSolve = nlpSolveGeneral
 	// Sharded: one unit per problem of the authors' list, so a --full sweep
 	// spreads over machines (--shard i/n) and merges (kkt reproduce merge).
-	registerExperiment(&experiment{name: "cutest", paper: "Hong, Na, Mahoney, Kolar, ICML 2023 (arXiv 2305.18379)", order: 11,
-		units:     func(env *reproEnv) int { return max(len(adaSketchList(env)), 1) },
-		runUnit:   runCUTEstUnit,
-		summarize: summarizeCUTEst})
+	registerExperiment(&experiment{Name: "cutest", Paper: "Hong, Na, Mahoney, Kolar, ICML 2023 (arXiv 2305.18379)", Order: 11,
+		Units:     func(env *reproEnv) int { return max(len(adaSketchList(env)), 1) },
+		RunUnit:   runCUTEstUnit,
+		Summarize: summarizeCUTEst})
 }
 
 // adaSketchPaper holds the authors' per-problem iteration counts (research
@@ -172,7 +172,7 @@ func summarizeCUTEst(env *reproEnv, data []json.RawMessage) ([]row, error) {
 				fig.Series = append(fig.Series, series{Name: r.Method, X: xs, Y: r.History})
 			}
 		}
-		env.addFigure(fig)
+		env.AddFigure(fig)
 	}
 	for _, m := range methods {
 		var its []float64

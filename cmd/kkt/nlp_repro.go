@@ -14,7 +14,7 @@ import (
 )
 
 func init() {
-	registerExperiment(&experiment{name: "nlp", paper: "general NLP: kkt's interior-point method and augmented Lagrangian beside IPOPT 3.11.9 (cutest/ipopt.csv)", order: 14, run: reproNLP})
+	registerExperiment(&experiment{Name: "nlp", Paper: "general NLP: kkt's interior-point method and augmented Lagrangian beside IPOPT 3.11.9 (cutest/ipopt.csv)", Order: 14, Run: reproNLP})
 }
 
 // nlpReproSolvers are the general-NLP methods the experiment runs.
@@ -130,7 +130,7 @@ func reproNLP(ctx context.Context, env *reproEnv) ([]row, error) {
 	for s, n := range prof.Solvers {
 		fig.Series = append(fig.Series, series{Name: n, X: tau, Y: prof.Rho[s]})
 	}
-	env.addFigure(fig)
+	env.AddFigure(fig)
 	return rows, nil
 }
 

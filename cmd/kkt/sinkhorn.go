@@ -22,8 +22,8 @@ import (
 )
 
 func init() {
-	registerExperiment(&experiment{name: "sinkhorn", order: 50, run: runSinkhornExperiment,
-		paper: "Tang et al., Accelerating Sinkhorn algorithm with sparse Newton iterations, ICLR 2024 (arXiv 2401.12253)"})
+	registerExperiment(&experiment{Name: "sinkhorn", Order: 50, Run: runSinkhornExperiment,
+		Paper: "Tang et al., Accelerating Sinkhorn algorithm with sparse Newton iterations, ICLR 2024 (arXiv 2401.12253)"})
 	register(&command{name: "ot", summary: "optimal transport: exact (network simplex), Sinkhorn (scaling/log domain) and Sinkhorn–Newton–Sparse", run: runOT})
 }
 
@@ -754,7 +754,7 @@ func runSinkhornExperiment(ctx context.Context, env *reproEnv) ([]row, error) {
 	}
 	for _, f := range figs {
 		for _, fig := range historyFigures(f) {
-			env.addFigure(fig)
+			env.AddFigure(fig)
 		}
 	}
 	// warm-up length (reviewers' question: does N₁ = 0 work?)
@@ -856,7 +856,7 @@ func runSinkhornExperiment(ctx context.Context, env *reproEnv) ([]row, error) {
 // mnistImages returns the first two MNIST test images, or two generated
 // digit-like images when the data directory is absent.
 func mnistImages(env *reproEnv) (imgs [][]float64, h, w int, src string, err error) {
-	if p, ok := env.dataPath("mnist/t10k-images-idx3-ubyte.gz"); ok {
+	if p, ok := env.DataPath("mnist/t10k-images-idx3-ubyte.gz"); ok {
 		f, err := os.Open(p)
 		if err != nil {
 			return nil, 0, 0, "", err

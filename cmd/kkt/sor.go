@@ -18,13 +18,13 @@ import (
 
 func init() {
 	register(&command{name: "sor", summary: "tune the SOR/SSOR relaxation ω across a sequence of linear systems (Learning to Relax)", run: runSOR})
-	registerExperiment(&experiment{name: "sor", paper: "Khodak, Chow, Balcan, Talwalkar, Learning to Relax, ICLR 2024 (arXiv 2310.02246)", order: 70,
-		units: func(env *reproEnv) int {
+	registerExperiment(&experiment{Name: "sor", Paper: "Khodak, Chow, Balcan, Talwalkar, Learning to Relax, ICLR 2024 (arXiv 2310.02246)", Order: 70,
+		Units: func(env *reproEnv) int {
 			plan, _ := sorPlan(env) // an error is reported by runSORUnit
 			return max(len(plan), 1)
 		},
-		runUnit:   runSORUnit,
-		summarize: summarizeSOR})
+		RunUnit:   runSORUnit,
+		Summarize: summarizeSOR})
 }
 
 // sorSpec describes a sequence chosen on the command line.
@@ -584,9 +584,9 @@ func sorShiftedRows(env *reproEnv, key string, T int, us []*sorUnit) []row {
 			regS = append(regS, series{Name: n, X: xs, Y: reg})
 		}
 	}
-	env.addFigure(figure{Name: "sor-" + key + "-cumulative", Title: "Shifted Laplacian, " + key + " variance: cumulative SOR iterations",
+	env.AddFigure(figure{Name: "sor-" + key + "-cumulative", Title: "Shifted Laplacian, " + key + " variance: cumulative SOR iterations",
 		XLabel: "instance", YLabel: "cumulative iterations (mean over seeds)", Series: cumS})
-	env.addFigure(figure{Name: "sor-" + key + "-regret", Title: "Shifted Laplacian, " + key + " variance: regret vs best fixed ω",
+	env.AddFigure(figure{Name: "sor-" + key + "-regret", Title: "Shifted Laplacian, " + key + " variance: regret vs best fixed ω",
 		XLabel: "instance", YLabel: "cumulative iterations − best fixed ω", Series: regS})
 	return rows
 }
@@ -782,7 +782,7 @@ func sorHeatRows(env *reproEnv, t sorTask, ts []sorTask, us []*sorUnit) ([]row, 
 		}
 		regS = append(regS, series{Name: n, X: xs, Y: reg})
 	}
-	env.addFigure(figure{Name: fmt.Sprintf("sor-heat%d-regret", nx), Title: fmt.Sprintf("Heat equation nx=%d: SSOR-PCG regret vs best fixed ω (%s)", nx, bestName),
+	env.AddFigure(figure{Name: fmt.Sprintf("sor-heat%d-regret", nx), Title: fmt.Sprintf("Heat equation nx=%d: SSOR-PCG regret vs best fixed ω (%s)", nx, bestName),
 		XLabel: "time step", YLabel: "cumulative iterations − best fixed ω", Series: regS})
 	rows = append(rows, row{Experiment: exp, Metric: fmt.Sprintf("heat nx=%d: best fixed ω on {1,1.3,1.5,1.75,1.95}", nx), Value: mustParseOmega(bestName), Paper: math.NaN(), Status: "info", Note: note})
 	return rows, nil

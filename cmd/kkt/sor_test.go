@@ -97,7 +97,7 @@ func TestSORReproducePieces(t *testing.T) {
 			t.Errorf("metric %q missing", m)
 		}
 	}
-	if len(env.figures) != 3 {
-		t.Errorf("%d figures, want 3", len(env.figures))
+	if len(env.Figures()) != 3 {
+		t.Errorf("%d figures, want 3", len(env.Figures()))
 	}
 }

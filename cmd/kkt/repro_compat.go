@@ -1,0 +1,45 @@
+package main
+
+import (
+	"math"
+	"os"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+
+	"github.com/kkt-go/kkt/internal/repro"
+)
+
+// Names of the reproduce framework (internal/repro) used by the experiments
+// that still live in the command.
+type (
+	experiment = repro.Experiment
+	row        = repro.Row
+	reproEnv   = repro.Env
+	figure     = repro.Figure
+	series     = repro.Series
+)
+
+// registered holds the experiments the command's files declare from init;
+// experimentList returns them with the library's in summary order.
+var registered []*experiment
+
+func registerExperiment(e *experiment) { registered = append(registered, e) }
+
+// experimentList returns a fresh, sorted list of every experiment of
+// `kkt reproduce`.
+func experimentList() []*experiment {
+	exps := append([]*experiment(nil), registered...)
+	repro.Sort(exps)
+	return exps
+}
+
+func timing(r row) row                          { return repro.Timing(r) }
+func compare(r row, relTol float64) row         { return repro.Compare(r, relTol) }
+func isNaN(x float64) bool                      { return math.IsNaN(x) }
+func fmtNum(x float64) string                   { return repro.FmtNum(x) }
+func writeCSVFile(p string, r [][]string) error { return repro.WriteCSVFile(p, r) }
+func isTerminal(f *os.File) bool                { return repro.IsTerminal(f) }
+func savePlot(p *plot.Plot, w, h vg.Length, path string) error {
+	return repro.SavePlot(p, w, h, path)
+}
