@@ -16,7 +16,6 @@ import (
 	"github.com/kkt-go/kkt/internal/atomicfile"
 	"github.com/kkt-go/kkt/matrix/completion"
 	"gonum.org/v1/gonum/mat"
-	"gonum.org/v1/gonum/stat"
 )
 
 func init() {
@@ -494,19 +493,6 @@ func summarizeCompletion(env *reproEnv, data []json.RawMessage) ([]row, error) {
 		rows = append(rows, row{Experiment: "completion", Metric: "MovieLens-100k test RMSE", Value: math.NaN(), Paper: 0.934, Status: "skipped", Note: "no data (set KKT_DATA)"})
 	}
 	return rows, nil
-}
-
-func passFail(ok bool) string {
-	if ok {
-		return "reproduced"
-	}
-	return "differs"
-}
-
-// fitSlope returns the least-squares slope of y against x.
-func fitSlope(x, y []float64) float64 {
-	_, beta := stat.LinearRegression(x, y, nil, false)
-	return beta
 }
 
 // iterTiming is the cost of one AltMin iteration.

@@ -43,3 +43,7 @@ func isTerminal(f *os.File) bool                { return repro.IsTerminal(f) }
 func savePlot(p *plot.Plot, w, h vg.Length, path string) error {
 	return repro.SavePlot(p, w, h, path)
 }
+
+func passFail(ok bool) string         { return repro.PassFail(ok) }
+func fitSlope(x, y []float64) float64 { return repro.FitSlope(x, y) }
+func processCPU() float64             { return repro.ProcessCPU() }
