@@ -388,16 +388,14 @@ func TestTimingRowsSeparated(t *testing.T) {
 	}
 }
 
-// The dag and sor experiments are split into units; their summaries refuse a
-// wrong number of unit results instead of indexing past them.
+// The dag experiment is split into units; its summary refuses a wrong
+// number of unit results instead of indexing past them (the sor
+// experiment's plan is tested in internal/repro/sor).
 func TestDagSorPlans(t *testing.T) {
-	for _, k := range []string{"KKT_SOR_PARTS", "KKT_SOR_SEED", "KKT_SOR_ORACLE"} {
-		t.Setenv(k, "")
-	}
 	for _, c := range []struct {
-		full     bool
-		dag, sor int
-	}{{false, 15, 13}, {true, 120, 34}} {
+		full bool
+		dag  int
+	}{{false, 15}, {true, 120}} {
 		env := &reproEnv{Full: c.full, Seed: 1, Progress: io.Discard, Stderr: io.Discard}
 		dp := dagPlan(env)
 		if len(dp) != c.dag+1 || dp[len(dp)-1].sachs == "" { // no data: one Sachs unit reports it
@@ -408,24 +406,9 @@ func TestDagSorPlans(t *testing.T) {
 				t.Errorf("full=%v: dag unit %d is seed %d (%d)", c.full, i, u.seed, u.s)
 			}
 		}
-		sp, err := sorPlan(env)
-		if err != nil || len(sp) != c.sor {
-			t.Errorf("full=%v: sor plan has %d units (%v)", c.full, len(sp), err)
-		}
 		if _, err := summarizeDag(env, nil); err == nil {
 			t.Error("summarizeDag accepted no results")
 		}
-		if _, err := summarizeSOR(env, []json.RawMessage{[]byte(`{}`)}); err == nil {
-			t.Error("summarizeSOR accepted one result")
-		}
-	}
-	t.Setenv("KKT_SOR_PARTS", "heat")
-	if sp, err := sorPlan(&reproEnv{}); err != nil || len(sp) != 9 {
-		t.Errorf("KKT_SOR_PARTS=heat: %d units (%v)", len(sp), err)
-	}
-	t.Setenv("KKT_SOR_SEED", "x")
-	if _, err := sorPlan(&reproEnv{}); err == nil {
-		t.Error("KKT_SOR_SEED=x accepted")
 	}
 }
 
