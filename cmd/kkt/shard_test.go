@@ -6,7 +6,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"os/exec"
@@ -385,30 +384,6 @@ func TestTimingRowsSeparated(t *testing.T) {
 	var sum struct{ Experiments, Timing []row }
 	if err := json.Unmarshal(out.Bytes(), &sum); err != nil || len(sum.Experiments) != 2 || len(sum.Timing) != 1 || sum.Timing[0].Metric != "wall time" {
 		t.Errorf("--json: %v %+v", err, sum)
-	}
-}
-
-// The dag experiment is split into units; its summary refuses a wrong
-// number of unit results instead of indexing past them (the sor
-// experiment's plan is tested in internal/repro/sor).
-func TestDagSorPlans(t *testing.T) {
-	for _, c := range []struct {
-		full bool
-		dag  int
-	}{{false, 15}, {true, 120}} {
-		env := &reproEnv{Full: c.full, Seed: 1, Progress: io.Discard, Stderr: io.Discard}
-		dp := dagPlan(env)
-		if len(dp) != c.dag+1 || dp[len(dp)-1].sachs == "" { // no data: one Sachs unit reports it
-			t.Errorf("full=%v: dag plan has %d units", c.full, len(dp))
-		}
-		for i, u := range dp[:c.dag] {
-			if u.s != i%5+1 || u.seed != uint64(i%5+1) {
-				t.Errorf("full=%v: dag unit %d is seed %d (%d)", c.full, i, u.seed, u.s)
-			}
-		}
-		if _, err := summarizeDag(env, nil); err == nil {
-			t.Error("summarizeDag accepted no results")
-		}
 	}
 }
 

@@ -152,7 +152,7 @@ func runOT(args []string, stdout, stderr io.Writer) int {
 		"iterations": res.Iterations + res.NewtonIterations, "sinkhorn_iterations": res.Iterations,
 		"newton_iterations": res.NewtonIterations, "cg_iterations": res.CGIterations,
 		"marginal_error": res.MarginalError, "cost": res.Cost, "objective": res.Objective, "dual": res.Dual,
-		"time_s": res.Time, "n": n, "m": m, "eta": *eta, "method": *method, "domain": res.Domain.String(),
+		"time_s": res.Time.Seconds(), "n": n, "m": m, "eta": *eta, "method": *method, "domain": res.Domain.String(),
 		"source": in.Source, "dropped_a": len(res.DroppedA), "dropped_b": len(res.DroppedB),
 	}
 	if *asJSON {
@@ -162,7 +162,7 @@ func runOT(args []string, stdout, stderr io.Writer) int {
 	} else {
 		fmt.Fprintf(stdout, "%s: %d×%d, η = %g, method %s (%s domain)\n", in.Source, n, m, *eta, *method, res.Domain)
 		fmt.Fprintf(stdout, "status %v after %d Sinkhorn + %d Newton iterations (%d CG), %.3fs\n",
-			res.Status, res.Iterations, res.NewtonIterations, res.CGIterations, res.Time)
+			res.Status, res.Iterations, res.NewtonIterations, res.CGIterations, res.Time.Seconds())
 		fmt.Fprintf(stdout, "marginal error %.3e\ncost ⟨C,P⟩ %.17g\nobjective %.17g\ndual f %.17g\n", res.MarginalError, res.Cost, res.Objective, res.Dual)
 		if len(res.DroppedA)+len(res.DroppedB) > 0 {
 			fmt.Fprintf(stdout, "removed %d zero-mass entries of a and %d of b\n", len(res.DroppedA), len(res.DroppedB))
