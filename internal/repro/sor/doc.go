@@ -5,9 +5,9 @@
 //
 // A tuner picks the relaxation ω_t ∈ {1, 1.05, …, 1.95} for each system
 // A_t x = b_t of a sequence and observes the iterations ℓ_t(ω_t) of SOR
-// (x ← x + ω D⁻¹(b − Ax) swept in row order) or of SSOR-preconditioned CG to
-// the scripts' tolerance; its regret against the best fixed ω in hindsight
-// is Σ_t ℓ_t(ω_t) − min_ω Σ_t ℓ_t(ω).
+// (x_i ← x_i + ω(b_i − Σ_j a_ij x_j)/a_ii for i = 1…n in turn) or of
+// SSOR-preconditioned CG to the scripts' tolerance; its regret against the
+// best fixed ω in hindsight is Σ_t ℓ_t(ω_t) − min_ω Σ_t ℓ_t(ω).
 //
 //   - shifted Laplacian (scripts/learning.m, contextual.m): A_t = A + c_t I,
 //     A the 5-point Laplacian on a 10×10 grid, c_t from the high- or
