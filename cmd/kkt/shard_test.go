@@ -6,7 +6,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"os/exec"
@@ -385,36 +384,6 @@ func TestTimingRowsSeparated(t *testing.T) {
 	var sum struct{ Experiments, Timing []row }
 	if err := json.Unmarshal(out.Bytes(), &sum); err != nil || len(sum.Experiments) != 2 || len(sum.Timing) != 1 || sum.Timing[0].Metric != "wall time" {
 		t.Errorf("--json: %v %+v", err, sum)
-	}
-}
-
-// The sor experiment is split into units; its summary refuses a wrong
-// number of unit results instead of indexing past them (the dag experiment's
-// plan is tested in internal/repro/dag).
-func TestDagSorPlans(t *testing.T) {
-	for _, k := range []string{"KKT_SOR_PARTS", "KKT_SOR_SEED", "KKT_SOR_ORACLE"} {
-		t.Setenv(k, "")
-	}
-	for _, c := range []struct {
-		full bool
-		sor  int
-	}{{false, 13}, {true, 34}} {
-		env := &reproEnv{Full: c.full, Seed: 1, Progress: io.Discard, Stderr: io.Discard}
-		sp, err := sorPlan(env)
-		if err != nil || len(sp) != c.sor {
-			t.Errorf("full=%v: sor plan has %d units (%v)", c.full, len(sp), err)
-		}
-		if _, err := summarizeSOR(env, []json.RawMessage{[]byte(`{}`)}); err == nil {
-			t.Error("summarizeSOR accepted one result")
-		}
-	}
-	t.Setenv("KKT_SOR_PARTS", "heat")
-	if sp, err := sorPlan(&reproEnv{}); err != nil || len(sp) != 9 {
-		t.Errorf("KKT_SOR_PARTS=heat: %d units (%v)", len(sp), err)
-	}
-	t.Setenv("KKT_SOR_SEED", "x")
-	if _, err := sorPlan(&reproEnv{}); err == nil {
-		t.Error("KKT_SOR_SEED=x accepted")
 	}
 }
 
