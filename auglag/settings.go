@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	sol "github.com/kkt-go/kkt/solver"
 )
 
 // Method selects how the Newton–KKT system is solved.
@@ -130,7 +132,7 @@ type Settings struct {
 
 	// Recorder, if set, is called after every outer iteration; returning
 	// false stops the solve with Canceled.
-	Recorder func(it Iteration) bool
+	Recorder sol.Recorder[Iteration]
 }
 
 // Iteration reports one outer iteration to a Recorder.

@@ -72,7 +72,9 @@ type Result struct {
 	Theta, Lambda []float64
 	Status        Status
 	Err           error
-	Iterations    int
+	// Stats: Iterations is the number of outer iterations, Time the wall
+	// time of the run.
+	solver.Stats
 	// Oracle counts gradient (and Hessian-vector) oracle calls.
 	Oracle int
 	// Eta and Alpha are the steps LVHBA used (after its defaults rule).
@@ -101,7 +103,7 @@ type Common struct {
 	HistoryEvery int
 	// Recorder, if set, gets every HistoryEvery-th record; returning false
 	// stops the run with Canceled.
-	Recorder func(Record) bool
+	Recorder solver.Recorder[Record]
 }
 
 func (c *Common) maxIter() int {
@@ -164,6 +166,7 @@ func (t *tracker) step(k int, x []float64, resid, sigma float64, last bool) bool
 func (t *tracker) finish(k int, x []float64, resid, sigma float64) {
 	r := t.record(k, x, resid, sigma)
 	t.res.Iterations = k
+	t.res.Time = time.Since(t.start)
 	t.res.Upper, t.res.Gap, t.res.Violation, t.res.Residual, t.res.XError = r.Upper, r.Gap, r.Violation, r.Residual, r.XError
 	if t.c.History && (len(t.res.History) == 0 || t.res.History[len(t.res.History)-1].Iter != k) {
 		t.res.History = append(t.res.History, r)

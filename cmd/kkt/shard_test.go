@@ -388,32 +388,21 @@ func TestTimingRowsSeparated(t *testing.T) {
 	}
 }
 
-// The dag and sor experiments are split into units; their summaries refuse a
-// wrong number of unit results instead of indexing past them.
+// The sor experiment is split into units; its summary refuses a wrong
+// number of unit results instead of indexing past them (the dag experiment's
+// plan is tested in internal/repro/dag).
 func TestDagSorPlans(t *testing.T) {
 	for _, k := range []string{"KKT_SOR_PARTS", "KKT_SOR_SEED", "KKT_SOR_ORACLE"} {
 		t.Setenv(k, "")
 	}
 	for _, c := range []struct {
-		full     bool
-		dag, sor int
-	}{{false, 15, 13}, {true, 120, 34}} {
+		full bool
+		sor  int
+	}{{false, 13}, {true, 34}} {
 		env := &reproEnv{Full: c.full, Seed: 1, Progress: io.Discard, Stderr: io.Discard}
-		dp := dagPlan(env)
-		if len(dp) != c.dag+1 || dp[len(dp)-1].sachs == "" { // no data: one Sachs unit reports it
-			t.Errorf("full=%v: dag plan has %d units", c.full, len(dp))
-		}
-		for i, u := range dp[:c.dag] {
-			if u.s != i%5+1 || u.seed != uint64(i%5+1) {
-				t.Errorf("full=%v: dag unit %d is seed %d (%d)", c.full, i, u.seed, u.s)
-			}
-		}
 		sp, err := sorPlan(env)
 		if err != nil || len(sp) != c.sor {
 			t.Errorf("full=%v: sor plan has %d units (%v)", c.full, len(sp), err)
-		}
-		if _, err := summarizeDag(env, nil); err == nil {
-			t.Error("summarizeDag accepted no results")
 		}
 		if _, err := summarizeSOR(env, []json.RawMessage{[]byte(`{}`)}); err == nil {
 			t.Error("summarizeSOR accepted one result")
