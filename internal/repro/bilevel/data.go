@@ -219,6 +219,7 @@ func SVMRun(ctx context.Context, ds *Dataset, method string, sp Split, opt SVMOp
 	}
 	t0 = time.Now()
 	var r *bilevel.Result
+	var rerr error
 	switch method {
 	case "lvhba":
 		// the reference scripts' parameters (γ's there multiply: 1/0.1 = 10),
@@ -226,19 +227,19 @@ func SVMRun(ctx context.Context, ds *Dataset, method string, sp Split, opt SVMOp
 		// the lower level's multiplier e^{c}ξ ≈ 0.0037 at the start c ≈ −5.5,
 		// which raises every weight in the first iterations (nothing is
 		// flagged, F1 = 0); we start at the package default λ = z = 0
-		r = bilevel.LVHBA(ctx, p, bilevel.LVHBASettings{Alpha: opt.Alpha, Beta: 0.1, Eta: 0.01, Gamma1: 10, Gamma2: 10, C0: 1, P: 0.5, R: math.Inf(1),
+		r, rerr = bilevel.LVHBA(ctx, p, bilevel.LVHBASettings{Alpha: opt.Alpha, Beta: 0.1, Eta: 0.01, Gamma1: 10, Gamma2: 10, C0: 1, P: 0.5, R: math.Inf(1),
 			Common: bilevel.Common{MaxIter: iters, X0: c0, Y0: y0}})
 	case "penalty":
 		q := *p
 		q.Cons = nil // the margin constraints do not involve c: they are Y
-		r = bilevel.Penalty(ctx, &q, bilevel.PenaltySettings{Sigma: opt.Sigma, AlphaConst: opt.Alpha, Beta: opt.Beta, Inner: opt.Inner,
+		r, rerr = bilevel.Penalty(ctx, &q, bilevel.PenaltySettings{Sigma: opt.Sigma, AlphaConst: opt.Alpha, Beta: opt.Beta, Inner: opt.Inner,
 			Common: bilevel.Common{MaxIter: iters, X0: c0, Y0: y0}})
 	default:
 		return out, nil, fmt.Errorf("%w: method %q does not apply to the SVM tasks (lvhba, penalty)", ErrUsage, method)
 	}
 	out.Time = time.Since(t0).Seconds()
 	if r.Status == bilevel.Breakdown || r.Status == bilevel.NotApplicable || r.Status == bilevel.NumericalFailure || r.Status == bilevel.Canceled {
-		return out, r, fmt.Errorf("%w: %s: %v: %v", ErrFailed, method, r.Status, r.Err)
+		return out, r, fmt.Errorf("%w: %s: %v: %v", ErrFailed, method, r.Status, rerr)
 	}
 	out.Test = task.Accuracy(task.Test, task.TTest, r.Y)
 	out.Val = task.Accuracy(task.Val, task.TVal, r.Y)
@@ -387,7 +388,7 @@ func RunData(ctx context.Context, c Config, full bool, progress io.Writer) (*Out
 			fmt.Fprintf(progress, "bilevel: %s %s seed %d: test %.4f (baseline %.4f) %.2fs\n", c.Problem, c.Method, s, run.Test, run.Base, run.Time)
 		}
 	}
-	setStatus(last, o)
+	setStatus(last, nil, o) // a failed run returned above
 	o.Seeds = seeds
 	o.TestAcc, o.ValAcc, o.BaselineTest, o.F1 = Ptr(acc.Test), Ptr(acc.Val), Ptr(acc.Base), Ptr(acc.F1)
 	o.AUC, o.Flagged = Ptr(acc.AUC), Ptr(acc.Frac)
