@@ -1,7 +1,6 @@
 package main
 
 import (
-	"math"
 	"os"
 
 	"github.com/kkt-go/kkt/internal/repro"
@@ -31,12 +30,10 @@ func experimentList() []*experiment {
 	return exps
 }
 
-func timing(r row) row                          { return repro.Timing(r) }
-func compare(r row, relTol float64) row         { return repro.Compare(r, relTol) }
-func isNaN(x float64) bool                      { return math.IsNaN(x) }
-func fmtNum(x float64) string                   { return repro.FmtNum(x) }
-func writeCSVFile(p string, r [][]string) error { return repro.WriteCSVFile(p, r) }
-func isTerminal(f *os.File) bool                { return repro.IsTerminal(f) }
+func timing(r row) row                  { return repro.Timing(r) }
+func compare(r row, relTol float64) row { return repro.Compare(r, relTol) }
+func fmtNum(x float64) string           { return repro.FmtNum(x) }
+func isTerminal(f *os.File) bool        { return repro.IsTerminal(f) }
 
 func passFail(ok bool) string         { return repro.PassFail(ok) }
 func fitSlope(x, y []float64) float64 { return repro.FitSlope(x, y) }
