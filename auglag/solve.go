@@ -153,6 +153,8 @@ type solver struct {
 	res  *Result
 	tmpN []float64
 	tmpM []float64
+	// schur keeps NewtonSchur's analysis of S across iterations.
+	schur *schurCache
 }
 
 func newSolver(p Problem, set *Settings) *solver {
