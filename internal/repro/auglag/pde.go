@@ -50,7 +50,7 @@ func RunPDE(ctx context.Context, env *repro.Env) ([]repro.Row, error) {
 		}
 		rows = append(rows, r)
 	}
-	// Scaling study. newton-schur (range-space method, envelope Cholesky of
+	// Scaling study. newton-schur (range-space method, sparse Cholesky of
 	// S = G B⁻¹ Gᵀ) runs every grid up to N = 128 even in the quick run
 	// (about 2 s in all); the unpreconditioned MINRES baseline (to N = 128,
 	// 10–120 s there depending on the load) and MINRES with the IC(0) block
