@@ -38,7 +38,8 @@ const (
 	epsMach            = 0x1p-52
 	condenseMinDefault = 250 // condense the inequality rows when nx + me exceeds this
 	restoRho           = 1000
-	restoReduce        = 0.9 // required_infeasibility_reduction
+	restoReduce        = 0.9                    // required_infeasibility_reduction
+	slackMove          = 1.8189894035458565e-12 // slack_move = ε^¾
 )
 
 type params struct {
@@ -62,6 +63,7 @@ type core struct {
 	nx, nd, me, nv int
 
 	v, y, zl, zu []float64
+	sl, su       []float64 // slacks of v to its bounds (setSlacks)
 	f            float64
 	g, h, J, W   []float64
 	mu, tau      float64
@@ -96,6 +98,8 @@ type core struct {
 	evals    int
 	accCount int
 	tinyLast bool
+	// slackMoves counts the bounds moved by the slack safeguard.
+	slackMoves int
 
 	resto *restoLink // non-nil when this core is a restoration phase
 	// dhessHook, when set, refreshes st.dhess before each factorization.
@@ -124,6 +128,7 @@ func newCore(in inner, st *structure, prm *params, ctx context.Context, iter *in
 	c.nv = st.nx + st.nd
 	nv, me, nx := c.nv, c.me, c.nx
 	c.v, c.y, c.zl, c.zu = make([]float64, nv), make([]float64, me), make([]float64, nv), make([]float64, nv)
+	c.sl, c.su = make([]float64, nv), make([]float64, nv)
 	c.g, c.h = make([]float64, nv), make([]float64, me)
 	// Condense (eliminate the rows with a diagonal variable) when the
 	// augmented system would be large.
@@ -223,27 +228,116 @@ func normInf(v []float64) float64 {
 	return s
 }
 
-// slackL and slackU are the distances to the bounds.
-func (c *core) slackL(v []float64, i int) float64 { return v[i] - c.st.vl[i] }
-func (c *core) slackU(v []float64, i int) float64 { return c.st.vu[i] - v[i] }
+// slackL and slackU are the slacks of the current point to its bounds
+// (set by setSlacks whenever the point changes).
+func (c *core) slackL(i int) float64 { return c.sl[i] }
+func (c *core) slackU(i int) float64 { return c.su[i] }
 
-// phi is the barrier function at v with objective value f.
+// safeSlack is IPOPT's slack safeguard (CalculateSafeSlack, W&B §3.5):
+// a slack s to the bound b with multiplier z that is below
+// s_min = ε·min(1, μ) is replaced by
+//
+//	min( max(μ/z, s_min), max(s, 0) + slack_move·max(1, |b|) ),
+//
+// slack_move = ε^¾. Once the point is accepted the bound itself is moved
+// to match (moveBounds), so the barrier never sees a slack that rounding
+// has driven to zero.
+func (c *core) safeSlack(s, b, z float64) float64 {
+	sMin := epsMach * min(1, c.mu)
+	if sMin == 0 {
+		sMin = math.SmallestNonzeroFloat64
+	}
+	if s >= sMin {
+		return s
+	}
+	s = max(s, 0)
+	t := sMin
+	if z > 0 {
+		t = max(c.mu/z, sMin)
+	} else {
+		t = math.Inf(1)
+	}
+	return min(t, s+slackMove*max(1, math.Abs(b)))
+}
+
+// setSlacks computes the slacks of the current point v to its bounds and
+// applies the slack move with the multipliers zl, zu (those of the previous
+// iterate when a trial point is accepted, as IPOPT's AcceptTrialPoint):
+// every slack below s_min is replaced by safeSlack and its bound moved
+// outward to v − s (v + s for an upper bound). The corrected value is kept
+// as the current slack (IPOPT caches it with the iterate), so a slack below
+// the rounding granularity of v still enters Σ, the complementarity and the
+// barrier with its corrected value. It returns the number of bounds moved.
+func (c *core) setSlacks(zl, zu []float64) int {
+	st := c.st
+	moved := 0
+	for i := range c.nv {
+		if st.hasL[i] {
+			s := c.v[i] - st.vl[i]
+			if ns := c.safeSlack(s, st.vl[i], zl[i]); ns != s {
+				st.vl[i] = c.v[i] - ns
+				s = ns
+				moved++
+			}
+			c.sl[i] = s
+		}
+		if st.hasU[i] {
+			s := st.vu[i] - c.v[i]
+			if ns := c.safeSlack(s, st.vu[i], zu[i]); ns != s {
+				st.vu[i] = c.v[i] + ns
+				s = ns
+				moved++
+			}
+			c.su[i] = s
+		}
+	}
+	c.slackMoves += moved
+	return moved
+}
+
+// phi is the barrier function at a trial point v with objective value f
+// (slacks through safeSlack with the current multipliers, as IPOPT's trial
+// slacks).
 func (c *core) phi(v []float64, f float64) float64 {
 	st := c.st
 	s := f
 	for i := range c.nv {
 		l, u := st.hasL[i], st.hasU[i]
+		var sl, su float64
 		if l {
-			s -= c.mu * math.Log(c.slackL(v, i))
+			sl = c.safeSlack(v[i]-st.vl[i], st.vl[i], c.zl[i])
 		}
 		if u {
-			s -= c.mu * math.Log(c.slackU(v, i))
+			su = c.safeSlack(st.vu[i]-v[i], st.vu[i], c.zu[i])
 		}
-		if l && !u {
-			s += kappaD * c.mu * c.slackL(v, i)
-		} else if u && !l {
-			s += kappaD * c.mu * c.slackU(v, i)
-		}
+		s += c.barrier(i, sl, su)
+	}
+	return s
+}
+
+// phiCur is the barrier function at the current point (its stored slacks).
+func (c *core) phiCur() float64 {
+	s := c.f
+	for i := range c.nv {
+		s += c.barrier(i, c.sl[i], c.su[i])
+	}
+	return s
+}
+
+// barrier is variable i's barrier and damping terms for slacks sl, su.
+func (c *core) barrier(i int, sl, su float64) float64 {
+	l, u := c.st.hasL[i], c.st.hasU[i]
+	s := 0.0
+	if l {
+		s -= c.mu * math.Log(sl)
+	}
+	if u {
+		s -= c.mu * math.Log(su)
+	}
+	if l && !u {
+		s += kappaD * c.mu * sl
+	} else if u && !l {
+		s += kappaD * c.mu * su
 	}
 	return s
 }
@@ -255,10 +349,10 @@ func (c *core) gradPhi(dst []float64) {
 		d := c.g[i]
 		l, u := st.hasL[i], st.hasU[i]
 		if l {
-			d -= c.mu / c.slackL(c.v, i)
+			d -= c.mu / c.slackL(i)
 		}
 		if u {
-			d += c.mu / c.slackU(c.v, i)
+			d += c.mu / c.slackU(i)
 		}
 		if l && !u {
 			d += kappaD * c.mu
@@ -307,12 +401,12 @@ func (c *core) errs(mu float64) (du, pr, co, sd, sc float64) {
 		if st.hasL[i] {
 			nz++
 			zsum += c.zl[i]
-			co = max(co, math.Abs(c.slackL(c.v, i)*c.zl[i]-mu))
+			co = max(co, math.Abs(c.slackL(i)*c.zl[i]-mu))
 		}
 		if st.hasU[i] {
 			nz++
 			zsum += c.zu[i]
-			co = max(co, math.Abs(c.slackU(c.v, i)*c.zu[i]-mu))
+			co = max(co, math.Abs(c.slackU(i)*c.zu[i]-mu))
 		}
 	}
 	pr = normInf(c.h)
@@ -531,10 +625,10 @@ func (c *core) recoverStep(rx, dv, dy []float64) {
 func (c *core) sigma(i int) float64 {
 	s := 0.0
 	if c.st.hasL[i] {
-		s += c.zl[i] / c.slackL(c.v, i)
+		s += c.zl[i] / c.slackL(i)
 	}
 	if c.st.hasU[i] {
-		s += c.zu[i] / c.slackU(c.v, i)
+		s += c.zu[i] / c.slackU(i)
 	}
 	return s
 }
@@ -667,11 +761,11 @@ func (c *core) dualStep(dv []float64) {
 	for i := range c.nv {
 		c.dzl[i], c.dzu[i] = 0, 0
 		if c.st.hasL[i] {
-			s := c.slackL(c.v, i)
+			s := c.slackL(i)
 			c.dzl[i] = c.mu/s - c.zl[i] - c.zl[i]/s*dv[i]
 		}
 		if c.st.hasU[i] {
-			s := c.slackU(c.v, i)
+			s := c.slackU(i)
 			c.dzu[i] = c.mu/s - c.zu[i] + c.zu[i]/s*dv[i]
 		}
 	}
@@ -679,14 +773,14 @@ func (c *core) dualStep(dv []float64) {
 
 // maxStep returns the largest α ∈ (0, 1] keeping the bound slacks of
 // v + αΔv above (1 − τ) times their values.
-func (c *core) maxStep(v, dv []float64) float64 {
+func (c *core) maxStep(dv []float64) float64 {
 	a := 1.0
 	for i := range c.nv {
 		if c.st.hasL[i] && dv[i] < 0 {
-			a = min(a, -c.tau*c.slackL(v, i)/dv[i])
+			a = min(a, -c.tau*c.slackL(i)/dv[i])
 		}
 		if c.st.hasU[i] && dv[i] > 0 {
-			a = min(a, c.tau*c.slackU(v, i)/dv[i])
+			a = min(a, c.tau*c.slackU(i)/dv[i])
 		}
 	}
 	return a
@@ -735,11 +829,11 @@ func (c *core) addFilter(theta, phi float64) {
 func (c *core) zSafeguard() {
 	for i := range c.nv {
 		if c.st.hasL[i] {
-			s := c.slackL(c.v, i)
+			s := c.slackL(i)
 			c.zl[i] = max(min(c.zl[i], kappaSigma*c.mu/s), c.mu/(kappaSigma*s))
 		}
 		if c.st.hasU[i] {
-			s := c.slackU(c.v, i)
+			s := c.slackU(i)
 			c.zu[i] = max(min(c.zu[i], kappaSigma*c.mu/s), c.mu/(kappaSigma*s))
 		}
 	}

@@ -80,6 +80,19 @@
 // separately; y moves with the primal α. After each step z is projected
 // into [μ/(κ_Σ s), κ_Σ μ/s] (16), κ_Σ = 1e10.
 //
+// Slack move (§3.5, IPOPT's CalculateSafeSlack and slack_move): a slack
+// s = v − vl (or vu − v) of a trial or accepted point that is below
+// s_min = ε·min(1, μ) is replaced by
+//
+//	s ← min( max(μ/z, s_min), max(s, 0) + ε^¾·max(1, |b|) )
+//
+// with z the multiplier of the current iterate; the barrier of a trial
+// point uses the corrected slack, and when the point is accepted the bound
+// is moved to v − s (v + s) and the corrected value is kept as the
+// iterate's slack (core.safeSlack, core.setSlacks). Without it, an active
+// bound of large magnitude (DIAGIQB's −1e5) leaves a slack below the
+// spacing of doubles and the complementarity cannot reach tol.
+//
 // Filter line search (§2.3): θ = ‖h‖₁; θ_max = 1e4 max(1, θ₀), θ_min =
 // 1e-4 max(1, θ₀); switching condition (19) with δ = 1, s_θ = 1.1, s_φ = 2.3;
 // Armijo (20) with η_φ = 1e-8 (and IPOPT's 10ε|φ| rounding allowance);
@@ -145,10 +158,6 @@
 //     feasible but not acceptable to the filter, the point is taken and the
 //     filter is reset (up to 3 times); IPOPT stops there with
 //     Restoration_Failed.
-//   - The slack-move safeguard (moving a bound by ε^{3/4} when a slack
-//     underflows) is replaced by keeping accepted points strictly inside
-//     the relaxed bounds; trial points on a bound have φ = +Inf and are
-//     rejected.
 //   - The adaptive (Mehrotra/quality-function) barrier strategy is not
 //     implemented; the barrier update is IPOPT's default monotone one.
 //   - Acceptable termination is as IPOPT (15 consecutive iterates with

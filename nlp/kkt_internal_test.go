@@ -273,7 +273,7 @@ func checkFullSystem(t *testing.T, c *core, dw, dc float64, condense string) {
 		// Complementarity rows (identity when the bound is absent).
 		zr, zu := nv+me+i, 2*nv+me+i
 		if st.hasL[i] {
-			s := c.slackL(c.v, i)
+			s := c.slackL(i)
 			A.Set(zr, i, c.zl[i])
 			A.Set(zr, zr, s)
 			b[zr] = c.mu - s*c.zl[i]
@@ -281,7 +281,7 @@ func checkFullSystem(t *testing.T, c *core, dw, dc float64, condense string) {
 			A.Set(zr, zr, 1)
 		}
 		if st.hasU[i] {
-			s := c.slackU(c.v, i)
+			s := c.slackU(i)
 			A.Set(zu, i, -c.zu[i])
 			A.Set(zu, zu, s)
 			b[zu] = c.mu - s*c.zu[i]
@@ -315,4 +315,50 @@ func checkFullSystem(t *testing.T, c *core, dw, dc float64, condense string) {
 	check("Δy", c.dy, nv)
 	check("Δzl", c.dzl, nv+me)
 	check("Δzu", c.dzu, 2*nv+me)
+}
+
+// TestSafeSlack checks IPOPT's slack move (CalculateSafeSlack): a slack
+// below s_min = ε·min(1, μ) becomes min(max(μ/z, s_min), max(s, 0) +
+// ε^¾·max(1, |b|)), and setSlacks moves the bound to match and keeps the
+// corrected slack as the current one.
+func TestSafeSlack(t *testing.T) {
+	c := &core{mu: 1e-9}
+	sMin := epsMach * 1e-9
+	if got := c.safeSlack(1e-3, 5, 1); got != 1e-3 {
+		t.Errorf("a slack above s_min changed: %g", got)
+	}
+	// μ/z smaller than the move: the slack becomes μ/z.
+	if got, want := c.safeSlack(0, -1e5, 1e6), 1e-9/1e6; got != want {
+		t.Errorf("safeSlack(0, -1e5, z=1e6) = %g, want μ/z = %g", got, want)
+	}
+	// μ/z larger than the move: the move ε^¾ max(1, |b|) limits it.
+	if got, want := c.safeSlack(-1e-30, 2, 1e-12), slackMove*2; math.Abs(got-want) > 1e-15*want {
+		t.Errorf("safeSlack(<0, 2, z=1e-12) = %g, want slack_move·|b| = %g", got, want)
+	}
+	// μ/z below s_min: s_min.
+	if got := c.safeSlack(0, 1, 1e20); got != sMin {
+		t.Errorf("safeSlack with huge z = %g, want s_min = %g", got, sMin)
+	}
+
+	st := &structure{nx: 3, vl: []float64{-1e5, 0, 0}, vu: []float64{math.Inf(1), 1, math.Inf(1)},
+		hasL: []bool{true, true, true}, hasU: []bool{false, true, false}}
+	c = &core{mu: 1e-9, st: st, nv: 3, v: []float64{-1e5, 0.5, 0}, sl: make([]float64, 3), su: make([]float64, 3)}
+	zl, zu := []float64{1e6, 1, 1}, []float64{0, 1, 0}
+	if moved := c.setSlacks(zl, zu); moved != 2 {
+		t.Fatalf("setSlacks moved %d bounds, want 2", moved)
+	}
+	// x at −1e5: the slack μ/z = 1e-15 is below the spacing of doubles
+	// there; the bound stays put in floating point but the current slack
+	// is the corrected value (as IPOPT's cached slack).
+	if want := 1e-15; c.sl[0] != want || st.vl[0] != -1e5-1e-15 {
+		t.Errorf("current slack %g, bound %.17g; want μ/z = %g and the bound −1e5 − 1e-15", c.sl[0], st.vl[0], want)
+	}
+	// x at 0 with z = 1: μ/z = 1e-9 is above the move ε^¾, so the slack
+	// becomes ε^¾ and the bound moves to −ε^¾.
+	if c.sl[2] != slackMove || st.vl[2] != -slackMove {
+		t.Errorf("slack %g, bound %g; want %g and %g", c.sl[2], st.vl[2], slackMove, -slackMove)
+	}
+	if c.sl[1] != 0.5 || c.su[1] != 0.5 || st.vl[1] != 0 || st.vu[1] != 1 {
+		t.Errorf("a bound with a large slack changed: sl=%g su=%g vl=%g vu=%g", c.sl[1], c.su[1], st.vl[1], st.vu[1])
+	}
 }

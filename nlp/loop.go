@@ -158,13 +158,13 @@ type lsResult struct {
 func (c *core) lineSearch() lsResult {
 	var r lsResult
 	theta := norm1(c.h)
-	phi := c.phi(c.v, c.f)
+	phi := c.phiCur()
 	c.gradPhi(c.rx)
 	gphi := 0.0
 	for i := range c.nv {
 		gphi += c.rx[i] * c.dv[i]
 	}
-	alphaMax := c.maxStep(c.v, c.dv)
+	alphaMax := c.maxStep(c.dv)
 	alphaZ := c.maxDualStep()
 
 	// Tiny step: take the full step without a line search.
@@ -381,7 +381,7 @@ func (c *core) soc(alpha0, theta, thetaT float64, acceptable func(a, t, p float6
 		if !c.direction(c.csoc, c.dvsoc, c.dysoc) {
 			return 0, false
 		}
-		alphaSoc = c.maxStep(c.v, c.dvsoc)
+		alphaSoc = c.maxStep(c.dvsoc)
 		for i := range c.nv {
 			c.vsoc[i] = c.v[i] + alphaSoc*c.dvsoc[i]
 		}
@@ -396,7 +396,7 @@ func (c *core) soc(alpha0, theta, thetaT float64, acceptable func(a, t, p float6
 		phiS := c.phi(c.vsoc, fT)
 		if ok, ft := acceptable(alpha0, thetaS, phiS); ok {
 			if !ft {
-				c.addFilter(theta, c.phi(c.v, c.f))
+				c.addFilter(theta, c.phiCur())
 			}
 			// The dual step of the corrected direction.
 			c.dualStep(c.dvsoc)
@@ -419,25 +419,20 @@ func (c *core) soc(alpha0, theta, thetaT float64, acceptable func(a, t, p float6
 	return 0, false
 }
 
-// accept moves to v + αΔv, y + αΔy, z + α_z Δz and applies the κ_Σ
-// safeguard.
+// accept moves to v + αΔv, y + αΔy, z + α_z Δz, applies the slack move to
+// bounds whose slack fell below s_min (with the multipliers of the previous
+// iterate, as IPOPT) and then the κ_Σ safeguard.
 func (c *core) accept(dv, dy []float64, alpha, alphaZ float64) {
 	for i := range c.nv {
 		c.v[i] += alpha * dv[i]
+	}
+	c.setSlacks(c.zl, c.zu)
+	for i := range c.nv {
 		c.zl[i] += alphaZ * c.dzl[i]
 		c.zu[i] += alphaZ * c.dzu[i]
 	}
 	for r := range c.me {
 		c.y[r] += alpha * dy[r]
-	}
-	// Keep strictly inside (rounding can touch a bound).
-	for i := range c.nv {
-		if c.st.hasL[i] && c.v[i] <= c.st.vl[i] {
-			c.v[i] = c.st.vl[i] + epsMach*max(1, math.Abs(c.st.vl[i]))
-		}
-		if c.st.hasU[i] && c.v[i] >= c.st.vu[i] {
-			c.v[i] = c.st.vu[i] - epsMach*max(1, math.Abs(c.st.vu[i]))
-		}
 	}
 	c.zSafeguard()
 }
@@ -482,6 +477,7 @@ func (c *core) wdRestore() {
 	copy(c.dzu, w.dzu)
 	c.filter = append(c.filter[:0], w.filter...)
 	c.mu, c.tau = w.mu, w.tau
+	c.setSlacks(c.zl, c.zu)
 	c.noWatchdog = true
 	c.shortened = 0
 }

@@ -134,7 +134,7 @@ func (l *restoLink) converged(rc *core) outcome {
 // point); otherwise o says how the run ends.
 func (c *core) restoration() (o outcome, cont bool) {
 	theta := norm1(c.h)
-	phi := c.phi(c.v, c.f)
+	phi := c.phiCur()
 	c.addFilter(theta, phi)
 	nv, me, nx := c.nv, c.me, c.nx
 	if me == 0 {
@@ -194,6 +194,7 @@ func (c *core) restoration() (o outcome, cont bool) {
 	link := &restoLink{parent: c, thetaR: theta, phiR: phi, rq: rq}
 	rc.resto = link
 	rc.recordF = func() float64 { return c.f / c.fScale() }
+	rc.setSlacks(rc.zl, rc.zu)
 	if !rc.evalAll() {
 		return outcome{status: solver.NumericalFailure, msg: "non-finite values at the start of the restoration phase (or the Jacobian pattern changed)"}, false
 	}
@@ -206,6 +207,7 @@ func (c *core) restoration() (o outcome, cont bool) {
 		if ro.status == solver.Infeasible {
 			// Report the stationary point of the infeasibility.
 			copy(c.v, rc.v[:nv])
+			c.setSlacks(c.zl, c.zu)
 			clear(c.y)
 			c.evalAll()
 		}
@@ -229,6 +231,7 @@ func (c *core) restoration() (o outcome, cont bool) {
 			zmax = max(zmax, c.zu[i])
 		}
 	}
+	c.setSlacks(c.zl, c.zu)
 	if zmax > 1e3 {
 		for i := range nv {
 			c.zl[i], c.zu[i] = 0, 0

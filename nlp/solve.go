@@ -202,6 +202,7 @@ func Solve(ctx context.Context, p Problem, s Settings) (*Result, error) {
 		}
 	}
 	c.mu = prm.mu0
+	c.setSlacks(c.zl, c.zu)
 	var o outcome
 	if solveHook != nil {
 		c.evalAll()
@@ -291,10 +292,10 @@ func (c *core) unscaledErrors() (viol, dinf, comp float64) {
 		}
 		dinf = max(dinf, d)
 		if st.hasL[i] {
-			comp = max(comp, c.slackL(c.v, i)*c.zl[i]/q.df)
+			comp = max(comp, c.slackL(i)*c.zl[i]/q.df)
 		}
 		if st.hasU[i] {
-			comp = max(comp, c.slackU(c.v, i)*c.zu[i]/q.df)
+			comp = max(comp, c.slackU(i)*c.zu[i]/q.df)
 		}
 	}
 	return
