@@ -70,8 +70,7 @@ type core struct {
 
 	filter             [][2]float64
 	thetaMax, thetaMin float64
-	dwLast             float64
-	jacDegen           bool
+	pert               perturbation // inertia correction state
 
 	// KKT workspace: reduced system of order nx+me (lower triangle).
 	nk         int
@@ -124,6 +123,7 @@ type core struct {
 
 func newCore(in inner, st *structure, prm *params, ctx context.Context, iter *int) *core {
 	c := &core{in: in, st: st, prm: prm, ctx: ctx, iter: iter}
+	c.pert.mu = &c.mu
 	c.nx, c.nd, c.me = st.nx, st.nd, st.me
 	c.nv = st.nx + st.nd
 	nv, me, nx := c.nv, c.me, c.nx
@@ -148,13 +148,13 @@ func newCore(in inner, st *structure, prm *params, ctx context.Context, iter *in
 		}
 	}
 	c.rd, c.rho = make([]float64, me), make([]float64, me)
-	if c.nk < nx+me {
-		// Condensed rows make the row scales of the x block huge (J_rᵀJ_r/d_r
-		// with d_r → 0), so a zero pivot relative to them means nothing;
-		// count exact zeros only (the x block alone cannot be singular for
-		// lack of δ_c, δ_w fixes any wrong inertia).
-		c.ldl.ZeroTol = 1e-300
-	}
+	// A pivot counts as zero only when it is (numerically) exactly zero:
+	// IPOPT's MUMPS reports a singular matrix (INFO(1) = −10) only then;
+	// a nearly singular matrix shows up instead as a wrong inertia or as a
+	// failed iterative refinement (solveKKT), which IPOPT answers as
+	// singular. (With condensed rows a relative tolerance would also be
+	// meaningless: J_rᵀJ_r/d_r with d_r → 0 makes the row scales huge.)
+	c.ldl.ZeroTol = 1e-300
 	c.hasSlack = make([]bool, me)
 	for k := range st.nd {
 		c.hasSlack[st.drow[k]] = true
@@ -649,94 +649,112 @@ func (c *core) kktMul(dst, x []float64) {
 	}
 }
 
-// solveKKT solves K·sol = rhs with up to 3 steps of iterative refinement.
-func (c *core) solveKKT() bool {
+// Iterative refinement (IPOPT's min/max_refinement_steps,
+// residual_ratio_max, residual_ratio_singular, residual_improvement_factor).
+const (
+	minRefine      = 1
+	maxRefine      = 10
+	ratioMax       = 1e-10
+	ratioSingular  = 1e-5
+	refineImproves = 0.999999999
+)
+
+// residualRatio sets c.res = rhs − K·sol and returns IPOPT's residual
+// ratio ‖res‖∞ / (min(‖sol‖∞, 1e6‖rhs‖∞) + ‖rhs‖∞).
+func (c *core) residualRatio() float64 {
+	c.kktMul(c.res, c.sol)
+	for i := range c.res {
+		c.res[i] = c.rhs[i] - c.res[i]
+	}
+	nb, ns, nr := normInf(c.rhs), normInf(c.sol), normInf(c.res)
+	if nb+ns == 0 {
+		return nr
+	}
+	return nr / (min(ns, 1e6*nb) + nb)
+}
+
+// solveKKT solves K·sol = rhs with iterative refinement as IPOPT's
+// PDFullSpaceSolver (at least one step, until the residual ratio is below
+// 1e-10, at most 10 steps, stopping when a step does not improve it).
+// singular reports that refinement failed with the ratio still at least
+// 1e-5: IPOPT then pretends the matrix is singular and refactors it with
+// the correction for singular matrices.
+func (c *core) solveKKT() (ok, singular bool) {
 	if c.sp != nil {
 		// ErrInaccurate (refinement left the backward error above √ε)
-		// still leaves the best iterate in sol; IPOPT accepts such
-		// solutions unless the residual ratio exceeds 1e-5, checked here.
+		// still leaves the best iterate in sol; it is accepted unless the
+		// residual ratio exceeds 1e-5 (then: pretend singular).
 		if _, err := c.sp.f.Solve(c.sol, c.rhs); err != nil && !errors.Is(err, linsolve.ErrInaccurate) {
-			return false
-		} else if err != nil && c.spResidualRatio() > 1e-5 {
-			return false
+			return false, false
+		} else if err != nil && c.spResidualRatio() > ratioSingular {
+			return allFinite(c.sol), true
 		}
-		return allFinite(c.sol)
+		return allFinite(c.sol), false
 	}
 	if err := c.ldl.Solve(c.sol, c.rhs); err != nil {
-		return false
+		return false, false
 	}
-	bn := normInf(c.rhs)
-	for range 3 {
-		c.kktMul(c.res, c.sol)
-		for i := range c.res {
-			c.res[i] = c.rhs[i] - c.res[i]
-		}
-		rn := normInf(c.res)
-		if rn <= 1e-14*(bn+normInf(c.sol)) || rn == 0 {
-			break
-		}
+	ratio := c.residualRatio()
+	old := ratio
+	for steps := 0; steps < minRefine || ratio > ratioMax; {
 		if err := c.ldl.Solve(c.corr, c.res); err != nil {
-			return false
+			return false, false
 		}
 		for i := range c.sol {
 			c.sol[i] += c.corr[i]
 		}
+		ratio = c.residualRatio()
+		steps++
+		if ratio > ratioMax && steps > minRefine && (steps > maxRefine || ratio > refineImproves*old) {
+			return allFinite(c.sol), ratio >= ratioSingular
+		}
+		old = ratio
 	}
-	return allFinite(c.sol)
+	return allFinite(c.sol), false
 }
 
-// factorKKT runs the inertia correction (Algorithm IC). It returns δw (or
-// false when no correction up to δ̄w^max gives the inertia (nx, me, 0)).
+// factorKKT factors the Newton matrix of a new iterate with the inertia
+// correction (Algorithm IC, IPOPT's PDPerturbationHandler). It returns δw
+// and false when no correction up to δ̄w^max gives the inertia
+// (nx, rows kept, 0).
 func (c *core) factorKKT() (float64, bool) {
-	dw, dc := 0.0, 0.0
-	if c.jacDegen {
-		dc = dcBar * math.Pow(c.mu, dcExp)
+	if !c.pert.newSystem() {
+		return c.pert.dw, false
 	}
-	want := func() (bool, bool) {
-		okD := c.buildKKT(dw, dc, false)
-		p, n, z, err := c.factorCurrent()
-		if err != nil {
-			return false, false
-		}
-		return okD && p == c.nx && n == c.nk-c.nx && z == 0, z > 0
-	}
-	good, sing := want()
-	if good {
-		return 0, true
-	}
-	if sing && dc == 0 && c.me > 0 {
-		dc = dcBar * math.Pow(c.mu, dcExp)
-		c.jacDegen = true
-		if good, _ = want(); good {
-			return 0, true
-		}
-	}
+	return c.factorLoop(false)
+}
+
+// factorLoop factors with the current (δw, δc) and corrects them until the
+// inertia is right. A singular matrix (a zero pivot; or too few negative
+// eigenvalues, which IPOPT also treats as singular) gets the correction
+// for singular matrices, any other wrong inertia the one for wrong
+// inertia. With pretend set the current matrix is first treated as
+// singular (after a failed iterative refinement).
+func (c *core) factorLoop(pretend bool) (float64, bool) {
+	p := &c.pert
+	want := c.nk - c.nx
 	for {
-		if dw == 0 {
-			if c.dwLast == 0 {
-				dw = dwFirst
-			} else {
-				dw = max(dwMin, dwDec*c.dwLast)
+		singular := pretend
+		if !pretend {
+			okD := c.buildKKT(p.dw, p.dc, false)
+			pos, neg, zero, err := c.factorCurrent()
+			if err != nil {
+				return p.dw, false
 			}
-		} else if c.dwLast == 0 {
-			dw *= dwIncFirst
+			if okD && zero == 0 && neg == want && pos == c.nx {
+				return p.dw, true
+			}
+			singular = okD && (zero > 0 || neg < want)
+		}
+		pretend = false
+		var ok bool
+		if singular && c.me > 0 {
+			ok = p.forSingularity()
 		} else {
-			dw *= dwInc
+			ok = p.forWrongInertia()
 		}
-		if dw > dwMax {
-			return dw, false
-		}
-		good, sing = want()
-		if !good && sing && dc == 0 && c.me > 0 {
-			// Singular at this δ_w (the Schur complement J(W+δ_w)⁻¹Jᵀ
-			// has become numerically zero): perturb δ_c as well.
-			dc = dcBar * math.Pow(c.mu, dcExp)
-			c.jacDegen = true
-			good, _ = want()
-		}
-		if good {
-			c.dwLast = dw
-			return dw, true
+		if !ok {
+			return p.dw, false
 		}
 	}
 }
@@ -744,16 +762,18 @@ func (c *core) factorKKT() (float64, bool) {
 // direction computes (Δv, Δy, Δz) from the factored KKT matrix with the
 // constraint right-hand side hr (h for the Newton step, c_soc for a
 // second-order correction); dv, dy receive the primal and y steps.
-func (c *core) direction(hr, dv, dy []float64) bool {
+// singular reports a failed iterative refinement (see solveKKT).
+func (c *core) direction(hr, dv, dy []float64) (ok, singular bool) {
 	// rx = ∇φ + Jᵀy over all v.
 	c.gradPhi(c.rx)
 	c.addJTy(c.rx, c.y)
 	c.assembleRHS(c.rx, hr)
-	if !c.solveKKT() {
-		return false
+	ok, singular = c.solveKKT()
+	if !ok {
+		return false, false
 	}
 	c.recoverStep(c.rx, dv, dy)
-	return allFinite(dv) && allFinite(dy)
+	return allFinite(dv) && allFinite(dy), singular
 }
 
 // dualStep sets Δz from Δv (μ X⁻¹e − z − Σ Δx).
@@ -855,7 +875,7 @@ func (c *core) lsqMultipliers() {
 	}
 	clear(c.htrial)
 	c.assembleRHS(c.rx, c.htrial)
-	if !c.solveKKT() {
+	if ok, _ := c.solveKKT(); !ok {
 		return
 	}
 	c.recoverStep(c.rx, c.dv, c.dysoc)

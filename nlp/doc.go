@@ -69,13 +69,26 @@
 // AMD ordering) and it is refactored every time by linsolve's sparse LDLᵀ,
 // whose pivots give the inertia; Solve refines iteratively.
 //
-// Inertia correction (Algorithm IC, §3.1): want inertia (n, m_kept, 0).
-// Zero eigenvalues set δ_c = 1e-8 μ^¼ (and mark the Jacobian degenerate so
-// later iterations start with it); wrong inertia raises δ_w from
-// δ_w⁰ = 1e-4 (first time) or max(1e-20, δ_w^last/3), by ×100 (while
-// δ_w^last = 0) or ×8, up to 1e20, after which the step fails and the
-// restoration phase starts.
-//
+// Inertia correction (Algorithm IC, §3.1, as IPOPT's PDPerturbationHandler;
+// perturb.go): want inertia (n, m_kept, 0). A wrong inertia raises δ_w from
+// δ_w⁰ = 1e-4 (δ_w^last = 0) or max(1e-20, δ_w^last/3), by ×100 (while
+// δ_w^last = 0 or δ_w > 1e5 δ_w^last) or ×8, up to 1e20; beyond that with
+// δ_c = 0 the sequence restarts with δ_c > 0, else the step fails and the
+// restoration phase starts. A singular matrix — a zero pivot, or too few
+// negative eigenvalues (IPOPT treats both as singular) — gets δ_c =
+// 1e-8 μ^¼ first (δ_w unchanged), and δ_w increases after that; δ_c is never
+// used for a merely wrong inertia. Structural degeneracy as IPOPT: while
+// undecided, a singular matrix is tried with δ_c alone, then δ_w alone,
+// then both; after 3 matrices that needed the same cure the Jacobian (or
+// the Hessian) is declared degenerate and its perturbation is applied from
+// the first factorization of every later matrix. A pivot counts as zero
+// only when it is exactly zero (MUMPS's singular return); a nearly
+// singular matrix shows up in the iterative refinement: solveKKT refines
+// as IPOPT (at least 1 and at most 10 steps, until the residual ratio
+// ‖r‖∞/(min(‖sol‖∞, 1e6‖rhs‖∞) + ‖rhs‖∞) ≤ 1e-10, stopping when a step
+// does not improve it), and when the ratio is still ≥ 1e-5 the matrix is
+// treated as singular once and refactored (IPOPT's pretend_singular).
+
 // Step sizes (15): α_max by fraction to the boundary for v, α_z for z
 // separately; y moves with the primal α. After each step z is projected
 // into [μ/(κ_Σ s), κ_Σ μ/s] (16), κ_Σ = 1e10.
@@ -140,11 +153,9 @@
 //   - The condensed system (n + m > 250) eliminates the inequality rows;
 //     IPOPT always factors the augmented system.
 //   - Iterative refinement is on the reduced system, not on the full
-//     primal-dual system; the residual-ratio singularity test is not done.
-//   - The Jacobian-degeneracy heuristic is simplified: once a zero
-//     eigenvalue is seen, δ_c is used from the first factorization of every
-//     later iteration (IPOPT waits for degen_iters_max = 3 iterations and
-//     also tracks Hessian degeneracy).
+//     primal-dual system (same steps and residual-ratio tests); the dense
+//     Bunch–Kaufman factorization has no "increase quality" retry (MUMPS
+//     raises its pivot tolerance first).
 //   - The μ floor is min(Tol, ComplInfTol·df)/(κ_ε+1), not
 //     min(Tol, ComplInfTol)/(κ_ε+1): with a down-scaled objective the
 //     unscaled complementarity gate could otherwise never be met.

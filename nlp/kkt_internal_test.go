@@ -170,11 +170,8 @@ func TestKKTStepAgainstFullSystem(t *testing.T) {
 		if !ok {
 			t.Fatal("factorKKT failed")
 		}
-		dc := 0.0
-		if c.jacDegen {
-			dc = dcBar * math.Pow(c.mu, dcExp)
-		}
-		if !c.direction(c.h, c.dv, c.dy) {
+		dc := c.pert.dc
+		if ok, _ := c.direction(c.h, c.dv, c.dy); !ok {
 			t.Fatal("direction failed")
 		}
 		c.dualStep(c.dv)

@@ -90,7 +90,15 @@ func (c *core) run() outcome {
 		}
 		dw, ok := c.factorKKT()
 		if ok {
-			ok = c.direction(c.h, c.dv, c.dy)
+			var singular bool
+			ok, singular = c.direction(c.h, c.dv, c.dy)
+			if ok && singular {
+				// Refinement failed badly: treat the matrix as singular
+				// once and take the new solution as it comes (IPOPT).
+				if dw, ok = c.factorLoop(true); ok {
+					ok, _ = c.direction(c.h, c.dv, c.dy)
+				}
+			}
 		}
 		var st lsResult
 		if !ok {
@@ -378,7 +386,7 @@ func (c *core) soc(alpha0, theta, thetaT float64, acceptable func(a, t, p float6
 	}
 	thetaOld := thetaT
 	for range maxSOC {
-		if !c.direction(c.csoc, c.dvsoc, c.dysoc) {
+		if ok, _ := c.direction(c.csoc, c.dvsoc, c.dysoc); !ok {
 			return 0, false
 		}
 		alphaSoc = c.maxStep(c.dvsoc)
