@@ -27,7 +27,9 @@
 // c(x) = 0 of the paper.
 //
 // Scaling (§3.8): df = min(1, 100/‖∇f(x₀)‖∞) and dc_j = min(1,
-// 100/‖∇c_j(x₀)‖∞), floored at 1e-8, at the pushed start point.
+// 100/‖∇c_j(x₀)‖∞), floored at 1e-8, at the user's start point before it
+// is pushed into the bounds (IPOPT determines the scaling when it sets up
+// the problem, before the initializer moves x₀), over the free variables.
 //
 // Start (§3.6): x₀ is projected into [xl + p_L, xu − p_U] with p =
 // min(κ₁ max(1, |b|), κ₂ (xu − xl)), κ₁ = κ₂ = 1e-2; s₀ = dc·c(x₀) likewise;

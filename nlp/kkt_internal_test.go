@@ -359,3 +359,27 @@ func TestSafeSlack(t *testing.T) {
 		t.Errorf("a bound with a large slack changed: sl=%g su=%g vl=%g vu=%g", c.sl[1], c.su[1], st.vl[1], st.vu[1])
 	}
 }
+
+// TestScalingAtUserStart checks that the gradient-based scaling is taken at
+// the user's start point, before the push into the bounds, over the free
+// variables only (IPOPT determines it when it sets up the problem): f =
+// 50x₁² + 1000x₂ with x₂ fixed, x₁ ∈ [−1, 1] starting at 10 has ‖∇f‖∞ over
+// the free variable 1000 there (df = 0.1) and 99 at the pushed point 0.99.
+func TestScalingAtUserStart(t *testing.T) {
+	p := &Funcs{
+		Vars:     2,
+		F:        func(x []float64) float64 { return 50*x[0]*x[0] + 1000*x[1] },
+		Grad:     func(g, x []float64) { g[0], g[1] = 100*x[0], 1000 },
+		HessRows: []int{0}, HessCols: []int{0},
+		HessValues: func(v, x []float64, s float64, y []float64) { v[0] = 100 * s },
+		XLower:     []float64{-1, 2}, XUpper: []float64{1, 2},
+		Start: []float64{10, 2},
+	}
+	c := startCore(t, p)
+	if want := 0.1; math.Abs(c.mainQ.df-want) > 1e-15 {
+		t.Errorf("df = %g, want %g (100/‖∇f(x₀)‖∞ at the unpushed start, fixed variable excluded)", c.mainQ.df, want)
+	}
+	if math.Abs(c.v[0]-0.99) > 1e-7 {
+		t.Errorf("pushed start %g, want 0.99 (up to the bound relaxation)", c.v[0])
+	}
+}

@@ -129,14 +129,22 @@ func Solve(ctx context.Context, p Problem, s Settings) (*Result, error) {
 			st.vu[i] = relaxed(xu[i], 1)
 		}
 	}
-	pushInto(x0[:n], st.vl[:n], st.vu[:n], st.hasL[:n], st.hasU[:n], k1, k2)
-
-	// Gradient-based scaling at the pushed start point.
+	// Gradient-based scaling (IPOPT's gradient-based nlp_scaling_method) at
+	// the user's start point, before it is pushed inside the bounds (as
+	// IPOPT, which determines the scaling when it sets up the problem),
+	// over the free variables (fixed ones are not variables of IPOPT's
+	// problem).
 	res := &Result{Method: "ipm", X: x0}
 	if !s.NoScaling {
 		g := make([]float64, n)
 		p.Gradient(g, x0)
-		if gn := normInf(g); finite(gn) && gn > gmax {
+		gn := 0.0
+		for i, v := range g {
+			if !st.fixed[i] {
+				gn = max(gn, math.Abs(v))
+			}
+		}
+		if finite(gn) && gn > gmax {
 			q.df = max(1e-8, gmax/gn)
 		}
 		if m > 0 {
@@ -144,7 +152,9 @@ func Solve(ctx context.Context, p Problem, s Settings) (*Result, error) {
 			for j := range m {
 				gn := 0.0
 				for k := jr.Indptr[j]; k < jr.Indptr[j+1]; k++ {
-					gn = max(gn, math.Abs(jr.Data[k]))
+					if !st.fixed[jr.Ind[k]] {
+						gn = max(gn, math.Abs(jr.Data[k]))
+					}
 				}
 				if finite(gn) && gn > gmax {
 					q.dc[j] = max(1e-8, gmax/gn)
@@ -152,6 +162,7 @@ func Solve(ctx context.Context, p Problem, s Settings) (*Result, error) {
 			}
 		}
 	}
+	pushInto(x0[:n], st.vl[:n], st.vu[:n], st.hasL[:n], st.hasU[:n], k1, k2)
 	cbuf := make([]float64, m)
 	if m > 0 {
 		p.Constraints(cbuf, x0)
