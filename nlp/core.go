@@ -108,13 +108,13 @@ type core struct {
 	square        bool // as many equality rows as free variables, no slacks
 	stopRequested bool
 	// filter-reset heuristic state
-	lastRejFilter                  bool
-	filterRejections, filterResets int
-	sp                             *sparseKKT  // non-nil on the sparse path
-	spIn                           sparseInner // the problem's sparse derivatives (sparse path)
-	shortened                      int         // consecutive shortened steps
-	wd                             *watchdog   // non-nil while the watchdog runs
-	noWatchdog                     bool
+	lastRejFilter    bool
+	filterRejections int
+	sp               *sparseKKT  // non-nil on the sparse path
+	spIn             sparseInner // the problem's sparse derivatives (sparse path)
+	shortened        int         // consecutive shortened steps
+	wd               *watchdog   // non-nil while the watchdog runs
+	noWatchdog       bool
 	// original (unrelaxed, unscaled) bounds of the main problem
 	xl, xu, cl, cu []float64
 	// main-run hooks

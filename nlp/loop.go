@@ -149,9 +149,32 @@ func (c *core) updateMu(force bool) {
 		c.mu = nm
 		c.tau = max(tauMin, 1-c.mu)
 		c.filter = c.filter[:0]
+		c.filterRejections, c.lastRejFilter = 0, false
 		force = false
 	}
 }
+
+// filterResetHeuristic is IPOPT's filter reset (filter_reset_trigger = 5),
+// run when a trial point is accepted: if the last rejected trial before it
+// failed only on the filter, count the line search; after 5 such line
+// searches in a row clear the filter (the entry of the current iteration
+// is then added to the empty filter). IPOPT's max_filter_resets = 5 is
+// never reached because IPOPT does not count its resets; neither does
+// this.
+func (c *core) filterResetHeuristic() {
+	if c.lastRejFilter {
+		c.filterRejections++
+		if c.filterRejections >= filterResetTrigger {
+			c.filter = c.filter[:0]
+			c.filterRejections = 0
+		}
+	} else {
+		c.filterRejections = 0
+	}
+	c.lastRejFilter = false
+}
+
+const filterResetTrigger = 5
 
 type lsResult struct {
 	alpha, alphaZ float64
@@ -301,27 +324,17 @@ func (c *core) lineSearch() lsResult {
 		} else {
 			ok = thetaT <= (1-gammaTheta)*theta || phiT <= phi-gammaPhi*theta
 		}
-		if ok && !c.filterOK(thetaT, phiT) {
+		if !ok {
+			c.lastRejFilter = false
+			return false, false
+		}
+		if !c.filterOK(thetaT, phiT) {
 			c.lastRejFilter = true
 			return false, false
 		}
+		c.filterResetHeuristic()
 		return ok, ftype
 	}
-
-	// IPOPT's filter-reset heuristic (filter_reset_trigger = 5,
-	// max_filter_resets = 5): after 5 successive line searches whose last
-	// rejected trial failed only because of the filter, reset the filter.
-	if c.lastRejFilter {
-		c.filterRejections++
-		if c.filterRejections >= 5 && c.filterResets < 5 {
-			c.filter = c.filter[:0]
-			c.filterResets++
-			c.filterRejections = 0
-		}
-	} else {
-		c.filterRejections = 0
-	}
-	c.lastRejFilter = false
 
 	alpha := alphaMax
 	for first := true; ; first = false {
