@@ -262,13 +262,13 @@ func (c *core) lineSearch() lsResult {
 			ok = c.filterOK(thetaT, phiT)
 			if ok {
 				sw := w.gphi < 0 && w.alpha*math.Pow(-w.gphi, sPhi) > deltaSwitch*math.Pow(w.theta, sTheta)
-				ftype := sw && w.theta <= c.thetaMin
-				if ftype {
-					ok = phiT-w.phi-etaPhi*w.alpha*w.gphi <= 10*epsMach*math.Abs(w.phi)
+				armijo := phiT-w.phi-etaPhi*w.alpha*w.gphi <= 10*epsMach*math.Abs(w.phi)
+				if sw && w.theta <= c.thetaMin {
+					ok = armijo
 				} else {
 					ok = thetaT <= (1-gammaTheta)*w.theta || phiT <= w.phi-gammaPhi*w.theta
 				}
-				if ok && !ftype {
+				if ok && !(sw && armijo) {
 					c.addFilter(w.theta, w.phi)
 				}
 			}
@@ -312,15 +312,19 @@ func (c *core) lineSearch() lsResult {
 	alphaMin *= alphaMinFr
 
 	// acceptable tests a trial (θ⁺, φ⁺) for the step length alpha; ftype
-	// reports whether it is an f-type (Armijo) step.
+	// reports whether the switching condition (19) and the Armijo
+	// condition (20) both hold, in which case the filter is not augmented
+	// (A-8 of the paper and IPOPT's UpdateForNextIteration: this does not
+	// depend on θ ≤ θ_min, which only selects the acceptance test).
 	acceptable := func(alpha, thetaT, phiT float64) (ok, ftype bool) {
 		if !finite(phiT) || !finite(thetaT) || thetaT > c.thetaMax {
 			return false, false
 		}
 		sw := gphi < 0 && alpha*math.Pow(-gphi, sPhi) > deltaSwitch*math.Pow(theta, sTheta)
+		armijo := phiT-phi-etaPhi*alpha*gphi <= 10*epsMach*math.Abs(phi)
+		ftype = sw && armijo
 		if sw && theta <= c.thetaMin {
-			tolA := 10 * epsMach * math.Abs(phi)
-			ok, ftype = phiT-phi-etaPhi*alpha*gphi <= tolA, true
+			ok = armijo
 		} else {
 			ok = thetaT <= (1-gammaTheta)*theta || phiT <= phi-gammaPhi*theta
 		}
