@@ -105,7 +105,7 @@ type core struct {
 	dhessHook     func()
 	recordF       func() float64
 	feasFallback  int
-	square        bool // as many equality rows as free variables, no slacks
+	square        bool // as many equality rows as free variables
 	stopRequested bool
 	// filter-reset heuristic state
 	lastRejFilter    bool
@@ -860,15 +860,22 @@ func (c *core) zSafeguard() {
 }
 
 // lsqMultipliers sets y to the least-squares estimate (18); y = 0 when the
-// system is singular or the estimate exceeds 1e3 in size.
-func (c *core) lsqMultipliers() {
+// system is singular or the estimate exceeds 1e3 in size
+// (constr_mult_init_max).
+func (c *core) lsqMultipliers() { c.lsqY(1e3) }
+
+// lsqY sets y to the least-squares multipliers [I Jᵀ; J 0][w; y] =
+// −[∇f − zl + zu; 0] (IPOPT's LeastSquareMultipliers, solved without
+// regularization); y = 0 and false when the system does not have the
+// inertia of a full-rank J or, with maxNorm > 0, when ‖y‖∞ > maxNorm.
+func (c *core) lsqY(maxNorm float64) bool {
 	clear(c.y)
 	if c.me == 0 {
-		return
+		return true
 	}
 	c.buildKKT(1, 0, true)
 	if p, n, z, err := c.factorCurrent(); err != nil || p != c.nx || n != c.nk-c.nx || z != 0 {
-		return
+		return false
 	}
 	for i := range c.nv {
 		c.rx[i] = c.g[i] - c.zl[i] + c.zu[i]
@@ -876,13 +883,14 @@ func (c *core) lsqMultipliers() {
 	clear(c.htrial)
 	c.assembleRHS(c.rx, c.htrial)
 	if ok, _ := c.solveKKT(); !ok {
-		return
+		return false
 	}
 	c.recoverStep(c.rx, c.dv, c.dysoc)
-	if normInf(c.dysoc) > 1e3 {
-		return
+	if maxNorm > 0 && normInf(c.dysoc) > maxNorm {
+		return false
 	}
 	copy(c.y, c.dysoc)
+	return true
 }
 
 // condenseMin is condenseMinDefault except in tests of the condensed path.

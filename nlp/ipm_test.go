@@ -84,3 +84,32 @@ func TestSlackMove(t *testing.T) {
 		})
 	}
 }
+
+// TestSquareSystem: HS55 has as many equality constraints as variables.
+// As IPOPT 3.11 (the version of ipopt.csv), only feasibility counts: the
+// run stops at the first point whose constraint violation is within tol,
+// and the multipliers are recomputed with z = 0 (IPOPT ends at
+// f = 6.7052997 after 2 iterations, not at the objective's minimum 6⅔ over
+// the feasible set, which the square system does not ask for).
+func TestSquareSystem(t *testing.T) {
+	p := loadSIF(t, "HS55")
+	r, err := nlp.Solve(context.Background(), p, nlp.Settings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("HS55: %v f=%.10g iters=%d infpr=%.2g", r.Status, r.F, r.Iterations, r.InfPr)
+	if r.Status != solver.Converged || r.Acceptable {
+		t.Fatalf("status %v: %s", r.Status, r.Message)
+	}
+	if r.InfPr > 1e-8 {
+		t.Errorf("constraint violation %g", r.InfPr)
+	}
+	for i := range r.ZL {
+		if r.ZL[i] != 0 || r.ZU[i] != 0 {
+			t.Fatalf("bound multipliers not zero: %v %v", r.ZL, r.ZU)
+		}
+	}
+	if d := math.Abs(r.F-6.7052997) / 6.7052997; d > 1e-6 {
+		t.Errorf("f = %.10g, want IPOPT's 6.7052997", r.F)
+	}
+}

@@ -34,15 +34,19 @@ func (c *core) run() outcome {
 			}
 		}
 		e0 := c.optError(0)
+		duGate, coGate := prm.dualInf, prm.compl
 		if c.square {
-			// A square system: only feasibility counts (as IPOPT).
+			// A square system (as many equality rows as free variables):
+			// IPOPT 3.11's NLP error is the constraint violation alone and
+			// its dual-infeasibility and complementarity gates are off.
 			e0 = c.nlpViol()
+			duGate, coGate = math.Inf(1), math.Inf(1)
 		}
 		if e0 <= prm.tol {
 			if c.resto != nil {
 				return c.resto.converged(c)
 			}
-			if c.mainQ == nil || c.mainGates(prm.constrViol, prm.dualInf, prm.compl) {
+			if c.mainQ == nil || c.mainGates(prm.constrViol, duGate, coGate) {
 				return outcome{status: solver.Converged, msg: "optimal solution found"}
 			}
 		}

@@ -224,15 +224,22 @@ func Solve(ctx context.Context, p Problem, s Settings) (*Result, error) {
 	if !c.evalAll() {
 		o = outcome{status: solver.NumericalFailure, msg: "non-finite function values at the start point"}
 	} else {
-		c.lsqMultipliers()
+		if !c.square {
+			// A square system starts with y = 0 (IPOPT).
+			c.lsqMultipliers()
+		}
 		o = c.run()
 	}
 	if c.square && o.status == solver.Converged {
-		// The multipliers of a square system are not part of its
-		// solution; recompute y by least squares with z = 0 (as IPOPT).
+		// IPOPT 3.11's ComputeFeasibilityMultipliers: the multipliers of
+		// a square system are not part of its solution; z = 0 and y by
+		// least squares (y kept when that system is singular).
 		clear(c.zl)
 		clear(c.zu)
-		c.lsqMultipliers()
+		copy(c.dy, c.y)
+		if !c.lsqY(0) {
+			copy(c.y, c.dy)
+		}
 	}
 	c.result(res, o)
 	res.Iterations = iter
