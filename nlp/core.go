@@ -728,10 +728,14 @@ func (c *core) factorKKT() (float64, bool) {
 // inertia is right. A singular matrix (a zero pivot; or too few negative
 // eigenvalues, which IPOPT also treats as singular) gets the correction
 // for singular matrices, any other wrong inertia the one for wrong
-// inertia. With pretend set the current matrix is first treated as
-// singular (after a failed iterative refinement).
+// inertia. With pretend set (after a failed iterative refinement) the
+// correction starts over for the matrix, as IPOPT's SolveOnce does
+// (ConsiderNewSystem), and its unperturbed form is treated as singular.
 func (c *core) factorLoop(pretend bool) (float64, bool) {
 	p := &c.pert
+	if pretend && !p.newSystem() {
+		return p.dw, false
+	}
 	want := c.nk - c.nx
 	for {
 		singular := pretend
