@@ -48,8 +48,8 @@
 // curr_nlp_error, and for E_μ it is ‖h(v)‖∞. Convergence: E₀ ≤ Tol and the
 // unscaled constraint violation ≤ ConstrViolTol, dual infeasibility ≤
 // DualInfTol, complementarity ≤ ComplInfTol. A square system (as many
-// equality rows as free variables, no inequality) is solved for feasibility
-// only, as IPOPT does.
+// equality rows as free variables) is solved for feasibility only, as
+// IPOPT 3.11 does (see the deviations).
 //
 // Barrier update (7): when E_μ ≤ κ_ε μ (κ_ε = 10), μ ← max(μ_floor,
 // min(κ_μ μ, μ^θ_μ)) with κ_μ = 0.2, θ_μ = 1.5, repeatedly within one
@@ -119,7 +119,15 @@
 // row with a small Δy force a μ decrease, and at μ_min the run stops with
 // Stagnated. The watchdog of IPOPT is included (10 consecutive shortened
 // steps trigger up to 3 full-step trial iterations, kept if one becomes
-// acceptable with respect to the watchdog iterate, otherwise undone).
+// acceptable with respect to the watchdog iterate, otherwise undone). The
+// filter is augmented after an accepted step unless both the switching
+// condition (19) and the Armijo condition (20) hold for it (A-8; this does
+// not depend on θ ≤ θ_min, which only selects the acceptance test), and
+// it is reset by IPOPT's heuristic: when 5 line searches in a row were
+// accepted right after a trial rejected by the filter alone (a trial that
+// fails the sufficient-decrease test clears that mark), the filter is
+// cleared (IPOPT caps the resets at max_filter_resets = 5 but never counts
+// them, so neither does this).
 //
 // Feasibility restoration (§3.3): when α falls below α_min or the inertia
 // correction fails, the current (θ, φ) joins the filter and the same
@@ -150,8 +158,13 @@
 //     or MUMPS), counting only exactly zero pivots as zero: a zero pivot
 //     that the order produces in the constraint block is answered with
 //     δ_c > 0. Forced on every problem of the sweep (NLP_SPARSE=0) it
-//     solves 392 problems against 397 for the default (dense up to order
+//     solves 398 problems against 404 for the default (dense up to order
 //     300): somewhat less robust than the dense Bunch–Kaufman path.
+//     Whether a nearly singular matrix has an exactly zero pivot depends
+//     on the factorization: the dense Bunch–Kaufman LDLᵀ and MUMPS can
+//     disagree (HALDMADS at its start point: MUMPS reports singular, the
+//     dense LDLᵀ one negative eigenvalue too many), and the trajectories
+//     part there.
 //   - The condensed system (n + m > 250) eliminates the inequality rows;
 //     IPOPT always factors the augmented system.
 //   - Iterative refinement is on the reduced system, not on the full
@@ -165,14 +178,19 @@
 //     restoration problem above (as IPOPT's), but ζ and μ_R follow the
 //     restoration's own barrier parameter; on return the bound multipliers
 //     are taken over (IPOPT takes a Newton step for them); the "soft
-//     restoration" phase is not implemented (IPOPT's filter-reset
-//     heuristic is: 5 successive line searches whose last trial failed
-//     only on the filter reset it, at most 5 times). When the restoration converges to a point that is
+//     restoration" phase is not implemented. When the restoration
+//     converges to a point that is
 //     feasible but not acceptable to the filter, the point is taken and the
 //     filter is reset (up to 3 times); IPOPT stops there with
 //     Restoration_Failed.
 //   - The adaptive (Mehrotra/quality-function) barrier strategy is not
 //     implemented; the barrier update is IPOPT's default monotone one.
+//   - Square systems (as many equality rows as free variables) follow
+//     IPOPT 3.11.9, the version of the reference table (ipopt.csv): y₀ = 0,
+//     the NLP error is the scaled constraint violation alone, the dual
+//     and complementarity gates are off, and at the end z = 0 and y is the
+//     least-squares estimate. IPOPT 3.14 instead tries z = 0 and
+//     least-squares y at every feasible iterate and applies the full test.
 //   - Acceptable termination is as IPOPT (15 consecutive iterates with
 //     E₀ ≤ 1e-6, constraint violation and complementarity ≤ 1e-2) and is
 //     reported as Converged with Result.Acceptable set.
