@@ -99,6 +99,14 @@ type core struct {
 	tinyLast bool
 	// slackMoves counts the bounds moved by the slack safeguard.
 	slackMoves int
+	// soft restoration phase
+	inSoftResto bool
+	softCount   int
+	softAlpha   float64
+	soft        *softState
+	// inexactSolve skips the iterative refinement (second-order
+	// corrections, as IPOPT's allow_inexact solves).
+	inexactSolve bool
 
 	resto *restoLink // non-nil when this core is a restoration phase
 	// dhessHook, when set, refreshes st.dhess before each factorization.
@@ -693,6 +701,11 @@ func (c *core) solveKKT() (ok, singular bool) {
 	}
 	if err := c.ldl.Solve(c.sol, c.rhs); err != nil {
 		return false, false
+	}
+	if c.inexactSolve {
+		// IPOPT solves the second-order correction with allow_inexact:
+		// no refinement.
+		return allFinite(c.sol), false
 	}
 	ratio := c.residualRatio()
 	old := ratio

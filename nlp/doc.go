@@ -129,15 +129,28 @@
 // cleared (IPOPT caps the resets at max_filter_resets = 5 but never counts
 // them, so neither does this).
 //
-// Feasibility restoration (§3.3): when α falls below α_min or the inertia
-// correction fails, the current (θ, φ) joins the filter and the same
-// interior-point iteration solves
+// Soft restoration (IPOPT's soft_resto_pderror_reduction_factor = 0.9999,
+// max_soft_resto_iters = 10): when α falls below α_min the current (θ, φ)
+// joins the filter and the step along the current direction with
+// α = min(α_max, α_z) for all variables is tried; it is taken if it is
+// acceptable to the filter and the current iterate (then the run goes on
+// as usual) or if it reduces the primal-dual error ‖∇L‖₁/(n_x+n_s) +
+// ‖c − s‖₁/m + ‖Sz − μ‖₁/n_b by that factor (then later iterations take
+// such steps without backtracking, at most 10, until one is acceptable to
+// the filter; a μ decrease ends the phase). Second-order corrections are
+// solved without iterative refinement (IPOPT's allow_inexact).
+//
+// Feasibility restoration (§3.3): when the soft restoration step is not
+// taken (or the inertia correction fails), the current (θ, φ) joins the
+// filter (once) and the same interior-point iteration solves
 //
 //	min ρ Σ(p + n) + (ζ/2) ‖D_R (v − v_R)‖²  s.t.  h(v) − p + n = 0,
 //	                                        bounds on v, p, n ≥ 0,
 //
 // with ρ = 1000, ζ = √μ_R (μ_R the restoration's barrier parameter),
-// D_R = diag(1/max(1, |v_R,i|)), μ_R starting at max(μ, ‖h‖∞), p and n
+// D_R = diag(1/max(1, |v_R,i|)), μ_R starting at max(μ, ‖h‖∞) and kept
+// through the first restoration iteration (IPOPT's MonotoneMuUpdate skips
+// its first update under the "resto." prefix), p and n
 // starting at the closed-form minimizer of the barrier terms. It returns
 // to the main iteration as soon as θ ≤ 0.9 θ_R and the point is acceptable
 // to the main filter; then y is re-estimated by least squares and z is
@@ -177,9 +190,8 @@
 //   - The restoration phase is a second run of the same iteration on the
 //     restoration problem above (as IPOPT's), but ζ and μ_R follow the
 //     restoration's own barrier parameter; on return the bound multipliers
-//     are taken over (IPOPT takes a Newton step for them); the "soft
-//     restoration" phase is not implemented. When the restoration
-//     converges to a point that is
+//     are taken over (IPOPT takes a Newton step for them). When the
+//     restoration converges to a point that is
 //     feasible but not acceptable to the filter, the point is taken and the
 //     filter is reset (up to 3 times); IPOPT stops there with
 //     Restoration_Failed.

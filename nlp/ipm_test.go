@@ -113,3 +113,41 @@ func TestSquareSystem(t *testing.T) {
 		t.Errorf("f = %.10g, want IPOPT's 6.7052997", r.F)
 	}
 }
+
+// TestSoftRestoration follows LUKVLI15 into IPOPT's soft restoration phase
+// and the restoration phase after it. IPOPT 3.11.9's log (tol 1e-8): at
+// iterations 7 and 8 the backtracking line search fails and the soft
+// restoration step is taken, with the same step length for the primal and
+// the dual variables (3.27e-4 and 8.71e-5); then the restoration phase
+// starts with μ_R = max(μ, ‖c‖∞) ≈ 10², which its first iteration keeps.
+func TestSoftRestoration(t *testing.T) {
+	p := loadSIF(t, "LUKVLI15")
+	var its []nlp.Iteration
+	r, err := nlp.Solve(context.Background(), p, nlp.Settings{MaxIter: 12,
+		Recorder: func(it nlp.Iteration) bool { its = append(its, it); return true }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Status != solver.MaxIterations || len(its) < 10 {
+		t.Fatalf("status %v after %d recorded iterations", r.Status, len(its))
+	}
+	for k, want := range map[int]float64{7: 3.27e-4, 8: 8.71e-5} {
+		it := its[k-1]
+		if it.Iter != k || it.Restoration || it.Alpha != it.AlphaDual || math.Abs(it.Alpha-want) > 0.005*want {
+			t.Errorf("iteration %d: %+v; want a soft-restoration step with α = α_z ≈ %g", k, it, want)
+		}
+	}
+	var first *nlp.Iteration
+	for i := range its {
+		if its[i].Restoration {
+			first = &its[i]
+			break
+		}
+	}
+	if first == nil {
+		t.Fatal("no restoration iteration")
+	}
+	if lg := math.Log10(first.Mu); math.Abs(lg-2.0) > 0.05 {
+		t.Errorf("first restoration iteration has μ = %g (lg %.2f), want IPOPT's lg μ = 2.0", first.Mu, lg)
+	}
+}

@@ -26,6 +26,7 @@ func (c *core) run() outcome {
 	prm := c.prm
 	c.tau = max(tauMin, 1-c.mu)
 	c.initFilter()
+	firstIter := true
 	for {
 		// convergence of the NLP (or the restoration exit test).
 		if c.resto != nil {
@@ -75,7 +76,14 @@ func (c *core) run() outcome {
 			}
 		}
 		// barrier parameter update (monotone, fast decrease allowed).
-		c.updateMu(false)
+		// The first iteration of a restoration phase keeps μ_R (IPOPT's
+		// MonotoneMuUpdate skips its first update under the "resto."
+		// prefix, and the restoration algorithm is initialized anew for
+		// every call).
+		if c.resto == nil || !firstIter {
+			c.updateMu(false)
+		}
+		firstIter = false
 		// W at (v, y).
 		hessOK := true
 		if c.sp != nil {
@@ -116,7 +124,7 @@ func (c *core) run() outcome {
 			if c.resto != nil {
 				return outcome{status: solver.RestorationFailed, msg: "line search failed in the restoration phase"}
 			}
-			o, cont := c.restoration()
+			o, cont := c.restoration(!st.filterAdded)
 			if !cont {
 				return o
 			}
@@ -154,6 +162,7 @@ func (c *core) updateMu(force bool) {
 		c.tau = max(tauMin, 1-c.mu)
 		c.filter = c.filter[:0]
 		c.filterRejections, c.lastRejFilter = 0, false
+		c.inSoftResto, c.softCount = false, 0 // IPOPT resets the line search with μ
 		force = false
 	}
 }
@@ -185,6 +194,7 @@ type lsResult struct {
 	ls            int
 	fail          bool
 	tinyStop      bool
+	filterAdded   bool // the current point joined the filter already (soft restoration)
 }
 
 // lineSearch is the filter line search with second-order corrections
@@ -234,6 +244,30 @@ func (c *core) lineSearch() lsResult {
 		return r
 	}
 	c.tinyLast = false
+
+	// In IPOPT's soft restoration phase every iteration takes the soft
+	// step (no backtracking), at most maxSoftResto times.
+	if c.inSoftResto {
+		c.softCount++
+		if c.softCount > maxSoftResto {
+			r.fail, r.filterAdded = true, true
+			return r
+		}
+		ok, orig := c.trySoftResto(theta, phi)
+		if !ok {
+			r.fail, r.filterAdded = true, true
+			return r
+		}
+		if orig {
+			c.inSoftResto, c.softCount = false, 0
+		}
+		if !c.evalAll() {
+			r.fail = true
+			return r
+		}
+		r.alpha, r.alphaZ, r.ls = c.softAlpha, c.softAlpha, 1
+		return r
+	}
 
 	// Watchdog (IPOPT's watchdog_shortened_iter_trigger = 10,
 	// watchdog_trial_iter_max = 3): after 10 consecutive shortened steps
@@ -347,8 +381,7 @@ func (c *core) lineSearch() lsResult {
 	alpha := alphaMax
 	for first := true; ; first = false {
 		if alpha < alphaMin && !first {
-			r.fail = true
-			return r
+			return c.softStart(theta, phi, r)
 		}
 		r.ls++
 		for i := range c.nv {
@@ -392,10 +425,163 @@ func (c *core) lineSearch() lsResult {
 		}
 		alpha *= 0.5
 		if alpha < alphaMin {
-			r.fail = true
-			return r
+			return c.softStart(theta, phi, r)
 		}
 	}
+}
+
+// Soft restoration (IPOPT's soft_resto_pderror_reduction_factor = 0.9999,
+// max_soft_resto_iters = 10).
+const (
+	softRestoFactor = 0.9999
+	maxSoftResto    = 10
+)
+
+// softStart is IPOPT's answer to a failed backtracking line search: the
+// current point joins the filter (PrepareRestoPhaseStart) and the step
+// along the current direction with the largest α allowed by the fraction
+// to the boundary for both the primal and the dual variables is tried. If
+// it is acceptable to the filter and the current iterate, it is taken and
+// the run goes on as usual; if it reduces the primal-dual error by the
+// factor 0.9999 it is taken and the soft restoration phase begins (every
+// following iteration takes such a step, at most 10 times, until one is
+// acceptable to the filter again); otherwise the restoration phase starts.
+func (c *core) softStart(theta, phi float64, r lsResult) lsResult {
+	r.fail = true
+	c.addFilter(theta, phi)
+	r.filterAdded = true
+	ok, orig := c.trySoftResto(theta, phi)
+	if !ok {
+		return r
+	}
+	if !orig {
+		c.inSoftResto, c.softCount = true, 0
+	}
+	if !c.evalAll() {
+		r.filterAdded = false
+		return r
+	}
+	r.fail = false
+	r.alpha, r.alphaZ = c.softAlpha, c.softAlpha
+	r.ls++
+	return r
+}
+
+// trySoftResto is IPOPT's TrySoftRestoStep: α = min(α_max, α_z) from the
+// fraction to the boundary, primal and dual variables (y included) moved
+// by α. ok reports that the step is taken (the iterate has moved); orig
+// that it is acceptable to the filter and the current iterate (the
+// sufficient-decrease test, α_test = 0 so never an Armijo step).
+func (c *core) trySoftResto(theta, phi float64) (ok, orig bool) {
+	alpha := min(c.maxStep(c.dv), c.maxDualStep())
+	c.softAlpha = alpha
+	for i := range c.nv {
+		c.trial[i] = c.v[i] + alpha*c.dv[i]
+	}
+	fT := c.in.obj(c.trial)
+	c.evals++
+	c.in.cons(c.htrial, c.trial)
+	if !finite(fT) || !allFinite(c.htrial) {
+		return false, false
+	}
+	thetaT := norm1(c.htrial)
+	phiT := c.phi(c.trial, fT)
+	if finite(phiT) && thetaT <= c.thetaMax {
+		if !(thetaT <= (1-gammaTheta)*theta || phiT <= phi-gammaPhi*theta) {
+			c.lastRejFilter = false
+		} else if !c.filterOK(thetaT, phiT) {
+			c.lastRejFilter = true
+		} else {
+			c.filterResetHeuristic()
+			c.accept(c.dv, c.dy, alpha, alpha)
+			return true, true
+		}
+	}
+	// The primal-dual error (1-norms over the number of entries) at the
+	// trial point against the current one.
+	cur := c.pdError(c.mu)
+	c.softSave()
+	c.accept(c.dv, c.dy, alpha, alpha)
+	if c.evalAll() && c.pdError(c.mu) <= softRestoFactor*cur {
+		return true, false
+	}
+	c.softRestore()
+	return false, false
+}
+
+// pdError is IPOPT's primal_dual_system_error: ‖∇L‖₁/(n_x + n_s) +
+// ‖c(x) − s‖₁/m + ‖S z − μ‖₁/n_bounds (scaled problem).
+func (c *core) pdError(mu float64) float64 {
+	st := c.st
+	copy(c.rx, c.g)
+	c.addJTy(c.rx, c.y)
+	du, co := 0.0, 0.0
+	nd, nc := 0, 0
+	for i := range c.nv {
+		if st.fixed != nil && i < c.nx && st.fixed[i] {
+			continue
+		}
+		du += math.Abs(c.rx[i] - c.zl[i] + c.zu[i])
+		nd++
+		if st.hasL[i] {
+			co += math.Abs(c.slackL(i)*c.zl[i] - mu)
+			nc++
+		}
+		if st.hasU[i] {
+			co += math.Abs(c.slackU(i)*c.zu[i] - mu)
+			nc++
+		}
+	}
+	e := 0.0
+	if nd > 0 {
+		e += du / float64(nd)
+	}
+	if c.me > 0 {
+		e += norm1(c.h) / float64(c.me)
+	}
+	if nc > 0 {
+		e += co / float64(nc)
+	}
+	return e
+}
+
+// softSave and softRestore keep the iterate (and the bounds, which the
+// slack move may change) while a soft-restoration trial is evaluated.
+func (c *core) softSave() {
+	if c.soft == nil {
+		nv := c.nv
+		c.soft = &softState{v: make([]float64, nv), y: make([]float64, c.me), zl: make([]float64, nv), zu: make([]float64, nv),
+			sl: make([]float64, nv), su: make([]float64, nv), vl: make([]float64, nv), vu: make([]float64, nv)}
+	}
+	w := c.soft
+	copy(w.v, c.v)
+	copy(w.y, c.y)
+	copy(w.zl, c.zl)
+	copy(w.zu, c.zu)
+	copy(w.sl, c.sl)
+	copy(w.su, c.su)
+	copy(w.vl, c.st.vl)
+	copy(w.vu, c.st.vu)
+	w.moves = c.slackMoves
+}
+
+func (c *core) softRestore() {
+	w := c.soft
+	copy(c.v, w.v)
+	copy(c.y, w.y)
+	copy(c.zl, w.zl)
+	copy(c.zu, w.zu)
+	copy(c.sl, w.sl)
+	copy(c.su, w.su)
+	copy(c.st.vl, w.vl)
+	copy(c.st.vu, w.vu)
+	c.slackMoves = w.moves
+	c.evalAll() // f, g, h, J at the restored iterate (finite: it was accepted)
+}
+
+type softState struct {
+	v, y, zl, zu, sl, su, vl, vu []float64
+	moves                        int
 }
 
 // soc tries up to maxSOC second-order corrections (15) and accepts the
@@ -407,7 +593,10 @@ func (c *core) soc(alpha0, theta, thetaT float64, acceptable func(a, t, p float6
 	}
 	thetaOld := thetaT
 	for range maxSOC {
-		if ok, _ := c.direction(c.csoc, c.dvsoc, c.dysoc); !ok {
+		c.inexactSolve = true
+		ok, _ := c.direction(c.csoc, c.dvsoc, c.dysoc)
+		c.inexactSolve = false
+		if !ok {
 			return 0, false
 		}
 		alphaSoc = c.maxStep(c.dvsoc)

@@ -132,10 +132,13 @@ func (l *restoLink) converged(rc *core) outcome {
 // restoration runs the feasibility-restoration phase from the current
 // point. cont reports whether the main iteration goes on (at the restored
 // point); otherwise o says how the run ends.
-func (c *core) restoration() (o outcome, cont bool) {
+func (c *core) restoration(augment bool) (o outcome, cont bool) {
 	theta := norm1(c.h)
 	phi := c.phiCur()
-	c.addFilter(theta, phi)
+	if augment {
+		c.addFilter(theta, phi)
+	}
+	c.inSoftResto, c.softCount = false, 0
 	nv, me, nx := c.nv, c.me, c.nx
 	if me == 0 {
 		return outcome{status: solver.NumericalFailure, msg: "line search failed on a problem without constraints (no restoration possible)"}, false
