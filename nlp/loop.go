@@ -417,7 +417,7 @@ func (c *core) lineSearch() lsResult {
 		// Second-order correction after the first trial.
 		if first && okEval && thetaT >= theta && c.me > 0 {
 			if a, ok := c.soc(alpha, theta, thetaT, acceptable, &r); ok {
-				r.alpha, r.alphaZ = a, alphaZ
+				r.alpha = a // r.alphaZ: the corrected direction's
 				return r
 			} else if r.fail {
 				return r
@@ -620,10 +620,15 @@ func (c *core) soc(alpha0, theta, thetaT float64, acceptable func(a, t, p float6
 			c.dualStep(c.dvsoc)
 			az := c.maxDualStep()
 			c.accept(c.dvsoc, c.dysoc, alphaSoc, az)
+			// Accepted at the first trial: not a shortened step (IPOPT
+			// counts backtracking steps only).
+			c.shortened = 0
+			c.noWatchdog = false
 			if !c.evalAll() {
 				r.fail = true
 				return 0, false
 			}
+			r.alphaZ = az
 			return alphaSoc, true
 		}
 		if thetaS > kappaSOC*thetaOld {
