@@ -153,8 +153,11 @@
 // its first update under the "resto." prefix), p and n
 // starting at the closed-form minimizer of the barrier terms. It returns
 // to the main iteration as soon as θ ≤ 0.9 θ_R and the point is acceptable
-// to the main filter; then y is re-estimated by least squares and z is
-// taken from the restoration (reset to 1 when above 1e3). When the
+// to the main filter; then, as IPOPT, the bound multipliers of the iterate
+// where restoration began take one Newton step for complementarity over
+// the whole restoration, Δz = (μ + z (s_old − s_new))/s_old − z, with the
+// fraction-to-the-boundary step (all reset to 1 when the largest exceeds
+// 1e3), and y = 0 (constr_mult_reset_threshold = 0). When the
 // restoration problem itself converges with the unscaled constraint
 // violation above ConstrViolTol, the problem is locally infeasible
 // (Status Infeasible).
@@ -189,9 +192,9 @@
 //     unscaled complementarity gate could otherwise never be met.
 //   - The restoration phase is a second run of the same iteration on the
 //     restoration problem above (as IPOPT's), but ζ and μ_R follow the
-//     restoration's own barrier parameter; on return the bound multipliers
-//     are taken over (IPOPT takes a Newton step for them). When the
-//     restoration converges to a point that is
+//     restoration's own barrier parameter (the multipliers of the
+//     restoration problem's own bounds start from the main iterate's,
+//     capped at ρ). When the restoration converges to a point that is
 //     feasible but not acceptable to the filter, the point is taken and the
 //     filter is reset (up to 3 times); IPOPT stops there with
 //     Restoration_Failed.
