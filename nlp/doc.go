@@ -174,7 +174,7 @@
 //     or MUMPS), counting only exactly zero pivots as zero: a zero pivot
 //     that the order produces in the constraint block is answered with
 //     δ_c > 0. Forced on every problem of the sweep (NLP_SPARSE=0) it
-//     solves 398 problems against 404 for the default (dense up to order
+//     solves 397 problems against 402 for the default (dense up to order
 //     300): somewhat less robust than the dense Bunch–Kaufman path.
 //     Whether a nearly singular matrix has an exactly zero pivot depends
 //     on the factorization: the dense Bunch–Kaufman LDLᵀ and MUMPS can
