@@ -194,7 +194,13 @@
 //     restoration problem above (as IPOPT's), but ζ and μ_R follow the
 //     restoration's own barrier parameter (the multipliers of the
 //     restoration problem's own bounds start from the main iterate's,
-//     capped at ρ). When the restoration converges to a point that is
+//     capped at ρ, as IPOPT's). The proximity term ‖D_R(v − v_R)‖² covers
+//     the inequality slacks as well as x; IPOPT's covers x only. Switching
+//     to IPOPT's form was tried: the first restoration steps still differ
+//     from IPOPT's (some other difference in the restoration remains
+//     unidentified) and POLAK6 and COSHFUN, which IPOPT itself does not
+//     solve reproducibly, were lost, so the form is kept and listed here.
+//     When the restoration converges to a point that is
 //     feasible but not acceptable to the filter, the point is taken and the
 //     filter is reset (up to 3 times); IPOPT stops there with
 //     Restoration_Failed.
