@@ -511,7 +511,6 @@ func sketchSVD(seed uint64, sz sizes) ([]repro.Row, error) {
 	return rows, nil
 }
 
-
 // mcLambdaMin estimates λ_min(E[Z]) for Z = Mᵀ(MMᵀ)⁺M, M = S·A (the
 // projector onto the row space of S·A), averaging over draws sketches.
 func mcLambdaMin(a *mat.Dense, draws int, draw func() sketch.Sketch) float64 {
