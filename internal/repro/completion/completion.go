@@ -94,13 +94,13 @@ func runUnit(ctx context.Context, env *repro.Env, u int) (json.RawMessage, error
 		if env.Full {
 			sizes = []int{1250, 2500, 5000, 10000} // |Ω| up to 10⁷
 		}
-		// against k at fixed |Ω|: 1000×1000 with p = 0.2 (|Ω| = 2·10⁵,
-		// k ≤ 20, quick) or 2000×2000 with p = 0.1 (|Ω| = 4·10⁵, k ≤ 40,
-		// --full)
+		// against k = 10, 20, 40 (the range of the target) at fixed |Ω|
+		// and |Ω_j| ≈ 200: 1000×1000 with p = 0.2 (|Ω| = 2·10⁵, quick) or
+		// 2000×2000 with p = 0.1 (|Ω| = 4·10⁵, --full)
 		km, kp := 1000, 0.2
-		r.KS = []int{5, 10, 20}
+		r.KS = []int{10, 20, 40}
 		if env.Full {
-			km, kp, r.KS = 2000, 0.1, []int{10, 20, 40}
+			km, kp = 2000, 0.1
 		}
 		pr := env.NewProgress("completion timing")
 		steps, step := len(sizes)+len(r.KS), 0
@@ -237,12 +237,27 @@ func summarize(env *repro.Env, data []json.RawMessage) ([]repro.Row, error) {
 	}
 	if tim != nil {
 		omegaLo, omegaHi := math.Exp(tim.LogOmega[0]), math.Exp(tim.LogOmega[len(tim.LogOmega)-1])
+		omegas := make([]float64, len(tim.LogOmega))
+		for i, l := range tim.LogOmega {
+			omegas[i] = math.Round(math.Exp(l))
+		}
+		ofig := repro.Figure{Name: "completion-omega", Title: "Time per AltMin iteration against |Ω|, k = 10, m = n, p = 0.1", XLabel: "|Ω|",
+			YLabel: "seconds per iteration (process CPU)", LogX: true, LogY: true, Timing: true}
 		for _, sv := range []struct {
-			name   string
-			logT   []float64
-			its    []float64
-			target float64
-		}{{"PCG (shared Cholesky preconditioner)", tim.LogTime, tim.ItOmegaCG, 0.15}, {"sketch (per-row SRHT + QR)", tim.LogTimeSketch, tim.ItOmegaSketch, 0.1}} {
+			name, short string
+			logT        []float64
+			its         []float64
+			target      float64
+		}{{"PCG (shared Cholesky preconditioner)", "PCG", tim.LogTime, tim.ItOmegaCG, 0.15}, {"sketch (per-row SRHT + QR)", "sketch", tim.LogTimeSketch, tim.ItOmegaSketch, 0.1}} {
+			sec := make([]float64, len(sv.logT))
+			for i, l := range sv.logT {
+				sec[i] = math.Exp(l)
+				rows = append(rows, repro.Timing(repro.Row{Experiment: "completion", Metric: fmt.Sprintf("time per AltMin iteration (CPU), |Ω| sweep, |Ω|=%.0f, k=10, %s", omegas[i], sv.short),
+					Value: sec[i], Paper: math.NaN(), Unit: "s", Status: "info", Note: fmt.Sprintf("%.2f iterations per regression", sv.its[i])}))
+			}
+			ofig.Series = append(ofig.Series, repro.Series{Name: sv.short, X: omegas, Y: sec})
+			rows = append(rows, repro.Row{Experiment: "completion", Metric: fmt.Sprintf("iterations per regression, k=10, |Ω| = %s, %s", fmtList(omegas, "%.0f"), sv.short),
+				Value: sv.its[len(sv.its)-1] - sv.its[0], Paper: math.NaN(), Status: "info", Note: "increase from the smallest to the largest |Ω|; per |Ω|: " + fmtList(sv.its, "%.2f")})
 			slope := repro.FitSlope(tim.LogOmega, sv.logT)
 			r := repro.Timing(repro.Row{Experiment: "completion", Metric: fmt.Sprintf("log-log slope of CPU time per AltMin iteration vs |Ω| (%.2g … %.2g), k=10, %s, ε₀=1e-2", omegaLo, omegaHi, sv.name),
 				Value: slope, Paper: 1, Status: repro.PassFail(math.Abs(slope-1) <= sv.target),
@@ -254,6 +269,7 @@ func summarize(env *repro.Env, data []json.RawMessage) ([]repro.Row, error) {
 			}
 			rows = append(rows, r)
 		}
+		env.AddFigure(ofig)
 		names := [3]string{"exact", "PCG", "sketch"}
 		fig := repro.Figure{Name: "completion-k", Title: fmt.Sprintf("Time per AltMin iteration against k, |Ω| = %d", tim.KOmega), XLabel: "rank k", YLabel: "seconds per iteration (process CPU)", LogX: true, LogY: true, Timing: true}
 		for si, name := range names {

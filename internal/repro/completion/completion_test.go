@@ -63,8 +63,22 @@ func TestSummarizeTiming(t *testing.T) {
 	if seen != len(want)+1 {
 		t.Errorf("found %d of the %d checked rows", seen, len(want)+1)
 	}
-	if len(env.Figures()) != 1 {
-		t.Errorf("%d figures, want 1", len(env.Figures()))
+	if len(env.Figures()) != 2 {
+		t.Errorf("%d figures, want 2 (against |Ω| and against k)", len(env.Figures()))
+	}
+	// Time and iterations per regression against |Ω| for both solvers.
+	byMetric := map[string]repro.Row{}
+	for _, r := range rows {
+		byMetric[r.Metric] = r
+	}
+	for m, v := range map[string]float64{
+		"time per AltMin iteration (CPU), |Ω| sweep, |Ω|=400000, k=10, PCG":    4,
+		"time per AltMin iteration (CPU), |Ω| sweep, |Ω|=100000, k=10, sketch": 1,
+		"iterations per regression, k=10, |Ω| = 100000, 400000, PCG":           0,
+	} {
+		if r, ok := byMetric[m]; !ok || math.Abs(r.Value-v) > 1e-12 {
+			t.Errorf("row %q: %+v (present %v), want value %v", m, r, ok, v)
+		}
 	}
 }
 
