@@ -28,6 +28,10 @@ func TestSummarizeTiming(t *testing.T) {
 	}
 	u.KCPU[0], u.KCPU[1], u.KCPU[2] = []float64{1, 3, 9}, []float64{1, 2, 4}, []float64{1, 2.1, 5}
 	u.KIters[2] = []float64{4, 4.9, 3.2}
+	u.DenseOmega = 800000
+	for s := 0; s < 2; s++ {
+		u.DenseTime[s], u.DenseCPU[s], u.DenseIts[s] = []float64{1, 2, 4}, []float64{1, 2, 4.2}, []float64{5, 6, 6.5}
+	}
 	raw, err := json.Marshal(u)
 	if err != nil {
 		t.Fatal(err)
