@@ -55,11 +55,12 @@ type unit struct {
 	KS                  []int
 	KOmega              int
 	KTime, KCPU, KIters [3][]float64
-	// --full only: the same k sweep for PCG and sketch with denser rows
-	// (1000×1000, p = 0.8: |Ω_j| ≈ 800), where the per-row O(|Ω_j|k) terms
-	// weigh more against the sketch solver's O(k³) QR
+	// --full only: the same k sweep for PCG, sketch (default s = 3k) and
+	// sketch with s = 4k, with denser rows (1000×1000, p = 0.8:
+	// |Ω_j| ≈ 800), where the per-row O(|Ω_j|k) terms weigh more against the
+	// sketch solver's O(k³) QR
 	DenseOmega                    int
-	DenseTime, DenseCPU, DenseIts [2][]float64
+	DenseTime, DenseCPU, DenseIts [3][]float64
 	RMSE                          float64 // movielens
 	// sensing: error histories and rates (digits per iteration)
 	SensePlain, SenseOneStep [2][]float64 // α = 1e-2, 1e-3
@@ -116,7 +117,7 @@ func runUnit(ctx context.Context, env *repro.Env, u int) (json.RawMessage, error
 			obs, _, _ := completion.Synthetic(rand.New(rand.NewPCG(7, 7)), m, m, 10, 0.1)
 			r.LogOmega = append(r.LogOmega, math.Log(float64(obs.Len())))
 			for _, solver := range []completion.Solver{completion.SolverCG, completion.SolverSketch} {
-				t, err := timePerIteration(ctx, obs, 10, solver)
+				t, err := timePerIteration(ctx, obs, 10, solver, 0)
 				if err != nil {
 					return nil, err
 				}
@@ -137,7 +138,7 @@ func runUnit(ctx context.Context, env *repro.Env, u int) (json.RawMessage, error
 			obs, _, _ := completion.Synthetic(rand.New(rand.NewPCG(8, 8)), km, km, k, kp)
 			r.KOmega = obs.Len()
 			for si, solver := range []completion.Solver{completion.SolverExact, completion.SolverCG, completion.SolverSketch} {
-				t, err := timePerIteration(ctx, obs, k, solver)
+				t, err := timePerIteration(ctx, obs, k, solver, 0)
 				if err != nil {
 					return nil, err
 				}
@@ -150,8 +151,8 @@ func runUnit(ctx context.Context, env *repro.Env, u int) (json.RawMessage, error
 			for _, k := range r.KS {
 				obs, _, _ := completion.Synthetic(rand.New(rand.NewPCG(9, 9)), 1000, 1000, k, 0.8)
 				r.DenseOmega = obs.Len()
-				for si, solver := range []completion.Solver{completion.SolverCG, completion.SolverSketch} {
-					t, err := timePerIteration(ctx, obs, k, solver)
+				for si, solver := range []completion.Solver{completion.SolverCG, completion.SolverSketch, completion.SolverSketch} {
+					t, err := timePerIteration(ctx, obs, k, solver, []int{0, 0, 4 * k}[si])
 					if err != nil {
 						return nil, err
 					}
@@ -333,7 +334,7 @@ func summarize(env *repro.Env, data []json.RawMessage) ([]repro.Row, error) {
 		if env.Full || len(fig.Series) > 0 {
 			env.AddFigure(fig)
 		}
-		for si, name := range [2]string{"PCG", "sketch"} {
+		for si, name := range [3]string{"PCG", "sketch", "sketch s=4k"} {
 			if len(tim.DenseCPU[si]) != len(tim.KS) {
 				break
 			}
@@ -379,10 +380,10 @@ type iterTiming struct {
 // on the machine perturb it least; CPU time, where the platform reports it,
 // is not inflated by waiting for a core), on one worker, and the mean
 // number of solver iterations per regression. SolveTol is 1e-2.
-func timePerIteration(ctx context.Context, obs *completion.Observations, k int, solver completion.Solver) (iterTiming, error) {
+func timePerIteration(ctx context.Context, obs *completion.Observations, k int, solver completion.Solver, sketchRows int) (iterTiming, error) {
 	last, lastCPU := time.Now(), repro.ProcessCPU()
 	t := iterTiming{wall: math.Inf(1), cpu: math.Inf(1)}
-	res, err := completion.AltMin(ctx, obs, completion.Settings{Rank: k, MaxIter: 6, Tol: 1e-300, Solver: solver, SolveTol: 1e-2, Workers: 1,
+	res, err := completion.AltMin(ctx, obs, completion.Settings{Rank: k, MaxIter: 6, Tol: 1e-300, Solver: solver, SolveTol: 1e-2, Workers: 1, SketchRows: sketchRows,
 		Recorder: func(it int, _ float64, _, _ *mat.Dense) bool {
 			now, c := time.Now(), repro.ProcessCPU()
 			if it >= 2 {

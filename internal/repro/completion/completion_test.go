@@ -29,7 +29,7 @@ func TestSummarizeTiming(t *testing.T) {
 	u.KCPU[0], u.KCPU[1], u.KCPU[2] = []float64{1, 3, 9}, []float64{1, 2, 4}, []float64{1, 2.1, 5}
 	u.KIters[2] = []float64{4, 4.9, 3.2}
 	u.DenseOmega = 800000
-	for s := 0; s < 2; s++ {
+	for s := 0; s < 3; s++ {
 		u.DenseTime[s], u.DenseCPU[s], u.DenseIts[s] = []float64{1, 2, 4}, []float64{1, 2, 4.2}, []float64{5, 6, 6.5}
 	}
 	raw, err := json.Marshal(u)
@@ -113,7 +113,7 @@ func TestSensingUnit(t *testing.T) {
 func TestTimePerIteration(t *testing.T) {
 	obs, _, _ := completion.Synthetic(rand.New(rand.NewPCG(1, 1)), 120, 100, 3, 0.3)
 	for _, s := range []completion.Solver{completion.SolverExact, completion.SolverCG, completion.SolverSketch} {
-		it, err := timePerIteration(context.Background(), obs, 3, s)
+		it, err := timePerIteration(context.Background(), obs, 3, s, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
