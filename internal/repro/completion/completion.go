@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"time"
 
@@ -381,6 +382,10 @@ type iterTiming struct {
 // is not inflated by waiting for a core), on one worker, and the mean
 // number of solver iterations per regression. SolveTol is 1e-2.
 func timePerIteration(ctx context.Context, obs *completion.Observations, k int, solver completion.Solver, sketchRows int) (iterTiming, error) {
+	// Process CPU time also counts the garbage collector's workers: collect
+	// the garbage of earlier work now, so that it is not charged to these
+	// iterations.
+	runtime.GC()
 	last, lastCPU := time.Now(), repro.ProcessCPU()
 	t := iterTiming{wall: math.Inf(1), cpu: math.Inf(1)}
 	res, err := completion.AltMin(ctx, obs, completion.Settings{Rank: k, MaxIter: 6, Tol: 1e-300, Solver: solver, SolveTol: 1e-2, Workers: 1, SketchRows: sketchRows,
