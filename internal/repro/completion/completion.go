@@ -380,7 +380,8 @@ type iterTiming struct {
 // first iteration excluded; the minimum, as STREAM does, so that other jobs
 // on the machine perturb it least; CPU time, where the platform reports it,
 // is not inflated by waiting for a core), on one worker, and the mean
-// number of solver iterations per regression. SolveTol is 1e-2.
+// number of solver iterations per regression. SolveTol is 1e-2;
+// sketchRows is SolverSketch's s (0: the default 3k).
 func timePerIteration(ctx context.Context, obs *completion.Observations, k int, solver completion.Solver, sketchRows int) (iterTiming, error) {
 	// Process CPU time also counts the garbage collector's workers: collect
 	// the garbage of earlier work now, so that it is not charged to these
