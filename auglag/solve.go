@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"time"
 
 	"github.com/james-bowman/sparse"
 	"github.com/kkt-go/kkt/matrix"
@@ -43,11 +42,13 @@ const (
 
 // Result reports a solve.
 type Result struct {
-	Method     Method // the method that ran
-	X, Lambda  []float64
-	Status     Status
-	Message    string // what went wrong, when Status is not Converged
-	Iterations int
+	Method    Method // the method that ran
+	X, Lambda []float64
+	Status    Status
+	Message   string // what went wrong, when Status is not Converged
+	// Stats: Iterations is the number of outer iterations, Time the wall
+	// time of the solve.
+	sol.Stats
 	KKT        float64   // final ‖(∇ₓL, c)‖₂
 	F          float64   // final objective
 	History    []float64 // KKT residual at the start of each iteration, then the final one
@@ -63,7 +64,6 @@ type Result struct {
 	InnerCapHits                                                  int   // KKT systems whose accuracy test was not met within MaxInner
 	Modifications                                                 int   // iterations with a modified Hessian
 	PenaltyUpdates                                                int
-	Time                                                          time.Duration
 }
 
 // ErrBadInput is wrapped by errors about unusable inputs (non-finite start).
@@ -153,6 +153,8 @@ type solver struct {
 	res  *Result
 	tmpN []float64
 	tmpM []float64
+	// schur keeps NewtonSchur's analysis of S across iterations.
+	schur *schurCache
 }
 
 func newSolver(p Problem, set *Settings) *solver {

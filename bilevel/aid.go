@@ -46,11 +46,16 @@ var ErrUnsupported = errors.New("bilevel: problem not supported by this method")
 // ‖∇_y G(x, y)‖. A CG breakdown (an indefinite lower Hessian) ends the run
 // with Breakdown; a constrained lower level ends it at once with
 // NotApplicable.
-func AID(ctx context.Context, p *Problem, s AIDSettings) *Result {
+func AID(ctx context.Context, p *Problem, s AIDSettings) (*Result, error) {
+	r := aidRun(ctx, p, s)
+	return r, r.err
+}
+
+func aidRun(ctx context.Context, p *Problem, s AIDSettings) *Result {
 	p.check("AID")
 	res := &Result{}
 	if p.Y != nil || p.Cons != nil {
-		res.Status, res.Err = NotApplicable, fmt.Errorf("%w: AID needs an unconstrained lower level (Y and Cons nil)", ErrUnsupported)
+		res.Status, res.err = NotApplicable, fmt.Errorf("%w: AID needs an unconstrained lower level (Y and Cons nil)", ErrUnsupported)
 		return res
 	}
 	if s.Alpha == 0 {
@@ -71,7 +76,7 @@ func AID(ctx context.Context, p *Problem, s AIDSettings) *Result {
 	initVec(y, s.Y0, "Y0")
 	k := 0
 	fail := func(st Status, err error) *Result {
-		res.Status, res.Err, res.Iterations = st, err, k
+		res.Status, res.err, res.Iterations = st, err, k
 		res.X, res.Y = x, y
 		return res
 	}

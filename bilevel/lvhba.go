@@ -96,8 +96,13 @@ func (s *LVHBASettings) defaults() {
 //
 // The problem's C must be set when p.Cons is set (it is the set
 // {(x, y) : x ∈ X, y ∈ Y, g(x, y) ≤ 0}); without Cons, C defaults to X × Y.
-// A failed projection ends the run with Breakdown and Result.Err.
-func LVHBA(ctx context.Context, p *Problem, s LVHBASettings) *Result {
+// A failed projection ends the run with Breakdown and returns the cause as the error.
+func LVHBA(ctx context.Context, p *Problem, s LVHBASettings) (*Result, error) {
+	r := lvhbaRun(ctx, p, s)
+	return r, r.err
+}
+
+func lvhbaRun(ctx context.Context, p *Problem, s LVHBASettings) *Result {
 	p.check("LVHBA")
 	s.defaults()
 	n, m := p.N, p.M

@@ -122,7 +122,12 @@ func (s *PenaltySettings) defaults() {
 // Stopping: Converged when σ_k has reached Sigma and the gradient mapping
 // ‖x − Π_X(x − α_k G_k)‖/α_k ≤ Tol (Record.Residual). Record.Gap is
 // G(x, y) − G(x, z).
-func Penalty(ctx context.Context, p *Problem, s PenaltySettings) *Result {
+func Penalty(ctx context.Context, p *Problem, s PenaltySettings) (*Result, error) {
+	r := penaltyRun(ctx, p, s)
+	return r, r.err
+}
+
+func penaltyRun(ctx context.Context, p *Problem, s PenaltySettings) *Result {
 	p.check("Penalty")
 	if p.Cons != nil {
 		panic("bilevel: Penalty: coupled lower-level constraints are not supported (use LVHBA)")

@@ -59,6 +59,7 @@ func Direct(a matrix.Operator, b []float64) (*Result, error) {
 	res, err := directDense(a, b)
 	if res != nil {
 		res.DirectStats.FactorTime = time.Since(t0)
+		res.Time = res.DirectStats.FactorTime
 	}
 	return res, err
 }

@@ -3,6 +3,7 @@ package linsolve
 import (
 	"context"
 	"math"
+	"time"
 
 	"github.com/kkt-go/kkt/matrix"
 )
@@ -79,7 +80,7 @@ func lsqr(ctx context.Context, a matrix.Operator, b []float64, s LSQRSettings) (
 	}
 	beta := residual(u, a, x, b)
 	res := &Result{X: x, BNorm: bnorm}
-	m := monitor{ctx: ctx, s: &s.Settings}
+	m := monitor{ctx: ctx, s: &s.Settings, t0: time.Now()}
 	r1norm := beta
 	fin := finisher{res, &m}
 	finish := func(st Status, it int) (*Result, error) { return fin.finish(st, it, r1norm) }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/james-bowman/sparse"
 	"github.com/kkt-go/kkt/matrix"
@@ -87,7 +88,7 @@ func stationary(ctx context.Context, op string, a *sparse.CSR, b []float64, omeg
 	tol := max(rtol*bnorm, atol)
 	r := make([]float64, n)
 	res := &Result{X: x, BNorm: bnorm}
-	m := monitor{ctx: ctx, s: &s}
+	m := monitor{ctx: ctx, s: &s, t0: time.Now()}
 	rnorm := residual(r, opA, x, b)
 	it := 0
 	status := MaxIterations
@@ -127,6 +128,7 @@ func stationary(ctx context.Context, op string, a *sparse.CSR, b []float64, omeg
 		}
 	}
 	res.Status, res.Iterations, res.ResidualNorm, res.History = status, it, rnorm, m.hist
+	res.Time = time.Since(m.t0)
 	return res, nil
 }
 

@@ -330,7 +330,7 @@ func (c *core) result(r *Result, o outcome) {
 		}
 	}
 	// Fixed variables: their multipliers from ∇L (IPOPT reports 0 here;
-	// see Ipopt issue #308).
+	// see coin-or/Ipopt GitHub issue #308).
 	for i := range n {
 		if c.st.fixed[i] {
 			r.ZL[i], r.ZU[i] = max(0, g[i]), max(0, -g[i])

@@ -15,6 +15,7 @@ import (
 
 	"github.com/kkt-go/kkt/cutest"
 	"github.com/kkt-go/kkt/dag"
+	dagrepro "github.com/kkt-go/kkt/internal/repro/dag"
 	"github.com/kkt-go/kkt/matrix"
 	"github.com/kkt-go/kkt/matrix/completion"
 	"github.com/kkt-go/kkt/sinkhorn"
@@ -183,13 +184,7 @@ func TestHostileReaders(t *testing.T) {
 		}),
 		"completion.ReadFactors": withFile(func(f *os.File, p string) error { _, err := completion.ReadFactors(f, p); return err }),
 		"cutest.ReadReference":   func(p string) error { _, err := cutest.ReadReference(p); return err },
-		"parseDagStats": func(p string) error {
-			b, err := os.ReadFile(p)
-			if err == nil {
-				_, err = parseDagStats(p, b)
-			}
-			return err
-		},
+		"dagrepro.ReadStats":     func(p string) error { _, err := dagrepro.ReadStats([]string{p}); return err },
 	}
 	for _, f := range files {
 		for name, read := range readers {

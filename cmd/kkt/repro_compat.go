@@ -1,11 +1,7 @@
 package main
 
 import (
-	"math"
 	"os"
-
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/vg"
 
 	"github.com/kkt-go/kkt/internal/repro"
 )
@@ -34,16 +30,7 @@ func experimentList() []*experiment {
 	return exps
 }
 
-func timing(r row) row                          { return repro.Timing(r) }
-func compare(r row, relTol float64) row         { return repro.Compare(r, relTol) }
-func isNaN(x float64) bool                      { return math.IsNaN(x) }
-func fmtNum(x float64) string                   { return repro.FmtNum(x) }
-func writeCSVFile(p string, r [][]string) error { return repro.WriteCSVFile(p, r) }
-func isTerminal(f *os.File) bool                { return repro.IsTerminal(f) }
-func savePlot(p *plot.Plot, w, h vg.Length, path string) error {
-	return repro.SavePlot(p, w, h, path)
-}
-
-func passFail(ok bool) string         { return repro.PassFail(ok) }
-func fitSlope(x, y []float64) float64 { return repro.FitSlope(x, y) }
-func processCPU() float64             { return repro.ProcessCPU() }
+func timing(r row) row                  { return repro.Timing(r) }
+func compare(r row, relTol float64) row { return repro.Compare(r, relTol) }
+func fmtNum(x float64) string           { return repro.FmtNum(x) }
+func isTerminal(f *os.File) bool        { return repro.IsTerminal(f) }

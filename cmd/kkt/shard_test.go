@@ -6,7 +6,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"os/exec"
@@ -385,47 +384,6 @@ func TestTimingRowsSeparated(t *testing.T) {
 	var sum struct{ Experiments, Timing []row }
 	if err := json.Unmarshal(out.Bytes(), &sum); err != nil || len(sum.Experiments) != 2 || len(sum.Timing) != 1 || sum.Timing[0].Metric != "wall time" {
 		t.Errorf("--json: %v %+v", err, sum)
-	}
-}
-
-// The dag and sor experiments are split into units; their summaries refuse a
-// wrong number of unit results instead of indexing past them.
-func TestDagSorPlans(t *testing.T) {
-	for _, k := range []string{"KKT_SOR_PARTS", "KKT_SOR_SEED", "KKT_SOR_ORACLE"} {
-		t.Setenv(k, "")
-	}
-	for _, c := range []struct {
-		full     bool
-		dag, sor int
-	}{{false, 15, 13}, {true, 120, 34}} {
-		env := &reproEnv{Full: c.full, Seed: 1, Progress: io.Discard, Stderr: io.Discard}
-		dp := dagPlan(env)
-		if len(dp) != c.dag+1 || dp[len(dp)-1].sachs == "" { // no data: one Sachs unit reports it
-			t.Errorf("full=%v: dag plan has %d units", c.full, len(dp))
-		}
-		for i, u := range dp[:c.dag] {
-			if u.s != i%5+1 || u.seed != uint64(i%5+1) {
-				t.Errorf("full=%v: dag unit %d is seed %d (%d)", c.full, i, u.seed, u.s)
-			}
-		}
-		sp, err := sorPlan(env)
-		if err != nil || len(sp) != c.sor {
-			t.Errorf("full=%v: sor plan has %d units (%v)", c.full, len(sp), err)
-		}
-		if _, err := summarizeDag(env, nil); err == nil {
-			t.Error("summarizeDag accepted no results")
-		}
-		if _, err := summarizeSOR(env, []json.RawMessage{[]byte(`{}`)}); err == nil {
-			t.Error("summarizeSOR accepted one result")
-		}
-	}
-	t.Setenv("KKT_SOR_PARTS", "heat")
-	if sp, err := sorPlan(&reproEnv{}); err != nil || len(sp) != 9 {
-		t.Errorf("KKT_SOR_PARTS=heat: %d units (%v)", len(sp), err)
-	}
-	t.Setenv("KKT_SOR_SEED", "x")
-	if _, err := sorPlan(&reproEnv{}); err == nil {
-		t.Error("KKT_SOR_SEED=x accepted")
 	}
 }
 

@@ -10,8 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"gonum.org/v1/gonum/mat"
-
 	"github.com/kkt-go/kkt/internal/repro"
 	"github.com/kkt-go/kkt/matrix/completion"
 )
@@ -81,8 +79,8 @@ func runUnit(ctx context.Context, env *repro.Env, u int) (json.RawMessage, error
 			var ys []float64
 			t0 := time.Now()
 			res, err := completion.AltMin(ctx, obs, completion.Settings{Rank: 10, MaxIter: 20, Seed: s, Tol: 1e-15, Solver: solver, SolveTol: 1e-2,
-				Recorder: func(it int, _ float64, U, V *mat.Dense) bool {
-					ys = append(ys, completion.RelError(U, V, X, Y))
+				Recorder: func(it completion.Iteration) bool {
+					ys = append(ys, completion.RelError(it.U, it.V, X, Y))
 					return true
 				}})
 			if err != nil {
@@ -390,9 +388,9 @@ func timePerIteration(ctx context.Context, obs *completion.Observations, k int, 
 	last, lastCPU := time.Now(), repro.ProcessCPU()
 	t := iterTiming{wall: math.Inf(1), cpu: math.Inf(1)}
 	res, err := completion.AltMin(ctx, obs, completion.Settings{Rank: k, MaxIter: 6, Tol: 1e-300, Solver: solver, SolveTol: 1e-2, Workers: 1, SketchRows: sketchRows,
-		Recorder: func(it int, _ float64, _, _ *mat.Dense) bool {
+		Recorder: func(it completion.Iteration) bool {
 			now, c := time.Now(), repro.ProcessCPU()
-			if it >= 2 {
+			if it.Iter >= 2 {
 				t.wall = math.Min(t.wall, now.Sub(last).Seconds())
 				t.cpu = math.Min(t.cpu, c-lastCPU)
 			}
