@@ -5,8 +5,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
-
-	"github.com/kkt-go/kkt/internal/repro"
 )
 
 // BenchmarkSketchHalfStep times one V half-step of SolverSketch (SRHT) on
@@ -41,12 +39,12 @@ func BenchmarkSketchHalfStep(b *testing.B) {
 				// the minimum kept (as STREAM does): the least perturbed by
 				// other jobs.
 				phase := func(f func(j int, idx []int, vals []float64)) float64 {
-					t0 := repro.ProcessCPU()
+					t0 := processCPU()
 					for j := 0; j < n; j++ {
 						idx, vals := obs.Col(j)
 						f(j, idx, vals)
 					}
-					return (repro.ProcessCPU() - t0) * 1e9
+					return (processCPU() - t0) * 1e9
 				}
 				t1, t2, t3 := math.Inf(1), math.Inf(1), math.Inf(1)
 				b.ResetTimer()
