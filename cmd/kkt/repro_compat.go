@@ -34,7 +34,3 @@ func timing(r row) row                  { return repro.Timing(r) }
 func compare(r row, relTol float64) row { return repro.Compare(r, relTol) }
 func fmtNum(x float64) string           { return repro.FmtNum(x) }
 func isTerminal(f *os.File) bool        { return repro.IsTerminal(f) }
-
-func passFail(ok bool) string         { return repro.PassFail(ok) }
-func fitSlope(x, y []float64) float64 { return repro.FitSlope(x, y) }
-func processCPU() float64             { return repro.ProcessCPU() }
