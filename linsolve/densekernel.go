@@ -5,7 +5,10 @@ package linsolve
 // 0 overwrites. With lower set only the entries C[i][j] with j ≤ i are
 // touched (a symmetric rank-k update). On amd64 with FMA the 4×2 blocks
 // run in the AVX2 kernel dot4x2FMA; the rest, and other CPUs, in Go.
-func gemmNT(sign float64, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, lower bool) {
+//
+// With a workspace w and a product large enough (usePacked) it runs the
+// packed GEMM gemmPacked instead.
+func gemmNT(w *gemmWork, sign float64, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, lower bool) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -20,6 +23,10 @@ func gemmNT(sign float64, m, n, k int, a []float64, lda int, b []float64, ldb in
 		sign = 1
 	}
 	if k == 0 {
+		return
+	}
+	if w != nil && usePacked(m, n, k) {
+		gemmPacked(w, sign, m, n, k, a, lda, b, ldb, c, ldc, lower)
 		return
 	}
 	var out [32]float64
@@ -89,4 +96,147 @@ func dotGo(a, b []float64) float64 {
 		s0 += a[p] * b[p]
 	}
 	return (s0 + s1) + (s2 + s3)
+}
+
+// Packed GEMM (Goto–van de Geijn; BLIS's loop order). C ±= A·Bᵀ is
+// computed in blocks: B in kc×nc slices packed (times the sign) into 8-row
+// micro-panels, and every 6×8 tile of C by the register-blocked
+// micro-kernel kern6x8A, which reads six rows of A in place (an mc×kc block
+// of A stays in L2 while the nc/8 B micro-panels pass by it; rows of A are
+// contiguous in k, so A needs no packing) and streams one B micro-panel
+// (L1-resident) with twelve 4-lane accumulators.
+const (
+	gemmMR = 6
+	gemmNR = 8
+	gemmKC = 256
+	gemmMC = 96
+	gemmNC = 1024
+)
+
+// gemmWork holds the packing buffers of gemmPacked; the zero value is
+// ready (the buffers are allocated on first use).
+type gemmWork struct {
+	bp    []float64
+	aedge []float64 // the last rows of A (fewer than six), zero-padded
+	tile  [gemmMR * gemmNR]float64
+}
+
+func (w *gemmWork) init() {
+	if w.bp == nil {
+		w.bp = make([]float64, gemmKC*gemmNC)
+		w.aedge = make([]float64, gemmMR*gemmKC)
+	}
+}
+
+// usePacked reports whether gemmNT should take the packed path for an
+// m×n×k product.
+func usePacked(m, n, k int) bool {
+	return haveFMA && k >= 4 && m >= gemmMR && n >= 4 && m*n*k >= 4096
+}
+
+// gemmPacked computes C += sign·A·Bᵀ (sign ±1) with the packed kernel;
+// lower restricts the update to the entries C[i][j] with j ≤ i.
+func gemmPacked(w *gemmWork, sign float64, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, lower bool) {
+	w.init()
+	for jc := 0; jc < n; jc += gemmNC {
+		nb := min(gemmNC, n-jc)
+		if lower && jc >= m {
+			break
+		}
+		for pc := 0; pc < k; pc += gemmKC {
+			kb := min(gemmKC, k-pc)
+			packB(w.bp, b[jc*ldb+pc:], ldb, nb, kb, sign)
+			ic0 := 0
+			if lower {
+				ic0 = jc / gemmMR * gemmMR // rows above jc hold nothing
+			}
+			for ic := ic0; ic < m; ic += gemmMC {
+				mb := min(gemmMC, m-ic)
+				for jr := 0; jr < nb; jr += gemmNR {
+					j0 := jc + jr
+					bpan := w.bp[jr*kb : (jr+gemmNR)*kb]
+					for ir := 0; ir < mb; ir += gemmMR {
+						i0 := ic + ir
+						if lower && j0 > i0+gemmMR-1 {
+							continue
+						}
+						rn := min(gemmMR, mb-ir)
+						arows, alda := a[i0*lda+pc:], lda
+						if rn < gemmMR {
+							clear(w.aedge)
+							for r := 0; r < rn; r++ {
+								copy(w.aedge[r*kb:(r+1)*kb], a[(i0+r)*lda+pc:(i0+r)*lda+pc+kb])
+							}
+							arows, alda = w.aedge, kb
+						}
+						if rn == gemmMR && jr+gemmNR <= nb && (!lower || j0+gemmNR-1 <= i0) {
+							kern6x8A(kb, arows, alda, bpan, c[i0*ldc+j0:], ldc)
+							continue
+						}
+						t := w.tile[:]
+						clear(t)
+						kern6x8A(kb, arows, alda, bpan, t, gemmNR)
+						for r := 0; r < rn; r++ {
+							qn := min(gemmNR, nb-jr)
+							if lower {
+								qn = min(qn, i0+r-j0+1)
+							}
+							if qn <= 0 {
+								continue
+							}
+							crow := c[(i0+r)*ldc+j0 : (i0+r)*ldc+j0+qn]
+							for q := range crow {
+								crow[q] += t[r*gemmNR+q]
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// packB copies the nb×kb block of B (stride ldb) times sign into 8-row
+// micro-panels (panel jr/8 starts at jr·kb and holds B[jr+q][p] at 8p+q),
+// zero-padding the last panel.
+func packB(dst, b []float64, ldb, nb, kb int, sign float64) {
+	for jr := 0; jr < nb; jr += gemmNR {
+		pan := dst[jr*kb : (jr+gemmNR)*kb]
+		qn := min(gemmNR, nb-jr)
+		for q := 0; q < gemmNR; q++ {
+			if q >= qn {
+				for p := 0; p < kb; p++ {
+					pan[p*gemmNR+q] = 0
+				}
+				continue
+			}
+			row := b[(jr+q)*ldb : (jr+q)*ldb+kb]
+			for p, v := range row {
+				pan[p*gemmNR+q] = sign * v
+			}
+		}
+	}
+}
+
+// kern6x8AGo is the portable micro-kernel:
+// C[r][q] += Σ_p a[r·lda+p]·b[8p+q].
+func kern6x8AGo(k int, a []float64, lda int, b, c []float64, ldc int) {
+	var acc [gemmMR][gemmNR]float64
+	b = b[:gemmNR*k]
+	for r := 0; r < gemmMR; r++ {
+		ar := a[r*lda : r*lda+k]
+		acr := &acc[r]
+		for p, av := range ar {
+			bp := b[p*gemmNR : p*gemmNR+gemmNR]
+			for q, bv := range bp {
+				acr[q] += av * bv
+			}
+		}
+	}
+	for r := 0; r < gemmMR; r++ {
+		crow := c[r*ldc : r*ldc+gemmNR]
+		for q := range crow {
+			crow[q] += acc[r][q]
+		}
+	}
 }

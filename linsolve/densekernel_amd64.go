@@ -34,3 +34,20 @@ func dot4x2(a []float64, lda int, b []float64, ldb int, k int, out *[32]float64)
 	dot4x2FMA(&a[0], lda, &b[0], ldb, k4, out)
 	return true
 }
+
+
+//go:noescape
+func kern6x8AFMA(k int, a *float64, lda int, b *float64, c *float64, ldc int)
+
+// kern6x8A adds A·bᵀ to the 6×8 tile c (stride ldc) for six rows of A read
+// in place (stride lda) and the packed panel b (8×k).
+func kern6x8A(k int, a []float64, lda int, b, c []float64, ldc int) {
+	if !haveFMA {
+		kern6x8AGo(k, a, lda, b, c, ldc)
+		return
+	}
+	_ = a[5*lda+k-1]
+	_ = b[8*k-1]
+	_ = c[5*ldc+7]
+	kern6x8AFMA(k, &a[0], lda, &b[0], &c[0], ldc)
+}

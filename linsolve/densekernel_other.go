@@ -7,3 +7,5 @@ const haveFMA = false
 func dot4x2(a []float64, lda int, b []float64, ldb int, k int, out *[32]float64) bool {
 	return false
 }
+
+func kern6x8A(k int, a []float64, lda int, b, c []float64, ldc int) { kern6x8AGo(k, a, lda, b, c, ldc) }

@@ -1,6 +1,7 @@
 package linsolve
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -8,8 +9,15 @@ import (
 
 func TestGemmNT(t *testing.T) {
 	rng := rand.New(rand.NewPCG(41, 42))
-	for trial := 0; trial < 300; trial++ {
+	var w gemmWork
+	for trial := 0; trial < 400; trial++ {
 		m, n, k := rng.IntN(13), rng.IntN(11), rng.IntN(40)
+		if trial%4 == 3 { // large enough for the packed kernel, across its block sizes
+			m, n, k = 6+rng.IntN(200), 4+rng.IntN(150), 4+rng.IntN(600)
+		}
+		if trial == 399 {
+			m, n, k = 1100, 1050, 9
+		}
 		lda, ldb, ldc := k+rng.IntN(3), k+rng.IntN(3), n+rng.IntN(3)
 		a := randVec(rng, max(m*lda, 1))
 		b := randVec(rng, max(n*ldb, 1))
@@ -17,15 +25,18 @@ func TestGemmNT(t *testing.T) {
 		sign := []float64{-1, 0, 1}[rng.IntN(3)]
 		lower := rng.IntN(2) == 0
 		want := append([]float64(nil), c...)
+		bound := make([]float64, len(c)) // |error| ≤ γ_{k+2}·(Σ|a·b| + |c|)
 		for i := 0; i < m; i++ {
 			for j := 0; j < n; j++ {
 				if lower && j > i {
 					continue
 				}
-				var s float64
+				var s, sa float64
 				for p := 0; p < k; p++ {
 					s += a[i*lda+p] * b[j*ldb+p]
+					sa += math.Abs(a[i*lda+p] * b[j*ldb+p])
 				}
+				bound[i*ldc+j] = 2 * float64(k+2) * 0x1p-52 * (sa + math.Abs(c[i*ldc+j]))
 				if sign == 0 {
 					want[i*ldc+j] = s
 				} else {
@@ -33,12 +44,41 @@ func TestGemmNT(t *testing.T) {
 				}
 			}
 		}
-		gemmNT(sign, m, n, k, a, lda, b, ldb, c, ldc, lower)
+		gw := &w
+		if trial%2 == 0 {
+			gw = nil
+		}
+		gemmNT(gw, sign, m, n, k, a, lda, b, ldb, c, ldc, lower)
 		for i := range c {
-			if math.Abs(c[i]-want[i]) > 1e-12*(1+math.Abs(want[i])) {
+			if math.Abs(c[i]-want[i]) > bound[i] {
 				t.Fatalf("trial %d (m=%d n=%d k=%d sign=%v lower=%v): c[%d] = %v, want %v", trial, m, n, k, sign, lower, i, c[i], want[i])
 			}
 		}
 	}
 	t.Logf("FMA kernel: %v", haveFMA)
+}
+
+// BenchmarkGemmNT: C −= A·Bᵀ for square blocks, the old dot-product path
+// (no workspace) against the packed kernel; flop rate per process CPU second.
+func BenchmarkGemmNT(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, sz := range []int{64, 256, 1024} {
+		a := randVec(rng, sz*sz)
+		bb := randVec(rng, sz*sz)
+		c := make([]float64, sz*sz)
+		for _, packed := range []bool{false, true} {
+			var w *gemmWork
+			name := "dot"
+			if packed {
+				w, name = &gemmWork{}, "packed"
+			}
+			b.Run(fmt.Sprintf("%d/%s", sz, name), func(b *testing.B) {
+				c0 := cpuTime()
+				for i := 0; i < b.N; i++ {
+					gemmNT(w, -1, sz, sz, sz, a, sz, bb, sz, c, sz, false)
+				}
+				b.ReportMetric(2*float64(sz*sz*sz)*float64(b.N)/(cpuTime()-c0).Seconds()/1e9, "cpu-Gflop/s")
+			})
+		}
+	}
 }

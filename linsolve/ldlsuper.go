@@ -9,6 +9,7 @@ type superLDL struct {
 	relmap  []int32
 	cbuf    []float64
 	wbuf    []float64
+	gw      gemmWork
 	head    []int
 	next    []int
 	pos     []int
@@ -78,7 +79,7 @@ func (g *superLDL) numeric(f *LDLFactor) {
 				}
 			}
 			C := g.cbuf[:m1*m2]
-			gemmNT(0, m1, m2, dncol, ld[p1*dncol:], dncol, W, dncol, C, m2, true)
+			gemmNT(&g.gw, 0, m1, m2, dncol, ld[p1*dncol:], dncol, W, dncol, C, m2, true)
 			for a := 0; a < m1; a++ {
 				ti := int(g.relmap[drows[p1+a]]) * ncol
 				crow := C[a*m2 : a*m2+min(a+1, m2)]
@@ -126,9 +127,9 @@ func (g *superLDL) ldlPanel(a []float64, nrow, ncol, f0 int) {
 					dst[c] = v * d[c]
 				}
 			}
-			gemmNT(-1, jb, jb, j0, a[j0*ld:], ld, W, j0, a[j0*ld+j0:], ld, true)
+			gemmNT(&g.gw, -1, jb, jb, j0, a[j0*ld:], ld, W, j0, a[j0*ld+j0:], ld, true)
 			if nrow > j1 {
-				gemmNT(-1, nrow-j1, jb, j0, a[j1*ld:], ld, W, j0, a[j1*ld+j0:], ld, false)
+				gemmNT(&g.gw, -1, nrow-j1, jb, j0, a[j1*ld:], ld, W, j0, a[j1*ld+j0:], ld, false)
 			}
 		}
 		for j := j0; j < j1; j++ {
