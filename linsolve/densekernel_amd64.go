@@ -35,7 +35,6 @@ func dot4x2(a []float64, lda int, b []float64, ldb int, k int, out *[32]float64)
 	return true
 }
 
-
 //go:noescape
 func kern6x8AFMA(k int, a *float64, lda int, b *float64, c *float64, ldc int)
 
