@@ -41,7 +41,7 @@ func kern6x8AFMA(k int, a *float64, lda int, b *float64, c *float64, ldc int)
 // kern6x8A adds A·bᵀ to the 6×8 tile c (stride ldc) for six rows of A read
 // in place (stride lda) and the packed panel b (8×k).
 func kern6x8A(k int, a []float64, lda int, b, c []float64, ldc int) {
-	if !haveFMA {
+	if !haveFMA || k == 0 {
 		kern6x8AGo(k, a, lda, b, c, ldc)
 		return
 	}

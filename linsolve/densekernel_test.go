@@ -82,3 +82,33 @@ func BenchmarkGemmNT(b *testing.B) {
 		}
 	}
 }
+
+// TestKern6x8A checks the micro-kernel in use (assembly on amd64 with FMA)
+// and the portable one against the definition C += A·Bᵀ on packed B.
+func TestKern6x8A(t *testing.T) {
+	rng := rand.New(rand.NewPCG(43, 44))
+	for _, k := range []int{0, 1, 5, 64, 257} {
+		lda, ldc := k+3, 11
+		a := randVec(rng, max(6*lda, 1))
+		bp := randVec(rng, max(8*k, 1))
+		c0 := randVec(rng, 6*ldc)
+		for _, kern := range []func(int, []float64, int, []float64, []float64, int){kern6x8A, kern6x8AGo} {
+			c := append([]float64(nil), c0...)
+			kern(k, a, lda, bp, c, ldc)
+			for r := 0; r < 6; r++ {
+				for q := 0; q < ldc; q++ {
+					want, sa := c0[r*ldc+q], math.Abs(c0[r*ldc+q])
+					if q < 8 {
+						for p := 0; p < k; p++ {
+							want += a[r*lda+p] * bp[8*p+q]
+							sa += math.Abs(a[r*lda+p] * bp[8*p+q])
+						}
+					}
+					if math.Abs(c[r*ldc+q]-want) > 2*float64(k+2)*0x1p-52*sa {
+						t.Fatalf("k=%d: c[%d][%d] = %v, want %v", k, r, q, c[r*ldc+q], want)
+					}
+				}
+			}
+		}
+	}
+}
