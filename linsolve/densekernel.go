@@ -12,6 +12,10 @@ func gemmNT(w *gemmWork, sign float64, m, n, k int, a []float64, lda int, b []fl
 	if m == 0 || n == 0 {
 		return
 	}
+	if sign == 0 && w != nil && k > 0 && usePacked(m, n, k) {
+		gemmPacked(w, 1, m, n, k, a, lda, b, ldb, c, ldc, lower, true)
+		return
+	}
 	if sign == 0 {
 		for i := 0; i < m; i++ {
 			jn := n
@@ -26,7 +30,7 @@ func gemmNT(w *gemmWork, sign float64, m, n, k int, a []float64, lda int, b []fl
 		return
 	}
 	if w != nil && usePacked(m, n, k) {
-		gemmPacked(w, sign, m, n, k, a, lda, b, ldb, c, ldc, lower)
+		gemmPacked(w, sign, m, n, k, a, lda, b, ldb, c, ldc, lower, false)
 		return
 	}
 	var out [32]float64
@@ -134,9 +138,11 @@ func usePacked(m, n, k int) bool {
 	return haveFMA && k >= 4 && m >= gemmMR && n >= 4 && m*n*k >= 4096
 }
 
-// gemmPacked computes C += sign·A·Bᵀ (sign ±1) with the packed kernel;
-// lower restricts the update to the entries C[i][j] with j ≤ i.
-func gemmPacked(w *gemmWork, sign float64, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, lower bool) {
+// gemmPacked computes C += sign·A·Bᵀ (sign ±1) with the packed kernel, or
+// C = sign·A·Bᵀ with overwrite (the first kc-slice stores instead of
+// adding, so C needs no clearing); lower restricts the update to the
+// entries C[i][j] with j ≤ i.
+func gemmPacked(w *gemmWork, sign float64, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, lower, overwrite bool) {
 	w.init()
 	for jc := 0; jc < n; jc += gemmNC {
 		nb := min(gemmNC, n-jc)
@@ -145,6 +151,7 @@ func gemmPacked(w *gemmWork, sign float64, m, n, k int, a []float64, lda int, b 
 		}
 		for pc := 0; pc < k; pc += gemmKC {
 			kb := min(gemmKC, k-pc)
+			store := overwrite && pc == 0
 			packB(w.bp, b[jc*ldb+pc:], ldb, nb, kb, sign)
 			ic0 := 0
 			if lower {
@@ -170,12 +177,12 @@ func gemmPacked(w *gemmWork, sign float64, m, n, k int, a []float64, lda int, b 
 							arows, alda = w.aedge, kb
 						}
 						if rn == gemmMR && jr+gemmNR <= nb && (!lower || j0+gemmNR-1 <= i0) {
-							kern6x8A(kb, arows, alda, bpan, c[i0*ldc+j0:], ldc)
+							kern6x8A(kb, arows, alda, bpan, c[i0*ldc+j0:], ldc, store)
 							continue
 						}
 						t := w.tile[:]
 						clear(t)
-						kern6x8A(kb, arows, alda, bpan, t, gemmNR)
+						kern6x8A(kb, arows, alda, bpan, t, gemmNR, true)
 						for r := 0; r < rn; r++ {
 							qn := min(gemmNR, nb-jr)
 							if lower {
@@ -185,6 +192,10 @@ func gemmPacked(w *gemmWork, sign float64, m, n, k int, a []float64, lda int, b 
 								continue
 							}
 							crow := c[(i0+r)*ldc+j0 : (i0+r)*ldc+j0+qn]
+							if store {
+								copy(crow, t[r*gemmNR:])
+								continue
+							}
 							for q := range crow {
 								crow[q] += t[r*gemmNR+q]
 							}
@@ -219,8 +230,8 @@ func packB(dst, b []float64, ldb, nb, kb int, sign float64) {
 }
 
 // kern6x8AGo is the portable micro-kernel:
-// C[r][q] += Σ_p a[r·lda+p]·b[8p+q].
-func kern6x8AGo(k int, a []float64, lda int, b, c []float64, ldc int) {
+// C[r][q] += Σ_p a[r·lda+p]·b[8p+q] (= with store).
+func kern6x8AGo(k int, a []float64, lda int, b, c []float64, ldc int, store bool) {
 	var acc [gemmMR][gemmNR]float64
 	b = b[:gemmNR*k]
 	for r := 0; r < gemmMR; r++ {
@@ -235,6 +246,10 @@ func kern6x8AGo(k int, a []float64, lda int, b, c []float64, ldc int) {
 	}
 	for r := 0; r < gemmMR; r++ {
 		crow := c[r*ldc : r*ldc+gemmNR]
+		if store {
+			copy(crow, acc[r][:])
+			continue
+		}
 		for q := range crow {
 			crow[q] += acc[r][q]
 		}

@@ -36,17 +36,22 @@ func dot4x2(a []float64, lda int, b []float64, ldb int, k int, out *[32]float64)
 }
 
 //go:noescape
-func kern6x8AFMA(k int, a *float64, lda int, b *float64, c *float64, ldc int)
+func kern6x8AFMA(k int, a *float64, lda int, b *float64, c *float64, ldc int, store int)
 
-// kern6x8A adds A·bᵀ to the 6×8 tile c (stride ldc) for six rows of A read
-// in place (stride lda) and the packed panel b (8×k).
-func kern6x8A(k int, a []float64, lda int, b, c []float64, ldc int) {
+// kern6x8A adds A·bᵀ to the 6×8 tile c (stride ldc), or stores it there
+// when store is set, for six rows of A read in place (stride lda) and the
+// packed panel b (8×k).
+func kern6x8A(k int, a []float64, lda int, b, c []float64, ldc int, store bool) {
 	if !haveFMA || k == 0 {
-		kern6x8AGo(k, a, lda, b, c, ldc)
+		kern6x8AGo(k, a, lda, b, c, ldc, store)
 		return
 	}
 	_ = a[5*lda+k-1]
 	_ = b[8*k-1]
 	_ = c[5*ldc+7]
-	kern6x8AFMA(k, &a[0], lda, &b[0], &c[0], ldc)
+	st := 0
+	if store {
+		st = 1
+	}
+	kern6x8AFMA(k, &a[0], lda, &b[0], &c[0], ldc, st)
 }

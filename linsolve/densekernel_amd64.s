@@ -84,11 +84,13 @@ TEXT ·xgetbvLS(SB), NOSPLIT, $0-8
 	MOVL   DX, edx+4(FP)
 	RET
 
-// func kern6x8AFMA(k int, a *float64, lda int, b *float64, c *float64, ldc int)
+// func kern6x8AFMA(k int, a *float64, lda int, b *float64, c *float64, ldc int, store int)
 //
-// As kern6x8FMA, but A is read in place: C[r][q] += Σ_p a[r·lda+p]·b[8p+q]
-// for the six rows of the row-major A (stride lda elements).
-TEXT ·kern6x8AFMA(SB), NOSPLIT, $0-48
+// The micro-kernel of the packed GEMM, with A read in place:
+// C[r][q] (+)= Σ_p a[r·lda+p]·b[8p+q] for the six rows of the row-major A
+// (stride lda elements) and the packed 8×k panel b; with store ≠ 0 the
+// tile is overwritten instead of added to.
+TEXT ·kern6x8AFMA(SB), NOSPLIT, $0-56
 	MOVQ   k+0(FP), CX
 	MOVQ   a+8(FP), SI
 	MOVQ   lda+16(FP), R9
@@ -145,6 +147,9 @@ aloop:
 	JNZ          aloop
 
 astore:
+	MOVQ    store+48(FP), BX
+	TESTQ   BX, BX
+	JNZ     overwrite
 	VADDPD  (DX), Y0, Y0
 	VADDPD  32(DX), Y1, Y1
 	VMOVUPD Y0, (DX)
@@ -172,6 +177,27 @@ astore:
 	ADDQ    R8, DX
 	VADDPD  (DX), Y10, Y10
 	VADDPD  32(DX), Y11, Y11
+	VMOVUPD Y10, (DX)
+	VMOVUPD Y11, 32(DX)
+	VZEROUPPER
+	RET
+
+overwrite:
+	VMOVUPD Y0, (DX)
+	VMOVUPD Y1, 32(DX)
+	ADDQ    R8, DX
+	VMOVUPD Y2, (DX)
+	VMOVUPD Y3, 32(DX)
+	ADDQ    R8, DX
+	VMOVUPD Y4, (DX)
+	VMOVUPD Y5, 32(DX)
+	ADDQ    R8, DX
+	VMOVUPD Y6, (DX)
+	VMOVUPD Y7, 32(DX)
+	ADDQ    R8, DX
+	VMOVUPD Y8, (DX)
+	VMOVUPD Y9, 32(DX)
+	ADDQ    R8, DX
 	VMOVUPD Y10, (DX)
 	VMOVUPD Y11, 32(DX)
 	VZEROUPPER

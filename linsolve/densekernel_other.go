@@ -8,4 +8,6 @@ func dot4x2(a []float64, lda int, b []float64, ldb int, k int, out *[32]float64)
 	return false
 }
 
-func kern6x8A(k int, a []float64, lda int, b, c []float64, ldc int) { kern6x8AGo(k, a, lda, b, c, ldc) }
+func kern6x8A(k int, a []float64, lda int, b, c []float64, ldc int, store bool) {
+	kern6x8AGo(k, a, lda, b, c, ldc, store)
+}
