@@ -185,3 +185,30 @@ func BenchmarkLDLKKT(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkLDLPoisson3D times the LDLᵀ refactorization (the supernodal
+// kernel: flops/nnz(L) is large) of 3-D Poisson, sizes from
+// KKT_BENCH_LDL3D (default 24,32), with process CPU seconds per op.
+func BenchmarkLDLPoisson3D(b *testing.B) {
+	for _, k := range benchSizes("KKT_BENCH_LDL3D", []int{24, 32}) {
+		a := matrix.Poisson3D(k, k, k)
+		s, err := AnalyzeSymmetric(a, SymbolicSettings{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		f, err := s.LDL(a, LDLSettings{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("n=%d^3/refactor", k), func(b *testing.B) {
+			c0 := cpuTime()
+			for i := 0; i < b.N; i++ {
+				if err := f.Refactor(a); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric((cpuTime()-c0).Seconds()/float64(b.N), "cpu-s/op")
+			b.ReportMetric(s.Flops(), "flops")
+		})
+	}
+}
