@@ -98,6 +98,17 @@ func benchCholesky(b *testing.B, a *sparse.CSR) {
 		}
 		report(b, c0)
 	})
+	b.Run("solve", func(b *testing.B) {
+		c0 := cpuTime()
+		for i := 0; i < b.N; i++ {
+			if _, err := f.Solve(x, rhs); err != nil {
+				b.Fatal(err)
+			}
+		}
+		report(b, c0)
+		refine, _, _ := f.SolveStats()
+		b.ReportMetric(float64(refine), "refine-steps")
+	})
 	b.Run("analyze+factor", func(b *testing.B) {
 		c0 := cpuTime()
 		for i := 0; i < b.N; i++ {
