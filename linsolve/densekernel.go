@@ -110,11 +110,11 @@ func dotGo(a, b []float64) float64 {
 // contiguous in k, so A needs no packing) and streams one B micro-panel
 // (L1-resident) with twelve 4-lane accumulators.
 const (
-	gemmMR = 6
-	gemmNR = 8
-	gemmKC = 256
-	gemmMC = 96
-	gemmNC = 1024
+	gemmMR    = 6
+	gemmNRMax = 16
+	gemmKC    = 256
+	gemmMC    = 96
+	gemmNC    = 1024
 )
 
 // gemmWork holds the packing buffers of gemmPacked; the zero value is
@@ -122,10 +122,19 @@ const (
 type gemmWork struct {
 	bp    []float64
 	aedge []float64 // the last rows of A (fewer than six), zero-padded
-	tile  [gemmMR * gemmNR]float64
+	tile  [gemmMR * gemmNRMax]float64
+	// nr is the width of the micro-kernel: 16 (AVX-512, kern6x16A) or 8
+	// (AVX2, kern6x8A); zero: 16 where AVX-512 is available.
+	nr int
 }
 
 func (w *gemmWork) init() {
+	if w.nr == 0 {
+		w.nr = 8
+		if haveAVX512 {
+			w.nr = 16
+		}
+	}
 	if w.bp == nil {
 		w.bp = make([]float64, gemmKC*gemmNC)
 		w.aedge = make([]float64, gemmMR*gemmKC)
@@ -144,6 +153,11 @@ func usePacked(m, n, k int) bool {
 // entries C[i][j] with j ≤ i.
 func gemmPacked(w *gemmWork, sign float64, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, lower, overwrite bool) {
 	w.init()
+	nr := w.nr
+	kern := kern6x8A
+	if nr == 16 {
+		kern = kern6x16A
+	}
 	for jc := 0; jc < n; jc += gemmNC {
 		nb := min(gemmNC, n-jc)
 		if lower && jc >= m {
@@ -152,16 +166,16 @@ func gemmPacked(w *gemmWork, sign float64, m, n, k int, a []float64, lda int, b 
 		for pc := 0; pc < k; pc += gemmKC {
 			kb := min(gemmKC, k-pc)
 			store := overwrite && pc == 0
-			packB(w.bp, b[jc*ldb+pc:], ldb, nb, kb, sign)
+			packB(w.bp, b[jc*ldb+pc:], ldb, nb, kb, sign, nr)
 			ic0 := 0
 			if lower {
 				ic0 = jc / gemmMR * gemmMR // rows above jc hold nothing
 			}
 			for ic := ic0; ic < m; ic += gemmMC {
 				mb := min(gemmMC, m-ic)
-				for jr := 0; jr < nb; jr += gemmNR {
+				for jr := 0; jr < nb; jr += nr {
 					j0 := jc + jr
-					bpan := w.bp[jr*kb : (jr+gemmNR)*kb]
+					bpan := w.bp[jr*kb : (jr+nr)*kb]
 					for ir := 0; ir < mb; ir += gemmMR {
 						i0 := ic + ir
 						if lower && j0 > i0+gemmMR-1 {
@@ -176,15 +190,15 @@ func gemmPacked(w *gemmWork, sign float64, m, n, k int, a []float64, lda int, b 
 							}
 							arows, alda = w.aedge, kb
 						}
-						if rn == gemmMR && jr+gemmNR <= nb && (!lower || j0+gemmNR-1 <= i0) {
-							kern6x8A(kb, arows, alda, bpan, c[i0*ldc+j0:], ldc, store)
+						if rn == gemmMR && jr+nr <= nb && (!lower || j0+nr-1 <= i0) {
+							kern(kb, arows, alda, bpan, c[i0*ldc+j0:], ldc, store)
 							continue
 						}
 						t := w.tile[:]
 						clear(t)
-						kern6x8A(kb, arows, alda, bpan, t, gemmNR, true)
+						kern(kb, arows, alda, bpan, t, nr, true)
 						for r := 0; r < rn; r++ {
-							qn := min(gemmNR, nb-jr)
+							qn := min(nr, nb-jr)
 							if lower {
 								qn = min(qn, i0+r-j0+1)
 							}
@@ -193,11 +207,11 @@ func gemmPacked(w *gemmWork, sign float64, m, n, k int, a []float64, lda int, b 
 							}
 							crow := c[(i0+r)*ldc+j0 : (i0+r)*ldc+j0+qn]
 							if store {
-								copy(crow, t[r*gemmNR:])
+								copy(crow, t[r*nr:])
 								continue
 							}
 							for q := range crow {
-								crow[q] += t[r*gemmNR+q]
+								crow[q] += t[r*nr+q]
 							}
 						}
 					}
@@ -207,47 +221,47 @@ func gemmPacked(w *gemmWork, sign float64, m, n, k int, a []float64, lda int, b 
 	}
 }
 
-// packB copies the nb×kb block of B (stride ldb) times sign into 8-row
-// micro-panels (panel jr/8 starts at jr·kb and holds B[jr+q][p] at 8p+q),
-// zero-padding the last panel.
-func packB(dst, b []float64, ldb, nb, kb int, sign float64) {
-	for jr := 0; jr < nb; jr += gemmNR {
-		pan := dst[jr*kb : (jr+gemmNR)*kb]
-		qn := min(gemmNR, nb-jr)
-		for q := 0; q < gemmNR; q++ {
+// packB copies the nb×kb block of B (stride ldb) times sign into nr-row
+// micro-panels (panel jr/nr starts at jr·kb and holds B[jr+q][p] at
+// nr·p+q), zero-padding the last panel.
+func packB(dst, b []float64, ldb, nb, kb int, sign float64, nr int) {
+	for jr := 0; jr < nb; jr += nr {
+		pan := dst[jr*kb : (jr+nr)*kb]
+		qn := min(nr, nb-jr)
+		for q := 0; q < nr; q++ {
 			if q >= qn {
 				for p := 0; p < kb; p++ {
-					pan[p*gemmNR+q] = 0
+					pan[p*nr+q] = 0
 				}
 				continue
 			}
 			row := b[(jr+q)*ldb : (jr+q)*ldb+kb]
 			for p, v := range row {
-				pan[p*gemmNR+q] = sign * v
+				pan[p*nr+q] = sign * v
 			}
 		}
 	}
 }
 
-// kern6x8AGo is the portable micro-kernel:
-// C[r][q] += Σ_p a[r·lda+p]·b[8p+q] (= with store).
-func kern6x8AGo(k int, a []float64, lda int, b, c []float64, ldc int, store bool) {
-	var acc [gemmMR][gemmNR]float64
-	b = b[:gemmNR*k]
+// kern6xNAGo is the portable micro-kernel for nr = 8 or 16:
+// C[r][q] += Σ_p a[r·lda+p]·b[nr·p+q] (= with store), r < 6, q < nr.
+func kern6xNAGo(nr, k int, a []float64, lda int, b, c []float64, ldc int, store bool) {
+	var acc [gemmMR][gemmNRMax]float64
+	b = b[:nr*k]
 	for r := 0; r < gemmMR; r++ {
 		ar := a[r*lda : r*lda+k]
-		acr := &acc[r]
+		acr := acc[r][:nr]
 		for p, av := range ar {
-			bp := b[p*gemmNR : p*gemmNR+gemmNR]
+			bp := b[p*nr : p*nr+nr]
 			for q, bv := range bp {
 				acr[q] += av * bv
 			}
 		}
 	}
 	for r := 0; r < gemmMR; r++ {
-		crow := c[r*ldc : r*ldc+gemmNR]
+		crow := c[r*ldc : r*ldc+nr]
 		if store {
-			copy(crow, acc[r][:])
+			copy(crow, acc[r][:nr])
 			continue
 		}
 		for q := range crow {

@@ -9,7 +9,8 @@ import (
 
 func TestGemmNT(t *testing.T) {
 	rng := rand.New(rand.NewPCG(41, 42))
-	var w gemmWork
+	var w gemmWork        // the default width
+	w8 := gemmWork{nr: 8} // the AVX2 kernel even where AVX-512 is available
 	for trial := 0; trial < 400; trial++ {
 		m, n, k := rng.IntN(13), rng.IntN(11), rng.IntN(40)
 		if trial%4 == 3 { // large enough for the packed kernel, across its block sizes
@@ -47,6 +48,8 @@ func TestGemmNT(t *testing.T) {
 		gw := &w
 		if trial%2 == 0 {
 			gw = nil
+		} else if trial%8 == 7 {
+			gw = &w8
 		}
 		gemmNT(gw, sign, m, n, k, a, lda, b, ldb, c, ldc, lower)
 		for i := range c {
@@ -58,19 +61,22 @@ func TestGemmNT(t *testing.T) {
 	t.Logf("FMA kernel: %v", haveFMA)
 }
 
-// BenchmarkGemmNT: C −= A·Bᵀ for square blocks, the old dot-product path
-// (no workspace) against the packed kernel; flop rate per process CPU second.
+// BenchmarkGemmNT: C −= A·Bᵀ for square blocks, the 4×2 dot-product path
+// (no workspace) against the packed kernels (6×8 AVX2, 6×16 AVX-512); flop rate per process CPU second.
 func BenchmarkGemmNT(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, sz := range []int{64, 256, 1024} {
 		a := randVec(rng, sz*sz)
 		bb := randVec(rng, sz*sz)
 		c := make([]float64, sz*sz)
-		for _, packed := range []bool{false, true} {
+		for _, nr := range []int{0, 8, 16} {
 			var w *gemmWork
 			name := "dot"
-			if packed {
-				w, name = &gemmWork{}, "packed"
+			if nr > 0 {
+				w, name = &gemmWork{nr: nr}, fmt.Sprintf("packed%d", nr)
+			}
+			if nr == 16 && !haveAVX512 {
+				continue
 			}
 			b.Run(fmt.Sprintf("%d/%s", sz, name), func(b *testing.B) {
 				c0 := cpuTime()
@@ -83,36 +89,50 @@ func BenchmarkGemmNT(b *testing.B) {
 	}
 }
 
-// TestKern6x8A checks the micro-kernel in use (assembly on amd64 with FMA)
-// and the portable one against the definition C += A·Bᵀ on packed B.
-func TestKern6x8A(t *testing.T) {
+// TestKern6xNA checks the micro-kernels in use (assembly on amd64 with FMA
+// or AVX-512) and the portable one against the definition C (+)= A·Bᵀ on
+// packed B, for both tile widths.
+func TestKern6xNA(t *testing.T) {
 	rng := rand.New(rand.NewPCG(43, 44))
-	for _, k := range []int{0, 1, 5, 64, 257} {
-		lda, ldc := k+3, 11
-		a := randVec(rng, max(6*lda, 1))
-		bp := randVec(rng, max(8*k, 1))
-		c0 := randVec(rng, 6*ldc)
-		for kc, kern := range []func(int, []float64, int, []float64, []float64, int, bool){kern6x8A, kern6x8AGo, kern6x8A, kern6x8AGo} {
-			store := kc >= 2
-			c := append([]float64(nil), c0...)
-			kern(k, a, lda, bp, c, ldc, store)
-			for r := 0; r < 6; r++ {
-				for q := 0; q < ldc; q++ {
-					want, sa := c0[r*ldc+q], math.Abs(c0[r*ldc+q])
-					if store && q < 8 {
-						want, sa = 0, 0
-					}
-					if q < 8 {
-						for p := 0; p < k; p++ {
-							want += a[r*lda+p] * bp[8*p+q]
-							sa += math.Abs(a[r*lda+p] * bp[8*p+q])
+	type kernel func(int, []float64, int, []float64, []float64, int, bool)
+	goKern := func(nr int) kernel {
+		return func(k int, a []float64, lda int, b, c []float64, ldc int, store bool) {
+			kern6xNAGo(nr, k, a, lda, b, c, ldc, store)
+		}
+	}
+	for _, nr := range []int{8, 16} {
+		asm := kern6x8A
+		if nr == 16 {
+			asm = kern6x16A
+		}
+		for _, k := range []int{0, 1, 5, 64, 257} {
+			lda, ldc := k+3, nr+3
+			a := randVec(rng, max(6*lda, 1))
+			bp := randVec(rng, max(nr*k, 1))
+			c0 := randVec(rng, 6*ldc)
+			for kc, kern := range []kernel{asm, goKern(nr), asm, goKern(nr)} {
+				store := kc >= 2
+				c := append([]float64(nil), c0...)
+				kern(k, a, lda, bp, c, ldc, store)
+				for r := 0; r < 6; r++ {
+					for q := 0; q < ldc; q++ {
+						want, sa := c0[r*ldc+q], math.Abs(c0[r*ldc+q])
+						if store && q < nr {
+							want, sa = 0, 0
 						}
-					}
-					if math.Abs(c[r*ldc+q]-want) > 2*float64(k+2)*0x1p-52*sa {
-						t.Fatalf("k=%d store=%v: c[%d][%d] = %v, want %v", k, store, r, q, c[r*ldc+q], want)
+						if q < nr {
+							for p := 0; p < k; p++ {
+								want += a[r*lda+p] * bp[nr*p+q]
+								sa += math.Abs(a[r*lda+p] * bp[nr*p+q])
+							}
+						}
+						if math.Abs(c[r*ldc+q]-want) > 2*float64(k+2)*0x1p-52*sa {
+							t.Fatalf("nr=%d k=%d store=%v kernel %d: c[%d][%d] = %v, want %v", nr, k, store, kc, r, q, c[r*ldc+q], want)
+						}
 					}
 				}
 			}
 		}
 	}
+	t.Logf("AVX-512: %v, FMA: %v", haveAVX512, haveFMA)
 }
