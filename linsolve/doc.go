@@ -87,8 +87,9 @@
 // Geijn (2008) / BLIS: B packed in kc×nc slices into 8-row micro-panels,
 // rows of A read in place (they are contiguous in k), and a 6×8
 // register-blocked AVX2/FMA micro-kernel (twelve 4-lane accumulators, two
-// loads and six broadcasts per step of k); elsewhere, with -tags purego or
-// for small blocks, a 4×2 dot-product kernel. A pivot ≤ 0
+// loads and six broadcasts per step of k), or its 6×16 AVX-512 form
+// (8-lane accumulators) where CPUID and XCR0 report AVX-512F; elsewhere,
+// with -tags purego or for small blocks, a 4×2 dot-product kernel. A pivot ≤ 0
 // gives an error wrapping ErrNotPositiveDefinite naming the column.
 //
 // Symbolic.LDL computes P·(A + S)·Pᵀ = L·D·Lᵀ with 1×1 pivots in the
