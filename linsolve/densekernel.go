@@ -154,6 +154,9 @@ func usePacked(m, n, k int) bool {
 func gemmPacked(w *gemmWork, sign float64, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, lower, overwrite bool) {
 	w.init()
 	nr := w.nr
+	if n <= 8 {
+		nr = 8 // a 16-wide tile would be half padding
+	}
 	kern := kern6x8A
 	if nr == 16 {
 		kern = kern6x16A
