@@ -9,13 +9,13 @@ import (
 // TestBaselines: the ℓ1-SQP and ALM baselines solve the hand-written HS
 // problems to the known optimal values and the PDE problem at N = 3 (except
 // ALM on HS40, see below). On PDE N = 3 the ALM needs 4 outer iterations and
-// 67 inner Newton steps, exactly the authors' AL run (research notes §3.3).
+// 67 inner Newton steps, exactly the authors' stored AL run (docs/auglag.md).
 func TestBaselines(t *testing.T) {
 	cases := []struct {
 		name  string
 		p     Problem
 		fstar float64
-		l1    int // the authors' GMRES-L1-Adap iterations (research notes §3.1, §3.3)
+		l1    int // the authors' stored GMRES-L1-Adap iterations (docs/auglag.md)
 	}{
 		{"HS6", hs6(), 0, 9},
 		{"HS7", hs7(), -math.Sqrt(3), 7},

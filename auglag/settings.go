@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	sol "github.com/kkt-go/kkt/solver"
 )
 
 // Method selects how the Newton–KKT system is solved.
@@ -23,9 +25,10 @@ const (
 	// merit/penalty/line-search framework: the exact-Newton baseline.
 	Newton
 	// NewtonSchur solves the KKT system by the range-space (Schur
-	// complement) method: S = G B⁻¹ Gᵀ is factored by envelope (skyline)
-	// Cholesky and S Δλ = G B⁻¹ b₁ − b₂ solved with one step of iterative
-	// refinement; Δx is then recovered exactly. It applies only when B (the Lagrangian
+	// complement) method: S = G B⁻¹ Gᵀ is factored by linsolve's sparse
+	// Cholesky (AMD ordering, supernodal; analysed once, refactored every
+	// iteration) and S Δλ = G B⁻¹ b₁ − b₂ solved with iterative refinement;
+	// Δx is then recovered exactly. It applies only when B (the Lagrangian
 	// Hessian, after any modification) is diagonal with positive entries —
 	// as in the PDE-control problem or any problem with a separable convex
 	// objective and constraints whose second derivatives vanish or are
@@ -130,7 +133,7 @@ type Settings struct {
 
 	// Recorder, if set, is called after every outer iteration; returning
 	// false stops the solve with Canceled.
-	Recorder func(it Iteration) bool
+	Recorder sol.Recorder[Iteration]
 }
 
 // Iteration reports one outer iteration to a Recorder.

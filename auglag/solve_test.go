@@ -79,7 +79,8 @@ func TestTestProblemDerivatives(t *testing.T) {
 	}
 }
 
-// Iteration counts of the authors' runs (research notes §3.1, medians of 10).
+// Iteration counts of the authors' stored runs (median of 10 repetitions, the
+// CUTEst results of their repository; see docs/auglag.md).
 func TestSmallProblems(t *testing.T) {
 	cases := []struct {
 		name   string

@@ -26,6 +26,15 @@
 // removing the smallest remaining |w| until gonum's graph/topo finds a
 // topological order (ToDAG), so Result.B is always acyclic.
 //
+// # Data files and ground truth
+//
+// ReadCSV and WriteCSV read and write n×d data and d×d weight matrices as
+// CSV with an optional header of node names. ReadTruth also reads a true
+// graph given as an edge list of names ("Cause","Effect"), and AlignTruth
+// reorders a true graph to the data's columns by name (ByName) or, when
+// either side has no names, pairs them by position (ByPosition, with a note
+// saying so), so that CountAccuracy compares the same nodes.
+//
 // # Acyclicity functions
 //
 //	NOTEARS   h(W)   = tr(exp(W∘W)) − d,             ∇h = 2W∘exp(W∘W)ᵀ

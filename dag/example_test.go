@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 
 	"github.com/kkt-go/kkt/dag"
 	"gonum.org/v1/gonum/mat"
@@ -44,4 +45,22 @@ func ExampleHLogDet() {
 	h1, _ := dag.HLogDet(nil, cyc, 1)
 	fmt.Printf("DAG: %.3f, 2-cycle: %.3f\n", h0, h1)
 	// Output: DAG: 0.000, 2-cycle: 0.174
+}
+
+// A ground truth given as an edge list of names is matched to the data's
+// columns by name: the SHD counts a → b as found and c → b as missing.
+func ExampleAlignTruth() {
+	names := []string{"a", "b", "c"} // the data's header
+	B, tn, err := dag.ReadTruth(strings.NewReader("Cause,Effect\nc,b\na,b\n"), "truth.csv", names)
+	if err != nil {
+		panic(err)
+	}
+	truth, match, _, err := dag.AlignTruth(B, tn, names, "truth.csv")
+	if err != nil {
+		panic(err)
+	}
+	est := mat.NewDense(3, 3, []float64{0, 0.9, 0, 0, 0, 0, 0, 0, 0}) // a → b
+	m := dag.CountAccuracy(truth, est)
+	fmt.Printf("matched by %s: SHD %d, missing %d\n", match, m.SHD, m.Missing)
+	// Output: matched by name: SHD 1, missing 1
 }

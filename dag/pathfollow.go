@@ -91,13 +91,21 @@ type Settings struct {
 	// WInit is a starting W (CoLiDE-NV's w_init); nil means W₀ = 0.
 	WInit *mat.Dense
 	// Recorder, when not nil, is called at every checkpoint with the stage,
-	// the step within the stage and the objective F; returning false stops.
-	Recorder func(stage, iter int, obj float64) bool
+	// the step within the stage and the objective F; returning false stops
+	// with Canceled.
+	Recorder solver.Recorder[Iteration]
 	// Workers: 0 chooses (two goroutines per Adam step when d ≥ 128 and
 	// GOMAXPROCS > 1, one otherwise); 1 runs one goroutine; any other value
 	// two (the step has two independent halves; more are not used). The
 	// iterates are bit-for-bit the same in every case.
 	Workers int
+}
+
+// Iteration is what a path method's Recorder sees at a checkpoint.
+type Iteration struct {
+	Stage     int     // stage of the central path (0-based)
+	Iter      int     // Adam step within the stage
+	Objective float64 // the method's objective F at the checkpoint
 }
 
 // Result is the outcome of DAGMA, CoLiDE or TOPO.
@@ -113,13 +121,14 @@ type Result struct {
 	// S_NV for CoLiDE), without the ℓ1 term.
 	Score float64
 	// H is h_s(W) at the last stage's s (path methods).
-	H          float64
-	Status     Status
-	Iterations int // total Adam steps (path methods) or outer iterations (TOPO)
+	H      float64
+	Status Status
+	// Stats: Iterations is the total number of Adam steps (path methods) or
+	// outer iterations (TOPO); Time the wall time.
+	solver.Stats
 	Retries    int // stage restarts after leaving the log-det domain
 	Backtracks int // Adam steps undone and retried with half the learning rate
 	Pruned     int // edges removed by ToDAG after thresholding
-	Time       time.Duration
 }
 
 func (s *Settings) defaults(m Method) Settings {
@@ -750,7 +759,7 @@ func (ws *pathWork) minimize(ctx context.Context, stage int, mu float64, maxIter
 			if math.IsNaN(obj) || math.IsInf(obj, 0) {
 				return stageNaN, iter
 			}
-			if set.Recorder != nil && !set.Recorder(stage, iter, obj) {
+			if set.Recorder != nil && !set.Recorder(Iteration{Stage: stage, Iter: iter, Objective: obj}) {
 				return stageCanceled, iter
 			}
 			if ctx.Err() != nil {

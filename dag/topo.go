@@ -7,6 +7,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/kkt-go/kkt/solver"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -30,8 +31,8 @@ type TopoSettings struct {
 	// rounding-level "improvements" between equivalent orders).
 	ImproveTol float64
 	// Recorder, when not nil, is called after every outer iteration with the
-	// loss; returning false stops.
-	Recorder func(iter int, loss float64) bool
+	// loss; returning false stops with Canceled.
+	Recorder solver.Recorder[TopoIteration]
 }
 
 // SetSizesLinear returns the reference code's default (size_small,
@@ -345,7 +346,7 @@ func TOPO(ctx context.Context, X mat.Matrix, init []int, set TopoSettings) (*Res
 				return nil, err
 			}
 			res.Iterations++
-			if set.Recorder != nil && !set.Recorder(res.Iterations, loss) {
+			if set.Recorder != nil && !set.Recorder(TopoIteration{Iter: res.Iterations, Loss: loss}) {
 				res.Status = Canceled
 				break
 			}
@@ -462,4 +463,10 @@ func RefitDAG(X, B mat.Matrix) (*mat.Dense, float64, error) {
 		loss += r
 	}
 	return W, loss / 2, nil
+}
+
+// TopoIteration is what TOPO's Recorder sees after an outer iteration.
+type TopoIteration struct {
+	Iter int     // outer iteration (1-based)
+	Loss float64 // the least-squares loss of the current order
 }

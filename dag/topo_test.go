@@ -11,7 +11,7 @@ import (
 
 func TestSetSizesLinear(t *testing.T) {
 	for _, tc := range []struct{ d, s, l, n int }{
-		{10, 15, 28, 1}, {20, 30, 110, 1}, {50, 75, 588, 1}, {100, 150, 1980, 1}, // research §1.2
+		{10, 15, 28, 1}, {20, 30, 110, 1}, {50, 75, 588, 1}, {100, 150, 1980, 1}, // set_sizes_linear(d) of the TOPO reference code (topo_utils.py)
 		{5, 6, 7, 0}, {3, 1, 3, 0}, {2, 1, 1, 0},
 	} {
 		s, l, n := SetSizesLinear(tc.d)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/kkt-go/kkt/matrix"
@@ -59,6 +60,7 @@ func Direct(a matrix.Operator, b []float64) (*Result, error) {
 	res, err := directDense(a, b)
 	if res != nil {
 		res.DirectStats.FactorTime = time.Since(t0)
+		res.Time = res.DirectStats.FactorTime
 	}
 	return res, err
 }
@@ -75,7 +77,7 @@ func directDense(a matrix.Operator, b []float64) (*Result, error) {
 	if r == 0 || c == 0 {
 		// No equations or no unknowns (gonum has no 0×n matrices): the
 		// minimum-norm solution is x = 0 and the residual is b.
-		return &Result{X: make([]float64, c), Status: Converged, ResidualNorm: nrm2(b)}, nil
+		return &Result{X: make([]float64, c), Status: Converged, ResidualNorm: floats.Norm(b, 2)}, nil
 	}
 	d := denseOf(a)
 	for i := 0; i < r; i++ {

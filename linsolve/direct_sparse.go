@@ -116,6 +116,15 @@ type Inertia struct {
 // (ErrStructurallySingular, ErrSingular), a factorisation that does not
 // apply (e.g. DirectCholesky on a matrix that is not positive definite).
 func DirectSparse(a *sparse.CSR, b []float64, s DirectSettings) (*Result, error) {
+	t0 := time.Now()
+	res, err := directSparse(a, b, s)
+	if res != nil {
+		res.Time = time.Since(t0)
+	}
+	return res, err
+}
+
+func directSparse(a *sparse.CSR, b []float64, s DirectSettings) (*Result, error) {
 	r, c := a.Dims()
 	if len(b) != r {
 		panic(fmt.Sprintf("linsolve: DirectSparse: len(b) = %d, want %d", len(b), r))

@@ -50,7 +50,10 @@ func scaledSolve[S any](ctx context.Context, a matrix.Operator, b []float64, s S
 	}
 	st.ATol = math.Ldexp(st.ATol, -e)
 	if rec := st.Recorder; rec != nil {
-		st.Recorder = func(it int, r float64) bool { return rec(it, math.Ldexp(r, e)) }
+		st.Recorder = func(it Iteration) bool {
+			it.ResidualNorm = math.Ldexp(it.ResidualNorm, e)
+			return rec(it)
+		}
 	}
 	res, err := solve(ctx, a, bs, s)
 	if res != nil {

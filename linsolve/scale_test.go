@@ -69,9 +69,9 @@ func TestScaledRecorder(t *testing.T) {
 		b[i] = 1e200
 	}
 	var first float64
-	res, err := CG(context.Background(), a, b, Settings{History: true, Recorder: func(it int, r float64) bool {
-		if it == 0 {
-			first = r
+	res, err := CG(context.Background(), a, b, Settings{History: true, Recorder: func(it Iteration) bool {
+		if it.Iter == 0 {
+			first = it.ResidualNorm
 		}
 		return true
 	}})

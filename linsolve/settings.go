@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/kkt-go/kkt/matrix"
 	sol "github.com/kkt-go/kkt/solver"
@@ -87,7 +88,13 @@ type Settings struct {
 	// Recorder, if not nil, is called after every iteration with the
 	// iteration number and current residual norm; returning false stops the
 	// solve with Status Canceled.
-	Recorder func(iter int, resNorm float64) bool
+	Recorder sol.Recorder[Iteration]
+}
+
+// Iteration is what a Recorder sees after each iteration.
+type Iteration struct {
+	Iter         int     // iteration number (1-based; 0 for the initial residual where reported)
+	ResidualNorm float64 // the residual norm the method carries (see Settings)
 }
 
 // Result is what a solve returns.
@@ -96,9 +103,10 @@ type Result struct {
 	X []float64
 	// Status says why the iteration stopped.
 	Status Status
-	// Iterations is the number of iterations performed (matrix–vector
-	// products for CG; sweeps for stationary methods).
-	Iterations int
+	// Stats: Iterations is the number of iterations performed (matrix–vector
+	// products for CG; sweeps for stationary methods; 0 for direct solves),
+	// Time the wall time of the call.
+	sol.Stats
 	// ResidualNorm is the final residual norm ‖b − A·x‖₂ as the method
 	// tracks it (for LSQR, the estimate of ‖b − A·x‖).
 	ResidualNorm float64
@@ -170,6 +178,7 @@ type monitor struct {
 	ctx  context.Context
 	s    *Settings
 	hist []float64
+	t0   time.Time
 }
 
 // step records iteration it with residual norm res and reports whether to
@@ -178,7 +187,7 @@ func (m *monitor) step(it int, res float64) bool {
 	if m.s.History {
 		m.hist = append(m.hist, res)
 	}
-	if m.s.Recorder != nil && !m.s.Recorder(it, res) {
+	if m.s.Recorder != nil && !m.s.Recorder(Iteration{Iter: it, ResidualNorm: res}) {
 		return true
 	}
 	if m.ctx != nil && it&15 == 0 {
@@ -201,6 +210,7 @@ type finisher struct {
 
 func (f finisher) finish(st Status, it int, rnorm float64) (*Result, error) {
 	f.res.Status, f.res.Iterations, f.res.ResidualNorm, f.res.History = st, it, rnorm, f.m.hist
+	f.res.Time = time.Since(f.m.t0)
 	return f.res, nil
 }
 
@@ -221,7 +231,7 @@ func prologue(ctx context.Context, op string, a matrix.Operator, b []float64, s 
 	}
 	n := len(b)
 	rtol, atol, maxIter := s.defaults(n)
-	st := &setup{x: x, r: make([]float64, n), bnorm: norm(b), maxIter: maxIter, m: monitor{ctx: ctx, s: s}}
+	st := &setup{x: x, r: make([]float64, n), bnorm: norm(b), maxIter: maxIter, m: monitor{ctx: ctx, s: s, t0: time.Now()}}
 	st.tol = max(rtol*st.bnorm, atol)
 	st.rnorm = residual(st.r, a, x, b)
 	st.res = &Result{X: x, BNorm: st.bnorm}

@@ -72,9 +72,9 @@ func TestMaxIterationsAndCanceled(t *testing.T) {
 			t.Errorf("%s canceled context: %+v %v", m.name, res, err)
 		}
 		calls := 0
-		res, err = m.solve(context.Background(), op, b, Settings{History: true, Recorder: func(it int, r float64) bool {
+		res, err = m.solve(context.Background(), op, b, Settings{History: true, Recorder: func(it Iteration) bool {
 			calls++
-			return it < 3
+			return it.Iter < 3
 		}})
 		if err != nil || res.Status != Canceled || res.Iterations != 3 || calls != 4 || len(res.History) != 4 {
 			t.Errorf("%s Recorder stop at 3: %+v %v calls %d", m.name, res, err, calls)

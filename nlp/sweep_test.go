@@ -13,9 +13,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kkt-go/kkt/internal/repro"
+
 	"github.com/kkt-go/kkt/cutest"
 	"github.com/kkt-go/kkt/internal/kktdata"
-	"github.com/kkt-go/kkt/internal/nlpbench"
 	"github.com/kkt-go/kkt/nlp"
 	"github.com/kkt-go/kkt/solver"
 )
@@ -159,7 +160,7 @@ func TestSweepIPOPT(t *testing.T) {
 			out.Flush()
 		}
 	}
-	med := nlpbench.Median
+	med := repro.Median
 	fmt.Printf("\nproblems %d; IPOPT solved %d, ipm solved %d (tol 1e-8, acceptable not counted); both %d (objective agrees to 1e-6: %d); ipm only %d; IPOPT only %d\n",
 		total, ipoptSolved, ours, both, agree, oursOnly, ipoptOnly)
 	fmt.Printf("median iterations on problems both solve: ipm %.1f, IPOPT %.1f; median per-problem ratio %.3f\n", med(itOurs), med(itIpopt), med(itRatio))

@@ -100,7 +100,7 @@ type Settings struct {
 	History bool
 	// Recorder, if not nil, is called after every iteration; returning
 	// false stops the solve with Status Canceled.
-	Recorder func(it Iterate) bool
+	Recorder solver.Recorder[Iterate]
 }
 
 // Iterate describes one iteration (a Sinkhorn iteration = one x-update and
@@ -140,9 +140,10 @@ type Result struct {
 	// MarginalError is ‖P1 − a‖₁ + ‖Pᵀ1 − b‖₁ at (X, Y), evaluated afresh.
 	MarginalError float64
 	Status        Status
-	// Iterations counts Sinkhorn iterations, NewtonIterations Newton steps
-	// (SNS); their sum is the paper's iteration count.
-	Iterations       int
+	// Stats: Iterations counts Sinkhorn iterations (NewtonIterations the
+	// Newton steps of SNS apart; their sum is the paper's iteration count),
+	// Time is the wall time of the solve.
+	solver.Stats
 	NewtonIterations int
 	// CGIterations is the total number of CG iterations of the Newton steps.
 	CGIterations int
@@ -152,8 +153,6 @@ type Result struct {
 	DroppedA, DroppedB []int
 	// History holds one Iterate per iteration when Settings.History is set.
 	History []Iterate
-	// Time is the wall time of the solve in seconds.
-	Time float64
 }
 
 // ErrBadInput is wrapped by every error about the marginals or the cost.

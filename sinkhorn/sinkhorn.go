@@ -6,6 +6,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/kkt-go/kkt/solver"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -368,7 +369,7 @@ func (st *state) finish(keepA, keepB []int, c *mat.Dense) *Result {
 	errv := st.exactError()
 	n0, m0 := c.Dims()
 	res := &Result{
-		Status: st.status, Iterations: st.it, NewtonIterations: st.newton, CGIterations: st.cg,
+		Status: st.status, Stats: solver.Stats{Iterations: st.it}, NewtonIterations: st.newton, CGIterations: st.cg,
 		History: st.hist, MarginalError: errv,
 		DroppedA: dropped(keepA, n0), DroppedB: dropped(keepB, m0),
 	}
@@ -418,6 +419,6 @@ func (st *state) finish(keepA, keepB []int, c *mat.Dense) *Result {
 	if st.status != NumericalFailure && (math.IsNaN(errv) || math.IsInf(errv, 0)) {
 		res.Status = NumericalFailure
 	}
-	res.Time = time.Since(st.start).Seconds()
+	res.Time = time.Since(st.start)
 	return res
 }

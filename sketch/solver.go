@@ -7,12 +7,15 @@ import (
 	"math"
 	"math/rand/v2"
 	"sort"
+	"time"
 
 	"github.com/james-bowman/sparse"
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/kkt-go/kkt/linsolve"
 	"github.com/kkt-go/kkt/matrix"
+	sol "github.com/kkt-go/kkt/solver"
 )
 
 // ErrBadInput is wrapped by the errors returned for NaN or Inf in A, b or
@@ -70,7 +73,7 @@ type Settings struct {
 	History bool
 	// Recorder, if not nil, is called after every step with the step count
 	// and the current residual norm; returning false stops with Canceled.
-	Recorder func(step int, resNorm float64) bool
+	Recorder sol.Recorder[linsolve.Iteration]
 }
 
 // Work counts what a solver did since it was created.
@@ -87,9 +90,9 @@ type Result struct {
 	X []float64
 	// Status says why the run stopped.
 	Status linsolve.Status
-	// Iterations is the total number of steps taken by the solver so far
-	// (over all Run calls).
-	Iterations int
+	// Stats: Iterations is the total number of steps taken by the solver so
+	// far (over all Run calls); Time is the wall time of this Run call.
+	sol.Stats
 	// ResidualNorm is the tracked ‖b − A·x‖₂ (exact when Status is Converged).
 	ResidualNorm float64
 	// NormalResidualNorm is ‖Aᵀ(b − A·x)‖₂ at the last anchor (least squares
@@ -196,7 +199,7 @@ func newSolver(name string, a mat.Matrix, b []float64, set Settings, needCols bo
 	if needCols || s.track {
 		rm.buildCols()
 	}
-	s.bnorm = nrm2(b)
+	s.bnorm = floats.Norm(b, 2)
 	s.Anchor()
 	s.work.Anchors = 0
 	return s, nil
@@ -251,7 +254,7 @@ func (s *Solver) SetRHS(b []float64) error {
 		return err
 	}
 	s.b = b
-	s.bnorm = nrm2(b)
+	s.bnorm = floats.Norm(b, 2)
 	s.Anchor()
 	return nil
 }
@@ -456,6 +459,7 @@ func (s *Solver) Run(ctx context.Context, tol float64, maxSteps int) *Result {
 	if maxSteps <= 0 {
 		maxSteps = s.maxIter()
 	}
+	t0 := time.Now()
 	res := &Result{BNorm: s.bnorm}
 	if s.set.History {
 		res.History = append(make([]float64, 0, min(maxSteps, 1<<16)+1), s.ResidualNorm())
@@ -484,7 +488,7 @@ func (s *Solver) Run(ctx context.Context, tol float64, maxSteps int) *Result {
 		if s.set.History {
 			res.History = append(res.History, rn)
 		}
-		if s.set.Recorder != nil && !s.set.Recorder(s.steps, rn) {
+		if s.set.Recorder != nil && !s.set.Recorder(linsolve.Iteration{Iter: s.steps, ResidualNorm: rn}) {
 			status = Canceled
 			break
 		}
@@ -497,6 +501,7 @@ func (s *Solver) Run(ctx context.Context, tol float64, maxSteps int) *Result {
 		res.NormalResidualNorm = s.nres
 	}
 	res.Work = s.work
+	res.Time = time.Since(t0)
 	return res
 }
 
@@ -679,5 +684,3 @@ func (a *rowMat) normalNorm(v []float64) float64 {
 	}
 	return math.Sqrt(s)
 }
-
-func nrm2(x []float64) float64 { return matrix.Nrm2(x) }

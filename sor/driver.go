@@ -8,6 +8,8 @@ import (
 	"math"
 	"time"
 
+	"github.com/kkt-go/kkt/solver"
+
 	"github.com/kkt-go/kkt/linsolve"
 )
 
@@ -31,7 +33,7 @@ type Settings struct {
 	OracleEvals int
 	// Recorder, if not nil, is called after every instance; returning false
 	// stops the run (Result.Status = linsolve.Canceled).
-	Recorder func(r Record) bool
+	Recorder solver.Recorder[Record]
 }
 
 // Record is what Run stores per instance.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -83,62 +82,4 @@ func TestBilevelSVMGenerated(t *testing.T) {
 	if !strings.Contains(got["data"].(string), "synthetic") {
 		t.Errorf("data: %v", got["data"])
 	}
-}
-
-func idxBytes(dims []int, data []byte, gz bool) []byte {
-	var b bytes.Buffer
-	b.Write([]byte{0, 0, 8, byte(len(dims))})
-	for _, d := range dims {
-		b.Write([]byte{byte(d >> 24), byte(d >> 16), byte(d >> 8), byte(d)})
-	}
-	b.Write(data)
-	if !gz {
-		return b.Bytes()
-	}
-	var z bytes.Buffer
-	w := gzip.NewWriter(&z)
-	w.Write(b.Bytes())
-	w.Close()
-	return z.Bytes()
-}
-
-func TestReadIDX(t *testing.T) {
-	for _, gz := range []bool{false, true} {
-		dims, data, err := blReadIDX(bytes.NewReader(idxBytes([]int{2, 3}, []byte{1, 2, 3, 4, 5, 6}, gz)), "x.idx")
-		if err != nil || len(dims) != 2 || dims[1] != 3 || len(data) != 6 || data[5] != 6 {
-			t.Fatalf("gz=%v: %v %v %v", gz, dims, data, err)
-		}
-	}
-	for name, in := range map[string][]byte{
-		"short data": idxBytes([]int{2, 3}, []byte{1, 2}, false),
-		"bad magic":  {1, 0, 8, 1, 0, 0, 0, 1, 7},
-		"float type": {0, 0, 0x0d, 1, 0, 0, 0, 1, 7},
-		"zero dims":  {0, 0, 8, 0},
-		"empty":      {},
-		"zero size":  idxBytes([]int{0}, nil, false),
-	} {
-		if _, _, err := blReadIDX(bytes.NewReader(in), "bad.idx"); err == nil || !strings.Contains(err.Error(), "bad.idx") {
-			t.Errorf("%s: error %v (must name the file)", name, err)
-		}
-	}
-}
-
-func FuzzReadIDX(f *testing.F) {
-	fuzzBudget(f)
-	f.Add(idxBytes([]int{2, 3}, []byte{1, 2, 3, 4, 5, 6}, false))
-	f.Add(idxBytes([]int{1, 2, 2}, []byte{1, 2, 3, 4}, true))
-	f.Add([]byte{0, 0, 8, 1, 0xff, 0xff, 0xff, 0xff})
-	f.Fuzz(func(t *testing.T, b []byte) {
-		dims, data, err := blReadIDX(bytes.NewReader(b), "fuzz.idx")
-		if err != nil {
-			return
-		}
-		n := 1
-		for _, d := range dims {
-			n *= d
-		}
-		if n != len(data) {
-			t.Fatalf("dims %v but %d bytes", dims, len(data))
-		}
-	})
 }

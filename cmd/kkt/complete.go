@@ -16,15 +16,14 @@ import (
 	"github.com/kkt-go/kkt/internal/atomicfile"
 	"github.com/kkt-go/kkt/matrix/completion"
 	"gonum.org/v1/gonum/mat"
-	"gonum.org/v1/gonum/stat"
 )
 
 func init() {
 	register(&command{name: "complete", summary: "low-rank matrix completion (alternating minimization, ALS)", run: runComplete})
-	registerExperiment(&experiment{name: "completion", paper: "Gu, Song, Yin, Zhang, ICLR 2024 (arXiv 2302.11068)", order: 80,
-		units:     func(env *reproEnv) int { s, m := completionPlan(env); return s + 2 + m },
-		runUnit:   runCompletionUnit,
-		summarize: summarizeCompletion})
+	registerExperiment(&experiment{Name: "completion", Paper: "Gu, Song, Yin, Zhang, ICLR 2024 (arXiv 2302.11068)", Order: 80,
+		Units:     func(env *reproEnv) int { s, m := completionPlan(env); return s + 2 + m },
+		RunUnit:   runCompletionUnit,
+		Summarize: summarizeCompletion})
 }
 
 func runComplete(args []string, stdout, stderr io.Writer) int {
@@ -217,7 +216,7 @@ func completionPlan(env *reproEnv) (seeds, splits int) {
 	if env.Full {
 		seeds, splits = 5, 5
 	}
-	if _, ok := env.dataPath("movielens/ml-100k/u.data"); !ok {
+	if _, ok := env.DataPath("movielens/ml-100k/u.data"); !ok {
 		splits = 0
 	}
 	return
@@ -259,8 +258,8 @@ func runCompletionUnit(ctx context.Context, env *reproEnv, u int) (json.RawMessa
 			var ys []float64
 			t0 := time.Now()
 			res, err := completion.AltMin(ctx, obs, completion.Settings{Rank: 10, MaxIter: 20, Seed: s, Tol: 1e-15, Solver: solver, SolveTol: 1e-2,
-				Recorder: func(it int, _ float64, U, V *mat.Dense) bool {
-					ys = append(ys, completion.RelError(U, V, X, Y))
+				Recorder: func(it completion.Iteration) bool {
+					ys = append(ys, completion.RelError(it.U, it.V, X, Y))
 					return true
 				}})
 			if err != nil {
@@ -287,7 +286,7 @@ func runCompletionUnit(ctx context.Context, env *reproEnv, u int) (json.RawMessa
 		if env.Full {
 			km, kp, r.KS = 2000, 0.1, []int{10, 20, 40}
 		}
-		pr := env.newProgress("completion timing")
+		pr := env.NewProgress("completion timing")
 		steps, step := len(sizes)+len(r.KS), 0
 		for _, m := range sizes {
 			obs, _, _ := completion.Synthetic(rand.New(rand.NewPCG(7, 7)), m, m, 10, 0.1)
@@ -308,7 +307,7 @@ func runCompletionUnit(ctx context.Context, env *reproEnv, u int) (json.RawMessa
 				}
 			}
 			step++
-			pr.update(step, steps, "sizes")
+			pr.Update(step, steps, "sizes")
 		}
 		for _, k := range r.KS {
 			obs, _, _ := completion.Synthetic(rand.New(rand.NewPCG(8, 8)), km, km, k, kp)
@@ -321,7 +320,7 @@ func runCompletionUnit(ctx context.Context, env *reproEnv, u int) (json.RawMessa
 				r.KTime[si], r.KCPU[si], r.KIters[si] = append(r.KTime[si], t.wall), append(r.KCPU[si], t.cpu), append(r.KIters[si], t.iters)
 			}
 			step++
-			pr.update(step, steps, fmt.Sprintf("k = %d", k))
+			pr.Update(step, steps, fmt.Sprintf("k = %d", k))
 		}
 	case u == seeds+1:
 		// Matrix sensing (Xiong, Ding, Du) and robust recovery (Ma, Fattahi):
@@ -360,7 +359,7 @@ func runCompletionUnit(ctx context.Context, env *reproEnv, u int) (json.RawMessa
 		r.Kind = "movielens"
 		// Seeds 11.. were never used to choose λ or the rank.
 		r.Seed = uint64(11 + u - seeds - 2)
-		p, ok := env.dataPath("movielens/ml-100k/u.data")
+		p, ok := env.DataPath("movielens/ml-100k/u.data")
 		if !ok {
 			return nil, fmt.Errorf("MovieLens data missing")
 		}
@@ -409,7 +408,7 @@ func summarizeCompletion(env *reproEnv, data []json.RawMessage) ([]row, error) {
 			for k := range xs {
 				xs[k] = float64(k + 1)
 			}
-			env.addFigure(figure{Name: "completion-error", Title: "AltMin, 1000×1000 rank 10, p = 0.1", XLabel: "iteration",
+			env.AddFigure(figure{Name: "completion-error", Title: "AltMin, 1000×1000 rank 10, p = 0.1", XLabel: "iteration",
 				YLabel: "relative error ‖UVᵀ − M‖_F/‖M‖_F", LogY: true,
 				Series: []series{{Name: "exact solves", X: xs, Y: u.ErrExact}, {Name: "PCG solves, ε₀ = 1e-2", X: xs[:len(u.ErrCG)], Y: u.ErrCG}}})
 		}
@@ -477,7 +476,7 @@ func summarizeCompletion(env *reproEnv, data []json.RawMessage) ([]row, error) {
 			}
 		}
 		if env.Full || len(fig.Series) > 0 {
-			env.addFigure(fig)
+			env.AddFigure(fig)
 		}
 	}
 	if len(rmse) > 0 {
@@ -496,19 +495,6 @@ func summarizeCompletion(env *reproEnv, data []json.RawMessage) ([]row, error) {
 	return rows, nil
 }
 
-func passFail(ok bool) string {
-	if ok {
-		return "reproduced"
-	}
-	return "differs"
-}
-
-// fitSlope returns the least-squares slope of y against x.
-func fitSlope(x, y []float64) float64 {
-	_, beta := stat.LinearRegression(x, y, nil, false)
-	return beta
-}
-
 // iterTiming is the cost of one AltMin iteration.
 type iterTiming struct {
 	wall, cpu float64 // seconds: minimum over iterations 2..6
@@ -525,9 +511,9 @@ func timePerIteration(ctx context.Context, obs *completion.Observations, k int, 
 	last, lastCPU := time.Now(), processCPU()
 	t := iterTiming{wall: math.Inf(1), cpu: math.Inf(1)}
 	res, err := completion.AltMin(ctx, obs, completion.Settings{Rank: k, MaxIter: 6, Tol: 1e-300, Solver: solver, SolveTol: 1e-2, Workers: 1,
-		Recorder: func(it int, _ float64, _, _ *mat.Dense) bool {
+		Recorder: func(it completion.Iteration) bool {
 			now, c := time.Now(), processCPU()
-			if it >= 2 {
+			if it.Iter >= 2 {
 				t.wall = math.Min(t.wall, now.Sub(last).Seconds())
 				t.cpu = math.Min(t.cpu, c-lastCPU)
 			}
@@ -584,7 +570,7 @@ func sensingRows(env *reproEnv, u *completionUnit) []row {
 		}
 		return xs
 	}
-	env.addFigure(figure{Name: "completion-sensing", Title: "Matrix sensing, d = 20, rank 2, k = 4", XLabel: "iteration", YLabel: "‖FGᵀ − M*‖_F / ‖M*‖_F", LogY: true,
+	env.AddFigure(figure{Name: "completion-sensing", Title: "Matrix sensing, d = 20, rank 2, k = 4", XLabel: "iteration", YLabel: "‖FGᵀ − M*‖_F / ‖M*‖_F", LogY: true,
 		Series: []series{
 			{Name: "asymmetric GD, α = 1e-2", X: it(len(u.SensePlain[0])), Y: u.SensePlain[0]},
 			{Name: "asymmetric GD, α = 1e-3", X: it(len(u.SensePlain[1])), Y: u.SensePlain[1]},

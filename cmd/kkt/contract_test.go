@@ -125,12 +125,10 @@ func TestCommandContract(t *testing.T) {
 	repro := filepath.Join(dir, "repro")
 	sweep := filepath.Join(dir, "sweep.json")
 
-	n := len(experiments)
-	registerExperiment(&experiment{name: "zz-contract", paper: "test", order: 1 << 29,
-		run: func(ctx context.Context, env *reproEnv) ([]row, error) {
+	extra := []*experiment{{Name: "zz-contract", Paper: "test", Order: 1 << 29,
+		Run: func(ctx context.Context, env *reproEnv) ([]row, error) {
 			return []row{{Experiment: "zz-contract", Metric: "iterations", Value: 3, Paper: math.NaN(), Status: "info"}}, nil
-		}})
-	t.Cleanup(func() { experiments = experiments[:n] })
+		}}}
 
 	cases := []contractCase{
 		{args: []string{"linsolve", "--matrix", mtx, "--json"}, solver: true, iterates: true, want: exitOK},
@@ -186,7 +184,7 @@ func TestCommandContract(t *testing.T) {
 				}
 			}
 			var out, errb bytes.Buffer
-			st := run(tc.args, &out, &errb)
+			st := runExtra(extra, tc.args, &out, &errb)
 			s := out.String()
 			if st == exitBadInput {
 				t.Fatalf("exit 2: %s", errb.String())

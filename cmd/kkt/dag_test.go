@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/kkt-go/kkt/internal/kktdata"
+	dagrepro "github.com/kkt-go/kkt/internal/repro/dag"
 )
 
 func TestDagSimulateFitEvaluate(t *testing.T) {
@@ -78,8 +79,8 @@ func TestDagBadInput(t *testing.T) {
 }
 
 func TestDagExperimentRegistered(t *testing.T) {
-	for _, e := range experiments {
-		if e.name == "dag" && e.order == 60 {
+	for _, e := range experimentList() {
+		if e.Name == "dag" && e.Order == 60 {
 			return
 		}
 	}
@@ -93,16 +94,12 @@ func TestDagSweepSmall(t *testing.T) {
 		t.Fatalf("status %d: %s", st, errb.String())
 	}
 	var sweep struct {
-		Cells []*dagStat `json:"cells"`
+		Cells []*dagrepro.Stat `json:"cells"`
 	}
 	err := json.Unmarshal(out.Bytes(), &sweep)
 	stats := sweep.Cells
 	if err != nil || len(stats) != 1 || len(stats[0].SHD) != 2 {
 		t.Fatalf("sweep JSON: %v %s", err, out.String())
-	}
-	rows := dagStatRows(stats)
-	if len(rows) == 0 || rows[0].Experiment != "dag" {
-		t.Fatal("no rows")
 	}
 	dir := t.TempDir()
 	js := filepath.Join(dir, "s.json")

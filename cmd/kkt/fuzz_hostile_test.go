@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kkt-go/kkt/cutest"
+	"github.com/kkt-go/kkt/internal/repro"
 	"github.com/kkt-go/kkt/matrix"
 )
 
@@ -28,11 +30,11 @@ func FuzzMergeUnit(f *testing.F) {
 	f.Add([]byte(`{"experiment":"x","unit":0,"units":1,"run":{"experiments":["x"]},"data":{"a":[null]}}`))
 	f.Add([]byte(`{"run":null}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		var r unitResult
+		var r repro.UnitResult
 		if err := json.Unmarshal(b, &r); err != nil {
 			return
 		}
-		err := validateMerge([]mergeUnit{{"fuzz.json", &r}})
+		err := repro.ValidateMerge([]repro.MergeUnit{{File: "fuzz.json", R: &r}})
 		if err == nil {
 			if r.Run == nil || r.Unit < 0 || r.Unit >= r.Units || r.Units != 1 {
 				t.Fatalf("accepted an inconsistent unit: %+v", r)
@@ -45,28 +47,6 @@ func FuzzMergeUnit(f *testing.F) {
 	})
 }
 
-// FuzzDagPlotInput checks the reader of 'kkt dag plot' input.
-func FuzzDagPlotInput(f *testing.F) {
-	fuzzBudget(f)
-	f.Add([]byte(`[null]`))
-	f.Add([]byte(`[{"Cell":"er1","Graph":"ER","K":1,"D":10,"Method":"dagma","MeanSHD":3,"SHD":[1,2]}]`))
-	f.Add([]byte(`[{"Graph":"ER","D":-1,"Method":"m","MeanSHD":1e400}]`))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		st, err := parseDagStats("fuzz.json", b)
-		if err != nil {
-			if !strings.HasPrefix(err.Error(), "fuzz.json: ") {
-				t.Fatalf("error does not name the file: %v", err)
-			}
-			return
-		}
-		for _, s := range st {
-			if s == nil || s.D < 1 || !(s.MeanSHD >= 0) {
-				t.Fatalf("accepted %+v", s)
-			}
-		}
-	})
-}
-
 // FuzzReadCatalogue checks the CUTEst catalogue reader.
 func FuzzReadCatalogue(f *testing.F) {
 	fuzzBudget(f)
@@ -74,7 +54,7 @@ func FuzzReadCatalogue(f *testing.F) {
 	f.Add("name\nA\n")
 	f.Add("classification,name\n\"x\",y\n")
 	f.Fuzz(func(t *testing.T, s string) {
-		es, err := parseCatalogue(strings.NewReader(s), "fuzz.csv")
+		es, err := cutest.ParseCatalogue(strings.NewReader(s), "fuzz.csv")
 		if err != nil {
 			if !strings.Contains(err.Error(), "fuzz.csv") {
 				t.Fatalf("error does not name the file: %v", err)

@@ -34,9 +34,9 @@ func TestUsageAndUnknown(t *testing.T) {
 }
 
 func TestReproduceWritesTablesAndFigures(t *testing.T) {
-	e := &experiment{name: "zz-test", paper: "test", order: 1 << 30,
-		run: func(ctx context.Context, env *reproEnv) ([]row, error) {
-			env.addFigure(figure{Name: "zz-test-fig", Title: "t", XLabel: "iteration", YLabel: "residual", LogY: true,
+	e := &experiment{Name: "zz-test", Paper: "test", Order: 1 << 30,
+		Run: func(ctx context.Context, env *reproEnv) ([]row, error) {
+			env.AddFigure(figure{Name: "zz-test-fig", Title: "t", XLabel: "iteration", YLabel: "residual", LogY: true,
 				Series: []series{{Name: "a", X: []float64{0, 1, 2}, Y: []float64{1, 0.1, 0}}}})
 			return []row{
 				compare(row{Experiment: "zz-test", Metric: "m1", Value: 10, Paper: 10}, 0.01),
@@ -44,11 +44,9 @@ func TestReproduceWritesTablesAndFigures(t *testing.T) {
 				compare(row{Experiment: "zz-test", Metric: "m3", Value: 3, Paper: math.NaN()}, 0.01),
 			}, nil
 		}}
-	registerExperiment(e)
-	defer func() { experiments = experiments[:len(experiments)-1] }()
 	dir := t.TempDir()
 	var out, errb bytes.Buffer
-	st := run([]string{"reproduce", "--only", "zz-test", "--out", dir, "--quiet", "--json"}, &out, &errb)
+	st := runExtra([]*experiment{e}, []string{"reproduce", "--only", "zz-test", "--out", dir, "--quiet", "--json"}, &out, &errb)
 	if st != exitOK {
 		t.Fatalf("status %d, stderr %s", st, errb.String())
 	}

@@ -6,7 +6,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"os/exec"
@@ -19,47 +18,46 @@ import (
 	"time"
 
 	"github.com/kkt-go/kkt/internal/kktdata"
+	"github.com/kkt-go/kkt/internal/repro"
 )
 
 // Two test experiments: a plain one and a sharded one whose summary is the
 // sum and maximum over its units.
-func registerShardTestExperiments(t *testing.T) {
-	n := len(experiments)
-	registerExperiment(&experiment{name: "zz-plain", paper: "test", order: 1 << 29,
-		run: func(ctx context.Context, env *reproEnv) ([]row, error) {
+func shardTestExperiments() []*experiment {
+	return []*experiment{{Name: "zz-plain", Paper: "test", Order: 1 << 29,
+		Run: func(ctx context.Context, env *reproEnv) ([]row, error) {
 			return []row{{Experiment: "zz-plain", Metric: "m", Value: 7, Paper: math.NaN(), Status: "info"}}, nil
-		}})
-	registerExperiment(&experiment{name: "zz-sharded", paper: "test", order: 1<<29 + 1,
-		run:   func(ctx context.Context, env *reproEnv) ([]row, error) { return nil, fmt.Errorf("not used") },
-		units: func(env *reproEnv) int { return 5 },
-		runUnit: func(ctx context.Context, env *reproEnv, u int) (json.RawMessage, error) {
-			env.addFigure(figure{Name: fmt.Sprintf("zz-fig-%d", u), Series: []series{{Name: "s", X: []float64{0, 1}, Y: []float64{1, 2}}}})
-			return json.Marshal(map[string]float64{"v": float64(u*u + 1)})
-		},
-		summarize: func(env *reproEnv, data []json.RawMessage) ([]row, error) {
-			var sum, mx float64
-			for _, d := range data {
-				var v map[string]float64
-				if err := json.Unmarshal(d, &v); err != nil {
-					return nil, err
+		}},
+		{Name: "zz-sharded", Paper: "test", Order: 1<<29 + 1,
+			Run:   func(ctx context.Context, env *reproEnv) ([]row, error) { return nil, fmt.Errorf("not used") },
+			Units: func(env *reproEnv) int { return 5 },
+			RunUnit: func(ctx context.Context, env *reproEnv, u int) (json.RawMessage, error) {
+				env.AddFigure(figure{Name: fmt.Sprintf("zz-fig-%d", u), Series: []series{{Name: "s", X: []float64{0, 1}, Y: []float64{1, 2}}}})
+				return json.Marshal(map[string]float64{"v": float64(u*u + 1)})
+			},
+			Summarize: func(env *reproEnv, data []json.RawMessage) ([]row, error) {
+				var sum, mx float64
+				for _, d := range data {
+					var v map[string]float64
+					if err := json.Unmarshal(d, &v); err != nil {
+						return nil, err
+					}
+					sum += v["v"]
+					mx = math.Max(mx, v["v"])
 				}
-				sum += v["v"]
-				mx = math.Max(mx, v["v"])
-			}
-			return []row{{Experiment: "zz-sharded", Metric: "sum", Value: sum, Paper: math.NaN(), Status: "info"},
-				{Experiment: "zz-sharded", Metric: "max", Value: mx, Paper: 17, Status: "info"}}, nil
-		}})
-	t.Cleanup(func() { experiments = experiments[:n] })
+				return []row{{Experiment: "zz-sharded", Metric: "sum", Value: sum, Paper: math.NaN(), Status: "info"},
+					{Experiment: "zz-sharded", Metric: "max", Value: mx, Paper: 17, Status: "info"}}, nil
+			}}}
 }
 
 func TestShardAndMerge(t *testing.T) {
-	registerShardTestExperiments(t)
+	extra := shardTestExperiments()
 	// The real linsolve experiment (deterministic rows) and two test
 	// experiments, one of them split into 5 units: 7 tasks.
 	only := []string{"reproduce", "--only", "linsolve,zz-plain,zz-sharded", "--quiet"}
 	var single, errb bytes.Buffer
 	dirS := t.TempDir()
-	if st := run(append(only, "--out", dirS), &single, &errb); st != exitOK {
+	if st := runExtra(extra, append(only, "--out", dirS), &single, &errb); st != exitOK {
 		t.Fatalf("single run: %d %s", st, errb.String())
 	}
 	if !strings.Contains(single.String(), "sum") || !strings.Contains(single.String(), "35") {
@@ -71,7 +69,7 @@ func TestShardAndMerge(t *testing.T) {
 		d := t.TempDir()
 		dirs = append(dirs, d)
 		var out bytes.Buffer
-		if st := run(append(only, "--out", d, "--shard", fmt.Sprintf("%d/3", i)), &out, &errb); st != exitOK {
+		if st := runExtra(extra, append(only, "--out", d, "--shard", fmt.Sprintf("%d/3", i)), &out, &errb); st != exitOK {
 			t.Fatalf("shard %d: %d %s", i, st, errb.String())
 		}
 		want := map[int]string{0: "ran 3 of 7 tasks", 1: "ran 2 of 7 tasks", 2: "ran 2 of 7 tasks"}[i]
@@ -81,7 +79,7 @@ func TestShardAndMerge(t *testing.T) {
 	}
 	var merged bytes.Buffer
 	dirM := t.TempDir()
-	if st := run(append([]string{"reproduce", "merge", "--out", dirM}, dirs...), &merged, &errb); st != exitOK {
+	if st := runExtra(extra, append([]string{"reproduce", "merge", "--out", dirM}, dirs...), &merged, &errb); st != exitOK {
 		t.Fatalf("merge: %d %s", st, errb.String())
 	}
 	if merged.String() != single.String() {
@@ -98,45 +96,12 @@ func TestShardAndMerge(t *testing.T) {
 	}
 	// A missing shard is reported and exits 2 (merge validation).
 	errb.Reset()
-	if st := run([]string{"reproduce", "merge", dirs[0], dirs[1]}, &merged, &errb); st != exitBadInput || !strings.Contains(errb.String(), "missing") {
+	if st := runExtra(extra, []string{"reproduce", "merge", dirs[0], dirs[1]}, &merged, &errb); st != exitBadInput || !strings.Contains(errb.String(), "missing") {
 		t.Errorf("merge with a missing shard: status %d, stderr %q", st, errb.String())
 	}
 	// Sharding needs --out.
-	if st := run(append(only, "--shard", "0/2"), &merged, &errb); st != exitBadInput {
+	if st := runExtra(extra, append(only, "--shard", "0/2"), &merged, &errb); st != exitBadInput {
 		t.Errorf("--shard without --out: status %d", st)
-	}
-}
-
-func TestParseShard(t *testing.T) {
-	for _, k := range []string{"SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT", "SLURM_ARRAY_TASK_MIN", "JOB_COMPLETION_INDEX", "KKT_SHARD_COUNT"} {
-		t.Setenv(k, "")
-		os.Unsetenv(k)
-	}
-	if s, err := parseShard("", 0); err != nil || s != (shard{0, 1}) {
-		t.Errorf("no shard: %v %v", s, err)
-	}
-	if s, err := parseShard("2/4", 0); err != nil || s != (shard{2, 4}) {
-		t.Errorf("2/4: %v %v", s, err)
-	}
-	for _, bad := range []string{"4/4", "-1/3", "x/2", "3"} {
-		if _, err := parseShard(bad, 0); err == nil {
-			t.Errorf("%q accepted", bad)
-		}
-	}
-	t.Setenv("SLURM_ARRAY_TASK_ID", "3")
-	t.Setenv("SLURM_ARRAY_TASK_COUNT", "8")
-	t.Setenv("SLURM_ARRAY_TASK_MIN", "1")
-	if s, err := parseShard("", 0); err != nil || s != (shard{2, 8}) {
-		t.Errorf("Slurm 1-based: %v %v", s, err)
-	}
-	os.Unsetenv("SLURM_ARRAY_TASK_ID")
-	t.Setenv("JOB_COMPLETION_INDEX", "5")
-	if _, err := parseShard("", 0); err == nil {
-		t.Error("JOB_COMPLETION_INDEX without a count accepted")
-	}
-	t.Setenv("KKT_SHARD_COUNT", "6")
-	if s, err := parseShard("", 0); err != nil || s != (shard{5, 6}) {
-		t.Errorf("Kubernetes: %v %v", s, err)
 	}
 }
 
@@ -237,7 +202,7 @@ func TestQuickSweepShards(t *testing.T) {
 		}
 		ran, total = ran+k, T
 	}
-	if ran != total || total < len(experiments)+2*n {
+	if ran != total || total < len(experimentList())+2*n {
 		t.Errorf("the shards ran %d of %d tasks", ran, total)
 	}
 	dirM := t.TempDir()
@@ -274,10 +239,10 @@ func compareSweeps(t *testing.T, dirS, dirM string) {
 	if a, b := names(dirS, "*.csv"), names(dirM, "*.csv"); !slices.Equal(a, b) {
 		t.Errorf("CSV files differ:\nsingle %v\nmerged %v", a, b)
 	}
-	for _, e := range experiments {
-		for _, f := range []string{e.name + ".csv", e.name + "-timing.csv", e.name + ".json"} {
+	for _, e := range experimentList() {
+		for _, f := range []string{e.Name + ".csv", e.Name + "-timing.csv", e.Name + ".json"} {
 			if _, err := os.Stat(filepath.Join(dirS, f)); err != nil {
-				t.Errorf("experiment %s: %v", e.name, err)
+				t.Errorf("experiment %s: %v", e.Name, err)
 			}
 		}
 	}
@@ -307,7 +272,7 @@ func compareSweeps(t *testing.T, dirS, dirM string) {
 			}
 		}
 	}
-	if compared < len(experiments) {
+	if compared < len(experimentList()) {
 		t.Errorf("only %d deterministic CSV files compared", compared)
 	}
 	// The rows of <exp>.json at full precision, and the figures' data.
@@ -383,19 +348,17 @@ func lineDiff(a, b []byte) string {
 // Timing rows go to <exp>-timing.csv and the "timing" arrays, never to
 // <exp>.csv; the printed table still shows them.
 func TestTimingRowsSeparated(t *testing.T) {
-	n := len(experiments)
-	registerExperiment(&experiment{name: "zz-timed", paper: "test", order: 1 << 29,
-		run: func(ctx context.Context, env *reproEnv) ([]row, error) {
+	extra := []*experiment{{Name: "zz-timed", Paper: "test", Order: 1 << 29,
+		Run: func(ctx context.Context, env *reproEnv) ([]row, error) {
 			return []row{
 				{Experiment: "zz-timed", Metric: "iterations", Value: 12, Paper: math.NaN(), Status: "info", Unit: "iterations"},
 				timing(row{Experiment: "zz-timed", Metric: "wall time", Value: 0.25, Paper: math.NaN(), Status: "info", Unit: "s"}),
 				{Experiment: "zz-timed", Metric: "error", Value: 1e-9, Paper: math.NaN(), Status: "info"},
 			}, nil
-		}})
-	t.Cleanup(func() { experiments = experiments[:n] })
+		}}}
 	dir := t.TempDir()
 	var out, errb bytes.Buffer
-	if st := run([]string{"reproduce", "--only", "zz-timed", "--out", dir, "--quiet"}, &out, &errb); st != exitOK {
+	if st := runExtra(extra, []string{"reproduce", "--only", "zz-timed", "--out", dir, "--quiet"}, &out, &errb); st != exitOK {
 		t.Fatalf("status %d: %s", st, errb.String())
 	}
 	if !strings.Contains(out.String(), "wall time") || !strings.Contains(out.String(), "iterations") {
@@ -415,7 +378,7 @@ func TestTimingRowsSeparated(t *testing.T) {
 		t.Errorf("zz-timed.json: %v %+v", err, js)
 	}
 	out.Reset()
-	if st := run([]string{"reproduce", "--only", "zz-timed", "--quiet", "--json"}, &out, &errb); st != exitOK {
+	if st := runExtra(extra, []string{"reproduce", "--only", "zz-timed", "--quiet", "--json"}, &out, &errb); st != exitOK {
 		t.Fatalf("--json: status %d", st)
 	}
 	var sum struct{ Experiments, Timing []row }
@@ -424,43 +387,51 @@ func TestTimingRowsSeparated(t *testing.T) {
 	}
 }
 
-// The dag and sor experiments are split into units; their summaries refuse a
-// wrong number of unit results instead of indexing past them.
-func TestDagSorPlans(t *testing.T) {
-	for _, k := range []string{"KKT_SOR_PARTS", "KKT_SOR_SEED", "KKT_SOR_ORACLE"} {
-		t.Setenv(k, "")
-	}
-	for _, c := range []struct {
-		full     bool
-		dag, sor int
-	}{{false, 15, 13}, {true, 120, 34}} {
-		env := &reproEnv{Full: c.full, Seed: 1, Progress: io.Discard, Stderr: io.Discard}
-		dp := dagPlan(env)
-		if len(dp) != c.dag+1 || dp[len(dp)-1].sachs == "" { // no data: one Sachs unit reports it
-			t.Errorf("full=%v: dag plan has %d units", c.full, len(dp))
-		}
-		for i, u := range dp[:c.dag] {
-			if u.s != i%5+1 || u.seed != uint64(i%5+1) {
-				t.Errorf("full=%v: dag unit %d is seed %d (%d)", c.full, i, u.seed, u.s)
-			}
-		}
-		sp, err := sorPlan(env)
-		if err != nil || len(sp) != c.sor {
-			t.Errorf("full=%v: sor plan has %d units (%v)", c.full, len(sp), err)
-		}
-		if _, err := summarizeDag(env, nil); err == nil {
-			t.Error("summarizeDag accepted no results")
-		}
-		if _, err := summarizeSOR(env, []json.RawMessage{[]byte(`{}`)}); err == nil {
-			t.Error("summarizeSOR accepted one result")
+// TestMergeRefusesEndToEnd runs two real shards of the test experiments,
+// then merges them after corrupting one unit file (exit 2 naming the file),
+// and merges into a blocked output (exit 2 with a message).
+func TestMergeRefusesEndToEnd(t *testing.T) {
+	extra := shardTestExperiments()
+	only := []string{"reproduce", "--only", "zz-plain,zz-sharded", "--quiet"}
+	var dirs []string
+	for i := 0; i < 2; i++ {
+		d := t.TempDir()
+		dirs = append(dirs, d)
+		var out, errb bytes.Buffer
+		if st := runExtra(extra, append(only, "--out", d, "--shard", fmt.Sprintf("%d/2", i)), &out, &errb); st != exitOK {
+			t.Fatalf("shard %d: %d %s", i, st, errb.String())
 		}
 	}
-	t.Setenv("KKT_SOR_PARTS", "heat")
-	if sp, err := sorPlan(&reproEnv{}); err != nil || len(sp) != 9 {
-		t.Errorf("KKT_SOR_PARTS=heat: %d units (%v)", len(sp), err)
+	var out, errb bytes.Buffer
+	if st := runExtra(extra, append([]string{"reproduce", "merge"}, dirs...), &out, &errb); st != exitOK {
+		t.Fatalf("clean merge: %d %s", st, errb.String())
 	}
-	t.Setenv("KKT_SOR_SEED", "x")
-	if _, err := sorPlan(&reproEnv{}); err == nil {
-		t.Error("KKT_SOR_SEED=x accepted")
+	// A blocked output: a file where the CSV must go.
+	blocked := t.TempDir()
+	if err := os.Mkdir(filepath.Join(blocked, "zz-plain.csv"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	errb.Reset()
+	if st := runExtra(extra, append([]string{"reproduce", "merge", "--out", blocked}, dirs...), &out, &errb); st != exitBadInput || !strings.Contains(errb.String(), "zz-plain.csv") {
+		t.Errorf("blocked output: status %d, stderr %q", st, errb.String())
+	}
+	// A unit from a run without data merged with units from a run with it.
+	files, _ := filepath.Glob(filepath.Join(dirs[1], "units", "*.json"))
+	if len(files) == 0 {
+		t.Fatal("no unit files")
+	}
+	b, _ := os.ReadFile(files[0])
+	var r repro.UnitResult
+	if err := json.Unmarshal(b, &r); err != nil {
+		t.Fatal(err)
+	}
+	r.Run.Data = !r.Run.Data
+	b, _ = json.Marshal(r)
+	if err := os.WriteFile(files[0], b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	errb.Reset()
+	if st := runExtra(extra, append([]string{"reproduce", "merge"}, dirs...), &out, &errb); st != exitBadInput || !strings.Contains(errb.String(), files[0]) || !strings.Contains(errb.String(), "data directory present") {
+		t.Errorf("mixed data presence: status %d, stderr %q", st, errb.String())
 	}
 }

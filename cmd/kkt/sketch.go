@@ -19,10 +19,10 @@ import (
 
 func init() {
 	registerExperiment(&experiment{
-		name:  "sketch",
-		paper: "Strohmer–Vershynin 2009; Gower–Richtárik 2015; Blendenpik/LSRN; Halko–Martinsson–Tropp 2011",
-		order: 30,
-		run: func(ctx context.Context, env *reproEnv) ([]row, error) {
+		Name:  "sketch",
+		Paper: "Strohmer–Vershynin 2009; Gower–Richtárik 2015; Blendenpik/LSRN; Halko–Martinsson–Tropp 2011",
+		Order: 30,
+		Run: func(ctx context.Context, env *reproEnv) ([]row, error) {
 			sz := sketchQuick
 			if env.Full {
 				sz = sketchFull
@@ -55,7 +55,7 @@ var (
 func runSketchExperiment(ctx context.Context, env *reproEnv, sz sketchSizes) ([]row, error) {
 	var rows []row
 	add := func(r row) { r.Experiment = "sketch"; rows = append(rows, r) }
-	prog := env.newProgress("sketch")
+	prog := env.NewProgress("sketch")
 
 	// 1. Convergence rates against theory.
 	rr, fig, err := sketchRates(ctx, env.Seed, sz)
@@ -65,8 +65,8 @@ func runSketchExperiment(ctx context.Context, env *reproEnv, sz sketchSizes) ([]
 	for _, r := range rr {
 		add(r)
 	}
-	env.addFigure(fig)
-	prog.update(1, 4, "parts")
+	env.AddFigure(fig)
+	prog.Update(1, 4, "parts")
 
 	// 2. Subspace embeddings.
 	for _, r := range sketchEmbedding(env.Seed, sz) {
@@ -81,8 +81,8 @@ func runSketchExperiment(ctx context.Context, env *reproEnv, sz sketchSizes) ([]
 	for _, r := range lr {
 		add(r)
 	}
-	env.addFigure(lfig)
-	prog.update(2, 4, "parts")
+	env.AddFigure(lfig)
+	prog.Update(2, 4, "parts")
 	if sz.headM > 0 {
 		hr, err := sketchHeadline(ctx, env.Seed, sz)
 		if err != nil {
@@ -92,7 +92,7 @@ func runSketchExperiment(ctx context.Context, env *reproEnv, sz sketchSizes) ([]
 			add(r)
 		}
 	}
-	prog.update(3, 4, "parts")
+	prog.Update(3, 4, "parts")
 
 	// 4. Randomized SVD.
 	sr, err := sketchSVD(env.Seed, sz)
@@ -102,7 +102,7 @@ func runSketchExperiment(ctx context.Context, env *reproEnv, sz sketchSizes) ([]
 	for _, r := range sr {
 		add(r)
 	}
-	prog.update(4, 4, "parts")
+	prog.Update(4, 4, "parts")
 	return rows, nil
 }
 

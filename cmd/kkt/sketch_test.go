@@ -31,14 +31,14 @@ func TestSketchExperimentSmoke(t *testing.T) {
 			t.Errorf("%s: %v vs %v differs (%s)", r.Metric, r.Value, r.Paper, r.Note)
 		}
 	}
-	if len(env.figures) != 2 {
-		t.Errorf("%d figures, want 2", len(env.figures))
+	if len(env.Figures()) != 2 {
+		t.Errorf("%d figures, want 2", len(env.Figures()))
 	}
 }
 
 func TestSketchExperimentRegistered(t *testing.T) {
-	for _, e := range experiments {
-		if e.name == "sketch" && e.order == 30 {
+	for _, e := range experimentList() {
+		if e.Name == "sketch" && e.Order == 30 {
 			return
 		}
 	}

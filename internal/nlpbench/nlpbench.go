@@ -13,10 +13,11 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kkt-go/kkt/internal/repro"
 
 	"github.com/kkt-go/kkt/cutest"
 	"github.com/kkt-go/kkt/nlp"
@@ -305,22 +306,8 @@ func Summarize(recs []Record) Summary {
 			ratio = append(ratio, float64(r.Iter)/math.Max(1, float64(r.Ipopt.Iterations)))
 		}
 	}
-	s.MedianIter, s.MedianIpoptIter, s.MedianRatio = Median(mine), Median(theirs), Median(ratio)
+	s.MedianIter, s.MedianIpoptIter, s.MedianRatio = repro.Median(mine), repro.Median(theirs), repro.Median(ratio)
 	return s
-}
-
-// Median is the middle value (mean of the two middle values for an even
-// count); NaN for none.
-func Median(v []float64) float64 {
-	if len(v) == 0 {
-		return math.NaN()
-	}
-	v = slices.Clone(v)
-	slices.Sort(v)
-	if len(v)%2 == 1 {
-		return v[len(v)/2]
-	}
-	return (v[len(v)/2-1] + v[len(v)/2]) / 2
 }
 
 // Profile is a Dolan–Moré performance profile: for each solver s,

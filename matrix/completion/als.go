@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"runtime"
 
+	"github.com/kkt-go/kkt/solver"
+
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -23,7 +25,13 @@ type ALSSettings struct {
 	Workers    int
 	// Recorder, if set, is called after each iteration with the model;
 	// returning false stops.
-	Recorder func(iter int, m *ALSModel) bool
+	Recorder solver.Recorder[ALSIteration]
+}
+
+// ALSIteration is what ALS's Recorder sees after an iteration.
+type ALSIteration struct {
+	Iter  int
+	Model *ALSModel // the current model (shared: do not retain or modify)
 }
 
 // ALSModel predicts r_ij ≈ μ + b_i + c_j + u_iᵀv_j.
@@ -110,7 +118,7 @@ func ALS(ctx context.Context, obs *Observations, s ALSSettings) (*ALSModel, erro
 		alsHalf(obs, true, A, B, k, mu, s.Lambda, s.BiasLambda, s.Workers)
 		model.fill(A, B, m, n, k)
 		model.Iterations = it
-		if s.Recorder != nil && !s.Recorder(it, model) {
+		if s.Recorder != nil && !s.Recorder(ALSIteration{Iter: it, Model: model}) {
 			break
 		}
 		if ctx != nil && ctx.Err() != nil {

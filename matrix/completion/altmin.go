@@ -8,12 +8,14 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"sync"
+	"time"
+
+	"github.com/kkt-go/kkt/solver"
 
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/kkt-go/kkt/matrix"
 	"github.com/kkt-go/kkt/sketch"
-	"github.com/kkt-go/kkt/solver"
 )
 
 // Solver selects how each least-squares half-step is solved.
@@ -141,15 +143,25 @@ type Settings struct {
 
 	// Recorder, if set, is called after every iteration with the iteration
 	// number, the relative training residual and the current factors
-	// (shared; do not retain or modify). Returning false stops the run.
-	Recorder func(iter int, relResidual float64, U, V *mat.Dense) bool
+	// (shared; do not retain or modify). Returning false stops the run with
+	// Canceled.
+	Recorder solver.Recorder[Iteration]
+}
+
+// Iteration is what AltMin's Recorder sees after an iteration.
+type Iteration struct {
+	Iter        int        // iteration number (1-based)
+	RelResidual float64    // ‖P_Ω(UVᵀ − M)‖/‖P_Ω(M)‖
+	U, V        *mat.Dense // the current factors (shared: do not retain or modify)
 }
 
 // Result of AltMin. M ≈ U·Vᵀ.
 type Result struct {
-	U, V       *mat.Dense // m×k and n×k factors
-	Status     Status
-	Iterations int
+	U, V   *mat.Dense // m×k and n×k factors
+	Status Status
+	// Stats: Iterations is the number of AltMin iterations, Time the wall
+	// time of the call.
+	solver.Stats
 	// Residual is the final relative training residual ‖P_Ω(UVᵀ − M)‖/‖P_Ω(M)‖.
 	Residual float64
 	// History holds Residual after each iteration (index 0: after init).
@@ -223,6 +235,7 @@ func AltMin(ctx context.Context, obs *Observations, s Settings) (*Result, error)
 	}
 	part := func(h int) *Observations { return parts[h%len(parts)] }
 
+	t0 := time.Now()
 	res := &Result{}
 	res.EmptyRows, res.EmptyCols = obs.EmptyRows()
 	U := spectralInit(part(0), k, set, rng)
@@ -251,7 +264,7 @@ func AltMin(ctx context.Context, obs *Observations, s Settings) (*Result, error)
 			status = NumericalFailure
 			break
 		}
-		if set.Recorder != nil && !set.Recorder(it, r, mat.NewDense(m, k, U), mat.NewDense(n, k, V)) {
+		if set.Recorder != nil && !set.Recorder(Iteration{Iter: it, RelResidual: r, U: mat.NewDense(m, k, U), V: mat.NewDense(n, k, V)}) {
 			status = Canceled
 			break
 		}
@@ -273,6 +286,7 @@ func AltMin(ctx context.Context, obs *Observations, s Settings) (*Result, error)
 	}
 	res.U, res.V = mat.NewDense(m, k, U), mat.NewDense(n, k, V)
 	res.Status, res.Iterations = status, it
+	res.Time = time.Since(t0)
 	if len(res.History) > 0 {
 		res.Residual = res.History[len(res.History)-1]
 	}

@@ -53,9 +53,9 @@ func TestExactRecovery(t *testing.T) {
 func iterationsTo(t *testing.T, obs *Observations, X, Y *mat.Dense, s Settings, target float64) (int, float64, *Result) {
 	t.Helper()
 	first := 0
-	s.Recorder = func(it int, _ float64, U, V *mat.Dense) bool {
-		if first == 0 && RelError(U, V, X, Y) < target {
-			first = it
+	s.Recorder = func(it Iteration) bool {
+		if first == 0 && RelError(it.U, it.V, X, Y) < target {
+			first = it.Iter
 		}
 		return true
 	}
@@ -122,7 +122,7 @@ func TestSampleSplitting(t *testing.T) {
 	obs, X, Y := Synthetic(rng, 400, 400, 3, 0.9)
 	var hist []float64
 	_, err := AltMin(context.Background(), obs, Settings{Rank: 3, MaxIter: 5, SplitSamples: true, Mu: 3, Tol: 1e-15,
-		Recorder: func(_ int, _ float64, U, V *mat.Dense) bool { hist = append(hist, RelError(U, V, X, Y)); return true }})
+		Recorder: func(it Iteration) bool { hist = append(hist, RelError(it.U, it.V, X, Y)); return true }})
 	if err != nil {
 		t.Fatal(err)
 	}

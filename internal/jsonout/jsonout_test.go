@@ -1,4 +1,4 @@
-package main
+package jsonout
 
 import (
 	"bytes"
@@ -21,7 +21,7 @@ func TestWriteJSONNonFinite(t *testing.T) {
 	}
 	v := out{Status: "NumericalFailure", Rel: math.NaN(), Hist: []inner{{1}, {math.Inf(1)}}, M: map[string]float64{"b": math.Inf(-1), "a": 2}}
 	var buf bytes.Buffer
-	if err := writeJSON(&buf, v, false); err != nil {
+	if err := Write(&buf, v, false); err != nil {
 		t.Fatal(err)
 	}
 	want := `{"status":"NumericalFailure","rel_residual":null,"history":[{"gap":1},{"gap":null}],"m":{"a":2,"b":null},"nonfinite":{"rel_residual":"NaN","history[1].gap":"+Inf","m.b":"-Inf"}}` + "\n"
@@ -31,7 +31,7 @@ func TestWriteJSONNonFinite(t *testing.T) {
 	// A finite value is encoded exactly as encoding/json does.
 	buf.Reset()
 	v.Rel, v.Hist, v.M = 0.5, nil, nil
-	if err := writeJSON(&buf, v, false); err != nil {
+	if err := Write(&buf, v, false); err != nil {
 		t.Fatal(err)
 	}
 	std, _ := json.Marshal(v)
@@ -40,7 +40,7 @@ func TestWriteJSONNonFinite(t *testing.T) {
 	}
 	// Maps of any.
 	buf.Reset()
-	if err := writeJSON(&buf, map[string]any{"x": math.NaN(), "n": 3}, true); err != nil {
+	if err := Write(&buf, map[string]any{"x": math.NaN(), "n": 3}, true); err != nil {
 		t.Fatal(err)
 	}
 	var back map[string]any

@@ -1,4 +1,4 @@
-package main
+package repro
 
 import (
 	"io"
@@ -9,8 +9,8 @@ import (
 	"github.com/kkt-go/kkt/internal/atomicfile"
 )
 
-// savePlot renders p to path atomically (the format from path's extension).
-func savePlot(p *plot.Plot, w, h vg.Length, path string) error {
+// SavePlot renders p to path atomically (the format from path's extension).
+func SavePlot(p *plot.Plot, w, h vg.Length, path string) error {
 	format := "png"
 	if i := lastDot(path); i >= 0 {
 		format = path[i+1:]

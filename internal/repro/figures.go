@@ -1,4 +1,4 @@
-package main
+package repro
 
 import (
 	"fmt"
@@ -13,33 +13,33 @@ import (
 	"gonum.org/v1/plot/vg"
 )
 
-// series is one named curve of a figure.
-type series struct {
+// Series is one named curve of a Figure.
+type Series struct {
 	Name string    `json:"name"`
 	X    []float64 `json:"x"`
 	Y    []float64 `json:"y"`
 }
 
-// figure is a line plot an experiment asks the runner to save (PNG and SVG
+// Figure is a line plot an experiment asks the runner to save (PNG and SVG
 // under --out). Its data are also written to <name>.json beside the images.
-type figure struct {
+type Figure struct {
 	Name   string   `json:"name"` // file stem, e.g. "linsolve-residuals"
 	Title  string   `json:"title"`
 	XLabel string   `json:"xlabel"`
 	YLabel string   `json:"ylabel"`
 	LogX   bool     `json:"logx"`
 	LogY   bool     `json:"logy"`
-	Series []series `json:"series"`
-	// Timing marks a figure of measured times: its data vary from run to
-	// run (every other figure's data are deterministic, as rows are).
+	Series []Series `json:"series"`
+	// Timing marks a Figure of measured times: its data vary from run to
+	// run (every other Figure's data are deterministic, as rows are).
 	Timing bool `json:"timing,omitempty"`
 }
 
-// addFigure records f; the runner saves it when --out is given.
-func (e *reproEnv) addFigure(f figure) { e.figures = append(e.figures, f) }
+// AddFigure records f; the runner saves it when --out is given.
+func (e *Env) AddFigure(f Figure) { e.figures = append(e.figures, f) }
 
-// saveFigure writes f as PNG and SVG into dir.
-func saveFigure(dir string, f figure) error {
+// SaveFigure writes f as PNG and SVG into dir.
+func SaveFigure(dir string, f Figure) error {
 	p := plot.New()
 	p.Title.Text = f.Title
 	p.X.Label.Text = f.XLabel
@@ -79,17 +79,17 @@ func saveFigure(dir string, f figure) error {
 		p.Legend.Add(s.Name, l)
 	}
 	for _, ext := range []string{".png", ".svg"} {
-		if err := savePlot(p, 16*vg.Centimeter, 10*vg.Centimeter, filepath.Join(dir, f.Name+ext)); err != nil {
+		if err := SavePlot(p, 16*vg.Centimeter, 10*vg.Centimeter, filepath.Join(dir, f.Name+ext)); err != nil {
 			return fmt.Errorf("figure %s: %w", f.Name, err)
 		}
 	}
 	return nil
 }
 
-// progress prints throttled progress lines for long experiments: at most
+// Meter prints throttled progress lines for long experiments: at most
 // one line every interval, with the fraction done and an estimate of the time
 // left. It writes nothing when w is nil.
-type progress struct {
+type Meter struct {
 	w        interface{ Write([]byte) (int, error) }
 	name     string
 	start    time.Time
@@ -97,14 +97,14 @@ type progress struct {
 	interval time.Duration
 }
 
-// newProgress starts a progress reporter for an experiment.
-func (e *reproEnv) newProgress(name string) *progress {
-	return &progress{w: e.Progress, name: name, start: time.Now(), interval: 2 * time.Second}
+// NewProgress starts a progress meter for an experiment.
+func (e *Env) NewProgress(name string) *Meter {
+	return &Meter{w: e.Progress, name: name, start: time.Now(), interval: 2 * time.Second}
 }
 
-// update reports that done of total units are finished; what names the unit
+// Update reports that done of total units are finished; what names the unit
 // of work (a problem, a seed, a size).
-func (p *progress) update(done, total int, what string) {
+func (p *Meter) Update(done, total int, what string) {
 	if p == nil || p.w == nil {
 		return
 	}
@@ -122,8 +122,11 @@ func (p *progress) update(done, total int, what string) {
 	fmt.Fprintf(p.w, "[%s] %d/%d %s (%s elapsed%s)\n", p.name, done, total, what, el.Round(time.Second), eta)
 }
 
-// isTerminal reports whether f is a character device (a terminal).
-func isTerminal(f *os.File) bool {
+// IsTerminal reports whether f is a character device (a terminal).
+func IsTerminal(f *os.File) bool {
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
+
+// Figures returns the figures recorded so far by the running experiment.
+func (e *Env) Figures() []Figure { return e.figures }

@@ -1,11 +1,11 @@
 //go:build unix
 
-package main
+package repro
 
 import "syscall"
 
-// processCPU returns the user + system CPU seconds of the process so far.
-func processCPU() float64 {
+// ProcessCPU returns the user + system CPU seconds of the process so far.
+func ProcessCPU() float64 {
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
 		return 0

@@ -1,4 +1,4 @@
-package main
+package repro
 
 import (
 	"bytes"
@@ -16,7 +16,7 @@ import (
 
 // Merge validation.
 //
-// Every unit file a shard writes carries the identity of its run (runInfo):
+// Every unit file a shard writes carries the identity of its run (RunInfo):
 // --full, --seed, whether a data directory was used, the selected
 // experiments, the number of shards and a hash of the kkt binary.
 // 'kkt reproduce merge' accepts the units only when
@@ -37,8 +37,8 @@ import (
 // Anything else is exit 2 with a message naming the unit file and the
 // experiment/unit.
 
-// runInfo identifies the run that produced a unit.
-type runInfo struct {
+// RunInfo identifies the run that produced a unit.
+type RunInfo struct {
 	Full        bool     `json:"full"`
 	Seed        uint64   `json:"seed"`
 	Data        bool     `json:"data"`
@@ -47,7 +47,7 @@ type runInfo struct {
 	Binary      string   `json:"binary"`
 }
 
-func (a *runInfo) diff(b *runInfo) string {
+func (a *RunInfo) diff(b *RunInfo) string {
 	switch {
 	case a.Full != b.Full:
 		return fmt.Sprintf("--full=%v vs --full=%v", a.Full, b.Full)
@@ -92,27 +92,27 @@ func selfHash() string {
 	return binaryHash
 }
 
-func newRunInfo(env *reproEnv, selected []*experiment, shards int) *runInfo {
-	ri := &runInfo{Full: env.Full, Seed: env.Seed, Data: env.DataDir != "", Shards: shards, Binary: selfHash()}
+func NewRunInfo(env *Env, selected []*Experiment, shards int) *RunInfo {
+	ri := &RunInfo{Full: env.Full, Seed: env.Seed, Data: env.DataDir != "", Shards: shards, Binary: selfHash()}
 	for _, e := range selected {
-		ri.Experiments = append(ri.Experiments, e.name)
+		ri.Experiments = append(ri.Experiments, e.Name)
 	}
 	return ri
 }
 
-// mergeUnit is a unit read back with the file it came from.
-type mergeUnit struct {
-	file string
-	r    *unitResult
+// MergeUnit is a unit read back with the file it came from.
+type MergeUnit struct {
+	File string
+	R    *UnitResult
 }
 
-// validateMerge checks the units of one merge (see above) and returns the
+// ValidateMerge checks the units of one merge (see above) and returns the
 // first problem found.
-func validateMerge(units []mergeUnit) error {
+func ValidateMerge(units []MergeUnit) error {
 	if len(units) == 0 {
 		return fmt.Errorf("no units")
 	}
-	var ref *runInfo
+	var ref *RunInfo
 	var refFile string
 	type expUnits struct {
 		U    int
@@ -120,7 +120,7 @@ func validateMerge(units []mergeUnit) error {
 	}
 	exps := map[string]*expUnits{}
 	for _, mu := range units {
-		r, f := mu.r, mu.file
+		r, f := mu.R, mu.File
 		label := fmt.Sprintf("%s (%s unit %d)", f, r.Experiment, r.Unit)
 		if r.Run == nil {
 			return fmt.Errorf("%s: no run identity (written by an older kkt or not by kkt reproduce --shard); re-run the shard", label)
@@ -151,8 +151,8 @@ func validateMerge(units []mergeUnit) error {
 		if !(r.Seconds >= 0 && r.Seconds < 1e300) {
 			return fmt.Errorf("%s: seconds = %v out of range", label, r.Seconds)
 		}
-		for k, row := range r.Rows {
-			if err := checkRow(row); err != nil {
+		for k, Row := range r.Rows {
+			if err := checkRow(Row); err != nil {
 				return fmt.Errorf("%s: row %d: %v", label, k, err)
 			}
 		}
@@ -186,7 +186,7 @@ func validateMerge(units []mergeUnit) error {
 	return nil
 }
 
-func checkRow(r row) error {
+func checkRow(r Row) error {
 	if r.Experiment == "" || r.Metric == "" {
 		return fmt.Errorf("no experiment or metric")
 	}
@@ -257,9 +257,10 @@ func checkValue(v any, path, key string) error {
 	return nil
 }
 
-// outputError marks a failure to write an output file (exit 2, reported
+// OutputError marks a failure to write an output file (exit 2, reported
 // on stderr where it happens).
-type outputError struct{ err error }
+// OutputError is an error writing an output file (exit 2, not 1).
+type OutputError struct{ Err error }
 
-func (e outputError) Error() string { return e.err.Error() }
-func (e outputError) Unwrap() error { return e.err }
+func (e OutputError) Error() string { return e.Err.Error() }
+func (e OutputError) Unwrap() error { return e.Err }
