@@ -9,16 +9,12 @@ import (
 	"strings"
 	"time"
 
-	completionrepro "github.com/kkt-go/kkt/internal/repro/completion"
 	"github.com/kkt-go/kkt/matrix/completion"
 	"gonum.org/v1/gonum/mat"
 )
 
 func init() {
 	register(&command{name: "complete", summary: "low-rank matrix completion (alternating minimization, ALS)", run: runComplete})
-	for _, e := range completionrepro.Experiments() {
-		registerExperiment(e)
-	}
 }
 
 func runComplete(args []string, stdout, stderr io.Writer) int {

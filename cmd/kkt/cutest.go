@@ -9,14 +9,10 @@ import (
 	"time"
 
 	"github.com/kkt-go/kkt/cutest"
-	cutestrepro "github.com/kkt-go/kkt/internal/repro/cutest"
 )
 
 func init() {
 	register(&command{name: "cutest", summary: "list and evaluate CUTEst SIF problems (pure-Go SIF interpreter)", run: runCutest, subs: []string{"list", "eval"}})
-	for _, e := range cutestrepro.Experiments() {
-		registerExperiment(e)
-	}
 }
 
 func runCutest(args []string, stdout, stderr io.Writer) int {

@@ -11,16 +11,12 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/kkt-go/kkt/internal/atomicfile"
-	linsolverepro "github.com/kkt-go/kkt/internal/repro/linsolve"
 	"github.com/kkt-go/kkt/linsolve"
 	"github.com/kkt-go/kkt/matrix"
 )
 
 func init() {
 	register(&command{name: "linsolve", summary: "solve a sparse linear system A·x = b from Matrix Market files", run: runLinsolve})
-	for _, e := range linsolverepro.Experiments() {
-		registerExperiment(e)
-	}
 }
 
 // linsolveOut is the --json output of kkt linsolve.

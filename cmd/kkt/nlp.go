@@ -13,16 +13,12 @@ import (
 
 	"github.com/kkt-go/kkt/auglag"
 	auglagrepro "github.com/kkt-go/kkt/internal/repro/auglag"
-	nlprepro "github.com/kkt-go/kkt/internal/repro/nlp"
 	"github.com/kkt-go/kkt/nlp"
 )
 
 func init() {
 	register(&command{name: "nlp", summary: "equality-constrained NLP: AdaSketch-Newton and baselines (nlp pde …)", run: runNLP, subs: []string{"pde", "solve"}})
 	register(&command{name: "logreg", summary: "constrained logistic regression with AdaSketch-Newton", run: runLogReg})
-	for _, e := range append(auglagrepro.Experiments(), nlprepro.Experiments()...) {
-		registerExperiment(e)
-	}
 }
 
 // nlpFlags are the solver flags shared by the NLP commands.

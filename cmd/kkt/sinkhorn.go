@@ -10,14 +10,10 @@ import (
 	"slices"
 
 	"github.com/kkt-go/kkt/internal/atomicfile"
-	sinkhornrepro "github.com/kkt-go/kkt/internal/repro/sinkhorn"
 	"github.com/kkt-go/kkt/sinkhorn"
 )
 
 func init() {
-	for _, e := range sinkhornrepro.Experiments() {
-		registerExperiment(e)
-	}
 	register(&command{name: "ot", summary: "optimal transport: exact (network simplex), Sinkhorn (scaling/log domain) and Sinkhorn–Newton–Sparse", run: runOT})
 }
 

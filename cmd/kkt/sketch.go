@@ -10,15 +10,8 @@ import (
 	"time"
 
 	"github.com/kkt-go/kkt/internal/atomicfile"
-	sketchrepro "github.com/kkt-go/kkt/internal/repro/sketch"
 	"github.com/kkt-go/kkt/sketch"
 )
-
-func init() {
-	for _, e := range sketchrepro.Experiments() {
-		registerExperiment(e)
-	}
-}
 
 func init() {
 	register(&command{name: "sketch", summary: "sketch-and-precondition least squares on a generated ill-conditioned problem", run: runSketchCmd})

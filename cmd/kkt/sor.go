@@ -7,15 +7,11 @@ import (
 	"math/rand/v2"
 	"os"
 
-	sorrepro "github.com/kkt-go/kkt/internal/repro/sor"
 	"github.com/kkt-go/kkt/sor"
 )
 
 func init() {
 	register(&command{name: "sor", summary: "tune the SOR/SSOR relaxation ω across a sequence of linear systems (Learning to Relax)", run: runSOR})
-	for _, e := range sorrepro.Experiments() {
-		registerExperiment(e)
-	}
 }
 
 func runSOR(args []string, stdout, stderr io.Writer) int {
