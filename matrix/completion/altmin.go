@@ -688,7 +688,7 @@ func exactRow(ws *workspace, in []float64, idx []int, vals []float64, x []float6
 // stall the outer iteration: near convergence the warm start already meets
 // it and no work would be done.
 func pcgRow(ws *workspace, in []float64, idx []int, vals []float64, x []float64, prec []float64, k int, set Settings) int {
-	rhs, r, z, p, q := ws.rhs, ws.r, ws.z, ws.p, ws.q
+	rhs, r := ws.rhs, ws.r
 	clear(rhs)
 	for t, i := range idx {
 		axpyk(vals[t], in[i*k:i*k+k], rhs)
@@ -706,6 +706,16 @@ func pcgRow(ws *workspace, in []float64, idx []int, vals []float64, x []float64,
 	for a := range r {
 		r[a] = rhs[a] - r[a]
 	}
+	return pcgLoop(ws, apply, prec, x, k, set)
+}
+
+// pcgLoop is the preconditioned CG iteration shared by pcgRow and
+// sketchPCG: from x with the residual already in ws.r, it solves
+// apply(x) = rhs with the preconditioner (L·Lᵀ)⁻¹ (L the k×k Cholesky factor
+// in prec) until ‖r‖ has been reduced by SolveTol or MaxCGIters is reached,
+// and returns the iterations used. A non-positive curvature pᵀq stops it.
+func pcgLoop(ws *workspace, apply func(dst, v []float64), prec, x []float64, k int, set Settings) int {
+	r, z, p, q := ws.r, ws.z, ws.p, ws.q
 	rn := math.Sqrt(dotk(r, r))
 	tol := set.SolveTol * rn
 	it := 0

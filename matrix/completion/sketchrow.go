@@ -207,7 +207,7 @@ func sketchPCG(ws *workspace, vals, x []float64, k int, set Settings) int {
 	A := blas64.General{Rows: a, Cols: k, Stride: k, Data: ws.sk.a[:a*k]}
 	t := blas64.Vector{N: a, Inc: 1, Data: ws.sk.t[:a]}
 	vec := func(v []float64) blas64.Vector { return blas64.Vector{N: k, Inc: 1, Data: v} }
-	r, z, p, q := ws.r, ws.z, ws.p, ws.q
+	r := ws.r
 	apply := func(dst, v []float64) {
 		blas64.Gemv(blas.NoTrans, 1, A, vec(v), 0, t)
 		blas64.Gemv(blas.Trans, 1, A, t, 0, vec(dst))
@@ -222,33 +222,5 @@ func sketchPCG(ws *workspace, vals, x []float64, k int, set Settings) int {
 	if set.Lambda != 0 {
 		axpyk(-set.Lambda, x, r)
 	}
-	rn := math.Sqrt(dotk(r, r))
-	tol := set.SolveTol * rn
-	it := 0
-	var rho, rhoOld float64
-	for rn > tol && it < set.MaxCGIters {
-		copy(z, r)
-		cholSolve(ws.g, k, z)
-		rho = dotk(r, z)
-		if it == 0 {
-			copy(p, z)
-		} else {
-			beta := rho / rhoOld
-			for i := range p {
-				p[i] = z[i] + beta*p[i]
-			}
-		}
-		apply(q, p)
-		pq := dotk(p, q)
-		if !(pq > 0) {
-			break
-		}
-		alpha := rho / pq
-		axpyk(alpha, p, x)
-		axpyk(-alpha, q, r)
-		rhoOld = rho
-		rn = math.Sqrt(dotk(r, r))
-		it++
-	}
-	return it
+	return pcgLoop(ws, apply, ws.g, x, k, set)
 }
