@@ -450,3 +450,66 @@ func almAllowance(p *cutest.Problem) func(kind byte, i int, b float64) float64 {
 		return 1e-8 * inv[j]
 	}
 }
+
+// TestDeadlineCancels checks that a context deadline ends every method with
+// Canceled, never Converged: once with a deadline that has already passed,
+// and once with a deadline that expires during the run (the Recorder waits
+// for it after the first iteration).
+func TestDeadlineCancels(t *testing.T) {
+	dir := kktdata.Require(t, "cutest/sif")
+	load := func(name string) *cutest.Problem {
+		p, err := cutest.ParseFile(filepath.Join(dir, name+".SIF"), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	bounded, eq := load("HS71"), load("BT2")
+	for _, method := range fullMethods() {
+		for _, during := range []bool{false, true} {
+			var (
+				ctx    context.Context
+				cancel context.CancelFunc
+			)
+			if during {
+				ctx, cancel = context.WithTimeout(context.Background(), 20*time.Millisecond)
+			} else {
+				ctx, cancel = context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+			}
+			wait := func() { <-ctx.Done() }
+			var st sol.Status
+			var err error
+			switch method {
+			case "ipm":
+				var res *nlp.Result
+				res, err = nlp.Solve(ctx, bounded, nlp.Settings{Recorder: func(nlp.Iteration) bool { wait(); return true }})
+				if err == nil {
+					st = res.Status
+				}
+			case "auglag":
+				var res *nlp.Result
+				res, err = SolveNLP(ctx, bounded, NLPSettings{Recorder: func(NLPIteration) bool { wait(); return true }})
+				if err == nil {
+					st = res.Status
+				}
+			default:
+				m, _ := ParseMethod(method)
+				var res *Result
+				res, err = Solve(ctx, eq, Settings{Method: m, Recorder: func(Iteration) bool { wait(); return true }})
+				if err == nil {
+					st = res.Status
+				}
+			}
+			cancel()
+			switch {
+			case err != nil:
+				t.Errorf("%s (deadline during the run: %v): %v", method, during, err)
+			case during && st == sol.NotApplicable && (method == "newton-schur" || method == "newton-pminres"):
+				// BT2's Hessian is not diagonal: these stop in the
+				// first iteration, at the start point, without Converged.
+			case st != sol.Canceled:
+				t.Errorf("%s (deadline during the run: %v): Status %v, want Canceled", method, during, st)
+			}
+		}
+	}
+}
