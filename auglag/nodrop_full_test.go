@@ -49,6 +49,7 @@ func fullMethods() []string {
 
 // ndRun is the outcome of one method on one problem.
 type ndRun struct {
+	File            string // SIF file name
 	Problem, Method string
 	N, M            int
 	Outcome         string // refused, converged, violation, not-converged, error, panic
@@ -103,15 +104,59 @@ func TestNothingIsDroppedFull(t *testing.T) {
 		}
 		files = keep
 	}
-	t0 := time.Now()
-	workers := runtime.GOMAXPROCS(0)
-	jobs := make(chan string)
+	// Rows are written to KKT_NODROP_OUT as each problem finishes;
+	// KKT_NODROP_RESUME=1 reads the rows of an earlier, interrupted run
+	// from that file and runs only the files it does not list.
 	var (
 		mu      sync.Mutex
 		runs    []ndRun
 		skipped []string
 		done    int
+		out     *csv.Writer
 	)
+	if o := os.Getenv("KKT_NODROP_OUT"); o != "" {
+		flag := os.O_CREATE | os.O_WRONLY | os.O_TRUNC
+		if os.Getenv("KKT_NODROP_RESUME") != "" {
+			prev, err := readNodropCSV(o)
+			if err != nil && !os.IsNotExist(err) {
+				t.Fatalf("KKT_NODROP_RESUME: %v", err)
+			}
+			seen := map[string]bool{}
+			for _, r := range prev {
+				seen[r.File] = true
+				if r.Outcome == "skipped" {
+					skipped = append(skipped, r.File+" ("+r.Detail+")")
+					continue
+				}
+				runs = append(runs, r)
+			}
+			var keep []string
+			for _, f := range files {
+				if !seen[filepath.Base(f)] {
+					keep = append(keep, f)
+				}
+			}
+			t.Logf("resuming: %d files done, %d to run", len(seen), len(keep))
+			files = keep
+			flag = os.O_CREATE | os.O_WRONLY | os.O_APPEND
+			if len(prev) == 0 {
+				flag |= os.O_TRUNC
+			}
+		}
+		fo, err := os.OpenFile(o, flag, 0o644)
+		if err != nil {
+			t.Fatalf("KKT_NODROP_OUT: %v", err)
+		}
+		defer fo.Close()
+		out = csv.NewWriter(fo)
+		if fi, err := fo.Stat(); err == nil && fi.Size() == 0 {
+			out.Write(nodropHeader)
+		}
+	}
+	nfiles := len(files)
+	t0 := time.Now()
+	workers := runtime.GOMAXPROCS(0)
+	jobs := make(chan string)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
@@ -122,7 +167,16 @@ func TestNothingIsDroppedFull(t *testing.T) {
 				mu.Lock()
 				runs = append(runs, rs...)
 				if skip != "" {
-					skipped = append(skipped, skip)
+					skipped = append(skipped, filepath.Base(file)+" ("+skip+")")
+				}
+				if out != nil {
+					if skip != "" {
+						out.Write(nodropRow(ndRun{File: filepath.Base(file), Outcome: "skipped", Detail: skip}))
+					}
+					for _, r := range rs {
+						out.Write(nodropRow(r))
+					}
+					out.Flush()
 				}
 				done++
 				if testing.Verbose() {
@@ -132,7 +186,7 @@ func TestNothingIsDroppedFull(t *testing.T) {
 							slow = append(slow, fmt.Sprintf("%s %v", r.Method, r.Dur.Round(time.Millisecond)))
 						}
 					}
-					t.Logf("%d/%d %s %v %s", done, len(files), filepath.Base(file), time.Since(t0).Round(time.Second), strings.Join(slow, ", "))
+					t.Logf("%d/%d %s %v %s", done, nfiles, filepath.Base(file), time.Since(t0).Round(time.Second), strings.Join(slow, ", "))
 				}
 				mu.Unlock()
 			}
@@ -152,8 +206,10 @@ func TestNothingIsDroppedFull(t *testing.T) {
 		return runs[i].Method < runs[j].Method
 	})
 	sort.Strings(skipped)
-	if o := os.Getenv("KKT_NODROP_OUT"); o != "" {
-		writeNodropCSV(t, o, runs)
+	if out != nil {
+		if err := out.Error(); err != nil {
+			t.Errorf("KKT_NODROP_OUT: %v", err)
+		}
 	}
 	// The table: outcomes per method.
 	outcomes := []string{"refused", "converged", "not-converged", "violation", "error", "panic"}
@@ -189,8 +245,12 @@ func TestNothingIsDroppedFull(t *testing.T) {
 		}
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d SIF files, %d skipped by the interpreter, %d runs, %d workers, deadline %v per run, total %v\n",
-		len(files), len(skipped), len(runs), workers, deadline, total.Round(time.Second))
+	problems := map[string]bool{}
+	for _, r := range runs {
+		problems[r.File] = true
+	}
+	fmt.Fprintf(&b, "%d SIF files run, %d skipped by the interpreter, %d runs, %d workers, deadline %v per run, total %v (this process: %d files)\n",
+		len(problems), len(skipped), len(runs), workers, deadline, total.Round(time.Second), nfiles)
 	fmt.Fprintf(&b, "%-15s", "method")
 	for _, o := range outcomes {
 		fmt.Fprintf(&b, " %13s", o)
@@ -228,40 +288,73 @@ func statusCounts(m map[sol.Status]int) string {
 	return strings.Join(parts, ", ")
 }
 
-func writeNodropCSV(t *testing.T, path string, runs []ndRun) {
-	f, err := os.Create(path)
-	if err != nil {
-		t.Errorf("KKT_NODROP_OUT: %v", err)
-		return
-	}
-	defer f.Close()
-	w := csv.NewWriter(f)
-	w.Write([]string{"problem", "method", "n", "m", "outcome", "status", "acceptable", "violation", "deadline", "seconds", "detail"})
-	for _, r := range runs {
-		w.Write([]string{r.Problem, r.Method, strconv.Itoa(r.N), strconv.Itoa(r.M), r.Outcome, r.Status.String(),
-			strconv.FormatBool(r.Acceptable), strconv.FormatFloat(r.Viol, 'g', 4, 64), strconv.FormatBool(r.Deadline),
-			strconv.FormatFloat(r.Dur.Seconds(), 'f', 3, 64), r.Detail})
-	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		t.Errorf("KKT_NODROP_OUT: %v", err)
-	}
+var nodropHeader = []string{"file", "problem", "method", "n", "m", "outcome", "status", "acceptable", "violation", "deadline", "seconds", "detail"}
+
+func nodropRow(r ndRun) []string {
+	return []string{r.File, r.Problem, r.Method, strconv.Itoa(r.N), strconv.Itoa(r.M), r.Outcome, r.Status.String(),
+		strconv.FormatBool(r.Acceptable), strconv.FormatFloat(r.Viol, 'g', 4, 64), strconv.FormatBool(r.Deadline),
+		strconv.FormatFloat(r.Dur.Seconds(), 'f', 3, 64), r.Detail}
 }
 
-// nodropProblem runs every method on the SIF file; skip is non-empty
-// (naming the file and the reason) when the interpreter refuses it.
+// readNodropCSV reads the rows written by nodropRow.
+func readNodropCSV(path string) ([]ndRun, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	var runs []ndRun
+	for i, row := range rows {
+		if i == 0 && len(row) > 0 && row[0] == nodropHeader[0] {
+			continue
+		}
+		if len(row) != len(nodropHeader) {
+			return nil, fmt.Errorf("%s:%d: %d fields, want %d", path, i+1, len(row), len(nodropHeader))
+		}
+		r := ndRun{File: row[0], Problem: row[1], Method: row[2], Outcome: row[5], Detail: row[11]}
+		var errs []error
+		var e error
+		r.N, e = strconv.Atoi(row[3])
+		errs = append(errs, e)
+		r.M, e = strconv.Atoi(row[4])
+		errs = append(errs, e)
+		errs = append(errs, r.Status.UnmarshalText([]byte(row[6])))
+		r.Acceptable, e = strconv.ParseBool(row[7])
+		errs = append(errs, e)
+		r.Viol, e = strconv.ParseFloat(row[8], 64)
+		errs = append(errs, e)
+		r.Deadline, e = strconv.ParseBool(row[9])
+		errs = append(errs, e)
+		sec, e := strconv.ParseFloat(row[10], 64)
+		errs = append(errs, e)
+		r.Dur = time.Duration(sec * float64(time.Second))
+		if err := errors.Join(errs...); err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", path, i+1, err)
+		}
+		runs = append(runs, r)
+	}
+	return runs, nil
+}
+
+// nodropProblem runs every method on the SIF file; skip is non-empty (the
+// reason) when the interpreter refuses it.
 func nodropProblem(file string, deadline time.Duration) (runs []ndRun, skip string) {
 	p, err := cutest.ParseFile(file, nil)
 	if err != nil {
-		return nil, fmt.Sprintf("%s (%v)", filepath.Base(file), err)
+		return nil, err.Error()
 	}
 	name := p.Name()
+	base := filepath.Base(file)
 	shape, err := nlp.Classify(p)
 	if err != nil {
-		return []ndRun{{Problem: name, Method: "classify", Outcome: "error", Detail: err.Error()}}, ""
+		return []ndRun{{File: base, Problem: name, Method: "classify", Outcome: "error", Detail: err.Error()}}, ""
 	}
 	for _, method := range fullMethods() {
-		r := ndRun{Problem: name, Method: method, N: p.N(), M: p.M()}
+		r := ndRun{File: base, Problem: name, Method: method, N: p.N(), M: p.M()}
 		func() {
 			defer func() {
 				if e := recover(); e != nil {
