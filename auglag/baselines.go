@@ -7,9 +7,11 @@ import (
 	"time"
 
 	"github.com/james-bowman/sparse"
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/mat"
+
 	"github.com/kkt-go/kkt/linsolve"
 	"github.com/kkt-go/kkt/matrix"
-	"gonum.org/v1/gonum/mat"
 )
 
 // The two baselines of the paper's comparison, run by Solve when
@@ -111,9 +113,9 @@ func (s *solver) runL1SQP(ctx context.Context, x0, lam0 []float64) *Result {
 			}
 			c1 = norm1(cur.c)
 			r1 := norm1(rc)
-			mred = -dot(cur.g, dx) + mu*(c1-r1)
+			mred = -floats.Dot(cur.g, dx) + mu*(c1-r1)
 			matrix.MulVec(bd, B, dx)
-			curv := math.Max(0.5*dot(dx, bd), 0)
+			curv := math.Max(0.5*floats.Dot(dx, bd), 0)
 			if mu > 1e8 || mred >= curv+sigma*mu*math.Max(c1, r1-c1) {
 				break
 			}
@@ -274,7 +276,7 @@ func (s *solver) runALM(ctx context.Context, x0, lam0 []float64) *Result {
 		for i := range gA {
 			gA[i] += pt.g[i]
 		}
-		return pt.f + dot(pt.lam, pt.c) + 0.5*mu*dot(pt.c, pt.c)
+		return pt.f + floats.Dot(pt.lam, pt.c) + 0.5*mu*floats.Dot(pt.c, pt.c)
 	}
 	for k := 1; k <= set.MaxIter; k++ {
 		kkt, st, msg, stop := s.startIteration(ctx, k, cur)
@@ -288,11 +290,11 @@ func (s *solver) runALM(ctx context.Context, x0, lam0 []float64) *Result {
 				return finish(Canceled, ctx.Err().Error())
 			}
 			la := gradAL(cur)
-			if nrm2(gA) <= tau {
+			if floats.Norm(gA, 2) <= tau {
 				break
 			}
 			if it == 100 {
-				return finish(MaxIterations, fmt.Sprintf("inner loop of outer iteration %d did not reach ‖∇ₓL_μ‖ ≤ %.3g in 100 Newton steps (‖∇ₓL_μ‖ = %.3g)", k, tau, nrm2(gA)))
+				return finish(MaxIterations, fmt.Sprintf("inner loop of outer iteration %d did not reach ‖∇ₓL_μ‖ ≤ %.3g in 100 Newton steps (‖∇ₓL_μ‖ = %.3g)", k, tau, floats.Norm(gA, 2)))
 			}
 			// ∇²L_μ = ∇²ₓL(x, λ + μc) + μGᵀG (+ shift·I), applied through the
 			// sparse Hessian assembled once per Newton step.
@@ -327,7 +329,7 @@ func (s *solver) runALM(ctx context.Context, x0, lam0 []float64) *Result {
 			res.SketchSteps += gr.Iterations
 			res.InnerIterations++
 			d := gr.X
-			slope := dot(gA, d)
+			slope := floats.Dot(gA, d)
 			alpha := 1.0
 			accepted := false
 			for bt := 0; bt <= set.MaxBacktracks; bt++ {

@@ -3,6 +3,8 @@ package auglag
 import (
 	"math"
 
+	"gonum.org/v1/gonum/floats"
+
 	sol "github.com/kkt-go/kkt/solver"
 )
 
@@ -149,7 +151,7 @@ func (a *alm) cauchy() float64 {
 			moved = moved || s != 0
 		}
 		a.hessVec(a.hs2, a.s2)
-		return gs + 0.5*dot(a.s2, a.hs2), gs, moved
+		return gs + 0.5*floats.Dot(a.s2, a.hs2), gs, moved
 	}
 	qv, gs, _ := q(t)
 	accept := func(qv, gs float64) bool { return qv <= 0.01*gs && gs < 0 && ss <= a.delta*a.delta*(1+1e-12) }
@@ -230,7 +232,7 @@ func (a *alm) subspace(pred float64) float64 {
 				gs += a.g[i] * a.s2[i]
 			}
 			a.hessVec(a.hs2, a.s2)
-			qn := gs + 0.5*dot(a.s2, a.hs2)
+			qn := gs + 0.5*floats.Dot(a.s2, a.hs2)
 			if qn < qs {
 				qs = qn
 				copy(s, a.s2)

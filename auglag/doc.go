@@ -92,9 +92,10 @@
 // has full row rank):
 //
 //   - NewtonSchur is the range-space method: S Δλ = G B⁻¹ b₁ − b₂,
-//     Δx = B⁻¹(b₁ − GᵀΔλ), with S factored by envelope (skyline) Cholesky in
-//     the given ordering plus one step of iterative refinement. Exact; cost
-//     O(m·w²) for envelope width w (w = 2N for the PDE grid: O(n²)).
+//     Δx = B⁻¹(b₁ − GᵀΔλ), with S factored by linsolve's sparse Cholesky
+//     (AMD ordering, supernodal, iterative refinement; analysed once and
+//     refactored in place each iteration). Exact; for the 2-D PDE grid the
+//     fill of AMD gives O(m log m) storage and about O(m^1.5) work.
 //   - NewtonPMINRES is MINRES on K with the fixed block-diagonal SPD
 //     preconditioner diag(B, L Lᵀ), L Lᵀ the IC(0) factor of S (diagonally
 //     shifted if IC(0) breaks down), to ‖Kz − b‖ ≤ 1e-10‖b‖.

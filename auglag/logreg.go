@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 
 	"github.com/james-bowman/sparse"
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/kkt-go/kkt/matrix"
 )
 
@@ -168,9 +170,9 @@ func (p *LogReg) Gradient(dst, x []float64) {
 func (p *LogReg) Constraints(dst, x []float64) {
 	n := p.n
 	for j := 0; j < p.rows; j++ {
-		dst[j] = dot(p.A[j*n:(j+1)*n], x) - p.B[j]
+		dst[j] = floats.Dot(p.A[j*n:(j+1)*n], x) - p.B[j]
 	}
-	dst[p.rows] = dot(x, x) - 1
+	dst[p.rows] = floats.Dot(x, x) - 1
 }
 
 // Jacobian returns [A; 2xᵀ].
@@ -238,7 +240,7 @@ func (p *LogReg) MinNormFeasible() float64 {
 	g := make([]float64, r*r)
 	for i := 0; i < r; i++ {
 		for j := 0; j <= i; j++ {
-			g[i*r+j] = dot(p.A[i*n:(i+1)*n], p.A[j*n:(j+1)*n])
+			g[i*r+j] = floats.Dot(p.A[i*n:(i+1)*n], p.A[j*n:(j+1)*n])
 		}
 	}
 	for j := 0; j < r; j++ {
@@ -273,5 +275,5 @@ func (p *LogReg) MinNormFeasible() float64 {
 		w[i] /= g[i*r+i]
 	}
 	// ‖Aᵀw‖² = wᵀ(AAᵀ)w = bᵀw.
-	return math.Sqrt(math.Max(dot(p.B, w), 0))
+	return math.Sqrt(math.Max(floats.Dot(p.B, w), 0))
 }

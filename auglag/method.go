@@ -7,10 +7,12 @@ import (
 	"time"
 
 	"github.com/james-bowman/sparse"
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/mat"
+
 	"github.com/kkt-go/kkt/linsolve"
 	"github.com/kkt-go/kkt/matrix"
 	"github.com/kkt-go/kkt/sketch"
-	"gonum.org/v1/gonum/mat"
 )
 
 // run is the outer loop of the method (the steps of docs/auglag.md, "The
@@ -113,7 +115,7 @@ func (s *solver) run(ctx context.Context, x0, lam0 []float64) *Result {
 		for {
 			meritGrad(gx, gl, cur, hv, eta1, eta2, s.tmpN)
 			z := inner.x()
-			dq = dot(gx, z[:n]) + dot(gl, z[n:])
+			dq = floats.Dot(gx, z[:n]) + floats.Dot(gl, z[n:])
 			if eta1 > 1e8 || eta2 < 1e-8 || dq <= -0.5*eta2*bnorm*bnorm {
 				break
 			}
@@ -261,13 +263,7 @@ func (s *solver) minEigGGt(G *sparse.CSR) float64 {
 		return 0 // more constraints than variables: G Gᵀ is singular
 	}
 	if m <= s.set.DenseLimit {
-		gd := mat.NewDense(m, n, nil)
-		raw := G.RawMatrix()
-		for i := 0; i < m; i++ {
-			for k := raw.Indptr[i]; k < raw.Indptr[i+1]; k++ {
-				gd.Set(i, raw.Ind[k], gd.At(i, raw.Ind[k])+raw.Data[k])
-			}
-		}
+		gd := matrix.ToDense(nil, G)
 		var ggt mat.SymDense
 		ggt.SymOuterK(1, gd)
 		return minEigSym(&ggt)
@@ -292,23 +288,11 @@ func (s *solver) needsModification(H, G *sparse.CSR) bool {
 	if n > s.set.DenseLimit {
 		return lanczosMin(matrix.NewCSR(H), 80) < 1e-6
 	}
-	hd := mat.NewDense(n, n, nil)
-	raw := H.RawMatrix()
-	for i := 0; i < n; i++ {
-		for k := raw.Indptr[i]; k < raw.Indptr[i+1]; k++ {
-			hd.Set(i, raw.Ind[k], hd.At(i, raw.Ind[k])+raw.Data[k])
-		}
-	}
+	hd := matrix.ToDense(nil, H)
 	if m == 0 {
 		return minEigSym(mat.NewSymDense(n, hd.RawMatrix().Data)) < 1e-6
 	}
-	gt := mat.NewDense(n, m, nil)
-	graw := G.RawMatrix()
-	for j := 0; j < m; j++ {
-		for k := graw.Indptr[j]; k < graw.Indptr[j+1]; k++ {
-			gt.Set(graw.Ind[k], j, gt.At(graw.Ind[k], j)+graw.Data[k])
-		}
-	}
+	gt := matrix.ToDense(nil, matrix.Transpose(G))
 	var qr mat.QR
 	qr.Factorize(gt)
 	var q mat.Dense
@@ -354,15 +338,15 @@ func lanczosMin(op matrix.Operator, k int) float64 {
 	for j := 0; j < k; j++ {
 		Q = append(Q, append([]float64(nil), q...))
 		op.Apply(w, q)
-		a := dot(w, q)
+		a := floats.Dot(w, q)
 		alpha = append(alpha, a)
 		for _, v := range Q {
-			c := dot(w, v)
+			c := floats.Dot(w, v)
 			for i := range w {
 				w[i] -= c * v[i]
 			}
 		}
-		bn := nrm2(w)
+		bn := floats.Norm(w, 2)
 		if bn < 1e-12 || j == k-1 {
 			break
 		}
@@ -382,7 +366,7 @@ func lanczosMin(op matrix.Operator, k int) float64 {
 }
 
 func normalize(v []float64) {
-	nv := nrm2(v)
+	nv := floats.Norm(v, 2)
 	for i := range v {
 		v[i] /= nv
 	}

@@ -144,8 +144,9 @@ func scaleDiag(A *sparse.CSR, s float64) *sparse.CSR {
 //
 //	S Δλ = G D⁻¹ b₁ − b₂,  S = G D⁻¹ Gᵀ,   Δx = D⁻¹(b₁ − Gᵀ Δλ),
 //
-// the Schur system solved by the envelope Cholesky factor of S
-// (envelopeCholesky) with one step of iterative refinement. Because Δx is
+// the Schur system solved by the sparse Cholesky factor of S (linsolve:
+// AMD ordering, supernodal factorization, iterative refinement in Solve;
+// the analysis is kept across iterations, see schurCache). Because Δx is
 // recovered exactly, Kz − b = (0, −(S Δλ − rhs)): the KKT residual equals
 // the residual of the Schur system.
 //
@@ -164,13 +165,17 @@ type schurInner struct {
 	work    int64 // flops of the inner solve
 	done    bool
 	err     error
+	cache   *schurCache
 }
 
 // newSchurInner checks that B is diagonal and positive (else every run
 // fails with errNotDiagonal); the factorization happens in run.
 func (s *solver) newSchurInner(K, B, G *sparse.CSR, b []float64, pminres bool) *schurInner {
 	d, err := diagonalOf(B)
-	return &schurInner{K: K, G: G, b: b, d: d, n: s.n, m: s.m, pminres: pminres, z: make([]float64, s.n+s.m), err: err}
+	if s.schur == nil {
+		s.schur = &schurCache{}
+	}
+	return &schurInner{K: K, G: G, b: b, d: d, n: s.n, m: s.m, pminres: pminres, z: make([]float64, s.n+s.m), err: err, cache: s.schur}
 }
 
 func (si *schurInner) run(ctx context.Context, _ float64, _ int) bool {
@@ -217,32 +222,60 @@ func (si *schurInner) run(ctx context.Context, _ float64, _ int) bool {
 	for j := range rhs {
 		rhs[j] -= b2[j]
 	}
-	ch, err := newEnvelopeCholesky(S)
+	ch, err := si.cache.factor(S)
 	if err != nil {
 		si.err = err
 		return false
 	}
 	dl := make([]float64, m)
-	ch.solve(dl, rhs)
-	// One step of iterative refinement on S Δλ = rhs.
-	r := make([]float64, m)
-	matrix.MulVec(r, S, dl)
-	for j := range r {
-		r[j] = rhs[j] - r[j]
+	if _, err := ch.Solve(dl, rhs); err != nil {
+		si.err = err
+		return false
 	}
-	e := make([]float64, m)
-	ch.solve(e, r)
-	for j := range dl {
-		dl[j] += e[j]
-	}
-	si.its = 2
-	si.work = ch.flops + 8*int64(len(ch.val)) + 8*int64(S.NNZ()+len(d))
+	refine, _, _ := ch.SolveStats()
+	si.its = 1 + refine
+	// Work: the numeric factorization (Σ cⱼ² of the analysis) and one
+	// forward/backward solve per pass (4 nnz(L) flops each).
+	si.work = int64(ch.Symbolic().Flops()) + int64(si.its)*(4*ch.NNZL()+2*int64(S.NNZ()))
 	matrix.MulVecTrans(t, si.G, dl)
 	for i := 0; i < n; i++ {
 		si.z[i] = (b1[i] - t[i]) / d[i]
 	}
 	copy(si.z[n:], dl)
 	return allFinite(si.z)
+}
+
+// schurCache keeps the symbolic analysis (AMD ordering, elimination tree,
+// supernodes) of the Schur complement S = G D⁻¹ Gᵀ across Newton
+// iterations: the pattern of S is that of G Gᵀ, so only the first iteration
+// analyses and every later one refactors in place (linsolve.Refactor).
+type schurCache struct {
+	f *linsolve.CholeskyFactor
+}
+
+// factor returns the sparse Cholesky factor of S, reusing the analysis and
+// the factor's storage when S has the pattern of the previous call.
+func (c *schurCache) factor(S *sparse.CSR) (*linsolve.CholeskyFactor, error) {
+	if c.f != nil {
+		err := c.f.Refactor(S)
+		if err == nil {
+			return c.f, nil
+		}
+		if !errors.Is(err, linsolve.ErrPatternChanged) {
+			return nil, fmt.Errorf("auglag: Cholesky of the Schur complement: %w", err)
+		}
+	}
+	sym, err := linsolve.AnalyzeSymmetric(S, linsolve.SymbolicSettings{})
+	if err != nil {
+		return nil, fmt.Errorf("auglag: analysis of the Schur complement: %w", err)
+	}
+	f, err := sym.Cholesky(S)
+	if err != nil {
+		c.f = nil
+		return nil, fmt.Errorf("auglag: Cholesky of the Schur complement: %w", err)
+	}
+	c.f = f
+	return f, nil
 }
 
 func (si *schurInner) x() []float64   { return si.z }
@@ -262,95 +295,4 @@ func (p blockDiagPrecond) Precondition(dst, r []float64) {
 		dst[i] = r[i] / p.d[i]
 	}
 	p.ic.Precondition(dst[p.n:], r[p.n:])
-}
-
-// envelopeCholesky is the Cholesky factor S = L Lᵀ of a sparse SPD matrix in
-// envelope (skyline) storage: row i of L is stored densely from the first
-// nonzero column f_i of row i of S to the diagonal (George & Liu, Computer
-// Solution of Large Sparse Positive Definite Systems, 1981, ch. 4). There is
-// no fill outside the envelope, so storage is Σᵢ(i − fᵢ + 1) and work
-// Σᵢ(i − fᵢ)²/2: for the PDE problem's S (bandwidth 2N in the natural grid
-// ordering) that is m·2N words and about m·(2N)²/2 flops — O(n²) in n = 2N²
-// (no reordering is done; the natural ordering of a grid is already banded).
-type envelopeCholesky struct {
-	first []int     // first column of row i
-	start []int     // offset of row i in val
-	val   []float64 // rows of L, each from first[i] to i
-	flops int64     // of the factorization
-}
-
-func newEnvelopeCholesky(S *sparse.CSR) (*envelopeCholesky, error) {
-	m, _ := S.Dims()
-	raw := S.RawMatrix()
-	c := &envelopeCholesky{first: make([]int, m), start: make([]int, m+1)}
-	for i := 0; i < m; i++ {
-		f := i
-		for k := raw.Indptr[i]; k < raw.Indptr[i+1]; k++ {
-			if j := raw.Ind[k]; j < f && raw.Data[k] != 0 {
-				f = j
-			}
-		}
-		c.first[i] = f
-		c.start[i+1] = c.start[i] + i - f + 1
-	}
-	const maxWords = 1 << 28 // 2 GiB of float64
-	if c.start[m] > maxWords {
-		return nil, fmt.Errorf("auglag: the Schur complement's envelope has %d entries (> %d): too much fill for envelope Cholesky", c.start[m], maxWords)
-	}
-	c.val = make([]float64, c.start[m])
-	for i := 0; i < m; i++ {
-		for k := raw.Indptr[i]; k < raw.Indptr[i+1]; k++ {
-			if j := raw.Ind[k]; j <= i {
-				c.val[c.start[i]+j-c.first[i]] += raw.Data[k]
-			}
-		}
-	}
-	for i := 0; i < m; i++ {
-		fi := c.first[i]
-		ri := c.val[c.start[i]:c.start[i+1]] // ri[j−fi] = L_ij
-		for j := fi; j < i; j++ {
-			fj := c.first[j]
-			rj := c.val[c.start[j]:c.start[j+1]]
-			lo := max(fi, fj)
-			s := ri[j-fi]
-			a, b := ri[lo-fi:j-fi], rj[lo-fj:j-fj]
-			for k, v := range a {
-				s -= v * b[k]
-			}
-			c.flops += int64(2*len(a) + 1)
-			ri[j-fi] = s / rj[j-fj]
-		}
-		s := ri[i-fi]
-		for _, v := range ri[:i-fi] {
-			s -= v * v
-		}
-		if !(s > 0) || math.IsInf(s, 0) {
-			return nil, fmt.Errorf("auglag: the Schur complement G B⁻¹ Gᵀ is not positive definite (pivot %d = %g): G is rank deficient", i, s)
-		}
-		ri[i-fi] = math.Sqrt(s)
-	}
-	return c, nil
-}
-
-// solve sets dst = S⁻¹ b (4·len(val) flops) (dst and b may not alias).
-func (c *envelopeCholesky) solve(dst, b []float64) {
-	m := len(c.first)
-	for i := 0; i < m; i++ { // L y = b
-		fi := c.first[i]
-		ri := c.val[c.start[i]:c.start[i+1]]
-		s := b[i]
-		for k, v := range ri[:i-fi] {
-			s -= v * dst[fi+k]
-		}
-		dst[i] = s / ri[i-fi]
-	}
-	for i := m - 1; i >= 0; i-- { // Lᵀ x = y, column-oriented
-		fi := c.first[i]
-		ri := c.val[c.start[i]:c.start[i+1]]
-		xi := dst[i] / ri[i-fi]
-		dst[i] = xi
-		for k, v := range ri[:i-fi] {
-			dst[fi+k] -= v * xi
-		}
-	}
 }

@@ -6,10 +6,13 @@ import (
 	"math"
 	"testing"
 
+	"github.com/james-bowman/sparse"
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/kkt-go/kkt/matrix"
 )
 
-// TestSchurSolvers checks the range-space (envelope Cholesky) and the
+// TestSchurSolvers checks the range-space (sparse Cholesky) and the
 // block-preconditioned MINRES inner solvers on the PDE problem: one exact
 // Newton step solves this QP, so both must converge in one iteration to the
 // same point as the unpreconditioned baseline, and the KKT solve itself must
@@ -63,7 +66,7 @@ func TestSchurSolvers(t *testing.T) {
 			for i := range r {
 				r[i] -= b[i]
 			}
-			if rel := nrm2(r) / nrm2(b); rel > 1e-10 {
+			if rel := floats.Norm(r, 2) / floats.Norm(b, 2); rel > 1e-10 {
 				t.Errorf("N=%d pminres=%v: ‖Kz − b‖/‖b‖ = %.3g > 1e-10", N, pm, rel)
 			}
 		}
@@ -84,31 +87,46 @@ func TestSchurNotApplicable(t *testing.T) {
 	}
 }
 
-// TestEnvelopeCholesky compares the envelope factorization's solve with a
-// residual check on a random SPD band matrix.
-func TestEnvelopeCholesky(t *testing.T) {
-	S := matrix.AddDiag(matrix.Poisson2D(7, 5), 0.5)
-	ch, err := newEnvelopeCholesky(S)
-	if err != nil {
-		t.Fatal(err)
+// TestSchurCache checks the Schur complement's sparse Cholesky: the solve's
+// residual, the reuse of the analysis for new values on the same pattern,
+// a fresh analysis for a new pattern, and the refusal of an indefinite S.
+func TestSchurCache(t *testing.T) {
+	var c schurCache
+	solve := func(S *sparse.CSR) {
+		t.Helper()
+		ch, err := c.factor(S)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, _ := S.Dims()
+		b := make([]float64, m)
+		for i := range b {
+			b[i] = math.Sin(float64(3*i + 1))
+		}
+		x := make([]float64, m)
+		if _, err := ch.Solve(x, b); err != nil {
+			t.Fatal(err)
+		}
+		r := make([]float64, m)
+		matrix.MulVec(r, S, x)
+		for i := range r {
+			r[i] -= b[i]
+		}
+		if rel := floats.Norm(r, 2) / floats.Norm(b, 2); rel > 1e-13 {
+			t.Errorf("Schur Cholesky: relative residual %.3g", rel)
+		}
 	}
-	m, _ := S.Dims()
-	b := make([]float64, m)
-	for i := range b {
-		b[i] = math.Sin(float64(3*i + 1))
+	solve(matrix.AddDiag(matrix.Poisson2D(7, 5), 0.5))
+	first := c.f
+	solve(matrix.AddDiag(matrix.Poisson2D(7, 5), 2))
+	if c.f != first {
+		t.Error("same pattern: the analysis was not reused")
 	}
-	x := make([]float64, m)
-	ch.solve(x, b)
-	r := make([]float64, m)
-	matrix.MulVec(r, S, x)
-	for i := range r {
-		r[i] -= b[i]
+	solve(matrix.AddDiag(matrix.Poisson2D(6, 5), 0.5))
+	if c.f == first {
+		t.Error("new pattern: the old factor was kept")
 	}
-	if rel := nrm2(r) / nrm2(b); rel > 1e-13 {
-		t.Errorf("envelope Cholesky: relative residual %.3g", rel)
-	}
-	// Indefinite input is rejected.
-	if _, err := newEnvelopeCholesky(matrix.AddDiag(matrix.Poisson2D(4, 4), -3)); err == nil {
+	if _, err := c.factor(matrix.AddDiag(matrix.Poisson2D(6, 5), -3)); err == nil {
 		t.Error("indefinite matrix accepted")
 	}
 }

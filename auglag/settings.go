@@ -25,9 +25,10 @@ const (
 	// merit/penalty/line-search framework: the exact-Newton baseline.
 	Newton
 	// NewtonSchur solves the KKT system by the range-space (Schur
-	// complement) method: S = G B⁻¹ Gᵀ is factored by envelope (skyline)
-	// Cholesky and S Δλ = G B⁻¹ b₁ − b₂ solved with one step of iterative
-	// refinement; Δx is then recovered exactly. It applies only when B (the Lagrangian
+	// complement) method: S = G B⁻¹ Gᵀ is factored by linsolve's sparse
+	// Cholesky (AMD ordering, supernodal; analysed once, refactored every
+	// iteration) and S Δλ = G B⁻¹ b₁ − b₂ solved with iterative refinement;
+	// Δx is then recovered exactly. It applies only when B (the Lagrangian
 	// Hessian, after any modification) is diagonal with positive entries —
 	// as in the PDE-control problem or any problem with a separable convex
 	// objective and constraints whose second derivatives vanish or are

@@ -7,6 +7,8 @@ import (
 	"math"
 
 	"github.com/james-bowman/sparse"
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/kkt-go/kkt/matrix"
 	sol "github.com/kkt-go/kkt/solver"
 )
@@ -153,6 +155,8 @@ type solver struct {
 	res  *Result
 	tmpN []float64
 	tmpM []float64
+	// schur keeps NewtonSchur's analysis of S across iterations.
+	schur *schurCache
 }
 
 func newSolver(p Problem, set *Settings) *solver {
@@ -194,13 +198,13 @@ func (s *solver) eval(pt *point, x, lam []float64) {
 }
 
 // kkt returns ‖(∇ₓL, c)‖₂.
-func (pt *point) kkt() float64 { return math.Hypot(nrm2(pt.gradL), nrm2(pt.c)) }
+func (pt *point) kkt() float64 { return math.Hypot(floats.Norm(pt.gradL, 2), floats.Norm(pt.c, 2)) }
 
 // merit returns L_η(x, λ) = f + λᵀc + (η₁/2)‖c‖² + (η₂/2)‖∇ₓL‖².
 func merit(pt *point, eta1, eta2 float64) float64 {
-	cc := dot(pt.c, pt.c)
-	gl := dot(pt.gradL, pt.gradL)
-	return pt.f + dot(pt.lam, pt.c) + 0.5*eta1*cc + 0.5*eta2*gl
+	cc := floats.Dot(pt.c, pt.c)
+	gl := floats.Dot(pt.gradL, pt.gradL)
+	return pt.f + floats.Dot(pt.lam, pt.c) + 0.5*eta1*cc + 0.5*eta2*gl
 }
 
 // meritGrad sets (gx, gl) = ∇L_η at pt:
@@ -245,16 +249,6 @@ func allFinite(v []float64) bool {
 	return true
 }
 
-func dot(a, b []float64) float64 {
-	var s float64
-	for i, v := range a {
-		s += v * b[i]
-	}
-	return s
-}
-
-func nrm2(x []float64) float64 { return matrix.Nrm2(x) }
-
 // copyCSR copies src into dst (reusing dst's storage when the pattern size
 // allows) and returns dst.
 func copyCSR(dst, src *sparse.CSR) *sparse.CSR {
@@ -279,5 +273,5 @@ func copyCSR(dst, src *sparse.CSR) *sparse.CSR {
 func frob(a *sparse.CSR) float64 {
 	r, _ := a.Dims()
 	raw := a.RawMatrix()
-	return nrm2(raw.Data[:raw.Indptr[r]])
+	return floats.Norm(raw.Data[:raw.Indptr[r]], 2)
 }

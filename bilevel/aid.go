@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/kkt-go/kkt/linsolve"
 	"github.com/kkt-go/kkt/matrix"
 )
@@ -46,11 +48,16 @@ var ErrUnsupported = errors.New("bilevel: problem not supported by this method")
 // ‖∇_y G(x, y)‖. A CG breakdown (an indefinite lower Hessian) ends the run
 // with Breakdown; a constrained lower level ends it at once with
 // NotApplicable.
-func AID(ctx context.Context, p *Problem, s AIDSettings) *Result {
+func AID(ctx context.Context, p *Problem, s AIDSettings) (*Result, error) {
+	r := aidRun(ctx, p, s)
+	return r, r.err
+}
+
+func aidRun(ctx context.Context, p *Problem, s AIDSettings) *Result {
 	p.check("AID")
 	res := &Result{}
 	if p.Y != nil || p.Cons != nil {
-		res.Status, res.Err = NotApplicable, fmt.Errorf("%w: AID needs an unconstrained lower level (Y and Cons nil)", ErrUnsupported)
+		res.Status, res.err = NotApplicable, fmt.Errorf("%w: AID needs an unconstrained lower level (Y and Cons nil)", ErrUnsupported)
 		return res
 	}
 	if s.Alpha == 0 {
@@ -71,7 +78,7 @@ func AID(ctx context.Context, p *Problem, s AIDSettings) *Result {
 	initVec(y, s.Y0, "Y0")
 	k := 0
 	fail := func(st Status, err error) *Result {
-		res.Status, res.Err, res.Iterations = st, err, k
+		res.Status, res.err, res.Iterations = st, err, k
 		res.X, res.Y = x, y
 		return res
 	}
@@ -85,9 +92,9 @@ func AID(ctx context.Context, p *Problem, s AIDSettings) *Result {
 	fdDir := func(dst, tmp, v []float64, grad func(dst, x, y []float64)) {
 		step := s.FDStep
 		if step <= 0 {
-			step = 1e-6 * (1 + nrm2(y))
+			step = 1e-6 * (1 + floats.Norm(y, 2))
 		}
-		h := step / max(nrm2(v), 1e-300)
+		h := step / max(floats.Norm(v, 2), 1e-300)
 		for i := range y {
 			ty[i] = y[i] + h*v[i]
 		}
@@ -124,7 +131,7 @@ func AID(ctx context.Context, p *Problem, s AIDSettings) *Result {
 	eval := func(r *Record) {
 		r.Upper = p.Upper.Value(x, y)
 		p.Lower.GradY(ty, x, y)
-		r.Gap = nrm2(ty)
+		r.Gap = floats.Norm(ty, 2)
 	}
 	tr := newTracker(ctx, &s.Common, res, eval)
 	maxIter := s.maxIter()

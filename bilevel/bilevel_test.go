@@ -7,9 +7,11 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/kkt-go/kkt/bilevel/proj"
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat"
+
+	"github.com/kkt-go/kkt/bilevel/proj"
 )
 
 func randVec(rng *rand.Rand, n int, s float64) []float64 {
@@ -85,9 +87,9 @@ func TestT2LVHBA(t *testing.T) {
 				}
 				return true
 			}}}
-		r := LVHBA(context.Background(), tp.Problem, s)
-		if r.Err != nil {
-			t.Fatal(r.Err)
+		r, rErr := LVHBA(context.Background(), tp.Problem, s)
+		if rErr != nil {
+			t.Fatal(rErr)
 		}
 		t.Logf("n=%d: rel. error < 1e-3 first at %d; %.3g at %d; λ=%v", n, first, r.XError, r.Iterations, r.Lambda[0])
 		if first < 0 || first > 8000 || math.Abs(float64(first)/7750-1) > 0.05 {
@@ -121,9 +123,9 @@ func TestT1Truncation(t *testing.T) {
 					errs[rec.Iter] = rec.XError
 					return true
 				}}}
-		res := LVHBA(context.Background(), tp.Problem, s)
-		if res.Err != nil {
-			t.Fatal(res.Err)
+		_, resErr := LVHBA(context.Background(), tp.Problem, s)
+		if resErr != nil {
+			t.Fatal(resErr)
 		}
 		return errs
 	}
@@ -181,9 +183,9 @@ func TestT1DefaultSteps(t *testing.T) {
 		s := LVHBASettings{Beta: 0.002, Gamma1: 10, Gamma2: 10, R: r,
 			Theta0: fill(2*n, 1), Lambda0: []float64{1}, Z0: []float64{1},
 			Common: Common{MaxIter: 50000, XRef: tp.XStar, X0: fill(n, 10), Y0: fill(2*n, 10)}}
-		res := LVHBA(context.Background(), tp.Problem, s)
-		if res.Err != nil {
-			t.Fatal(res.Err)
+		res, resErr := LVHBA(context.Background(), tp.Problem, s)
+		if resErr != nil {
+			t.Fatal(resErr)
 		}
 		t.Logf("r=%g: η = %.4g, α = %.4g, rel. error %.3g, λ = %.4g", r, res.Eta, res.Alpha, res.XError, res.Lambda[0])
 		if res.XError > 0.02 || math.Abs(res.Lambda[0]+1) > 0.01 {
@@ -200,16 +202,16 @@ func TestT3PenaltySigma(t *testing.T) {
 	var lx, ly []float64
 	for _, sig := range sigmas {
 		s := PenaltySettings{Sigma: sig, AlphaConst: 0.4, Inner: 50, InnerTol: 1e-15, Common: Common{MaxIter: 10000, Tol: 1e-11}}
-		r := Penalty(context.Background(), tp.Problem, s)
+		r, _ := Penalty(context.Background(), tp.Problem, s)
 		if r.Status != Converged {
 			t.Fatalf("σ=%g: %v", sig, r.Status)
 		}
 		xs := tp.T3Sigma(sig)
-		d := relErr(r.X, xs) * nrm2(xs)
+		d := relErr(r.X, xs) * floats.Norm(xs, 2)
 		if d > 1e-8 {
 			t.Errorf("σ=%g: ‖x̂ − b/(2+σ)‖ = %.3g > 1e-8", sig, d)
 		}
-		bias := relErr(r.X, tp.XStar) * nrm2(tp.XStar)
+		bias := relErr(r.X, tp.XStar) * floats.Norm(tp.XStar, 2)
 		lx = append(lx, math.Log10(sig))
 		ly = append(ly, math.Log10(bias))
 	}
@@ -232,15 +234,15 @@ func TestT4Selection(t *testing.T) {
 	tp := T4(5, 12, 1)
 	s := PenaltySettings{Sigma: 1e-7, Sigma0: 0.1, SigmaDecay: 0.5, AlphaConst: 0.1, Inner: 2000, InnerTol: 1e-15,
 		Common: Common{MaxIter: 2000, Tol: 1e-9}}
-	r := Penalty(context.Background(), tp.Problem, s)
+	r, rErr := Penalty(context.Background(), tp.Problem, s)
 	if r.Status != Converged {
-		t.Fatalf("%v %v", r.Status, r.Err)
+		t.Fatalf("%v %v", r.Status, rErr)
 	}
 	sel := make([]float64, tp.M)
 	tp.LowerSolution(sel, r.X)
-	ex := relErr(r.X, tp.XStar) * nrm2(tp.XStar)
-	ey := relErr(r.Y, sel) * nrm2(sel)
-	ey2 := relErr(r.Y, tp.YStar) * nrm2(tp.YStar)
+	ex := relErr(r.X, tp.XStar) * floats.Norm(tp.XStar, 2)
+	ey := relErr(r.Y, sel) * floats.Norm(sel, 2)
+	ey2 := relErr(r.Y, tp.YStar) * floats.Norm(tp.YStar, 2)
 	t.Logf("‖x̂ − x*‖ = %.3g, ‖ŷ − A⁺x̂‖ = %.3g, ‖ŷ − y*‖ = %.3g after %d iterations", ex, ey, ey2, r.Iterations)
 	if ex > 1e-6 || ey > 1e-6 || ey2 > 1e-6 {
 		t.Errorf("T4: errors %.3g, %.3g, %.3g, want ≤ 1e-6", ex, ey, ey2)
@@ -254,13 +256,13 @@ func TestT5LowerSolution(t *testing.T) {
 	tp := T5(n, 1)
 	s := LVHBASettings{Alpha: 0.02, Beta: 0.001, Eta: 0.1, Gamma1: 1, Gamma2: 1, R: math.Inf(1), C0: 1e5,
 		Common: Common{MaxIter: 60000, X0: fill(n, 10)}}
-	r := LVHBA(context.Background(), tp.Problem, s)
-	if r.Err != nil {
-		t.Fatal(r.Err)
+	r, rErr := LVHBA(context.Background(), tp.Problem, s)
+	if rErr != nil {
+		t.Fatal(rErr)
 	}
 	ys := make([]float64, n)
 	tp.LowerSolution(ys, r.X)
-	e := relErr(r.Y, ys) * nrm2(ys)
+	e := relErr(r.Y, ys) * floats.Norm(ys, 2)
 	t.Logf("‖y − y*(x)‖ = %.3g, F = %.6g, violation %.3g", e, r.Upper, r.Violation)
 	if e > 1e-6 || r.Violation > 1e-10 {
 		t.Errorf("‖y − y*(x)‖ = %.3g, violation %.3g", e, r.Violation)
@@ -278,16 +280,16 @@ func TestAID(t *testing.T) {
 		if !exact {
 			q.Lower = p.Lower.(FuncHess).Func
 		}
-		r := AID(context.Background(), &q, AIDSettings{Alpha: 0.4, Common: Common{MaxIter: 500, Tol: 1e-10}})
+		r, rErr := AID(context.Background(), &q, AIDSettings{Alpha: 0.4, Common: Common{MaxIter: 500, Tol: 1e-10}})
 		if r.Status != Converged {
-			t.Fatalf("exact=%v: %v %v", exact, r.Status, r.Err)
+			t.Fatalf("exact=%v: %v %v", exact, r.Status, rErr)
 		}
 		if e := relErr(r.X, tp.XStar); e > 1e-8 {
 			t.Errorf("exact=%v: rel. error %.3g", exact, e)
 		}
 	}
-	if r := AID(context.Background(), tp.Problem, AIDSettings{}); r.Status != NotApplicable || !errors.Is(r.Err, ErrUnsupported) {
-		t.Errorf("AID on a constrained lower level: %v %v", r.Status, r.Err)
+	if r, rErr := AID(context.Background(), tp.Problem, AIDSettings{}); r.Status != NotApplicable || !errors.Is(rErr, ErrUnsupported) {
+		t.Errorf("AID on a constrained lower level: %v %v", r.Status, rErr)
 	}
 }
 
@@ -305,8 +307,8 @@ func TestPenaltyStochastic(t *testing.T) {
 		var errs []float64
 		for _, batch := range []int{1, 100} {
 			s := PenaltySettings{Mode: mode, Sigma: sig, Batch: batch, Alpha: 0.5, Beta: 0.2, Inner: 5, Seed: 7, Common: Common{MaxIter: 3000}}
-			r := Penalty(context.Background(), &p, s)
-			r2 := Penalty(context.Background(), &p, s)
+			r, _ := Penalty(context.Background(), &p, s)
+			r2, _ := Penalty(context.Background(), &p, s)
 			for i := range r.X {
 				if r.X[i] != r2.X[i] {
 					t.Fatalf("%v: not reproducible", mode)
@@ -336,9 +338,9 @@ func TestBadInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.C = poly
-	r := LVHBA(ctx, &p, LVHBASettings{Common: Common{MaxIter: 10}})
-	if r.Status != Breakdown || !errors.Is(r.Err, proj.ErrInfeasible) {
-		t.Errorf("infeasible C: %v %v", r.Status, r.Err)
+	r, rErr := LVHBA(ctx, &p, LVHBASettings{Common: Common{MaxIter: 10}})
+	if r.Status != Breakdown || !errors.Is(rErr, proj.ErrInfeasible) {
+		t.Errorf("infeasible C: %v %v", r.Status, rErr)
 	}
 	// NaN from an oracle.
 	q := *tp.Problem
@@ -349,14 +351,14 @@ func TestBadInput(t *testing.T) {
 		}
 	}
 	q.Upper = f
-	r = LVHBA(ctx, &q, LVHBASettings{Common: Common{MaxIter: 10}})
-	if r.Status != NumericalFailure || !(errors.Is(r.Err, ErrNaN) || errors.Is(r.Err, proj.ErrNaN)) {
-		t.Errorf("NaN gradient: %v %v", r.Status, r.Err)
+	r, rErr = LVHBA(ctx, &q, LVHBASettings{Common: Common{MaxIter: 10}})
+	if r.Status != NumericalFailure || !(errors.Is(rErr, ErrNaN) || errors.Is(rErr, proj.ErrNaN)) {
+		t.Errorf("NaN gradient: %v %v", r.Status, rErr)
 	}
 	t3 := *T3(3, 1).Problem
 	t3.Lower = Func{F: t3.Lower.Value, GX: t3.Lower.GradX, GY: func(dst, x, y []float64) { dst[0] = math.Inf(1) }}
-	if r := Penalty(ctx, &t3, PenaltySettings{Common: Common{MaxIter: 10}}); r.Status != NumericalFailure {
-		t.Errorf("Inf gradient in Penalty: %v %v", r.Status, r.Err)
+	if r, rErr := Penalty(ctx, &t3, PenaltySettings{Common: Common{MaxIter: 10}}); r.Status != NumericalFailure {
+		t.Errorf("Inf gradient in Penalty: %v %v", r.Status, rErr)
 	}
 	// A non-convex set (the unit sphere) is rejected by Validate.
 	p3 := *T3(4, 1).Problem
@@ -375,7 +377,7 @@ type sphereSet int
 
 func (s sphereSet) Dim() int { return int(s) }
 func (s sphereSet) Project(dst, v []float64) error {
-	n := nrm2(v)
+	n := floats.Norm(v, 2)
 	for i, x := range v {
 		dst[i] = x / n
 	}
@@ -385,14 +387,14 @@ func (s sphereSet) Project(dst, v []float64) error {
 func TestCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if r := LVHBA(ctx, T2(3).Problem, LVHBASettings{}); r.Status != Canceled {
+	if r, _ := LVHBA(ctx, T2(3).Problem, LVHBASettings{}); r.Status != Canceled {
 		t.Errorf("LVHBA: %v", r.Status)
 	}
-	if r := Penalty(ctx, T3(3, 1).Problem, PenaltySettings{}); r.Status != Canceled {
+	if r, _ := Penalty(ctx, T3(3, 1).Problem, PenaltySettings{}); r.Status != Canceled {
 		t.Errorf("Penalty: %v", r.Status)
 	}
 	stop := func(r Record) bool { return r.Iter < 5 }
-	r := LVHBA(context.Background(), T2(3).Problem, LVHBASettings{Common: Common{Recorder: stop, History: true}})
+	r, _ := LVHBA(context.Background(), T2(3).Problem, LVHBASettings{Common: Common{Recorder: stop, History: true}})
 	if r.Status != Canceled || r.Iterations != 5 || len(r.History) != 5 {
 		t.Errorf("Recorder stop: %v after %d, history %d", r.Status, r.Iterations, len(r.History))
 	}
@@ -430,10 +432,10 @@ func TestSVMTask(t *testing.T) {
 		}
 	}
 	y0 := fill(p.M, 1)
-	r := LVHBA(context.Background(), p, LVHBASettings{Alpha: 0.01, Beta: 0.1, Eta: 0.01, Gamma1: 10, Gamma2: 10, P: 0.5, R: math.Inf(1),
+	r, rErr := LVHBA(context.Background(), p, LVHBASettings{Alpha: 0.01, Beta: 0.1, Eta: 0.01, Gamma1: 10, Gamma2: 10, P: 0.5, R: math.Inf(1),
 		Lambda0: fill(p.Cons.Len(), 1), Z0: fill(p.Cons.Len(), 1), Common: Common{MaxIter: 30, X0: task.InitialWeights(rng), Y0: y0}})
-	if r.Err != nil {
-		t.Fatal(r.Err)
+	if rErr != nil {
+		t.Fatal(rErr)
 	}
 	if r.Violation > 1e-9 {
 		t.Errorf("violation %v", r.Violation)

@@ -84,5 +84,11 @@
 // central differences; Problem.Validate checks that the sets are convex.
 //
 // Convention: all vectors are []float64; Settings structs have documented
-// zero-value defaults; results carry a Status and optional History.
+// zero-value defaults; AID, LVHBA and Penalty return (*Result, error): the
+// Result always (with its Status, solver.Stats and optional History), and an
+// error exactly when the run failed for a reason an error describes — a
+// method that does not apply (NotApplicable, wrapping ErrUnsupported), a
+// failed projection or linear solve (Breakdown), a NaN or Inf
+// (NumericalFailure), or the context's error (Canceled). MaxIterations and
+// Converged return a nil error, as does a Recorder that stops the run.
 package bilevel

@@ -11,10 +11,14 @@ import (
 // (their steps α = 5e-3, η = 3e-2; by default η follows StepRule).
 func ExampleLVHBA() {
 	tp := bilevel.T2(10)
-	r := bilevel.LVHBA(context.Background(), tp.Problem, bilevel.LVHBASettings{
+	r, err := bilevel.LVHBA(context.Background(), tp.Problem, bilevel.LVHBASettings{
 		Alpha: 5e-3, Eta: 3e-2, Lambda0: []float64{-1}, Z0: []float64{-1},
 		Common: bilevel.Common{MaxIter: 20000, XRef: tp.XStar},
 	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Printf("%v after %d iterations: rel. error %.0e, λ = %.4f\n", r.Status, r.Iterations, r.XError, r.Lambda[0])
 	// Output: MaxIterations after 20000 iterations: rel. error 1e-06, λ = -1.0000
 }
@@ -23,10 +27,14 @@ func ExampleLVHBA() {
 func ExamplePenalty() {
 	tp := bilevel.T3(5, 1)
 	sigma := 1e-3
-	r := bilevel.Penalty(context.Background(), tp.Problem, bilevel.PenaltySettings{
+	r, err := bilevel.Penalty(context.Background(), tp.Problem, bilevel.PenaltySettings{
 		Sigma: sigma, AlphaConst: 0.4, Inner: 50, InnerTol: 1e-15,
 		Common: bilevel.Common{MaxIter: 1000, Tol: 1e-11},
 	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	want := tp.T3Sigma(sigma)
 	fmt.Printf("%v: x[0] = %.10f, b[0]/(2+σ) = %.10f\n", r.Status, r.X[0], want[0])
 	// Output: Converged: x[0] = 0.0750320011, b[0]/(2+σ) = 0.0750320011

@@ -3,6 +3,8 @@ package bilevel
 import (
 	"math"
 	"math/rand/v2"
+
+	"gonum.org/v1/gonum/floats"
 )
 
 // Func adapts plain functions to Objective.
@@ -81,7 +83,7 @@ type noisy struct {
 }
 
 func (o noisy) Value(x, y []float64) float64 {
-	return o.obj.Value(x, y) + dot(o.nx, x) + dot(o.ny, y)
+	return o.obj.Value(x, y) + floats.Dot(o.nx, x) + floats.Dot(o.ny, y)
 }
 
 func (o noisy) GradX(dst, x, y []float64) {

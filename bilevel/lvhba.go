@@ -6,6 +6,8 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/kkt-go/kkt/bilevel/proj"
 )
 
@@ -96,8 +98,13 @@ func (s *LVHBASettings) defaults() {
 //
 // The problem's C must be set when p.Cons is set (it is the set
 // {(x, y) : x ∈ X, y ∈ Y, g(x, y) ≤ 0}); without Cons, C defaults to X × Y.
-// A failed projection ends the run with Breakdown and Result.Err.
-func LVHBA(ctx context.Context, p *Problem, s LVHBASettings) *Result {
+// A failed projection ends the run with Breakdown and returns the cause as the error.
+func LVHBA(ctx context.Context, p *Problem, s LVHBASettings) (*Result, error) {
+	r := lvhbaRun(ctx, p, s)
+	return r, r.err
+}
+
+func lvhbaRun(ctx context.Context, p *Problem, s LVHBASettings) *Result {
 	p.check("LVHBA")
 	s.defaults()
 	n, m := p.N, p.M
@@ -295,7 +302,7 @@ func LVHBA(ctx context.Context, p *Problem, s LVHBASettings) *Result {
 			dt += (theta[i] - thOld[i]) * (theta[i] - thOld[i])
 		}
 		resid = math.Sqrt(dw)/s.Alpha + math.Sqrt(dt)/s.Eta
-		if s.Tol > 0 && resid <= s.Tol*(1+nrm2(w)) {
+		if s.Tol > 0 && resid <= s.Tol*(1+floats.Norm(w, 2)) {
 			res.Status = Converged
 			tr.step(k, x, resid, ck, true)
 			break
@@ -342,7 +349,7 @@ func StepRule(p *Problem, x, theta []float64, gamma1, gamma2 float64) float64 {
 	m := p.M
 	rng := rand.New(rand.NewPCG(7, 2401))
 	unit := func(v []float64) float64 {
-		nv := nrm2(v)
+		nv := floats.Norm(v, 2)
 		if nv > 0 {
 			for i := range v {
 				v[i] /= nv
@@ -350,7 +357,7 @@ func StepRule(p *Problem, x, theta []float64, gamma1, gamma2 float64) float64 {
 		}
 		return nv
 	}
-	h := 1e-6 * (1 + nrm2(theta)/math.Sqrt(float64(m)))
+	h := 1e-6 * (1 + floats.Norm(theta, 2)/math.Sqrt(float64(m)))
 	tp := make([]float64, m)
 	// L_G: power iteration on ∇²_yy G.
 	v, hv := make([]float64, m), make([]float64, m)

@@ -6,6 +6,8 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/kkt-go/kkt/bilevel/proj"
 )
 
@@ -122,7 +124,12 @@ func (s *PenaltySettings) defaults() {
 // Stopping: Converged when σ_k has reached Sigma and the gradient mapping
 // ‖x − Π_X(x − α_k G_k)‖/α_k ≤ Tol (Record.Residual). Record.Gap is
 // G(x, y) − G(x, z).
-func Penalty(ctx context.Context, p *Problem, s PenaltySettings) *Result {
+func Penalty(ctx context.Context, p *Problem, s PenaltySettings) (*Result, error) {
+	r := penaltyRun(ctx, p, s)
+	return r, r.err
+}
+
+func penaltyRun(ctx context.Context, p *Problem, s PenaltySettings) *Result {
 	p.check("Penalty")
 	if p.Cons != nil {
 		panic("bilevel: Penalty: coupled lower-level constraints are not supported (use LVHBA)")
@@ -243,7 +250,7 @@ func Penalty(ctx context.Context, p *Problem, s PenaltySettings) *Result {
 				if err := project(yz, z); err != nil {
 					return fail(err)
 				}
-				if s.InnerTol > 0 && math.Sqrt(max(dyn, dzn)) <= s.InnerTol*(1+nrm2(y)) {
+				if s.InnerTol > 0 && math.Sqrt(max(dyn, dzn)) <= s.InnerTol*(1+floats.Norm(y, 2)) {
 					break
 				}
 			}

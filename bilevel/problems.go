@@ -5,8 +5,10 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"github.com/kkt-go/kkt/bilevel/proj"
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/kkt-go/kkt/bilevel/proj"
 )
 
 // TestProblem is a bilevel problem with known solution, for tests and for
@@ -266,7 +268,7 @@ func T4(k, d int, seed uint64) *TestProblem {
 	low := Func{
 		F: func(x, y []float64) float64 {
 			res(x, y)
-			return 0.5 * dot(ay, ay)
+			return 0.5 * floats.Dot(ay, ay)
 		},
 		GX: func(dst, x, y []float64) {
 			res(x, y)
@@ -347,14 +349,16 @@ func T5(n int, seed uint64) *TestProblem {
 		return s
 	}
 	grad := func(dst, x, y, w []float64) {
-		co := math.Cos(dot(cv, x) + dot(dv, y))
+		co := math.Cos(floats.Dot(cv, x) + floats.Dot(dv, y))
 		q := 2 / (sq(x, y) + 1)
 		for i := range dst {
 			dst[i] = co*w[i] + q*(x[i]+y[i])
 		}
 	}
 	up := Func{
-		F:  func(x, y []float64) float64 { return math.Sin(dot(cv, x)+dot(dv, y)) + math.Log(sq(x, y)+1) },
+		F: func(x, y []float64) float64 {
+			return math.Sin(floats.Dot(cv, x)+floats.Dot(dv, y)) + math.Log(sq(x, y)+1)
+		},
 		GX: func(dst, x, y []float64) { grad(dst, x, y, cv) },
 		GY: func(dst, x, y []float64) { grad(dst, x, y, dv) },
 	}

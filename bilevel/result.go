@@ -30,10 +30,10 @@ const (
 	Canceled = solver.Canceled
 	// Breakdown: a projection failed (empty set, degenerate constraints) or a
 	// linear solve broke down (CG on an indefinite lower Hessian in AID);
-	// Result.Err says why.
+	// the returned error says why.
 	Breakdown = solver.Breakdown
 	// NotApplicable: the method does not apply to the problem (AID on a
-	// constrained lower level); Result.Err wraps ErrUnsupported.
+	// constrained lower level); the returned error wraps ErrUnsupported.
 	NotApplicable = solver.NotApplicable
 	// Failure is the former name of Breakdown, kept so that code written
 	// against bilevel's own Status still compiles. It is Breakdown: its
@@ -71,7 +71,8 @@ type Result struct {
 	// Theta and Lambda are LV-HBA's inner proximal-Lagrangian iterates.
 	Theta, Lambda []float64
 	Status        Status
-	Err           error
+	// err is the cause of a failed run, returned by the method.
+	err error
 	// Stats: Iterations is the number of outer iterations, Time the wall
 	// time of the run.
 	solver.Stats
@@ -145,7 +146,7 @@ func (t *tracker) record(k int, x []float64, resid, sigma float64) Record {
 // (canceled). last forces a record.
 func (t *tracker) step(k int, x []float64, resid, sigma float64, last bool) bool {
 	if err := t.ctx.Err(); err != nil {
-		t.res.Status, t.res.Err = Canceled, err
+		t.res.Status, t.res.err = Canceled, err
 		return false
 	}
 	if !(t.c.History || t.c.Recorder != nil) || (k%t.every != 0 && !last) {
@@ -185,22 +186,6 @@ func relErr(x, ref []float64) float64 {
 	return math.Sqrt(d / n)
 }
 
-func nrm2(v []float64) float64 {
-	var s float64
-	for _, x := range v {
-		s += x * x
-	}
-	return math.Sqrt(s)
-}
-
-func dot(a, b []float64) float64 {
-	var s float64
-	for i, x := range a {
-		s += x * b[i]
-	}
-	return s
-}
-
 func initVec(dst, src []float64, name string) {
 	if src == nil {
 		clear(dst)
@@ -227,7 +212,7 @@ func violation(g []float64, eq bool) float64 {
 // failure sets the status and error of res for err: NumericalFailure for NaN
 // or Inf, Breakdown otherwise.
 func (res *Result) failure(err error, k int) {
-	res.Status, res.Err, res.Iterations = Breakdown, err, k
+	res.Status, res.err, res.Iterations = Breakdown, err, k
 	if errors.Is(err, ErrNaN) || errors.Is(err, proj.ErrNaN) {
 		res.Status = NumericalFailure
 	}

@@ -5,8 +5,10 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"github.com/kkt-go/kkt/bilevel/proj"
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/kkt-go/kkt/bilevel/proj"
 )
 
 // SVMTask is the linear-SVM hyperparameter problem of Yao et al. (LV-HBA,
@@ -71,10 +73,10 @@ func (t *SVMTask) Problem() (*Problem, error) {
 	// upper objective and gradient
 	upVal := func(y []float64) float64 {
 		w, b := y[:d], y[d]
-		wn := nrm2(w)
+		wn := floats.Norm(w, 2)
 		var s float64
 		for j := 0; j < nv; j++ {
-			u := -5 * t.TVal[j] * (dot(w, t.Val.RawRowView(j)) + b) / wn
+			u := -5 * t.TVal[j] * (floats.Dot(w, t.Val.RawRowView(j)) + b) / wn
 			v := 2*sigmoid(u) - 1
 			if v < 0 {
 				v *= 0.01
@@ -89,11 +91,11 @@ func (t *SVMTask) Problem() (*Problem, error) {
 		GY: func(dst, x, y []float64) {
 			clear(dst)
 			w, b := y[:d], y[d]
-			wn := nrm2(w)
+			wn := floats.Norm(w, 2)
 			var sw float64 // Σ coef·(wᵀa+b) for the ‖w‖ term
 			for j := 0; j < nv; j++ {
 				a := t.Val.RawRowView(j)
-				raw := dot(w, a) + b
+				raw := floats.Dot(w, a) + b
 				u := -5 * t.TVal[j] * raw / wn
 				sg := sigmoid(u)
 				slope := 1.0
@@ -117,7 +119,7 @@ func (t *SVMTask) Problem() (*Problem, error) {
 	low := Func{
 		F: func(x, y []float64) float64 {
 			w, xi := y[:d], y[d+1:]
-			s := 0.5 * dot(w, w)
+			s := 0.5 * floats.Dot(w, w)
 			for i, c := range x {
 				s += 0.5 * math.Exp(c) * xi[i] * xi[i]
 			}
@@ -142,7 +144,7 @@ func (t *SVMTask) Problem() (*Problem, error) {
 		G: func(dst, x, y []float64) {
 			w, b, xi := y[:d], y[d], y[d+1:]
 			for i := 0; i < n; i++ {
-				dst[i] = 1 - xi[i] - t.TTrain[i]*(dot(w, t.Train.RawRowView(i))+b)
+				dst[i] = 1 - xi[i] - t.TTrain[i]*(floats.Dot(w, t.Train.RawRowView(i))+b)
 			}
 		},
 		JX: func(dst, x, y, lam []float64) { clear(dst) },
@@ -186,7 +188,7 @@ func (t *SVMTask) Accuracy(z *mat.Dense, labels, y []float64) float64 {
 	w, b := y[:t.d], y[t.d]
 	right := 0
 	for i := 0; i < r; i++ {
-		if labels[i]*(dot(w, z.RawRowView(i))+b) > 0 {
+		if labels[i]*(floats.Dot(w, z.RawRowView(i))+b) > 0 {
 			right++
 		}
 	}
@@ -202,9 +204,9 @@ func (t *SVMTask) SolveLower(c []float64) ([]float64, error) {
 	p := d + 1
 	v := make([]float64, p) // (w, b)
 	obj := func(v []float64) float64 {
-		s := 0.5 * dot(v[:d], v[:d])
+		s := 0.5 * floats.Dot(v[:d], v[:d])
 		for i := 0; i < n; i++ {
-			h := 1 - t.TTrain[i]*(dot(v[:d], t.Train.RawRowView(i))+v[d])
+			h := 1 - t.TTrain[i]*(floats.Dot(v[:d], t.Train.RawRowView(i))+v[d])
 			if h > 0 {
 				s += 0.5 * math.Exp(c[i]) * h * h
 			}
@@ -229,7 +231,7 @@ func (t *SVMTask) SolveLower(c []float64) ([]float64, error) {
 		hess.SetSym(d, d, 1e-12)
 		for i := 0; i < n; i++ {
 			a := t.Train.RawRowView(i)
-			h := 1 - t.TTrain[i]*(dot(v[:d], a)+v[d])
+			h := 1 - t.TTrain[i]*(floats.Dot(v[:d], a)+v[d])
 			if h <= 0 {
 				continue
 			}
@@ -252,7 +254,7 @@ func (t *SVMTask) SolveLower(c []float64) ([]float64, error) {
 				row[d] += ea
 			}
 		}
-		if nrm2(g) <= 1e-12*(1+nrm2(v)) {
+		if floats.Norm(g, 2) <= 1e-12*(1+floats.Norm(v, 2)) {
 			break
 		}
 		var ch mat.Cholesky
@@ -268,7 +270,7 @@ func (t *SVMTask) SolveLower(c []float64) ([]float64, error) {
 			for j := range v {
 				trial[j] = v[j] - s*step.AtVec(j)
 			}
-			if obj(trial) <= f0-1e-4*s*dot(g, step.RawVector().Data) {
+			if obj(trial) <= f0-1e-4*s*floats.Dot(g, step.RawVector().Data) {
 				break
 			}
 			s /= 2
@@ -278,7 +280,7 @@ func (t *SVMTask) SolveLower(c []float64) ([]float64, error) {
 	y := make([]float64, d+1+n)
 	copy(y, v)
 	for i := 0; i < n; i++ {
-		y[d+1+i] = max(0, 1-t.TTrain[i]*(dot(v[:d], t.Train.RawRowView(i))+v[d]))
+		y[d+1+i] = max(0, 1-t.TTrain[i]*(floats.Dot(v[:d], t.Train.RawRowView(i))+v[d]))
 	}
 	return y, finite("SVM lower solution", y)
 }
@@ -331,7 +333,7 @@ func SyntheticSVM(r, d int, rng *rand.Rand) (*mat.Dense, []float64) {
 		for j := range row {
 			row[j] = rng.NormFloat64() / math.Sqrt(float64(d))
 		}
-		if dot(u, row)/math.Sqrt(float64(d))+0.3*rng.NormFloat64()/math.Sqrt(float64(d)) > 0 {
+		if floats.Dot(u, row)/math.Sqrt(float64(d))+0.3*rng.NormFloat64()/math.Sqrt(float64(d)) > 0 {
 			t[i] = 1
 		} else {
 			t[i] = -1

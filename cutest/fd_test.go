@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/kkt-go/kkt/internal/kktdata"
 	"github.com/kkt-go/kkt/matrix"
 )
@@ -63,7 +65,7 @@ func fdCheckStep(p *Problem, x, d, y []float64, h float64) (worst float64, what 
 	}
 	// Gradient.
 	g := gradOf(p, x)
-	rec(dot(g, d), (p.Objective(xp)-p.Objective(xm))/(2*h), "gradient")
+	rec(floats.Dot(g, d), (p.Objective(xp)-p.Objective(xm))/(2*h), "gradient")
 	// Jacobian.
 	if m > 0 {
 		jd := matrix.MulVec(nil, p.Jacobian(x), d)

@@ -4,22 +4,17 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/kkt-go/kkt/matrix"
 )
 
-// ParseError is the error returned for malformed SIF input. Its message has
-// the form "file:line: cause".
-type ParseError struct {
-	File  string // file name given to the parser ("<input>" when none)
-	Line  int    // 1-based line number (0 when the error concerns the whole file)
-	Cause string
-}
-
-func (e *ParseError) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Cause)
-	}
-	return fmt.Sprintf("%s: %s", e.File, e.Cause)
-}
+// ParseError is the error returned for malformed SIF input: it is
+// matrix.ParseError, kkt's one parse error, so errors.As(err, &pe) with
+// pe *matrix.ParseError (or *cutest.ParseError, the same type) finds it. File
+// is the file name given to the parser ("<input>" when none), Line the
+// 1-based line number (0 when the error concerns the whole file), Err the
+// cause; its message has the form "file:line: cause".
+type ParseError = matrix.ParseError
 
 // card is one fixed-format SIF line split into its fields (§3 of the SIF
 // report: columns 2–3, 5–14, 15–24, 25–36, 40–49, 50–61; field 7 = 25–65).

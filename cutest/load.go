@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/kkt-go/kkt/internal/kktdata"
+	"github.com/kkt-go/kkt/matrix"
 )
 
 // Parse reads a SIF problem from r. file names the input in error messages.
@@ -28,22 +29,21 @@ func Parse(r io.Reader, file string, opt *Options) (*Problem, error) {
 
 // ParseFile reads the SIF file at path.
 func ParseFile(path string, opt *Options) (*Problem, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return Parse(f, path, opt)
+	// matrix.Open: kkt's one file layer (a gzip or bzip2 SIF file is
+	// decompressed, told by its content).
+	return matrix.ReadFile(path, func(r io.Reader, name string) (*Problem, error) { return Parse(r, name, opt) })
 }
 
 // SIFDir returns the directory searched by Load: $MASTSIF when set, else
-// $KKT_DATA/cutest/sif (a relative KKT_DATA taken from the working
-// directory, else from the module root: kkt's one data-folder rule), else "".
+// cutest/sif inside the data folder of kkt's one rule (internal/kktdata:
+// $KKT_DATA, a relative value taken from the working directory, else from
+// the module root; when unset, ../shared/data or shared/data beside the
+// working directory), else "". The kkt command resolves it the same way.
 func SIFDir() string {
 	if d := os.Getenv("MASTSIF"); d != "" {
 		return d
 	}
-	if d := kktdata.Dir(); d != "" {
+	if d := kktdata.Default(); d != "" {
 		return filepath.Join(d, "cutest", "sif")
 	}
 	return ""

@@ -230,7 +230,7 @@ func (it *interp) externalProcs() (map[string]*fproc, error) {
 }
 
 func (it *interp) errf(line int, format string, args ...any) error {
-	return &ParseError{File: it.file, Line: line, Cause: fmt.Sprintf(format, args...)}
+	return &ParseError{File: it.file, Line: line, Err: fmt.Errorf(format, args...)}
 }
 
 func (it *interp) grow(k int, line int) error {

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/kkt-go/kkt/matrix"
 )
 
@@ -134,31 +136,21 @@ func ReferenceQuantities(p *Problem) map[string]float64 {
 		}
 		out["f"+sfx] = p.Objective(x)
 		p.Gradient(g, x)
-		out["gnorm"+sfx] = norm2(g)
-		out["gu"+sfx] = dot(g, u)
+		out["gnorm"+sfx] = floats.Norm(g, 2)
+		out["gu"+sfx] = floats.Dot(g, u)
 		p.HessVec(hv, x, 1, nil, u)
-		out["uHu"+sfx] = dot(u, hv)
+		out["uHu"+sfx] = floats.Dot(u, hv)
 		if m > 0 {
 			p.Constraints(c, x)
-			out["cnorm"+sfx] = norm2(c)
-			out["wc"+sfx] = dot(w, c)
+			out["cnorm"+sfx] = floats.Norm(c, 2)
+			out["wc"+sfx] = floats.Dot(w, c)
 			matrix.MulVec(ju, p.Jacobian(x), u)
-			out["wJu"+sfx] = dot(w, ju)
+			out["wJu"+sfx] = floats.Dot(w, ju)
 			p.HessVec(hv, x, 0, w, u)
-			out["uCu"+sfx] = dot(u, hv)
+			out["uCu"+sfx] = floats.Dot(u, hv)
 		}
 	}
 	return out
-}
-
-func norm2(v []float64) float64 { return math.Sqrt(dot(v, v)) }
-
-func dot(a, b []float64) float64 {
-	s := 0.0
-	for i := range a {
-		s += a[i] * b[i]
-	}
-	return s
 }
 
 // CheckReference loads dir/NAME.SIF with default parameters and compares n,

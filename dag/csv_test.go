@@ -18,11 +18,11 @@ func TestReadCSV(t *testing.T) {
 		{"plain", "1,2\n3,4\n", 2, 2, false, ""},
 		{"header", "a,b\n1,2\n3,4\n", 2, 2, true, ""},
 		{"crlf-blank-quotes", "\"a\",\"b\"\r\n\r\n1, 2\r\n\"3\",4e0\r\n", 2, 2, true, ""},
-		{"ragged", "1,2\n3\n", 0, 0, false, "x.csv:2: ragged row: 1 fields, expected 2"},
+		{"ragged", "1,2\n3\n", 0, 0, false, "x.csv:2: ragged row: 1 columns, previous rows have 2"},
 		{"nonnumeric", "a,b\n1,2\n3,x\n", 0, 0, false, "x.csv:3: column 2: not a number: \"x\""},
 		{"nan", "1,NaN\n", 0, 0, false, "x.csv:1: column 2: non-finite value"},
-		{"empty", "", 0, 0, false, "no numeric rows"},
-		{"header-only", "a,b\n", 0, 0, false, "no numeric rows"},
+		{"empty", "", 0, 0, false, "no data rows"},
+		{"header-only", "a,b\n", 0, 0, false, "no data rows"},
 	} {
 		m, h, err := ReadCSV(strings.NewReader(tc.in), "x.csv")
 		if tc.err != "" {

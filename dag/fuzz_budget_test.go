@@ -18,7 +18,7 @@ func fuzzBudget(tb testing.TB) {
 // error naming line 1, not a header; empty fields are errors.
 func TestReadCSVHeaderOrTypo(t *testing.T) {
 	for in, want := range map[string]string{
-		"0.5,O.7,1.2\n0.1,0.2,0.3\n": "d.csv:1: column 1 is the number",
+		"0.5,O.7,1.2\n0.1,0.2,0.3\n": `d.csv:1: column 2: not a number: "O.7", while other columns of the line are numbers`,
 		"a,,c\n1,2,3\n":              "d.csv:1: header column 2 is empty",
 		"a,b\n1,\n":                  "d.csv:2: column 2 is empty",
 	} {

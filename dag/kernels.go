@@ -10,7 +10,10 @@ import "math"
 // four scaled rows to one or two rows with fused multiply-adds, one product
 // at a time in order of k; on amd64 with AVX and FMA they run four entries
 // per instruction (kernels_amd64.s), elsewhere (and under the purego build
-// tag) the Go loops with math.FMA give the same bits.
+// tag) the Go loops with math.FMA give the same bits. These are specialised
+// kernels, not duplicates of gonum's floats/blas64 BLAS-1 (which kkt uses for
+// plain dot products, norms and axpys): four- and eight-way fused updates
+// with a fixed FMA order that gonum does not offer.
 
 // axpy4 sets dst[j] = fma(t3, x3[j], fma(t2, x2[j], fma(t1, x1[j], fma(t0, x0[j], dst[j]))));
 // the x's must be at least as long as dst.

@@ -25,7 +25,7 @@ func TestReadTruth(t *testing.T) {
 		{"unknown node", "Cause,Effect\na,z\n", []string{"a", "b"}, nil, nil, "g.csv: edge a → z names a node that is not a data column (a, b)"},
 		{"empty name", "Cause,Effect\na,\n", nil, nil, nil, "g.csv:2: empty node name"},
 		{"neither", "a,b,c\nx,y\n", nil, nil, nil, "g.csv:2: ragged row"},
-		{"empty", "", nil, nil, nil, "g.csv: no numeric rows"},
+		{"empty", "", nil, nil, nil, "g.csv: no data rows"},
 	} {
 		B, names, err := ReadTruth(strings.NewReader(tc.in), "g.csv", tc.names)
 		if tc.err != "" {

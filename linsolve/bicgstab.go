@@ -4,6 +4,8 @@ import (
 	"context"
 	"math"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/kkt-go/kkt/matrix"
 )
 
@@ -97,7 +99,7 @@ func bicgstab(ctx context.Context, a matrix.Operator, b []float64, s Settings) (
 		snorm := math.Sqrt(ss)
 		it++
 		if snorm <= tol {
-			axpy(alpha, phat, x)
+			floats.AddScaled(x, alpha, phat)
 			rnorm = snorm
 			m.step(it, rnorm)
 			return finish(Converged, it)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"math"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/kkt-go/kkt/matrix"
 	sol "github.com/kkt-go/kkt/solver"
 )
@@ -124,7 +126,7 @@ func cg(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*Resul
 		it++
 		rnorm = math.Sqrt(rr)
 		if !(rr > 1e-280 && rr < 1e280) {
-			rnorm = nrm2(r)
+			rnorm = floats.Norm(r, 2)
 			rr = rnorm * rnorm
 		}
 		if isBad(rnorm) {

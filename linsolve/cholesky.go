@@ -24,6 +24,7 @@ type CholeskyFactor struct {
 	next   []int
 	pos    []int
 	w1     []float64
+	gw     gemmWork
 	ref    *refiner
 	anorm  float64
 	ok     bool
@@ -119,7 +120,7 @@ func (f *CholeskyFactor) numeric() error {
 			m1, m2 := len(drows)-p1, p2-p1
 			ld := f.lx[s.lp[d]:s.lp[d+1]]
 			C := f.cbuf[:m1*m2]
-			gemmNT(0, m1, m2, dncol, ld[p1*dncol:], dncol, ld[p1*dncol:], dncol, C, m2, true)
+			gemmNT(&f.gw, 0, m1, m2, dncol, ld[p1*dncol:], dncol, ld[p1*dncol:], dncol, C, m2, true)
 			for a := 0; a < m1; a++ {
 				ti := int(f.relmap[drows[p1+a]]) * ncol
 				crow := C[a*m2 : a*m2+min(a+1, m2)]
@@ -135,7 +136,7 @@ func (f *CholeskyFactor) numeric() error {
 			}
 			d = dn
 		}
-		if j := denseCholPanel(S, nrow, ncol); j >= 0 {
+		if j := denseCholPanel(&f.gw, S, nrow, ncol); j >= 0 {
 			col := f0 + j
 			return fmt.Errorf("%w: pivot %d (original row/column %d) is %.3g ≤ 0", ErrNotPositiveDefinite, col, s.perm[col], S[j*ncol+j])
 		}
@@ -151,23 +152,36 @@ func (f *CholeskyFactor) numeric() error {
 
 // denseCholPanel factors the nrow×ncol row-major trapezoid a (stride ncol,
 // nrow ≥ ncol) of a supernode in place: the top ncol×ncol block becomes
-// its lower Cholesky factor L₁₁ and the rows below become A₂₁·L₁₁⁻ᵀ.
-// Blocked left-looking by 32 columns: each block column is first updated
-// by the previous ones with gemmNT, then factored and solved in Go. It
+// its lower Cholesky factor L₁₁ and the rows below become A₂₁·L₁₁⁻ᵀ. It
 // returns the index of the first pivot that is not positive (or is Inf or
 // NaN), or −1.
-func denseCholPanel(a []float64, nrow, ncol int) int {
-	const nb = 32
-	ld := ncol
+func denseCholPanel(w *gemmWork, a []float64, nrow, ncol int) int {
+	return cholPanel(w, a, ncol, nrow, ncol, 64)
+}
+
+// cholPanel is denseCholPanel for a trapezoid of stride ld, blocked
+// left-looking by nb columns: each block column is first updated by the
+// previous ones with gemmNT (a SYRK on its diagonal block, a GEMM below),
+// then factored by the same scheme with 8-column blocks, whose diagonal
+// blocks and triangular solves run in Go (so that only ncol·nrow·4
+// multiply-adds are scalar).
+func cholPanel(w *gemmWork, a []float64, ld, nrow, ncol, nb int) int {
 	for j0 := 0; j0 < ncol; j0 += nb {
 		j1 := min(j0+nb, ncol)
 		jb := j1 - j0
 		if j0 > 0 {
-			gemmNT(-1, jb, jb, j0, a[j0*ld:], ld, a[j0*ld:], ld, a[j0*ld+j0:], ld, true)
+			gemmNT(w, -1, jb, jb, j0, a[j0*ld:], ld, a[j0*ld:], ld, a[j0*ld+j0:], ld, true)
 			if nrow > j1 {
-				gemmNT(-1, nrow-j1, jb, j0, a[j1*ld:], ld, a[j0*ld:], ld, a[j1*ld+j0:], ld, false)
+				gemmNT(w, -1, nrow-j1, jb, j0, a[j1*ld:], ld, a[j0*ld:], ld, a[j1*ld+j0:], ld, false)
 			}
 		}
+		if jb > 8 {
+			if j := cholPanel(w, a[j0*ld+j0:], ld, nrow-j0, jb, 8); j >= 0 {
+				return j0 + j
+			}
+			continue
+		}
+		var dinv [8]float64
 		for j := j0; j < j1; j++ {
 			d := a[j*ld+j]
 			if !(d > 0) || math.IsInf(d, 0) {
@@ -176,6 +190,7 @@ func denseCholPanel(a []float64, nrow, ncol int) int {
 			d = math.Sqrt(d)
 			a[j*ld+j] = d
 			inv := 1 / d
+			dinv[j-j0] = inv
 			for i := j + 1; i < j1; i++ {
 				a[i*ld+j] *= inv
 			}
@@ -198,7 +213,7 @@ func denseCholPanel(a []float64, nrow, ncol int) int {
 				for c, l := range lrow {
 					v -= l * row[c]
 				}
-				row[j] = v / a[(j0+j)*ld+j0+j]
+				row[j] = v * dinv[j]
 			}
 		}
 	}

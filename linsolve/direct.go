@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/kkt-go/kkt/matrix"
@@ -76,7 +77,7 @@ func directDense(a matrix.Operator, b []float64) (*Result, error) {
 	if r == 0 || c == 0 {
 		// No equations or no unknowns (gonum has no 0×n matrices): the
 		// minimum-norm solution is x = 0 and the residual is b.
-		return &Result{X: make([]float64, c), Status: Converged, ResidualNorm: nrm2(b)}, nil
+		return &Result{X: make([]float64, c), Status: Converged, ResidualNorm: floats.Norm(b, 2)}, nil
 	}
 	d := denseOf(a)
 	for i := 0; i < r; i++ {

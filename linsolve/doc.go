@@ -80,9 +80,16 @@
 //	S = A(R, J) − Σ_d L(R, d)·L(J, d)ᵀ      (descendants d, one GEMM each)
 //	L(J, J) = chol(S(J, J)),   L(R∖J, J) = S(R∖J, J)·L(J, J)⁻ᵀ,
 //
-// with row-major dense blocks and one kernel, C ±= A·Bᵀ (gemmNT: an AVX2/FMA
-// 4×2 micro-kernel on amd64, Go elsewhere or with -tags purego), for the
-// updates and the blocked panel factorization. A pivot ≤ 0
+// with row-major dense blocks and one kernel, C ±= A·Bᵀ (gemmNT), for the
+// updates and the blocked panel factorization (64-column blocks, each
+// factored with 8-column blocks whose triangles are solved in Go). On amd64
+// with FMA, gemmNT is a packed GEMM in the loop order of Goto and van de
+// Geijn (2008) / BLIS: B packed in kc×nc slices into 8-row micro-panels,
+// rows of A read in place (they are contiguous in k), and a 6×8
+// register-blocked AVX2/FMA micro-kernel (twelve 4-lane accumulators, two
+// loads and six broadcasts per step of k), or its 6×16 AVX-512 form
+// (8-lane accumulators) where CPUID and XCR0 report AVX-512F; elsewhere,
+// with -tags purego or for small blocks, a 4×2 dot-product kernel. A pivot ≤ 0
 // gives an error wrapping ErrNotPositiveDefinite naming the column.
 //
 // Symbolic.LDL computes P·(A + S)·Pᵀ = L·D·Lᵀ with 1×1 pivots in the

@@ -114,3 +114,28 @@ func ExampleGMRES() {
 	// Output:
 	// Converged 35 true
 }
+
+// A Sweeper runs SOR sweeps on the raw CSR arrays; SORStep also returns the
+// new residual norm.
+func ExampleSweeper() {
+	a := matrix.Poisson1D(50)
+	w, err := linsolve.NewSweeper(a)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	b := make([]float64, 50)
+	for i := range b {
+		b[i] = 1
+	}
+	x := make([]float64, 50)
+	r := make([]float64, 50)
+	omega := 2 / (1 + math.Sin(math.Pi/51)) // the optimal ω for this matrix
+	k := 0
+	for res := w.Residual(r, b, x); res > 1e-8*math.Sqrt(50); k++ {
+		res = w.SORStep(x, b, r, omega)
+	}
+	fmt.Println("sweeps:", k)
+	// Output:
+	// sweeps: 189
+}

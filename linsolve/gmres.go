@@ -4,6 +4,8 @@ import (
 	"context"
 	"math"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/kkt-go/kkt/matrix"
 )
 
@@ -80,7 +82,7 @@ func gmres(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*Re
 			return finish(MaxIterations, it)
 		}
 		beta := rnorm
-		scal(1/beta, vs[0])
+		floats.Scale(1/beta, vs[0])
 		clear(g)
 		g[0] = beta
 		k := 0                  // columns built in this cycle
@@ -97,7 +99,7 @@ func gmres(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*Re
 			for i := 0; i <= j; i++ {
 				hij := dot(w, vs[i])
 				hj[i] = hij
-				axpy(-hij, vs[i], w)
+				floats.AddScaled(w, -hij, vs[i])
 			}
 			hn := norm(w)
 			hj[j+1] = hn
@@ -107,7 +109,7 @@ func gmres(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*Re
 				break
 			}
 			if hn != 0 {
-				scal(1/hn, w)
+				floats.Scale(1/hn, w)
 			}
 			for i := 0; i < j; i++ {
 				t := cs[i]*hj[i] + sn[i]*hj[i+1]
@@ -148,21 +150,21 @@ func gmres(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*Re
 			if k == restart {
 				u = vs[0]
 				// vs[0] is still needed in the sum: fold it in first.
-				scal(yv[0], u)
+				floats.Scale(yv[0], u)
 				for l := 1; l < k; l++ {
-					axpy(yv[l], vs[l], u)
+					floats.AddScaled(u, yv[l], vs[l])
 				}
 			} else {
 				clear(u)
 				for l := 0; l < k; l++ {
-					axpy(yv[l], vs[l], u)
+					floats.AddScaled(u, yv[l], vs[l])
 				}
 			}
 			if pc != nil {
 				pc.Precondition(z, u)
-				axpy(1, z, x)
+				floats.AddScaled(x, 1, z)
 			} else {
-				axpy(1, u, x)
+				floats.AddScaled(x, 1, u)
 			}
 		}
 		prev := rnorm
@@ -178,7 +180,7 @@ func gmres(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*Re
 				// An ill-conditioned preconditioner made the cycle worse
 				// than its start (the Arnoldi basis of A·M⁻¹ lost
 				// accuracy): return the better previous iterate.
-				axpy(-1, z, x)
+				floats.AddScaled(x, -1, z)
 				rnorm = prev
 			}
 			return finish(Stagnated, it)

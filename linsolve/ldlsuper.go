@@ -9,6 +9,7 @@ type superLDL struct {
 	relmap  []int32
 	cbuf    []float64
 	wbuf    []float64
+	gw      gemmWork
 	head    []int
 	next    []int
 	pos     []int
@@ -25,7 +26,7 @@ func newSuperLDL(s *Symbolic) *superLDL {
 		lx:     make([]float64, s.lp[ns]),
 		relmap: make([]int32, s.n),
 		cbuf:   make([]float64, max(s.maxC, 1)),
-		wbuf:   make([]float64, max(s.maxW, 32*maxcol, 1)),
+		wbuf:   make([]float64, max(s.maxW, 64*maxcol, 1)),
 		head:   make([]int, ns),
 		next:   make([]int, ns),
 		pos:    make([]int, ns),
@@ -78,7 +79,7 @@ func (g *superLDL) numeric(f *LDLFactor) {
 				}
 			}
 			C := g.cbuf[:m1*m2]
-			gemmNT(0, m1, m2, dncol, ld[p1*dncol:], dncol, W, dncol, C, m2, true)
+			gemmNT(&g.gw, 0, m1, m2, dncol, ld[p1*dncol:], dncol, W, dncol, C, m2, true)
 			for a := 0; a < m1; a++ {
 				ti := int(g.relmap[drows[p1+a]]) * ncol
 				crow := C[a*m2 : a*m2+min(a+1, m2)]
@@ -105,13 +106,19 @@ func (g *superLDL) numeric(f *LDLFactor) {
 }
 
 // ldlPanel factors the nrow×ncol trapezoid a (stride ncol) of the
-// supernode whose first column is f0: blocked left-looking by 32 columns
-// with W = L(J, 0:j0)·D, then an unblocked right-looking LDLᵀ of the
-// diagonal block and L(below, J) = S(below, J)·L(J,J)⁻ᵀ·D_J⁻¹.
+// supernode whose first column is f0 (ldlBlock with 64-column blocks).
 func (g *superLDL) ldlPanel(a []float64, nrow, ncol, f0 int) {
-	const nb = 32
+	g.ldlBlock(a, ncol, nrow, ncol, f0, 64)
+}
+
+// ldlBlock factors the nrow×ncol trapezoid a (stride ld) whose first
+// column is f0: blocked left-looking by nb columns with W = L(J, 0:j0)·D
+// (one SYRK-shaped and one GEMM-shaped gemmNT per block column), each
+// block column then factored by the same scheme with 8-column blocks, whose
+// diagonal blocks get an unblocked right-looking LDLᵀ and whose rows below
+// L(below, J) = S(below, J)·L(J,J)⁻ᵀ·D_J⁻¹ in Go.
+func (g *superLDL) ldlBlock(a []float64, ld, nrow, ncol, f0, nb int) {
 	f := g.f
-	ld := ncol
 	d := f.d[f0 : f0+ncol]
 	dinv := f.dinv[f0 : f0+ncol]
 	for j0 := 0; j0 < ncol; j0 += nb {
@@ -126,10 +133,14 @@ func (g *superLDL) ldlPanel(a []float64, nrow, ncol, f0 int) {
 					dst[c] = v * d[c]
 				}
 			}
-			gemmNT(-1, jb, jb, j0, a[j0*ld:], ld, W, j0, a[j0*ld+j0:], ld, true)
+			gemmNT(&g.gw, -1, jb, jb, j0, a[j0*ld:], ld, W, j0, a[j0*ld+j0:], ld, true)
 			if nrow > j1 {
-				gemmNT(-1, nrow-j1, jb, j0, a[j1*ld:], ld, W, j0, a[j1*ld+j0:], ld, false)
+				gemmNT(&g.gw, -1, nrow-j1, jb, j0, a[j1*ld:], ld, W, j0, a[j1*ld+j0:], ld, false)
 			}
+		}
+		if jb > 8 {
+			g.ldlBlock(a[j0*ld+j0:], ld, nrow-j0, jb, f0+j0, 8)
+			continue
 		}
 		for j := j0; j < j1; j++ {
 			f.pivot(f0+j, a[j*ld+j])

@@ -5,6 +5,8 @@ import (
 	"math"
 	"time"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/kkt-go/kkt/matrix"
 )
 
@@ -22,8 +24,39 @@ type LSQRSettings struct {
 	// BTol is Paige and Saunders' btol (default: the value of RTol).
 	BTol float64
 	// ConLim stops the iteration when the estimate of cond(Ā) exceeds it
-	// (default 1e8, as in SciPy).
+	// (default 1e8, as in SciPy). math.Inf(1) disables rule 3 except at
+	// machine precision (cond(Ā) ≥ 1/ε).
 	ConLim float64
+	// Estimates, if not nil, is called after every iteration with the
+	// Paige–Saunders estimates the stopping rules read (after the Recorder,
+	// before the tests); returning false stops the solve with Canceled.
+	Estimates func(LSQREstimates) bool
+}
+
+// LSQREstimates are the quantities LSQR carries by recurrence at one
+// iteration (Paige & Saunders 1982, §5.3). All are invariant under a
+// scaling of b, so they are reported as the iteration computes them.
+type LSQREstimates struct {
+	Iteration int
+	// RelResidual is ‖r̄‖₂/‖b‖₂, r̄ = [b; 0] − Ā·x the damped residual.
+	RelResidual float64
+	// NormalResidual is ‖Āᵀr̄‖₂/(‖Ā‖·‖r̄‖₂), the quantity of rule 2 (0 when
+	// r̄ = 0).
+	NormalResidual float64
+	// ANorm estimates ‖Ā‖_F and ACond cond(Ā).
+	ANorm, ACond float64
+}
+
+// BidiagOperator is an Operator that can do the work of one Golub–Kahan
+// bidiagonalisation step in a single pass over its data. LSQR uses
+// ApplyBidiag in place of Apply followed by ApplyTrans when the operator
+// implements it; for an operator stored by rows this halves the memory
+// traffic of an iteration (sketch.LeastSquares runs LSQR on A·R⁻¹ this way).
+type BidiagOperator interface {
+	matrix.Operator
+	// ApplyBidiag sets u ← A·v − α·u and then w = Aᵀ·u with the new u.
+	// It must not retain its arguments and should allocate nothing.
+	ApplyBidiag(u, w, v []float64, alpha float64)
 }
 
 // LSQR solves the least-squares problem min ‖b − A·x‖² + λ²‖x‖² for a
@@ -45,7 +78,8 @@ type LSQRSettings struct {
 // system rule 1 is the relative rule ‖r‖ ≤ RTol·(‖b‖ + ‖A‖‖x‖), which is
 // weaker than CG's ‖r‖ ≤ RTol·‖b‖ by the factor 1 + ‖A‖‖x‖/‖b‖.
 // Result.ResidualNorm is the estimate of ‖b − A·x‖₂; Iterations counts
-// bidiagonalisation steps (one Apply and one ApplyTrans each).
+// bidiagonalisation steps (one Apply and one ApplyTrans each, or one
+// ApplyBidiag when A is a BidiagOperator).
 //
 // The error is non-nil only when b or X0 contains NaN or Inf.
 func LSQR(ctx context.Context, a matrix.Operator, b []float64, s LSQRSettings) (*Result, error) {
@@ -78,7 +112,14 @@ func lsqr(ctx context.Context, a matrix.Operator, b []float64, s LSQRSettings) (
 		clear(x)
 		s.X0 = nil
 	}
-	beta := residual(u, a, x, b)
+	var beta float64
+	if s.X0 == nil {
+		// x₀ = 0: r = b without a product with A.
+		copy(u, b)
+		beta = bnorm
+	} else {
+		beta = residual(u, a, x, b)
+	}
 	res := &Result{X: x, BNorm: bnorm}
 	m := monitor{ctx: ctx, s: &s.Settings, t0: time.Now()}
 	r1norm := beta
@@ -91,11 +132,11 @@ func lsqr(ctx context.Context, a matrix.Operator, b []float64, s LSQRSettings) (
 	w := make([]float64, nc)
 	var alfa float64
 	if beta > 0 {
-		scal(1/beta, u)
+		floats.Scale(1/beta, u)
 		a.ApplyTrans(v, u)
 		alfa = norm(v)
 		if alfa > 0 {
-			scal(1/alfa, v)
+			floats.Scale(1/alfa, v)
 		}
 	}
 	if isBad(alfa) {
@@ -109,7 +150,11 @@ func lsqr(ctx context.Context, a matrix.Operator, b []float64, s LSQRSettings) (
 	rhobar, phibar := alfa, beta
 	var anorm, dnorm, resd, xnormRun, z float64
 	cs2, sn2 := -1.0, 0.0
-	au := make([]float64, mr)
+	fused, _ := a.(BidiagOperator)
+	var au []float64
+	if fused == nil {
+		au = make([]float64, mr)
+	}
 	atu := make([]float64, nc)
 	it := 0
 	for {
@@ -117,21 +162,33 @@ func lsqr(ctx context.Context, a matrix.Operator, b []float64, s LSQRSettings) (
 			return finish(MaxIterations, it)
 		}
 		// Bidiagonalisation: β·u = A·v − α·u, α·v = Aᵀ·u − β·v.
-		a.Apply(au, v)
-		var bb float64
-		for i, t := range au {
-			t -= alfa * u[i]
-			u[i] = t
-			bb += t * t
-		}
-		beta = math.Sqrt(bb)
-		if !(bb > 1e-280 && bb < 1e280) {
-			beta = norm(u) // the plain sum over- or underflowed
+		if fused != nil {
+			// One pass: u ← A·v − α·u, atu = Aᵀ·u; then Aᵀ(u/β) = atu/β.
+			fused.ApplyBidiag(u, atu, v, alfa)
+			beta = norm(u)
+			if beta > 0 {
+				floats.Scale(1/beta, u)
+				floats.Scale(1/beta, atu)
+			}
+		} else {
+			a.Apply(au, v)
+			var bb float64
+			for i, t := range au {
+				t -= alfa * u[i]
+				u[i] = t
+				bb += t * t
+			}
+			beta = math.Sqrt(bb)
+			if !(bb > 1e-280 && bb < 1e280) {
+				beta = norm(u) // the plain sum over- or underflowed
+			}
+			if beta > 0 {
+				floats.Scale(1/beta, u)
+				a.ApplyTrans(atu, u)
+			}
 		}
 		if beta > 0 {
-			scal(1/beta, u)
 			anorm = math.Hypot(math.Hypot(anorm, alfa), math.Hypot(beta, damp))
-			a.ApplyTrans(atu, u)
 			var aa float64
 			for i, t := range atu {
 				t -= beta * v[i]
@@ -143,7 +200,7 @@ func lsqr(ctx context.Context, a matrix.Operator, b []float64, s LSQRSettings) (
 				alfa = norm(v)
 			}
 			if alfa > 0 {
-				scal(1/alfa, v)
+				floats.Scale(1/alfa, v)
 			}
 		}
 		it++
@@ -207,6 +264,15 @@ func lsqr(ctx context.Context, a matrix.Operator, b []float64, s LSQRSettings) (
 		test1 := rnorm / bnorm
 		test2 := arnorm / (anorm*rnorm + eps)
 		test3 := 1 / (acond + eps)
+		if s.Estimates != nil {
+			nr := 0.0
+			if rnorm > 0 {
+				nr = arnorm / (anorm * rnorm)
+			}
+			if !s.Estimates(LSQREstimates{Iteration: it, RelResidual: test1, NormalResidual: nr, ANorm: anorm, ACond: acond}) {
+				return finish(Canceled, it)
+			}
+		}
 		t1 = test1 / (1 + anorm*xnorm/bnorm)
 		rtol := btol + atolPS*anorm*xnorm/bnorm
 		switch {

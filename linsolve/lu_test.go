@@ -48,17 +48,7 @@ func randSparse(rng *rand.Rand, n int, density, diag float64) *sparse.CSR {
 	return sparse.NewCSR(n, n, ptr, ind, val)
 }
 
-func toDense(a *sparse.CSR) *mat.Dense {
-	r, c := a.Dims()
-	d := mat.NewDense(r, c, nil)
-	raw := a.RawMatrix()
-	for i := 0; i < r; i++ {
-		for p := raw.Indptr[i]; p < raw.Indptr[i+1]; p++ {
-			d.Set(i, raw.Ind[p], d.At(i, raw.Ind[p])+raw.Data[p])
-		}
-	}
-	return d
-}
+func toDense(a *sparse.CSR) *mat.Dense { return matrix.ToDense(nil, a) }
 
 func luRelResidual(a *sparse.CSR, x, b []float64, trans bool) float64 {
 	n := len(b)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"math"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/kkt-go/kkt/matrix"
 )
 
@@ -103,10 +105,10 @@ func minres(ctx context.Context, a matrix.Operator, b []float64, s Settings) (*R
 			copy(av, y)
 		}
 		if it > 0 {
-			axpy(-beta/oldb, r1, y)
+			floats.AddScaled(y, -beta/oldb, r1)
 		}
 		alfa := dot(v, y)
-		axpy(-alfa/beta, r2, y)
+		floats.AddScaled(y, -alfa/beta, r2)
 		r1, r2 = r2, r1
 		copy(r2, y)
 		if pc != nil {

@@ -88,6 +88,7 @@ func benchCholesky(b *testing.B, a *sparse.CSR) {
 			}
 		}
 		report(b, c0)
+		b.ReportMetric(relResidual(a, x, rhs)*1e15, "relres×1e15")
 	})
 	b.Run("refactor", func(b *testing.B) {
 		c0 := cpuTime()
@@ -97,6 +98,17 @@ func benchCholesky(b *testing.B, a *sparse.CSR) {
 			}
 		}
 		report(b, c0)
+	})
+	b.Run("solve", func(b *testing.B) {
+		c0 := cpuTime()
+		for i := 0; i < b.N; i++ {
+			if _, err := f.Solve(x, rhs); err != nil {
+				b.Fatal(err)
+			}
+		}
+		report(b, c0)
+		refine, _, _ := f.SolveStats()
+		b.ReportMetric(float64(refine), "refine-steps")
 	})
 	b.Run("analyze+factor", func(b *testing.B) {
 		c0 := cpuTime()
@@ -182,6 +194,33 @@ func BenchmarkLDLKKT(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+		})
+	}
+}
+
+// BenchmarkLDLPoisson3D times the LDLᵀ refactorization (the supernodal
+// kernel: flops/nnz(L) is large) of 3-D Poisson, sizes from
+// KKT_BENCH_LDL3D (default 24,32), with process CPU seconds per op.
+func BenchmarkLDLPoisson3D(b *testing.B) {
+	for _, k := range benchSizes("KKT_BENCH_LDL3D", []int{24, 32}) {
+		a := matrix.Poisson3D(k, k, k)
+		s, err := AnalyzeSymmetric(a, SymbolicSettings{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		f, err := s.LDL(a, LDLSettings{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("n=%d^3/refactor", k), func(b *testing.B) {
+			c0 := cpuTime()
+			for i := 0; i < b.N; i++ {
+				if err := f.Refactor(a); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric((cpuTime()-c0).Seconds()/float64(b.N), "cpu-s/op")
+			b.ReportMetric(s.Flops(), "flops")
 		})
 	}
 }

@@ -242,4 +242,21 @@ func TestRefactorAllocs(t *testing.T) {
 	if n := testing.AllocsPerRun(5, func() { _, _ = l.Solve(x, b) }); n != 0 {
 		t.Errorf("LDL Solve allocates %v times", n)
 	}
+	// Supernodes large enough for the packed GEMM kernel.
+	a3 := matrix.Poisson3D(12, 12, 12)
+	s3, _ := AnalyzeSymmetric(a3, SymbolicSettings{})
+	f3, err := s3.Cholesky(a3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l3, err := s3.LDL(a3, LDLSettings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := testing.AllocsPerRun(3, func() { _ = f3.Refactor(a3) }); n != 0 {
+		t.Errorf("Cholesky Refactor (3-D) allocates %v times", n)
+	}
+	if n := testing.AllocsPerRun(3, func() { _ = l3.Refactor(a3) }); n != 0 {
+		t.Errorf("LDL Refactor (3-D) allocates %v times", n)
+	}
 }

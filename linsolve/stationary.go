@@ -78,10 +78,14 @@ func stationary(ctx context.Context, op string, a *sparse.CSR, b []float64, omeg
 		return nil, err
 	}
 	n := len(b)
-	raw := a.RawMatrix()
-	dinv, err := invDiag(op, a)
-	if err != nil {
-		return nil, err
+	var dinv []float64
+	var sw *Sweeper
+	if kind == jacobiKind {
+		if dinv, err = invDiag(op, a); err != nil {
+			return nil, err
+		}
+	} else if sw, err = NewSweeper(a); err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	rtol, atol, maxIter := s.defaults(n)
 	bnorm := norm(b)
@@ -114,14 +118,16 @@ func stationary(ctx context.Context, op string, a *sparse.CSR, b []float64, omeg
 			for i, ri := range r {
 				x[i] += dinv[i] * ri
 			}
+			rnorm = residual(r, opA, x, b)
 		case sorKind:
-			sorForward(raw.Indptr, raw.Ind, raw.Data, dinv, b, x, omega)
+			// The sweep and the new residual in one pass and a half.
+			rnorm = sw.SORStep(x, b, r, omega)
 		case ssorKind:
-			sorForward(raw.Indptr, raw.Ind, raw.Data, dinv, b, x, omega)
-			sorBackward(raw.Indptr, raw.Ind, raw.Data, dinv, b, x, omega)
+			sw.Forward(x, b, omega)
+			sw.Backward(x, b, omega)
+			rnorm = sw.Residual(r, b, x)
 		}
 		it++
-		rnorm = residual(r, opA, x, b)
 		if m.step(it, rnorm) {
 			status = Canceled
 			break
@@ -146,27 +152,4 @@ func invDiag(op string, a *sparse.CSR) ([]float64, error) {
 		d[i] = 1 / v
 	}
 	return d, nil
-}
-
-// sorForward performs one forward SOR sweep in place on the raw CSR arrays:
-// x_i += ω·(b_i − Σ_j a_ij x_j)/a_ii for i = 0, …, n−1. It allocates nothing.
-func sorForward(indptr, ind []int, data, dinv, b, x []float64, omega float64) {
-	for i := range dinv {
-		sum := b[i]
-		for k := indptr[i]; k < indptr[i+1]; k++ {
-			sum -= data[k] * x[ind[k]]
-		}
-		x[i] += omega * sum * dinv[i]
-	}
-}
-
-// sorBackward is sorForward over the rows in reverse order.
-func sorBackward(indptr, ind []int, data, dinv, b, x []float64, omega float64) {
-	for i := len(dinv) - 1; i >= 0; i-- {
-		sum := b[i]
-		for k := indptr[i]; k < indptr[i+1]; k++ {
-			sum -= data[k] * x[ind[k]]
-		}
-		x[i] += omega * sum * dinv[i]
-	}
 }

@@ -3,8 +3,18 @@ package linsolve
 import (
 	"math"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/kkt-go/kkt/matrix"
 )
+
+// Vector kernels of the Krylov methods. Plain BLAS-1 (axpy, scal, the
+// scaled 2-norm) is gonum's floats (AddScaled, Scale, Norm); what stays here
+// is specialised: dot, norm and sumSq are the overflow-safe fast paths of
+// scale.go (a plain four-way sum, redone scaled only when it over- or
+// underflows), xpay (y = x + a·y) and cgUpdate (CG's fused x, r update with
+// ‖r‖²) have no gonum counterpart. The AVX kernels of densekernel*.go are
+// likewise specialised (blocked A·Bᵀ for the supernodal factorisations).
 
 // dot returns xᵀy: the plain sum, redone scaled (sdot) when it over- or
 // underflows.
@@ -48,16 +58,6 @@ func dotPlain(x, y []float64) float64 {
 	return (s0 + s1) + (s2 + s3)
 }
 
-func nrm2(x []float64) float64 { return matrix.Nrm2(x) }
-
-// axpy sets y += a·x.
-func axpy(a float64, x, y []float64) {
-	y = y[:len(x)]
-	for i, v := range x {
-		y[i] += a * v
-	}
-}
-
 // xpay sets y = x + a·y.
 func xpay(x []float64, a float64, y []float64) {
 	y = y[:len(x)]
@@ -89,7 +89,7 @@ func norm(x []float64) float64 {
 	if s > 1e-280 && s < 1e280 {
 		return math.Sqrt(s)
 	}
-	return nrm2(x)
+	return floats.Norm(x, 2)
 }
 
 // cgUpdate sets x += α·p, r −= α·q and returns the new Σ rᵢ², in one pass.
@@ -125,9 +125,7 @@ func residual(r []float64, a matrix.Operator, x, b []float64) float64 {
 	return norm(r)
 }
 
-// scal sets x = a·x.
-func scal(a float64, x []float64) {
-	for i := range x {
-		x[i] *= a
-	}
-}
+// axpy sets y += a·x: gonum's floats.AddScaled (y may be longer than x).
+// Kept as a name for the sparse Cholesky code; everything else calls
+// floats.AddScaled directly.
+func axpy(a float64, x, y []float64) { floats.AddScaled(y[:len(x)], a, x) }

@@ -7,6 +7,7 @@ import (
 	"unsafe"
 
 	"github.com/james-bowman/sparse"
+	"gonum.org/v1/gonum/floats"
 )
 
 // MulVec sets dst = A·x using the raw CSR arrays of a and returns dst.
@@ -466,20 +467,7 @@ func (p *mulPool) close() {
 }
 
 // Nrm2 returns the Euclidean norm of x, accumulated with scaling (as BLAS
-// dnrm2) so that it neither overflows nor underflows for extreme entries.
-func Nrm2(x []float64) float64 {
-	var scale, ssq float64 = 0, 1
-	for _, v := range x {
-		if v == 0 {
-			continue
-		}
-		a := math.Abs(v)
-		if scale < a {
-			ssq = 1 + ssq*(scale/a)*(scale/a)
-			scale = a
-		} else {
-			ssq += (a / scale) * (a / scale)
-		}
-	}
-	return scale * math.Sqrt(ssq)
-}
+// dnrm2) so that it neither overflows nor underflows for extreme entries. It
+// is gonum's floats.Norm(x, 2) (the same sums, bit for bit), kept for the
+// callers that name it; new code calls floats.Norm.
+func Nrm2(x []float64) float64 { return floats.Norm(x, 2) }

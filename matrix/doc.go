@@ -1,8 +1,9 @@
 // Package matrix is the sparse core of kkt: the Operator interface that every
 // solver in the toolkit consumes, fast kernels over the raw arrays of
 // github.com/james-bowman/sparse CSR matrices, stencil generators for the
-// classical PDE test matrices, and readers and writers for the Matrix Market
-// and LIBSVM text formats.
+// classical PDE test matrices, and the reader layer every kkt package uses:
+// Matrix Market, LIBSVM, dense CSV and IDX readers, compression, one parse
+// error and the memory budget.
 //
 // # Operators
 //
@@ -32,4 +33,19 @@
 // central-difference convection–diffusion matrix, AddDiag the shifted matrix
 // A + c·I, and HeatCN2D the two Crank–Nicolson matrices of the 2-D heat
 // equation. All return CSR matrices with sorted column indices.
+//
+// ToDense and AddToDense are kkt's one CSR → dense conversion (duplicates
+// summed); Nrm2 is gonum's floats.Norm(x, 2).
+//
+// # Reading files
+//
+// Every reader of kkt goes through this package. Decompress (for a stream)
+// and Open (for a path) detect gzip and bzip2 by their magic bytes, not by
+// the file name, and every stream reader here calls Decompress, so a
+// compressed Matrix Market, LIBSVM or CSV stream reads like a plain one.
+// ReadMatrixMarket, ReadLIBSVM, ReadDenseCSV (sinkhorn's and dag's CSV
+// readers are thin wrappers) and ReadIDX (the MNIST format) report
+// malformed input as a *ParseError{File, Line, Err}, the one parse error of
+// kkt (matrix/completion and cutest use the same type), and check the memory
+// budget (CheckAlloc) before any allocation whose size a header declares.
 package matrix

@@ -202,11 +202,11 @@ func fmtFloats(v []float64) string {
 	return strings.Join(s, ", ")
 }
 
-// ReadLIBSVMFile reads the LIBSVM file at path with ReadLIBSVM. Files whose
-// names end in .gz or .bz2 are decompressed. Errors name path; the Dataset's
+// ReadLIBSVMFile reads the LIBSVM file at path with ReadLIBSVM (through
+// Open: gzip and bzip2 files are decompressed, told by their content). Errors name path; the Dataset's
 // Name is the base name without the compression suffix.
 func ReadLIBSVMFile(path string, opt LIBSVMOptions) (*Dataset, error) {
-	ds, err := readFile(path, func(r io.Reader, name string) (*Dataset, error) {
+	ds, err := ReadFile(path, func(r io.Reader, name string) (*Dataset, error) {
 		return ReadLIBSVM(r, name, opt)
 	})
 	if err != nil {

@@ -299,3 +299,24 @@ func TestCSRInd32(t *testing.T) {
 		}
 	}
 }
+
+// TestToDense: duplicates are summed, dst is reused and zeroed first, and
+// AddToDense scales.
+func TestToDense(t *testing.T) {
+	a := sparse.NewCSR(2, 3, []int{0, 3, 4}, []int{2, 0, 2, 1}, []float64{1, 2, 3, -4})
+	want := []float64{2, 0, 4, 0, -4, 0}
+	d := ToDense(nil, a)
+	for k, v := range d.RawMatrix().Data {
+		if v != want[k] {
+			t.Fatalf("ToDense = %v, want %v", d.RawMatrix().Data, want)
+		}
+	}
+	d.Set(1, 2, 9)
+	ToDense(d, a)
+	AddToDense(d.RawMatrix(), -0.5, a)
+	for k, v := range d.RawMatrix().Data {
+		if v != want[k]/2 {
+			t.Fatalf("reused dst + AddToDense(−½) = %v, want half of %v", d.RawMatrix().Data, want)
+		}
+	}
+}

@@ -134,16 +134,17 @@ func ReadMatrixMarketDense(r io.Reader, name string) (*mat.Dense, error) {
 }
 
 // ReadMatrixMarketFile reads the Matrix Market file at path with
-// ReadMatrixMarket. Files whose names end in .gz or .bz2 are decompressed.
+// ReadMatrixMarket (through Open: gzip and bzip2 files are decompressed,
+// told by their content).
 func ReadMatrixMarketFile(path string) (*sparse.CSR, error) {
-	return readFile(path, ReadMatrixMarket)
+	return ReadFile(path, ReadMatrixMarket)
 }
 
 // ReadMatrixMarketDenseFile reads the Matrix Market file at path with
-// ReadMatrixMarketDense. Files whose names end in .gz or .bz2 are
-// decompressed.
+// ReadMatrixMarketDense (through Open: gzip and bzip2 files are
+// decompressed).
 func ReadMatrixMarketDenseFile(path string) (*mat.Dense, error) {
-	return readFile(path, ReadMatrixMarketDense)
+	return ReadFile(path, ReadMatrixMarketDense)
 }
 
 // WriteMatrixMarket writes a in Matrix Market coordinate real general

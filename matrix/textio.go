@@ -3,20 +3,22 @@ package matrix
 import (
 	"bufio"
 	"bytes"
-	"compress/bzip2"
-	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 )
 
-// ParseError reports malformed input in a Matrix Market or LIBSVM file. Line
-// is the 1-based line number, or 0 when the problem is not tied to one line
-// (a truncated file, for example).
+// ParseError reports malformed input in a file: kkt's one parse error, used
+// by every reader (Matrix Market, LIBSVM, dense CSV and IDX here; ratings and
+// factor files in matrix/completion; SIF in cutest, whose ParseError is this
+// type; the readers of sinkhorn and dag). Line is the 1-based line number, or
+// 0 when the problem is not tied to one line (a truncated file, a binary
+// format: Err then names the byte offset). errors.As(err, &pe) with
+// pe *matrix.ParseError finds it wherever a package wraps it, and errors.Is
+// sees through it to the cause (ErrTooLarge, ErrNoData, ...).
 type ParseError struct {
 	File string
 	Line int
@@ -57,24 +59,38 @@ const MaxLineBytes = 256 << 20
 
 // lineReader returns the lines of r one by one without their line
 // terminator ("\n" or "\r\n"), counting them from 1. Lines of any length
-// are accepted.
+// are accepted. A gzip- or bzip2-compressed r is decompressed (Decompress),
+// so every text reader of the package takes compressed streams too.
 type lineReader struct {
 	r    *bufio.Reader
 	file string
 	line int
 	buf  []byte
 	eof  bool
+	err  error // from Decompress, returned by the first next
 }
 
 func newLineReader(r io.Reader, file string) *lineReader {
-	return &lineReader{r: bufio.NewReaderSize(r, 64<<10), file: file}
+	lr := &lineReader{file: file}
+	d, err := Decompress(r, file)
+	if err != nil {
+		lr.err, lr.eof = err, true
+		return lr
+	}
+	if br, ok := d.(*bufio.Reader); ok {
+		lr.r = br
+	} else {
+		lr.r = bufio.NewReaderSize(d, 64<<10)
+	}
+	return lr
 }
 
 // next returns the next line, or ok == false at the end of the input. A read
 // error other than io.EOF is returned as a *ParseError.
 func (lr *lineReader) next() (line []byte, ok bool, err error) {
 	if lr.eof {
-		return nil, false, nil
+		err, lr.err = lr.err, nil
+		return nil, false, err
 	}
 	lr.buf = lr.buf[:0]
 	for {
@@ -213,39 +229,6 @@ func parseInteger(b []byte) (float64, error) {
 		return 0, fmt.Errorf("integer %q not exactly representable as float64", b)
 	}
 	return float64(v), nil
-}
-
-// openMaybeCompressed opens path, transparently decompressing names ending
-// in .gz or .bz2. The returned closer closes the file.
-func openMaybeCompressed(path string) (io.Reader, io.Closer, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	switch {
-	case strings.HasSuffix(path, ".bz2"):
-		return bzip2.NewReader(bufio.NewReader(f)), f, nil
-	case strings.HasSuffix(path, ".gz"):
-		z, err := gzip.NewReader(f)
-		if err != nil {
-			f.Close()
-			return nil, nil, &ParseError{File: path, Err: err}
-		}
-		return z, f, nil
-	}
-	return f, f, nil
-}
-
-// readFile opens path (see openMaybeCompressed) and parses it with read,
-// naming path in errors.
-func readFile[T any](path string, read func(io.Reader, string) (T, error)) (T, error) {
-	r, c, err := openMaybeCompressed(path)
-	if err != nil {
-		var zero T
-		return zero, err
-	}
-	defer c.Close()
-	return read(r, path)
 }
 
 // appendFloat formats v with the shortest decimal representation that

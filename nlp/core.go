@@ -7,6 +7,7 @@ import (
 
 	"github.com/kkt-go/kkt/linsolve"
 	"github.com/kkt-go/kkt/solver"
+	"gonum.org/v1/gonum/floats"
 )
 
 // Algorithm constants (IPOPT's defaults; see doc.go for the names).
@@ -38,7 +39,8 @@ const (
 	epsMach            = 0x1p-52
 	condenseMinDefault = 250 // condense the inequality rows when nx + me exceeds this
 	restoRho           = 1000
-	restoReduce        = 0.9 // required_infeasibility_reduction
+	restoReduce        = 0.9                    // required_infeasibility_reduction
+	slackMove          = 1.8189894035458565e-12 // slack_move = ε^¾
 )
 
 type params struct {
@@ -62,14 +64,14 @@ type core struct {
 	nx, nd, me, nv int
 
 	v, y, zl, zu []float64
+	sl, su       []float64 // slacks of v to its bounds (setSlacks)
 	f            float64
 	g, h, J, W   []float64
 	mu, tau      float64
 
 	filter             [][2]float64
 	thetaMax, thetaMin float64
-	dwLast             float64
-	jacDegen           bool
+	pert               perturbation // inertia correction state
 
 	// KKT workspace: reduced system of order nx+me (lower triangle).
 	nk         int
@@ -96,22 +98,32 @@ type core struct {
 	evals    int
 	accCount int
 	tinyLast bool
+	// slackMoves counts the bounds moved by the slack safeguard.
+	slackMoves int
+	// soft restoration phase
+	inSoftResto bool
+	softCount   int
+	softAlpha   float64
+	soft        *softState
+	// inexactSolve skips the iterative refinement (second-order
+	// corrections, as IPOPT's allow_inexact solves).
+	inexactSolve bool
 
 	resto *restoLink // non-nil when this core is a restoration phase
 	// dhessHook, when set, refreshes st.dhess before each factorization.
 	dhessHook     func()
 	recordF       func() float64
 	feasFallback  int
-	square        bool // as many equality rows as free variables, no slacks
+	square        bool // as many equality rows as free variables
 	stopRequested bool
 	// filter-reset heuristic state
-	lastRejFilter                  bool
-	filterRejections, filterResets int
-	sp                             *sparseKKT  // non-nil on the sparse path
-	spIn                           sparseInner // the problem's sparse derivatives (sparse path)
-	shortened                      int         // consecutive shortened steps
-	wd                             *watchdog   // non-nil while the watchdog runs
-	noWatchdog                     bool
+	lastRejFilter    bool
+	filterRejections int
+	sp               *sparseKKT  // non-nil on the sparse path
+	spIn             sparseInner // the problem's sparse derivatives (sparse path)
+	shortened        int         // consecutive shortened steps
+	wd               *watchdog   // non-nil while the watchdog runs
+	noWatchdog       bool
 	// original (unrelaxed, unscaled) bounds of the main problem
 	xl, xu, cl, cu []float64
 	// main-run hooks
@@ -120,10 +132,12 @@ type core struct {
 
 func newCore(in inner, st *structure, prm *params, ctx context.Context, iter *int) *core {
 	c := &core{in: in, st: st, prm: prm, ctx: ctx, iter: iter}
+	c.pert.mu = &c.mu
 	c.nx, c.nd, c.me = st.nx, st.nd, st.me
 	c.nv = st.nx + st.nd
 	nv, me, nx := c.nv, c.me, c.nx
 	c.v, c.y, c.zl, c.zu = make([]float64, nv), make([]float64, me), make([]float64, nv), make([]float64, nv)
+	c.sl, c.su = make([]float64, nv), make([]float64, nv)
 	c.g, c.h = make([]float64, nv), make([]float64, me)
 	// Condense (eliminate the rows with a diagonal variable) when the
 	// augmented system would be large.
@@ -143,13 +157,13 @@ func newCore(in inner, st *structure, prm *params, ctx context.Context, iter *in
 		}
 	}
 	c.rd, c.rho = make([]float64, me), make([]float64, me)
-	if c.nk < nx+me {
-		// Condensed rows make the row scales of the x block huge (J_rᵀJ_r/d_r
-		// with d_r → 0), so a zero pivot relative to them means nothing;
-		// count exact zeros only (the x block alone cannot be singular for
-		// lack of δ_c, δ_w fixes any wrong inertia).
-		c.ldl.ZeroTol = 1e-300
-	}
+	// A pivot counts as zero only when it is (numerically) exactly zero:
+	// IPOPT's MUMPS reports a singular matrix (INFO(1) = −10) only then;
+	// a nearly singular matrix shows up instead as a wrong inertia or as a
+	// failed iterative refinement (solveKKT), which IPOPT answers as
+	// singular. (With condensed rows a relative tolerance would also be
+	// meaningless: J_rᵀJ_r/d_r with d_r → 0 makes the row scales huge.)
+	c.ldl.ZeroTol = 1e-300
 	c.hasSlack = make([]bool, me)
 	for k := range st.nd {
 		c.hasSlack[st.drow[k]] = true
@@ -215,35 +229,116 @@ func norm1(v []float64) float64 {
 	return s
 }
 
-func normInf(v []float64) float64 {
-	s := 0.0
-	for _, x := range v {
-		s = max(s, math.Abs(x))
+// slackL and slackU are the slacks of the current point to its bounds
+// (set by setSlacks whenever the point changes).
+func (c *core) slackL(i int) float64 { return c.sl[i] }
+func (c *core) slackU(i int) float64 { return c.su[i] }
+
+// safeSlack is IPOPT's slack safeguard (CalculateSafeSlack, W&B §3.5):
+// a slack s to the bound b with multiplier z that is below
+// s_min = ε·min(1, μ) is replaced by
+//
+//	min( max(μ/z, s_min), max(s, 0) + slack_move·max(1, |b|) ),
+//
+// slack_move = ε^¾. Once the point is accepted the bound itself is moved
+// to match (moveBounds), so the barrier never sees a slack that rounding
+// has driven to zero.
+func (c *core) safeSlack(s, b, z float64) float64 {
+	sMin := epsMach * min(1, c.mu)
+	if sMin == 0 {
+		sMin = math.SmallestNonzeroFloat64
 	}
-	return s
+	if s >= sMin {
+		return s
+	}
+	s = max(s, 0)
+	t := sMin
+	if z > 0 {
+		t = max(c.mu/z, sMin)
+	} else {
+		t = math.Inf(1)
+	}
+	return min(t, s+slackMove*max(1, math.Abs(b)))
 }
 
-// slackL and slackU are the distances to the bounds.
-func (c *core) slackL(v []float64, i int) float64 { return v[i] - c.st.vl[i] }
-func (c *core) slackU(v []float64, i int) float64 { return c.st.vu[i] - v[i] }
+// setSlacks computes the slacks of the current point v to its bounds and
+// applies the slack move with the multipliers zl, zu (those of the previous
+// iterate when a trial point is accepted, as IPOPT's AcceptTrialPoint):
+// every slack below s_min is replaced by safeSlack and its bound moved
+// outward to v − s (v + s for an upper bound). The corrected value is kept
+// as the current slack (IPOPT caches it with the iterate), so a slack below
+// the rounding granularity of v still enters Σ, the complementarity and the
+// barrier with its corrected value. It returns the number of bounds moved.
+func (c *core) setSlacks(zl, zu []float64) int {
+	st := c.st
+	moved := 0
+	for i := range c.nv {
+		if st.hasL[i] {
+			s := c.v[i] - st.vl[i]
+			if ns := c.safeSlack(s, st.vl[i], zl[i]); ns != s {
+				st.vl[i] = c.v[i] - ns
+				s = ns
+				moved++
+			}
+			c.sl[i] = s
+		}
+		if st.hasU[i] {
+			s := st.vu[i] - c.v[i]
+			if ns := c.safeSlack(s, st.vu[i], zu[i]); ns != s {
+				st.vu[i] = c.v[i] + ns
+				s = ns
+				moved++
+			}
+			c.su[i] = s
+		}
+	}
+	c.slackMoves += moved
+	return moved
+}
 
-// phi is the barrier function at v with objective value f.
+// phi is the barrier function at a trial point v with objective value f
+// (slacks through safeSlack with the current multipliers, as IPOPT's trial
+// slacks).
 func (c *core) phi(v []float64, f float64) float64 {
 	st := c.st
 	s := f
 	for i := range c.nv {
 		l, u := st.hasL[i], st.hasU[i]
+		var sl, su float64
 		if l {
-			s -= c.mu * math.Log(c.slackL(v, i))
+			sl = c.safeSlack(v[i]-st.vl[i], st.vl[i], c.zl[i])
 		}
 		if u {
-			s -= c.mu * math.Log(c.slackU(v, i))
+			su = c.safeSlack(st.vu[i]-v[i], st.vu[i], c.zu[i])
 		}
-		if l && !u {
-			s += kappaD * c.mu * c.slackL(v, i)
-		} else if u && !l {
-			s += kappaD * c.mu * c.slackU(v, i)
-		}
+		s += c.barrier(i, sl, su)
+	}
+	return s
+}
+
+// phiCur is the barrier function at the current point (its stored slacks).
+func (c *core) phiCur() float64 {
+	s := c.f
+	for i := range c.nv {
+		s += c.barrier(i, c.sl[i], c.su[i])
+	}
+	return s
+}
+
+// barrier is variable i's barrier and damping terms for slacks sl, su.
+func (c *core) barrier(i int, sl, su float64) float64 {
+	l, u := c.st.hasL[i], c.st.hasU[i]
+	s := 0.0
+	if l {
+		s -= c.mu * math.Log(sl)
+	}
+	if u {
+		s -= c.mu * math.Log(su)
+	}
+	if l && !u {
+		s += kappaD * c.mu * sl
+	} else if u && !l {
+		s += kappaD * c.mu * su
 	}
 	return s
 }
@@ -255,10 +350,10 @@ func (c *core) gradPhi(dst []float64) {
 		d := c.g[i]
 		l, u := st.hasL[i], st.hasU[i]
 		if l {
-			d -= c.mu / c.slackL(c.v, i)
+			d -= c.mu / c.slackL(i)
 		}
 		if u {
-			d += c.mu / c.slackU(c.v, i)
+			d += c.mu / c.slackU(i)
 		}
 		if l && !u {
 			d += kappaD * c.mu
@@ -307,15 +402,15 @@ func (c *core) errs(mu float64) (du, pr, co, sd, sc float64) {
 		if st.hasL[i] {
 			nz++
 			zsum += c.zl[i]
-			co = max(co, math.Abs(c.slackL(c.v, i)*c.zl[i]-mu))
+			co = max(co, math.Abs(c.slackL(i)*c.zl[i]-mu))
 		}
 		if st.hasU[i] {
 			nz++
 			zsum += c.zu[i]
-			co = max(co, math.Abs(c.slackU(c.v, i)*c.zu[i]-mu))
+			co = max(co, math.Abs(c.slackU(i)*c.zu[i]-mu))
 		}
 	}
-	pr = normInf(c.h)
+	pr = floats.Norm(c.h, math.Inf(1))
 	sd, sc = 1, 1
 	if c.me+nz > 0 {
 		sd = max(sMax, (norm1(c.y)+zsum)/float64(c.me+nz)) / sMax
@@ -531,10 +626,10 @@ func (c *core) recoverStep(rx, dv, dy []float64) {
 func (c *core) sigma(i int) float64 {
 	s := 0.0
 	if c.st.hasL[i] {
-		s += c.zl[i] / c.slackL(c.v, i)
+		s += c.zl[i] / c.slackL(i)
 	}
 	if c.st.hasU[i] {
-		s += c.zu[i] / c.slackU(c.v, i)
+		s += c.zu[i] / c.slackU(i)
 	}
 	return s
 }
@@ -555,94 +650,121 @@ func (c *core) kktMul(dst, x []float64) {
 	}
 }
 
-// solveKKT solves K·sol = rhs with up to 3 steps of iterative refinement.
-func (c *core) solveKKT() bool {
+// Iterative refinement (IPOPT's min/max_refinement_steps,
+// residual_ratio_max, residual_ratio_singular, residual_improvement_factor).
+const (
+	minRefine      = 1
+	maxRefine      = 10
+	ratioMax       = 1e-10
+	ratioSingular  = 1e-5
+	refineImproves = 0.999999999
+)
+
+// residualRatio sets c.res = rhs − K·sol and returns IPOPT's residual
+// ratio ‖res‖∞ / (min(‖sol‖∞, 1e6‖rhs‖∞) + ‖rhs‖∞).
+func (c *core) residualRatio() float64 {
+	c.kktMul(c.res, c.sol)
+	for i := range c.res {
+		c.res[i] = c.rhs[i] - c.res[i]
+	}
+	nb, ns, nr := floats.Norm(c.rhs, math.Inf(1)), floats.Norm(c.sol, math.Inf(1)), floats.Norm(c.res, math.Inf(1))
+	if nb+ns == 0 {
+		return nr
+	}
+	return nr / (min(ns, 1e6*nb) + nb)
+}
+
+// solveKKT solves K·sol = rhs with iterative refinement as IPOPT's
+// PDFullSpaceSolver (at least one step, until the residual ratio is below
+// 1e-10, at most 10 steps, stopping when a step does not improve it).
+// singular reports that refinement failed with the ratio still at least
+// 1e-5: IPOPT then pretends the matrix is singular and refactors it with
+// the correction for singular matrices.
+func (c *core) solveKKT() (ok, singular bool) {
 	if c.sp != nil {
 		// ErrInaccurate (refinement left the backward error above √ε)
-		// still leaves the best iterate in sol; IPOPT accepts such
-		// solutions unless the residual ratio exceeds 1e-5, checked here.
+		// still leaves the best iterate in sol; it is accepted unless the
+		// residual ratio exceeds 1e-5 (then: pretend singular).
 		if _, err := c.sp.f.Solve(c.sol, c.rhs); err != nil && !errors.Is(err, linsolve.ErrInaccurate) {
-			return false
-		} else if err != nil && c.spResidualRatio() > 1e-5 {
-			return false
+			return false, false
+		} else if err != nil && c.spResidualRatio() > ratioSingular {
+			return allFinite(c.sol), true
 		}
-		return allFinite(c.sol)
+		return allFinite(c.sol), false
 	}
 	if err := c.ldl.Solve(c.sol, c.rhs); err != nil {
-		return false
+		return false, false
 	}
-	bn := normInf(c.rhs)
-	for range 3 {
-		c.kktMul(c.res, c.sol)
-		for i := range c.res {
-			c.res[i] = c.rhs[i] - c.res[i]
-		}
-		rn := normInf(c.res)
-		if rn <= 1e-14*(bn+normInf(c.sol)) || rn == 0 {
-			break
-		}
+	if c.inexactSolve {
+		// IPOPT solves the second-order correction with allow_inexact:
+		// no refinement.
+		return allFinite(c.sol), false
+	}
+	ratio := c.residualRatio()
+	old := ratio
+	for steps := 0; steps < minRefine || ratio > ratioMax; {
 		if err := c.ldl.Solve(c.corr, c.res); err != nil {
-			return false
+			return false, false
 		}
 		for i := range c.sol {
 			c.sol[i] += c.corr[i]
 		}
+		ratio = c.residualRatio()
+		steps++
+		if ratio > ratioMax && steps > minRefine && (steps > maxRefine || ratio > refineImproves*old) {
+			return allFinite(c.sol), ratio >= ratioSingular
+		}
+		old = ratio
 	}
-	return allFinite(c.sol)
+	return allFinite(c.sol), false
 }
 
-// factorKKT runs the inertia correction (Algorithm IC). It returns δw (or
-// false when no correction up to δ̄w^max gives the inertia (nx, me, 0)).
+// factorKKT factors the Newton matrix of a new iterate with the inertia
+// correction (Algorithm IC, IPOPT's PDPerturbationHandler). It returns δw
+// and false when no correction up to δ̄w^max gives the inertia
+// (nx, rows kept, 0).
 func (c *core) factorKKT() (float64, bool) {
-	dw, dc := 0.0, 0.0
-	if c.jacDegen {
-		dc = dcBar * math.Pow(c.mu, dcExp)
+	if !c.pert.newSystem() {
+		return c.pert.dw, false
 	}
-	want := func() (bool, bool) {
-		okD := c.buildKKT(dw, dc, false)
-		p, n, z, err := c.factorCurrent()
-		if err != nil {
-			return false, false
-		}
-		return okD && p == c.nx && n == c.nk-c.nx && z == 0, z > 0
+	return c.factorLoop(false)
+}
+
+// factorLoop factors with the current (δw, δc) and corrects them until the
+// inertia is right. A singular matrix (a zero pivot; or too few negative
+// eigenvalues, which IPOPT also treats as singular) gets the correction
+// for singular matrices, any other wrong inertia the one for wrong
+// inertia. With pretend set (after a failed iterative refinement) the
+// correction starts over for the matrix, as IPOPT's SolveOnce does
+// (ConsiderNewSystem), and its unperturbed form is treated as singular.
+func (c *core) factorLoop(pretend bool) (float64, bool) {
+	p := &c.pert
+	if pretend && !p.newSystem() {
+		return p.dw, false
 	}
-	good, sing := want()
-	if good {
-		return 0, true
-	}
-	if sing && dc == 0 && c.me > 0 {
-		dc = dcBar * math.Pow(c.mu, dcExp)
-		c.jacDegen = true
-		if good, _ = want(); good {
-			return 0, true
-		}
-	}
+	want := c.nk - c.nx
 	for {
-		if dw == 0 {
-			if c.dwLast == 0 {
-				dw = dwFirst
-			} else {
-				dw = max(dwMin, dwDec*c.dwLast)
+		singular := pretend
+		if !pretend {
+			okD := c.buildKKT(p.dw, p.dc, false)
+			pos, neg, zero, err := c.factorCurrent()
+			if err != nil {
+				return p.dw, false
 			}
-		} else if c.dwLast == 0 {
-			dw *= dwIncFirst
+			if okD && zero == 0 && neg == want && pos == c.nx {
+				return p.dw, true
+			}
+			singular = okD && (zero > 0 || neg < want)
+		}
+		pretend = false
+		var ok bool
+		if singular && c.me > 0 {
+			ok = p.forSingularity()
 		} else {
-			dw *= dwInc
+			ok = p.forWrongInertia()
 		}
-		if dw > dwMax {
-			return dw, false
-		}
-		good, sing = want()
-		if !good && sing && dc == 0 && c.me > 0 {
-			// Singular at this δ_w (the Schur complement J(W+δ_w)⁻¹Jᵀ
-			// has become numerically zero): perturb δ_c as well.
-			dc = dcBar * math.Pow(c.mu, dcExp)
-			c.jacDegen = true
-			good, _ = want()
-		}
-		if good {
-			c.dwLast = dw
-			return dw, true
+		if !ok {
+			return p.dw, false
 		}
 	}
 }
@@ -650,16 +772,18 @@ func (c *core) factorKKT() (float64, bool) {
 // direction computes (Δv, Δy, Δz) from the factored KKT matrix with the
 // constraint right-hand side hr (h for the Newton step, c_soc for a
 // second-order correction); dv, dy receive the primal and y steps.
-func (c *core) direction(hr, dv, dy []float64) bool {
+// singular reports a failed iterative refinement (see solveKKT).
+func (c *core) direction(hr, dv, dy []float64) (ok, singular bool) {
 	// rx = ∇φ + Jᵀy over all v.
 	c.gradPhi(c.rx)
 	c.addJTy(c.rx, c.y)
 	c.assembleRHS(c.rx, hr)
-	if !c.solveKKT() {
-		return false
+	ok, singular = c.solveKKT()
+	if !ok {
+		return false, false
 	}
 	c.recoverStep(c.rx, dv, dy)
-	return allFinite(dv) && allFinite(dy)
+	return allFinite(dv) && allFinite(dy), singular
 }
 
 // dualStep sets Δz from Δv (μ X⁻¹e − z − Σ Δx).
@@ -667,11 +791,11 @@ func (c *core) dualStep(dv []float64) {
 	for i := range c.nv {
 		c.dzl[i], c.dzu[i] = 0, 0
 		if c.st.hasL[i] {
-			s := c.slackL(c.v, i)
+			s := c.slackL(i)
 			c.dzl[i] = c.mu/s - c.zl[i] - c.zl[i]/s*dv[i]
 		}
 		if c.st.hasU[i] {
-			s := c.slackU(c.v, i)
+			s := c.slackU(i)
 			c.dzu[i] = c.mu/s - c.zu[i] + c.zu[i]/s*dv[i]
 		}
 	}
@@ -679,14 +803,14 @@ func (c *core) dualStep(dv []float64) {
 
 // maxStep returns the largest α ∈ (0, 1] keeping the bound slacks of
 // v + αΔv above (1 − τ) times their values.
-func (c *core) maxStep(v, dv []float64) float64 {
+func (c *core) maxStep(dv []float64) float64 {
 	a := 1.0
 	for i := range c.nv {
 		if c.st.hasL[i] && dv[i] < 0 {
-			a = min(a, -c.tau*c.slackL(v, i)/dv[i])
+			a = min(a, -c.tau*c.slackL(i)/dv[i])
 		}
 		if c.st.hasU[i] && dv[i] > 0 {
-			a = min(a, c.tau*c.slackU(v, i)/dv[i])
+			a = min(a, c.tau*c.slackU(i)/dv[i])
 		}
 	}
 	return a
@@ -735,40 +859,48 @@ func (c *core) addFilter(theta, phi float64) {
 func (c *core) zSafeguard() {
 	for i := range c.nv {
 		if c.st.hasL[i] {
-			s := c.slackL(c.v, i)
+			s := c.slackL(i)
 			c.zl[i] = max(min(c.zl[i], kappaSigma*c.mu/s), c.mu/(kappaSigma*s))
 		}
 		if c.st.hasU[i] {
-			s := c.slackU(c.v, i)
+			s := c.slackU(i)
 			c.zu[i] = max(min(c.zu[i], kappaSigma*c.mu/s), c.mu/(kappaSigma*s))
 		}
 	}
 }
 
 // lsqMultipliers sets y to the least-squares estimate (18); y = 0 when the
-// system is singular or the estimate exceeds 1e3 in size.
-func (c *core) lsqMultipliers() {
+// system is singular or the estimate exceeds 1e3 in size
+// (constr_mult_init_max).
+func (c *core) lsqMultipliers() { c.lsqY(1e3) }
+
+// lsqY sets y to the least-squares multipliers [I Jᵀ; J 0][w; y] =
+// −[∇f − zl + zu; 0] (IPOPT's LeastSquareMultipliers, solved without
+// regularization); y = 0 and false when the system does not have the
+// inertia of a full-rank J or, with maxNorm > 0, when ‖y‖∞ > maxNorm.
+func (c *core) lsqY(maxNorm float64) bool {
 	clear(c.y)
 	if c.me == 0 {
-		return
+		return true
 	}
 	c.buildKKT(1, 0, true)
 	if p, n, z, err := c.factorCurrent(); err != nil || p != c.nx || n != c.nk-c.nx || z != 0 {
-		return
+		return false
 	}
 	for i := range c.nv {
 		c.rx[i] = c.g[i] - c.zl[i] + c.zu[i]
 	}
 	clear(c.htrial)
 	c.assembleRHS(c.rx, c.htrial)
-	if !c.solveKKT() {
-		return
+	if ok, _ := c.solveKKT(); !ok {
+		return false
 	}
 	c.recoverStep(c.rx, c.dv, c.dysoc)
-	if normInf(c.dysoc) > 1e3 {
-		return
+	if maxNorm > 0 && floats.Norm(c.dysoc, math.Inf(1)) > maxNorm {
+		return false
 	}
 	copy(c.y, c.dysoc)
+	return true
 }
 
 // condenseMin is condenseMinDefault except in tests of the condensed path.

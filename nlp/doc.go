@@ -27,7 +27,9 @@
 // c(x) = 0 of the paper.
 //
 // Scaling (§3.8): df = min(1, 100/‖∇f(x₀)‖∞) and dc_j = min(1,
-// 100/‖∇c_j(x₀)‖∞), floored at 1e-8, at the pushed start point.
+// 100/‖∇c_j(x₀)‖∞), floored at 1e-8, at the user's start point before it
+// is pushed into the bounds (IPOPT determines the scaling when it sets up
+// the problem, before the initializer moves x₀), over the free variables.
 //
 // Start (§3.6): x₀ is projected into [xl + p_L, xu − p_U] with p =
 // min(κ₁ max(1, |b|), κ₂ (xu − xl)), κ₁ = κ₂ = 1e-2; s₀ = dc·c(x₀) likewise;
@@ -46,8 +48,8 @@
 // curr_nlp_error, and for E_μ it is ‖h(v)‖∞. Convergence: E₀ ≤ Tol and the
 // unscaled constraint violation ≤ ConstrViolTol, dual infeasibility ≤
 // DualInfTol, complementarity ≤ ComplInfTol. A square system (as many
-// equality rows as free variables, no inequality) is solved for feasibility
-// only, as IPOPT does.
+// equality rows as free variables) is solved for feasibility only, as
+// IPOPT 3.11 does (see the deviations).
 //
 // Barrier update (7): when E_μ ≤ κ_ε μ (κ_ε = 10), μ ← max(μ_floor,
 // min(κ_μ μ, μ^θ_μ)) with κ_μ = 0.2, θ_μ = 1.5, repeatedly within one
@@ -69,16 +71,42 @@
 // AMD ordering) and it is refactored every time by linsolve's sparse LDLᵀ,
 // whose pivots give the inertia; Solve refines iteratively.
 //
-// Inertia correction (Algorithm IC, §3.1): want inertia (n, m_kept, 0).
-// Zero eigenvalues set δ_c = 1e-8 μ^¼ (and mark the Jacobian degenerate so
-// later iterations start with it); wrong inertia raises δ_w from
-// δ_w⁰ = 1e-4 (first time) or max(1e-20, δ_w^last/3), by ×100 (while
-// δ_w^last = 0) or ×8, up to 1e20, after which the step fails and the
-// restoration phase starts.
-//
+// Inertia correction (Algorithm IC, §3.1, as IPOPT's PDPerturbationHandler;
+// perturb.go): want inertia (n, m_kept, 0). A wrong inertia raises δ_w from
+// δ_w⁰ = 1e-4 (δ_w^last = 0) or max(1e-20, δ_w^last/3), by ×100 (while
+// δ_w^last = 0 or δ_w > 1e5 δ_w^last) or ×8, up to 1e20; beyond that with
+// δ_c = 0 the sequence restarts with δ_c > 0, else the step fails and the
+// restoration phase starts. A singular matrix — a zero pivot, or too few
+// negative eigenvalues (IPOPT treats both as singular) — gets δ_c =
+// 1e-8 μ^¼ first (δ_w unchanged), and δ_w increases after that; δ_c is never
+// used for a merely wrong inertia. Structural degeneracy as IPOPT: while
+// undecided, a singular matrix is tried with δ_c alone, then δ_w alone,
+// then both; after 3 matrices that needed the same cure the Jacobian (or
+// the Hessian) is declared degenerate and its perturbation is applied from
+// the first factorization of every later matrix. A pivot counts as zero
+// only when it is exactly zero (MUMPS's singular return); a nearly
+// singular matrix shows up in the iterative refinement: solveKKT refines
+// as IPOPT (at least 1 and at most 10 steps, until the residual ratio
+// ‖r‖∞/(min(‖sol‖∞, 1e6‖rhs‖∞) + ‖rhs‖∞) ≤ 1e-10, stopping when a step
+// does not improve it), and when the ratio is still ≥ 1e-5 the matrix is
+// treated as singular once and refactored (IPOPT's pretend_singular).
+
 // Step sizes (15): α_max by fraction to the boundary for v, α_z for z
 // separately; y moves with the primal α. After each step z is projected
 // into [μ/(κ_Σ s), κ_Σ μ/s] (16), κ_Σ = 1e10.
+//
+// Slack move (§3.5, IPOPT's CalculateSafeSlack and slack_move): a slack
+// s = v − vl (or vu − v) of a trial or accepted point that is below
+// s_min = ε·min(1, μ) is replaced by
+//
+//	s ← min( max(μ/z, s_min), max(s, 0) + ε^¾·max(1, |b|) )
+//
+// with z the multiplier of the current iterate; the barrier of a trial
+// point uses the corrected slack, and when the point is accepted the bound
+// is moved to v − s (v + s) and the corrected value is kept as the
+// iterate's slack (core.safeSlack, core.setSlacks). Without it, an active
+// bound of large magnitude (DIAGIQB's −1e5) leaves a slack below the
+// spacing of doubles and the complementarity cannot reach tol.
 //
 // Filter line search (§2.3): θ = ‖h‖₁; θ_max = 1e4 max(1, θ₀), θ_min =
 // 1e-4 max(1, θ₀); switching condition (19) with δ = 1, s_θ = 1.1, s_φ = 2.3;
@@ -91,21 +119,45 @@
 // row with a small Δy force a μ decrease, and at μ_min the run stops with
 // Stagnated. The watchdog of IPOPT is included (10 consecutive shortened
 // steps trigger up to 3 full-step trial iterations, kept if one becomes
-// acceptable with respect to the watchdog iterate, otherwise undone).
+// acceptable with respect to the watchdog iterate, otherwise undone). The
+// filter is augmented after an accepted step unless both the switching
+// condition (19) and the Armijo condition (20) hold for it (A-8; this does
+// not depend on θ ≤ θ_min, which only selects the acceptance test), and
+// it is reset by IPOPT's heuristic: when 5 line searches in a row were
+// accepted right after a trial rejected by the filter alone (a trial that
+// fails the sufficient-decrease test clears that mark), the filter is
+// cleared (IPOPT caps the resets at max_filter_resets = 5 but never counts
+// them, so neither does this).
 //
-// Feasibility restoration (§3.3): when α falls below α_min or the inertia
-// correction fails, the current (θ, φ) joins the filter and the same
-// interior-point iteration solves
+// Soft restoration (IPOPT's soft_resto_pderror_reduction_factor = 0.9999,
+// max_soft_resto_iters = 10): when α falls below α_min the current (θ, φ)
+// joins the filter and the step along the current direction with
+// α = min(α_max, α_z) for all variables is tried; it is taken if it is
+// acceptable to the filter and the current iterate (then the run goes on
+// as usual) or if it reduces the primal-dual error ‖∇L‖₁/(n_x+n_s) +
+// ‖c − s‖₁/m + ‖Sz − μ‖₁/n_b by that factor (then later iterations take
+// such steps without backtracking, at most 10, until one is acceptable to
+// the filter; a μ decrease ends the phase). Second-order corrections are
+// solved without iterative refinement (IPOPT's allow_inexact).
+//
+// Feasibility restoration (§3.3): when the soft restoration step is not
+// taken (or the inertia correction fails), the current (θ, φ) joins the
+// filter (once) and the same interior-point iteration solves
 //
 //	min ρ Σ(p + n) + (ζ/2) ‖D_R (v − v_R)‖²  s.t.  h(v) − p + n = 0,
 //	                                        bounds on v, p, n ≥ 0,
 //
 // with ρ = 1000, ζ = √μ_R (μ_R the restoration's barrier parameter),
-// D_R = diag(1/max(1, |v_R,i|)), μ_R starting at max(μ, ‖h‖∞), p and n
+// D_R = diag(1/max(1, |v_R,i|)), μ_R starting at max(μ, ‖h‖∞) and kept
+// through the first restoration iteration (IPOPT's MonotoneMuUpdate skips
+// its first update under the "resto." prefix), p and n
 // starting at the closed-form minimizer of the barrier terms. It returns
 // to the main iteration as soon as θ ≤ 0.9 θ_R and the point is acceptable
-// to the main filter; then y is re-estimated by least squares and z is
-// taken from the restoration (reset to 1 when above 1e3). When the
+// to the main filter; then, as IPOPT, the bound multipliers of the iterate
+// where restoration began take one Newton step for complementarity over
+// the whole restoration, Δz = (μ + z (s_old − s_new))/s_old − z, with the
+// fraction-to-the-boundary step (all reset to 1 when the largest exceeds
+// 1e3), and y = 0 (constr_mult_reset_threshold = 0). When the
 // restoration problem itself converges with the unscaled constraint
 // violation above ConstrViolTol, the problem is locally infeasible
 // (Status Infeasible).
@@ -122,35 +174,44 @@
 //     or MUMPS), counting only exactly zero pivots as zero: a zero pivot
 //     that the order produces in the constraint block is answered with
 //     δ_c > 0. Forced on every problem of the sweep (NLP_SPARSE=0) it
-//     solves 392 problems against 397 for the default (dense up to order
+//     solves 397 problems against 402 for the default (dense up to order
 //     300): somewhat less robust than the dense Bunch–Kaufman path.
+//     Whether a nearly singular matrix has an exactly zero pivot depends
+//     on the factorization: the dense Bunch–Kaufman LDLᵀ and MUMPS can
+//     disagree (HALDMADS at its start point: MUMPS reports singular, the
+//     dense LDLᵀ one negative eigenvalue too many), and the trajectories
+//     part there.
 //   - The condensed system (n + m > 250) eliminates the inequality rows;
 //     IPOPT always factors the augmented system.
 //   - Iterative refinement is on the reduced system, not on the full
-//     primal-dual system; the residual-ratio singularity test is not done.
-//   - The Jacobian-degeneracy heuristic is simplified: once a zero
-//     eigenvalue is seen, δ_c is used from the first factorization of every
-//     later iteration (IPOPT waits for degen_iters_max = 3 iterations and
-//     also tracks Hessian degeneracy).
+//     primal-dual system (same steps and residual-ratio tests); the dense
+//     Bunch–Kaufman factorization has no "increase quality" retry (MUMPS
+//     raises its pivot tolerance first).
 //   - The μ floor is min(Tol, ComplInfTol·df)/(κ_ε+1), not
 //     min(Tol, ComplInfTol)/(κ_ε+1): with a down-scaled objective the
 //     unscaled complementarity gate could otherwise never be met.
 //   - The restoration phase is a second run of the same iteration on the
 //     restoration problem above (as IPOPT's), but ζ and μ_R follow the
-//     restoration's own barrier parameter; on return the bound multipliers
-//     are taken over (IPOPT takes a Newton step for them); the "soft
-//     restoration" phase is not implemented (IPOPT's filter-reset
-//     heuristic is: 5 successive line searches whose last trial failed
-//     only on the filter reset it, at most 5 times). When the restoration converges to a point that is
+//     restoration's own barrier parameter (the multipliers of the
+//     restoration problem's own bounds start from the main iterate's,
+//     capped at ρ, as IPOPT's). The proximity term ‖D_R(v − v_R)‖² covers
+//     the inequality slacks as well as x; IPOPT's covers x only. Switching
+//     to IPOPT's form was tried: the first restoration steps still differ
+//     from IPOPT's (some other difference in the restoration remains
+//     unidentified) and POLAK6 and COSHFUN, which IPOPT itself does not
+//     solve reproducibly, were lost, so the form is kept and listed here.
+//     When the restoration converges to a point that is
 //     feasible but not acceptable to the filter, the point is taken and the
 //     filter is reset (up to 3 times); IPOPT stops there with
 //     Restoration_Failed.
-//   - The slack-move safeguard (moving a bound by ε^{3/4} when a slack
-//     underflows) is replaced by keeping accepted points strictly inside
-//     the relaxed bounds; trial points on a bound have φ = +Inf and are
-//     rejected.
 //   - The adaptive (Mehrotra/quality-function) barrier strategy is not
 //     implemented; the barrier update is IPOPT's default monotone one.
+//   - Square systems (as many equality rows as free variables) follow
+//     IPOPT 3.11.9, the version of the reference table (ipopt.csv): y₀ = 0,
+//     the NLP error is the scaled constraint violation alone, the dual
+//     and complementarity gates are off, and at the end z = 0 and y is the
+//     least-squares estimate. IPOPT 3.14 instead tries z = 0 and
+//     least-squares y at every feasible iterate and applies the full test.
 //   - Acceptable termination is as IPOPT (15 consecutive iterates with
 //     E₀ ≤ 1e-6, constraint violation and complementarity ≤ 1e-2) and is
 //     reported as Converged with Result.Acceptable set.

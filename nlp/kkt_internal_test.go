@@ -170,11 +170,8 @@ func TestKKTStepAgainstFullSystem(t *testing.T) {
 		if !ok {
 			t.Fatal("factorKKT failed")
 		}
-		dc := 0.0
-		if c.jacDegen {
-			dc = dcBar * math.Pow(c.mu, dcExp)
-		}
-		if !c.direction(c.h, c.dv, c.dy) {
+		dc := c.pert.dc
+		if ok, _ := c.direction(c.h, c.dv, c.dy); !ok {
 			t.Fatal("direction failed")
 		}
 		c.dualStep(c.dv)
@@ -273,7 +270,7 @@ func checkFullSystem(t *testing.T, c *core, dw, dc float64, condense string) {
 		// Complementarity rows (identity when the bound is absent).
 		zr, zu := nv+me+i, 2*nv+me+i
 		if st.hasL[i] {
-			s := c.slackL(c.v, i)
+			s := c.slackL(i)
 			A.Set(zr, i, c.zl[i])
 			A.Set(zr, zr, s)
 			b[zr] = c.mu - s*c.zl[i]
@@ -281,7 +278,7 @@ func checkFullSystem(t *testing.T, c *core, dw, dc float64, condense string) {
 			A.Set(zr, zr, 1)
 		}
 		if st.hasU[i] {
-			s := c.slackU(c.v, i)
+			s := c.slackU(i)
 			A.Set(zu, i, -c.zu[i])
 			A.Set(zu, zu, s)
 			b[zu] = c.mu - s*c.zu[i]
@@ -315,4 +312,74 @@ func checkFullSystem(t *testing.T, c *core, dw, dc float64, condense string) {
 	check("Δy", c.dy, nv)
 	check("Δzl", c.dzl, nv+me)
 	check("Δzu", c.dzu, 2*nv+me)
+}
+
+// TestSafeSlack checks IPOPT's slack move (CalculateSafeSlack): a slack
+// below s_min = ε·min(1, μ) becomes min(max(μ/z, s_min), max(s, 0) +
+// ε^¾·max(1, |b|)), and setSlacks moves the bound to match and keeps the
+// corrected slack as the current one.
+func TestSafeSlack(t *testing.T) {
+	c := &core{mu: 1e-9}
+	sMin := epsMach * 1e-9
+	if got := c.safeSlack(1e-3, 5, 1); got != 1e-3 {
+		t.Errorf("a slack above s_min changed: %g", got)
+	}
+	// μ/z smaller than the move: the slack becomes μ/z.
+	if got, want := c.safeSlack(0, -1e5, 1e6), 1e-9/1e6; got != want {
+		t.Errorf("safeSlack(0, -1e5, z=1e6) = %g, want μ/z = %g", got, want)
+	}
+	// μ/z larger than the move: the move ε^¾ max(1, |b|) limits it.
+	if got, want := c.safeSlack(-1e-30, 2, 1e-12), slackMove*2; math.Abs(got-want) > 1e-15*want {
+		t.Errorf("safeSlack(<0, 2, z=1e-12) = %g, want slack_move·|b| = %g", got, want)
+	}
+	// μ/z below s_min: s_min.
+	if got := c.safeSlack(0, 1, 1e20); got != sMin {
+		t.Errorf("safeSlack with huge z = %g, want s_min = %g", got, sMin)
+	}
+
+	st := &structure{nx: 3, vl: []float64{-1e5, 0, 0}, vu: []float64{math.Inf(1), 1, math.Inf(1)},
+		hasL: []bool{true, true, true}, hasU: []bool{false, true, false}}
+	c = &core{mu: 1e-9, st: st, nv: 3, v: []float64{-1e5, 0.5, 0}, sl: make([]float64, 3), su: make([]float64, 3)}
+	zl, zu := []float64{1e6, 1, 1}, []float64{0, 1, 0}
+	if moved := c.setSlacks(zl, zu); moved != 2 {
+		t.Fatalf("setSlacks moved %d bounds, want 2", moved)
+	}
+	// x at −1e5: the slack μ/z = 1e-15 is below the spacing of doubles
+	// there; the bound stays put in floating point but the current slack
+	// is the corrected value (as IPOPT's cached slack).
+	if want := 1e-15; c.sl[0] != want || st.vl[0] != -1e5-1e-15 {
+		t.Errorf("current slack %g, bound %.17g; want μ/z = %g and the bound −1e5 − 1e-15", c.sl[0], st.vl[0], want)
+	}
+	// x at 0 with z = 1: μ/z = 1e-9 is above the move ε^¾, so the slack
+	// becomes ε^¾ and the bound moves to −ε^¾.
+	if c.sl[2] != slackMove || st.vl[2] != -slackMove {
+		t.Errorf("slack %g, bound %g; want %g and %g", c.sl[2], st.vl[2], slackMove, -slackMove)
+	}
+	if c.sl[1] != 0.5 || c.su[1] != 0.5 || st.vl[1] != 0 || st.vu[1] != 1 {
+		t.Errorf("a bound with a large slack changed: sl=%g su=%g vl=%g vu=%g", c.sl[1], c.su[1], st.vl[1], st.vu[1])
+	}
+}
+
+// TestScalingAtUserStart checks that the gradient-based scaling is taken at
+// the user's start point, before the push into the bounds, over the free
+// variables only (IPOPT determines it when it sets up the problem): f =
+// 50x₁² + 1000x₂ with x₂ fixed, x₁ ∈ [−1, 1] starting at 10 has ‖∇f‖∞ over
+// the free variable 1000 there (df = 0.1) and 99 at the pushed point 0.99.
+func TestScalingAtUserStart(t *testing.T) {
+	p := &Funcs{
+		Vars:     2,
+		F:        func(x []float64) float64 { return 50*x[0]*x[0] + 1000*x[1] },
+		Grad:     func(g, x []float64) { g[0], g[1] = 100*x[0], 1000 },
+		HessRows: []int{0}, HessCols: []int{0},
+		HessValues: func(v, x []float64, s float64, y []float64) { v[0] = 100 * s },
+		XLower:     []float64{-1, 2}, XUpper: []float64{1, 2},
+		Start: []float64{10, 2},
+	}
+	c := startCore(t, p)
+	if want := 0.1; math.Abs(c.mainQ.df-want) > 1e-15 {
+		t.Errorf("df = %g, want %g (100/‖∇f(x₀)‖∞ at the unpushed start, fixed variable excluded)", c.mainQ.df, want)
+	}
+	if math.Abs(c.v[0]-0.99) > 1e-7 {
+		t.Errorf("pushed start %g, want 0.99 (up to the bound relaxation)", c.v[0])
+	}
 }

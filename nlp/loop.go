@@ -3,6 +3,8 @@ package nlp
 import (
 	"math"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/kkt-go/kkt/solver"
 )
 
@@ -26,6 +28,7 @@ func (c *core) run() outcome {
 	prm := c.prm
 	c.tau = max(tauMin, 1-c.mu)
 	c.initFilter()
+	firstIter := true
 	for {
 		// convergence of the NLP (or the restoration exit test).
 		if c.resto != nil {
@@ -34,15 +37,19 @@ func (c *core) run() outcome {
 			}
 		}
 		e0 := c.optError(0)
+		duGate, coGate := prm.dualInf, prm.compl
 		if c.square {
-			// A square system: only feasibility counts (as IPOPT).
+			// A square system (as many equality rows as free variables):
+			// IPOPT 3.11's NLP error is the constraint violation alone and
+			// its dual-infeasibility and complementarity gates are off.
 			e0 = c.nlpViol()
+			duGate, coGate = math.Inf(1), math.Inf(1)
 		}
 		if e0 <= prm.tol {
 			if c.resto != nil {
 				return c.resto.converged(c)
 			}
-			if c.mainQ == nil || c.mainGates(prm.constrViol, prm.dualInf, prm.compl) {
+			if c.mainQ == nil || c.mainGates(prm.constrViol, duGate, coGate) {
 				return outcome{status: solver.Converged, msg: "optimal solution found"}
 			}
 		}
@@ -63,7 +70,7 @@ func (c *core) run() outcome {
 			return outcome{status: solver.MaxIterations, msg: "maximum number of iterations reached"}
 		}
 		if c.resto == nil && c.mainQ != nil {
-			if normInf(c.v[:c.nx]) > 1e20 {
+			if floats.Norm(c.v[:c.nx], math.Inf(1)) > 1e20 {
 				return outcome{status: solver.Unbounded, msg: "iterates diverge (|x| > 1e20)"}
 			}
 			if c.f/c.mainQ.df < -1e20 && c.mainGates(prm.constrViol, math.Inf(1), math.Inf(1)) {
@@ -71,7 +78,14 @@ func (c *core) run() outcome {
 			}
 		}
 		// barrier parameter update (monotone, fast decrease allowed).
-		c.updateMu(false)
+		// The first iteration of a restoration phase keeps μ_R (IPOPT's
+		// MonotoneMuUpdate skips its first update under the "resto."
+		// prefix, and the restoration algorithm is initialized anew for
+		// every call).
+		if c.resto == nil || !firstIter {
+			c.updateMu(false)
+		}
+		firstIter = false
 		// W at (v, y).
 		hessOK := true
 		if c.sp != nil {
@@ -90,7 +104,15 @@ func (c *core) run() outcome {
 		}
 		dw, ok := c.factorKKT()
 		if ok {
-			ok = c.direction(c.h, c.dv, c.dy)
+			var singular bool
+			ok, singular = c.direction(c.h, c.dv, c.dy)
+			if ok && singular {
+				// Refinement failed badly: treat the matrix as singular
+				// once and take the new solution as it comes (IPOPT).
+				if dw, ok = c.factorLoop(true); ok {
+					ok, _ = c.direction(c.h, c.dv, c.dy)
+				}
+			}
 		}
 		var st lsResult
 		if !ok {
@@ -104,7 +126,7 @@ func (c *core) run() outcome {
 			if c.resto != nil {
 				return outcome{status: solver.RestorationFailed, msg: "line search failed in the restoration phase"}
 			}
-			o, cont := c.restoration()
+			o, cont := c.restoration(!st.filterAdded)
 			if !cont {
 				return o
 			}
@@ -141,15 +163,40 @@ func (c *core) updateMu(force bool) {
 		c.mu = nm
 		c.tau = max(tauMin, 1-c.mu)
 		c.filter = c.filter[:0]
+		c.filterRejections, c.lastRejFilter = 0, false
+		c.inSoftResto, c.softCount = false, 0 // IPOPT resets the line search with μ
 		force = false
 	}
 }
+
+// filterResetHeuristic is IPOPT's filter reset (filter_reset_trigger = 5),
+// run when a trial point is accepted: if the last rejected trial before it
+// failed only on the filter, count the line search; after 5 such line
+// searches in a row clear the filter (the entry of the current iteration
+// is then added to the empty filter). IPOPT's max_filter_resets = 5 is
+// never reached because IPOPT does not count its resets; neither does
+// this.
+func (c *core) filterResetHeuristic() {
+	if c.lastRejFilter {
+		c.filterRejections++
+		if c.filterRejections >= filterResetTrigger {
+			c.filter = c.filter[:0]
+			c.filterRejections = 0
+		}
+	} else {
+		c.filterRejections = 0
+	}
+	c.lastRejFilter = false
+}
+
+const filterResetTrigger = 5
 
 type lsResult struct {
 	alpha, alphaZ float64
 	ls            int
 	fail          bool
 	tinyStop      bool
+	filterAdded   bool // the current point joined the filter already (soft restoration)
 }
 
 // lineSearch is the filter line search with second-order corrections
@@ -158,13 +205,13 @@ type lsResult struct {
 func (c *core) lineSearch() lsResult {
 	var r lsResult
 	theta := norm1(c.h)
-	phi := c.phi(c.v, c.f)
+	phi := c.phiCur()
 	c.gradPhi(c.rx)
 	gphi := 0.0
 	for i := range c.nv {
 		gphi += c.rx[i] * c.dv[i]
 	}
-	alphaMax := c.maxStep(c.v, c.dv)
+	alphaMax := c.maxStep(c.dv)
 	alphaZ := c.maxDualStep()
 
 	// Tiny step: take the full step without a line search.
@@ -175,7 +222,7 @@ func (c *core) lineSearch() lsResult {
 			break
 		}
 	}
-	if tiny && normInf(c.h) <= 1e-4 {
+	if tiny && floats.Norm(c.h, math.Inf(1)) <= 1e-4 {
 		ytiny := true
 		for r := range c.me {
 			if math.Abs(c.dy[r])/(1+math.Abs(c.y[r])) > 1e-2 {
@@ -199,6 +246,30 @@ func (c *core) lineSearch() lsResult {
 		return r
 	}
 	c.tinyLast = false
+
+	// In IPOPT's soft restoration phase every iteration takes the soft
+	// step (no backtracking), at most maxSoftResto times.
+	if c.inSoftResto {
+		c.softCount++
+		if c.softCount > maxSoftResto {
+			r.fail, r.filterAdded = true, true
+			return r
+		}
+		ok, orig := c.trySoftResto(theta, phi)
+		if !ok {
+			r.fail, r.filterAdded = true, true
+			return r
+		}
+		if orig {
+			c.inSoftResto, c.softCount = false, 0
+		}
+		if !c.evalAll() {
+			r.fail = true
+			return r
+		}
+		r.alpha, r.alphaZ, r.ls = c.softAlpha, c.softAlpha, 1
+		return r
+	}
 
 	// Watchdog (IPOPT's watchdog_shortened_iter_trigger = 10,
 	// watchdog_trial_iter_max = 3): after 10 consecutive shortened steps
@@ -231,13 +302,13 @@ func (c *core) lineSearch() lsResult {
 			ok = c.filterOK(thetaT, phiT)
 			if ok {
 				sw := w.gphi < 0 && w.alpha*math.Pow(-w.gphi, sPhi) > deltaSwitch*math.Pow(w.theta, sTheta)
-				ftype := sw && w.theta <= c.thetaMin
-				if ftype {
-					ok = phiT-w.phi-etaPhi*w.alpha*w.gphi <= 10*epsMach*math.Abs(w.phi)
+				armijo := phiT-w.phi-etaPhi*w.alpha*w.gphi <= 10*epsMach*math.Abs(w.phi)
+				if sw && w.theta <= c.thetaMin {
+					ok = armijo
 				} else {
 					ok = thetaT <= (1-gammaTheta)*w.theta || phiT <= w.phi-gammaPhi*w.theta
 				}
-				if ok && !ftype {
+				if ok && !(sw && armijo) {
 					c.addFilter(w.theta, w.phi)
 				}
 			}
@@ -281,45 +352,38 @@ func (c *core) lineSearch() lsResult {
 	alphaMin *= alphaMinFr
 
 	// acceptable tests a trial (θ⁺, φ⁺) for the step length alpha; ftype
-	// reports whether it is an f-type (Armijo) step.
+	// reports whether the switching condition (19) and the Armijo
+	// condition (20) both hold, in which case the filter is not augmented
+	// (A-8 of the paper and IPOPT's UpdateForNextIteration: this does not
+	// depend on θ ≤ θ_min, which only selects the acceptance test).
 	acceptable := func(alpha, thetaT, phiT float64) (ok, ftype bool) {
 		if !finite(phiT) || !finite(thetaT) || thetaT > c.thetaMax {
 			return false, false
 		}
 		sw := gphi < 0 && alpha*math.Pow(-gphi, sPhi) > deltaSwitch*math.Pow(theta, sTheta)
+		armijo := phiT-phi-etaPhi*alpha*gphi <= 10*epsMach*math.Abs(phi)
+		ftype = sw && armijo
 		if sw && theta <= c.thetaMin {
-			tolA := 10 * epsMach * math.Abs(phi)
-			ok, ftype = phiT-phi-etaPhi*alpha*gphi <= tolA, true
+			ok = armijo
 		} else {
 			ok = thetaT <= (1-gammaTheta)*theta || phiT <= phi-gammaPhi*theta
 		}
-		if ok && !c.filterOK(thetaT, phiT) {
+		if !ok {
+			c.lastRejFilter = false
+			return false, false
+		}
+		if !c.filterOK(thetaT, phiT) {
 			c.lastRejFilter = true
 			return false, false
 		}
+		c.filterResetHeuristic()
 		return ok, ftype
 	}
-
-	// IPOPT's filter-reset heuristic (filter_reset_trigger = 5,
-	// max_filter_resets = 5): after 5 successive line searches whose last
-	// rejected trial failed only because of the filter, reset the filter.
-	if c.lastRejFilter {
-		c.filterRejections++
-		if c.filterRejections >= 5 && c.filterResets < 5 {
-			c.filter = c.filter[:0]
-			c.filterResets++
-			c.filterRejections = 0
-		}
-	} else {
-		c.filterRejections = 0
-	}
-	c.lastRejFilter = false
 
 	alpha := alphaMax
 	for first := true; ; first = false {
 		if alpha < alphaMin && !first {
-			r.fail = true
-			return r
+			return c.softStart(theta, phi, r)
 		}
 		r.ls++
 		for i := range c.nv {
@@ -355,7 +419,7 @@ func (c *core) lineSearch() lsResult {
 		// Second-order correction after the first trial.
 		if first && okEval && thetaT >= theta && c.me > 0 {
 			if a, ok := c.soc(alpha, theta, thetaT, acceptable, &r); ok {
-				r.alpha, r.alphaZ = a, alphaZ
+				r.alpha = a // r.alphaZ: the corrected direction's
 				return r
 			} else if r.fail {
 				return r
@@ -363,10 +427,163 @@ func (c *core) lineSearch() lsResult {
 		}
 		alpha *= 0.5
 		if alpha < alphaMin {
-			r.fail = true
-			return r
+			return c.softStart(theta, phi, r)
 		}
 	}
+}
+
+// Soft restoration (IPOPT's soft_resto_pderror_reduction_factor = 0.9999,
+// max_soft_resto_iters = 10).
+const (
+	softRestoFactor = 0.9999
+	maxSoftResto    = 10
+)
+
+// softStart is IPOPT's answer to a failed backtracking line search: the
+// current point joins the filter (PrepareRestoPhaseStart) and the step
+// along the current direction with the largest α allowed by the fraction
+// to the boundary for both the primal and the dual variables is tried. If
+// it is acceptable to the filter and the current iterate, it is taken and
+// the run goes on as usual; if it reduces the primal-dual error by the
+// factor 0.9999 it is taken and the soft restoration phase begins (every
+// following iteration takes such a step, at most 10 times, until one is
+// acceptable to the filter again); otherwise the restoration phase starts.
+func (c *core) softStart(theta, phi float64, r lsResult) lsResult {
+	r.fail = true
+	c.addFilter(theta, phi)
+	r.filterAdded = true
+	ok, orig := c.trySoftResto(theta, phi)
+	if !ok {
+		return r
+	}
+	if !orig {
+		c.inSoftResto, c.softCount = true, 0
+	}
+	if !c.evalAll() {
+		r.filterAdded = false
+		return r
+	}
+	r.fail = false
+	r.alpha, r.alphaZ = c.softAlpha, c.softAlpha
+	r.ls++
+	return r
+}
+
+// trySoftResto is IPOPT's TrySoftRestoStep: α = min(α_max, α_z) from the
+// fraction to the boundary, primal and dual variables (y included) moved
+// by α. ok reports that the step is taken (the iterate has moved); orig
+// that it is acceptable to the filter and the current iterate (the
+// sufficient-decrease test, α_test = 0 so never an Armijo step).
+func (c *core) trySoftResto(theta, phi float64) (ok, orig bool) {
+	alpha := min(c.maxStep(c.dv), c.maxDualStep())
+	c.softAlpha = alpha
+	for i := range c.nv {
+		c.trial[i] = c.v[i] + alpha*c.dv[i]
+	}
+	fT := c.in.obj(c.trial)
+	c.evals++
+	c.in.cons(c.htrial, c.trial)
+	if !finite(fT) || !allFinite(c.htrial) {
+		return false, false
+	}
+	thetaT := norm1(c.htrial)
+	phiT := c.phi(c.trial, fT)
+	if finite(phiT) && thetaT <= c.thetaMax {
+		if !(thetaT <= (1-gammaTheta)*theta || phiT <= phi-gammaPhi*theta) {
+			c.lastRejFilter = false
+		} else if !c.filterOK(thetaT, phiT) {
+			c.lastRejFilter = true
+		} else {
+			c.filterResetHeuristic()
+			c.accept(c.dv, c.dy, alpha, alpha)
+			return true, true
+		}
+	}
+	// The primal-dual error (1-norms over the number of entries) at the
+	// trial point against the current one.
+	cur := c.pdError(c.mu)
+	c.softSave()
+	c.accept(c.dv, c.dy, alpha, alpha)
+	if c.evalAll() && c.pdError(c.mu) <= softRestoFactor*cur {
+		return true, false
+	}
+	c.softRestore()
+	return false, false
+}
+
+// pdError is IPOPT's primal_dual_system_error: ‖∇L‖₁/(n_x + n_s) +
+// ‖c(x) − s‖₁/m + ‖S z − μ‖₁/n_bounds (scaled problem).
+func (c *core) pdError(mu float64) float64 {
+	st := c.st
+	copy(c.rx, c.g)
+	c.addJTy(c.rx, c.y)
+	du, co := 0.0, 0.0
+	nd, nc := 0, 0
+	for i := range c.nv {
+		if st.fixed != nil && i < c.nx && st.fixed[i] {
+			continue
+		}
+		du += math.Abs(c.rx[i] - c.zl[i] + c.zu[i])
+		nd++
+		if st.hasL[i] {
+			co += math.Abs(c.slackL(i)*c.zl[i] - mu)
+			nc++
+		}
+		if st.hasU[i] {
+			co += math.Abs(c.slackU(i)*c.zu[i] - mu)
+			nc++
+		}
+	}
+	e := 0.0
+	if nd > 0 {
+		e += du / float64(nd)
+	}
+	if c.me > 0 {
+		e += norm1(c.h) / float64(c.me)
+	}
+	if nc > 0 {
+		e += co / float64(nc)
+	}
+	return e
+}
+
+// softSave and softRestore keep the iterate (and the bounds, which the
+// slack move may change) while a soft-restoration trial is evaluated.
+func (c *core) softSave() {
+	if c.soft == nil {
+		nv := c.nv
+		c.soft = &softState{v: make([]float64, nv), y: make([]float64, c.me), zl: make([]float64, nv), zu: make([]float64, nv),
+			sl: make([]float64, nv), su: make([]float64, nv), vl: make([]float64, nv), vu: make([]float64, nv)}
+	}
+	w := c.soft
+	copy(w.v, c.v)
+	copy(w.y, c.y)
+	copy(w.zl, c.zl)
+	copy(w.zu, c.zu)
+	copy(w.sl, c.sl)
+	copy(w.su, c.su)
+	copy(w.vl, c.st.vl)
+	copy(w.vu, c.st.vu)
+	w.moves = c.slackMoves
+}
+
+func (c *core) softRestore() {
+	w := c.soft
+	copy(c.v, w.v)
+	copy(c.y, w.y)
+	copy(c.zl, w.zl)
+	copy(c.zu, w.zu)
+	copy(c.sl, w.sl)
+	copy(c.su, w.su)
+	copy(c.st.vl, w.vl)
+	copy(c.st.vu, w.vu)
+	c.slackMoves = w.moves
+	c.evalAll() // f, g, h, J at the restored iterate (finite: it was accepted)
+}
+
+type softState struct {
+	v, y, zl, zu, sl, su, vl, vu []float64
+	moves                        int
 }
 
 // soc tries up to maxSOC second-order corrections (15) and accepts the
@@ -378,10 +595,13 @@ func (c *core) soc(alpha0, theta, thetaT float64, acceptable func(a, t, p float6
 	}
 	thetaOld := thetaT
 	for range maxSOC {
-		if !c.direction(c.csoc, c.dvsoc, c.dysoc) {
+		c.inexactSolve = true
+		ok, _ := c.direction(c.csoc, c.dvsoc, c.dysoc)
+		c.inexactSolve = false
+		if !ok {
 			return 0, false
 		}
-		alphaSoc = c.maxStep(c.v, c.dvsoc)
+		alphaSoc = c.maxStep(c.dvsoc)
 		for i := range c.nv {
 			c.vsoc[i] = c.v[i] + alphaSoc*c.dvsoc[i]
 		}
@@ -396,16 +616,21 @@ func (c *core) soc(alpha0, theta, thetaT float64, acceptable func(a, t, p float6
 		phiS := c.phi(c.vsoc, fT)
 		if ok, ft := acceptable(alpha0, thetaS, phiS); ok {
 			if !ft {
-				c.addFilter(theta, c.phi(c.v, c.f))
+				c.addFilter(theta, c.phiCur())
 			}
 			// The dual step of the corrected direction.
 			c.dualStep(c.dvsoc)
 			az := c.maxDualStep()
 			c.accept(c.dvsoc, c.dysoc, alphaSoc, az)
+			// Accepted at the first trial: not a shortened step (IPOPT
+			// counts backtracking steps only).
+			c.shortened = 0
+			c.noWatchdog = false
 			if !c.evalAll() {
 				r.fail = true
 				return 0, false
 			}
+			r.alphaZ = az
 			return alphaSoc, true
 		}
 		if thetaS > kappaSOC*thetaOld {
@@ -419,25 +644,20 @@ func (c *core) soc(alpha0, theta, thetaT float64, acceptable func(a, t, p float6
 	return 0, false
 }
 
-// accept moves to v + αΔv, y + αΔy, z + α_z Δz and applies the κ_Σ
-// safeguard.
+// accept moves to v + αΔv, y + αΔy, z + α_z Δz, applies the slack move to
+// bounds whose slack fell below s_min (with the multipliers of the previous
+// iterate, as IPOPT) and then the κ_Σ safeguard.
 func (c *core) accept(dv, dy []float64, alpha, alphaZ float64) {
 	for i := range c.nv {
 		c.v[i] += alpha * dv[i]
+	}
+	c.setSlacks(c.zl, c.zu)
+	for i := range c.nv {
 		c.zl[i] += alphaZ * c.dzl[i]
 		c.zu[i] += alphaZ * c.dzu[i]
 	}
 	for r := range c.me {
 		c.y[r] += alpha * dy[r]
-	}
-	// Keep strictly inside (rounding can touch a bound).
-	for i := range c.nv {
-		if c.st.hasL[i] && c.v[i] <= c.st.vl[i] {
-			c.v[i] = c.st.vl[i] + epsMach*max(1, math.Abs(c.st.vl[i]))
-		}
-		if c.st.hasU[i] && c.v[i] >= c.st.vu[i] {
-			c.v[i] = c.st.vu[i] - epsMach*max(1, math.Abs(c.st.vu[i]))
-		}
 	}
 	c.zSafeguard()
 }
@@ -482,6 +702,7 @@ func (c *core) wdRestore() {
 	copy(c.dzu, w.dzu)
 	c.filter = append(c.filter[:0], w.filter...)
 	c.mu, c.tau = w.mu, w.tau
+	c.setSlacks(c.zl, c.zu)
 	c.noWatchdog = true
 	c.shortened = 0
 }

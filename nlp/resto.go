@@ -3,6 +3,8 @@ package nlp
 import (
 	"math"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/kkt-go/kkt/solver"
 )
 
@@ -132,16 +134,19 @@ func (l *restoLink) converged(rc *core) outcome {
 // restoration runs the feasibility-restoration phase from the current
 // point. cont reports whether the main iteration goes on (at the restored
 // point); otherwise o says how the run ends.
-func (c *core) restoration() (o outcome, cont bool) {
+func (c *core) restoration(augment bool) (o outcome, cont bool) {
 	theta := norm1(c.h)
-	phi := c.phi(c.v, c.f)
-	c.addFilter(theta, phi)
+	phi := c.phiCur()
+	if augment {
+		c.addFilter(theta, phi)
+	}
+	c.inSoftResto, c.softCount = false, 0
 	nv, me, nx := c.nv, c.me, c.nx
 	if me == 0 {
 		return outcome{status: solver.NumericalFailure, msg: "line search failed on a problem without constraints (no restoration possible)"}, false
 	}
 	st := c.st
-	muR := max(c.mu, normInf(c.h))
+	muR := max(c.mu, floats.Norm(c.h, math.Inf(1)))
 	rq := &restoNLP{q: c.in, nv: nv, me: me, nx: nx, vR: append([]float64(nil), c.v...), d2: make([]float64, nv)}
 	for i := range nv {
 		d := 1 / max(1, math.Abs(c.v[i]))
@@ -194,6 +199,7 @@ func (c *core) restoration() (o outcome, cont bool) {
 	link := &restoLink{parent: c, thetaR: theta, phiR: phi, rq: rq}
 	rc.resto = link
 	rc.recordF = func() float64 { return c.f / c.fScale() }
+	rc.setSlacks(rc.zl, rc.zu)
 	if !rc.evalAll() {
 		return outcome{status: solver.NumericalFailure, msg: "non-finite values at the start of the restoration phase (or the Jacobian pattern changed)"}, false
 	}
@@ -206,6 +212,7 @@ func (c *core) restoration() (o outcome, cont bool) {
 		if ro.status == solver.Infeasible {
 			// Report the stationary point of the infeasibility.
 			copy(c.v, rc.v[:nv])
+			c.setSlacks(c.zl, c.zu)
 			clear(c.y)
 			c.evalAll()
 		}
@@ -218,10 +225,32 @@ func (c *core) restoration() (o outcome, cont bool) {
 		c.feasFallback++
 		c.filter = c.filter[:0]
 	}
+	// IPOPT's return from the restoration phase: the whole restoration is
+	// treated as one primal-dual Newton step for the bound multipliers of
+	// the iterate where it began, Δz = (μ + z (s_old − s_new))/s_old − z,
+	// taken with the fraction-to-the-boundary step; all are reset to 1 if
+	// the largest exceeds bound_mult_reset_threshold = 1e3; y is set to 0
+	// (constr_mult_reset_threshold = 0 switches the least-squares
+	// estimate off).
+	oldL, oldU := c.vsoc, c.dvsoc // scratch: the slacks where restoration began
+	copy(oldL, c.sl)
+	copy(oldU, c.su)
 	copy(c.v, rc.v[:nv])
+	c.setSlacks(c.zl, c.zu)
+	for i := range nv {
+		c.dzl[i], c.dzu[i] = 0, 0
+		if st.hasL[i] {
+			c.dzl[i] = (c.mu+c.zl[i]*(oldL[i]-c.sl[i]))/oldL[i] - c.zl[i]
+		}
+		if st.hasU[i] {
+			c.dzu[i] = (c.mu+c.zu[i]*(oldU[i]-c.su[i]))/oldU[i] - c.zu[i]
+		}
+	}
+	az := c.maxDualStep()
 	zmax := 0.0
 	for i := range nv {
-		c.zl[i], c.zu[i] = rc.zl[i], rc.zu[i]
+		c.zl[i] += az * c.dzl[i]
+		c.zu[i] += az * c.dzu[i]
 		if st.hasL[i] {
 			zmax = max(zmax, c.zl[i])
 		}
@@ -243,7 +272,7 @@ func (c *core) restoration() (o outcome, cont bool) {
 	if !c.evalAll() {
 		return outcome{status: solver.NumericalFailure, msg: "non-finite values at the restored point (or the Jacobian pattern changed)"}, false
 	}
-	c.lsqMultipliers()
+	clear(c.y)
 	c.zSafeguard()
 	return outcome{}, true
 }

@@ -4,6 +4,9 @@ import (
 	"math"
 
 	"github.com/james-bowman/sparse"
+	"gonum.org/v1/gonum/blas/blas64"
+
+	"github.com/kkt-go/kkt/matrix"
 )
 
 // inner is the problem the interior-point core works on:
@@ -119,14 +122,8 @@ func (q *scaledNLP) hessX(dst, v, y []float64, sigma float64) {
 		q.ybuf[j] = y[r] * q.dc[j]
 		any = any || q.ybuf[j] != 0
 	}
-	add := func(h *sparse.CSR, s float64) {
-		raw := h.RawMatrix()
-		for i := range n {
-			for k := raw.Indptr[i]; k < raw.Indptr[i+1]; k++ {
-				dst[i*n+raw.Ind[k]] += s * raw.Data[k]
-			}
-		}
-	}
+	dg := blas64.General{Rows: n, Cols: n, Stride: n, Data: dst[:n*n]}
+	add := func(h *sparse.CSR, s float64) { matrix.AddToDense(dg, s, h) }
 	sigma *= q.df
 	switch {
 	case q.hsig != nil:

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kkt-go/kkt/solver"
+	"gonum.org/v1/gonum/floats"
 )
 
 // Solve minimizes p by the primal-dual interior-point filter line-search
@@ -129,14 +130,22 @@ func Solve(ctx context.Context, p Problem, s Settings) (*Result, error) {
 			st.vu[i] = relaxed(xu[i], 1)
 		}
 	}
-	pushInto(x0[:n], st.vl[:n], st.vu[:n], st.hasL[:n], st.hasU[:n], k1, k2)
-
-	// Gradient-based scaling at the pushed start point.
+	// Gradient-based scaling (IPOPT's gradient-based nlp_scaling_method) at
+	// the user's start point, before it is pushed inside the bounds (as
+	// IPOPT, which determines the scaling when it sets up the problem),
+	// over the free variables (fixed ones are not variables of IPOPT's
+	// problem).
 	res := &Result{Method: "ipm", X: x0}
 	if !s.NoScaling {
 		g := make([]float64, n)
 		p.Gradient(g, x0)
-		if gn := normInf(g); finite(gn) && gn > gmax {
+		gn := 0.0
+		for i, v := range g {
+			if !st.fixed[i] {
+				gn = max(gn, math.Abs(v))
+			}
+		}
+		if finite(gn) && gn > gmax {
 			q.df = max(1e-8, gmax/gn)
 		}
 		if m > 0 {
@@ -144,7 +153,9 @@ func Solve(ctx context.Context, p Problem, s Settings) (*Result, error) {
 			for j := range m {
 				gn := 0.0
 				for k := jr.Indptr[j]; k < jr.Indptr[j+1]; k++ {
-					gn = max(gn, math.Abs(jr.Data[k]))
+					if !st.fixed[jr.Ind[k]] {
+						gn = max(gn, math.Abs(jr.Data[k]))
+					}
 				}
 				if finite(gn) && gn > gmax {
 					q.dc[j] = max(1e-8, gmax/gn)
@@ -152,6 +163,7 @@ func Solve(ctx context.Context, p Problem, s Settings) (*Result, error) {
 			}
 		}
 	}
+	pushInto(x0[:n], st.vl[:n], st.vu[:n], st.hasL[:n], st.hasU[:n], k1, k2)
 	cbuf := make([]float64, m)
 	if m > 0 {
 		p.Constraints(cbuf, x0)
@@ -202,6 +214,7 @@ func Solve(ctx context.Context, p Problem, s Settings) (*Result, error) {
 		}
 	}
 	c.mu = prm.mu0
+	c.setSlacks(c.zl, c.zu)
 	var o outcome
 	if solveHook != nil {
 		c.evalAll()
@@ -212,15 +225,22 @@ func Solve(ctx context.Context, p Problem, s Settings) (*Result, error) {
 	if !c.evalAll() {
 		o = outcome{status: solver.NumericalFailure, msg: "non-finite function values at the start point"}
 	} else {
-		c.lsqMultipliers()
+		if !c.square {
+			// A square system starts with y = 0 (IPOPT).
+			c.lsqMultipliers()
+		}
 		o = c.run()
 	}
 	if c.square && o.status == solver.Converged {
-		// The multipliers of a square system are not part of its
-		// solution; recompute y by least squares with z = 0 (as IPOPT).
+		// IPOPT 3.11's ComputeFeasibilityMultipliers: the multipliers of
+		// a square system are not part of its solution; z = 0 and y by
+		// least squares (y kept when that system is singular).
 		clear(c.zl)
 		clear(c.zu)
-		c.lsqMultipliers()
+		copy(c.dy, c.y)
+		if !c.lsqY(0) {
+			copy(c.y, c.dy)
+		}
 	}
 	c.result(res, o)
 	res.Iterations = iter
@@ -291,10 +311,10 @@ func (c *core) unscaledErrors() (viol, dinf, comp float64) {
 		}
 		dinf = max(dinf, d)
 		if st.hasL[i] {
-			comp = max(comp, c.slackL(c.v, i)*c.zl[i]/q.df)
+			comp = max(comp, c.slackL(i)*c.zl[i]/q.df)
 		}
 		if st.hasU[i] {
-			comp = max(comp, c.slackU(c.v, i)*c.zu[i]/q.df)
+			comp = max(comp, c.slackU(i)*c.zu[i]/q.df)
 		}
 	}
 	return
@@ -330,7 +350,7 @@ func (c *core) result(r *Result, o outcome) {
 		}
 	}
 	// Fixed variables: their multipliers from ∇L (IPOPT reports 0 here;
-	// see coin-or/Ipopt GitHub issue #308).
+	// see Ipopt issue #308).
 	for i := range n {
 		if c.st.fixed[i] {
 			r.ZL[i], r.ZU[i] = max(0, g[i]), max(0, -g[i])
@@ -378,7 +398,7 @@ func (c *core) record(dw, alpha, alphaZ float64, ls int, resto bool) {
 	if c.recordF != nil {
 		f = c.recordF()
 	}
-	it := Iteration{Iter: *c.iter, F: f, InfPr: pr, InfDu: du, Mu: c.mu, DNorm: normInf(c.dv), RegW: dw,
+	it := Iteration{Iter: *c.iter, F: f, InfPr: pr, InfDu: du, Mu: c.mu, DNorm: floats.Norm(c.dv, math.Inf(1)), RegW: dw,
 		Alpha: alpha, AlphaDual: alphaZ, LS: ls, Restoration: resto}
 	if !c.prm.recorder(it) {
 		c.stopRequested = true

@@ -6,6 +6,8 @@ import (
 
 	"github.com/james-bowman/sparse"
 	"github.com/james-bowman/sparse/blas"
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/kkt-go/kkt/linsolve"
 )
 
@@ -341,7 +343,7 @@ func (c *core) spResidualRatio() float64 {
 	for i := range c.res {
 		r = max(r, math.Abs(c.rhs[i]-c.res[i]))
 	}
-	d := kmax*normInf(c.sol) + normInf(c.rhs)
+	d := kmax*floats.Norm(c.sol, math.Inf(1)) + floats.Norm(c.rhs, math.Inf(1))
 	if d == 0 {
 		return 0
 	}

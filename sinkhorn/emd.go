@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/kkt-go/kkt/matrix"
 	"github.com/kkt-go/kkt/solver"
 )
 
@@ -57,10 +58,7 @@ type EMDResult struct {
 
 // Dense returns the plan as a dense n×m matrix.
 func (r *EMDResult) Dense() *mat.Dense {
-	n, m := r.Plan.Dims()
-	d := mat.NewDense(n, m, nil)
-	r.Plan.DoNonZero(func(i, j int, v float64) { d.Set(i, j, v) })
-	return d
+	return matrix.ToDense(nil, r.Plan)
 }
 
 // EMD solves the exact (unregularised) optimal transport problem

@@ -1,97 +1,27 @@
 package sinkhorn
 
 import (
-	"bufio"
-	"bytes"
-	"compress/gzip"
-	"encoding/binary"
 	"fmt"
 	"io"
 	"math"
-	"strconv"
-	"strings"
 
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/kkt-go/kkt/matrix"
 )
 
-// ReadCSV reads a dense matrix of numbers: one row per line, entries
-// separated by commas and/or blanks; empty lines and lines starting with '#'
-// are skipped. Every row must have the same number of entries and every
-// entry must be a finite number. Errors name the file (name), the line and
-// the cause.
+// ReadCSV reads a dense matrix of finite numbers, one row per line, with
+// matrix.ReadDenseCSV: entries separated by commas or semicolons, or by
+// blanks on lines without either; empty lines and lines starting with '#'
+// are skipped; no header. Compressed input (gzip, bzip2) is decompressed.
+// Errors wrap ErrBadInput and a *matrix.ParseError naming the file (name),
+// the line and the field.
 func ReadCSV(r io.Reader, name string) (*mat.Dense, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 1<<28)
-	var data []float64
-	cols, rows, line := -1, 0, 0
-	for sc.Scan() {
-		line++
-		text := strings.TrimSpace(sc.Text())
-		if text == "" || text[0] == '#' {
-			continue
-		}
-		fields, bad := splitCSVFields(text)
-		if bad > 0 {
-			return nil, fmt.Errorf("%w: %s:%d: field %d is empty", ErrBadInput, name, line, bad)
-		}
-		if len(fields) == 0 {
-			return nil, fmt.Errorf("%w: %s:%d: no numbers on the line", ErrBadInput, name, line)
-		}
-		if cols >= 0 && len(fields) != cols {
-			return nil, fmt.Errorf("%w: %s:%d: %d entries, previous rows have %d", ErrBadInput, name, line, len(fields), cols)
-		}
-		cols = len(fields)
-		for k, f := range fields {
-			v, err := strconv.ParseFloat(f, 64)
-			if err != nil {
-				return nil, fmt.Errorf("%w: %s:%d: entry %d %q is not a number", ErrBadInput, name, line, k+1, f)
-			}
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, fmt.Errorf("%w: %s:%d: entry %d is %v", ErrBadInput, name, line, k+1, v)
-			}
-			data = append(data, v)
-		}
-		rows++
+	m, _, err := matrix.ReadDenseCSV(r, name, matrix.CSVOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrBadInput, err)
 	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%w: %s:%d: %v", ErrBadInput, name, line+1, err)
-	}
-	if rows == 0 {
-		return nil, fmt.Errorf("%w: %s: no data", ErrBadInput, name)
-	}
-	return mat.NewDense(rows, cols, data), nil
-}
-
-// splitCSVFields splits a line at commas or semicolons, each field then
-// split at blanks (a line without commas is blank-separated). An empty
-// comma-separated field ("0.5,,0.5", a trailing comma) is not skipped: its
-// 1-based position is returned in bad.
-func splitCSVFields(text string) (fields []string, bad int) {
-	if !strings.ContainsAny(text, ",;") {
-		return strings.Fields(text), 0
-	}
-	for k, p := range splitAny(text, ",;") {
-		fs := strings.Fields(p)
-		if len(fs) == 0 {
-			return nil, k + 1
-		}
-		fields = append(fields, fs...)
-	}
-	return fields, 0
-}
-
-func splitAny(s, seps string) []string {
-	var out []string
-	for {
-		i := strings.IndexAny(s, seps)
-		if i < 0 {
-			return append(out, s)
-		}
-		out = append(out, s[:i])
-		s = s[i+1:]
-	}
+	return m, nil
 }
 
 // ReadVector reads a vector written as one column or one row (see ReadCSV).
@@ -109,92 +39,42 @@ func ReadVector(r io.Reader, name string) ([]float64, error) {
 
 // ReadIDXImages reads images in the IDX format of the MNIST files
 // (magic 0x00000803, big-endian count, rows, columns, then one unsigned byte
-// per pixel), gzip-compressed or not. It returns each image flattened in
-// row-major order with intensities scaled to [0, 1], and the image height
-// and width. Errors name the file and the byte offset.
+// per pixel), compressed or not, with matrix.ReadIDX. It returns each image
+// flattened in row-major order with intensities scaled to [0, 1], and the
+// image height and width. Errors wrap ErrBadInput and a *matrix.ParseError
+// naming the file and the byte offset.
 func ReadIDXImages(r io.Reader, name string) (imgs [][]float64, h, w int, err error) {
-	br, err := maybeGzip(r, name)
+	a, err := matrix.ReadIDX(r, name, 3)
 	if err != nil {
-		return nil, 0, 0, err
-	}
-	var hdr [16]byte
-	if _, err := io.ReadFull(br, hdr[:]); err != nil {
-		return nil, 0, 0, fmt.Errorf("%w: %s: offset 0: short IDX header: %v", ErrBadInput, name, err)
-	}
-	if magic := binary.BigEndian.Uint32(hdr[0:]); magic != 0x803 {
-		return nil, 0, 0, fmt.Errorf("%w: %s: offset 0: magic %#x, want 0x803 (IDX unsigned-byte images)", ErrBadInput, name, magic)
-	}
-	count := binary.BigEndian.Uint32(hdr[4:])
-	hh, ww := binary.BigEndian.Uint32(hdr[8:]), binary.BigEndian.Uint32(hdr[12:])
-	if hh == 0 || ww == 0 || hh > 1<<12 || ww > 1<<12 || uint64(count)*uint64(hh)*uint64(ww) > 1<<31 {
-		return nil, 0, 0, fmt.Errorf("%w: %s: offset 4: implausible dimensions %d×%d×%d", ErrBadInput, name, count, hh, ww)
-	}
-	h, w = int(hh), int(ww)
-	// The images are returned as float64: 8 bytes a pixel.
-	if err := matrix.CheckAlloc(name, 0, fmt.Sprintf("offset 4: %d images of %d×%d pixels", count, h, w), matrix.MulBytes(int64(count), int64(h), int64(w), 9)); err != nil {
 		return nil, 0, 0, fmt.Errorf("%w: %w", ErrBadInput, err)
 	}
-	buf := make([]byte, h*w)
-	for k := 0; k < int(count); k++ {
-		if _, err := io.ReadFull(br, buf); err != nil {
-			return nil, 0, 0, fmt.Errorf("%w: %s: offset %d: image %d truncated: %v", ErrBadInput, name, 16+k*h*w, k, err)
-		}
+	count, h, w := a.Dims[0], a.Dims[1], a.Dims[2]
+	if h == 0 || w == 0 || h > 1<<12 || w > 1<<12 {
+		return nil, 0, 0, fmt.Errorf("%w: %s: offset 8: implausible image size %d×%d", ErrBadInput, name, h, w)
+	}
+	imgs = make([][]float64, count)
+	for k := range imgs {
 		img := make([]float64, h*w)
-		for i, b := range buf {
+		for i, b := range a.Data[k*h*w : (k+1)*h*w] {
 			img[i] = float64(b) / 255
 		}
-		imgs = append(imgs, img)
+		imgs[k] = img
 	}
 	return imgs, h, w, nil
 }
 
-// ReadIDXLabels reads labels in the IDX format (magic 0x00000801), gzip-
-// compressed or not.
+// ReadIDXLabels reads labels in the IDX format (magic 0x00000801),
+// compressed or not, with matrix.ReadIDX. Errors as for ReadIDXImages.
 func ReadIDXLabels(r io.Reader, name string) ([]int, error) {
-	br, err := maybeGzip(r, name)
+	a, err := matrix.ReadIDX(r, name, 1)
 	if err != nil {
-		return nil, err
-	}
-	var hdr [8]byte
-	if _, err := io.ReadFull(br, hdr[:]); err != nil {
-		return nil, fmt.Errorf("%w: %s: offset 0: short IDX header: %v", ErrBadInput, name, err)
-	}
-	if magic := binary.BigEndian.Uint32(hdr[0:]); magic != 0x801 {
-		return nil, fmt.Errorf("%w: %s: offset 0: magic %#x, want 0x801 (IDX labels)", ErrBadInput, name, magic)
-	}
-	count := binary.BigEndian.Uint32(hdr[4:])
-	if count > 1<<28 {
-		return nil, fmt.Errorf("%w: %s: offset 4: implausible count %d", ErrBadInput, name, count)
-	}
-	if err := matrix.CheckAlloc(name, 0, fmt.Sprintf("offset 4: %d labels", count), matrix.MulBytes(int64(count), 9)); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrBadInput, err)
 	}
-	// Read what is there (memory grows with the data, not the header).
-	buf, err := io.ReadAll(io.LimitReader(br, int64(count)))
-	if err != nil || len(buf) < int(count) {
-		if err == nil {
-			err = io.ErrUnexpectedEOF
-		}
-		return nil, fmt.Errorf("%w: %s: offset %d: labels truncated (header says %d): %v", ErrBadInput, name, 8+len(buf), count, err)
-	}
-	out := make([]int, count)
-	for i, b := range buf {
+	out := make([]int, len(a.Data))
+	for i, b := range a.Data {
 		out[i] = int(b)
 	}
 	return out, nil
-}
-
-func maybeGzip(r io.Reader, name string) (io.Reader, error) {
-	br := bufio.NewReader(r)
-	head, _ := br.Peek(2)
-	if bytes.Equal(head, []byte{0x1f, 0x8b}) {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, fmt.Errorf("%w: %s: offset 0: bad gzip header: %v", ErrBadInput, name, err)
-		}
-		return zr, nil
-	}
-	return br, nil
 }
 
 // ImageMeasure turns an image (intensities ≥ 0) into a probability vector:

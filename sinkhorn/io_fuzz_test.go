@@ -45,7 +45,7 @@ func FuzzReadIDXLabels(f *testing.F) {
 func TestReadCSVEmptyField(t *testing.T) {
 	for _, in := range []string{"0.5,,0.5\n", "1,2,\n", ",1\n", "1;;2\n"} {
 		_, err := ReadVector(strings.NewReader(in), "v.csv")
-		if err == nil || !strings.Contains(err.Error(), "v.csv:1: field") {
+		if err == nil || !strings.Contains(err.Error(), "v.csv:1: column") {
 			t.Errorf("%q: err = %v", in, err)
 		}
 	}
@@ -59,7 +59,7 @@ func TestReadIDXBudget(t *testing.T) {
 	old := matrix.SetMemoryBudget(1 << 20)
 	defer matrix.SetMemoryBudget(old)
 	_, _, _, err := ReadIDXImages(bytes.NewReader(idxImages(32, 256, 256, false)), "big.idx")
-	if !errors.Is(err, matrix.ErrTooLarge) || !strings.Contains(err.Error(), "big.idx: offset 4: 32 images of 256×256") {
+	if !errors.Is(err, matrix.ErrTooLarge) || !strings.Contains(err.Error(), "big.idx: offset 4: an IDX array of 32×256×256 bytes") {
 		t.Errorf("err = %v", err)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/kkt-go/kkt/internal/kktdata"
+	"github.com/kkt-go/kkt/matrix"
 )
 
 func TestReadCSV(t *testing.T) {
@@ -22,14 +23,15 @@ func TestReadCSV(t *testing.T) {
 		t.Fatalf("got %v", m)
 	}
 	for _, tc := range []struct{ in, want string }{
-		{"1,2\n3\n", "c.csv:2: 1 entries, previous rows have 2"},
-		{"1,x\n", `c.csv:1: entry 2 "x" is not a number`},
-		{"1,NaN\n", "c.csv:1: entry 2 is NaN"},
+		{"1,2\n3\n", "c.csv:2: ragged row: 1 columns, previous rows have 2"},
+		{"1,x\n", `c.csv:1: column 2: not a number: "x"`},
+		{"1,NaN\n", `c.csv:1: column 2: non-finite value "NaN"`},
 		{"# nothing\n", "c.csv: no data"},
 	} {
 		_, err := ReadCSV(strings.NewReader(tc.in), "c.csv")
-		if !errors.Is(err, ErrBadInput) || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%q: error %v, want %q", tc.in, err, tc.want)
+		var pe *matrix.ParseError
+		if !errors.Is(err, ErrBadInput) || !errors.As(err, &pe) || pe.File != "c.csv" || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: error %v, want %q in a ParseError", tc.in, err, tc.want)
 		}
 	}
 	v, err := ReadVector(strings.NewReader("1 2 3\n"), "a.csv")
@@ -66,7 +68,7 @@ func TestReadIDX(t *testing.T) {
 	}
 	bad := idxImages(2, 3, 4, false)
 	_, _, _, err := ReadIDXImages(bytes.NewReader(bad[:30]), "x.idx")
-	if err == nil || !strings.Contains(err.Error(), "x.idx: offset 28: image 1 truncated") {
+	if err == nil || !strings.Contains(err.Error(), "x.idx: offset 30: data truncated: 24 bytes expected, 14 present") {
 		t.Errorf("truncated: %v", err)
 	}
 	if _, err := ReadIDXLabels(bytes.NewReader(bad), "y.idx"); err == nil || !strings.Contains(err.Error(), "magic") {

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -72,7 +73,7 @@ func TestKaczmarzGram(t *testing.T) {
 					}
 				}
 			}
-			rp, rg := plain.Run(context.Background(), 1e-8*nrm2(b), 200000), g.Run(context.Background(), 1e-8*nrm2(b), 200000)
+			rp, rg := plain.Run(context.Background(), 1e-8*floats.Norm(b, 2), 200000), g.Run(context.Background(), 1e-8*floats.Norm(b, 2), 200000)
 			if rp.Status != Converged || rg.Status != Converged {
 				t.Fatalf("%dx%d: status %v (plain) %v (Gram)", tc.m, tc.n, rp.Status, rg.Status)
 			}

@@ -11,6 +11,7 @@ import (
 	"github.com/james-bowman/sparse"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/kkt-go/kkt/linsolve"
@@ -163,8 +164,27 @@ func LeastSquares(ctx context.Context, a mat.Matrix, b []float64, set LSSettings
 		defer rows.pool.close()
 	}
 	pre := &precondOp{r: rfac, m: m, n: n, tmp: make([]float64, n), none: set.NoPrecondition, rows: rows}
-	y, st, it, hist := lsqr(ctx, pre, b, tol, maxIter, set.History)
-	x := y
+	// linsolve.LSQR's rules 1 and 2 with atol = btol = tol are the ones
+	// documented on LSSettings.Tol; rule 3 (cond(Ã) ≥ ConLim) is disabled,
+	// since plain LSQR on an ill-conditioned A (NoPrecondition) should run
+	// to MaxIter rather than stop at cond 1e8.
+	var hist []float64
+	ls := linsolve.LSQRSettings{
+		Settings: linsolve.Settings{RTol: tol, MaxIter: maxIter},
+		BTol:     tol,
+		ConLim:   math.Inf(1),
+	}
+	if set.History {
+		ls.Estimates = func(e linsolve.LSQREstimates) bool {
+			hist = append(hist, e.NormalResidual)
+			return true
+		}
+	}
+	lr, err := linsolve.LSQR(ctx, pre, b, ls)
+	if err != nil {
+		return nil, err // unreachable: b was checked above
+	}
+	x, st, it := lr.X, lr.Status, lr.Iterations
 	if !set.NoPrecondition {
 		blas64.Trsv(blas.NoTrans, rfac, blas64.Vector{N: n, Inc: 1, Data: x})
 	}
@@ -178,8 +198,8 @@ func LeastSquares(ctx context.Context, a mat.Matrix, b []float64, set LSSettings
 	rows.pass(r, atr, neg, -1) // r ← −A x + b
 
 	res.X, res.Status, res.Iterations, res.History = x, st, it, hist
-	res.ResidualNorm = nrm2(r)
-	res.NormalResidual = nrm2(atr) / (frobenius(a) * res.ResidualNorm)
+	res.ResidualNorm = floats.Norm(r, 2)
+	res.NormalResidual = floats.Norm(atr, 2) / (frobenius(a) * res.ResidualNorm)
 	return res, nil
 }
 
@@ -207,7 +227,7 @@ func rowNorms2(dst []float64, a mat.Matrix) {
 
 func frobenius(a mat.Matrix) float64 {
 	if c, ok := a.(*sparse.CSR); ok {
-		return nrm2(sumDuplicates(c).RawMatrix().Data)
+		return floats.Norm(sumDuplicates(c).RawMatrix().Data, 2)
 	}
 	return mat.Norm(a, 2)
 }
@@ -396,101 +416,72 @@ func (p *rowPool) close() {
 	}
 }
 
-// fused sets u ← Ã·v − α·u and w = Ãᵀ·u (with the new u) in one pass over A.
-func (p *precondOp) fused(u, w, v []float64, alpha float64) {
-	z := v
-	if !p.none {
-		copy(p.tmp, v)
-		blas64.Trsv(blas.NoTrans, p.r, blas64.Vector{N: p.n, Inc: 1, Data: p.tmp})
-		z = p.tmp
+// Dims returns the dimensions of Ã.
+func (p *precondOp) Dims() (int, int) { return p.m, p.n }
+
+// Apply sets dst = Ã·v (linsolve.LSQR calls it only to form b − Ã·x₀, and
+// LeastSquares starts from x₀ = 0, so it is not on the hot path).
+func (p *precondOp) Apply(dst, v []float64) {
+	clear(dst)
+	p.rows.apply(dst, p.solveR(v))
+}
+
+// ApplyTrans sets dst = Ãᵀ·u (once per solve, for the first v).
+func (p *precondOp) ApplyTrans(dst, u []float64) {
+	clear(dst)
+	p.rows.applyTrans(dst, u)
+	p.solveRT(dst)
+}
+
+// solveR returns R⁻¹·v (v itself without preconditioner) in p.tmp.
+func (p *precondOp) solveR(v []float64) []float64 {
+	if p.none {
+		return v
 	}
-	p.rows.pass(u, w, z, alpha)
+	copy(p.tmp, v)
+	blas64.Trsv(blas.NoTrans, p.r, blas64.Vector{N: p.n, Inc: 1, Data: p.tmp})
+	return p.tmp
+}
+
+// solveRT sets w = R⁻ᵀ·w (nothing without preconditioner).
+func (p *precondOp) solveRT(w []float64) {
 	if !p.none {
 		blas64.Trsv(blas.Trans, p.r, blas64.Vector{N: p.n, Inc: 1, Data: w})
 	}
 }
 
-// lsqr is the LSQR algorithm of Paige & Saunders (1982) from x₀ = 0, with
-// their stopping rules 1 (‖r‖ ≤ tol·(‖b‖ + ‖A‖‖x‖)) and 2
-// (‖Aᵀr‖ ≤ tol·‖A‖‖r‖) on the recurrence estimates. It is kept private here
-// until linsolve.LSQR is available on main.
-func lsqr(ctx context.Context, a *precondOp, b []float64, tol float64, maxIter int, history bool) ([]float64, linsolve.Status, int, []float64) {
-	n := a.n
-	x := make([]float64, n)
-	u := append([]float64(nil), b...)
-	v := make([]float64, n)
-	w := make([]float64, n)
-	atu := make([]float64, n)
-	beta := nrm2(u)
-	bnorm := beta
-	var hist []float64
-	if beta == 0 {
-		return x, Converged, 0, hist
+// apply adds A·z into u, serially.
+func (d *rowData) apply(u, z []float64) {
+	if d.isDense {
+		blas64.Gemv(blas.NoTrans, 1, d.dense, blas64.Vector{N: d.n, Inc: 1, Data: z}, 1, blas64.Vector{N: d.m, Inc: 1, Data: u})
+		return
 	}
-	scal(1/beta, u)
-	a.fused(u, v, x, -1) // x = 0: u unchanged, v = Ãᵀu
-	alpha := nrm2(v)
-	if alpha == 0 {
-		return x, Converged, 0, hist
+	for i := 0; i < d.m; i++ {
+		var t float64
+		for k := d.ptr[i]; k < d.ptr[i+1]; k++ {
+			t += d.val[k] * z[d.ind[k]]
+		}
+		u[i] += t
 	}
-	scal(1/alpha, v)
-	copy(w, v)
-	phibar, rhobar := beta, alpha
-	var anorm2, xnorm2 float64
-	for it := 1; it <= maxIter; it++ {
-		if ctx != nil && it&15 == 0 && ctx.Err() != nil {
-			return x, Canceled, it - 1, hist
-		}
-		// u = A v − α u, then v = Aᵀ u − β v (u normalised): one fused pass.
-		a.fused(u, atu, v, alpha)
-		beta = nrm2(u)
-		anorm2 += alpha*alpha + beta*beta
-		if beta > 0 {
-			scal(1/beta, u)
-			scal(1/beta, atu)
-		}
-		for j := range v {
-			v[j] = atu[j] - beta*v[j]
-		}
-		alpha = nrm2(v)
-		if alpha > 0 {
-			scal(1/alpha, v)
-		}
-		rho := math.Hypot(rhobar, beta)
-		c, s := rhobar/rho, beta/rho
-		theta := s * alpha
-		rhobar = -c * alpha
-		phi := c * phibar
-		phibar = s * phibar
-		t1, t2 := phi/rho, -theta/rho
-		xnorm2 = 0
-		for j := range x {
-			x[j] += t1 * w[j]
-			w[j] = v[j] + t2*w[j]
-			xnorm2 += x[j] * x[j]
-		}
-		rnorm := phibar
-		arnorm := phibar * alpha * math.Abs(c)
-		anorm := math.Sqrt(anorm2)
-		test2 := arnorm / (anorm * rnorm)
-		if rnorm == 0 {
-			test2 = 0
-		}
-		if history {
-			hist = append(hist, test2)
-		}
-		if math.IsNaN(test2) && rnorm != 0 {
-			return x, NumericalFailure, it, hist
-		}
-		if test2 <= tol || rnorm <= tol*(bnorm+anorm*math.Sqrt(xnorm2)) {
-			return x, Converged, it, hist
-		}
-	}
-	return x, MaxIterations, maxIter, hist
 }
 
-func scal(a float64, x []float64) {
-	for i := range x {
-		x[i] *= a
+// applyTrans adds Aᵀ·u into w, serially.
+func (d *rowData) applyTrans(w, u []float64) {
+	if d.isDense {
+		blas64.Gemv(blas.Trans, 1, d.dense, blas64.Vector{N: d.m, Inc: 1, Data: u}, 1, blas64.Vector{N: d.n, Inc: 1, Data: w})
+		return
 	}
+	for i := 0; i < d.m; i++ {
+		t := u[i]
+		for k := d.ptr[i]; k < d.ptr[i+1]; k++ {
+			w[d.ind[k]] += t * d.val[k]
+		}
+	}
+}
+
+// ApplyBidiag sets u ← Ã·v − α·u and w = Ãᵀ·u (with the new u) in one pass
+// over A: the linsolve.BidiagOperator that LSQR uses.
+func (p *precondOp) ApplyBidiag(u, w, v []float64, alpha float64) {
+	p.rows.pass(u, w, p.solveR(v), alpha)
+	p.solveRT(w)
 }

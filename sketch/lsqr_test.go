@@ -6,6 +6,8 @@ import (
 	"math"
 	"testing"
 
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -126,7 +128,7 @@ func TestLSQRIterationAllocs(t *testing.T) {
 		u := append([]float64(nil), b...)
 		w := make([]float64, 20)
 		v := make([]float64, 20)
-		if n := testing.AllocsPerRun(50, func() { pre.fused(u, w, v, 0.5) }); n != 0 {
+		if n := testing.AllocsPerRun(50, func() { pre.ApplyBidiag(u, w, v, 0.5) }); n != 0 {
 			t.Errorf("%T: %v allocations per fused pass", in, n)
 		}
 	}
@@ -157,9 +159,76 @@ func TestLeastSquaresWorkers(t *testing.T) {
 		pre.rows.pool = newRowPool(pre.rows, 3)
 		u := append([]float64(nil), b...)
 		w, v := make([]float64, 30), make([]float64, 30)
-		if n := testing.AllocsPerRun(20, func() { pre.fused(u, w, v, 0.5) }); n != 0 {
+		if n := testing.AllocsPerRun(20, func() { pre.ApplyBidiag(u, w, v, 0.5) }); n != 0 {
 			t.Errorf("%T: %v allocations per parallel pass", in, n)
 		}
 		pre.rows.pool.close()
+	}
+}
+
+// TestPrecondOpApply: Apply and ApplyTrans (used by linsolve.LSQR outside
+// the fused pass) agree with ApplyBidiag and with A·R⁻¹ formed densely.
+func TestPrecondOpApply(t *testing.T) {
+	a, _, _ := IllConditioned(200, 12, 1e3, 1e-2, newRNG(7))
+	r := mat.NewDense(12, 12, nil)
+	rng := newRNG(8)
+	for i := 0; i < 12; i++ {
+		r.Set(i, i, 1+rng.Float64())
+		for j := i + 1; j < 12; j++ {
+			r.Set(i, j, rng.NormFloat64())
+		}
+	}
+	raw := r.RawMatrix()
+	rt := blas64.Triangular{N: 12, Stride: raw.Stride, Data: raw.Data, Uplo: blas.Upper, Diag: blas.NonUnit}
+	var rinv mat.Dense
+	if err := rinv.Inverse(r); err != nil {
+		t.Fatal(err)
+	}
+	var ar mat.Dense
+	ar.Mul(a, &rinv)
+	v := make([]float64, 12)
+	u := make([]float64, 200)
+	for i := range v {
+		v[i] = rng.NormFloat64()
+	}
+	for i := range u {
+		u[i] = rng.NormFloat64()
+	}
+	for _, in := range []mat.Matrix{a, toCSR(a)} {
+		pre := &precondOp{r: rt, m: 200, n: 12, tmp: make([]float64, 12), rows: newRowData(in)}
+		got := make([]float64, 200)
+		pre.Apply(got, v)
+		want := mat.NewVecDense(200, nil)
+		want.MulVec(&ar, mat.NewVecDense(12, v))
+		for i := range got {
+			if math.Abs(got[i]-want.AtVec(i)) > 1e-10*(1+math.Abs(want.AtVec(i))) {
+				t.Fatalf("%T: Apply[%d] = %v, want %v", in, i, got[i], want.AtVec(i))
+			}
+		}
+		gt := make([]float64, 12)
+		pre.ApplyTrans(gt, u)
+		wt := mat.NewVecDense(12, nil)
+		wt.MulVec(ar.T(), mat.NewVecDense(200, u))
+		for j := range gt {
+			if math.Abs(gt[j]-wt.AtVec(j)) > 1e-10*(1+math.Abs(wt.AtVec(j))) {
+				t.Fatalf("%T: ApplyTrans[%d] = %v, want %v", in, j, gt[j], wt.AtVec(j))
+			}
+		}
+		// ApplyBidiag: u' = Ã·v − 0.5·u, w = Ãᵀu'.
+		uu := append([]float64(nil), u...)
+		w := make([]float64, 12)
+		pre.ApplyBidiag(uu, w, v, 0.5)
+		w2 := make([]float64, 12)
+		pre.ApplyTrans(w2, uu)
+		for i := range uu {
+			if d := uu[i] - (want.AtVec(i) - 0.5*u[i]); math.Abs(d) > 1e-10*(1+math.Abs(uu[i])) {
+				t.Fatalf("%T: ApplyBidiag u[%d] off by %v", in, i, d)
+			}
+		}
+		for j := range w {
+			if math.Abs(w[j]-w2[j]) > 1e-10*(1+math.Abs(w2[j])) {
+				t.Fatalf("%T: ApplyBidiag w[%d] = %v, ApplyTrans gives %v", in, j, w[j], w2[j])
+			}
+		}
 	}
 }

@@ -8,10 +8,12 @@ import (
 	"slices"
 
 	"github.com/james-bowman/sparse"
-	"github.com/kkt-go/kkt/matrix"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/kkt-go/kkt/matrix"
 )
 
 // Sketch is a random linear map S: Rᵐ → Rˢ (an s×m matrix) with E[SᵀS] = I.
@@ -172,7 +174,7 @@ func (d *Dense) MulCSR(dst *mat.Dense, a *sparse.CSR) *mat.Dense {
 	for i := 0; i < ar; i++ {
 		si := d.st[i*s : i*s+s]
 		for k := raw.Indptr[i]; k < raw.Indptr[i+1]; k++ {
-			axpyUnit(raw.Data[k], si, t[raw.Ind[k]*s:raw.Ind[k]*s+s])
+			floats.AddScaled(t[raw.Ind[k]*s:raw.Ind[k]*s+s], raw.Data[k], si)
 		}
 	}
 	transposeInto(dst.RawMatrix(), t, ac, s)
@@ -293,7 +295,7 @@ func (p *SparseSign) MulDense(dst *mat.Dense, a *mat.Dense) *mat.Dense {
 		ai := ra.Data[i*ra.Stride : i*ra.Stride+ac]
 		for t := i * z; t < i*z+z; t++ {
 			r := int(p.rows[t])
-			axpyUnit(p.vals[t], ai, d.Data[r*d.Stride:r*d.Stride+ac])
+			floats.AddScaled(d.Data[r*d.Stride:r*d.Stride+ac], p.vals[t], ai)
 		}
 	}
 	return dst
@@ -678,13 +680,6 @@ func (a *alias) draw(rng *rand.Rand) int {
 
 // ----------------------------------------------------------------------------
 // small helpers
-
-func axpyUnit(a float64, x, y []float64) {
-	y = y[:len(x)]
-	for i, v := range x {
-		y[i] += a * v
-	}
-}
 
 func zeroGeneral(g blas64.General) {
 	for i := 0; i < g.Rows; i++ {

@@ -9,6 +9,8 @@ import (
 
 	"github.com/james-bowman/sparse"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/kkt-go/kkt/matrix"
 )
 
 func newRNG(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 42)) }
@@ -67,17 +69,7 @@ func randomCSR(m, n int, density float64, rng *rand.Rand) *sparse.CSR {
 	return sparse.NewCSR(m, n, ptr, ind, val)
 }
 
-func denseOf(a *sparse.CSR) *mat.Dense {
-	r, c := a.Dims()
-	d := mat.NewDense(r, c, nil)
-	raw := a.RawMatrix()
-	for i := 0; i < r; i++ {
-		for k := raw.Indptr[i]; k < raw.Indptr[i+1]; k++ {
-			d.Set(i, raw.Ind[k], d.At(i, raw.Ind[k])+raw.Data[k])
-		}
-	}
-	return d
-}
+func denseOf(a *sparse.CSR) *mat.Dense { return matrix.ToDense(nil, a) }
 
 // TestSketchProducts checks ApplyTrans, MulDense and MulCSR against the
 // explicit matrix S built from Apply.

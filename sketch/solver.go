@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/james-bowman/sparse"
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/kkt-go/kkt/linsolve"
@@ -198,7 +199,7 @@ func newSolver(name string, a mat.Matrix, b []float64, set Settings, needCols bo
 	if needCols || s.track {
 		rm.buildCols()
 	}
-	s.bnorm = nrm2(b)
+	s.bnorm = floats.Norm(b, 2)
 	s.Anchor()
 	s.work.Anchors = 0
 	return s, nil
@@ -253,7 +254,7 @@ func (s *Solver) SetRHS(b []float64) error {
 		return err
 	}
 	s.b = b
-	s.bnorm = nrm2(b)
+	s.bnorm = floats.Norm(b, 2)
 	s.Anchor()
 	return nil
 }
@@ -683,5 +684,3 @@ func (a *rowMat) normalNorm(v []float64) float64 {
 	}
 	return math.Sqrt(s)
 }
-
-func nrm2(x []float64) float64 { return matrix.Nrm2(x) }

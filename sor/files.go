@@ -104,16 +104,16 @@ func DirSequence(dir string, limit int, readMatrix func(path string) (*sparse.CS
 				return nil, fmt.Errorf("%w: %s has %d entries, matrix has %d rows", ErrBadInput, bp, len(b), r)
 			}
 		} else {
-			ones := make([]float64, r)
-			for i := range ones {
-				ones[i] = 1
-			}
+			// b = A·1: the row sums, in storage order.
 			b = make([]float64, r)
-			var sp split
-			sp.n = r
 			raw := a.RawMatrix()
-			sp.indptr, sp.ind, sp.data = raw.Indptr, raw.Ind, raw.Data
-			sp.mul(b, ones)
+			for i := range b {
+				var sum float64
+				for _, v := range raw.Data[raw.Indptr[i]:raw.Indptr[i+1]] {
+					sum += v * 1
+				}
+				b[i] = sum
+			}
 		}
 		return &Instance{A: a, B: b}, nil
 	}

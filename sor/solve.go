@@ -68,7 +68,7 @@ type Solver struct {
 	Tol     float64 // default 1e-8
 	MaxIter int     // default 10,000
 
-	sp         split
+	sp         linsolve.Sweeper
 	x, r, z, p []float64
 	q          []float64
 }
@@ -109,10 +109,10 @@ func (s *Solver) Solve(ctx context.Context, a *sparse.CSR, b, x0 []float64, omeg
 	if err := CheckOmega(omega); err != nil {
 		return Solution{}, err
 	}
-	if err := s.sp.reset(a); err != nil {
+	if err := newSplit(&s.sp, a); err != nil {
 		return Solution{}, err
 	}
-	n := s.sp.n
+	n := s.sp.N()
 	if len(b) != n {
 		panic(fmt.Sprintf("sor: len(b) = %d, want %d", len(b), n))
 	}
@@ -139,13 +139,13 @@ func (s *Solver) Solve(ctx context.Context, a *sparse.CSR, b, x0 []float64, omeg
 func (s *Solver) sor(ctx context.Context, b []float64, omega float64) Solution {
 	tol, maxIter := s.params()
 	sp, x, r := &s.sp, s.x, s.r
-	norm0 := sp.residual(r, b, x)
+	norm0 := sp.Residual(r, b, x)
 	if norm0 == 0 {
 		return Solution{X: x, Status: linsolve.Converged}
 	}
 	res := norm0
 	for k := 1; k <= maxIter; k++ {
-		res = sp.sorIter(x, b, r, omega)
+		res = sp.SORStep(x, b, r, omega)
 		if res/norm0 < tol {
 			return Solution{X: x, Iterations: k, Status: linsolve.Converged, ResidualNorm: res}
 		}
@@ -162,7 +162,7 @@ func (s *Solver) sor(ctx context.Context, b []float64, omega float64) Solution {
 func (s *Solver) pcg(ctx context.Context, b []float64, omega float64) Solution {
 	tol, maxIter := s.params()
 	sp, x, r := &s.sp, s.x, s.r
-	n := sp.n
+	n := sp.N()
 	s.z, s.p, s.q = growF(s.z, n), growF(s.p, n), growF(s.q, n)
 	z, p, q := s.z, s.p, s.q
 	bnorm := nrm2(b)
@@ -171,7 +171,7 @@ func (s *Solver) pcg(ctx context.Context, b []float64, omega float64) Solution {
 		return Solution{X: x, Status: linsolve.Converged}
 	}
 	tolb := tol * bnorm
-	res := sp.residual(r, b, x)
+	res := sp.Residual(r, b, x)
 	if res <= tolb {
 		return Solution{X: x, Status: linsolve.Converged, ResidualNorm: res}
 	}
@@ -181,7 +181,7 @@ func (s *Solver) pcg(ctx context.Context, b []float64, omega float64) Solution {
 		if s.Method == CG {
 			copy(z, r)
 		} else {
-			sp.ssorApply(z, r, omega)
+			ssorApply(sp, z, r, omega)
 		}
 		rho = dot(r, z)
 		if rho == 0 || math.IsNaN(rho) || math.IsInf(rho, 0) {
@@ -195,7 +195,7 @@ func (s *Solver) pcg(ctx context.Context, b []float64, omega float64) Solution {
 				p[i] = z[i] + beta*p[i]
 			}
 		}
-		sp.mul(q, p)
+		sp.Mul(q, p)
 		pq := dot(p, q)
 		if !(pq > 0) || math.IsInf(pq, 0) {
 			return Solution{X: x, Iterations: k, Status: linsolve.Breakdown, ResidualNorm: res}
@@ -214,7 +214,7 @@ func (s *Solver) pcg(ctx context.Context, b []float64, omega float64) Solution {
 			return Solution{X: x, Iterations: k, Status: linsolve.NumericalFailure, ResidualNorm: res}
 		}
 		if res <= tolb || verify {
-			res = sp.residual(r, b, x)
+			res = sp.Residual(r, b, x)
 			if res <= tolb {
 				return Solution{X: x, Iterations: k, Status: linsolve.Converged, ResidualNorm: res}
 			}
@@ -237,7 +237,7 @@ func (s *Solver) pcg(ctx context.Context, b []float64, omega float64) Solution {
 // solvers/ssor_pcg.m. It allocates nothing per application. The matrix must
 // not change between NewSSOR and the last Precondition call.
 type SSOR struct {
-	sp    split
+	sp    linsolve.Sweeper
 	omega float64
 }
 
@@ -248,7 +248,7 @@ func NewSSOR(a *sparse.CSR, omega float64) (*SSOR, error) {
 		return nil, err
 	}
 	m := &SSOR{omega: omega}
-	if err := m.sp.reset(a); err != nil {
+	if err := newSplit(&m.sp, a); err != nil {
 		return nil, err
 	}
 	return m, nil
@@ -256,40 +256,25 @@ func NewSSOR(a *sparse.CSR, omega float64) (*SSOR, error) {
 
 // Precondition sets dst = M⁻¹ r.
 func (m *SSOR) Precondition(dst, r []float64) {
-	if len(dst) != m.sp.n || len(r) != m.sp.n {
-		panic(fmt.Sprintf("sor: SSOR.Precondition: lengths %d, %d, want %d", len(dst), len(r), m.sp.n))
+	if n := m.sp.N(); len(dst) != n || len(r) != n {
+		panic(fmt.Sprintf("sor: SSOR.Precondition: lengths %d, %d, want %d", len(dst), len(r), n))
 	}
-	m.sp.ssorApply(dst, r, m.omega)
+	ssorApply(&m.sp, dst, r, m.omega)
 }
 
-// Sweep performs one in-place forward SOR sweep x ← x + (D/ω + L)⁻¹(b − A x)
-// on the raw CSR arrays of a, allocating nothing beyond a one-time setup held
-// in the Sweeper. It is the kernel that Solver runs once per iteration.
-type Sweeper struct {
-	sp split
-}
+// Sweeper is linsolve.Sweeper, the one SOR/SSOR kernel of kkt: Forward
+// performs one in-place forward SOR sweep x ← x + (D/ω + L)⁻¹(b − A x) on
+// the raw CSR arrays of a, Backward the sweep over rows n…1, SORStep a
+// forward sweep fused with the new residual (what Solver runs once per
+// iteration); none allocates beyond the one-time setup.
+type Sweeper = linsolve.Sweeper
 
-// NewSweeper prepares a for sweeps; errors for a zero diagonal entry.
+// NewSweeper prepares a for sweeps; errors (wrapping ErrBadInput) for a
+// non-square matrix, NaN or Inf entries or a zero diagonal entry.
 func NewSweeper(a *sparse.CSR) (*Sweeper, error) {
 	w := &Sweeper{}
-	if err := w.sp.reset(a); err != nil {
+	if err := newSplit(w, a); err != nil {
 		return nil, err
 	}
 	return w, nil
-}
-
-// Forward runs one forward sweep with relaxation ω.
-func (w *Sweeper) Forward(x, b []float64, omega float64) {
-	if len(x) != w.sp.n || len(b) != w.sp.n {
-		panic(fmt.Sprintf("sor: Sweeper.Forward: lengths %d, %d, want %d", len(x), len(b), w.sp.n))
-	}
-	w.sp.forward(x, b, omega)
-}
-
-// Backward runs one backward sweep (rows n…1) with relaxation ω.
-func (w *Sweeper) Backward(x, b []float64, omega float64) {
-	if len(x) != w.sp.n || len(b) != w.sp.n {
-		panic(fmt.Sprintf("sor: Sweeper.Backward: lengths %d, %d, want %d", len(x), len(b), w.sp.n))
-	}
-	w.sp.backward(x, b, omega)
 }

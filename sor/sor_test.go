@@ -49,17 +49,7 @@ func denseSOR(a *mat.Dense, b []float64, omega, tol float64) int {
 	return 10000
 }
 
-func toDense(a *sparse.CSR) *mat.Dense {
-	r, c := a.Dims()
-	d := mat.NewDense(r, c, nil)
-	raw := a.RawMatrix()
-	for i := 0; i < r; i++ {
-		for k := raw.Indptr[i]; k < raw.Indptr[i+1]; k++ {
-			d.Set(i, raw.Ind[k], raw.Data[k])
-		}
-	}
-	return d
-}
+func toDense(a *sparse.CSR) *mat.Dense { return matrix.ToDense(nil, a) }
 
 // TestSORMatchesDenseReference: the CSR solver's iteration counts equal an
 // independent dense implementation of sor.m to ±1 for every ω on the grid

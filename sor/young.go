@@ -6,6 +6,9 @@ import (
 
 	"github.com/james-bowman/sparse"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/kkt-go/kkt/linsolve"
+	"github.com/kkt-go/kkt/matrix"
 )
 
 // JacobiRadius estimates β = ρ(I − D⁻¹A), the spectral radius of the Jacobi
@@ -19,14 +22,15 @@ import (
 // 10 steps; no dense n×n matrix is formed. Extreme Ritz values converge from
 // inside, so β is never overestimated beyond rounding.
 func JacobiRadius(a *sparse.CSR, maxSteps int) (float64, error) {
-	var sp split
-	if err := sp.reset(a); err != nil {
+	var sp linsolve.Sweeper
+	if err := newSplit(&sp, a); err != nil {
 		return 0, err
 	}
-	n := sp.n
+	n := sp.N()
+	diag := matrix.Diagonal(nil, a)
 	sq := make([]float64, n) // D^{-1/2}
 	for i := range sq {
-		d := sp.data[sp.dpos[i]]
+		d := diag[i]
 		if d <= 0 {
 			return 0, fmt.Errorf("%w: diagonal entry %d is %v, not positive", ErrBadInput, i, d)
 		}
@@ -40,7 +44,7 @@ func JacobiRadius(a *sparse.CSR, maxSteps int) (float64, error) {
 		for i := range tmp {
 			tmp[i] = sq[i] * x[i]
 		}
-		sp.mul(y, tmp)
+		sp.Mul(y, tmp)
 		for i := range y {
 			y[i] = x[i] - sq[i]*y[i]
 		}

@@ -9,14 +9,12 @@ import (
 	"strings"
 
 	"github.com/kkt-go/kkt/bilevel"
+	"github.com/kkt-go/kkt/internal/repro"
 	bilevelrepro "github.com/kkt-go/kkt/internal/repro/bilevel"
 )
 
 func init() {
 	register(&command{name: "bilevel", summary: "bilevel optimization: penalty methods, LV-HBA, AID on T1–T5, SVM and hyper-cleaning", run: runBilevel})
-	for _, e := range bilevelrepro.Experiments() {
-		registerExperiment(e)
-	}
 }
 
 func runBilevel(args []string, stdout, stderr io.Writer) int {
@@ -46,7 +44,7 @@ func runBilevel(args []string, stdout, stderr io.Writer) int {
 		return exitBadInput
 	}
 	var progress io.Writer
-	if f, isFile := stderr.(*os.File); *showProgress || isFile && isTerminal(f) {
+	if f, isFile := stderr.(*os.File); *showProgress || isFile && repro.IsTerminal(f) {
 		progress = stderr
 	}
 	o, err := bilevelrepro.Run(context.Background(), c, progress)

@@ -59,13 +59,6 @@ func applyMemBudget(args []string) ([]string, error) {
 	return out, nil
 }
 
-// otBudget refuses an optimal-transport problem whose dense n×m arrays
-// (the cost, the Gibbs kernel and the plan: three of them) are over the
-// memory budget; source names the input that implies the size.
-func otBudget(source string, n, m int) error {
-	return matrix.CheckAlloc(source, 0, fmt.Sprintf("an optimal-transport problem with %d×%d dense cost, kernel and plan", n, m), matrix.MulBytes(3, int64(n), int64(m), 8))
-}
-
 // completeBudget refuses a completion whose dense factors (U: m×k, V: n×k,
 // and the same again for the solver's work copies) are over the budget.
 func completeBudget(stderr io.Writer, file string, obs *completion.Observations, rank int) bool {

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/kkt-go/kkt/internal/kktdata"
+	"github.com/kkt-go/kkt/internal/repro"
 	"github.com/kkt-go/kkt/solver"
 )
 
@@ -122,12 +123,12 @@ func TestCommandContract(t *testing.T) {
 	simDir := filepath.Join(dir, "sim")
 	x, truth := filepath.Join(simDir, "X.csv"), filepath.Join(simDir, "B_true.csv")
 	wout := filepath.Join(dir, "W.csv")
-	repro := filepath.Join(dir, "repro")
+	reproDir := filepath.Join(dir, "repro")
 	sweep := filepath.Join(dir, "sweep.json")
 
-	extra := []*experiment{{Name: "zz-contract", Paper: "test", Order: 1 << 29,
-		Run: func(ctx context.Context, env *reproEnv) ([]row, error) {
-			return []row{{Experiment: "zz-contract", Metric: "iterations", Value: 3, Paper: math.NaN(), Status: "info"}}, nil
+	extra := []*repro.Experiment{{Name: "zz-contract", Paper: "test", Order: 1 << 29,
+		Run: func(ctx context.Context, env *repro.Env) ([]repro.Row, error) {
+			return []repro.Row{{Experiment: "zz-contract", Metric: "iterations", Value: 3, Paper: math.NaN(), Status: "info"}}, nil
 		}}}
 
 	cases := []contractCase{
@@ -163,8 +164,8 @@ func TestCommandContract(t *testing.T) {
 		{args: []string{"dag", "evaluate", "--truth", truth, "--est", wout, "--json"}, want: exitOK},
 		{args: []string{"dag", "sweep", "--graphs", "er1", "--d", "5", "--variance", "equal", "--seeds", "1", "--methods", "topo", "--json"}, want: exitOK, save: sweep, keys: []string{"cells", "time_s"}},
 		{args: []string{"dag", "plot", "--in", sweep, "--figure-out", filepath.Join(dir, "shd.svg"), "--json"}, want: exitOK, keys: []string{"files"}},
-		{args: []string{"reproduce", "--only", "zz-contract", "--quiet", "--out", repro, "--json"}, want: exitOK},
-		{args: []string{"reproduce", "merge", repro, "--json"}, want: exitOK},
+		{args: []string{"reproduce", "--only", "zz-contract", "--quiet", "--out", reproDir, "--json"}, want: exitOK},
+		{args: []string{"reproduce", "merge", reproDir, "--json"}, want: exitOK},
 	}
 	for _, tc := range cases {
 		name := strings.Join(tc.args, " ")

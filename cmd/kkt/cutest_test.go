@@ -2,9 +2,7 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -68,12 +66,5 @@ func TestCutestEvalMalformed(t *testing.T) {
 	}
 	if st := run([]string{"cutest", "frobnicate"}, &out, &errb); st != exitBadInput {
 		t.Errorf("unknown subcommand: exit %d", st)
-	}
-}
-
-func TestCutestExperimentNoData(t *testing.T) {
-	rows, err := runCutestExperiment(context.Background(), &reproEnv{Progress: io.Discard})
-	if err != nil || len(rows) != 1 || rows[0].Status != "info" || !strings.Contains(rows[0].Note, "no CUTEst data") {
-		t.Errorf("no-data experiment: %v %+v", err, rows)
 	}
 }

@@ -20,9 +20,6 @@ import (
 
 func init() {
 	register(&command{name: "dag", summary: "learn linear DAGs: simulate, fit (CoLiDE, DAGMA, TOPO), evaluate, sweep", run: runDag, subs: []string{"simulate", "evaluate", "sweep", "plot"}})
-	for _, e := range dagrepro.Experiments() {
-		registerExperiment(e)
-	}
 }
 
 const dagUsage = `[simulate|fit|evaluate|sweep] [flags]

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kkt-go/kkt/cutest"
 	"github.com/kkt-go/kkt/internal/repro"
 	"github.com/kkt-go/kkt/matrix"
 )
@@ -53,7 +54,7 @@ func FuzzReadCatalogue(f *testing.F) {
 	f.Add("name\nA\n")
 	f.Add("classification,name\n\"x\",y\n")
 	f.Fuzz(func(t *testing.T, s string) {
-		es, err := parseCatalogue(strings.NewReader(s), "fuzz.csv")
+		es, err := cutest.ParseCatalogue(strings.NewReader(s), "fuzz.csv")
 		if err != nil {
 			if !strings.Contains(err.Error(), "fuzz.csv") {
 				t.Fatalf("error does not name the file: %v", err)

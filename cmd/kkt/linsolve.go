@@ -2,24 +2,21 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"time"
 
-	"github.com/james-bowman/sparse"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/kkt-go/kkt/internal/atomicfile"
 	"github.com/kkt-go/kkt/linsolve"
 	"github.com/kkt-go/kkt/matrix"
-	"github.com/kkt-go/kkt/solver"
 )
 
 func init() {
 	register(&command{name: "linsolve", summary: "solve a sparse linear system A·x = b from Matrix Market files", run: runLinsolve})
-	registerExperiment(&experiment{Name: "linsolve", Paper: "Hestenes–Stiefel CG vs SciPy 1.10 scipy.sparse.linalg.cg; Saad (2003)", Order: 10, Run: reproLinsolve})
 }
 
 // linsolveOut is the --json output of kkt linsolve.
@@ -49,20 +46,6 @@ type linsolveOut struct {
 	Note          string            `json:"note,omitempty"`
 	// Message says why a direct solve ended without a solution.
 	Message string `json:"message,omitempty"`
-}
-
-// directOutcome maps the errors of the direct solvers that describe the
-// matrix (not the input file) to a status.
-func directOutcome(err error) (solver.Status, bool) {
-	switch {
-	case errors.Is(err, linsolve.ErrSingular), errors.Is(err, linsolve.ErrStructurallySingular):
-		return solver.Singular, true
-	case errors.Is(err, linsolve.ErrNotPositiveDefinite):
-		return solver.NotApplicable, true
-	case errors.Is(err, linsolve.ErrInaccurate):
-		return solver.NumericalFailure, true
-	}
-	return solver.NotTerminated, false
 }
 
 func runLinsolve(args []string, stdout, stderr io.Writer) int {
@@ -125,21 +108,13 @@ func runLinsolve(args []string, stdout, stderr io.Writer) int {
 		if min(br, bc) != 1 || max(br, bc) != r {
 			return bad("%s: right-hand side is %d×%d, want %d×1", *rhs, br, bc, r)
 		}
-		b = make([]float64, r)
-		for i := range b {
-			if bc == 1 {
-				b[i] = bd.At(i, 0)
-			} else {
-				b[i] = bd.At(0, i)
-			}
+		b = mat.Row(nil, 0, bd)
+		if bc == 1 {
+			b = mat.Col(nil, 0, bd)
 		}
 	} else {
-		one := make([]float64, c)
-		for i := range one {
-			one[i] = 1
-		}
 		b = make([]float64, r)
-		op.Apply(b, one)
+		op.Apply(b, slices.Repeat([]float64{1}, c))
 	}
 	s := linsolve.Settings{RTol: *rtol, MaxIter: *maxIter, Restart: *restart, Workers: *workers}
 	ctx := context.Background()
@@ -165,7 +140,7 @@ func runLinsolve(args []string, stdout, stderr io.Writer) int {
 	}
 	switch *method {
 	case "cg", "pcg", "minres", "gmres", "bicgstab":
-		p, err := makePrecond(*precond, a, *omega)
+		p, err := linsolve.NewPreconditioner(*precond, a, *omega)
 		if err != nil {
 			return bad("%s: %v", *mfile, err)
 		}
@@ -216,7 +191,7 @@ func runLinsolve(args []string, stdout, stderr io.Writer) int {
 		// A singular, indefinite (for --method cholesky) or numerically
 		// unstable system is valid input with a numerical outcome: a status
 		// (exit 1) with the reason, and the JSON object still printed.
-		if st, ok := directOutcome(err); ok {
+		if st, ok := linsolve.DirectStatus(err); ok {
 			out := linsolveOut{Matrix: *mfile, Method: *method, Precond: *precond, Rows: r, N: c, NNZ: op.NNZ(),
 				Status: st.String(), RelResidual: math.NaN(), ResidualNorm: math.NaN(), SolverResid: math.NaN(), TimeS: elapsed, Message: err.Error()}
 			if *asJSON {
@@ -230,20 +205,11 @@ func runLinsolve(args []string, stdout, stderr io.Writer) int {
 		}
 		return bad("%s: %v", *mfile, err)
 	}
-	resid := make([]float64, r)
-	op.Apply(resid, res.X)
-	for i := range resid {
-		resid[i] = b[i] - resid[i]
-	}
-	// Scaled norms (as LAPACK's dnrm2): entries near the range limits do
-	// not overflow the sum of squares.
-	rnorm, bnorm := matrix.Nrm2(resid), matrix.Nrm2(b)
-	rel := rnorm
-	if bnorm > 0 {
-		rel = rnorm / bnorm
-	}
+	rnorm, rel := linsolve.TrueResidual(op, res.X, b)
 	if *xout != "" {
-		if err := writeVector(*xout, res.X); err != nil {
+		if err := atomicfile.Write(*xout, func(w io.Writer) error {
+			return matrix.WriteMatrixMarketDense(w, mat.NewVecDense(len(res.X), res.X))
+		}); err != nil {
 			fmt.Fprintf(stderr, "kkt linsolve: %v\n", err)
 			return exitBadInput
 		}
@@ -289,145 +255,4 @@ func runLinsolve(args []string, stdout, stderr io.Writer) int {
 		return exitNotConverge
 	}
 	return exitOK
-}
-
-func makePrecond(name string, a *sparse.CSR, omega float64) (linsolve.Preconditioner, error) {
-	switch name {
-	case "none":
-		return nil, nil
-	case "jacobi":
-		return linsolve.NewJacobiPrecond(a)
-	case "ssor":
-		return linsolve.NewSSORPrecond(a, omega)
-	case "ic0":
-		return linsolve.NewIC0(a)
-	case "ilu0":
-		return linsolve.NewILU0(a)
-	}
-	return nil, fmt.Errorf("unknown --precond %q", name)
-}
-
-func writeVector(path string, x []float64) error {
-	return atomicfile.Write(path, func(w io.Writer) error { return matrix.WriteMatrixMarketDense(w, mat.NewVecDense(len(x), x)) })
-}
-
-// scipyCGPoisson100 is SciPy's iteration count for cg on Poisson2D(100,100),
-// b = A·1, tol 1e-8, atol 0, measured with
-// /usr/bin/python3 linsolve/testdata/scipy_cg.py 100 (scipy 1.10.1).
-const scipyCGPoisson100 = 183
-
-// reproLinsolve: CG iterations on Poisson 100×100 against SciPy, and
-// information rows for PCG+IC0 and GMRES(20)+ILU(0).
-func reproLinsolve(ctx context.Context, env *reproEnv) ([]row, error) {
-	const exp = "linsolve"
-	var rows []row
-	a := matrix.Poisson2D(100, 100)
-	op := matrix.NewCSR(a)
-	b := onesRHS(op)
-	s := linsolve.Settings{RTol: 1e-8}
-	res, err := linsolve.CG(ctx, op, b, s)
-	if err != nil {
-		return nil, err
-	}
-	r := row{Experiment: exp, Metric: "CG iterations, Poisson 100x100, rtol 1e-8", Value: float64(res.Iterations),
-		Paper: scipyCGPoisson100, Unit: "iterations", Note: "b = A·1; Paper column = SciPy 1.10 cg; ±2 accepted"}
-	r = compare(r, 2.0/scipyCGPoisson100+1e-12)
-	if res.Status != linsolve.Converged {
-		r.Status = "differs"
-	}
-	rows = append(rows, r)
-
-	ic, err := linsolve.NewIC0(a)
-	if err != nil {
-		return nil, err
-	}
-	s.Precond = ic
-	res, err = linsolve.CG(ctx, op, b, s)
-	if err != nil {
-		return nil, err
-	}
-	rows = append(rows, compare(row{Experiment: exp, Metric: "PCG+IC(0) iterations, Poisson 100x100, rtol 1e-8",
-		Value: float64(res.Iterations), Paper: math.NaN(), Unit: "iterations", Note: res.Status.String()}, 0))
-
-	nx := 64
-	if env.Full {
-		nx = 200
-	}
-	cd := matrix.ConvectionDiffusion2D(nx, 0.5)
-	cop := matrix.NewCSR(cd)
-	cb := onesRHS(cop)
-	for _, pre := range []string{"none", "ilu0"} {
-		gs := linsolve.Settings{RTol: 1e-8}
-		if pre == "ilu0" {
-			p, err := linsolve.NewILU0(cd)
-			if err != nil {
-				return nil, err
-			}
-			gs.Precond = p
-		}
-		res, err := linsolve.GMRES(ctx, cop, cb, gs)
-		if err != nil {
-			return nil, err
-		}
-		rows = append(rows, compare(row{Experiment: exp,
-			Metric: fmt.Sprintf("GMRES(20) iterations, conv-diff %dx%d Pe_h 0.5, precond %s", nx, nx, pre),
-			Value:  float64(res.Iterations), Paper: math.NaN(), Unit: "iterations", Note: res.Status.String()}, 0))
-	}
-	// Figure: relative residual histories of the Krylov methods on Poisson 100×100.
-	fig := figure{Name: "linsolve-residuals", Title: "Poisson 100×100, b = A·1", XLabel: "iteration",
-		YLabel: "‖b − Ax‖/‖b‖ (as tracked)", LogY: true}
-	bn := 0.0
-	for _, v := range b {
-		bn += v * v
-	}
-	bn = math.Sqrt(bn)
-	ic0, err := linsolve.NewIC0(a)
-	if err != nil {
-		return nil, err
-	}
-	for _, m := range []struct {
-		name string
-		f    func() (*linsolve.Result, error)
-	}{
-		{"CG", func() (*linsolve.Result, error) {
-			return linsolve.CG(ctx, op, b, linsolve.Settings{RTol: 1e-8, History: true})
-		}},
-		{"PCG, IC(0)", func() (*linsolve.Result, error) {
-			return linsolve.CG(ctx, op, b, linsolve.Settings{RTol: 1e-8, History: true, Precond: ic0})
-		}},
-		{"MINRES", func() (*linsolve.Result, error) {
-			return linsolve.MINRES(ctx, op, b, linsolve.Settings{RTol: 1e-8, History: true})
-		}},
-		{"GMRES(20)", func() (*linsolve.Result, error) {
-			return linsolve.GMRES(ctx, op, b, linsolve.Settings{RTol: 1e-8, History: true})
-		}},
-		{"BiCGSTAB", func() (*linsolve.Result, error) {
-			return linsolve.BiCGSTAB(ctx, op, b, linsolve.Settings{RTol: 1e-8, History: true})
-		}},
-	} {
-		res, err := m.f()
-		if err != nil {
-			return nil, err
-		}
-		xs := make([]float64, len(res.History))
-		ys := make([]float64, len(res.History))
-		for i, h := range res.History {
-			xs[i], ys[i] = float64(i), h/bn
-		}
-		fig.Series = append(fig.Series, series{Name: m.name, X: xs, Y: ys})
-	}
-	env.AddFigure(fig)
-	fmt.Fprintf(env.Progress, "[linsolve] CG Poisson 100x100: %d iterations (SciPy %d)\n", int(rows[0].Value), scipyCGPoisson100)
-	return rows, nil
-}
-
-func onesRHS(op matrix.Operator) []float64 {
-	r, c := op.Dims()
-	x := make([]float64, c)
-	for i := range x {
-		x[i] = 1
-	}
-	b := make([]float64, r)
-	op.Apply(b, x)
-	return b
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -118,22 +117,6 @@ func TestLinsolveCommandExitCodes(t *testing.T) {
 		stderr.Reset()
 		if st := run(args, &stdout, &stderr); st != exitBadInput || stderr.Len() == 0 {
 			t.Errorf("%v: exit %d, stderr %q", args, st, stderr.String())
-		}
-	}
-}
-
-func TestReproLinsolve(t *testing.T) {
-	var progress bytes.Buffer
-	rows, err := reproLinsolve(context.Background(), &reproEnv{Progress: &progress})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rows) != 4 || rows[0].Status != "reproduced" {
-		t.Errorf("rows: %+v", rows)
-	}
-	for _, r := range rows[1:] {
-		if r.Note != "Converged" {
-			t.Errorf("%s: %s", r.Metric, r.Note)
 		}
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/kkt-go/kkt/internal/repro"
 )
 
 func TestUsageAndUnknown(t *testing.T) {
@@ -34,19 +36,19 @@ func TestUsageAndUnknown(t *testing.T) {
 }
 
 func TestReproduceWritesTablesAndFigures(t *testing.T) {
-	e := &experiment{Name: "zz-test", Paper: "test", Order: 1 << 30,
-		Run: func(ctx context.Context, env *reproEnv) ([]row, error) {
-			env.AddFigure(figure{Name: "zz-test-fig", Title: "t", XLabel: "iteration", YLabel: "residual", LogY: true,
-				Series: []series{{Name: "a", X: []float64{0, 1, 2}, Y: []float64{1, 0.1, 0}}}})
-			return []row{
-				compare(row{Experiment: "zz-test", Metric: "m1", Value: 10, Paper: 10}, 0.01),
-				compare(row{Experiment: "zz-test", Metric: "m2", Value: 12, Paper: 10}, 0.01),
-				compare(row{Experiment: "zz-test", Metric: "m3", Value: 3, Paper: math.NaN()}, 0.01),
+	e := &repro.Experiment{Name: "zz-test", Paper: "test", Order: 1 << 30,
+		Run: func(ctx context.Context, env *repro.Env) ([]repro.Row, error) {
+			env.AddFigure(repro.Figure{Name: "zz-test-fig", Title: "t", XLabel: "iteration", YLabel: "residual", LogY: true,
+				Series: []repro.Series{{Name: "a", X: []float64{0, 1, 2}, Y: []float64{1, 0.1, 0}}}})
+			return []repro.Row{
+				repro.Compare(repro.Row{Experiment: "zz-test", Metric: "m1", Value: 10, Paper: 10}, 0.01),
+				repro.Compare(repro.Row{Experiment: "zz-test", Metric: "m2", Value: 12, Paper: 10}, 0.01),
+				repro.Compare(repro.Row{Experiment: "zz-test", Metric: "m3", Value: 3, Paper: math.NaN()}, 0.01),
 			}, nil
 		}}
 	dir := t.TempDir()
 	var out, errb bytes.Buffer
-	st := runExtra([]*experiment{e}, []string{"reproduce", "--only", "zz-test", "--out", dir, "--quiet", "--json"}, &out, &errb)
+	st := runExtra([]*repro.Experiment{e}, []string{"reproduce", "--only", "zz-test", "--out", dir, "--quiet", "--json"}, &out, &errb)
 	if st != exitOK {
 		t.Fatalf("status %d, stderr %s", st, errb.String())
 	}

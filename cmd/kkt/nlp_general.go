@@ -7,8 +7,6 @@ import (
 	"math"
 	"os"
 	"os/signal"
-	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/kkt-go/kkt/auglag"
@@ -27,7 +25,7 @@ const nlpSolveMethods = "ipm | auglag | adasketch-gv | adasketch-rk | adasketch-
 func nlpSolveGeneral(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("nlp solve", "NAME|FILE.SIF [--method ipm] [--param N=100]... [--tol 1e-8] [--max-iter N] [--x-out FILE] [--json] [--progress]", stderr)
 	method := fs.String("method", "ipm", nlpSolveMethods)
-	params := paramList{}
+	params := cutest.Params{}
 	fs.Var(params, "param", "override a $-PARAMETER value (NAME=VALUE, repeatable)")
 	tol := fs.Float64("tol", 0, "tolerance (0: the method's default, 1e-8 for ipm and auglag as IPOPT's tol, 1e-4 for the paper's methods)")
 	maxIter := fs.Int("max-iter", 0, "iteration limit (0: the method's default, 3000 for ipm)")
@@ -55,26 +53,29 @@ func nlpSolveGeneral(args []string, stdout, stderr io.Writer) int {
 	if *maxIter < 0 {
 		return bad("--max-iter %d: want a positive limit (0 for the default)", *maxIter)
 	}
-	p, err := loadCUTEst(fs.Arg(0), *sifdir, params)
+	dir := *sifdir
+	if dir == "" {
+		dir = cutest.SIFDir() // kkt's one data-folder rule (internal/kktdata)
+	}
+	name := fs.Arg(0)
+	file := cutest.Locate(name, dir)
+	if dir == "" && file != name {
+		return bad("cannot locate %s: set MASTSIF (or KKT_DATA), or give --sifdir or a path", name)
+	}
+	p, err := cutest.ParseFile(file, &cutest.Options{Params: params})
 	if err != nil {
 		return bad("%v", err)
 	}
 	ctx, stop := signalContext()
 	defer stop()
+	var rec solver.Recorder[nlp.Iteration]
+	if *progress {
+		rec = nlp.IterationLog(stderr)
+	}
 	m := strings.ToLower(*method)
-	var res *nlp.Result
-	switch m {
-	case "ipm":
-		s := nlp.Settings{Tol: *tol, MaxIter: *maxIter}
-		if *progress {
-			s.Recorder = ipmProgress(stderr)
-		}
-		res, err = nlp.Solve(ctx, p, s)
-	case "auglag":
-		res, err = auglag.SolveNLP(ctx, p, auglag.NLPSettings{Tol: *tol, MaxIter: *maxIter})
-	default:
-		am, perr := auglag.ParseMethod(m)
-		if perr != nil {
+	if m != "ipm" && m != "auglag" {
+		am, err := auglag.ParseMethod(m)
+		if err != nil {
 			return bad("--method %q: want %s", *method, nlpSolveMethods)
 		}
 		s := auglag.Settings{Method: am, Tol: *tol, Seed: *seed, MaxIter: *maxIter, MaxInner: *maxInner}
@@ -90,69 +91,24 @@ func nlpSolveGeneral(args []string, stdout, stderr io.Writer) int {
 		}
 		return reportNLP(stdout, p.Name(), p, r, *asJSON)
 	}
+	res, err := solveGeneral(ctx, m, p, *tol, *maxIter, rec)
 	if err != nil {
 		return bad("%v", err)
 	}
 	if *xOut != "" {
-		if err := writeNLPSolution(*xOut, p, res); err != nil {
+		if err := atomicfile.Write(*xOut, func(w io.Writer) error { return nlp.WriteSolution(w, p, res) }); err != nil {
 			return bad("%v", err)
 		}
 	}
 	return reportGeneralNLP(stdout, stderr, p.Name(), p, res, *asJSON, *xOut)
 }
 
-// loadCUTEst parses a problem by name (in dir, $MASTSIF, $KKT_DATA/cutest/sif
-// or the default data folder) or by path.
-func loadCUTEst(name, dir string, params paramList) (*cutest.Problem, error) {
-	opt := &cutest.Options{Params: map[string]float64(params)}
-	if strings.HasSuffix(strings.ToUpper(name), ".SIF") || strings.ContainsRune(name, os.PathSeparator) {
-		return cutest.ParseFile(name, opt)
+// solveGeneral runs the general-NLP method m (ipm or auglag).
+func solveGeneral(ctx context.Context, m string, p nlp.Problem, tol float64, maxIter int, rec solver.Recorder[nlp.Iteration]) (*nlp.Result, error) {
+	if m == "auglag" {
+		return auglag.SolveNLP(ctx, p, auglag.NLPSettings{Tol: tol, MaxIter: maxIter})
 	}
-	if dir == "" {
-		dir = cutest.SIFDir()
-	}
-	if dir == "" {
-		if d := defaultDataDir(); d != "" {
-			dir = filepath.Join(d, "cutest", "sif")
-		}
-	}
-	if dir == "" {
-		return nil, fmt.Errorf("cannot locate %s: set MASTSIF (or KKT_DATA), or give --sifdir or a path", name)
-	}
-	path := filepath.Join(dir, strings.ToUpper(name)+".SIF")
-	if _, err := os.Stat(path); err != nil {
-		// Names are case-insensitive; a few files have lower-case letters.
-		if alt := filepath.Join(dir, name+".SIF"); alt != path {
-			if _, err2 := os.Stat(alt); err2 == nil {
-				path = alt
-			}
-		}
-	}
-	return cutest.ParseFile(path, opt)
-}
-
-// ipmProgress prints IPOPT's iteration table on w (a header every 10 lines).
-func ipmProgress(w io.Writer) solver.Recorder[nlp.Iteration] {
-	lines := 0
-	return func(it nlp.Iteration) bool {
-		if lines%10 == 0 {
-			fmt.Fprintln(w, "iter    objective    inf_pr   inf_du lg(mu)  ||d||  lg(rg) alpha_du alpha_pr  ls")
-		}
-		r := " "
-		if it.Restoration {
-			r = "r"
-		}
-		lg := func(v float64) string {
-			if v <= 0 {
-				return "   - "
-			}
-			return fmt.Sprintf("%5.1f", math.Log10(v))
-		}
-		fmt.Fprintf(w, "%4d%s %13.7e %8.2e %8.2e %s %8.2e %s %8.2e %8.2e %3d\n",
-			it.Iter, r, it.F, it.InfPr, it.InfDu, lg(it.Mu), it.DNorm, lg(it.RegW), it.AlphaDual, it.Alpha, it.LS)
-		lines++
-		return true
-	}
+	return nlp.Solve(ctx, p, nlp.Settings{Tol: tol, MaxIter: maxIter, Recorder: rec})
 }
 
 // reportGeneralNLP prints the result of ipm or auglag and returns the exit
@@ -174,51 +130,23 @@ func reportGeneralNLP(stdout, stderr io.Writer, name string, p nlp.Problem, res 
 		if !printJSON(stdout, stderr, "nlp solve", out, false) {
 			return exitBadInput
 		}
-	} else {
-		acc := ""
-		if res.Acceptable {
-			acc = " (acceptable level)"
-		}
-		fmt.Fprintf(stdout, "%s (%s, n = %d, m = %d): %v%s in %d iterations\n", name, res.Method, p.N(), p.M(), res.Status, acc, res.Iterations)
-		fmt.Fprintf(stdout, "f = %.12g, inf_pr = %.3g, inf_du = %.3g, compl = %.3g, %.3g s\n", res.F, res.InfPr, res.InfDu, res.Compl, res.Time.Seconds())
-		if res.Message != "" {
-			fmt.Fprintln(stdout, res.Message)
-		}
-		if xFile != "" {
-			fmt.Fprintf(stdout, "x, y, zl, zu written to %s\n", xFile)
-		} else if len(res.X) <= 10 {
-			fmt.Fprintf(stdout, "x = %.10g\n", res.X)
-		}
+		return res.Status.ExitCode()
+	}
+	acc := ""
+	if res.Acceptable {
+		acc = " (acceptable level)"
+	}
+	fmt.Fprintf(stdout, "%s (%s, n = %d, m = %d): %v%s in %d iterations\n", name, res.Method, p.N(), p.M(), res.Status, acc, res.Iterations)
+	fmt.Fprintf(stdout, "f = %.12g, inf_pr = %.3g, inf_du = %.3g, compl = %.3g, %.3g s\n", res.F, res.InfPr, res.InfDu, res.Compl, res.Time.Seconds())
+	if res.Message != "" {
+		fmt.Fprintln(stdout, res.Message)
+	}
+	if xFile != "" {
+		fmt.Fprintf(stdout, "x, y, zl, zu written to %s\n", xFile)
+	} else if len(res.X) <= 10 {
+		fmt.Fprintf(stdout, "x = %.10g\n", res.X)
 	}
 	return res.Status.ExitCode()
-}
-
-// writeNLPSolution writes x, y, zl and zu as CSV rows kind,index,name,value
-// to a temporary file beside path and renames it into place.
-func writeNLPSolution(path string, p nlp.Problem, res *nlp.Result) error {
-	var b strings.Builder
-	b.WriteString("kind,index,name,value\n")
-	put := func(kind string, names []string, v []float64) {
-		for i, x := range v {
-			name := ""
-			if i < len(names) {
-				name = names[i]
-			}
-			b.WriteString(kind + "," + strconv.Itoa(i) + "," + name + "," + strconv.FormatFloat(x, 'g', 17, 64) + "\n")
-		}
-	}
-	var vn, cn []string
-	if named, ok := p.(interface{ VarNames() []string }); ok {
-		vn = named.VarNames()
-	}
-	if named, ok := p.(interface{ ConNames() []string }); ok {
-		cn = named.ConNames()
-	}
-	put("x", vn, res.X)
-	put("zl", vn, res.ZL)
-	put("zu", vn, res.ZU)
-	put("y", cn, res.Y)
-	return atomicfile.WriteFile(path, []byte(b.String()))
 }
 
 // signalContext returns a context canceled by SIGINT (a solver then ends

@@ -29,7 +29,7 @@ func runReproduce(args []string, stdout, stderr io.Writer) int {
 
 // reproduceWith runs `kkt reproduce` over the given experiments (sorted);
 // tests pass their own list instead of changing a global one.
-func reproduceWith(experiments []*experiment, args []string, stdout, stderr io.Writer) int {
+func reproduceWith(experiments []*repro.Experiment, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("reproduce", "[--full] [--only a,b] [--out DIR] [--seed N] [--shard i/n] [--json] [--quiet] | merge DIR...", stderr)
 	full := fs.Bool("full", false, "run the full sizes of every experiment")
 	only := fs.String("only", "", "comma-separated experiment names to run (default all)")
@@ -91,8 +91,8 @@ func reproduceWith(experiments []*experiment, args []string, stdout, stderr io.W
 			return exitBadInput
 		}
 	}
-	env := &reproEnv{Full: *full, Seed: *seed, DataDir: *data, OutDir: *out, Progress: stderr, Stderr: stderr}
-	if *quiet || (!*prog && !(stderr == io.Writer(os.Stderr) && isTerminal(os.Stderr))) {
+	env := &repro.Env{Full: *full, Seed: *seed, DataDir: *data, OutDir: *out, Progress: stderr, Stderr: stderr}
+	if *quiet || (!*prog && !(stderr == io.Writer(os.Stderr) && repro.IsTerminal(os.Stderr))) {
 		env.Progress = io.Discard
 	}
 	sh, err := repro.ParseShard(*shardFlag, *shardCount)
@@ -210,7 +210,7 @@ round-robin: --shard i/n runs tasks i, i+n, ... and writes DIR/units; then
 builds the same tables and figures as one unsharded run (see docs/scale-out.md).
 `
 
-func printTable(w io.Writer, rows []row) {
+func printTable(w io.Writer, rows []repro.Row) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "experiment\tmetric\tkkt\tpaper\tstatus\tnote")
 	for _, r := range rows {
@@ -218,7 +218,7 @@ func printTable(w io.Writer, rows []row) {
 		if r.Ratio != 0 && r.Status == "differs" {
 			st = fmt.Sprintf("differs (×%.3g)", r.Ratio)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Experiment, r.Metric, fmtNum(r.Value), fmtNum(r.Paper), st, r.Note)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Experiment, r.Metric, repro.FmtNum(r.Value), repro.FmtNum(r.Paper), st, r.Note)
 	}
 	tw.Flush()
 }
@@ -226,7 +226,7 @@ func printTable(w io.Writer, rows []row) {
 // printSummary prints the table, timing rows included (or one JSON object
 // with --json: the deterministic rows under "experiments", the timing rows
 // under "timing").
-func printSummary(stdout, stderr io.Writer, all []row, asJSON, full bool, seed uint64, data string) error {
+func printSummary(stdout, stderr io.Writer, all []repro.Row, asJSON, full bool, seed uint64, data string) error {
 	if !asJSON {
 		printTable(stdout, all)
 		t := repro.TallyRows(all)
@@ -235,10 +235,10 @@ func printSummary(stdout, stderr io.Writer, all []row, asJSON, full bool, seed u
 	}
 	det, tim := repro.SplitTiming(all)
 	if det == nil {
-		det = []row{}
+		det = []repro.Row{}
 	}
 	if tim == nil {
-		tim = []row{}
+		tim = []repro.Row{}
 	}
 	if err := writeJSON(stdout, map[string]any{"experiments": det, "timing": tim, "full": full, "seed": seed, "data": data, "tally": repro.TallyRows(all)}, false); err != nil {
 		fmt.Fprintf(stderr, "kkt reproduce: %v\n", err)

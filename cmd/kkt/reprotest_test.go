@@ -8,7 +8,7 @@ import (
 
 // runExtra runs the command as run does, with the test experiments extra
 // beside the real ones for `kkt reproduce` (no global registry changes).
-func runExtra(extra []*experiment, args []string, stdout, stderr io.Writer) int {
+func runExtra(extra []*repro.Experiment, args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "reproduce" {
 		exps := append(experimentList(), extra...)
 		repro.Sort(exps)

@@ -12,7 +12,7 @@ import (
 )
 
 // runMerge implements `kkt reproduce merge DIR...`.
-func runMerge(experiments []*experiment, args []string, stdout, stderr io.Writer) int {
+func runMerge(experiments []*repro.Experiment, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("reproduce merge", "[--out DIR] [--json] SHARD_DIR...", stderr)
 	out := fs.String("out", "", "directory for the merged CSV, JSON and figures")
 	asJSON := fs.Bool("json", false, "print the summary as one JSON object")
@@ -73,7 +73,7 @@ func runMerge(experiments []*experiment, args []string, stdout, stderr io.Writer
 			return exitBadInput
 		}
 	}
-	env := &reproEnv{Full: *full, Seed: *seed, DataDir: *data, OutDir: *out, Progress: io.Discard, Stderr: stderr}
+	env := &repro.Env{Full: *full, Seed: *seed, DataDir: *data, OutDir: *out, Progress: io.Discard, Stderr: stderr}
 	all, err := repro.Finalize(env, experiments, results, stderr)
 	if perr := printSummary(stdout, stderr, all, *asJSON, *full, *seed, *data); perr != nil {
 		return exitBadInput

@@ -6,7 +6,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"os/exec"
@@ -24,19 +23,19 @@ import (
 
 // Two test experiments: a plain one and a sharded one whose summary is the
 // sum and maximum over its units.
-func shardTestExperiments() []*experiment {
-	return []*experiment{{Name: "zz-plain", Paper: "test", Order: 1 << 29,
-		Run: func(ctx context.Context, env *reproEnv) ([]row, error) {
-			return []row{{Experiment: "zz-plain", Metric: "m", Value: 7, Paper: math.NaN(), Status: "info"}}, nil
+func shardTestExperiments() []*repro.Experiment {
+	return []*repro.Experiment{{Name: "zz-plain", Paper: "test", Order: 1 << 29,
+		Run: func(ctx context.Context, env *repro.Env) ([]repro.Row, error) {
+			return []repro.Row{{Experiment: "zz-plain", Metric: "m", Value: 7, Paper: math.NaN(), Status: "info"}}, nil
 		}},
 		{Name: "zz-sharded", Paper: "test", Order: 1<<29 + 1,
-			Run:   func(ctx context.Context, env *reproEnv) ([]row, error) { return nil, fmt.Errorf("not used") },
-			Units: func(env *reproEnv) int { return 5 },
-			RunUnit: func(ctx context.Context, env *reproEnv, u int) (json.RawMessage, error) {
-				env.AddFigure(figure{Name: fmt.Sprintf("zz-fig-%d", u), Series: []series{{Name: "s", X: []float64{0, 1}, Y: []float64{1, 2}}}})
+			Run:   func(ctx context.Context, env *repro.Env) ([]repro.Row, error) { return nil, fmt.Errorf("not used") },
+			Units: func(env *repro.Env) int { return 5 },
+			RunUnit: func(ctx context.Context, env *repro.Env, u int) (json.RawMessage, error) {
+				env.AddFigure(repro.Figure{Name: fmt.Sprintf("zz-fig-%d", u), Series: []repro.Series{{Name: "s", X: []float64{0, 1}, Y: []float64{1, 2}}}})
 				return json.Marshal(map[string]float64{"v": float64(u*u + 1)})
 			},
-			Summarize: func(env *reproEnv, data []json.RawMessage) ([]row, error) {
+			Summarize: func(env *repro.Env, data []json.RawMessage) ([]repro.Row, error) {
 				var sum, mx float64
 				for _, d := range data {
 					var v map[string]float64
@@ -46,7 +45,7 @@ func shardTestExperiments() []*experiment {
 					sum += v["v"]
 					mx = math.Max(mx, v["v"])
 				}
-				return []row{{Experiment: "zz-sharded", Metric: "sum", Value: sum, Paper: math.NaN(), Status: "info"},
+				return []repro.Row{{Experiment: "zz-sharded", Metric: "sum", Value: sum, Paper: math.NaN(), Status: "info"},
 					{Experiment: "zz-sharded", Metric: "max", Value: mx, Paper: 17, Status: "info"}}, nil
 			}}}
 }
@@ -283,7 +282,7 @@ func compareSweeps(t *testing.T, dirS, dirM string) {
 			Rows   json.RawMessage `json:"rows"`
 			Timing json.RawMessage `json:"timing"`
 		}
-		var fig figure
+		var fig repro.Figure
 		switch {
 		case json.Unmarshal(a, &rows) == nil && rows.Rows != nil:
 			var rowsM struct {
@@ -349,11 +348,11 @@ func lineDiff(a, b []byte) string {
 // Timing rows go to <exp>-timing.csv and the "timing" arrays, never to
 // <exp>.csv; the printed table still shows them.
 func TestTimingRowsSeparated(t *testing.T) {
-	extra := []*experiment{{Name: "zz-timed", Paper: "test", Order: 1 << 29,
-		Run: func(ctx context.Context, env *reproEnv) ([]row, error) {
-			return []row{
+	extra := []*repro.Experiment{{Name: "zz-timed", Paper: "test", Order: 1 << 29,
+		Run: func(ctx context.Context, env *repro.Env) ([]repro.Row, error) {
+			return []repro.Row{
 				{Experiment: "zz-timed", Metric: "iterations", Value: 12, Paper: math.NaN(), Status: "info", Unit: "iterations"},
-				timing(row{Experiment: "zz-timed", Metric: "wall time", Value: 0.25, Paper: math.NaN(), Status: "info", Unit: "s"}),
+				repro.Timing(repro.Row{Experiment: "zz-timed", Metric: "wall time", Value: 0.25, Paper: math.NaN(), Status: "info", Unit: "s"}),
 				{Experiment: "zz-timed", Metric: "error", Value: 1e-9, Paper: math.NaN(), Status: "info"},
 			}, nil
 		}}}
@@ -373,7 +372,7 @@ func TestTimingRowsSeparated(t *testing.T) {
 	if want := "experiment,metric,value,paper,status,ratio,unit,note\nzz-timed,wall time,0.25,—,info,0,s,\n"; string(tim) != want {
 		t.Errorf("zz-timed-timing.csv:\n%s\nwant\n%s", tim, want)
 	}
-	var js struct{ Rows, Timing []row }
+	var js struct{ Rows, Timing []repro.Row }
 	b, _ := os.ReadFile(filepath.Join(dir, "zz-timed.json"))
 	if err := json.Unmarshal(b, &js); err != nil || len(js.Rows) != 2 || len(js.Timing) != 1 || !js.Timing[0].Timing || js.Rows[1].Value != 1e-9 {
 		t.Errorf("zz-timed.json: %v %+v", err, js)
@@ -382,39 +381,9 @@ func TestTimingRowsSeparated(t *testing.T) {
 	if st := runExtra(extra, []string{"reproduce", "--only", "zz-timed", "--quiet", "--json"}, &out, &errb); st != exitOK {
 		t.Fatalf("--json: status %d", st)
 	}
-	var sum struct{ Experiments, Timing []row }
+	var sum struct{ Experiments, Timing []repro.Row }
 	if err := json.Unmarshal(out.Bytes(), &sum); err != nil || len(sum.Experiments) != 2 || len(sum.Timing) != 1 || sum.Timing[0].Metric != "wall time" {
 		t.Errorf("--json: %v %+v", err, sum)
-	}
-}
-
-// The sor experiment is split into units; its summary refuses a wrong
-// number of unit results instead of indexing past them (the dag experiment's
-// plan is tested in internal/repro/dag).
-func TestDagSorPlans(t *testing.T) {
-	for _, k := range []string{"KKT_SOR_PARTS", "KKT_SOR_SEED", "KKT_SOR_ORACLE"} {
-		t.Setenv(k, "")
-	}
-	for _, c := range []struct {
-		full bool
-		sor  int
-	}{{false, 13}, {true, 34}} {
-		env := &reproEnv{Full: c.full, Seed: 1, Progress: io.Discard, Stderr: io.Discard}
-		sp, err := sorPlan(env)
-		if err != nil || len(sp) != c.sor {
-			t.Errorf("full=%v: sor plan has %d units (%v)", c.full, len(sp), err)
-		}
-		if _, err := summarizeSOR(env, []json.RawMessage{[]byte(`{}`)}); err == nil {
-			t.Error("summarizeSOR accepted one result")
-		}
-	}
-	t.Setenv("KKT_SOR_PARTS", "heat")
-	if sp, err := sorPlan(&reproEnv{}); err != nil || len(sp) != 9 {
-		t.Errorf("KKT_SOR_PARTS=heat: %d units (%v)", len(sp), err)
-	}
-	t.Setenv("KKT_SOR_SEED", "x")
-	if _, err := sorPlan(&reproEnv{}); err == nil {
-		t.Error("KKT_SOR_SEED=x accepted")
 	}
 }
 

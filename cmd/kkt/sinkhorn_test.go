@@ -141,7 +141,7 @@ func TestOTCommandPointsImagesMNIST(t *testing.T) {
 	// without convention flags --mnist uses the reproduce instance; with
 	// --floor 0 the zero pixels must be dropped explicitly
 	st, out, errs = runOTArgs("--mnist", "0,1", "--data", filepath.Dir(data), "--eta", "10", "--method", "sinkhorn", "--tol", "1e-8", "--json")
-	if st != exitOK || !strings.Contains(out, mnistConvention.String()) {
+	if st != exitOK || !strings.Contains(out, sinkhorn.MNISTConvention().String()) {
 		t.Errorf("mnist default convention: exit %d %s %s", st, out, errs)
 	}
 	if st, _, errs = runOTArgs("--mnist", "0,1", "--data", filepath.Dir(data), "--floor", "0", "--eta", "10"); st != exitBadInput || !strings.Contains(errs, "= 0") {
@@ -151,94 +151,6 @@ func TestOTCommandPointsImagesMNIST(t *testing.T) {
 		"--eta", "10", "--method", "sns", "--sparsity", "4/n", "--tol", "1e-8", "--json")
 	if st != exitOK || !strings.Contains(out, `"dropped_a":668`) || !strings.Contains(out, "pixel grid, cost/max, no floor") {
 		t.Errorf("mnist dropped zeros: exit %d %s %s", st, out, errs)
-	}
-}
-
-func TestExperimentHelpers(t *testing.T) {
-	imgs := strokeImages()
-	if len(imgs) != 2 || len(imgs[0]) != 784 {
-		t.Fatal("stroke images")
-	}
-	for _, img := range imgs {
-		var s float64
-		for _, v := range img {
-			s += v
-		}
-		if !(s > 10) {
-			t.Errorf("stroke image mass %v", s)
-		}
-	}
-	var h []sinkhorn.Iterate
-	for k := 0; k <= 30; k++ {
-		h = append(h, sinkhorn.Iterate{Iter: k, MarginalError: math.Pow(0.5, float64(k))})
-	}
-	if got := extrapolateIterations(h, math.Pow(0.5, 50)); math.Abs(got-50) > 1e-9 {
-		t.Errorf("extrapolated %v, want 50", got)
-	}
-	h = []sinkhorn.Iterate{{Time: 0}, {Time: 1}, {Newton: true, Time: 3}, {Newton: true, Time: 4}, {Newton: true, Time: 9}}
-	if got := newtonStepTime(h); got != 2 {
-		t.Errorf("median Newton step time %v, want 2", got)
-	}
-}
-
-func TestImageConvention(t *testing.T) {
-	const h, w = 4, 3
-	unit := imageConvention{Grid: "unit"}.cost(h, w, sinkhorn.SqEuclidean, 0)
-	pixel := imageConvention{Grid: "pixel"}.cost(h, w, sinkhorn.SqEuclidean, 0)
-	l1 := imageConvention{Grid: "pixel"}.cost(h, w, sinkhorn.L1, 0)
-	norm := imageConvention{Grid: "pixel", Normalize: true}.cost(h, w, sinkhorn.L1, 0)
-	for p := 0; p < h*w; p++ {
-		for q := 0; q < h*w; q++ {
-			di, dj := float64(p/w-q/w), float64(p%w-q%w)
-			if got, want := pixel.At(p, q), di*di+dj*dj; got != want {
-				t.Fatalf("pixel grid C(%d,%d) = %v, want %v", p, q, got, want)
-			}
-			if got, want := unit.At(p, q), di*di/9+dj*dj/4; math.Abs(got-want) > 1e-15 {
-				t.Fatalf("unit grid C(%d,%d) = %v, want %v", p, q, got, want)
-			}
-			if got, want := norm.At(p, q), l1.At(p, q)/5; math.Abs(got-want) > 1e-15 {
-				t.Fatalf("normalised C(%d,%d) = %v, want %v", p, q, got, want)
-			}
-		}
-	}
-	img := []float64{0, 1, 3, 0}
-	for _, tc := range []struct {
-		conv imageConvention
-		want []float64
-	}{
-		{imageConvention{Grid: "unit"}, []float64{0, 0.25, 0.75, 0}},
-		{imageConvention{Grid: "unit", Floor: 1}, []float64{1.0 / 8, 2.0 / 8, 4.0 / 8, 1.0 / 8}},
-		{imageConvention{Grid: "unit", Mix: 0.32}, []float64{0.01, 0.96*0.25 + 0.01, 0.96*0.75 + 0.01, 0.01}},
-	} {
-		got, err := tc.conv.measure(img)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i := range got {
-			if math.Abs(got[i]-tc.want[i]) > 1e-15 {
-				t.Errorf("%v: a = %v, want %v", tc.conv, got, tc.want)
-				break
-			}
-		}
-	}
-	for _, bad := range []imageConvention{{Grid: "hex"}, {Grid: "unit", Floor: -1}, {Grid: "unit", Mix: 9}} {
-		if bad.check() == nil {
-			t.Errorf("%+v accepted", bad)
-		}
-	}
-	a, b := []float64{0.5, 0, 0.5, 0}, []float64{0.25, 0.25, 0.25, 0.25}
-	for _, tc := range []struct {
-		in   string
-		want float64
-	}{{"", 0}, {"0.25", 0.25}, {"15/n", 2 * 15.0 / 6}, {" 2/n", 2 * 2.0 / 6}} {
-		if got, err := parseSparsity(tc.in, a, b); err != nil || math.Abs(got-tc.want) > 1e-15 {
-			t.Errorf("parseSparsity(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
-		}
-	}
-	for _, in := range []string{"x", "0", "2", "-1/n", "k/n", "Inf/n"} {
-		if _, err := parseSparsity(in, a, b); err == nil {
-			t.Errorf("parseSparsity(%q) accepted", in)
-		}
 	}
 }
 

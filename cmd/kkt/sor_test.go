@@ -2,17 +2,14 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/kkt-go/kkt/matrix"
-	"github.com/kkt-go/kkt/sor"
 )
 
 func TestSORCommandJSON(t *testing.T) {
@@ -70,34 +67,5 @@ func TestSORCommandBadInput(t *testing.T) {
 		if st != exitBadInput || !strings.Contains(errb.String(), c.want) {
 			t.Errorf("%v: status %d, stderr %q (want %q)", c.args, st, errb.String(), c.want)
 		}
-	}
-}
-
-// TestSORReproducePieces runs the experiment's code paths at toy sizes.
-func TestSORReproducePieces(t *testing.T) {
-	env := &reproEnv{Seed: 1, Progress: io.Discard, Stderr: io.Discard}
-	rows, err := reproShifted(context.Background(), env, "low", sor.LowVariance, 40, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hrows, err := reproHeat(context.Background(), env, 8, 30, 0.3, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows = append(rows, hrows...)
-	seen := map[string]bool{}
-	for _, r := range rows {
-		if r.Status == "" || r.Experiment != "sor" {
-			t.Errorf("row %+v", r)
-		}
-		seen[r.Metric] = true
-	}
-	for _, m := range []string{"low: tsallis mean iterations", "low: chebcb share of gap best-fixed→instance-optimal closed", "heat nx=8: cg total iterations", "heat nx=8: chebcb / CG total iterations"} {
-		if !seen[m] {
-			t.Errorf("metric %q missing", m)
-		}
-	}
-	if len(env.Figures()) != 3 {
-		t.Errorf("%d figures, want 3", len(env.Figures()))
 	}
 }

@@ -11,8 +11,7 @@ import (
 // Flag validation shared by the commands: an out-of-range value is a usage
 // error (exit 2) naming the flag, never silently accepted or clamped.
 
-// flagRange reports an error for a value outside [lo, hi] (NaN included);
-// open makes the bounds exclusive where the names say so.
+// flagCheck is the check of one flag's value (NaN fails every check).
 type flagCheck struct {
 	name string
 	ok   bool
@@ -47,7 +46,7 @@ func nonNegativeInt(name string, v int) flagCheck {
 	return flagCheck{name, v >= 0, "an integer ≥ 0", float64(v)}
 }
 
-// inRange: lo ≤ v < hi.
+// halfOpen: lo ≤ v < hi.
 func halfOpen(name string, v, lo, hi float64) flagCheck {
 	return flagCheck{name, v >= lo && v < hi, fmt.Sprintf("a number in [%g, %g)", lo, hi), v}
 }

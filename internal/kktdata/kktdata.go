@@ -8,7 +8,7 @@
 // else from the module root (the directory that holds go.mod), so
 // `KKT_DATA=../shared/data go test ./...` works from the project root even
 // though go test runs each package in its own directory. Default adds the
-// command's fallback when KKT_DATA is unset.
+// fallback used by the command and by cutest.SIFDir when KKT_DATA is unset.
 package kktdata
 
 import (

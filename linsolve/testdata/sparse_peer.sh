@@ -30,10 +30,10 @@ if [ "$what" = fill ] || [ "$what" = all ]; then
 fi
 if [ "$what" = speed ] || [ "$what" = all ]; then
 	for round in 1 2; do
-		KKT_BENCH_2D=1000 go test -count=1 -run XXX -bench 'CholeskyPoisson2D/.*/(factor\+solve|refactor)$' \
+		KKT_BENCH_2D=1000 go test -count=1 -run XXX -bench 'CholeskyPoisson2D/.*/(^factor\+solve|^refactor|^analyze\+factor)$' \
 			-benchtime 1x -cpu 1 -timeout 2h . | grep Benchmark
 		"$out/amd_cholmod" "$out/poisson2d_1000.mtx" super 1 | sed 's/^/poisson2d_1000 /'
-		KKT_BENCH_3D=60 go test -count=1 -run XXX -bench 'CholeskyPoisson3D/.*/(factor\+solve|refactor)$' \
+		KKT_BENCH_3D=60 go test -count=1 -run XXX -bench 'CholeskyPoisson3D/.*/(^factor\+solve|^refactor|^analyze\+factor)$' \
 			-benchtime 1x -cpu 1 -timeout 2h . | grep Benchmark
 		"$out/amd_cholmod" "$out/poisson3d_60.mtx" super 1 | sed 's/^/poisson3d_60 /'
 	done 2>&1 | tee "$out/speed.txt"

@@ -33,18 +33,20 @@ const (
 	// SolverSketch is the per-row solver of Gu, Song, Yin and Zhang's
 	// nearly-linear-time analysis: every regression's |Ω_j|×k design A_j is
 	// compressed by a sketch S with SketchRows rows (Settings.Sketch: an
-	// SRHT built on sketch.FWHT, or a CountSketch from
-	// sketch.NewCountSketch), the sketch [S·A_j; √λ·I] is QR-factorized
-	// (Householder), and conjugate gradients on the normal equations
+	// SRHT, the Walsh–Hadamard transform of the design's rows, or a
+	// CountSketch from sketch.NewCountSketch), the sketch [S·A_j; √λ·I] is
+	// QR-factorized in place (Householder, gonum's Dgeqr2), and conjugate
+	// gradients on the normal equations
 	// preconditioned by RᵀR run from the warm start until the residual has
 	// been reduced by SolveTol. Because (S·A_j)ᵀ(S·A_j) ≈ A_jᵀA_j for each
 	// row separately, the preconditioned system is well conditioned whatever
 	// the row's coherence, and with the SRHT the iteration count does not
 	// grow with k. A design with at most SketchRows rows is factorized itself
 	// (one CG iteration). Cost per regression: O(|Ω_j|k log|Ω_j|) for the
-	// SRHT (O(|Ω_j|k) for CountSketch), O(s·k²) for the QR, and
-	// O(|Ω_j|k + k²) per CG iteration; the QR's s·k² = 4k³ dominates unless
-	// |Ω_j| ≫ k², the regime of the paper's sample complexity.
+	// SRHT (O(|Ω_j|k) for CountSketch), 2s·k² − 2k³/3 = (16/3)k³ for the QR
+	// at s = 3k, and O(|Ω_j|k + k²) per CG iteration; the QR's k³ term
+	// dominates unless |Ω_j| ≫ k², the regime of the paper's sample
+	// complexity.
 	SolverSketch
 )
 
@@ -66,13 +68,15 @@ type SketchKind int
 const (
 	// SRHT (the default) is the subsampled randomized Hadamard transform
 	// (1/√s)·R·H·D: random signs, the fast Walsh–Hadamard transform of every
-	// column of the design zero-padded to a power of two (sketch.FWHT), and s
-	// sampled rows: O(|Ω_j|k·log|Ω_j|) per regression, an embedding with
-	// O(k log k) rows, so that s = 4k keeps the iteration count flat in k.
+	// column of the design zero-padded to a power of two (butterflies on
+	// whole rows, checked against sketch.FWHT), and s sampled rows: O(|Ω_j|k·log|Ω_j|) per regression, an embedding with
+	// O(k log k) rows; in practice s = 3k keeps the iteration count flat in
+	// k (s = 2k does not: it grows from 6.6 to 8.7 between k = 10 and 40 at
+	// |Ω_j| ≈ 200).
 	SRHT SketchKind = iota
 	// CountSketch hashes every observed row of the design to one of s rows
 	// with a random sign (Clarkson and Woodruff): O(|Ω_j|k) per regression,
-	// but an embedding needs O(k²) rows, and with s = 4k the iterations per
+	// but an embedding needs O(k²) rows, and with s = 3k the iterations per
 	// regression grow with k.
 	CountSketch
 )
@@ -123,7 +127,7 @@ type Settings struct {
 	SolveTol   float64 // SolverCG, SolverSketch: relative residual reduction per regression; default 1e-4
 	MaxCGIters int     // SolverCG, SolverSketch: iteration cap per regression; default 50
 	// SketchRows is the number s of sketch rows per regression of
-	// SolverSketch; default 4·Rank.
+	// SolverSketch; default 3·Rank.
 	SketchRows int
 	// Sketch selects SolverSketch's sketch: SRHT (default) or CountSketch.
 	Sketch SketchKind
@@ -195,7 +199,7 @@ func (s *Settings) withDefaults() Settings {
 		c.MaxCGIters = 50
 	}
 	if c.SketchRows <= 0 {
-		c.SketchRows = 4 * c.Rank
+		c.SketchRows = 3 * c.Rank
 	}
 	if c.PowerIters <= 0 {
 		c.PowerIters = 10
@@ -242,10 +246,7 @@ func AltMin(ctx context.Context, obs *Observations, s Settings) (*Result, error)
 	V := make([]float64, n*k)
 	w := newWorkers(set.Workers, k)
 	if set.Solver == SolverSketch {
-		w.initSketch(set.SketchRows, max(m, n), rng)
-		if set.Sketch == SRHT {
-			w.initSRHT(obs.maxLineLen())
-		}
+		w.initSketch(set.SketchRows, max(m, n), obs.maxLineLen(), set.Sketch == SRHT, rng)
 	}
 	normM := obsNorm(obs)
 	resid := func() float64 { return residual(obs, U, V, k) / normM }
@@ -460,16 +461,16 @@ type workers struct {
 
 type workspace struct {
 	g, rhs, r, z, p, q []float64
-	sa, rdiag          []float64 // SolverSketch: the sketch (column-major) and diag(R)
-	hbuf               []float64 // SRHT: one zero-padded column
+	sk                 sketchBufs // SolverSketch
 	under, cg, regs    int
 }
 
 // initSketch prepares SolverSketch: an s×mMax CountSketch whose first nIn
 // columns sketch the designs of a half-step (each regression uses the
-// columns of its observed rows, which form a CountSketch of that design),
-// and per-worker buffers for the (s+k)×k sketch.
-func (w *workers) initSketch(s, mMax int, rng *rand.Rand) {
+// columns of its observed rows, which form a CountSketch of that design;
+// its signs are also the SRHT's), the SRHT's row samples when srht is set,
+// and per-worker buffers for designs of at most maxRows rows.
+func (w *workers) initSketch(s, mMax, maxRows int, srht bool, rng *rand.Rand) {
 	w.srows, w.rng = s, rng
 	w.cs = sketch.NewCountSketch(s, mMax, rng)
 	w.code = make([]float64, mMax)
@@ -478,8 +479,10 @@ func (w *workers) initSketch(s, mMax int, rng *rand.Rand) {
 		w.ramp[i] = float64(i + 1)
 	}
 	for t := range w.ws {
-		w.ws[t].sa = make([]float64, (s+w.k)*w.k)
-		w.ws[t].rdiag = make([]float64, w.k)
+		w.ws[t].sk = newSketchBufs(maxRows, s, w.k, srht)
+	}
+	if srht {
+		w.initSRHT(maxRows)
 	}
 }
 
@@ -555,7 +558,7 @@ func (w *workers) halfStep(o *Observations, byCol bool, in, out []float64, set S
 			switch {
 			case set.Solver == SolverSketch:
 				if sketchPrec(ws, in, idx, w.code, w.srhtRows, w.srows, k, set.Lambda) {
-					ws.cg += pcgRow(ws, in, idx, vals, x, ws.g, k, set)
+					ws.cg += sketchPCG(ws, vals, x, k, set)
 					ws.regs++
 				} else if !exactRow(ws, in, idx, vals, x, k, set.Lambda) {
 					ws.under++
@@ -606,9 +609,6 @@ func (w *workers) initSRHT(maxRows int) {
 		}
 	}
 	w.perm = make([]int, mp)
-	for t := range w.ws {
-		w.ws[t].hbuf = make([]float64, mp)
-	}
 }
 
 // drawSRHTRows draws, for every padded length 2^e ≥ s, s distinct rows of
@@ -629,108 +629,6 @@ func (w *workers) drawSRHTRows() {
 			rows[i] = p[i]
 		}
 	}
-}
-
-// sketchPrec builds the preconditioner of SolverSketch for the design
-// A = in[idx] (|idx|×k): the sketch S·A (rows of A hashed to the CountSketch
-// rows given by code, signed) — or A itself when |idx| ≤ s —, stacked on
-// √λ·I when λ > 0, is QR-factorized by Householder reflections, and
-// L = Rᵀ is stored in ws.g (row-major lower triangle) so that cholSolve
-// applies (RᵀR)⁻¹. It returns false when R is numerically singular (a
-// rank-deficient design or sketch); the caller then solves exactly.
-//
-// With srhtRows set (SRHT) the sketch is (1/√s)·R·H·D·A instead: D the signs
-// of code, H the Walsh–Hadamard transform of each column zero-padded to
-// 2^e ≥ |idx|, R the rows srhtRows[e].
-func sketchPrec(ws *workspace, in []float64, idx []int, code []float64, srhtRows [][]int, s, k int, lambda float64) bool {
-	a := len(idx)
-	nr := min(a, s)
-	if lambda > 0 {
-		nr += k
-	}
-	sa := ws.sa[:nr*k] // column-major: column c is sa[c*nr : (c+1)*nr]
-	clear(sa)
-	if a <= s {
-		for t, i := range idx {
-			u := in[i*k : i*k+k]
-			for c, v := range u {
-				sa[c*nr+t] = v
-			}
-		}
-	} else if srhtRows != nil {
-		e := bits.Len(uint(a - 1))
-		x := ws.hbuf[:1<<e]
-		rows := srhtRows[e]
-		scale := 1 / math.Sqrt(float64(s))
-		for c := 0; c < k; c++ {
-			for t, i := range idx {
-				if v := in[i*k+c]; code[i] < 0 {
-					x[t] = -v
-				} else {
-					x[t] = v
-				}
-			}
-			clear(x[a:])
-			sketch.FWHT(x)
-			col := sa[c*nr : c*nr+s]
-			for q, r := range rows {
-				col[q] = scale * x[r]
-			}
-		}
-	} else {
-		for _, i := range idx {
-			r, sg := int(math.Abs(code[i]))-1, 1.0
-			if code[i] < 0 {
-				sg = -1
-			}
-			u := in[i*k : i*k+k]
-			for c, v := range u {
-				sa[c*nr+r] += sg * v
-			}
-		}
-	}
-	if lambda > 0 {
-		sl := math.Sqrt(lambda)
-		base := nr - k
-		for c := 0; c < k; c++ {
-			sa[c*nr+base+c] = sl
-		}
-	}
-	// Householder QR; R's strict upper triangle overwrites sa, its diagonal
-	// goes to rdiag.
-	var rmax float64
-	for c := 0; c < k; c++ {
-		if c >= nr {
-			return false
-		}
-		x := sa[c*nr+c : c*nr+nr]
-		alpha := math.Sqrt(dotk(x, x))
-		if alpha == 0 {
-			return false
-		}
-		if x[0] > 0 {
-			alpha = -alpha
-		}
-		x[0] -= alpha
-		vv := dotk(x, x)
-		for d := c + 1; d < k; d++ {
-			y := sa[d*nr+c : d*nr+nr]
-			axpyk(-2*dotk(x, y)/vv, x, y)
-		}
-		ws.rdiag[c] = alpha
-		rmax = math.Max(rmax, math.Abs(alpha))
-	}
-	g := ws.g
-	for i := 0; i < k; i++ {
-		if math.Abs(ws.rdiag[i]) <= 1e-12*rmax {
-			return false
-		}
-		for p := 0; p < i; p++ {
-			g[i*k+p] = sa[i*nr+p] // L[i][p] = R[p][i]
-		}
-		g[i*k+i] = ws.rdiag[i]
-	}
-	return true
 }
 
 // exactRow solves (Σ u_i u_iᵀ + λI) x = Σ vals_i u_i by Cholesky. It returns

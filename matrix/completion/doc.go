@@ -27,8 +27,9 @@
 // analysis of Gu, Song, Yin and Zhang:
 //
 //   - SolverSketch is the paper's solver: per row, a subspace embedding of
-//     the |Ω_j|×k design by a sketch S with s = 4k rows (an SRHT,
-//     (1/√s)·R·H·D with the fast Walsh–Hadamard transform sketch.FWHT, or a
+//     the |Ω_j|×k design by a sketch S with s = 3k rows (an SRHT,
+//     (1/√s)·R·H·D with the fast Walsh–Hadamard transform H applied to the
+//     design's rows, or a
 //     CountSketch from sketch.NewCountSketch), the Householder QR
 //     [S·A_j; √λI] = QR, and conjugate gradients on the normal equations
 //     preconditioned by RᵀR, whose condition number is bounded by the

@@ -38,6 +38,10 @@ func WriteFactors(w io.Writer, F *mat.Dense) error {
 // exported from Spark (ids are 1-based and may come in any order; missing
 // ids get zero rows). All rows must have the same length.
 func ReadFactors(r io.Reader, name string) (*mat.Dense, error) {
+	r, err := matrix.Decompress(r, name)
+	if err != nil {
+		return nil, err
+	}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 16<<20)
 	var rows []factorRow
@@ -49,30 +53,30 @@ func ReadFactors(r io.Reader, name string) (*mat.Dense, error) {
 		}
 		var fr factorRow
 		if err := json.Unmarshal(sc.Bytes(), &fr); err != nil {
-			return nil, &ParseError{name, line, err}
+			return nil, &ParseError{File: name, Line: line, Err: err}
 		}
 		if fr.ID < 1 || fr.ID > 1<<26 {
-			return nil, &ParseError{name, line, fmt.Errorf("id %d out of range", fr.ID)}
+			return nil, &ParseError{File: name, Line: line, Err: fmt.Errorf("id %d out of range", fr.ID)}
 		}
 		if k == -1 {
 			k = len(fr.Features)
 		}
 		if len(fr.Features) != k || k == 0 {
-			return nil, &ParseError{name, line, fmt.Errorf("%d features, want %d", len(fr.Features), k)}
+			return nil, &ParseError{File: name, Line: line, Err: fmt.Errorf("%d features, want %d", len(fr.Features), k)}
 		}
 		for _, v := range fr.Features {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, &ParseError{name, line, fmt.Errorf("non-finite feature")}
+				return nil, &ParseError{File: name, Line: line, Err: fmt.Errorf("non-finite feature")}
 			}
 		}
 		rows = append(rows, fr)
 		maxID = max(maxID, fr.ID)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, &ParseError{name, line + 1, err}
+		return nil, &ParseError{File: name, Line: line + 1, Err: err}
 	}
 	if len(rows) == 0 {
-		return nil, &ParseError{name, 0, fmt.Errorf("no factor rows")}
+		return nil, &ParseError{File: name, Line: 0, Err: fmt.Errorf("no factor rows")}
 	}
 	if err := matrix.CheckFloats(name, 0, fmt.Sprintf("a %d×%d factor matrix (largest id %d)", maxID, k, maxID), maxID, k); err != nil {
 		return nil, err
@@ -81,7 +85,7 @@ func ReadFactors(r io.Reader, name string) (*mat.Dense, error) {
 	seen := make([]bool, maxID)
 	for _, fr := range rows {
 		if seen[fr.ID-1] {
-			return nil, &ParseError{name, 0, fmt.Errorf("id %d repeated", fr.ID)}
+			return nil, &ParseError{File: name, Line: 0, Err: fmt.Errorf("id %d repeated", fr.ID)}
 		}
 		seen[fr.ID-1] = true
 		F.SetRow(fr.ID-1, fr.Features)

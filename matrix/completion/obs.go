@@ -7,7 +7,6 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -178,15 +177,10 @@ func (o *Observations) Split(rng *rand.Rand, testFraction float64) (train, test 
 	return train, test
 }
 
-// ParseError reports a malformed line of a ratings or triplet file.
-type ParseError struct {
-	File string
-	Line int
-	Err  error
-}
-
-func (e *ParseError) Error() string { return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err) }
-func (e *ParseError) Unwrap() error { return e.Err }
+// ParseError reports a malformed line of a ratings, triplet or factor file:
+// it is matrix.ParseError, kkt's one parse error (File, Line, Err; Line 0
+// when the problem concerns the whole file).
+type ParseError = matrix.ParseError
 
 // Format names a text format of observed entries.
 type Format int
@@ -204,6 +198,10 @@ const (
 // largest row and column index seen. name is used in error messages. A
 // repeated (i, j) pair is an error naming both lines.
 func Read(r io.Reader, name string, f Format) (*Observations, error) {
+	r, err := matrix.Decompress(r, name)
+	if err != nil {
+		return nil, err
+	}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	var rows, cols []int
@@ -223,26 +221,26 @@ func Read(r io.Reader, name string, f Format) (*Observations, error) {
 			want = 4
 		}
 		if len(fs) != want && !(f == FormatCOO && len(fs) == 3) {
-			return nil, &ParseError{name, line, fmt.Errorf("want %d fields, got %d", want, len(fs))}
+			return nil, &ParseError{File: name, Line: line, Err: fmt.Errorf("want %d fields, got %d", want, len(fs))}
 		}
 		i, err := strconv.Atoi(fs[0])
 		if err != nil || i < 1 {
-			return nil, &ParseError{name, line, fmt.Errorf("bad row index %q (1-based positive integer expected)", fs[0])}
+			return nil, &ParseError{File: name, Line: line, Err: fmt.Errorf("bad row index %q (1-based positive integer expected)", fs[0])}
 		}
 		j, err := strconv.Atoi(fs[1])
 		if err != nil || j < 1 {
-			return nil, &ParseError{name, line, fmt.Errorf("bad column index %q (1-based positive integer expected)", fs[1])}
+			return nil, &ParseError{File: name, Line: line, Err: fmt.Errorf("bad column index %q (1-based positive integer expected)", fs[1])}
 		}
 		if i > 1<<26 || j > 1<<26 {
-			return nil, &ParseError{name, line, fmt.Errorf("index (%d, %d) too large", i, j)}
+			return nil, &ParseError{File: name, Line: line, Err: fmt.Errorf("index (%d, %d) too large", i, j)}
 		}
 		v, err := strconv.ParseFloat(fs[2], 64)
 		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, &ParseError{name, line, fmt.Errorf("bad value %q", fs[2])}
+			return nil, &ParseError{File: name, Line: line, Err: fmt.Errorf("bad value %q", fs[2])}
 		}
 		if f == FormatMovieLens {
 			if _, err := strconv.ParseInt(fs[3], 10, 64); err != nil {
-				return nil, &ParseError{name, line, fmt.Errorf("bad timestamp %q", fs[3])}
+				return nil, &ParseError{File: name, Line: line, Err: fmt.Errorf("bad timestamp %q", fs[3])}
 			}
 		}
 		rows, cols, vals, lines = append(rows, i-1), append(cols, j-1), append(vals, v), append(lines, line)
@@ -256,13 +254,13 @@ func Read(r io.Reader, name string, f Format) (*Observations, error) {
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return nil, &ParseError{name, line + 1, err}
+		return nil, &ParseError{File: name, Line: line + 1, Err: err}
 	}
 	if len(vals) == 0 {
-		return nil, &ParseError{name, 0, errors.New("no entries")}
+		return nil, &ParseError{File: name, Line: 0, Err: errors.New("no entries")}
 	}
 	if int64(m)*int64(n) > 1<<40 {
-		return nil, &ParseError{name, 0, fmt.Errorf("matrix %d×%d too large", m, n)}
+		return nil, &ParseError{File: name, Line: 0, Err: fmt.Errorf("matrix %d×%d too large", m, n)}
 	}
 	o, err := NewObservations(m, n, rows, cols, vals)
 	if errors.Is(err, ErrDuplicate) {
@@ -271,23 +269,19 @@ func Read(r io.Reader, name string, f Format) (*Observations, error) {
 		for k := range vals {
 			key := [2]int{rows[k], cols[k]}
 			if l, ok := seen[key]; ok {
-				return nil, &ParseError{name, lines[k], fmt.Errorf("entry (%d, %d) repeats line %d", rows[k]+1, cols[k]+1, l)}
+				return nil, &ParseError{File: name, Line: lines[k], Err: fmt.Errorf("entry (%d, %d) repeats line %d", rows[k]+1, cols[k]+1, l)}
 			}
 			seen[key] = lines[k]
 		}
 	}
 	if err != nil {
-		return nil, &ParseError{name, 0, err}
+		return nil, &ParseError{File: name, Line: 0, Err: err}
 	}
 	return o, nil
 }
 
-// ReadFile opens and parses path (see Read).
+// ReadFile opens and parses path (see Read) through matrix.Open, so gzip
+// and bzip2 files are decompressed.
 func ReadFile(path string, f Format) (*Observations, error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer fh.Close()
-	return Read(fh, path, f)
+	return matrix.ReadFile(path, func(r io.Reader, name string) (*Observations, error) { return Read(r, name, f) })
 }

@@ -27,7 +27,7 @@ func TestSketchPreconditioner(t *testing.T) {
 	}
 	cs.ApplyTrans(code, ramp)
 	w := newWorkers(1, k)
-	w.initSketch(24, nIn, rng)
+	w.initSketch(24, nIn, nIn, false, rng)
 	ws := &w.ws[0]
 	for _, c := range []struct {
 		a      int
@@ -105,8 +105,9 @@ func TestSketchPreconditioner(t *testing.T) {
 	}
 }
 
-// The SRHT variant of the preconditioner: PCG with it solves a regression
-// to the exact solution in few iterations.
+// The SRHT variant of the preconditioner: RᵀR equals (SA)ᵀ(SA) with S·A
+// computed independently column by column (sketch.FWHT of D·A[:, c]), and
+// PCG with it solves a regression to the exact solution in few iterations.
 func TestSRHTPreconditioner(t *testing.T) {
 	rng := rand.New(rand.NewPCG(12, 1))
 	k, nIn, s := 6, 300, 24
@@ -115,8 +116,7 @@ func TestSRHTPreconditioner(t *testing.T) {
 		in[i] = rng.NormFloat64()
 	}
 	w := newWorkers(1, k)
-	w.initSketch(s, nIn, rng)
-	w.initSRHT(nIn)
+	w.initSketch(s, nIn, nIn, true, rng)
 	w.cs.ApplyTrans(w.code, w.ramp)
 	w.drawSRHTRows()
 	ws := &w.ws[0]
@@ -129,6 +129,32 @@ func TestSRHTPreconditioner(t *testing.T) {
 		if !sketchPrec(ws, in, idx, w.code, w.srhtRows, s, k, 0) {
 			t.Fatalf("a=%d: preconditioner failed", a)
 		}
+		e := 0
+		for 1<<e < a {
+			e++
+		}
+		sa := make([][]float64, k) // columns of S·A
+		for c := range sa {
+			x := make([]float64, 1<<e)
+			for q, i := range idx {
+				x[q] = math.Copysign(1, w.code[i]) * in[i*k+c]
+			}
+			sketch.FWHT(x)
+			for _, r := range w.srhtRows[e] {
+				sa[c] = append(sa[c], x[r]/math.Sqrt(float64(s)))
+			}
+		}
+		for x := 0; x < k; x++ {
+			for y := 0; y < k; y++ {
+				want, got := dotk(sa[x], sa[y]), 0.0
+				for p := 0; p <= min(x, y); p++ {
+					got += ws.g[x*k+p] * ws.g[y*k+p]
+				}
+				if math.Abs(got-want) > 1e-10*(1+math.Abs(want)) {
+					t.Fatalf("a=%d: (RᵀR)[%d,%d] = %.15g, want %.15g", a, x, y, got, want)
+				}
+			}
+		}
 		x, ref := make([]float64, k), make([]float64, k)
 		its := pcgRow(ws, in, idx, vals, x, ws.g, k, Settings{SolveTol: 1e-13, MaxCGIters: 200})
 		exactRow(ws, in, idx, vals, ref, k, 0)
@@ -137,8 +163,18 @@ func TestSRHTPreconditioner(t *testing.T) {
 				t.Errorf("a=%d: x[%d] = %.12g, exact %.12g", a, i, x[i], ref[i])
 			}
 		}
-		t.Logf("a=%d: %d PCG iterations to 1e-13", a, its)
-		if its > 15 {
+		// The same with the solver's own CG on the gathered design (exactRow
+		// overwrote ws.g: sketch again).
+		sketchPrec(ws, in, idx, w.code, w.srhtRows, s, k, 0)
+		x2 := make([]float64, k)
+		its2 := sketchPCG(ws, vals, x2, k, Settings{SolveTol: 1e-13, MaxCGIters: 200})
+		for i := range x2 {
+			if math.Abs(x2[i]-ref[i]) > 1e-9*(1+math.Abs(ref[i])) {
+				t.Errorf("a=%d: sketchPCG x[%d] = %.12g, exact %.12g", a, i, x2[i], ref[i])
+			}
+		}
+		t.Logf("a=%d: %d PCG iterations to 1e-13 (sketchPCG %d)", a, its, its2)
+		if its > 15 || its2 > 15 {
 			t.Errorf("a=%d: %d iterations, want ≤ 15 with an embedding of 4k rows", a, its)
 		}
 	}
@@ -218,13 +254,41 @@ func TestSketchHalfStepAllocations(t *testing.T) {
 			set = set.withDefaults()
 			set.Workers = 1
 			w := newWorkers(1, k)
-			w.initSketch(set.SketchRows, m, rng)
-			w.initSRHT(obs.maxLineLen())
+			w.initSketch(set.SketchRows, m, obs.maxLineLen(), kind == SRHT, rng)
 			var cg, regs int
 			allocs := testing.AllocsPerRun(3, func() { w.halfStep(obs, true, U, V, set, &cg, &regs) })
 			t.Logf("%v m=%d: %v allocations per half-step", kind, m, allocs)
 			if allocs > 4 { // the goroutine of forChunks and its closure
 				t.Errorf("%v m=%d: %v allocations per half-step", kind, m, allocs)
+			}
+		}
+	}
+}
+
+// fwhtRows transforms every column as sketch.FWHT does, for even and odd
+// numbers of stages.
+func TestFWHTRows(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	for _, n := range []int{1, 2, 4, 8, 32, 256} {
+		k := 3
+		h := make([]float64, n*k)
+		for i := range h {
+			h[i] = rng.NormFloat64()
+		}
+		want := make([][]float64, k)
+		for c := range want {
+			want[c] = make([]float64, n)
+			for r := 0; r < n; r++ {
+				want[c][r] = h[r*k+c]
+			}
+			sketch.FWHT(want[c])
+		}
+		fwhtRows(h, k)
+		for c := range want {
+			for r := 0; r < n; r++ {
+				if math.Abs(h[r*k+c]-want[c][r]) > 1e-12*math.Sqrt(float64(n)) {
+					t.Fatalf("n=%d: (%d,%d) = %g, want %g", n, r, c, h[r*k+c], want[c][r])
+				}
 			}
 		}
 	}

@@ -1,10 +1,7 @@
 package bilevelrepro
 
 import (
-	"bufio"
-	"compress/gzip"
 	"context"
-	"encoding/binary"
 	"fmt"
 	"io"
 	"math"
@@ -31,80 +28,39 @@ func LoadLIBSVM(path string) (*Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, c := ds.X.Dims()
-	a := mat.NewDense(r, c, nil)
-	raw := ds.X.RawMatrix()
-	for i := 0; i < r; i++ {
-		for k := raw.Indptr[i]; k < raw.Indptr[i+1]; k++ {
-			a.Set(i, raw.Ind[k], raw.Data[k])
-		}
-	}
-	return &Dataset{A: a, Labels: ds.Y, Name: ds.Name}, nil
+	return &Dataset{A: matrix.ToDense(nil, ds.X), Labels: ds.Y, Name: ds.Name}, nil
 }
 
-// ReadIDX reads an IDX file (magic 0x0000 08 dims, big-endian sizes, then
-// unsigned bytes), gzip-compressed when the data start with the gzip magic.
-// It returns the dimensions and the bytes. Errors name the file.
+// ReadIDX reads an IDX array of unsigned bytes with matrix.ReadIDX (any
+// rank 1…4, gzip- or bzip2-compressed or not, the memory budget checked
+// before the data) and returns its dimensions and bytes; a dimension of
+// size 0 is an error. Errors name the file.
 func ReadIDX(r io.Reader, name string) ([]int, []byte, error) {
-	br := bufio.NewReader(r)
-	if m, err := br.Peek(2); err == nil && m[0] == 0x1f && m[1] == 0x8b {
-		gz, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", name, err)
-		}
-		defer gz.Close()
-		br = bufio.NewReader(gz)
-	}
-	var hdr [4]byte
-	if _, err := io.ReadFull(br, hdr[:]); err != nil {
-		return nil, nil, fmt.Errorf("%s: header: %w", name, err)
-	}
-	if hdr[0] != 0 || hdr[1] != 0 || hdr[2] != 0x08 {
-		return nil, nil, fmt.Errorf("%s: bad IDX magic % x (want 00 00 08 nd, unsigned bytes)", name, hdr)
-	}
-	nd := int(hdr[3])
-	if nd < 1 || nd > 4 {
-		return nil, nil, fmt.Errorf("%s: %d dimensions (want 1…4)", name, nd)
-	}
-	dims := make([]int, nd)
-	total := 1
-	for i := range dims {
-		var d uint32
-		if err := binary.Read(br, binary.BigEndian, &d); err != nil {
-			return nil, nil, fmt.Errorf("%s: size of dimension %d: %w", name, i, err)
-		}
-		if d == 0 || d > 1<<26 {
-			return nil, nil, fmt.Errorf("%s: dimension %d has size %d", name, i, d)
-		}
-		dims[i] = int(d)
-		total *= int(d)
-		if total > 1<<28 {
-			return nil, nil, fmt.Errorf("%s: %v elements is too large", name, dims[:i+1])
-		}
-	}
-	// The bytes and the float64 features made of them.
-	if err := matrix.CheckAlloc(name, 0, fmt.Sprintf("an IDX array %v", dims), matrix.MulBytes(int64(total), 9)); err != nil {
+	a, err := matrix.ReadIDX(r, name, 0)
+	if err != nil {
 		return nil, nil, err
 	}
-	// Memory grows with the data present, not with the header.
-	data, err := io.ReadAll(io.LimitReader(br, int64(total)))
-	if err == nil && len(data) < total {
-		err = io.ErrUnexpectedEOF
+	for i, d := range a.Dims {
+		if d == 0 {
+			return nil, nil, fmt.Errorf("%s: dimension %d has size 0", name, i)
+		}
 	}
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: data (%d bytes expected, %d present): %w", name, total, len(data), err)
-	}
-	return dims, data, nil
+	return a.Dims, a.Data, nil
 }
 
 // ReadIDXFile reads the IDX file at path (see ReadIDX).
 func ReadIDXFile(path string) ([]int, []byte, error) {
-	f, err := os.Open(path)
+	a, err := matrix.ReadFile(path, func(r io.Reader, name string) (*matrix.IDX, error) {
+		dims, data, err := ReadIDX(r, name)
+		if err != nil {
+			return nil, err
+		}
+		return &matrix.IDX{Dims: dims, Data: data}, nil
+	})
 	if err != nil {
 		return nil, nil, err
 	}
-	defer f.Close()
-	return ReadIDX(f, path)
+	return a.Dims, a.Data, nil
 }
 
 // LoadMNIST reads the MNIST test images of dir as a binary task: digits
@@ -219,6 +175,7 @@ func SVMRun(ctx context.Context, ds *Dataset, method string, sp Split, opt SVMOp
 	}
 	t0 = time.Now()
 	var r *bilevel.Result
+	var rerr error
 	switch method {
 	case "lvhba":
 		// the reference scripts' parameters (γ's there multiply: 1/0.1 = 10),
@@ -226,19 +183,19 @@ func SVMRun(ctx context.Context, ds *Dataset, method string, sp Split, opt SVMOp
 		// the lower level's multiplier e^{c}ξ ≈ 0.0037 at the start c ≈ −5.5,
 		// which raises every weight in the first iterations (nothing is
 		// flagged, F1 = 0); we start at the package default λ = z = 0
-		r = bilevel.LVHBA(ctx, p, bilevel.LVHBASettings{Alpha: opt.Alpha, Beta: 0.1, Eta: 0.01, Gamma1: 10, Gamma2: 10, C0: 1, P: 0.5, R: math.Inf(1),
+		r, rerr = bilevel.LVHBA(ctx, p, bilevel.LVHBASettings{Alpha: opt.Alpha, Beta: 0.1, Eta: 0.01, Gamma1: 10, Gamma2: 10, C0: 1, P: 0.5, R: math.Inf(1),
 			Common: bilevel.Common{MaxIter: iters, X0: c0, Y0: y0}})
 	case "penalty":
 		q := *p
 		q.Cons = nil // the margin constraints do not involve c: they are Y
-		r = bilevel.Penalty(ctx, &q, bilevel.PenaltySettings{Sigma: opt.Sigma, AlphaConst: opt.Alpha, Beta: opt.Beta, Inner: opt.Inner,
+		r, rerr = bilevel.Penalty(ctx, &q, bilevel.PenaltySettings{Sigma: opt.Sigma, AlphaConst: opt.Alpha, Beta: opt.Beta, Inner: opt.Inner,
 			Common: bilevel.Common{MaxIter: iters, X0: c0, Y0: y0}})
 	default:
 		return out, nil, fmt.Errorf("%w: method %q does not apply to the SVM tasks (lvhba, penalty)", ErrUsage, method)
 	}
 	out.Time = time.Since(t0).Seconds()
 	if r.Status == bilevel.Breakdown || r.Status == bilevel.NotApplicable || r.Status == bilevel.NumericalFailure || r.Status == bilevel.Canceled {
-		return out, r, fmt.Errorf("%w: %s: %v: %v", ErrFailed, method, r.Status, r.Err)
+		return out, r, fmt.Errorf("%w: %s: %v: %v", ErrFailed, method, r.Status, rerr)
 	}
 	out.Test = task.Accuracy(task.Test, task.TTest, r.Y)
 	out.Val = task.Accuracy(task.Val, task.TVal, r.Y)
@@ -387,7 +344,7 @@ func RunData(ctx context.Context, c Config, full bool, progress io.Writer) (*Out
 			fmt.Fprintf(progress, "bilevel: %s %s seed %d: test %.4f (baseline %.4f) %.2fs\n", c.Problem, c.Method, s, run.Test, run.Base, run.Time)
 		}
 	}
-	setStatus(last, o)
+	setStatus(last, nil, o) // a failed run returned above
 	o.Seeds = seeds
 	o.TestAcc, o.ValAcc, o.BaselineTest, o.F1 = Ptr(acc.Test), Ptr(acc.Val), Ptr(acc.Base), Ptr(acc.F1)
 	o.AUC, o.Flagged = Ptr(acc.AUC), Ptr(acc.Frac)

@@ -101,10 +101,10 @@ func fill(n int, v float64) []float64 {
 	return s
 }
 
-func setStatus(r *bilevel.Result, o *Outcome) {
+func setStatus(r *bilevel.Result, err error, o *Outcome) {
 	o.Status = r.Status.String()
-	if r.Err != nil {
-		o.Error = r.Err.Error()
+	if err != nil {
+		o.Error = err.Error()
 	}
 	o.Iterations = r.Iterations
 	o.Upper, o.Gap, o.Violation = r.Upper, r.Gap, r.Violation
@@ -150,6 +150,7 @@ func RunToy(ctx context.Context, c Config) (*Outcome, error) {
 	common := bilevel.Common{MaxIter: c.Iters, XRef: tp.XStar, History: c.History, HistoryEvery: c.HistoryEvery}
 	start := time.Now()
 	var r *bilevel.Result
+	var rerr error
 	switch c.Method {
 	case "lvhba":
 		s := bilevel.LVHBASettings{Common: common, R: c.R, Alpha: c.Alpha, Eta: c.Eta}
@@ -185,7 +186,7 @@ func RunToy(ctx context.Context, c Config) (*Outcome, error) {
 				s.MaxIter = 60000
 			}
 		}
-		r = bilevel.LVHBA(ctx, tp.Problem, s)
+		r, rerr = bilevel.LVHBA(ctx, tp.Problem, s)
 	case "penalty":
 		if tp.Cons != nil {
 			return nil, fmt.Errorf("%w: the penalty method has no coupled lower-level constraints; %s needs lvhba", ErrUsage, c.Problem)
@@ -198,7 +199,7 @@ func RunToy(ctx context.Context, c Config) (*Outcome, error) {
 			}
 			s.Sigma0, s.SigmaDecay, s.AlphaConst, s.Inner, s.Tol = 0.1, 0.5, 0.1, 2000, 1e-9
 		}
-		r = bilevel.Penalty(ctx, tp.Problem, s)
+		r, rerr = bilevel.Penalty(ctx, tp.Problem, s)
 		if c.Problem == "t3" {
 			sig := s.Sigma
 			if sig == 0 {
@@ -215,12 +216,12 @@ func RunToy(ctx context.Context, c Config) (*Outcome, error) {
 			return nil, fmt.Errorf("%w: aid needs an unconstrained lower level (t3)", ErrUsage)
 		}
 		common.Tol = 1e-10
-		r = bilevel.AID(ctx, &p, bilevel.AIDSettings{Common: common, Alpha: 0.4})
+		r, rerr = bilevel.AID(ctx, &p, bilevel.AIDSettings{Common: common, Alpha: 0.4})
 	default:
 		return nil, fmt.Errorf("%w: unknown method %q (penalty, lvhba, aid)", ErrUsage, c.Method)
 	}
 	o.TimeS = time.Since(start).Seconds()
-	setStatus(r, o)
+	setStatus(r, rerr, o)
 	if c.Method == "lvhba" {
 		o.Eta, o.Alpha = Ptr(r.Eta), Ptr(r.Alpha)
 	}
