@@ -481,7 +481,7 @@ func nodropFeasible(p nlp.Problem, x []float64, allowed func(kind byte, i int, b
 				if kind == 'c' {
 					what = "c"
 				}
-				detail = fmt.Sprintf("Converged with %s[%d] = %.17g beyond its %s bound %.17g by %.3g (allowed %.3g); bounds [%g, %g]",
+				detail = fmt.Sprintf("Converged with %s[%d] = %.17g beyond its %s bound %.17g by %.6g (allowed %.6g); bounds [%g, %g]",
 					what, i, v, side.name, side.b, side.viol, lim, l, u)
 			}
 		}
