@@ -284,6 +284,11 @@ func (s *solver) runALM(ctx context.Context, x0, lam0 []float64) *Result {
 			return finish(st, msg)
 		}
 		for it := 0; ; it++ {
+			if ctx != nil && ctx.Err() != nil {
+				// Newton steps on a large Hessian are slow: the deadline is
+				// checked before each, not only once per outer iteration.
+				return finish(Canceled, ctx.Err().Error())
+			}
 			la := gradAL(cur)
 			if floats.Norm(gA, 2) <= tau {
 				break
