@@ -325,7 +325,16 @@ func (c *core) result(r *Result, o outcome) {
 	q := c.mainQ
 	n, m := q.n, q.m
 	x := append([]float64(nil), c.v[:n]...)
-	r.X = x
+	// IPOPT 3.11's honor_original_bounds (default yes): the iterates move
+	// inside the relaxed bounds (bound relaxation and the slack move), so
+	// the returned point is the last iterate projected back into the user's
+	// bounds. As in IPOPT, F and the residuals below are those of the last
+	// iterate itself.
+	xl, xu := q.p.XL(), q.p.XU()
+	r.X = make([]float64, n)
+	for i := range x {
+		r.X[i] = min(max(x[i], xl[i]), xu[i])
+	}
 	r.Status, r.Message, r.Acceptable = o.status, o.msg, o.acceptable && o.status == solver.Converged
 	r.Y = make([]float64, m)
 	for rr, j := range q.rows {
