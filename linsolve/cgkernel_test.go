@@ -116,3 +116,55 @@ func TestKernelRejects(t *testing.T) {
 		t.Error("kernel built for a non-CSR operator")
 	}
 }
+
+// TestKernelValueIndexed checks the value-indexed product (CSR-VI) against
+// the plain one, bit for bit, on a matrix with few distinct values (a
+// stencil with −0 and 0 both present), and that a matrix with more than
+// 256 distinct values keeps the plain storage.
+func TestKernelValueIndexed(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	a := randomSortedCSR(rng, 3000, 4, 2)
+	vals := []float64{4, -1, -1, 0.5, math.Copysign(0, -1), 0, 2.75}
+	raw := a.RawMatrix()
+	for k := range raw.Data {
+		raw.Data[k] = vals[rng.IntN(len(vals))]
+	}
+	n, _ := a.Dims()
+	p := make([]float64, n)
+	for i := range p {
+		p[i] = rng.NormFloat64()
+	}
+	for _, workers := range []int{1, 3} {
+		mk := func() *cgKernel {
+			q, x, r := make([]float64, n), make([]float64, n), make([]float64, n)
+			k := newCGKernel(matrix.NewCSR(a), workers, append([]float64(nil), p...), q, x, r)
+			if k == nil {
+				t.Fatal("no kernel")
+			}
+			return k
+		}
+		vi, plain := mk(), mk()
+		plain.vidx, plain.vtab = nil, nil
+		if vi.vidx == nil {
+			t.Fatal("7 distinct values: no value index")
+		}
+		s1, s2 := vi.run(phaseMulDot), plain.run(phaseMulDot)
+		vi.close()
+		plain.close()
+		if math.Float64bits(s1) != math.Float64bits(s2) {
+			t.Errorf("workers %d: pᵀq %v (value-indexed) vs %v", workers, s1, s2)
+		}
+		for i := range vi.q {
+			if math.Float64bits(vi.q[i]) != math.Float64bits(plain.q[i]) {
+				t.Fatalf("workers %d: q[%d] = %v vs %v", workers, i, vi.q[i], plain.q[i])
+			}
+		}
+	}
+	data := make([]float64, 300)
+	for k := range data {
+		data[k] = float64(k)
+	}
+	if idx, _ := valueIndex(data); idx != nil {
+		t.Error("300 distinct values: value index built")
+	}
+}
