@@ -821,13 +821,23 @@ func (e *event) wait() {
 			}
 		}
 	}
-	e.parked.Store(1)
-	if e.flag.Load() == 1 && e.parked.CompareAndSwap(1, 0) {
-		e.flag.Store(0) // signalled meanwhile, and no wake-up is on its way
-		return
+	for {
+		e.parked.Store(1)
+		if e.flag.Load() == 1 && e.parked.CompareAndSwap(1, 0) {
+			e.flag.Store(0) // signalled meanwhile, and no wake-up is on its way
+			return
+		}
+		<-e.ch
+		// A wake-up can be stale: a signaller that stored the flag of an
+		// earlier round (which this waiter then saw while spinning) may
+		// reach its CompareAndSwap only after this waiter parked for the
+		// next round. Only the flag says that this round was signalled;
+		// otherwise park again.
+		if e.flag.Load() == 1 {
+			e.flag.Store(0)
+			return
+		}
 	}
-	<-e.ch
-	e.flag.Store(0)
 }
 
 func startHelper() *helper {
