@@ -47,6 +47,7 @@ type params struct {
 	tol, acceptTol             float64
 	acceptIter                 int
 	constrViol, dualInf, compl float64
+	relax                      float64 // bound_relax_factor
 	maxIter                    int
 	mu0, muMin                 float64
 	recorder                   solver.Recorder[Iteration]

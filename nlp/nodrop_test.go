@@ -75,8 +75,8 @@ func TestIPMNothingIsDropped(t *testing.T) {
 // logged, not failed, so that the list is the record of what is open. The
 // full check (auglag's TestNothingIsDroppedFull) fails on them. Empty: the
 // last entries (DIAGIQE, DIAGIQT, whose slack moves had pushed x 1.0e-4
-// above the bound 1e6) ended when the final point was projected into the
-// user's bounds, as IPOPT 3.11's honor_original_bounds.
+// above the bound 1e6) ended when the final point was clipped to the
+// relaxed bounds.
 var knownIPMViolations = map[string]bool{}
 
 // ipmFeasible returns "" when the final point of a Converged run is within

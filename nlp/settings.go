@@ -78,10 +78,11 @@ type Iteration struct {
 // Result is the outcome of Solve (and of auglag's solvers of the general
 // NLP).
 type Result struct {
-	// X is the final point (Solve: the last iterate projected into the
-	// user's bounds [XL, XU], as IPOPT 3.11's honor_original_bounds — the
-	// iterates stay inside bounds relaxed by 1e-8·max(1, |b|) and moved by
-	// the slack safeguard); Y the constraint multipliers (for the
+	// X is the final point (Solve: the last iterate clipped to the relaxed
+	// bounds [xl − δ, xu + δ], δ = min(ConstrViolTol,
+	// BoundRelaxFactor·max(1, |b|)) — the iterates stay inside them unless
+	// the slack safeguard moved a bound further out); Y the constraint
+	// multipliers (for the
 	// Lagrangian L = f + yᵀc: yⱼ < 0 at an active lower bound cl, > 0 at an
 	// active upper bound cu); ZL and ZU the multipliers (≥ 0) of the
 	// variable bounds xl ≤ x and x ≤ xu, so that ∇f + Jᵀy − zl + zu = 0 at a
@@ -103,9 +104,8 @@ type Result struct {
 	// constraint and bound violation at X; InfDu the max-norm of
 	// ∇f + Jᵀy − zl + zu; Compl the largest complementarity product
 	// (bounds and inequality constraints) at X. All are unscaled. Solve
-	// evaluates them, as IPOPT reports them, at the last iterate before the
-	// projection of X into the bounds (the two differ by at most the bound
-	// relaxation).
+	// evaluates them at the last iterate, which differs from X only where a
+	// slack move had carried it past a relaxed bound.
 	F, InfPr, InfDu, Compl float64
 	// Stats: Iterations counts every iteration, restoration iterations
 	// included (as IPOPT); Evaluations counts objective evaluations.
