@@ -121,13 +121,7 @@ func (f *CholeskyFactor) numeric() error {
 			ld := f.lx[s.lp[d]:s.lp[d+1]]
 			C := f.cbuf[:m1*m2]
 			gemmNT(&f.gw, 0, m1, m2, dncol, ld[p1*dncol:], dncol, ld[p1*dncol:], dncol, C, m2, true)
-			for a := 0; a < m1; a++ {
-				ti := int(f.relmap[drows[p1+a]]) * ncol
-				crow := C[a*m2 : a*m2+min(a+1, m2)]
-				for b, v := range crow {
-					S[ti+int(drows[p1+b])-f0] -= v
-				}
-			}
+			scatterSub(S, C, f.relmap, drows[p1:], m1, m2, ncol, f0)
 			f.pos[d] = p2
 			if p2 < len(drows) {
 				t := s.colSuper[drows[p2]]
@@ -537,6 +531,20 @@ func (s *Symbolic) scatterSupernode(S []float64, k int, relmap []int32, cx []flo
 		c := j - f0
 		for p := lm.ptr[j]; p < lm.ptr[j+1]; p++ {
 			S[int(relmap[lm.rows[p]])*ncol+c] += cx[lm.slot[p]]
+		}
+	}
+}
+
+// scatterSub subtracts the lower triangle of the m1×m2 update C (rows
+// rows[0..m1), columns rows[0..m2) of a descendant supernode) from the
+// supernode's dense block S (ncol columns, first column f0), through relmap
+// (the row of S of each global row). Cholesky and supernodal LDLᵀ share it.
+func scatterSub(S, C []float64, relmap []int32, rows []int32, m1, m2, ncol, f0 int) {
+	for a := 0; a < m1; a++ {
+		ti := int(relmap[rows[a]]) * ncol
+		crow := C[a*m2 : a*m2+min(a+1, m2)]
+		for b, v := range crow {
+			S[ti+int(rows[b])-f0] -= v
 		}
 	}
 }

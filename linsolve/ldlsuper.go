@@ -80,13 +80,7 @@ func (g *superLDL) numeric(f *LDLFactor) {
 			}
 			C := g.cbuf[:m1*m2]
 			gemmNT(&g.gw, 0, m1, m2, dncol, ld[p1*dncol:], dncol, W, dncol, C, m2, true)
-			for a := 0; a < m1; a++ {
-				ti := int(g.relmap[drows[p1+a]]) * ncol
-				crow := C[a*m2 : a*m2+min(a+1, m2)]
-				for b, v := range crow {
-					S[ti+int(drows[p1+b])-f0] -= v
-				}
-			}
+			scatterSub(S, C, g.relmap, drows[p1:], m1, m2, ncol, f0)
 			g.pos[d] = p2
 			if p2 < len(drows) {
 				t := s.colSuper[drows[p2]]
