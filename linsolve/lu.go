@@ -461,12 +461,7 @@ func (f *LU) factor() error {
 			if v == 0 {
 				continue
 			}
-			lo, hi := lp[j], lp[j+1]
-			ind := li[lo:hi]
-			vals := lx[lo:hi:hi]
-			for t, r := range ind {
-				x[r] -= vals[t] * v
-			}
+			colAxpy(x, li, lx, lp[j], lp[j+1], v)
 		}
 		// pivot choice; ref is ‖U(:,k)‖₁ + ‖(R·A)(:,q_k)‖₁, the scale of the
 		// roundoff in the candidates.
@@ -676,12 +671,7 @@ func (f *LU) refactor() (int, error) {
 			if v == 0 {
 				continue
 			}
-			lo, hi := lp[j], lp[j+1]
-			ind := li[lo:hi]
-			vals := lx[lo:hi:hi]
-			for t, r := range ind {
-				x[r] -= vals[t] * v
-			}
+			colAxpy(x, li, lx, lp[j], lp[j+1], v)
 		}
 		piv := x[k]
 		x[k] = 0
@@ -738,12 +728,7 @@ func (f *LU) solveRaw(x, b []float64) {
 		if v == 0 {
 			continue
 		}
-		lo, hi := lp[j], lp[j+1]
-		ind := li[lo:hi]
-		vals := lx[lo:hi:hi]
-		for t, r := range ind {
-			w[r] -= vals[t] * v
-		}
+		colAxpy(w, li, lx, lp[j], lp[j+1], v)
 	}
 	up, ui, ux := f.up, f.ui, f.ux
 	for k := n - 1; k >= 0; k-- {
@@ -752,12 +737,7 @@ func (f *LU) solveRaw(x, b []float64) {
 		if v == 0 {
 			continue
 		}
-		lo, hi := up[k], up[k+1]
-		ind := ui[lo:hi]
-		vals := ux[lo:hi:hi]
-		for t, r := range ind {
-			w[r] -= vals[t] * v
-		}
+		colAxpy(w, ui, ux, up[k], up[k+1], v)
 	}
 	for k, c := range f.q {
 		x[c] = w[k]
@@ -775,23 +755,13 @@ func (f *LU) solveTransRaw(x, b []float64) {
 	up, ui, ux := f.up, f.ui, f.ux
 	for k := 0; k < n; k++ {
 		s := w[k]
-		lo, hi := up[k], up[k+1]
-		ind := ui[lo:hi]
-		vals := ux[lo:hi:hi]
-		for t, r := range ind {
-			s -= vals[t] * w[r]
-		}
+		s = colSubDot(s, w, ui, ux, up[k], up[k+1])
 		w[k] = s / f.ud[k]
 	}
 	lp, li, lx := f.lp, f.li, f.lx
 	for k := n - 1; k >= 0; k-- {
 		s := w[k]
-		lo, hi := lp[k], lp[k+1]
-		ind := li[lo:hi]
-		vals := lx[lo:hi:hi]
-		for t, r := range ind {
-			s -= vals[t] * w[r]
-		}
+		s = colSubDot(s, w, li, lx, lp[k], lp[k+1])
 		w[k] = s
 	}
 	for i := 0; i < n; i++ {
@@ -920,4 +890,24 @@ func (f *LU) residual(r, x, b []float64, trans bool) float64 {
 		return math.Inf(1)
 	}
 	return m
+}
+
+// colAxpy subtracts v times the stored column ind[lo:hi], vals[lo:hi] from
+// x: x[ind[t]] −= vals[t]·v (the sparse triangular solves and the
+// left-looking factorization).
+func colAxpy(x []float64, ind []int32, vals []float64, lo, hi int, v float64) {
+	vals = vals[lo:hi:hi]
+	for t, r := range ind[lo:hi] {
+		x[r] -= vals[t] * v
+	}
+}
+
+// colSubDot returns s − Σ vals[t]·x[ind[t]] over the stored column lo:hi,
+// subtracting term by term in storage order.
+func colSubDot(s float64, x []float64, ind []int32, vals []float64, lo, hi int) float64 {
+	vals = vals[lo:hi:hi]
+	for t, r := range ind[lo:hi] {
+		s -= vals[t] * x[r]
+	}
+	return s
 }
