@@ -558,3 +558,18 @@ func TestPenaltyGradientFormula(t *testing.T) {
 		}
 	}
 }
+
+// PenaltyInnerStep on T3 (∇²_yy F = I by central differences, ∇²_yy G = I
+// through the Hessian interface) and T1 (∇²_yy G = diag(I, 0), ∇²_yy F = I):
+// β = 1/(1 + σ), β_z = 1.
+func TestPenaltyInnerStep(t *testing.T) {
+	for _, tp := range []*TestProblem{T3(10, 1), T1(20)} {
+		x, y := fill(tp.N, 0.3), fill(tp.M, -0.2)
+		for _, sig := range []float64{1, 1e-2, 1e-4} {
+			by, bz := PenaltyInnerStep(tp.Problem, x, y, sig)
+			if math.Abs(by*(1+sig)-1) > 1e-6 || math.Abs(bz-1) > 1e-6 {
+				t.Errorf("n=%d σ=%g: β = %.10g, β_z = %.10g; want %.10g, 1", tp.N, sig, by, bz, 1/(1+sig))
+			}
+		}
+	}
+}

@@ -330,3 +330,53 @@ func penaltyRun(ctx context.Context, p *Problem, s PenaltySettings) *Result {
 	res.X, res.Y, res.Z = x, y, z
 	return res
 }
+
+// PenaltyInnerStep returns the largest inner step the penalty method's
+// analysis allows at (x, y): β = 1/(L_G + σ·L_F), where L_G and L_F are the
+// curvatures ‖∇²_yy G(x, y)‖ and ‖∇²_yy F(x, y)‖ (so that L_G + σL_F bounds
+// the Lipschitz constant of ∇_y h_σ, h_σ = σF + G, near y), and 1/L_G, the
+// bound for the z-loop, is returned as betaZ. Each curvature is estimated by
+// 30 power iterations on Hessian–vector products: the Hessian interface
+// when the objective implements it, central differences of GradY
+// otherwise. For quadratic objectives the values are exact (up to
+// rounding); otherwise they are local values at (x, y), and the constant
+// of a whole run is their largest value along it. PenaltySettings.Beta is
+// not derived from this rule (its default stays 0.5); the rule is for
+// checking a chosen step against the method's condition β < 1/(L_G + σL_F).
+func PenaltyInnerStep(p *Problem, x, y []float64, sigma float64) (betaY, betaZ float64) {
+	lg := curvatureY(p.Lower, x, y)
+	lf := curvatureY(p.Upper, x, y)
+	return 1 / (lg + sigma*lf), 1 / lg
+}
+
+// curvatureY estimates ‖∇²_yy o(x, y)‖ by 30 power iterations.
+func curvatureY(o Objective, x, y []float64) float64 {
+	m := len(y)
+	rng := rand.New(rand.NewPCG(7, 2309))
+	v, hv, gp, gm, tp := make([]float64, m), make([]float64, m), make([]float64, m), make([]float64, m), make([]float64, m)
+	h := 1e-6 * (1 + floats.Norm(y, 2)/math.Sqrt(float64(m)))
+	for i := range v {
+		v[i] = rng.NormFloat64()
+	}
+	floats.Scale(1/floats.Norm(v, 2), v)
+	var l float64
+	for range 30 {
+		if hs, ok := o.(Hessian); ok {
+			hs.HessYY(hv, x, y, v)
+		} else {
+			floats.AddScaledTo(tp, y, h, v)
+			o.GradY(gp, x, tp)
+			floats.AddScaledTo(tp, y, -h, v)
+			o.GradY(gm, x, tp)
+			for i := range hv {
+				hv[i] = (gp[i] - gm[i]) / (2 * h)
+			}
+		}
+		l = floats.Norm(hv, 2)
+		if l == 0 || math.IsNaN(l) || math.IsInf(l, 0) {
+			return l
+		}
+		floats.ScaleTo(v, 1/l, hv)
+	}
+	return l
+}

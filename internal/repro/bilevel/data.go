@@ -98,6 +98,12 @@ type DataRun struct {
 	Test, Val, Base float64 // test and validation accuracy, the baseline's test accuracy
 	F1, AUC, Frac   float64 // cleaning: F1 and AUC of the flags, fraction flagged (NaN otherwise)
 	Time, BaseTime  float64 // seconds: the method, the baseline solve
+	// Penalty method only (NaN otherwise): BetaRatio is the inner step β
+	// over the bound 1/(L_G + σL_F) of bilevel.PenaltyInnerStep at the
+	// baseline's lower solution y*(c⁰); Resid1 and ResidK are the method's
+	// gradient-mapping estimate ‖x⁺ − x‖/α after the first and the last
+	// outer iteration.
+	BetaRatio, Resid1, ResidK float64
 }
 
 // SVMOptions are the method settings of a data task.
@@ -117,10 +123,25 @@ type Split struct {
 	Flip         float64 // share of training labels flipped (cleaning)
 }
 
-// SVMRun runs one seed of a data task: subsample and split, flip labels,
-// solve the baseline (fixed reference weights, exact lower level), run the
-// method. For cleaning it scores the flags (FlagScores).
-func SVMRun(ctx context.Context, ds *Dataset, method string, sp Split, opt SVMOptions, seed uint64) (DataRun, *bilevel.Result, error) {
+// Instance is one seed's data-task instance: the split task with its
+// (possibly flipped) training labels, the bilevel problem, the reference
+// start (c⁰, y⁰) and the baseline.
+type Instance struct {
+	Task    *bilevel.SVMTask
+	P       *bilevel.Problem
+	C0, Y0  []float64
+	Flipped []bool // cleaning: which training labels were flipped (nil otherwise)
+	// Base is the baseline's test accuracy (fixed c⁰, exact lower level),
+	// BaseTime its solve time in seconds, YBase its lower-level solution
+	// y*(c⁰).
+	Base, BaseTime float64
+	YBase          []float64
+}
+
+// NewInstance draws one seed's instance of a data task: subsample and
+// split, flip labels, draw the start c⁰ ~ U(−6, −5) (+ cShift) and solve the
+// baseline (fixed c⁰, exact lower level).
+func NewInstance(ds *Dataset, sp Split, cShift float64, seed uint64) (*Instance, error) {
 	rng := rand.New(rand.NewPCG(seed, 2401))
 	a, labels := ds.A, ds.Labels
 	ntr, nval := sp.NTrain, sp.NVal
@@ -140,40 +161,52 @@ func SVMRun(ctx context.Context, ds *Dataset, method string, sp Split, opt SVMOp
 	}
 	task, err := bilevel.SplitSVM(a, labels, ntr, nval, rng)
 	if err != nil {
-		return DataRun{}, nil, err
+		return nil, err
 	}
-	var flipped []bool
+	in := &Instance{Task: task}
 	if sp.Flip > 0 {
-		flipped = make([]bool, ntr)
+		in.Flipped = make([]bool, ntr)
 		for _, i := range rng.Perm(ntr)[:int(math.Round(sp.Flip*float64(ntr)))] {
-			flipped[i] = true
+			in.Flipped[i] = true
 			task.TTrain[i] = -task.TTrain[i]
 		}
 	}
-	c0 := task.InitialWeights(rng)
-	for i := range c0 {
-		c0[i] += opt.CShift
+	in.C0 = task.InitialWeights(rng)
+	for i := range in.C0 {
+		in.C0[i] += cShift
 	}
-	var out DataRun
 	t0 := time.Now()
-	yb, err := task.SolveLower(c0)
+	yb, err := task.SolveLower(in.C0)
 	if err != nil {
-		return out, nil, err
+		return nil, err
 	}
-	out.BaseTime = time.Since(t0).Seconds()
-	out.Base = task.Accuracy(task.Test, task.TTest, yb)
-	p, err := task.Problem()
-	if err != nil {
-		return out, nil, err
+	in.BaseTime = time.Since(t0).Seconds()
+	in.Base = task.Accuracy(task.Test, task.TTest, yb)
+	in.YBase = yb
+	if in.P, err = task.Problem(); err != nil {
+		return nil, err
 	}
 	d, _ := task.Dims()
-	y0 := fill(p.M, 1) // the reference start w = 1, b = 0, ξ = 1
-	y0[d] = 0
+	in.Y0 = fill(in.P.M, 1) // the reference start w = 1, b = 0, ξ = 1
+	in.Y0[d] = 0
+	return in, nil
+}
+
+// SVMRun runs one seed of a data task: subsample and split, flip labels,
+// solve the baseline (fixed reference weights, exact lower level), run the
+// method. For cleaning it scores the flags (FlagScores).
+func SVMRun(ctx context.Context, ds *Dataset, method string, sp Split, opt SVMOptions, seed uint64) (DataRun, *bilevel.Result, error) {
+	in, err := NewInstance(ds, sp, opt.CShift, seed)
+	if err != nil {
+		return DataRun{}, nil, err
+	}
+	task, p, c0, y0, flipped := in.Task, in.P, in.C0, in.Y0, in.Flipped
+	out := DataRun{Base: in.Base, BaseTime: in.BaseTime, BetaRatio: math.NaN(), Resid1: math.NaN(), ResidK: math.NaN()}
 	iters := opt.Iters
 	if iters == 0 {
 		iters = 80
 	}
-	t0 = time.Now()
+	t0 := time.Now()
 	var r *bilevel.Result
 	var rerr error
 	switch method {
@@ -188,8 +221,17 @@ func SVMRun(ctx context.Context, ds *Dataset, method string, sp Split, opt SVMOp
 	case "penalty":
 		q := *p
 		q.Cons = nil // the margin constraints do not involve c: they are Y
+		by, _ := bilevel.PenaltyInnerStep(&q, c0, in.YBase, opt.Sigma)
+		out.BetaRatio = opt.Beta / by
+		rec := func(r bilevel.Record) bool {
+			if r.Iter == 1 {
+				out.Resid1 = r.Residual
+			}
+			return true
+		}
 		r, rerr = bilevel.Penalty(ctx, &q, bilevel.PenaltySettings{Sigma: opt.Sigma, AlphaConst: opt.Alpha, Beta: opt.Beta, Inner: opt.Inner,
-			Common: bilevel.Common{MaxIter: iters, X0: c0, Y0: y0}})
+			Common: bilevel.Common{MaxIter: iters, X0: c0, Y0: y0, Recorder: rec}})
+		out.ResidK = r.Residual
 	default:
 		return out, nil, fmt.Errorf("%w: method %q does not apply to the SVM tasks (lvhba, penalty)", ErrUsage, method)
 	}
@@ -340,6 +382,10 @@ func RunData(ctx context.Context, c Config, full bool, progress io.Writer) (*Out
 		acc.Frac += run.Frac / float64(seeds)
 		acc.Time += run.Time / float64(seeds)
 		acc.BaseTime += run.BaseTime / float64(seeds)
+		acc.BetaRatio += run.BetaRatio / float64(seeds)
+		acc.Resid1 += run.Resid1 / float64(seeds)
+		acc.ResidK += run.ResidK / float64(seeds)
+		o.PerSeedF1 = append(o.PerSeedF1, run.F1)
 		if progress != nil {
 			fmt.Fprintf(progress, "bilevel: %s %s seed %d: test %.4f (baseline %.4f) %.2fs\n", c.Problem, c.Method, s, run.Test, run.Base, run.Time)
 		}
@@ -353,6 +399,7 @@ func RunData(ctx context.Context, c Config, full bool, progress io.Writer) (*Out
 	}
 	o.TimeS = acc.Time
 	o.BaselineTimeS = acc.BaseTime
+	o.BetaRatio, o.Resid1, o.ResidK = Ptr(acc.BetaRatio), Ptr(acc.Resid1), Ptr(acc.ResidK)
 	o.OK = acc.Test > acc.Base
 	return o, nil
 }

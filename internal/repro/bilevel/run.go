@@ -39,7 +39,13 @@ type Outcome struct {
 	AUC          *float64 `json:"auc,omitempty"`       // ranking by the weight decrease
 	Flagged      *float64 `json:"flagged,omitempty"`   // fraction of training samples flagged
 	RandomF1     *float64 `json:"random_f1,omitempty"` // flagging the same fraction at random
-	Data         string   `json:"data,omitempty"`
+	// penalty method on the data tasks: β over its bound 1/(L_G + σL_F) at
+	// y*(c⁰), and the gradient-mapping estimate after the first and the
+	// last outer iteration (means over seeds)
+	BetaRatio *float64 `json:"beta_over_bound,omitempty"`
+	Resid1    *float64 `json:"residual_first,omitempty"`
+	ResidK    *float64 `json:"residual_last,omitempty"`
+	Data      string   `json:"data,omitempty"`
 
 	// OK reports success beyond the status: a budget run that reached the
 	// known solution, a data task that beat its baseline.
@@ -47,6 +53,7 @@ type Outcome struct {
 	History       []bilevel.Record `json:"-"`
 	Lambda        []float64        `json:"-"` // LV-HBA's final multipliers
 	BaselineTimeS float64          `json:"-"` // data tasks: time of the baseline solve
+	PerSeedF1     []float64        `json:"-"` // cleaning: F1 of each seed
 }
 
 // Ptr returns &v, or nil for NaN and ±Inf (JSON null).
