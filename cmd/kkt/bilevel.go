@@ -28,6 +28,7 @@ func runBilevel(args []string, stdout, stderr io.Writer) int {
 	sigma := fs.Float64("sigma", 0, "penalty parameter σ (0: default)")
 	alpha := fs.Float64("alpha", 0, "step α of LV-HBA's (x, y) block or of the penalty method's x on svm and cleaning (0: default; t1: η/2, t2, t5: the scripts' 5e-3, 0.02; svm, cleaning: 0.01 for LV-HBA, the reference value, 0.1 for the penalty method)")
 	eta := fs.Float64("eta", 0, "t1–t5: LV-HBA's inner step η (0: default; t1: bilevel.StepRule from the problem's constants, t2, t5: the scripts' 3e-2, 0.1)")
+	tol := fs.Float64("tol", 0, "svm, cleaning, penalty method: stop when its gradient-mapping estimate ‖x⁺ − x‖/α ≤ tol, --max-iter then caps the run (0: default 5000); 0 runs the iteration budget")
 	seeds := fs.Int("seeds", 5, "seeds to average over (svm, cleaning)")
 	seed := fs.Uint64("seed", 1, "random seed")
 	data := fs.String("data", defaultDataDir(), "data directory (KKT_DATA)")
@@ -38,9 +39,9 @@ func runBilevel(args []string, stdout, stderr io.Writer) int {
 		return st
 	}
 	c := bilevelrepro.Config{Problem: strings.ToLower(*problem), Method: strings.ToLower(*method), N: *n, Iters: *iters, Seed: *seed,
-		Seeds: *seeds, DataDir: *data, R: *r, Sigma: *sigma, Alpha: *alpha, Eta: *eta, History: *out != "", HistoryEvery: 10}
-	if *n < 0 || *iters < 0 || *r < 0 || *sigma < 0 || *alpha < 0 || *eta < 0 {
-		fmt.Fprintln(stderr, "kkt bilevel: --n, --max-iter, --r, --sigma, --alpha and --eta must be ≥ 0")
+		Seeds: *seeds, DataDir: *data, R: *r, Sigma: *sigma, Alpha: *alpha, Eta: *eta, Tol: *tol, History: *out != "", HistoryEvery: 10}
+	if *n < 0 || *iters < 0 || *r < 0 || *sigma < 0 || *alpha < 0 || *eta < 0 || !(*tol >= 0) {
+		fmt.Fprintln(stderr, "kkt bilevel: --n, --max-iter, --r, --sigma, --alpha, --eta and --tol must be ≥ 0")
 		return exitBadInput
 	}
 	var progress io.Writer

@@ -114,6 +114,7 @@ type SVMOptions struct {
 	Inner  int     // penalty inner steps
 	Sigma  float64 // penalty σ
 	Beta   float64 // penalty inner step (default 0.5)
+	Tol    float64 // penalty: stopping tolerance on the gradient-mapping estimate (0: none)
 }
 
 // Split is the sample selection of one seed of a data task.
@@ -230,7 +231,7 @@ func SVMRun(ctx context.Context, ds *Dataset, method string, sp Split, opt SVMOp
 			return true
 		}
 		r, rerr = bilevel.Penalty(ctx, &q, bilevel.PenaltySettings{Sigma: opt.Sigma, AlphaConst: opt.Alpha, Beta: opt.Beta, Inner: opt.Inner,
-			Common: bilevel.Common{MaxIter: iters, X0: c0, Y0: y0, Recorder: rec}})
+			Common: bilevel.Common{MaxIter: iters, Tol: opt.Tol, X0: c0, Y0: y0, Recorder: rec}})
 		out.ResidK = r.Residual
 	default:
 		return out, nil, fmt.Errorf("%w: method %q does not apply to the SVM tasks (lvhba, penalty)", ErrUsage, method)
@@ -333,7 +334,8 @@ func DataSplit(problem string, full bool) Split {
 // DataOptions returns the method settings of a data task for c: LV-HBA at
 // the reference α = 0.01; the penalty method with σ = 1e-2, x-step 0.1,
 // β = 0.5 and 1 (svm) or 2 (cleaning) inner steps; c.Alpha and c.Sigma
-// override.
+// override. With c.Tol > 0 the penalty method stops at its gradient-mapping
+// tolerance, capped at c.Iters (default 5000) outer iterations.
 func DataOptions(c Config) SVMOptions {
 	opt := SVMOptions{Iters: c.Iters, Alpha: 0.01}
 	if c.Method == "penalty" {
@@ -347,6 +349,12 @@ func DataOptions(c Config) SVMOptions {
 	}
 	if c.Sigma > 0 {
 		opt.Sigma = c.Sigma
+	}
+	if c.Method == "penalty" && c.Tol > 0 {
+		opt.Tol = c.Tol
+		if opt.Iters == 0 {
+			opt.Iters = 5000
+		}
 	}
 	return opt
 }
@@ -386,6 +394,7 @@ func RunData(ctx context.Context, c Config, full bool, progress io.Writer) (*Out
 		acc.Resid1 += run.Resid1 / float64(seeds)
 		acc.ResidK += run.ResidK / float64(seeds)
 		o.PerSeedF1 = append(o.PerSeedF1, run.F1)
+		o.PerSeedIter = append(o.PerSeedIter, r.Iterations)
 		if progress != nil {
 			fmt.Fprintf(progress, "bilevel: %s %s seed %d: test %.4f (baseline %.4f) %.2fs\n", c.Problem, c.Method, s, run.Test, run.Base, run.Time)
 		}

@@ -133,3 +133,32 @@ func TestLoadMNIST(t *testing.T) {
 		t.Errorf("%d positive labels, want 4861", pos)
 	}
 }
+
+// The penalty method's stopping rule on the data tasks: a tolerance the
+// first iteration meets stops the run there (Converged); an unreachable one
+// runs to the cap. The diagnostics (β over its bound, first and last
+// gradient-mapping estimate) are reported; the default cap is 5000.
+func TestCleaningPenaltyTol(t *testing.T) {
+	if got := DataOptions(Config{Problem: "cleaning", Method: "penalty", Tol: 1e-2}); got.Tol != 1e-2 || got.Iters != 5000 {
+		t.Errorf("DataOptions: tol %v cap %d, want 0.01 and 5000", got.Tol, got.Iters)
+	}
+	if got := DataOptions(Config{Problem: "cleaning", Method: "lvhba", Tol: 1e-2}); got.Tol != 0 {
+		t.Errorf("DataOptions: LV-HBA got tol %v", got.Tol)
+	}
+	for _, c := range []struct {
+		tol    float64
+		iters  int
+		status string
+	}{{1e9, 1, "Converged"}, {1e-12, 4, "MaxIterations"}} {
+		o, err := RunData(context.Background(), Config{Problem: "cleaning", Method: "penalty", Seed: 3, Seeds: 1, Iters: 4, Tol: c.tol}, false, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.Status != c.status || o.Iterations != c.iters || len(o.PerSeedIter) != 1 || o.PerSeedIter[0] != c.iters {
+			t.Errorf("tol %g: %s after %d iterations (%v), want %s after %d", c.tol, o.Status, o.Iterations, o.PerSeedIter, c.status, c.iters)
+		}
+		if o.BetaRatio == nil || !(*o.BetaRatio > 0) || o.Resid1 == nil || !(*o.Resid1 > 0) || o.ResidK == nil || !(*o.ResidK > 0) {
+			t.Errorf("tol %g: diagnostics missing: %v %v %v", c.tol, o.BetaRatio, o.Resid1, o.ResidK)
+		}
+	}
+}

@@ -177,12 +177,17 @@ func Reproduce(ctx context.Context, env *repro.Env) ([]repro.Row, error) {
 // dataRows runs the SVM and hyper-cleaning tasks.
 func dataRows(ctx context.Context, env *repro.Env, pr *repro.Meter) ([]repro.Row, error) {
 	var rows []repro.Row
+	// The cleaning penalty runs: 80 outer iterations (the LV-HBA scripts'
+	// budget; the method is then far from stationary), and the method run
+	// to its stopping rule, gradient mapping ≤ ε with ε = σ = 1e-2 (σ = O(ε)
+	// in the paper; the constant 1 is ours), capped at 5000 iterations.
+	const penaltyTol = 1e-2
 	for _, dr := range []struct {
 		task, method string
-		alpha        float64
-	}{{"svm", "lvhba", 0}, {"svm", "penalty", 0}, {"cleaning", "lvhba", 0}, {"cleaning", "lvhba", 0.1}, {"cleaning", "penalty", 0}} {
+		alpha, tol   float64
+	}{{"svm", "lvhba", 0, 0}, {"svm", "penalty", 0, 0}, {"cleaning", "lvhba", 0, 0}, {"cleaning", "lvhba", 0.1, 0}, {"cleaning", "penalty", 0, 0}, {"cleaning", "penalty", 0, penaltyTol}} {
 		task, m := dr.task, dr.method
-		c := Config{Problem: task, Method: m, Seed: env.Seed, Seeds: 5, DataDir: env.DataDir, Alpha: dr.alpha}
+		c := Config{Problem: task, Method: m, Seed: env.Seed, Seeds: 5, DataDir: env.DataDir, Alpha: dr.alpha, Tol: dr.tol}
 		if !env.Full && (m == "penalty" || task == "cleaning") {
 			c.Seeds = 1 // quick: one seed where a run takes seconds
 		}
@@ -193,6 +198,20 @@ func dataRows(ctx context.Context, env *repro.Env, pr *repro.Meter) ([]repro.Row
 		note := fmt.Sprintf("%s, mean of %d seeds; untuned baseline (fixed c, exact lower level) %.4f", o.Data, o.Seeds, *o.BaselineTest)
 		if o.Seeds < 5 {
 			note += "; quick run (5 seeds with --full)"
+		}
+		stopped := dr.tol > 0
+		if stopped {
+			conv := 0
+			for _, it := range o.PerSeedIter {
+				if it < 5000 {
+					conv++
+				}
+			}
+			m = fmt.Sprintf("%s to gradient mapping ≤ %g", m, dr.tol)
+			note += fmt.Sprintf("; outer iterations per seed %v (cap 5000; %d of %d seeds stopped by the tolerance)", o.PerSeedIter, conv, len(o.PerSeedIter))
+		} else if m == "penalty" && task == "cleaning" {
+			m += " 80 iterations"
+			note += "; stopped by the iteration budget, not by the method's stopping rule"
 		}
 		if dr.alpha > 0 {
 			m = fmt.Sprintf("%s α=%g", m, dr.alpha)
@@ -210,6 +229,10 @@ func dataRows(ctx context.Context, env *repro.Env, pr *repro.Meter) ([]repro.Row
 			if dr.method == "penalty" {
 				target = 0.65
 			}
+			status := repro.PassFail(*o.F1 > *o.RandomF1 && *o.F1 >= target)
+			if dr.method == "penalty" && !stopped {
+				status = "info" // not the method's result: it stopped at a budget far from stationarity
+			}
 			per := ""
 			if len(o.PerSeedF1) > 1 {
 				per = "; per seed"
@@ -217,7 +240,7 @@ func dataRows(ctx context.Context, env *repro.Env, pr *repro.Meter) ([]repro.Row
 					per += fmt.Sprintf(" %.3f", f)
 				}
 			}
-			rows = append(rows, repro.Row{Metric: fmt.Sprintf("%s %s: F1 of flagged corrupted samples", task, m), Value: *o.F1, Paper: math.NaN(), Status: repro.PassFail(*o.F1 > *o.RandomF1 && *o.F1 >= target),
+			rows = append(rows, repro.Row{Metric: fmt.Sprintf("%s %s: F1 of flagged corrupted samples", task, m), Value: *o.F1, Paper: math.NaN(), Status: status,
 				Note: fmt.Sprintf("kkt's metric (the reference logs losses and accuracies only); flagged = weight decreased (%.0f%% of the samples); pass = F1 ≥ %.2f (kkt's target) and above random flagging of as many (%.3f); flagging all scores 0.571%s", 100**o.Flagged, target, *o.RandomF1, per)})
 			rows = append(rows, repro.Row{Metric: fmt.Sprintf("%s %s: AUC of the weight decrease for corrupted samples", task, m), Value: *o.AUC, Paper: math.NaN(), Status: repro.PassFail(*o.AUC > 0.5),
 				Note: "kkt's metric; random ranking 0.5"})

@@ -54,6 +54,7 @@ type Outcome struct {
 	Lambda        []float64        `json:"-"` // LV-HBA's final multipliers
 	BaselineTimeS float64          `json:"-"` // data tasks: time of the baseline solve
 	PerSeedF1     []float64        `json:"-"` // cleaning: F1 of each seed
+	PerSeedIter   []int            `json:"-"` // data tasks: outer iterations of each seed
 }
 
 // Ptr returns &v, or nil for NaN and ±Inf (JSON null).
@@ -84,8 +85,12 @@ type Config struct {
 	Sigma           float64 // penalty σ (0: default)
 	Alpha           float64 // step α (0: default)
 	Eta             float64 // LV-HBA inner step η on the toys (0: default)
-	History         bool    // keep the iteration history
-	HistoryEvery    int     // record every HistoryEvery-th iteration
+	// Tol: penalty method on the data tasks: stop (Converged) when the
+	// gradient-mapping estimate ‖x⁺ − x‖/α falls to Tol; Iters is then the
+	// cap (0: 5000). 0 runs the iteration budget.
+	Tol          float64
+	History      bool // keep the iteration history
+	HistoryEvery int  // record every HistoryEvery-th iteration
 }
 
 // IsData reports whether the problem is a data task (svm, cleaning).
