@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -37,6 +38,7 @@ type Polyhedron struct {
 	D    []float64
 	k, n int
 	q    *mat.SymDense // C·Cᵀ
+	qf   []float64     // C·Cᵀ in full row-major storage (k×k), for the dual gradient
 	lam  []float64     // multipliers of the last projection
 	ch   activeChol
 	g, s []float64
@@ -68,7 +70,13 @@ func NewPolyhedron(c *mat.Dense, d []float64) (*Polyhedron, error) {
 			return nil, fmt.Errorf("%w: row %d of C is zero and d[%d]=%v < 0", ErrInfeasible, i, i, d[i])
 		}
 	}
-	p := &Polyhedron{C: c, D: d, k: k, n: n, q: q}
+	qf := make([]float64, k*k)
+	for i := 0; i < k; i++ {
+		for j := 0; j < k; j++ {
+			qf[i*k+j] = q.At(i, j)
+		}
+	}
+	p := &Polyhedron{C: c, D: d, k: k, n: n, q: q, qf: qf}
 	p.alloc()
 	return p, nil
 }
@@ -82,7 +90,7 @@ func (p *Polyhedron) alloc() {
 // Clone returns a polyhedron sharing C, D and the Gram matrix but with its
 // own scratch space and warm start, for a second sequence of projections.
 func (p *Polyhedron) Clone() *Polyhedron {
-	c := &Polyhedron{C: p.C, D: p.D, k: p.k, n: p.n, q: p.q, MaxIter: p.MaxIter}
+	c := &Polyhedron{C: p.C, D: p.D, k: p.k, n: p.n, q: p.q, qf: p.qf, MaxIter: p.MaxIter}
 	c.alloc()
 	return c
 }
@@ -172,18 +180,7 @@ func (p *Polyhedron) Project(dst, v []float64) error {
 		copy(p.g, qv)
 		for a := 0; a < ch.p; a++ {
 			i := ch.idx(a)
-			row := p.q.RawSymmetric().Data
-			st := p.q.RawSymmetric().Stride
-			li := lam[i]
-			for j := 0; j < k; j++ {
-				var qij float64
-				if j <= i {
-					qij = row[j*st+i]
-				} else {
-					qij = row[i*st+j]
-				}
-				p.g[j] -= qij * li
-			}
+			floats.AddScaled(p.g, -lam[i], p.qf[i*k:(i+1)*k]) // g −= λ_i·Q_{i,:}
 		}
 		best, bi := tol, -1
 		for i := 0; i < k; i++ {
@@ -229,10 +226,7 @@ func (p *Polyhedron) Project(dst, v []float64) error {
 		if lam[i] == 0 {
 			continue
 		}
-		row := raw.Data[i*raw.Stride : i*raw.Stride+p.n]
-		for j, c := range row {
-			dst[j] -= lam[i] * c
-		}
+		floats.AddScaled(dst, -lam[i], raw.Data[i*raw.Stride:i*raw.Stride+p.n])
 	}
 	return nil
 }
