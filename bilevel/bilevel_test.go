@@ -573,3 +573,15 @@ func TestPenaltyInnerStep(t *testing.T) {
 		}
 	}
 }
+
+// MinIter: a tolerance every iteration meets stops the penalty method at
+// MinIter (at 1 without it).
+func TestPenaltyMinIter(t *testing.T) {
+	tp := T3(5, 1)
+	for _, mi := range []int{0, 1, 7} {
+		r, err := Penalty(context.Background(), tp.Problem, PenaltySettings{MinIter: mi, Common: Common{Tol: 1e9, MaxIter: 50}})
+		if want := max(mi, 1); err != nil || r.Status != Converged || r.Iterations != want {
+			t.Errorf("MinIter %d: %v after %d iterations (%v), want Converged after %d", mi, r.Status, r.Iterations, err, want)
+		}
+	}
+}
