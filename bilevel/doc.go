@@ -38,6 +38,11 @@
 // the stochastic double loop with mini-batch oracles (Sampler) and the
 // single-loop variant with STORM momentum estimators
 // d_k = ∇(w_k; ξ_k) + (1 − η)(d_{k−1} − ∇(w_{k−1}; ξ_k)).
+// PenaltyInnerStep estimates the inner-step bounds the analysis needs,
+// β < 1/(L_G + σL_F) for y (h_σ = σF + G is (L_G + σL_F)-smooth) and
+// β < 1/L_G for z, by power iterations on Hessian–vector products; the
+// stopping test (gradient mapping ≤ Tol) certifies stationarity of ψ_σ only
+// as far as the inner loops solved their problems.
 //
 // # LV-HBA (LVHBA)
 //

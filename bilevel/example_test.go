@@ -48,3 +48,14 @@ func ExampleCheckGradients() {
 	fmt.Println(bilevel.CheckGradients(p, x, y, 0, 0, nil))
 	// Output: <nil>
 }
+
+// PenaltyInnerStep gives the inner-step bound of the penalty method,
+// 1/(L_G + σL_F) for the y-loop and 1/L_G for the z-loop. On T3 both
+// curvatures are 1.
+func ExamplePenaltyInnerStep() {
+	tp := bilevel.T3(5, 1)
+	x, y := make([]float64, 5), make([]float64, 5)
+	by, bz := bilevel.PenaltyInnerStep(tp.Problem, x, y, 0.25)
+	fmt.Printf("β_y = %.6f (1/1.25), β_z = %.6f\n", by, bz)
+	// Output: β_y = 0.800000 (1/1.25), β_z = 1.000000
+}
