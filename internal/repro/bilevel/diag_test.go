@@ -1,0 +1,247 @@
+package bilevelrepro
+
+// Diagnostics of the penalty method on the hyper-cleaning task (MNIST,
+// full split), behind environment switches; each takes minutes, none runs in
+// `go test` by default. They produce the measurements of docs/bilevel.md,
+// section "Is the penalty run the method?":
+//
+//	KKT_BILEVEL_DIAG2="T innerTol α β K [σ tol]"  Penalty on seeds 1–5 with those settings (β < 0: the
+//	                   bound of PenaltyInnerStep at y*(c⁰)); F1, AUC and the gradient-mapping estimate every
+//	                   EVERY (default 20) iterations; QUICK=1 uses the quick split, WARM=1 starts y, z at y*(c⁰)
+//	KKT_BILEVEL_DIAG3=1  the z-loop alone at c⁰ (β = 0.5 and 1) against the exact y*(c⁰)
+//	KKT_BILEVEL_DIAG4=1  the y-loop alone at c⁰ from y*(c⁰), β = 0.5, the bound and 10× it, 100 000 steps
+//	KKT_BILEVEL_DIAG5=1  ∇ψ_σ(c⁰) for σ = 1e-6 … 1e-2, the y-loop at its bound run to step residual 1e-7
+//	                   (cap 30 000 steps), z = y*(c⁰) exact
+//
+// For example KKT_DATA=/path/to/data KKT_BILEVEL_DIAG5=1 go test -run TestDiagSigma -v -timeout 60m ./internal/repro/bilevel/
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/kkt-go/kkt/bilevel"
+	"gonum.org/v1/gonum/floats"
+)
+
+type spyObj struct {
+	bilevel.Objective
+	x []float64
+}
+
+func (s *spyObj) GradX(dst, x, y []float64) { copy(s.x, x); s.Objective.GradX(dst, x, y) }
+
+func TestDiagPenaltyLong(t *testing.T) {
+	if os.Getenv("KKT_BILEVEL_DIAG2") == "" {
+		t.Skip("diagnostic")
+	}
+	ds, err := LoadData("cleaning", os.Getenv("KKT_DATA"), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp := DataSplit("cleaning", os.Getenv("QUICK") == "")
+	var inner, iters int
+	var innerTol, alpha, beta float64
+	sigma, tol := 1e-2, 0.0
+	fmt.Sscan(os.Getenv("KKT_BILEVEL_DIAG2"), &inner, &innerTol, &alpha, &beta, &iters, &sigma, &tol)
+	every := 20
+	if e := os.Getenv("EVERY"); e != "" {
+		fmt.Sscan(e, &every)
+	}
+	for seed := uint64(1); seed <= 5; seed++ {
+		in, err := NewInstance(ds, sp, 0, seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ys, _ := in.Task.SolveLower(in.C0)
+		d, _ := in.Task.Dims()
+		q := *in.P
+		q.Cons = nil
+		bys, _ := bilevel.PenaltyInnerStep(&q, in.C0, ys, sigma)
+		by0, _ := bilevel.PenaltyInnerStep(&q, in.C0, in.Y0, sigma)
+		fmt.Printf("seed %d: ‖w*(c⁰)‖ %.4g; step bound 1/(L_G + σL_F) at y*(c⁰) %.4g, at y⁰ %.4g\n", seed, floats.Norm(ys[:d], 2), bys, by0)
+		y0 := in.Y0
+		if os.Getenv("WARM") != "" {
+			y0 = ys
+		}
+		b := beta
+		if b < 0 {
+			b, _ = bilevel.PenaltyInnerStep(&q, in.C0, ys, sigma)
+			fmt.Printf("beta %.4g\n", b)
+		}
+		spy := &spyObj{Objective: q.Lower, x: make([]float64, q.N)}
+		q.Lower = spy
+		t0 := time.Now()
+		r, err := bilevel.Penalty(context.Background(), &q, bilevel.PenaltySettings{Sigma: sigma, AlphaConst: alpha, Beta: b, Inner: inner, InnerTol: innerTol,
+			Common: bilevel.Common{MaxIter: iters, Tol: tol, X0: in.C0, Y0: y0, HistoryEvery: every, Recorder: func(rec bilevel.Record) bool {
+				f1, auc, frac := FlagScores(in.Flipped, in.C0, spy.x)
+				fmt.Printf("  k %4d %.1fs resid %.4g gap %.4g upper %.4g F1 %.3f AUC %.3f frac %.2f |c-c0| %.3g\n", rec.Iter, time.Since(t0).Seconds(), rec.Residual, rec.Gap, rec.Upper, f1, auc, frac, dist(spy.x, in.C0))
+				return true
+			}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f1, auc, frac := FlagScores(in.Flipped, in.C0, r.X)
+		fmt.Printf("seed %d final k %d: resid %.4g F1 %.3f AUC %.3f frac %.2f oracle %d, %.1fs |w| %.4g\n", seed, r.Iterations, r.Residual, f1, auc, frac, r.Oracle, time.Since(t0).Seconds(), floats.Norm(r.Y[:d], 2))
+	}
+}
+
+// The z-loop alone at x = c⁰: projected gradient steps on G(c⁰, ·) over the
+// polyhedron from the reference start, against the exact y*(c⁰).
+func TestDiagInnerZ(t *testing.T) {
+	if os.Getenv("KKT_BILEVEL_DIAG3") == "" {
+		t.Skip("diagnostic")
+	}
+	ds, err := LoadData("cleaning", os.Getenv("KKT_DATA"), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp := DataSplit("cleaning", true)
+	for seed := uint64(1); seed <= 2; seed++ {
+		in, err := NewInstance(ds, sp, 0, seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ys := in.YBase
+		n := in.P.N
+		gx, gxs := make([]float64, n), make([]float64, n)
+		in.P.Lower.GradX(gxs, in.C0, ys)
+		for _, beta := range []float64{0.5, 1} {
+			z := append([]float64(nil), in.Y0...)
+			g := make([]float64, len(z))
+			set := in.P.Y
+			if err := set.Project(z, z); err != nil {
+				t.Fatal(err)
+			}
+			for k := 1; k <= 20000; k++ {
+				in.P.Lower.GradY(g, in.C0, z)
+				floats.AddScaled(z, -beta, g)
+				if err := set.Project(z, z); err != nil {
+					t.Fatal(err)
+				}
+				switch k {
+				case 2, 10, 100, 1000, 5000, 20000:
+					in.P.Lower.GradX(gx, in.C0, z)
+					floats.Sub(gx, gxs)
+					fmt.Printf("seed %d β %g step %5d: ‖z − y*‖ %.3g (‖y*‖ %.3g), G gap %.3g, ‖∇_xG(z) − ∇_xG(y*)‖/σ %.3g\n", seed, beta, k, dist(z, ys), floats.Norm(ys, 2),
+						in.P.Lower.Value(in.C0, z)-in.P.Lower.Value(in.C0, ys), floats.Norm(gx, 2)/1e-2)
+				}
+			}
+		}
+	}
+}
+
+// The y-loop alone at x = c⁰: projected gradient on h_σ = σF + G from y*(c⁰).
+func TestDiagInnerY(t *testing.T) {
+	if os.Getenv("KKT_BILEVEL_DIAG4") == "" {
+		t.Skip("diagnostic")
+	}
+	ds, err := LoadData("cleaning", os.Getenv("KKT_DATA"), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp := DataSplit("cleaning", true)
+	const sigma = 1e-2
+	for seed := uint64(1); seed <= 1; seed++ {
+		in, err := NewInstance(ds, sp, 0, seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ys := in.YBase
+		q := *in.P
+		q.Cons = nil
+		bnd, _ := bilevel.PenaltyInnerStep(&q, in.C0, ys, sigma)
+		n := in.P.N
+		gx, gxs := make([]float64, n), make([]float64, n)
+		in.P.Lower.GradX(gxs, in.C0, ys)
+		for _, beta := range []float64{0.5, bnd, 10 * bnd} {
+			y := append([]float64(nil), ys...)
+			g, tm, yo := make([]float64, len(y)), make([]float64, len(y)), make([]float64, len(y))
+			set := in.P.Y
+			t0 := time.Now()
+			for k := 1; k <= 100000; k++ {
+				copy(yo, y)
+				in.P.Lower.GradY(g, in.C0, y)
+				in.P.Upper.GradY(tm, in.C0, y)
+				floats.AddScaled(g, sigma, tm)
+				floats.AddScaled(y, -beta, g)
+				if err := set.Project(y, y); err != nil {
+					t.Fatal(err)
+				}
+				switch k {
+				case 10, 100, 1000, 3000, 10000, 30000, 100000:
+					in.P.Lower.GradX(gx, in.C0, y)
+					floats.Sub(gx, gxs)
+					fmt.Printf("β %.4g step %6d (%.0fs): ‖y − y*‖ %.3g, step resid %.3g, h_σ %.8g, estimate ‖∇_xG(y) − ∇_xG(y*)‖/σ %.4g\n", beta, k, time.Since(t0).Seconds(), dist(y, ys), dist(y, yo)/beta,
+						sigma*in.P.Upper.Value(in.C0, y)+in.P.Lower.Value(in.C0, y), floats.Norm(gx, 2)/sigma)
+				}
+			}
+		}
+	}
+}
+
+// ∇ψ_σ(c⁰) for decreasing σ, with the y-loop at its step bound run from
+// y*(c⁰) until its step residual is below 1e-7 (or a cap), z = y*(c⁰) exact.
+func TestDiagSigma(t *testing.T) {
+	if os.Getenv("KKT_BILEVEL_DIAG5") == "" {
+		t.Skip("diagnostic")
+	}
+	ds, err := LoadData("cleaning", os.Getenv("KKT_DATA"), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp := DataSplit("cleaning", true)
+	capSteps := 30000
+	for seed := uint64(1); seed <= 1; seed++ {
+		in, err := NewInstance(ds, sp, 0, seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ys := in.YBase
+		q := *in.P
+		q.Cons = nil
+		n := in.P.N
+		gxs := make([]float64, n)
+		in.P.Lower.GradX(gxs, in.C0, ys)
+		var ref []float64
+		for _, sigma := range []float64{1e-6, 1e-5, 1e-4, 1e-3, 1e-2} {
+			beta, _ := bilevel.PenaltyInnerStep(&q, in.C0, ys, sigma)
+			y := append([]float64(nil), ys...)
+			g, tm, yo := make([]float64, len(y)), make([]float64, len(y)), make([]float64, len(y))
+			t0 := time.Now()
+			var k int
+			var res float64
+			for k = 1; k <= capSteps; k++ {
+				copy(yo, y)
+				in.P.Lower.GradY(g, in.C0, y)
+				in.P.Upper.GradY(tm, in.C0, y)
+				floats.AddScaled(g, sigma, tm)
+				floats.AddScaled(y, -beta, g)
+				if err := in.P.Y.Project(y, y); err != nil {
+					t.Fatal(err)
+				}
+				res = dist(y, yo) / beta
+				if res <= 1e-7 {
+					break
+				}
+			}
+			gx := make([]float64, n)
+			in.P.Lower.GradX(gx, in.C0, y)
+			floats.Sub(gx, gxs)
+			floats.Scale(1/sigma, gx)
+			if ref == nil {
+				ref = append([]float64(nil), gx...)
+			}
+			cos := floats.Dot(gx, ref) / (floats.Norm(gx, 2) * floats.Norm(ref, 2))
+			diff := make([]float64, n)
+			floats.SubTo(diff, gx, ref)
+			fake := make([]float64, n)
+			floats.SubTo(fake, in.C0, gx)
+			f1, auc, frac := FlagScores(in.Flipped, in.C0, fake)
+			fmt.Printf("σ %g: β %.4g, %d steps (%.0fs), step resid %.3g, ‖y_σ − y*‖ %.3g, ‖∇ψσ‖ %.4g, cos to σ=1e-6 %.4f, rel. diff %.3g; flags by sign: F1 %.3f AUC %.3f frac %.2f\n",
+				sigma, beta, min(k, capSteps), time.Since(t0).Seconds(), res, dist(y, ys), floats.Norm(gx, 2), cos, floats.Norm(diff, 2)/floats.Norm(ref, 2), f1, auc, frac)
+		}
+	}
+}
