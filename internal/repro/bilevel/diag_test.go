@@ -12,12 +12,15 @@ package bilevelrepro
 //	KKT_BILEVEL_DIAG4=1  the y-loop alone at c⁰ from y*(c⁰), β = 0.5, the bound and 10× it, 100 000 steps
 //	KKT_BILEVEL_DIAG5=1  ∇ψ_σ(c⁰) for σ = 1e-6 … 1e-2, the y-loop at its bound run to step residual 1e-7
 //	                   (cap 30 000 steps), z = y*(c⁰) exact
+//	KKT_BILEVEL_DIAG6=1  L_ψ at c⁰ for σ = 1e-5: power iteration on finite differences of the hypergradient
+//	                   with both inner loops solved to step residual 1e-10
 //
 // For example KKT_DATA=/path/to/data KKT_BILEVEL_DIAG5=1 go test -run TestDiagSigma -v -timeout 60m ./internal/repro/bilevel/
 
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"testing"
 	"time"
@@ -243,5 +246,76 @@ func TestDiagSigma(t *testing.T) {
 			fmt.Printf("σ %g: β %.4g, %d steps (%.0fs), step resid %.3g, ‖y_σ − y*‖ %.3g, ‖∇ψσ‖ %.4g, cos to σ=1e-6 %.4f, rel. diff %.3g; flags by sign: F1 %.3f AUC %.3f frac %.2f\n",
 				sigma, beta, min(k, capSteps), time.Since(t0).Seconds(), res, dist(y, ys), floats.Norm(gx, 2), cos, floats.Norm(diff, 2)/floats.Norm(ref, 2), f1, auc, frac)
 		}
+	}
+}
+
+// innerSolve runs projected gradient on σF + G(c, ·) from y (in place) until
+// the step residual ‖Δy‖/β ≤ tol or cap steps; it returns the steps taken.
+func innerSolve(in *Instance, c, y []float64, sigma, beta, tol float64, cp int) int {
+	g, tm, yo := make([]float64, len(y)), make([]float64, len(y)), make([]float64, len(y))
+	for k := 1; k <= cp; k++ {
+		copy(yo, y)
+		in.P.Lower.GradY(g, c, y)
+		if sigma > 0 {
+			in.P.Upper.GradY(tm, c, y)
+			floats.AddScaled(g, sigma, tm)
+		}
+		floats.AddScaled(y, -beta, g)
+		if err := in.P.Y.Project(y, y); err != nil {
+			panic(err)
+		}
+		if dist(y, yo)/beta <= tol {
+			return k
+		}
+	}
+	return cp
+}
+
+// L_ψ at c⁰ for σ = 1e-5: power iteration on finite differences of the
+// hypergradient estimate with both inner loops solved to step residual 1e-10.
+func TestDiagLipPsi(t *testing.T) {
+	if os.Getenv("KKT_BILEVEL_DIAG6") == "" {
+		t.Skip("diagnostic")
+	}
+	ds, err := LoadData("cleaning", os.Getenv("KKT_DATA"), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := NewInstance(ds, DataSplit("cleaning", true), 0, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const sigma, h = 1e-5, 1e-2
+	q := *in.P
+	q.Cons = nil
+	by, bz := bilevel.PenaltyInnerStep(&q, in.C0, in.YBase, sigma)
+	n := in.P.N
+	yw, zw := append([]float64(nil), in.YBase...), append([]float64(nil), in.YBase...)
+	grad := func(c []float64) []float64 {
+		ky := innerSolve(in, c, yw, sigma, by, 1e-10, 50000)
+		kz := innerSolve(in, c, zw, 0, bz, 1e-10, 50000)
+		a, b := make([]float64, n), make([]float64, n)
+		in.P.Lower.GradX(a, c, yw)
+		in.P.Lower.GradX(b, c, zw)
+		floats.Sub(a, b)
+		floats.Scale(1/sigma, a)
+		fmt.Printf("  inner steps y %d z %d, ‖∇ψσ‖ %.5g\n", ky, kz, floats.Norm(a, 2))
+		return a
+	}
+	g0 := grad(in.C0)
+	v := make([]float64, n)
+	for i := range v {
+		v[i] = math.Sin(float64(3*i + 1))
+	}
+	floats.Scale(1/floats.Norm(v, 2), v)
+	c := make([]float64, n)
+	for it := 0; it < 8; it++ {
+		floats.AddScaledTo(c, in.C0, h, v)
+		g := grad(c)
+		floats.Sub(g, g0)
+		floats.Scale(1/h, g)
+		l := floats.Norm(g, 2)
+		fmt.Printf("power iteration %d: ‖H v‖ %.4g, vᵀHv %.4g\n", it, l, floats.Dot(v, g))
+		floats.ScaleTo(v, 1/l, g)
 	}
 }
