@@ -54,6 +54,8 @@ func TestBilevelCommandBadInput(t *testing.T) {
 		{"--problem", "t1", "--method", "penalty"}, // coupled constraints
 		{"--problem", "t5", "--method", "aid"},
 		{"--iters", "-3"},
+		{"--tol", "-1"},
+		{"--tol", "NaN"},
 	} {
 		var out, errb bytes.Buffer
 		if st := run(append([]string{"bilevel"}, args...), &out, &errb); st != exitBadInput {
