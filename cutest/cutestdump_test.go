@@ -30,16 +30,26 @@ import (
 // data folder; it is checked when CUTEST_SIF_DIR names a folder holding it
 // (the whole collection) and skipped otherwise.
 //
-// KKT_CUTEST_DUMPS=dir reads the dumps from dir instead, e.g. those that
-// run.sh writes with WIDE=0 (CUTEst as shipped, which rounds some of the
-// file's numbers; docs/cutest.md lists what that changes).
+// KKT_CUTEST_DUMPS=dir compares every NAME.txt.gz of dir instead: the dumps
+// run.sh writes for a whole folder (docs/cutest.md has the result for the
+// shared one), or those it writes with WIDE=0 (CUTEst as shipped, which
+// rounds some of the file's numbers; docs/cutest.md lists what that changes).
 func TestCUTEstDumps(t *testing.T) {
 	dir := kktdata.Require(t, "cutest/sif")
 	dumps := filepath.Join("testdata", "cutestdump")
+	names := []string{"PDE1", "PDE2", "HS67", "SCHMVETT", "TAX1C-aligned", "n3PK"}
 	if d := os.Getenv("KKT_CUTEST_DUMPS"); d != "" {
 		dumps = d
+		files, err := filepath.Glob(filepath.Join(d, "*.txt.gz"))
+		if err != nil || len(files) == 0 {
+			t.Fatalf("KKT_CUTEST_DUMPS=%s: no NAME.txt.gz files (%v)", d, err)
+		}
+		names = names[:0]
+		for _, f := range files {
+			names = append(names, strings.TrimSuffix(filepath.Base(f), ".txt.gz"))
+		}
 	}
-	for _, name := range []string{"PDE1", "PDE2", "HS67", "SCHMVETT", "TAX1C-aligned", "n3PK"} {
+	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
 			file := strings.TrimSuffix(name, "-aligned")
 			path := filepath.Join(dir, file+".SIF")
@@ -84,7 +94,7 @@ type cutestDump struct {
 	equatn         []bool
 	f              [2]float64
 	c, g, hu, h0   [2][]float64
-	jac            [2]map[[2]int]float64 // (j, i) → ∂cⱼ/∂xᵢ, nonzeros only
+	jac            [2]map[[2]int]float64 // (j, i) → ∂cⱼ/∂xᵢ
 }
 
 func readCUTEstDump(path string) (*cutestDump, error) {
@@ -210,7 +220,7 @@ func readCUTEstDump(path string) (*cutestDump, error) {
 			if err != nil {
 				return nil, err
 			}
-			d.jac[kji[0]][[2]int{kji[1] - 1, kji[2] - 1}] = v
+			d.jac[kji[0]][[2]int{kji[1] - 1, kji[2] - 1}] += v
 		default:
 			return nil, bad("unknown tag %q", fs[0])
 		}
@@ -314,7 +324,7 @@ func compareCUTEstDump(t *testing.T, p *Problem, d *cutestDump) {
 		near(at+"g", gradOf(p, x), d.g[k])
 		if d.m > 0 {
 			near(at+"c", consOf(p, x), d.c[k])
-			// Jacobian: the dense CUTEst nonzeros against kkt's CSR, entry by entry.
+			// Jacobian: CUTEst's entries against kkt's CSR, entry by entry.
 			jac := p.Jacobian(x).RawMatrix()
 			got := map[[2]int]float64{}
 			for j := range d.m {

@@ -101,8 +101,9 @@ func TestAssignmentToUndeclaredTemporary(t *testing.T) {
 		"ENDATA",
 	)
 	_, err := Parse(strings.NewReader(src), "taxc.SIF", nil)
-	if err == nil || !strings.HasPrefix(err.Error(), "taxc.SIF:18:") || !strings.Contains(err.Error(), "PSLON") {
-		t.Errorf("got %v, want an error at taxc.SIF:18 naming PSLON", err)
+	if err == nil || !strings.HasPrefix(err.Error(), "taxc.SIF:18: PSLON is assigned but not declared") ||
+		!strings.Contains(err.Error(), "one column early: EPSLON") {
+		t.Errorf("got %v, want an error at taxc.SIF:18 naming PSLON and pointing at EPSLON", err)
 	}
 	// Aligned, the same file is fine.
 	ok := strings.Replace(src, " A EPSLON               0.1D0", ec("A", "EPSLON", "", "0.1D0"), 1)
@@ -131,8 +132,54 @@ func TestDoLoopUndefinedBound(t *testing.T) {
 		"ENDATA",
 	)
 	_, err := Parse(strings.NewReader(src), "simple.SIF", nil)
-	if err == nil || err.Error() != `simple.SIF:4: undefined integer parameter "1"` {
-		t.Errorf("got %v", err)
+	want := `simple.SIF:4: undefined integer parameter "1" (SIF fields hold parameter names, not numbers: define it first, e.g. IE 1 1)`
+	if err == nil || err.Error() != want {
+		t.Errorf("got %v, want %s", err, want)
+	}
+}
+
+// SIMPLEU binds its elemental variables with "XV OBJELT V(I) X(I)" cards in
+// ELEMENT USES. A V card carries no number, so it has no X form: the SIF
+// report lists T, XT, V, ZV, P, XP, ZP there, and SIFDecode stops with
+// "field 1 XV not recognised in ELEMENT USES section" (checked on a copy of
+// SIMPLEU with its first two faults repaired). kkt refuses it too.
+func TestElementUsesXV(t *testing.T) {
+	src := func(code string) string {
+		return lines(
+			"NAME          XVUSE",
+			"VARIABLES",
+			fc("", "X1", "", "", "", ""),
+			"GROUPS",
+			fc("N", "OBJ", "", "", "", ""),
+			"ELEMENT TYPE",
+			fc("EV", "SQ", "V1", "", "", ""),
+			"ELEMENT USES",
+			fc("T", "E", "SQ", "", "", ""),
+			fc(code, "E", "V1", "", "X1", ""),
+			"GROUP USES",
+			fc("E", "OBJ", "E", "", "", ""),
+			"ENDATA",
+			"ELEMENTS      XVUSE",
+			"INDIVIDUALS",
+			ec("T", "SQ", "", ""),
+			ec("F", "", "", "V1 * V1"),
+			ec("G", "V1", "", "2.0 * V1"),
+			ec("H", "V1", "V1", "2.0"),
+			"ENDATA",
+		)
+	}
+	_, err := Parse(strings.NewReader(src("XV")), "xv.SIF", nil)
+	if err == nil || err.Error() != `xv.SIF:10: unknown ELEMENT USES code "XV"` {
+		t.Errorf("XV: got %v, want xv.SIF:10: unknown ELEMENT USES code \"XV\"", err)
+	}
+	for _, code := range []string{"V", "ZV"} {
+		p, err := Parse(strings.NewReader(src(code)), "xv.SIF", nil)
+		if err != nil {
+			t.Fatalf("%s: %v", code, err)
+		}
+		if f := p.Objective([]float64{3}); f != 9 {
+			t.Errorf("%s: f(3) = %g, want 9", code, f)
+		}
 	}
 }
 

@@ -6,19 +6,21 @@
 !   f k f(x_k)
 !   cv k j c_j(x_k)
 !   g k i df/dx_i(x_k)
-!   J k j i dc_j/dx_i(x_k)                 (nonzeros of the dense Jacobian)
+!   J k j i dc_j/dx_i(x_k)                 (sparse Jacobian entries; repeated
+!                                           (j, i) pairs are to be summed)
 !   hu k i [(hess f + sum_j y_j hess c_j) u]_i
 !   h0 k i [(hess f) u]_i
 ! at x_0 (the start point) and x_1 = x_0 + 0.01 u, with u_i = 1 + mod(i,7)/7
 ! and y_j = 1 + mod(j,5)/5 (1-based i, j). Written for this project; it calls
 ! only CUTEst's documented Fortran tools (cdimen, csetup, cnames, cfn, cofg,
-! ccfg, chprod, cterminate).
+! cdimsj, ccfsg, chprod, cterminate).
 program cdump
   implicit none
   integer, parameter :: wp = kind(1.0d0)
-  integer :: status, n, m, i, j, k, mm
+  integer :: status, n, m, i, j, k, mm, nnzj, l, lj
   integer, parameter :: input = 55, io_buffer = 11, dump = 56
-  real(wp), allocatable :: x(:), xl(:), xu(:), y(:), cl(:), cu(:), c(:), g(:), cj(:,:), u(:), hu(:), x1(:), y0(:)
+  real(wp), allocatable :: x(:), xl(:), xu(:), y(:), cl(:), cu(:), c(:), g(:), u(:), hu(:), x1(:), y0(:), jval(:)
+  integer, allocatable :: jvar(:), jfun(:)
   logical, allocatable :: equatn(:), linear(:)
   character(len=10) :: pname
   character(len=10), allocatable :: vnames(:), cnames(:)
@@ -27,12 +29,19 @@ program cdump
   call CUTEST_cdimen(status, input, n, m)
   if (status /= 0) stop 1
   mm = max(m, 1)
-  allocate(x(n), xl(n), xu(n), y(mm), y0(mm), cl(mm), cu(mm), c(mm), g(n), cj(mm,n), u(n), hu(n), x1(n))
+  allocate(x(n), xl(n), xu(n), y(mm), y0(mm), cl(mm), cu(mm), c(mm), g(n), u(n), hu(n), x1(n))
   allocate(equatn(mm), linear(mm), vnames(n), cnames(mm))
   call CUTEST_csetup(status, input, 6, io_buffer, n, m, x, xl, xu, y, cl, cu, equatn, linear, 0, 0, 0)
   if (status /= 0) stop 2
   call CUTEST_cnames(status, n, m, pname, vnames, cnames)
   if (status /= 0) stop 3
+  lj = 1
+  if (m > 0) then
+    call CUTEST_cdimsj(status, nnzj)
+    if (status /= 0) stop 9
+    lj = max(nnzj, 1)
+  end if
+  allocate(jval(lj), jvar(lj), jfun(lj))
   open(dump, file='cdump.txt', form='formatted', status='replace')
   write(dump,'(a,2i10)') 'nm', n, m
   do i = 1, n
@@ -63,12 +72,10 @@ program cdump
       write(dump,'(a,i2,i8,es26.17)') 'g', k, i, g(i)
     end do
     if (m > 0) then
-      call CUTEST_ccfg(status, n, m, x, c, .false., m, n, cj, .true.)
+      call CUTEST_ccfsg(status, n, m, x, c, nnzj, lj, jval, jvar, jfun, .true.)
       if (status /= 0) stop 6
-      do j = 1, m
-        do i = 1, n
-          if (cj(j,i) /= 0.0_wp) write(dump,'(a,i2,2i8,es26.17)') 'J', k, j, i, cj(j,i)
-        end do
+      do l = 1, nnzj
+        if (jval(l) /= 0.0_wp) write(dump,'(a,i2,2i8,es26.17)') 'J', k, jfun(l), jvar(l), jval(l)
       end do
     end if
     call CUTEST_chprod(status, n, m, .false., x, y, u, hu)

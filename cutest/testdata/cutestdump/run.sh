@@ -92,6 +92,9 @@ if [ ! -f "$WORK/cutest/libcutest_double.a" ]; then
 	)
 fi
 
+# A file that SIFDecode rejects, or whose generated code does not compile or
+# run, is reported on stderr and in $OUT/failures.txt; the others go on.
+mkdir -p "$OUT"
 for name in "$@"; do
 	d="$WORK/run/$name"
 	rm -rf "$d" && mkdir -p "$d"
@@ -102,16 +105,19 @@ for name in "$@"; do
 	else
 		cp "$SIFDIR/$name.SIF" "$d/"
 	fi
-	(
+	if (
 		cd "$d"
-		"$WORK/sifdecode/sifdecoder" "$name.SIF" >decode.log 2>&1 || { cat decode.log >&2; exit 1; }
+		"$WORK/sifdecode/sifdecoder" "$name.SIF" >decode.log 2>&1 || { echo "$name: sifdecoder: $(grep -m1 'Exit from' decode.log)"; exit 1; }
 		ext=""
 		[ -f EXTER.f ] && ext=EXTER.f
-		gfortran -O1 $ffl -c ELFUN.f GROUP.f RANGE.f $ext
-		gfortran -O1 -o cdump "$here/cdump.f90" *.o -L"$WORK/cutest" -lcutest_double
-		./cdump >run.log
-	)
-	mkdir -p "$OUT"
-	gzip -9n <"$d/cdump.txt" >"$OUT/$out.txt.gz"
-	echo "$out: $(head -1 "$d/cdump.txt")"
+		gfortran -O1 $ffl -c ELFUN.f GROUP.f RANGE.f $ext >compile.log 2>&1 || { echo "$name: gfortran failed"; exit 1; }
+		gfortran -O1 -o cdump "$here/cdump.f90" *.o -L"$WORK/cutest" -lcutest_double >>compile.log 2>&1 || { echo "$name: link failed"; exit 1; }
+		./cdump >run.log 2>&1 || { echo "$name: cdump failed: $(tail -1 run.log)"; exit 1; }
+	) >"$d/status" 2>&1; then
+		gzip -9n <"$d/cdump.txt" >"$OUT/$out.txt.gz"
+		echo "$out: $(head -1 "$d/cdump.txt")"
+	else
+		cat "$d/status" | tee -a "$OUT/failures.txt" >&2
+	fi
+	[ "${KEEP:-0}" = 1 ] || rm -rf "$d"
 done
