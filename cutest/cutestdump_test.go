@@ -150,6 +150,11 @@ func readCUTEstDump(path string) (*cutestDump, error) {
 			return out, nil
 		}
 		num := func(s string) (float64, error) {
+			// Fortran's ES edit descriptor drops the E of a three-digit
+			// exponent: -1.00000000000001167-120.
+			if k := strings.LastIndexAny(s, "+-"); k > 0 && s[k-1] != 'E' && s[k-1] != 'e' {
+				s = s[:k] + "E" + s[k:]
+			}
 			v, err := strconv.ParseFloat(s, 64)
 			if err != nil {
 				return 0, bad("%v", err)
