@@ -83,7 +83,21 @@ func TestCUTEstDumps(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			compareCUTEstDump(t, p, d)
+			fails, worst := compareCUTEstDump(p, d)
+			if why, known := cutestDumpKnown[name]; known && bulk {
+				if len(fails) == 0 {
+					t.Errorf("agrees with CUTEst now (worst %.2g); remove it from cutestDumpKnown", worst)
+				} else {
+					t.Logf("known difference: %s; %s", why, strings.Join(fails, "; "))
+				}
+				return
+			}
+			for _, f := range fails {
+				t.Error(f)
+			}
+			if len(fails) == 0 {
+				t.Logf("n = %d, m = %d; names, x0, bounds and kinds equal; worst relative difference %.2g", d.n, d.m, worst)
+			}
 			if !bulk {
 				// And kkt's derivatives against its own function values
 				// (TestFiniteDifferences' check and threshold), at x1.
@@ -99,6 +113,17 @@ func TestCUTEstDumps(t *testing.T) {
 			}
 		})
 	}
+}
+
+// cutestDumpKnown are the problems of the shared folder that differ from
+// CUTEst by more than cutestDumpTol, with the reason; in the whole-folder run
+// (KKT_CUTEST_DUMPS) each must still differ, so the list stays exact.
+var cutestDumpKnown = map[string]string{
+	// Only f at x1 (1.9e-12 relative): SCALE(8) = EXP(12·7/9) differs by
+	// one ulp between Go's math.Exp and the C library's exp (x0[8] =
+	// 1/SCALE(8) shows it), and at x1 the group arguments (S·x)² reach
+	// 3e5, where one ulp of S moves cos by ~1e-11. At x0 every value agrees.
+	"SCOSINE": "a one-ulp difference of EXP in a parameter, amplified by group arguments of 3e5",
 }
 
 // cutestDump is the content of one cdump.f90 output file (0-based indices).
@@ -181,6 +206,14 @@ func readCUTEstDump(path string) (*cutestDump, error) {
 		// The value is the last field; the others are a tag and indices.
 		switch fs[0] {
 		case "v", "c":
+			// Fixed columns (a1, i8, 1x, a10, …): a name may hold blanks
+			// (LEAKNET's rows "N      1").
+			text := sc.Text()
+			if len(text) < 21 {
+				return nil, bad("short line")
+			}
+			name := strings.TrimSpace(text[10:20])
+			fs = append([]string{fs[0], strings.TrimSpace(text[1:9]), name}, strings.Fields(text[20:])...)
 			if len(fs) < 5 {
 				return nil, bad("short line")
 			}
@@ -272,20 +305,25 @@ func cutestInf(v float64) float64 {
 // order.
 const cutestDumpTol = 1e-12
 
-func compareCUTEstDump(t *testing.T, p *Problem, d *cutestDump) {
-	t.Helper()
+// compareCUTEstDump returns what differs (nothing when p agrees with d) and
+// the worst relative difference of the evaluated numbers.
+func compareCUTEstDump(p *Problem, d *cutestDump) (fails []string, worst float64) {
+	fail := func(format string, a ...any) { fails = append(fails, fmt.Sprintf(format, a...)) }
 	if p.N() != d.n || p.M() != d.m {
-		t.Fatalf("n, m = %d, %d; CUTEst %d, %d", p.N(), p.M(), d.n, d.m)
+		fail("n, m = %d, %d; CUTEst %d, %d", p.N(), p.M(), d.n, d.m)
+		return fails, 0
 	}
 	vn, cn := p.VarNames(), p.ConNames()
 	for i := range d.n {
-		if vn[i] != d.vnames[i] {
-			t.Fatalf("variable %d is %s; CUTEst %s", i, vn[i], d.vnames[i])
+		if strings.TrimSpace(vn[i]) != d.vnames[i] {
+			fail("variable %d is %s; CUTEst %s", i, vn[i], d.vnames[i])
+			return fails, 0
 		}
 	}
 	for j := range d.m {
-		if cn[j] != d.cnames[j] {
-			t.Fatalf("constraint %d is %s; CUTEst %s", j, cn[j], d.cnames[j])
+		if strings.TrimSpace(cn[j]) != d.cnames[j] {
+			fail("constraint %d is %s; CUTEst %s", j, cn[j], d.cnames[j])
+			return fails, 0
 		}
 	}
 	// Data: equal up to rounding — a start point or bound computed by
@@ -306,7 +344,7 @@ func compareCUTEstDump(t *testing.T, p *Problem, d *cutestDump) {
 				w = cutestInf(w)
 			}
 			if got[i] != w && !(math.Abs(got[i]-w) <= 1e-15*scale) {
-				t.Errorf("%s[%d] (%s) = %v; CUTEst %v", what, i, nameAt(what, vn, cn, i), got[i], w)
+				fail("%s[%d] (%s) = %v; CUTEst %v", what, i, nameAt(what, vn, cn, i), got[i], w)
 				return
 			}
 		}
@@ -318,10 +356,9 @@ func compareCUTEstDump(t *testing.T, p *Problem, d *cutestDump) {
 	exact("cu", p.CU(), d.cu, true)
 	for j := range d.m {
 		if p.Equality(j) != d.equatn[j] {
-			t.Errorf("constraint %s: equality %v; CUTEst %v", cn[j], p.Equality(j), d.equatn[j])
+			fail("constraint %s: equality %v; CUTEst %v", cn[j], p.Equality(j), d.equatn[j])
 		}
 	}
-	worst := 0.0
 	near := func(what string, got, want []float64) {
 		scale := 1.0
 		for _, w := range want {
@@ -331,7 +368,7 @@ func compareCUTEstDump(t *testing.T, p *Problem, d *cutestDump) {
 			e := math.Abs(got[i]-want[i]) / scale
 			worst = math.Max(worst, e)
 			if !(e <= cutestDumpTol) {
-				t.Errorf("%s[%d] (%s) = %.17g; CUTEst %.17g (error %.2g relative to %.3g)", what, i, nameAt(what, vn, cn, i), got[i], want[i], e, scale)
+				fail("%s[%d] (%s) = %.17g; CUTEst %.17g (error %.2g relative to %.3g)", what, i, nameAt(what, vn, cn, i), got[i], want[i], e, scale)
 				return
 			}
 		}
@@ -378,7 +415,7 @@ func compareCUTEstDump(t *testing.T, p *Problem, d *cutestDump) {
 		near(at+"Hu", hessLagVecOf(p, x, y, u), d.hu[k])
 		near(at+"H0u", hessLagVecOf(p, x, nil, u), d.h0[k])
 	}
-	t.Logf("n = %d, m = %d; names, x0, bounds and kinds equal; worst relative difference %.2g", d.n, d.m, worst)
+	return fails, worst
 }
 
 func nameAt(what string, vn, cn []string, i int) string {
