@@ -27,7 +27,11 @@ import (
 // TAX1C is not valid SIF as shipped (SIFDecode stops at its GLOBALS card
 // " A EPSLON  0.1D0": "undefined parameter in GLOBALS section", and kkt too
 // — TestAssignmentToUndeclaredTemporary); its dump is of a copy with that one
-// card aligned, and the test makes the same edit. n3PK is not in the shared
+// card aligned, and the test makes the same edit. SIFDecode rejects
+// CHANDHEULS for its "%" comment line and for the name on its GROUPS card,
+// which starts in column 14; kkt reads the file as shipped (% lines are
+// comments, that name is not checked), and the dump is of a copy with both
+// repaired, so the test shows the two readings agree. n3PK is not in the shared
 // data folder; it is checked when CUTEST_SIF_DIR names a folder holding it
 // (the whole collection) and skipped otherwise.
 //
@@ -38,7 +42,7 @@ import (
 func TestCUTEstDumps(t *testing.T) {
 	dir := kktdata.Require(t, "cutest/sif")
 	dumps := filepath.Join("testdata", "cutestdump")
-	names := []string{"PDE1", "PDE2", "HS67", "SCHMVETT", "TAX1C-aligned", "n3PK"}
+	names := []string{"PDE1", "PDE2", "HS67", "SCHMVETT", "TAX1C-aligned", "CHANDHEULS-repaired", "n3PK"}
 	bulk := false
 	if d := os.Getenv("KKT_CUTEST_DUMPS"); d != "" {
 		bulk = true
@@ -54,7 +58,7 @@ func TestCUTEstDumps(t *testing.T) {
 	}
 	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
-			file := strings.TrimSuffix(name, "-aligned")
+			file := strings.TrimSuffix(strings.TrimSuffix(name, "-aligned"), "-repaired")
 			path := filepath.Join(dir, file+".SIF")
 			if _, err := os.Stat(path); err != nil {
 				alt := os.Getenv("CUTEST_SIF_DIR")
@@ -98,9 +102,11 @@ func TestCUTEstDumps(t *testing.T) {
 			if len(fails) == 0 {
 				t.Logf("n = %d, m = %d; names, x0, bounds and kinds equal; worst relative difference %.2g", d.n, d.m, worst)
 			}
-			if !bulk {
+			if !bulk && p.N() <= 300 {
 				// And kkt's derivatives against its own function values
-				// (TestFiniteDifferences' check and threshold), at x1.
+				// (TestFiniteDifferences' check, threshold and size limit:
+				// CHANDHEULS, n = 500 with a dense Hessian, would take 30 s;
+				// CHANDHEU, the same functions, is in that test), at x1.
 				x := p.X0()
 				for i := range x {
 					x[i] += 0.01 * (1 + float64((i+1)%7)/7)

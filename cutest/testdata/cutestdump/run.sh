@@ -31,7 +31,13 @@
 # "undefined parameter in GLOBALS section" at " A EPSLON  0.1D0", whose name
 # starts in column 4); it is decoded from a copy with that one card aligned
 # (" A  EPSLON  0.1D0"), the same edit TestCUTEstDumps makes, and written to
-# TAX1C-aligned.txt.gz.
+# TAX1C-aligned.txt.gz. SIFDecode rejects CHANDHEULS twice: for its comment
+# line "%   (Least-squares version)." ("indicator card not recognised") and,
+# that fixed, for its card "GROUPS       CHANDHEULS", whose name starts in
+# column 14 ("Name on card not that specified on input"); kkt takes % lines
+# for comments and does not check the name on that card. It is decoded from
+# a copy with "*" for "%" and the name moved to column 15
+# (CHANDHEULS-repaired.txt.gz).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 : "${SIFDECODE_SRC:?set SIFDECODE_SRC to a SIFDecode source tree}"
@@ -102,6 +108,9 @@ for name in "$@"; do
 	if [ "$name" = TAX1C ]; then
 		sed 's/^ A EPSLON               0\.1D0/ A  EPSLON              0.1D0/' "$SIFDIR/TAX1C.SIF" >"$d/TAX1C.SIF"
 		out=TAX1C-aligned
+	elif [ "$name" = CHANDHEULS ]; then
+		sed -e 's/^%/*/' -e 's/^GROUPS       CHANDHEULS$/GROUPS        CHANDHEULS/' "$SIFDIR/CHANDHEULS.SIF" >"$d/CHANDHEULS.SIF"
+		out=CHANDHEULS-repaired
 	else
 		cp "$SIFDIR/$name.SIF" "$d/"
 	fi
