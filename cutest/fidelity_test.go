@@ -2,8 +2,12 @@ package cutest
 
 import (
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/kkt-go/kkt/internal/kktdata"
 )
 
 // Small SIF fragments reproducing constructs of real files whose reading
@@ -218,5 +222,41 @@ func TestRCardFullPrecision(t *testing.T) {
 	}
 	if f := p.Objective([]float64{1, 0}); f != 3.14159265 {
 		t.Errorf("f = %.17g, want 3.14159265 exactly", f)
+	}
+}
+
+// SIMPLEU, repaired one fault at a time as SIFDecode 3.1.1 was made to read
+// it, fails where SIFDecode fails: the DO card ("index parameter name 1 not
+// recognised"), then the START POINT card whose 'DEFAULT' starts in column 14
+// ("group/row name not recognised: name is DEFAULT'"), then the XV card of
+// ELEMENT USES ("field 1 XV not recognised in ELEMENT USES section").
+func TestSIMPLEUFaultsAsSIFDecode(t *testing.T) {
+	path := filepath.Join(kktdata.Require(t, "cutest/sif"), "SIMPLEU.SIF")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(b)
+	repair := func(old, new string) {
+		t.Helper()
+		if strings.Count(src, old) != 1 {
+			t.Fatalf("SIMPLEU.SIF: %q is not there once", old)
+		}
+		src = strings.Replace(src, old, new, 1)
+	}
+	for _, step := range []struct{ want, old, new string }{
+		{`SIMPLEU.SIF:22: undefined integer parameter "1"`,
+			"\n IE N                   5 ", "\n IE 1                   1\n IE N                   5 "},
+		{`SIMPLEU.SIF:33: unknown variable "DEFAULT'"`,
+			"\n XV SIMPLEU  'DEFAULT'  0.0", "\n XV SIMPLEU   'DEFAULT' 0.0"},
+		{`SIMPLEU.SIF:45: unknown ELEMENT USES code "XV"`, "", ""},
+	} {
+		_, err := Parse(strings.NewReader(src), "SIMPLEU.SIF", nil)
+		if err == nil || !strings.HasPrefix(err.Error(), step.want) {
+			t.Fatalf("got %v, want an error starting %s", err, step.want)
+		}
+		if step.old != "" {
+			repair(step.old, step.new)
+		}
 	}
 }
