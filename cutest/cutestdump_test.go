@@ -370,13 +370,17 @@ func compareCUTEstDump(p *Problem, d *cutestDump) (fails []string, worst float64
 		for _, w := range want {
 			scale = math.Max(scale, math.Abs(w))
 		}
+		// Report the worst entry of the vector (NaN counts as worst).
+		bad, bade := -1, 0.0
 		for i := range want {
 			e := math.Abs(got[i]-want[i]) / scale
 			worst = math.Max(worst, e)
-			if !(e <= cutestDumpTol) {
-				fail("%s[%d] (%s) = %.17g; CUTEst %.17g (error %.2g relative to %.3g)", what, i, nameAt(what, vn, cn, i), got[i], want[i], e, scale)
-				return
+			if !(e <= cutestDumpTol) && (bad < 0 || !(e <= bade)) {
+				bad, bade = i, e
 			}
+		}
+		if bad >= 0 {
+			fail("%s[%d] (%s) = %.17g; CUTEst %.17g (error %.2g relative to %.3g, the worst entry)", what, bad, nameAt(what, vn, cn, bad), got[bad], want[bad], bade, scale)
 		}
 	}
 	u := make([]float64, d.n)
