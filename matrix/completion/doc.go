@@ -27,14 +27,17 @@
 // analysis of Gu, Song, Yin and Zhang:
 //
 //   - SolverSketch is the paper's solver: per row, a subspace embedding of
-//     the |Ω_j|×k design by a sketch S with s = 3k rows (an SRHT,
+//     the |Ω_j|×k design by a sketch S with s = 5k rows (an SRHT,
 //     (1/√s)·R·H·D with the fast Walsh–Hadamard transform H applied to the
 //     design's rows, or a
-//     CountSketch from sketch.NewCountSketch), the Householder QR
-//     [S·A_j; √λI] = QR, and conjugate gradients on the normal equations
-//     preconditioned by RᵀR, whose condition number is bounded by the
-//     embedding's distortion, independently of k and of the row's coherence.
-//     Cost per row O(|Ω_j|k log|Ω_j| + s·k² + iterations·|Ω_j|k).
+//     CountSketch from sketch.NewCountSketch), the R factor of
+//     [S·A_j; √λI] = QR (by CholeskyQR, RᵀR = (S·A_j)ᵀ(S·A_j) + λI, or by
+//     Householder reflections), and conjugate gradients on the normal
+//     equations preconditioned by RᵀR, whose condition number is bounded by
+//     the embedding's distortion, ((1 + √(k/s))/(1 − √(k/s)))² for large k,
+//     independently of the row's coherence. Cost per row
+//     O(|Ω_j|k log|Ω_j| + s·k² + iterations·|Ω_j|k); the s·k² = 5k³ term
+//     is small only when |Ω_j| ≳ k², as under the paper's sample complexity.
 //   - SolverCG is ours: one preconditioner for all rows, from the subspace
 //     embedding that uniform sampling of an incoherent U provides,
 //     Σ_{i∈Ω_j} u_i u_iᵀ ≈ p·UᵀU; one Cholesky factorization of p·UᵀU + λI

@@ -116,7 +116,7 @@ func runUnit(ctx context.Context, env *repro.Env, u int) (json.RawMessage, error
 			obs, _, _ := completion.Synthetic(rand.New(rand.NewPCG(7, 7)), m, m, 10, 0.1)
 			r.LogOmega = append(r.LogOmega, math.Log(float64(obs.Len())))
 			for _, solver := range []completion.Solver{completion.SolverCG, completion.SolverSketch} {
-				t, err := timePerIteration(ctx, obs, 10, solver, 0)
+				t, err := timePerIteration(ctx, obs, 10, solver, 0, 0)
 				if err != nil {
 					return nil, err
 				}
@@ -137,7 +137,7 @@ func runUnit(ctx context.Context, env *repro.Env, u int) (json.RawMessage, error
 			obs, _, _ := completion.Synthetic(rand.New(rand.NewPCG(8, 8)), km, km, k, kp)
 			r.KOmega = obs.Len()
 			for si, solver := range []completion.Solver{completion.SolverExact, completion.SolverCG, completion.SolverSketch} {
-				t, err := timePerIteration(ctx, obs, k, solver, 0)
+				t, err := timePerIteration(ctx, obs, k, solver, 0, 0)
 				if err != nil {
 					return nil, err
 				}
@@ -151,7 +151,7 @@ func runUnit(ctx context.Context, env *repro.Env, u int) (json.RawMessage, error
 				obs, _, _ := completion.Synthetic(rand.New(rand.NewPCG(9, 9)), 1000, 1000, k, 0.8)
 				r.DenseOmega = obs.Len()
 				for si, solver := range []completion.Solver{completion.SolverCG, completion.SolverSketch, completion.SolverSketch} {
-					t, err := timePerIteration(ctx, obs, k, solver, []int{0, 0, 4 * k}[si])
+					t, err := timePerIteration(ctx, obs, k, solver, []int{0, 0, 4 * k}[si], 0)
 					if err != nil {
 						return nil, err
 					}
@@ -380,14 +380,14 @@ type iterTiming struct {
 // is not inflated by waiting for a core), on one worker, and the mean
 // number of solver iterations per regression. SolveTol is 1e-2;
 // sketchRows is SolverSketch's s (0: the default 3k).
-func timePerIteration(ctx context.Context, obs *completion.Observations, k int, solver completion.Solver, sketchRows int) (iterTiming, error) {
+func timePerIteration(ctx context.Context, obs *completion.Observations, k int, solver completion.Solver, sketchRows int, qr completion.SketchQR) (iterTiming, error) {
 	// Process CPU time also counts the garbage collector's workers: collect
 	// the garbage of earlier work now, so that it is not charged to these
 	// iterations.
 	runtime.GC()
 	last, lastCPU := time.Now(), repro.ProcessCPU()
 	t := iterTiming{wall: math.Inf(1), cpu: math.Inf(1)}
-	res, err := completion.AltMin(ctx, obs, completion.Settings{Rank: k, MaxIter: 6, Tol: 1e-300, Solver: solver, SolveTol: 1e-2, Workers: 1, SketchRows: sketchRows,
+	res, err := completion.AltMin(ctx, obs, completion.Settings{Rank: k, MaxIter: 6, Tol: 1e-300, Solver: solver, SolveTol: 1e-2, Workers: 1, SketchRows: sketchRows, SketchQR: qr,
 		Recorder: func(it completion.Iteration) bool {
 			now, c := time.Now(), repro.ProcessCPU()
 			if it.Iter >= 2 {

@@ -113,7 +113,7 @@ func TestSensingUnit(t *testing.T) {
 func TestTimePerIteration(t *testing.T) {
 	obs, _, _ := completion.Synthetic(rand.New(rand.NewPCG(1, 1)), 120, 100, 3, 0.3)
 	for _, s := range []completion.Solver{completion.SolverExact, completion.SolverCG, completion.SolverSketch} {
-		it, err := timePerIteration(context.Background(), obs, 3, s, 0)
+		it, err := timePerIteration(context.Background(), obs, 3, s, 0, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
