@@ -375,3 +375,85 @@ func TestCholeskyQRFallback(t *testing.T) {
 		}
 	}
 }
+
+// srhtDistortion returns the extreme singular values of S·Q, averaged over
+// draws, for the SRHT S of sketchBuild with s rows and Q an orthonormal
+// basis of a random a×k Gaussian design: the embedding's distortion, which
+// bounds the preconditioned condition number ((σmax/σmin)²).
+func srhtDistortion(t *testing.T, a, k, s, draws int) (smin, smax float64) {
+	rng := rand.New(rand.NewPCG(uint64(31*a+k), uint64(s)))
+	for d := 0; d < draws; d++ {
+		g := mat.NewDense(a, k, nil)
+		for i := 0; i < a; i++ {
+			for j := 0; j < k; j++ {
+				g.Set(i, j, rng.NormFloat64())
+			}
+		}
+		q := orth(g)
+		in := append([]float64(nil), q.RawMatrix().Data...)
+		idx := make([]int, a)
+		for i := range idx {
+			idx[i] = i
+		}
+		w := newWorkers(1, k)
+		w.initSketch(s, a, a, true, rng)
+		w.cs.ApplyTrans(w.code, w.ramp)
+		w.drawSRHTRows()
+		ws := &w.ws[0]
+		nr := sketchBuild(ws, in, idx, w.code, w.srhtRows, s, k, 0)
+		var sv mat.SVD
+		if !sv.Factorize(mat.NewDense(nr, k, ws.sk.sa[:nr*k]), mat.SVDNone) {
+			t.Fatal("SVD failed")
+		}
+		v := sv.Values(nil)
+		smax += v[0] / float64(draws)
+		smin += v[k-1] / float64(draws)
+	}
+	return smin, smax
+}
+
+// The SRHT's distortion explains how the iterations per regression depend
+// on k at s = c·k. For large designs (a = 1600) the singular values of S·Q
+// approach the Marchenko–Pastur edges 1 ± √(k/s) from inside as k grows, so
+// the CG count rises with k towards its limit; for a = 200 at k = 40 the s
+// sampled rows are a large fraction of the 2^8 = 256 transformed rows and
+// sampling without replacement embeds better (the spread shrinks by about
+// √(1 − s/256)), which masked the rise in the |Ω_j| ≈ 200 sweep.
+func TestSRHTDistortion(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	const draws = 8
+	type key struct{ a, k, c int }
+	dist := map[key]float64{}
+	for _, a := range []int{200, 1600} {
+		for _, c := range []int{3, 5} {
+			if a == 200 && c == 5 {
+				continue // s = 200 at k = 40: the design is factored itself
+			}
+			for _, k := range []int{10, 40} {
+				lo, hi := srhtDistortion(t, a, k, c*k, draws)
+				mp := math.Sqrt(1 / float64(c))
+				// the preconditioned condition number and the CG count it
+				// implies for a 1e-2 reduction, (√κ − 1)/(√κ + 1) = (hi − lo)/(hi + lo)
+				rate := (hi - lo) / (hi + lo)
+				t.Logf("a=%4d k=%2d s=%dk: σ ∈ [%.3f, %.3f] (MP edges [%.3f, %.3f]); CG rate %.3f → %.1f iterations for 1e-2",
+					a, k, c, lo, hi, 1-mp, 1+mp, rate, math.Log(1e-2)/math.Log(rate))
+				dist[key{a, k, c}] = rate
+				if lo < 1-mp-0.05 || hi > 1+mp+0.05 {
+					t.Errorf("a=%d k=%d s=%dk: σ ∈ [%.3f, %.3f] outside the MP edges [%.3f, %.3f] by more than 0.05", a, k, c, lo, hi, 1-mp, 1+mp)
+				}
+			}
+		}
+	}
+	for _, c := range []int{3, 5} {
+		// the rise with k at a = 1600 ...
+		if !(dist[key{1600, 40, c}] > dist[key{1600, 10, c}]) {
+			t.Errorf("s=%dk, a=1600: rate at k=40 (%.3f) not above k=10 (%.3f)", c, dist[key{1600, 40, c}], dist[key{1600, 10, c}])
+		}
+		// ... is masked at a = 200, k = 40 by the sampling fraction
+		if c == 3 && !(dist[key{200, 40, c}] < dist[key{1600, 40, c}]) {
+			t.Errorf("s=%dk, k=40: rate at a=200 (%.3f) not below a=1600 (%.3f)", c, dist[key{200, 40, c}], dist[key{1600, 40, c}])
+		}
+	}
+}
