@@ -88,3 +88,42 @@ func BenchmarkSketchHalfStep(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSketchFactor times the R factor of one s×k sketch (s = 5k, a
+// Gaussian sketch) by CholeskyQR and by Householder, alternated, as process
+// CPU nanoseconds per factorization (minimum over b.N batches of 200): the
+// per-row O(k³) term of SolverSketch, without the rest of the half-step.
+func BenchmarkSketchFactor(b *testing.B) {
+	for _, k := range []int{10, 20, 40} {
+		b.Run(fmt.Sprintf("k=%d/s=5k", k), func(b *testing.B) {
+			s := 5 * k
+			rng := rand.New(rand.NewPCG(3, 3))
+			src := make([]float64, s*k)
+			for i := range src {
+				src[i] = rng.NormFloat64()
+			}
+			w := newWorkers(1, k)
+			w.initSketch(s, s, s, false, rng)
+			ws := &w.ws[0]
+			best := map[SketchQR]float64{CholeskyQR: math.Inf(1), HouseholderQR: math.Inf(1)}
+			const batch = 200
+			b.ResetTimer()
+			for it := 0; it < b.N; it++ {
+				for _, qr := range []SketchQR{CholeskyQR, HouseholderQR} {
+					w.setSketchQR(qr)
+					t0 := processCPU()
+					for r := 0; r < batch; r++ {
+						copy(ws.sk.sa, src) // Householder overwrites the sketch
+						if !sketchFactor(ws, s, k) {
+							b.Fatal("factorization failed")
+						}
+					}
+					best[qr] = min(best[qr], (processCPU()-t0)*1e9/batch)
+				}
+			}
+			b.ReportMetric(best[CholeskyQR], "cholqr-ns")
+			b.ReportMetric(best[HouseholderQR], "householder-ns")
+			b.ReportMetric(best[HouseholderQR]/best[CholeskyQR], "speedup")
+		})
+	}
+}
