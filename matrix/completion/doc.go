@@ -68,6 +68,14 @@
 //     Alternating Minimization in Nearly Linear Time, ICLR 2024, arXiv 2302.11068.
 //   - P. Jain, P. Netrapalli, S. Sanghavi, Low-rank matrix completion using
 //     alternating minimization, STOC 2013.
+//   - H. Avron, P. Maymounkov, S. Toledo, Blendenpik: supercharging LAPACK's
+//     least-squares solver, SIAM J. Sci. Comput. 32(3), 2010
+//     (sketch-and-precondition with a randomized Hadamard-type transform).
+//   - J. A. Tropp, Improved analysis of the subsampled randomized Hadamard
+//     transform, Adv. Adapt. Data Anal. 3, 2011 (s = O(k log k) rows).
+//   - Y. Yamamoto, Y. Nakatsukasa, Y. Yanagisawa, T. Fukaya, Roundoff error
+//     analysis of the CholeskyQR2 algorithm, Electron. Trans. Numer. Anal. 44,
+//     2015 (CholeskyQR's R and its κ² sensitivity).
 //   - N. Xiong, L. Ding, S. S. Du, How Over-Parameterization Slows Down Gradient
 //     Descent in Matrix Sensing, ICLR 2024, arXiv 2310.01769.
 //   - J. Ma, S. Fattahi, Global Convergence of Sub-gradient Method for Robust
