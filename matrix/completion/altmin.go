@@ -260,8 +260,9 @@ func (s *Settings) withDefaults() Settings {
 }
 
 // AltMin completes the matrix observed in obs by alternating minimization
-// (see the package documentation). Errors are returned for an invalid rank
-// or negative λ; numerical trouble ends with a Status.
+// (see the package documentation). Errors are returned for an invalid rank,
+// a negative λ, and for SolverSketch fewer sketch rows than the rank or an
+// unknown sketch or factorization; numerical trouble ends with a Status.
 func AltMin(ctx context.Context, obs *Observations, s Settings) (*Result, error) {
 	set := s.withDefaults()
 	m, n := obs.Dims()
@@ -274,6 +275,16 @@ func AltMin(ctx context.Context, obs *Observations, s Settings) (*Result, error)
 	}
 	if obs.Len() == 0 {
 		return nil, fmt.Errorf("completion: no observations")
+	}
+	if set.Solver == SolverSketch {
+		switch {
+		case set.SketchRows < k:
+			return nil, fmt.Errorf("completion: %d sketch rows for rank %d: a sketch needs at least k rows to embed the design", set.SketchRows, k)
+		case set.Sketch != SRHT && set.Sketch != CountSketch:
+			return nil, fmt.Errorf("completion: unknown sketch %v", set.Sketch)
+		case set.SketchQR != CholeskyQR && set.SketchQR != HouseholderQR:
+			return nil, fmt.Errorf("completion: unknown factorization %v", set.SketchQR)
+		}
 	}
 	rng := rand.New(rand.NewPCG(set.Seed, 0x636f6d706c657465))
 	parts := []*Observations{obs}
