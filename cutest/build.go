@@ -115,9 +115,18 @@ func (it *interp) assign(s *scope, fp *funcPart, st stmt) error {
 			if _, input := s.inputs[target]; !input {
 				// The SIF report (TEMPORARIES): "Any auxiliary parameter
 				// that is to be used must be defined in the TEMPORARIES
-				// section"; SIFDecode rejects the card. TAX1C's misaligned
-				// " A EPSLON" (field 2 = columns 5–14 = PSLON) is one.
-				return it.errf(st.line, "%s is assigned but not declared in TEMPORARIES (field 2 is columns 5–14)", target)
+				// section"; SIFDecode rejects the card ("undefined
+				// parameter in GLOBALS section"). TAX1C's misaligned
+				// " A EPSLON" (field 2 = columns 5–14 = PSLON) is one. The
+				// card is not repaired — column 4 is a separator, so reading
+				// a name there would be a guess — but the error says so.
+				msg := fmt.Sprintf("%s is assigned but not declared in TEMPORARIES (field 2 is columns 5–14)", target)
+				if st.kind == 'A' && st.c4f2 != st.f2 && len(st.c4f2) > len(st.f2) {
+					if _, declared := fp.temps[st.c4f2]; declared {
+						msg += fmt.Sprintf("; the card starts its name in column 4, one column early: %s, declared in TEMPORARIES, would start in column 5", st.c4f2)
+					}
+				}
+				return it.errf(st.line, "%s", msg)
 			}
 		}
 		kind = k

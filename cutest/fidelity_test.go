@@ -2,8 +2,12 @@ package cutest
 
 import (
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/kkt-go/kkt/internal/kktdata"
 )
 
 // Small SIF fragments reproducing constructs of real files whose reading
@@ -101,8 +105,9 @@ func TestAssignmentToUndeclaredTemporary(t *testing.T) {
 		"ENDATA",
 	)
 	_, err := Parse(strings.NewReader(src), "taxc.SIF", nil)
-	if err == nil || !strings.HasPrefix(err.Error(), "taxc.SIF:18:") || !strings.Contains(err.Error(), "PSLON") {
-		t.Errorf("got %v, want an error at taxc.SIF:18 naming PSLON", err)
+	if err == nil || !strings.HasPrefix(err.Error(), "taxc.SIF:18: PSLON is assigned but not declared") ||
+		!strings.Contains(err.Error(), "one column early: EPSLON") {
+		t.Errorf("got %v, want an error at taxc.SIF:18 naming PSLON and pointing at EPSLON", err)
 	}
 	// Aligned, the same file is fine.
 	ok := strings.Replace(src, " A EPSLON               0.1D0", ec("A", "EPSLON", "", "0.1D0"), 1)
@@ -131,8 +136,54 @@ func TestDoLoopUndefinedBound(t *testing.T) {
 		"ENDATA",
 	)
 	_, err := Parse(strings.NewReader(src), "simple.SIF", nil)
-	if err == nil || err.Error() != `simple.SIF:4: undefined integer parameter "1"` {
-		t.Errorf("got %v", err)
+	want := `simple.SIF:4: undefined integer parameter "1" (SIF fields hold parameter names, not numbers: define it first, e.g. IE 1 1)`
+	if err == nil || err.Error() != want {
+		t.Errorf("got %v, want %s", err, want)
+	}
+}
+
+// SIMPLEU binds its elemental variables with "XV OBJELT V(I) X(I)" cards in
+// ELEMENT USES. A V card carries no number, so it has no X form: the SIF
+// report lists T, XT, V, ZV, P, XP, ZP there, and SIFDecode stops with
+// "field 1 XV not recognised in ELEMENT USES section" (checked on a copy of
+// SIMPLEU with its first two faults repaired). kkt refuses it too.
+func TestElementUsesXV(t *testing.T) {
+	src := func(code string) string {
+		return lines(
+			"NAME          XVUSE",
+			"VARIABLES",
+			fc("", "X1", "", "", "", ""),
+			"GROUPS",
+			fc("N", "OBJ", "", "", "", ""),
+			"ELEMENT TYPE",
+			fc("EV", "SQ", "V1", "", "", ""),
+			"ELEMENT USES",
+			fc("T", "E", "SQ", "", "", ""),
+			fc(code, "E", "V1", "", "X1", ""),
+			"GROUP USES",
+			fc("E", "OBJ", "E", "", "", ""),
+			"ENDATA",
+			"ELEMENTS      XVUSE",
+			"INDIVIDUALS",
+			ec("T", "SQ", "", ""),
+			ec("F", "", "", "V1 * V1"),
+			ec("G", "V1", "", "2.0 * V1"),
+			ec("H", "V1", "V1", "2.0"),
+			"ENDATA",
+		)
+	}
+	_, err := Parse(strings.NewReader(src("XV")), "xv.SIF", nil)
+	if err == nil || err.Error() != `xv.SIF:10: unknown ELEMENT USES code "XV"` {
+		t.Errorf("XV: got %v, want xv.SIF:10: unknown ELEMENT USES code \"XV\"", err)
+	}
+	for _, code := range []string{"V", "ZV"} {
+		p, err := Parse(strings.NewReader(src(code)), "xv.SIF", nil)
+		if err != nil {
+			t.Fatalf("%s: %v", code, err)
+		}
+		if f := p.Objective([]float64{3}); f != 9 {
+			t.Errorf("%s: f(3) = %g, want 9", code, f)
+		}
 	}
 }
 
@@ -171,5 +222,41 @@ func TestRCardFullPrecision(t *testing.T) {
 	}
 	if f := p.Objective([]float64{1, 0}); f != 3.14159265 {
 		t.Errorf("f = %.17g, want 3.14159265 exactly", f)
+	}
+}
+
+// SIMPLEU, repaired one fault at a time as SIFDecode 3.1.1 was made to read
+// it, fails where SIFDecode fails: the DO card ("index parameter name 1 not
+// recognised"), then the START POINT card whose 'DEFAULT' starts in column 14
+// ("group/row name not recognised: name is DEFAULT'"), then the XV card of
+// ELEMENT USES ("field 1 XV not recognised in ELEMENT USES section").
+func TestSIMPLEUFaultsAsSIFDecode(t *testing.T) {
+	path := filepath.Join(kktdata.Require(t, "cutest/sif"), "SIMPLEU.SIF")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(b)
+	repair := func(old, new string) {
+		t.Helper()
+		if strings.Count(src, old) != 1 {
+			t.Fatalf("SIMPLEU.SIF: %q is not there once", old)
+		}
+		src = strings.Replace(src, old, new, 1)
+	}
+	for _, step := range []struct{ want, old, new string }{
+		{`SIMPLEU.SIF:22: undefined integer parameter "1"`,
+			"\n IE N                   5 ", "\n IE 1                   1\n IE N                   5 "},
+		{`SIMPLEU.SIF:33: unknown variable "DEFAULT'"`,
+			"\n XV SIMPLEU  'DEFAULT'  0.0", "\n XV SIMPLEU   'DEFAULT' 0.0"},
+		{`SIMPLEU.SIF:45: unknown ELEMENT USES code "XV"`, "", ""},
+	} {
+		_, err := Parse(strings.NewReader(src), "SIMPLEU.SIF", nil)
+		if err == nil || !strings.HasPrefix(err.Error(), step.want) {
+			t.Fatalf("got %v, want an error starting %s", err, step.want)
+		}
+		if step.old != "" {
+			repair(step.old, step.new)
+		}
 	}
 }

@@ -89,6 +89,7 @@ type dcard struct {
 type stmt struct {
 	kind   byte // 'A', 'I', 'E', 'F', 'G', 'H'
 	f2, f3 string
+	c4f2   string // columns 4–14: field 2 with the separator column before it, for error messages
 	expr   string
 	line   int
 }
@@ -627,7 +628,8 @@ func (it *interp) funcCard(fp *funcPart, sub string, blk **fblock, c card) error
 	}
 	f2 := strings.ToUpper(strings.TrimSpace(window(c.raw, 5, 14)))
 	f3 := strings.ToUpper(strings.TrimSpace(window(c.raw, 15, 24)))
-	*list = append(*list, stmt{kind: code[0], f2: f2, f3: f3, expr: c.f7, line: c.line})
+	c4f2 := strings.ToUpper(strings.TrimSpace(window(c.raw, 4, 14)))
+	*list = append(*list, stmt{kind: code[0], f2: f2, f3: f3, c4f2: c4f2, expr: c.f7, line: c.line})
 	return nil
 }
 
@@ -768,6 +770,11 @@ func (it *interp) islot(name string) int32 {
 
 func (it *interp) islotVal(s int32, name string, line int) (int, error) {
 	if !it.iset[s] {
+		if _, err := strconv.Atoi(name); err == nil {
+			// SIMPLEU's "DO I 1 N". SIFDecode: "index parameter name 1
+			// not recognised"; the files define such names first (IE 1 1).
+			return 0, it.errf(line, "undefined integer parameter %q (SIF fields hold parameter names, not numbers: define it first, e.g. IE %s %s)", name, name, name)
+		}
 		return 0, it.errf(line, "undefined integer parameter %q", name)
 	}
 	return it.ival[s], nil
@@ -1684,7 +1691,10 @@ func (it *interp) euseCard(c *dcard) error {
 		}
 		_, err := it.newElement(f2, t, c.line)
 		return err
-	case "V", "ZV", "XV":
+	case "V", "ZV":
+		// Not XV: a V card carries no number, so it has no X form; SIFDecode
+		// rejects XV here ("field 1 XV not recognised in ELEMENT USES
+		// section"), and only SIMPLEU, not a valid problem, writes it.
 		e, err := it.element(f2, c.line)
 		if err != nil {
 			return err

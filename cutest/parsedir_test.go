@@ -18,14 +18,19 @@ import (
 var parseFailures = map[string]string{
 	// DO I 1 N with no integer parameter named "1" (the SIF report, DO
 	// cards: "The parameters named in fields 3 and 5 must have been defined
-	// on previous data cards"); the file is invalid in two more ways (V(I) is
-	// not an elemental variable of ETYPE for I > 2; SIMPLE, GRAD and HESS are
-	// external functions whose code is not supplied).
+	// on previous data cards"; SIFDecode: "index parameter name 1 not
+	// recognised"). Repaired one fault at a time in a copy, the file fails
+	// next, in SIFDecode and kkt alike, at its START POINT card (the
+	// 'DEFAULT' starts in column 14, so field 3 reads DEFAULT'), then at
+	// "XV OBJELT V(I) X(I)" (no XV code in ELEMENT USES), and would still
+	// bind V3…V5, which ETYPE lacks, and call SIMPLE, GRAD and HESS, external
+	// functions whose code is not supplied.
 	"SIMPLEU": `SIMPLEU.SIF:22: undefined integer parameter "1"`,
 	// The GLOBALS card " A EPSLON  0.1D0" starts its name in column 4:
 	// field 2 (columns 5–14) reads PSLON, so the declared temporary EPSLON is
-	// never assigned (SIFDecode rejects the card: PSLON is not declared).
-	"TAX1C": `TAX1C.SIF:289: `,
+	// never assigned (SIFDecode rejects the card: "undefined parameter in
+	// GLOBALS section").
+	"TAX1C": `TAX1C.SIF:289: PSLON is assigned but not declared in TEMPORARIES (field 2 is columns 5–14); the card starts its name in column 4, one column early: EPSLON`,
 }
 
 func TestParseDir(t *testing.T) {

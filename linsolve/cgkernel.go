@@ -3,6 +3,7 @@ package linsolve
 import (
 	"math"
 	"runtime"
+	"sort"
 	"sync"
 	"unsafe"
 
@@ -32,8 +33,18 @@ type cgKernel struct {
 	// same float64s, so the iterates are bit-for-bit those of the plain
 	// path; CG is limited by memory traffic, of which the values are the
 	// largest part.
-	vidx   []uint8
-	vtab   *[256]float64
+	vidx []uint8
+	vtab *[256]float64
+	// runs are the maximal ranges of at least minRunRows consecutive rows
+	// with one pattern: the same number of entries, the same column offsets
+	// (column − row) and the same values bit for bit, as a constant stencil
+	// on a structured grid gives (substructure compression in the manner of
+	// CSX, Kourtis et al., PPoPP 2011). Their rows are multiplied with the
+	// offsets and values of the run's first row held in registers, so the
+	// product reads neither indices nor values; the products and sums are
+	// those of the CSR loop in the same order, so the iterates are bit for
+	// bit the same.
+	runs   []rowRun
 	bounds []int
 	// partial[8*w]: one cache line per worker
 	partial []float64
@@ -77,7 +88,16 @@ func newCGKernel(a matrix.Operator, workers int, p, q, x, r []float64) *cgKernel
 	workers = max(1, min(workers, n/minRowsPerWorker))
 	k := &cgKernel{indptr: raw.Indptr[:n+1], ind: ind, data: raw.Data[:nnz],
 		bounds: matrix.SplitByNNZ(raw.Indptr[:n+1], workers), p: p, q: q, x: x, r: r}
-	k.vidx, k.vtab = valueIndex(k.data)
+	k.runs = findRuns(k.indptr, k.ind, k.data, minRunRows)
+	inRuns := 0
+	for _, r := range k.runs {
+		inRuns += k.indptr[r.hi] - k.indptr[r.lo]
+	}
+	if 10*(nnz-inRuns) >= nnz {
+		// the value index pays for its set-up only where the CSR loop
+		// does much of the product
+		k.vidx, k.vtab = valueIndex(k.data)
+	}
 	nw := len(k.bounds) - 1
 	k.partial = make([]float64, 8*nw)
 	k.jobs = make([]chan cgPhase, nw)
@@ -124,11 +144,7 @@ func (k *cgKernel) do(ph cgPhase, w int) {
 	lo, hi := k.bounds[w], k.bounds[w+1]
 	switch ph {
 	case phaseMulDot:
-		if k.vidx != nil {
-			k.partial[8*w] = k.mulDotVI(lo, hi)
-		} else {
-			k.partial[8*w] = k.mulDot(lo, hi)
-		}
+		k.partial[8*w] = k.mulDotRuns(lo, hi)
 	case phaseUpdate:
 		k.partial[8*w] = cgUpdate(k.alpha, k.p[lo:hi], k.q[lo:hi], k.x[lo:hi], k.r[lo:hi])
 	case phaseXpay:
@@ -137,12 +153,130 @@ func (k *cgKernel) do(ph cgPhase, w int) {
 	}
 }
 
-// mulDot sets q_i = (A·p)_i for lo ≤ i < hi and returns Σ p_i q_i. The
-// indices were checked against len(p) when the kernel was built, so the
-// loop reads through unsafe pointers without bounds checks.
-func (k *cgKernel) mulDot(lo, hi int) float64 {
+// mulDotRuns sets q_i = (A·p)_i for lo ≤ i < hi and returns Σ p_i q_i,
+// summed in row order: the rows of runs by mulDotRun, the others by mulDotVI
+// or mulDot.
+func (k *cgKernel) mulDotRuns(lo, hi int) float64 {
+	var s float64
+	runs := k.runs
+	// the first run that ends after lo
+	ri := sort.Search(len(runs), func(i int) bool { return runs[i].hi > lo })
+	for i := lo; i < hi; {
+		end := hi
+		if ri < len(runs) {
+			end = min(hi, runs[ri].lo)
+		}
+		if i < end {
+			if k.vidx != nil {
+				s = k.mulDotVI(i, end, s)
+			} else {
+				s = k.mulDot(i, end, s)
+			}
+			i = end
+		}
+		if i < hi && ri < len(runs) {
+			end = min(hi, runs[ri].hi)
+			s = k.mulDotRun(runs[ri].lo, i, end, s)
+			i = end
+			ri++
+		}
+	}
+	return s
+}
+
+// minRunRows is the shortest range of rows kept as a run.
+const minRunRows = 16
+
+// rowRun is the range lo ≤ i < hi of rows of one pattern (cgKernel.runs).
+type rowRun struct{ lo, hi int }
+
+// findRuns returns the runs of the matrix (see cgKernel.runs) with at least
+// minRows rows each, in increasing order.
+func findRuns(indptr []int, ind []int32, data []float64, minRows int) []rowRun {
+	n := len(indptr) - 1
+	same := func(i int) bool { // row i has row i−1's pattern
+		a, b := indptr[i-1], indptr[i]
+		l := b - a
+		if indptr[i+1]-b != l {
+			return false
+		}
+		for t := 0; t < l; t++ {
+			if int(ind[b+t])-i != int(ind[a+t])-(i-1) || math.Float64bits(data[b+t]) != math.Float64bits(data[a+t]) {
+				return false
+			}
+		}
+		return true
+	}
+	var runs []rowRun
+	start := 0
+	for i := 1; i <= n; i++ {
+		if i < n && same(i) {
+			continue
+		}
+		if i-start >= minRows {
+			runs = append(runs, rowRun{start, i})
+		}
+		start = i
+	}
+	return runs
+}
+
+// mulDotRun is mulDot on the rows lo ≤ i < hi of the run whose first row is
+// first: the offsets and values are read once from row first.
+func (k *cgKernel) mulDotRun(first, lo, hi int, s float64) float64 {
+	j0 := k.indptr[first]
+	l := k.indptr[first+1] - j0
+	q, p := k.q[lo:hi], k.p[lo:hi]
+	pp := unsafe.Pointer(unsafe.SliceData(k.p))
+	if l == 5 { // stencil rows: the balanced sum of mulDot
+		o0, o1, o2, o3, o4 := int(k.ind[j0])-first, int(k.ind[j0+1])-first, int(k.ind[j0+2])-first, int(k.ind[j0+3])-first, int(k.ind[j0+4])-first
+		v0, v1, v2, v3, v4 := k.data[j0], k.data[j0+1], k.data[j0+2], k.data[j0+3], k.data[j0+4]
+		at := func(i, o int) float64 { return *(*float64)(unsafe.Add(pp, 8*(i+o))) }
+		for d := range q {
+			i := lo + d
+			t := (v0*at(i, o0) + v1*at(i, o1)) + (v2*at(i, o2) + v3*at(i, o3)) + v4*at(i, o4)
+			q[d] = t
+			s += p[d] * t
+		}
+		return s
+	}
+	var offs [16]int
+	var vals [16]float64
+	if l > len(offs) {
+		// a long pattern: the CSR loop
+		if k.vidx != nil {
+			return k.mulDotVI(lo, hi, s)
+		}
+		return k.mulDot(lo, hi, s)
+	}
+	for t := 0; t < l; t++ {
+		offs[t], vals[t] = int(k.ind[j0+t])-first, k.data[j0+t]
+	}
+	for d := range q {
+		i := lo + d
+		var t, t1 float64
+		j := 0
+		for ; j+1 < l; j += 2 {
+			t += vals[j] * *(*float64)(unsafe.Add(pp, 8*(i+offs[j])))
+			t1 += vals[j+1] * *(*float64)(unsafe.Add(pp, 8*(i+offs[j+1])))
+		}
+		if j < l {
+			t += vals[j] * *(*float64)(unsafe.Add(pp, 8*(i+offs[j])))
+		}
+		t += t1
+		q[d] = t
+		s += p[d] * t
+	}
+	return s
+}
+
+// mulDot sets q_i = (A·p)_i for lo ≤ i < hi and returns s + Σ p_i q_i
+// (summed in row order). The indices were checked against len(p) when the
+// kernel was built, so the loop reads through unsafe pointers without bounds
+// checks.
+func (k *cgKernel) mulDot(lo, hi int, s float64) float64 {
 	if lo >= hi {
-		return 0
+		return s
 	}
 	indptr, q, p := k.indptr[lo:hi+1], k.q[lo:hi], k.p[lo:hi]
 	pp := unsafe.Pointer(unsafe.SliceData(k.p))
@@ -153,7 +287,6 @@ func (k *cgKernel) mulDot(lo, hi int) float64 {
 		return *(*float64)(unsafe.Add(dp, 8*j)) * *(*float64)(unsafe.Add(pp, 8*int(c)))
 	}
 	j := indptr[0]
-	var s float64
 	for i := range q {
 		end := indptr[i+1]
 		var t float64
@@ -203,9 +336,9 @@ func valueIndex(data []float64) ([]uint8, *[256]float64) {
 
 // mulDotVI is mulDot on the value-indexed storage: the same products in the
 // same order, each value looked up in vtab.
-func (k *cgKernel) mulDotVI(lo, hi int) float64 {
+func (k *cgKernel) mulDotVI(lo, hi int, s float64) float64 {
 	if lo >= hi {
-		return 0
+		return s
 	}
 	indptr, q, p := k.indptr[lo:hi+1], k.q[lo:hi], k.p[lo:hi]
 	pp := unsafe.Pointer(unsafe.SliceData(k.p))
@@ -217,7 +350,6 @@ func (k *cgKernel) mulDotVI(lo, hi int) float64 {
 		return tab[*(*uint8)(unsafe.Add(vp, j))] * *(*float64)(unsafe.Add(pp, 8*int(c)))
 	}
 	j := indptr[0]
-	var s float64
 	for i := range q {
 		end := indptr[i+1]
 		var t float64

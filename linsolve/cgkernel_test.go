@@ -145,7 +145,7 @@ func TestKernelValueIndexed(t *testing.T) {
 		}
 		vi, plain := mk(), mk()
 		plain.vidx, plain.vtab = nil, nil
-		if vi.vidx == nil {
+		if vi.vidx == nil { // randomSortedCSR has no runs
 			t.Fatal("7 distinct values: no value index")
 		}
 		s1, s2 := vi.run(phaseMulDot), plain.run(phaseMulDot)
@@ -167,4 +167,111 @@ func TestKernelValueIndexed(t *testing.T) {
 	if idx, _ := valueIndex(data); idx != nil {
 		t.Error("300 distinct values: value index built")
 	}
+}
+
+// toeplitzCSR returns the n×n banded Toeplitz matrix with diagonals
+// vals[0] at offset −h … vals[2h] at offset +h (h = len(vals)/2).
+func toeplitzCSR(n int, vals []float64) *sparse.CSR {
+	h := len(vals) / 2
+	indptr := []int{0}
+	var ind []int
+	var data []float64
+	for i := 0; i < n; i++ {
+		for d, v := range vals {
+			if j := i + d - h; j >= 0 && j < n {
+				ind = append(ind, j)
+				data = append(data, v)
+			}
+		}
+		indptr = append(indptr, len(ind))
+	}
+	return sparse.NewCSR(n, n, indptr, ind, data)
+}
+
+// TestKernelRuns checks the product over runs of equal rows (cgKernel.runs)
+// against the CSR loop, bit for bit, for several block counts: runs of 5-,
+// 7- and 3-entry rows, a pattern longer than the run path keeps in registers,
+// rows that differ only in the sign of a zero (kept apart), and a matrix with
+// no runs.
+func TestKernelRuns(t *testing.T) {
+	defer func(v int) { minRowsPerWorker = v }(minRowsPerWorker)
+	minRowsPerWorker = 1
+	rng := rand.New(rand.NewPCG(9, 10))
+	signedZero := toeplitzCSR(400, []float64{-1, 0, 2, 0, -1})
+	raw := signedZero.RawMatrix()
+	for k := range raw.Data {
+		if raw.Data[k] == 0 && (raw.Ind[k]/37)%2 == 1 {
+			raw.Data[k] = math.Copysign(0, -1)
+		}
+	}
+	cases := []struct {
+		name string
+		a    *sparse.CSR
+		runs bool
+	}{
+		{"poisson 2-D", matrix.Poisson2D(61, 43), true},
+		{"7-point", toeplitzCSR(500, []float64{-1, -0.5, -2, 6.5, -2, -0.5, -1}), true},
+		{"tridiagonal", toeplitzCSR(300, []float64{-1, 2, -1}), true},
+		{"21 diagonals", toeplitzCSR(300, []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1}), true},
+		{"signed zeros", signedZero, true},
+		{"random", randomSortedCSR(rng, 300, 3, 1), false},
+	}
+	for _, c := range cases {
+		n, _ := c.a.Dims()
+		p := make([]float64, n)
+		for i := range p {
+			p[i] = rng.NormFloat64()
+		}
+		for _, workers := range []int{1, 3, 7} {
+			mk := func() *cgKernel {
+				q, x, r := make([]float64, n), make([]float64, n), make([]float64, n)
+				k := newCGKernel(matrix.NewCSR(c.a), workers, append([]float64(nil), p...), q, x, r)
+				if k == nil {
+					t.Fatal("no kernel")
+				}
+				return k
+			}
+			withRuns, plain := mk(), mk()
+			plain.runs, plain.vidx, plain.vtab = nil, nil, nil
+			if got := len(withRuns.runs) > 0; got != c.runs {
+				t.Fatalf("%s: runs found = %v, want %v", c.name, got, c.runs)
+			}
+			for _, r := range withRuns.runs {
+				if r.hi-r.lo < minRunRows {
+					t.Fatalf("%s: run %v shorter than %d rows", c.name, r, minRunRows)
+				}
+			}
+			s1, s2 := withRuns.run(phaseMulDot), plain.run(phaseMulDot)
+			withRuns.close()
+			plain.close()
+			if math.Float64bits(s1) != math.Float64bits(s2) {
+				t.Errorf("%s, %d workers: pᵀq %v (runs) vs %v", c.name, workers, s1, s2)
+			}
+			for i := range plain.q {
+				if math.Float64bits(withRuns.q[i]) != math.Float64bits(plain.q[i]) {
+					t.Fatalf("%s, %d workers: q[%d] = %v vs %v", c.name, workers, i, withRuns.q[i], plain.q[i])
+				}
+			}
+		}
+	}
+	// The signed zeros split the runs: no run holds rows whose stored zeros differ in sign.
+	rs := findRuns(raw.Indptr, int32s(raw.Ind), raw.Data, minRunRows)
+	for _, r := range rs {
+		for i := r.lo + 1; i < r.hi; i++ {
+			a, b := raw.Indptr[i-1], raw.Indptr[i]
+			for k := 0; k < b-a; k++ {
+				if math.Float64bits(raw.Data[a+k]) != math.Float64bits(raw.Data[b+k]) {
+					t.Fatalf("run %v joins rows %d and %d with different values", r, i-1, i)
+				}
+			}
+		}
+	}
+}
+
+func int32s(v []int) []int32 {
+	w := make([]int32, len(v))
+	for i, x := range v {
+		w[i] = int32(x)
+	}
+	return w
 }

@@ -23,7 +23,7 @@ func runComplete(args []string, stdout, stderr io.Writer) int {
 	format := fs.String("format", "movielens", "ratings file format: movielens (user item rating ts) or coo (i j value)")
 	synth := fs.String("synthetic", "", "M,N,K,P: random rank-K M×N matrix observed with probability P")
 	rank := fs.Int("rank", 0, "rank k (default: K for --synthetic, 10 for ratings)")
-	method := fs.String("method", "", "altmin | altmin-fast (PCG, shared preconditioner) | altmin-sketch (per-row SRHT sketch + QR preconditioner) | als (default: als for ratings, altmin for synthetic)")
+	method := fs.String("method", "", "altmin | altmin-fast (PCG, shared preconditioner) | altmin-sketch (per-row SRHT sketch + R-factor preconditioner) | als (default: als for ratings, altmin for synthetic)")
 	lambda := fs.Float64("lambda", -1, "ridge λ (default: 0.15 for als, 0 for altmin)")
 	testFrac := fs.Float64("test-fraction", 0.2, "fraction of ratings held out for the test RMSE")
 	seed := fs.Uint64("seed", 1, "random seed")
@@ -31,13 +31,24 @@ func runComplete(args []string, stdout, stderr io.Writer) int {
 	deprecatedAlias(fs, "iters", "max-iter")
 	tol := fs.Float64("tol", 1e-12, "altmin: stop when the relative training residual ‖P_Ω(UVᵀ − M)‖/‖P_Ω(M)‖ ≤ tol")
 	solveTol := fs.Float64("solve-tol", 1e-4, "altmin-fast, altmin-sketch: per-regression accuracy ε₀")
+	sketchRows := fs.Int("sketch-rows", 0, "altmin-sketch: sketch rows s per regression (default 5·rank)")
+	sketchQR := fs.String("sketch-qr", "cholqr", "altmin-sketch: R factor of the sketch, cholqr (CholeskyQR) or householder")
 	factorsOut := fs.String("out", "", "directory to write U.json and V.json (JSON Lines, Spark ALS layout)")
 	deprecatedAlias(fs, "factors-out", "out")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	if st, done := parseFlags(fs, args); done {
 		return st
 	}
-	if !checkFlags(stderr, "complete", halfOpen("test-fraction", *testFrac, 0, 1), nonNegativeInt("rank", *rank), nonNegativeInt("max-iter", *iters), positive("solve-tol", *solveTol), positive("tol", *tol)) {
+	if !checkFlags(stderr, "complete", halfOpen("test-fraction", *testFrac, 0, 1), nonNegativeInt("rank", *rank), nonNegativeInt("max-iter", *iters), nonNegativeInt("sketch-rows", *sketchRows), positive("solve-tol", *solveTol), positive("tol", *tol)) {
+		return exitBadInput
+	}
+	var qr completion.SketchQR
+	switch *sketchQR {
+	case "cholqr":
+	case "householder":
+		qr = completion.HouseholderQR
+	default:
+		fmt.Fprintf(stderr, "kkt complete: --sketch-qr %q: want cholqr or householder\n", *sketchQR)
 		return exitBadInput
 	}
 	if (*ratings == "") == (*synth == "") {
@@ -66,7 +77,7 @@ func runComplete(args []string, stdout, stderr io.Writer) int {
 			*rank = k
 		}
 		obs, X, Y := completion.Synthetic(rand.New(rand.NewPCG(*seed, 99)), m, n, k, p)
-		s := completion.Settings{Rank: *rank, MaxIter: *iters, Seed: *seed, Tol: *tol, SolveTol: *solveTol}
+		s := completion.Settings{Rank: *rank, MaxIter: *iters, Seed: *seed, Tol: *tol, SolveTol: *solveTol, SketchRows: *sketchRows, SketchQR: qr}
 		if *lambda > 0 {
 			s.Lambda = *lambda
 		}
@@ -140,7 +151,7 @@ func runComplete(args []string, stdout, stderr io.Writer) int {
 			out["iterations"], out["status"] = model.Iterations, completion.MaxIterations.String()
 			status = exitNotConverge
 		case "altmin", "altmin-fast", "altmin-sketch":
-			s := completion.Settings{Rank: *rank, MaxIter: *iters, Seed: *seed, Tol: *tol, SolveTol: *solveTol, Lambda: max(*lambda, 0)}
+			s := completion.Settings{Rank: *rank, MaxIter: *iters, Seed: *seed, Tol: *tol, SolveTol: *solveTol, Lambda: max(*lambda, 0), SketchRows: *sketchRows, SketchQR: qr}
 			switch *method {
 			case "altmin-fast":
 				s.Solver = completion.SolverCG

@@ -69,3 +69,26 @@ func TestCompleteCommand(t *testing.T) {
 		t.Errorf("rank > size: status %d", st)
 	}
 }
+
+// The sketch half-step's options: Householder and a given sketch size reach
+// the same accuracy; an unknown factorization is a usage error (exit 2).
+func TestCompleteSketchFlags(t *testing.T) {
+	var out, errb bytes.Buffer
+	if st := run([]string{"complete", "--synthetic", "200,150,3,0.3", "--method", "altmin-sketch", "--sketch-qr", "householder", "--sketch-rows", "12", "--json"}, &out, &errb); st != exitOK {
+		t.Fatalf("status %d, stderr %s", st, errb.String())
+	}
+	var got map[string]any
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+		t.Fatalf("not JSON: %v: %s", err, out.String())
+	}
+	if e, ok := got["rel_error"].(float64); !ok || e > 1e-8 {
+		t.Errorf("rel_error = %v", got["rel_error"])
+	}
+	for _, bad := range [][]string{{"--sketch-qr", "givens"}, {"--sketch-rows", "-3"}} {
+		errb.Reset()
+		args := append([]string{"complete", "--synthetic", "200,150,3,0.3", "--method", "altmin-sketch"}, bad...)
+		if st := run(args, &out, &errb); st != exitBadInput || !strings.Contains(errb.String(), strings.TrimPrefix(bad[0], "--")) {
+			t.Errorf("%v: status %d, stderr %q; want %d naming the flag", bad, st, errb.String(), exitBadInput)
+		}
+	}
+}

@@ -34,19 +34,20 @@ const (
 	// nearly-linear-time analysis: every regression's |Ω_j|×k design A_j is
 	// compressed by a sketch S with SketchRows rows (Settings.Sketch: an
 	// SRHT, the Walsh–Hadamard transform of the design's rows, or a
-	// CountSketch from sketch.NewCountSketch), the sketch [S·A_j; √λ·I] is
-	// QR-factorized in place (Householder, gonum's Dgeqr2), and conjugate
-	// gradients on the normal equations
-	// preconditioned by RᵀR run from the warm start until the residual has
-	// been reduced by SolveTol. Because (S·A_j)ᵀ(S·A_j) ≈ A_jᵀA_j for each
-	// row separately, the preconditioned system is well conditioned whatever
-	// the row's coherence, and with the SRHT the iteration count does not
-	// grow with k. A design with at most SketchRows rows is factorized itself
-	// (one CG iteration). Cost per regression: O(|Ω_j|k log|Ω_j|) for the
-	// SRHT (O(|Ω_j|k) for CountSketch), 2s·k² − 2k³/3 = (16/3)k³ for the QR
-	// at s = 3k, and O(|Ω_j|k + k²) per CG iteration; the QR's k³ term
-	// dominates unless |Ω_j| ≫ k², the regime of the paper's sample
-	// complexity.
+	// CountSketch from sketch.NewCountSketch), the R factor of the sketch
+	// [S·A_j; √λ·I] is computed (Settings.SketchQR: CholeskyQR by default,
+	// or Householder reflections), and conjugate gradients on the normal
+	// equations preconditioned by RᵀR run from the warm start until the
+	// residual has been reduced by SolveTol. Because (S·A_j)ᵀ(S·A_j) ≈
+	// A_jᵀA_j for each row separately, the preconditioned system is well
+	// conditioned whatever the row's coherence, and with the SRHT and
+	// s = 5k the iteration count stays flat in k. A design with at most
+	// SketchRows rows is factorized itself (one CG iteration). Cost per
+	// regression: O(|Ω_j|k log|Ω_j|) for the SRHT (O(|Ω_j|k) for
+	// CountSketch), s·k² + k³/3 = (16/3)k³ flops for CholeskyQR at s = 5k
+	// (2s·k² − 2k³/3 by Householder), and O(|Ω_j|k + k²) per CG iteration;
+	// the per-row k³ term is small against the O(|Ω_j|k) terms only when
+	// |Ω_j| ≳ k², which the paper's sample complexity implies.
 	SolverSketch
 )
 
@@ -69,14 +70,19 @@ const (
 	// SRHT (the default) is the subsampled randomized Hadamard transform
 	// (1/√s)·R·H·D: random signs, the fast Walsh–Hadamard transform of every
 	// column of the design zero-padded to a power of two (butterflies on
-	// whole rows, checked against sketch.FWHT), and s sampled rows: O(|Ω_j|k·log|Ω_j|) per regression, an embedding with
-	// O(k log k) rows; in practice s = 3k keeps the iteration count flat in
-	// k (s = 2k does not: it grows from 6.6 to 8.7 between k = 10 and 40 at
-	// |Ω_j| ≈ 200).
+	// whole rows, checked against sketch.FWHT), and s sampled rows:
+	// O(|Ω_j|k·log|Ω_j|) per regression, an embedding with O(k log k)
+	// rows. With s = c·k the preconditioned CG contracts the residual by
+	// about √(k/s) = 1/√c per iteration once k is large (the edges
+	// 1 ± √(k/s) of the Marchenko–Pastur law for the singular values of
+	// S·Q, Q an orthonormal basis of the design); smaller k do better than
+	// that limit, so the iterations per regression rise with k towards
+	// 2·ln(1/SolveTol)/ln c. The default c = 5 keeps that rise within one
+	// iteration between k = 10 and 40; c = 3 does not (see docs/completion.md).
 	SRHT SketchKind = iota
 	// CountSketch hashes every observed row of the design to one of s rows
 	// with a random sign (Clarkson and Woodruff): O(|Ω_j|k) per regression,
-	// but an embedding needs O(k²) rows, and with s = 3k the iterations per
+	// but an embedding needs O(k²) rows, and with s = c·k the iterations per
 	// regression grow with k.
 	CountSketch
 )
@@ -89,6 +95,40 @@ func (k SketchKind) String() string {
 		return "srht"
 	}
 	return fmt.Sprintf("SketchKind(%d)", int(k))
+}
+
+// SketchQR selects how SolverSketch computes the R factor of the sketch
+// [S·A_j; √λ·I] (s+k rows, k columns) that preconditions each regression.
+type SketchQR int
+
+const (
+	// CholeskyQR (the default) forms G = (S·A_j)ᵀ(S·A_j) + λI by a blocked
+	// symmetric rank-s update (s·k² flops) and factors G = RᵀR by Cholesky
+	// (k³/3): in exact arithmetic the same R as a Householder QR, at about
+	// half the flops and with a kernel that reuses each loaded entry four
+	// times. Forming G squares the sketch's condition number, so R is
+	// accurate only to about κ(S·A_j)²·ε relatively; R is used only as a
+	// preconditioner — the conjugate gradients still solve the row's own
+	// normal equations, with the true design, to SolveTol — and the
+	// subspace embedding keeps κ(S·A_j) within a constant factor of
+	// κ(A_j). When the Cholesky factorization breaks down or the diagonal of
+	// R spreads by more than 10⁶, the sketch is factored by Householder
+	// reflections instead.
+	CholeskyQR SketchQR = iota
+	// HouseholderQR factors the sketch itself by Householder reflections
+	// (gonum's Dgeqr2): 2s·k² − 2k³/3 flops, backward stable whatever the
+	// conditioning.
+	HouseholderQR
+)
+
+func (q SketchQR) String() string {
+	switch q {
+	case CholeskyQR:
+		return "cholqr"
+	case HouseholderQR:
+		return "householder"
+	}
+	return fmt.Sprintf("SketchQR(%d)", int(q))
 }
 
 // Status says why AltMin stopped: the shared solver.Status. Its zero value
@@ -127,10 +167,13 @@ type Settings struct {
 	SolveTol   float64 // SolverCG, SolverSketch: relative residual reduction per regression; default 1e-4
 	MaxCGIters int     // SolverCG, SolverSketch: iteration cap per regression; default 50
 	// SketchRows is the number s of sketch rows per regression of
-	// SolverSketch; default 3·Rank.
+	// SolverSketch; default 5·Rank.
 	SketchRows int
 	// Sketch selects SolverSketch's sketch: SRHT (default) or CountSketch.
 	Sketch SketchKind
+	// SketchQR selects how SolverSketch computes the R factor of each
+	// sketch: CholeskyQR (default) or HouseholderQR.
+	SketchQR SketchQR
 
 	// SplitSamples partitions Ω into 2·MaxIter+1 random disjoint parts, one for
 	// the initialization and one per half-step, as the theory requires.
@@ -199,7 +242,7 @@ func (s *Settings) withDefaults() Settings {
 		c.MaxCGIters = 50
 	}
 	if c.SketchRows <= 0 {
-		c.SketchRows = 3 * c.Rank
+		c.SketchRows = 5 * c.Rank
 	}
 	if c.PowerIters <= 0 {
 		c.PowerIters = 10
@@ -217,8 +260,9 @@ func (s *Settings) withDefaults() Settings {
 }
 
 // AltMin completes the matrix observed in obs by alternating minimization
-// (see the package documentation). Errors are returned for an invalid rank
-// or negative λ; numerical trouble ends with a Status.
+// (see the package documentation). Errors are returned for an invalid rank,
+// a negative λ, and for SolverSketch fewer sketch rows than the rank or an
+// unknown sketch or factorization; numerical trouble ends with a Status.
 func AltMin(ctx context.Context, obs *Observations, s Settings) (*Result, error) {
 	set := s.withDefaults()
 	m, n := obs.Dims()
@@ -231,6 +275,16 @@ func AltMin(ctx context.Context, obs *Observations, s Settings) (*Result, error)
 	}
 	if obs.Len() == 0 {
 		return nil, fmt.Errorf("completion: no observations")
+	}
+	if set.Solver == SolverSketch {
+		switch {
+		case set.SketchRows < k:
+			return nil, fmt.Errorf("completion: %d sketch rows for rank %d: a sketch needs at least k rows to embed the design", set.SketchRows, k)
+		case set.Sketch != SRHT && set.Sketch != CountSketch:
+			return nil, fmt.Errorf("completion: unknown sketch %v", set.Sketch)
+		case set.SketchQR != CholeskyQR && set.SketchQR != HouseholderQR:
+			return nil, fmt.Errorf("completion: unknown factorization %v", set.SketchQR)
+		}
 	}
 	rng := rand.New(rand.NewPCG(set.Seed, 0x636f6d706c657465))
 	parts := []*Observations{obs}
@@ -247,6 +301,7 @@ func AltMin(ctx context.Context, obs *Observations, s Settings) (*Result, error)
 	w := newWorkers(set.Workers, k)
 	if set.Solver == SolverSketch {
 		w.initSketch(set.SketchRows, max(m, n), obs.maxLineLen(), set.Sketch == SRHT, rng)
+		w.setSketchQR(set.SketchQR)
 	}
 	normM := obsNorm(obs)
 	resid := func() float64 { return residual(obs, U, V, k) / normM }
@@ -256,8 +311,8 @@ func AltMin(ctx context.Context, obs *Observations, s Settings) (*Result, error)
 	it := 0
 	for it < set.MaxIter {
 		// V half-step with U fixed, then U half-step with V fixed.
-		res.Underdetermined += w.halfStep(part(2*it+1), true, U, V, set, &res.CGIterations, &res.Regressions)
-		res.Underdetermined += w.halfStep(part(2*it+2), false, V, U, set, &res.CGIterations, &res.Regressions)
+		res.Underdetermined += w.halfStep(part(2*it+1), true, U, V, &set, &res.CGIterations, &res.Regressions)
+		res.Underdetermined += w.halfStep(part(2*it+2), false, V, U, &set, &res.CGIterations, &res.Regressions)
 		it++
 		r := resid()
 		res.History = append(res.History, r)
@@ -486,6 +541,13 @@ func (w *workers) initSketch(s, mMax, maxRows int, srht bool, rng *rand.Rand) {
 	}
 }
 
+// setSketchQR selects the factorization of the sketches (after initSketch).
+func (w *workers) setSketchQR(q SketchQR) {
+	for t := range w.ws {
+		w.ws[t].sk.householder = q == HouseholderQR
+	}
+}
+
 func newWorkers(n, k int) *workers {
 	w := &workers{n: n, k: k, ws: make([]workspace, n)}
 	for i := range w.ws {
@@ -498,7 +560,7 @@ func newWorkers(n, k int) *workers {
 // halfStep updates the factor out (rows indexed by the columns of o when
 // byCol, else by its rows) given the fixed factor in. It returns the number
 // of underdetermined regressions.
-func (w *workers) halfStep(o *Observations, byCol bool, in, out []float64, set Settings, cgIters, regs *int) int {
+func (w *workers) halfStep(o *Observations, byCol bool, in, out []float64, set *Settings, cgIters, regs *int) int {
 	k := w.k
 	nOut := len(out) / k
 	nIn := len(in) / k
@@ -558,13 +620,13 @@ func (w *workers) halfStep(o *Observations, byCol bool, in, out []float64, set S
 			switch {
 			case set.Solver == SolverSketch:
 				if sketchPrec(ws, in, idx, w.code, w.srhtRows, w.srows, k, set.Lambda) {
-					ws.cg += sketchPCG(ws, vals, x, k, set)
+					ws.cg += sketchPCG(ws, vals, x, k, *set)
 					ws.regs++
 				} else if !exactRow(ws, in, idx, vals, x, k, set.Lambda) {
 					ws.under++
 				}
 			case prec != nil:
-				ws.cg += pcgRow(ws, in, idx, vals, x, prec, k, set)
+				ws.cg += pcgRow(ws, in, idx, vals, x, prec, k, *set)
 				ws.regs++
 			default:
 				if !exactRow(ws, in, idx, vals, x, k, set.Lambda) {

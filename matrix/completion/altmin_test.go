@@ -178,6 +178,15 @@ func TestBadInput(t *testing.T) {
 	if _, err := AltMin(context.Background(), obs, Settings{Rank: 1, Lambda: -1}); err == nil {
 		t.Error("negative λ accepted")
 	}
+	for _, s := range []Settings{
+		{Rank: 2, Solver: SolverSketch, SketchRows: 1},
+		{Rank: 2, Solver: SolverSketch, Sketch: SketchKind(9)},
+		{Rank: 2, Solver: SolverSketch, SketchQR: SketchQR(9)},
+	} {
+		if _, err := AltMin(context.Background(), obs, s); err == nil || !strings.Contains(err.Error(), "sketch") && !strings.Contains(err.Error(), "factorization") {
+			t.Errorf("%+v: err = %v", s, err)
+		}
+	}
 	// Row 3 and column 2 are empty: their factor rows must be zero and reported.
 	res, err := AltMin(context.Background(), obs, Settings{Rank: 1, MaxIter: 3, Lambda: 1e-3})
 	if err != nil {

@@ -27,14 +27,17 @@
 // analysis of Gu, Song, Yin and Zhang:
 //
 //   - SolverSketch is the paper's solver: per row, a subspace embedding of
-//     the |Ω_j|×k design by a sketch S with s = 3k rows (an SRHT,
+//     the |Ω_j|×k design by a sketch S with s = 5k rows (an SRHT,
 //     (1/√s)·R·H·D with the fast Walsh–Hadamard transform H applied to the
 //     design's rows, or a
-//     CountSketch from sketch.NewCountSketch), the Householder QR
-//     [S·A_j; √λI] = QR, and conjugate gradients on the normal equations
-//     preconditioned by RᵀR, whose condition number is bounded by the
-//     embedding's distortion, independently of k and of the row's coherence.
-//     Cost per row O(|Ω_j|k log|Ω_j| + s·k² + iterations·|Ω_j|k).
+//     CountSketch from sketch.NewCountSketch), the R factor of
+//     [S·A_j; √λI] = QR (by CholeskyQR, RᵀR = (S·A_j)ᵀ(S·A_j) + λI, or by
+//     Householder reflections), and conjugate gradients on the normal
+//     equations preconditioned by RᵀR, whose condition number is bounded by
+//     the embedding's distortion, ((1 + √(k/s))/(1 − √(k/s)))² for large k,
+//     independently of the row's coherence. Cost per row
+//     O(|Ω_j|k log|Ω_j| + s·k² + iterations·|Ω_j|k); the s·k² = 5k³ term
+//     is small only when |Ω_j| ≳ k², as under the paper's sample complexity.
 //   - SolverCG is ours: one preconditioner for all rows, from the subspace
 //     embedding that uniform sampling of an incoherent U provides,
 //     Σ_{i∈Ω_j} u_i u_iᵀ ≈ p·UᵀU; one Cholesky factorization of p·UᵀU + λI
@@ -65,6 +68,14 @@
 //     Alternating Minimization in Nearly Linear Time, ICLR 2024, arXiv 2302.11068.
 //   - P. Jain, P. Netrapalli, S. Sanghavi, Low-rank matrix completion using
 //     alternating minimization, STOC 2013.
+//   - H. Avron, P. Maymounkov, S. Toledo, Blendenpik: supercharging LAPACK's
+//     least-squares solver, SIAM J. Sci. Comput. 32(3), 2010
+//     (sketch-and-precondition with a randomized Hadamard-type transform).
+//   - J. A. Tropp, Improved analysis of the subsampled randomized Hadamard
+//     transform, Adv. Adapt. Data Anal. 3, 2011 (s = O(k log k) rows).
+//   - Y. Yamamoto, Y. Nakatsukasa, Y. Yanagisawa, T. Fukaya, Roundoff error
+//     analysis of the CholeskyQR2 algorithm, Electron. Trans. Numer. Anal. 44,
+//     2015 (CholeskyQR's R and its κ² sensitivity).
 //   - N. Xiong, L. Ding, S. S. Du, How Over-Parameterization Slows Down Gradient
 //     Descent in Matrix Sensing, ICLR 2024, arXiv 2310.01769.
 //   - J. Ma, S. Fattahi, Global Convergence of Sub-gradient Method for Robust

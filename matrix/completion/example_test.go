@@ -23,8 +23,9 @@ func ExampleAltMin() {
 }
 
 // The same completion with the per-row sketch-and-precondition solver of
-// Gu, Song, Yin and Zhang: every regression is preconditioned by the QR
-// factor of a CountSketch of its own design.
+// Gu, Song, Yin and Zhang: every regression is preconditioned by the R
+// factor (CholeskyQR by default) of an SRHT sketch of its own design with
+// s = 5k rows.
 func ExampleAltMin_sketch() {
 	rng := rand.New(rand.NewPCG(1, 2))
 	obs, X, Y := completion.Synthetic(rng, 300, 200, 5, 0.2)

@@ -20,30 +20,37 @@ import (
 //     pass over the block per stage: O(2^e·e·k)), and s rows are sampled and
 //     scaled by 1/√s; for CountSketch every row of A is added with its sign
 //     to its hashed row (O(a·k)). A design with a ≤ s rows is used itself.
-//  3. [S·A; √λ·I] is QR-factorized in place by Householder reflections
-//     (gonum's Dgeqr2: the trailing updates are BLAS-2 kernels with unit
-//     stride in row-major storage), O(2s·k² − 2k³/3), no allocation.
+//  3. R with RᵀR = (S·A)ᵀ(S·A) + λI, the R factor of [S·A; √λ·I]: by
+//     CholeskyQR (default: the Gram matrix as dot products of the sketch's
+//     columns, s·k², and its Cholesky factor, k³/3 flops) or by Householder
+//     reflections in place (gonum's Dgeqr2, 2s·k² − 2k³/3 flops; also the
+//     fallback when the Gram matrix is too ill-conditioned); no allocation.
 //  4. CG on the normal equations (AᵀA + λI)x = Aᵀb preconditioned by
 //     (RᵀR)⁻¹, from the warm start, until the residual has been reduced by
 //     SolveTol: per iteration the products A·p and Aᵀ(A·p) on the contiguous
 //     block (4a·k) and two triangular solves (2k²).
 //
 // Per row the work is O(a·k·log a + s·k² + k³ + iterations·a·k); with
-// s = c·k the middle terms are (2c − 2/3)·k³.
+// s = c·k the middle terms are (c + 1/3)·k³ flops by CholeskyQR and
+// (2c − 2/3)·k³ by Householder.
 
 // sketchBufs are one worker's SolverSketch buffers, sized once per AltMin
 // run for the longest row or column.
 type sketchBufs struct {
-	a    []float64 // design A = in[idx], row-major a×k
-	h    []float64 // SRHT: D·A zero-padded to 2^e rows, row-major
-	sa   []float64 // [S·A; √λ·I], row-major nr×k; R in its upper triangle after the QR
-	tau  []float64 // Householder scalars (k)
-	work []float64 // Dgeqr2 workspace (k)
-	t    []float64 // A·p (a)
+	// householder selects the Householder QR of the sketch (Settings.SketchQR
+	// = HouseholderQR); otherwise CholeskyQR, with Householder as fallback.
+	householder bool
+	a           []float64 // design A = in[idx], row-major a×k
+	h           []float64 // SRHT: D·A zero-padded to 2^e rows, row-major
+	sa          []float64 // [S·A; √λ·I], row-major nr×k; R in its upper triangle after the QR
+	st          []float64 // CholeskyQR: [S·A; √λ·I] transposed (k×nr)
+	tau         []float64 // Householder scalars (k)
+	work        []float64 // Dgeqr2 workspace (k)
+	t           []float64 // A·p (a)
 }
 
 func newSketchBufs(maxRows, s, k int, srht bool) sketchBufs {
-	b := sketchBufs{a: make([]float64, maxRows*k), sa: make([]float64, (max(s, 1)+k)*k),
+	b := sketchBufs{a: make([]float64, maxRows*k), sa: make([]float64, (max(s, 1)+k)*k), st: make([]float64, (max(s, 1)+k)*k),
 		tau: make([]float64, k), work: make([]float64, k), t: make([]float64, maxRows)}
 	if srht {
 		mp := 1
@@ -141,17 +148,40 @@ func sketchBuild(ws *workspace, in []float64, idx []int, code []float64, srhtRow
 	return nr
 }
 
-// sketchFactor QR-factorizes the nr×k sketch in ws.sk.sa in place and
-// stores L = Rᵀ in ws.g; it returns false when R is numerically singular.
+// sketchFactor factors the nr×k sketch [S·A; √λ·I] in ws.sk.sa and stores
+// L = Rᵀ in ws.g (row-major lower triangle); it returns false when R is
+// numerically singular. By default R comes from CholeskyQR: the Gram
+// matrix G = (SA)ᵀ(SA) + λI (gramLower: k(k+1)/2 dot products of length
+// nr) and its Cholesky factor G = RᵀR (k³/6), the same R
+// as the Householder QR's in exact arithmetic (up to the signs of its rows,
+// which RᵀR does not see). When that Cholesky breaks down or the diagonal
+// of R spreads by more than 10⁶ (then κ(SA) ≥ 10⁶ and κ(G) ≥ 10¹²: forming
+// G has squared away most of the digits), or when Settings.SketchQR is
+// HouseholderQR,
+// the sketch itself is factored by Householder reflections (gonum's Dgeqr2,
+// 2nr·k² − 2k³/3 flops).
 func sketchFactor(ws *workspace, nr, k int) bool {
 	b := &ws.sk
 	sa := b.sa[:nr*k]
+	g := ws.g
+	if !b.householder {
+		gramLower(g, sa, b.st, nr, k)
+		if lapackImpl.Dpotrf(blas.Lower, k, g, k) {
+			var lmin, lmax = math.Inf(1), 0.0
+			for i := 0; i < k; i++ {
+				d := g[i*k+i]
+				lmin, lmax = math.Min(lmin, d), math.Max(lmax, d)
+			}
+			if lmin > 1e-6*lmax {
+				return true
+			}
+		}
+	}
 	lapackImpl.Dgeqr2(nr, k, sa, k, b.tau, b.work)
 	var rmax float64
 	for c := 0; c < k; c++ {
 		rmax = math.Max(rmax, math.Abs(sa[c*k+c]))
 	}
-	g := ws.g
 	for i := 0; i < k; i++ {
 		if !(math.Abs(sa[i*k+i]) > 1e-12*rmax) {
 			return false
@@ -161,6 +191,22 @@ func sketchFactor(ws *workspace, nr, k int) bool {
 		}
 	}
 	return true
+}
+
+// gramLower sets the lower triangle of the k×k row-major g to MᵀM for the
+// row-major nr×k matrix m (the strict upper triangle is not referenced): m
+// is transposed into t (k×nr) so that every entry of MᵀM is one dot product
+// of two contiguous columns, computed by gonum's Dsyrk (assembly dot
+// kernels).
+func gramLower(g, m, t []float64, nr, k int) {
+	t = t[:k*nr]
+	for l := 0; l < nr; l++ {
+		for c, v := range m[l*k : l*k+k] {
+			t[c*nr+l] = v
+		}
+	}
+	blas64.Syrk(blas.NoTrans, 1, blas64.General{Rows: k, Cols: nr, Stride: nr, Data: t}, 0,
+		blas64.Symmetric{Uplo: blas.Lower, N: k, Stride: k, Data: g[:k*k]})
 }
 
 // fwhtRows applies the unnormalized Walsh–Hadamard transform to the rows of
