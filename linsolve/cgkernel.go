@@ -4,7 +4,6 @@ import (
 	"math"
 	"runtime"
 	"sort"
-	"sync"
 	"unsafe"
 
 	"github.com/kkt-go/kkt/matrix"
@@ -48,8 +47,8 @@ type cgKernel struct {
 	bounds []int
 	// partial[8*w]: one cache line per worker
 	partial []float64
-	jobs    []chan cgPhase
-	wg      sync.WaitGroup
+	team    *team
+	phase   cgPhase // the phase the team runs, written before team.start
 
 	p, q, x, r  []float64
 	alpha, beta float64
@@ -100,39 +99,24 @@ func newCGKernel(a matrix.Operator, workers int, p, q, x, r []float64) *cgKernel
 	}
 	nw := len(k.bounds) - 1
 	k.partial = make([]float64, 8*nw)
-	k.jobs = make([]chan cgPhase, nw)
-	for w := 1; w < nw; w++ {
-		ch := make(chan cgPhase)
-		k.jobs[w] = ch
-		go func() {
-			for ph := range ch {
-				k.do(ph, w)
-				k.wg.Done()
-			}
-		}()
-	}
+	k.team = newTeam(nw, func(w int) { k.do(k.phase, w) })
 	return k
 }
 
-func (k *cgKernel) close() {
-	for _, ch := range k.jobs[1:] {
-		close(ch)
-	}
-}
+func (k *cgKernel) close() { k.team.close() }
+
+// workers is the number of blocks (goroutines, the caller's included).
+func (k *cgKernel) workers() int { return k.team.n }
 
 // run executes phase ph on all blocks and returns the sum of the partials.
 func (k *cgKernel) run(ph cgPhase) float64 {
-	nw := len(k.jobs)
+	nw := k.team.n
 	if nw == 1 {
 		k.do(ph, 0)
 		return k.partial[0]
 	}
-	k.wg.Add(nw - 1)
-	for w := 1; w < nw; w++ {
-		k.jobs[w] <- ph
-	}
-	k.do(ph, 0)
-	k.wg.Wait()
+	k.phase = ph
+	k.team.run()
 	var s float64
 	for w := 0; w < nw; w++ {
 		s += k.partial[8*w]

@@ -81,7 +81,7 @@ func TestKernelBlocks(t *testing.T) {
 			if k == nil {
 				t.Fatalf("%s: no kernel", name)
 			}
-			if got := len(k.jobs); got != min(workers, n) {
+			if got := k.workers(); got != min(workers, n) {
 				t.Fatalf("%s: %d blocks for %d workers", name, got, workers)
 			}
 			k.beta, k.alpha = beta, alpha
