@@ -194,12 +194,24 @@
 //     restoration problem above (as IPOPT's), but ζ and μ_R follow the
 //     restoration's own barrier parameter (the multipliers of the
 //     restoration problem's own bounds start from the main iterate's,
-//     capped at ρ, as IPOPT's). The proximity term ‖D_R(v − v_R)‖² covers
-//     the inequality slacks as well as x; IPOPT's covers x only. Switching
-//     to IPOPT's form was tried: the first restoration steps still differ
-//     from IPOPT's (some other difference in the restoration remains
-//     unidentified) and POLAK6 and COSHFUN, which IPOPT itself does not
-//     solve reproducibly, were lost, so the form is kept and listed here.
+//     capped at ρ, as IPOPT's). As in IPOPT 3.11.9 (the version of
+//     ipopt.csv), the gradient and Hessian of the proximity term are
+//     ζ D_R (x − x_R) and ζ D_R although the objective has D_R² (IPOPT 3.14
+//     squares D_R in all three), and θ_max is 10⁸·max(1, θ₀) there
+//     (resto.theta_max_fact). The proximity term ‖D_R(v − v_R)‖² covers
+//     the inequality slacks as well as x; IPOPT's covers x only. The exit
+//     test is θ ≤ 0.9 θ_R (1-norm) and acceptability to the filter;
+//     IPOPT's is on the max-norm of the residual (≤ 0.9 times its value at
+//     the start) plus acceptability to the filter and to the iterate where
+//     the restoration began. After μ changes in the restoration phase, f
+//     and ∇f keep the values of the old μ; IPOPT re-evaluates them for the
+//     line search but keeps the old gradient of the Lagrangian in the
+//     Newton right-hand side and the old ζ in the Hessian (its caches).
+//     These four IPOPT rules are implemented (params.resto3119, a
+//     test-only switch): with them the restoration phase follows IPOPT's
+//     trajectory much longer (docs/nlp.md), but the sweep loses COSHFUN and
+//     POLAK6, which IPOPT 3.11.9 itself fails when run here, so they are
+//     off.
 //     When the restoration converges to a point that is
 //     feasible but not acceptable to the filter, the point is taken and the
 //     filter is reset (up to 3 times); IPOPT stops there with
