@@ -63,11 +63,6 @@ type params struct {
 	//
 	//   - the proximity term covers x only, not the inequality slacks
 	//     (RestoIpoptNLP);
-	//   - the exit test is IPOPT's RestoConvergenceCheck: the max-norm of
-	//     the original constraint residual must fall to max(κ_R·its value
-	//     at the start, min(tol, constr_viol_tol)), and the point must be
-	//     acceptable to the original filter and to the iterate where the
-	//     restoration began (instead of the 1-norm θ ≤ κ_R θ_R);
 	//   - after μ changes in the restoration phase, f (the proximity
 	//     weight ζ = √μ makes it depend on μ) and ∇f are re-evaluated for
 	//     the line search (IPOPT caches them with μ as a dependency), while

@@ -98,9 +98,11 @@ type restoLink struct {
 	rq           *restoNLP
 }
 
-// check is the restoration exit test: the original constraint violation
-// fell to restoReduce·θ_R and the point is acceptable to the original
-// filter. On success the parent takes the point.
+// check is the restoration exit test (IPOPT's RestoConvergenceCheck and
+// RestoFilterConvergenceCheck): the max-norm of the original residual fell
+// to restoReduce times its value where the restoration began, and the
+// point is acceptable to the original filter and to that iterate. On
+// success the parent takes the point.
 func (l *restoLink) check(rc *core) (bool, outcome) {
 	if !l.started {
 		l.started = true
@@ -123,17 +125,14 @@ func (l *restoLink) check(rc *core) (bool, outcome) {
 		}
 		return true, outcome{status: solver.Converged, msg: "restoration succeeded"}
 	}
-	ipopt := pc.prm.resto3119
-	if ipopt {
-		// RestoConvergenceCheck: the max-norm of the residual.
-		infPr := 0.0
-		for r := range me {
-			infPr = max(infPr, math.Abs(rc.h[r]+rc.v[nv+r]-rc.v[nv+me+r]))
-		}
-		if infPr > max(restoReduce*l.infPrR, min(pc.prm.tol, pc.prm.constrViol)) {
-			return false, outcome{}
-		}
-	} else if theta > restoReduce*l.thetaR {
+	// IPOPT's RestoConvergenceCheck: the max-norm of the original residual
+	// must fall to max(κ_R·its value at the start, min(tol,
+	// constr_viol_tol)).
+	infPr := 0.0
+	for r := range me {
+		infPr = max(infPr, math.Abs(rc.h[r]+rc.v[nv+r]-rc.v[nv+me+r]))
+	}
+	if infPr > max(restoReduce*l.infPrR, min(pc.prm.tol, pc.prm.constrViol)) {
 		return false, outcome{}
 	}
 	f := pc.in.obj(rc.v[:nv])
@@ -145,7 +144,7 @@ func (l *restoLink) check(rc *core) (bool, outcome) {
 	if !pc.filterOK(theta, phi) {
 		return false, outcome{}
 	}
-	if ipopt && !(theta <= (1-gammaTheta)*l.thetaR || phi-l.phiR <= -gammaPhi*l.thetaR) {
+	if !(theta <= (1-gammaTheta)*l.thetaR || phi-l.phiR <= -gammaPhi*l.thetaR) {
 		// Not acceptable to the iterate where the restoration began.
 		return false, outcome{}
 	}
