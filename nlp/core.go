@@ -40,6 +40,8 @@ const (
 	condenseMinDefault = 250 // condense the inequality rows when nx + me exceeds this
 	restoRho           = 1000
 	restoReduce        = 0.9                    // required_infeasibility_reduction
+	thetaMaxFact       = 1e4                    // theta_max_fact
+	restoThetaMaxFact  = 1e8                    // resto.theta_max_fact (IpRestoMinC_1Nrm's default)
 	slackMove          = 1.8189894035458565e-12 // slack_move = ε^¾
 )
 
@@ -51,6 +53,25 @@ type params struct {
 	maxIter                    int
 	mu0, muMin                 float64
 	recorder                   solver.Recorder[Iteration]
+	// resto3119 (Settings.resto3119, tests only) adds the rules of IPOPT
+	// 3.11.9's restoration phase that are not on by default, each read in
+	// its source. Together they make the restoration phase follow IPOPT's
+	// trajectory much longer (docs/nlp.md), but they are off by default
+	// because the sweep over the shared problems then loses COSHFUN and
+	// POLAK6 (which IPOPT 3.11.9 itself fails when run here), and the
+	// project's acceptance rule allows no loss:
+	//
+	//   - the proximity term covers x only, not the inequality slacks
+	//     (RestoIpoptNLP);
+	//   - after μ changes in the restoration phase, f (the proximity
+	//     weight ζ = √μ makes it depend on μ) and ∇f are re-evaluated for
+	//     the line search (IPOPT caches them with μ as a dependency), while
+	//     the Newton right-hand side keeps the gradient of the Lagrangian
+	//     of before the update (IPOPT's curr_grad_lag_x cache has no μ
+	//     dependency) and the Hessian is evaluated before μ is updated
+	//     (IpoptAlgorithm calls UpdateHessian before
+	//     UpdateBarrierParameter).
+	resto3119 bool
 }
 
 // core is the primal-dual interior-point iteration (Wächter & Biegler 2006,
@@ -68,7 +89,11 @@ type core struct {
 	sl, su       []float64 // slacks of v to its bounds (setSlacks)
 	f            float64
 	g, h, J, W   []float64
-	mu, tau      float64
+	// gMu is ∇f re-evaluated after μ changed in a restoration core (valid
+	// while gMuValid, until the next evalAll); see params.resto3119.
+	gMu      []float64
+	gMuValid bool
+	mu, tau  float64
 
 	filter             [][2]float64
 	thetaMax, thetaMin float64
@@ -204,6 +229,7 @@ func allFinite(v []float64) bool {
 // evalAll evaluates f, g, h, J at c.v (W is evaluated when the step is
 // computed, because it needs y). It reports false on a non-finite value.
 func (c *core) evalAll() bool {
+	c.gMuValid = false
 	c.f = c.in.obj(c.v)
 	c.evals++
 	c.in.grad(c.g, c.v)

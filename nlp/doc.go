@@ -152,8 +152,9 @@
 // through the first restoration iteration (IPOPT's MonotoneMuUpdate skips
 // its first update under the "resto." prefix), p and n
 // starting at the closed-form minimizer of the barrier terms. It returns
-// to the main iteration as soon as θ ≤ 0.9 θ_R and the point is acceptable
-// to the main filter; then, as IPOPT, the bound multipliers of the iterate
+// to the main iteration as soon as the max-norm of the original residual is
+// at most 0.9 times its value where the restoration began and the point is
+// acceptable to the main filter and to that iterate; then, as IPOPT, the bound multipliers of the iterate
 // where restoration began take one Newton step for complementarity over
 // the whole restoration, Δz = (μ + z (s_old − s_new))/s_old − z, with the
 // fraction-to-the-boundary step (all reset to 1 when the largest exceeds
@@ -194,12 +195,23 @@
 //     restoration problem above (as IPOPT's), but ζ and μ_R follow the
 //     restoration's own barrier parameter (the multipliers of the
 //     restoration problem's own bounds start from the main iterate's,
-//     capped at ρ, as IPOPT's). The proximity term ‖D_R(v − v_R)‖² covers
-//     the inequality slacks as well as x; IPOPT's covers x only. Switching
-//     to IPOPT's form was tried: the first restoration steps still differ
-//     from IPOPT's (some other difference in the restoration remains
-//     unidentified) and POLAK6 and COSHFUN, which IPOPT itself does not
-//     solve reproducibly, were lost, so the form is kept and listed here.
+//     capped at ρ, as IPOPT's). As in IPOPT 3.11.9 (the version of
+//     ipopt.csv), the gradient and Hessian of the proximity term are
+//     ζ D_R (x − x_R) and ζ D_R although the objective has D_R² (IPOPT 3.14
+//     squares D_R in all three), and θ_max is 10⁸·max(1, θ₀) there
+//     (resto.theta_max_fact). The exit test is IPOPT's
+//     (RestoConvergenceCheck): the max-norm of the original residual falls
+//     to 0.9 times its value where the restoration began, and the point is
+//     acceptable to the original filter and to that iterate. The proximity
+//     term ‖D_R(v − v_R)‖² covers the inequality slacks as well as x;
+//     IPOPT's covers x only. After μ changes in the restoration phase, f
+//     and ∇f keep the values of the old μ; IPOPT re-evaluates them for the
+//     line search but keeps the old gradient of the Lagrangian in the
+//     Newton right-hand side and the old ζ in the Hessian (its caches).
+//     These IPOPT rules are implemented too (params.resto3119, a test-only
+//     switch): with them the restoration phase follows IPOPT's trajectory
+//     much longer (docs/nlp.md), but the sweep loses COSHFUN and POLAK6,
+//     which IPOPT 3.11.9 itself fails when run here, so they are off.
 //     When the restoration converges to a point that is
 //     feasible but not acceptable to the filter, the point is taken and the
 //     filter is reset (up to 3 times); IPOPT stops there with

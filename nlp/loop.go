@@ -18,7 +18,11 @@ type outcome struct {
 // initFilter sets the filter bounds from the current (evaluated) point.
 func (c *core) initFilter() {
 	theta := norm1(c.h)
-	c.thetaMax = 1e4 * max(1, theta)
+	fact := thetaMaxFact
+	if c.resto != nil {
+		fact = restoThetaMaxFact
+	}
+	c.thetaMax = fact * max(1, theta)
 	c.thetaMin = 1e-4 * max(1, theta)
 	c.filter = c.filter[:0]
 }
@@ -82,18 +86,19 @@ func (c *core) run() outcome {
 		// MonotoneMuUpdate skips its first update under the "resto."
 		// prefix, and the restoration algorithm is initialized anew for
 		// every call).
+		// W at (v, y). IPOPT 3.11.9 evaluates it before the barrier
+		// update; only the restoration problem's W depends on μ.
+		hessFirst := c.resto != nil && prm.resto3119
+		hessOK := true
+		if hessFirst {
+			hessOK = c.evalW()
+		}
 		if c.resto == nil || !firstIter {
 			c.updateMu(false)
 		}
 		firstIter = false
-		// W at (v, y).
-		hessOK := true
-		if c.sp != nil {
-			c.sp.W = c.spIn.hessXSparse(c.v, c.y, 1)
-			hessOK = allFiniteCSR(c.sp.W) && len(c.sp.W.RawMatrix().Data) == len(c.sp.hmap)
-		} else {
-			c.in.hessX(c.W, c.v, c.y, 1)
-			hessOK = allFinite(c.W)
+		if !hessFirst {
+			hessOK = c.evalW()
 		}
 		if !hessOK {
 			return outcome{status: solver.NumericalFailure, msg: "non-finite Hessian at the current iterate (or its sparsity pattern changed)"}
@@ -147,6 +152,14 @@ func (c *core) run() outcome {
 // once when force is set).
 func (c *core) updateMu(force bool) {
 	prm := c.prm
+	if c.resto != nil && prm.resto3119 {
+		mu0 := c.mu
+		defer func() {
+			if c.mu != mu0 {
+				c.restoMuChanged()
+			}
+		}()
+	}
 	for {
 		if !force && c.optError(c.mu) > kappaEps*c.mu {
 			return
@@ -206,7 +219,14 @@ func (c *core) lineSearch() lsResult {
 	var r lsResult
 	theta := norm1(c.h)
 	phi := c.phiCur()
-	c.gradPhi(c.rx)
+	if c.gMuValid {
+		// ∇φ with the gradient re-evaluated after a μ change.
+		c.g, c.gMu = c.gMu, c.g
+		c.gradPhi(c.rx)
+		c.g, c.gMu = c.gMu, c.g
+	} else {
+		c.gradPhi(c.rx)
+	}
 	gphi := 0.0
 	for i := range c.nv {
 		gphi += c.rx[i] * c.dv[i]
@@ -705,4 +725,27 @@ func (c *core) wdRestore() {
 	c.setSlacks(c.zl, c.zu)
 	c.noWatchdog = true
 	c.shortened = 0
+}
+
+// evalW evaluates the Hessian of the Lagrangian at (v, y); false when it
+// is not finite (or its sparsity pattern changed).
+func (c *core) evalW() bool {
+	if c.sp != nil {
+		c.sp.W = c.spIn.hessXSparse(c.v, c.y, 1)
+		return allFiniteCSR(c.sp.W) && len(c.sp.W.RawMatrix().Data) == len(c.sp.hmap)
+	}
+	c.in.hessX(c.W, c.v, c.y, 1)
+	return allFinite(c.W)
+}
+
+// restoMuChanged re-evaluates the restoration objective, and its gradient
+// for the line search, after μ changed (params.resto3119): the Newton
+// right-hand side keeps c.g, as IPOPT 3.11.9's does.
+func (c *core) restoMuChanged() {
+	c.f = c.in.obj(c.v)
+	if c.gMu == nil {
+		c.gMu = make([]float64, len(c.g))
+	}
+	c.in.grad(c.gMu, c.v)
+	c.gMuValid = true
 }

@@ -15,13 +15,34 @@ import (
 //	subject to h(v) − p + n = 0,  vl ≤ v ≤ vu,  p, n ≥ 0,
 //
 // ζ = √μ (μ of the restoration run), D_R = diag(1/max(1, |v_R,i|)).
+// As in IPOPT 3.11.9 (RestoIpoptNLP::grad_f and ::h; IPOPT 3.14 squares
+// the factor there too), the gradient and the Hessian of the proximity
+// term use D_R where the objective has D_R²: ζ D_R (v − v_R) and ζ D_R.
 type restoNLP struct {
 	q      inner
 	nv, me int
 	nx     int
-	vR, d2 []float64 // v_R and D_R²
+	vR, d2 []float64 // v_R and D_R² (objective)
+	dg     []float64 // D_R (gradient and Hessian)
 	mu     *float64
 	xdiag  []float64
+}
+
+// newRestoNLP sets up the restoration problem at v_R = v (copied) for an
+// inner problem with nx general variables, len(v) − nx slacks and me
+// rows; xOnly leaves the slacks out of the proximity term (IPOPT).
+func newRestoNLP(q inner, v []float64, nx, me int, xOnly bool) *restoNLP {
+	nv := len(v)
+	rq := &restoNLP{q: q, nv: nv, me: me, nx: nx, vR: append([]float64(nil), v...), d2: make([]float64, nv), dg: make([]float64, nv)}
+	for i := range nv {
+		if i >= nx && xOnly {
+			break
+		}
+		d := 1 / max(1, math.Abs(v[i]))
+		rq.d2[i] = d * d
+		rq.dg[i] = d
+	}
+	return rq
 }
 
 func (r *restoNLP) zeta() float64 { return math.Sqrt(*r.mu) }
@@ -43,7 +64,7 @@ func (r *restoNLP) obj(v []float64) float64 {
 func (r *restoNLP) grad(dst, v []float64) {
 	z := r.zeta()
 	for i := range r.nv {
-		dst[i] = z * r.d2[i] * (v[i] - r.vR[i])
+		dst[i] = z * r.dg[i] * (v[i] - r.vR[i])
 	}
 	for i := range 2 * r.me {
 		dst[r.nv+i] = restoRho
@@ -64,7 +85,7 @@ func (r *restoNLP) hessX(dst, v, y []float64, sigma float64) {
 	r.q.hessX(dst, v[:r.nv], y, 0)
 	z := sigma * r.zeta()
 	for i := range r.nx {
-		dst[i*r.nx+i] += z * r.d2[i]
+		dst[i*r.nx+i] += z * r.dg[i]
 	}
 }
 
@@ -72,13 +93,16 @@ func (r *restoNLP) hessX(dst, v, y []float64, sigma float64) {
 type restoLink struct {
 	parent       *core
 	thetaR, phiR float64
+	infPrR       float64 // max-norm of the residual where the restoration began
 	started      bool
 	rq           *restoNLP
 }
 
-// check is the restoration exit test: the original constraint violation
-// fell to restoReduce·θ_R and the point is acceptable to the original
-// filter. On success the parent takes the point.
+// check is the restoration exit test (IPOPT's RestoConvergenceCheck and
+// RestoFilterConvergenceCheck): the max-norm of the original residual fell
+// to restoReduce times its value where the restoration began, and the
+// point is acceptable to the original filter and to that iterate. On
+// success the parent takes the point.
 func (l *restoLink) check(rc *core) (bool, outcome) {
 	if !l.started {
 		l.started = true
@@ -101,7 +125,14 @@ func (l *restoLink) check(rc *core) (bool, outcome) {
 		}
 		return true, outcome{status: solver.Converged, msg: "restoration succeeded"}
 	}
-	if theta > restoReduce*l.thetaR {
+	// IPOPT's RestoConvergenceCheck: the max-norm of the original residual
+	// must fall to max(κ_R·its value at the start, min(tol,
+	// constr_viol_tol)).
+	infPr := 0.0
+	for r := range me {
+		infPr = max(infPr, math.Abs(rc.h[r]+rc.v[nv+r]-rc.v[nv+me+r]))
+	}
+	if infPr > max(restoReduce*l.infPrR, min(pc.prm.tol, pc.prm.constrViol)) {
 		return false, outcome{}
 	}
 	f := pc.in.obj(rc.v[:nv])
@@ -111,6 +142,10 @@ func (l *restoLink) check(rc *core) (bool, outcome) {
 	}
 	phi := pc.phi(rc.v[:nv], f)
 	if !pc.filterOK(theta, phi) {
+		return false, outcome{}
+	}
+	if !(theta <= (1-gammaTheta)*l.thetaR || phi-l.phiR <= -gammaPhi*l.thetaR) {
+		// Not acceptable to the iterate where the restoration began.
 		return false, outcome{}
 	}
 	return true, outcome{status: solver.Converged, msg: "restoration succeeded"}
@@ -147,11 +182,7 @@ func (c *core) restoration(augment bool) (o outcome, cont bool) {
 	}
 	st := c.st
 	muR := max(c.mu, floats.Norm(c.h, math.Inf(1)))
-	rq := &restoNLP{q: c.in, nv: nv, me: me, nx: nx, vR: append([]float64(nil), c.v...), d2: make([]float64, nv)}
-	for i := range nv {
-		d := 1 / max(1, math.Abs(c.v[i]))
-		rq.d2[i] = d * d
-	}
+	rq := newRestoNLP(c.in, c.v, nx, me, c.prm.resto3119)
 	rs := &structure{nx: nx, nd: st.nd + 2*me, me: me, fixed: st.fixed}
 	rs.drow = append(append([]int(nil), st.drow...), make([]int, 2*me)...)
 	rs.dcoef = append(append([]float64(nil), st.dcoef...), make([]float64, 2*me)...)
@@ -180,7 +211,7 @@ func (c *core) restoration(augment bool) (o outcome, cont bool) {
 	rc.dhessHook = func() {
 		z := rq.zeta()
 		for k := range st.nd {
-			rs.dhess[k] = z * rq.d2[nx+k]
+			rs.dhess[k] = z * rq.dg[nx+k]
 		}
 	}
 	copy(rc.v, c.v)
@@ -196,7 +227,7 @@ func (c *core) restoration(augment bool) (o outcome, cont bool) {
 		rc.zl[i] = min(restoRho, c.zl[i])
 		rc.zu[i] = min(restoRho, c.zu[i])
 	}
-	link := &restoLink{parent: c, thetaR: theta, phiR: phi, rq: rq}
+	link := &restoLink{parent: c, thetaR: theta, phiR: phi, rq: rq, infPrR: floats.Norm(c.h, math.Inf(1))}
 	rc.resto = link
 	rc.recordF = func() float64 { return c.f / c.fScale() }
 	rc.setSlacks(rc.zl, rc.zu)

@@ -51,6 +51,11 @@ type Settings struct {
 	// Recorder, when not nil, is called once per iteration; returning false
 	// stops the run with Status Canceled.
 	Recorder solver.Recorder[Iteration]
+
+	// resto3119 switches on the rest of IPOPT 3.11.9's restoration-phase
+	// behaviour (see restoIPOPT3119 in core.go); reachable from tests only
+	// (export_test.go), for trajectory comparisons with IPOPT 3.11.9.
+	resto3119 bool
 }
 
 // Iteration is what the Recorder sees, one per iteration (IPOPT's log line).

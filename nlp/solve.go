@@ -45,6 +45,7 @@ func Solve(ctx context.Context, p Problem, s Settings) (*Result, error) {
 		tol: s.Tol, acceptTol: s.AcceptableTol, acceptIter: s.AcceptableIter,
 		constrViol: s.ConstrViolTol, dualInf: s.DualInfTol, compl: s.ComplInfTol,
 		maxIter: s.MaxIter, mu0: s.Mu0, muMin: s.MuMin, recorder: s.Recorder,
+		resto3119: s.resto3119,
 	}
 	def := func(v *float64, d float64) {
 		if *v == 0 {

@@ -297,14 +297,14 @@ func (r *restoNLP) hessXSparse(v, y []float64, sigma float64) *sparse.CSR {
 	return r.q.(sparseInner).hessXSparse(v[:r.nv], y, 0)
 }
 
-// hessXDiag is ζ·D_R² on x (the proximal term).
+// hessXDiag is ζ·D_R on x (the proximal term's Hessian as IPOPT 3.11.9 has it, see restoNLP).
 func (r *restoNLP) hessXDiag() []float64 {
 	if r.xdiag == nil {
 		r.xdiag = make([]float64, r.nx)
 	}
 	z := r.zeta()
 	for i := range r.nx {
-		r.xdiag[i] = z * r.d2[i]
+		r.xdiag[i] = z * r.dg[i]
 	}
 	return r.xdiag
 }

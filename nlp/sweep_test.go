@@ -26,7 +26,9 @@ import (
 // NLP_SWEEP is set (NLP_SWEEP=HS for the Hock–Schittkowski set only,
 // NLP_SWEEP=all for every problem with 2 ≤ n ≤ 100 that has bounds or
 // inequalities, NLP_SWEEP=NAME1,NAME2 for a list); NLP_SWEEP_OUT names a
-// CSV file for the per-problem results.
+// CSV file for the per-problem results. NLP_RESTO=3119 switches on the
+// rest of IPOPT 3.11.9's restoration-phase rules (off by default; see
+// docs/nlp.md).
 func TestSweepIPOPT(t *testing.T) {
 	sel := os.Getenv("NLP_SWEEP")
 	if sel == "" || testing.Short() {
@@ -43,6 +45,10 @@ func TestSweepIPOPT(t *testing.T) {
 	data := kktdata.Dir()
 	if data == "" {
 		t.Skip("KKT_DATA not set")
+	}
+	var settings nlp.Settings
+	if os.Getenv("NLP_RESTO") == "3119" {
+		settings = nlp.WithResto3119(settings)
 	}
 	f, err := os.Open(filepath.Join(data, "cutest", "ipopt.csv"))
 	if err != nil {
@@ -108,7 +114,7 @@ func TestSweepIPOPT(t *testing.T) {
 		ipOK := ipStatus == "Solve_Succeeded"
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		t0 := time.Now()
-		res, err := nlp.Solve(ctx, p, nlp.Settings{})
+		res, err := nlp.Solve(ctx, p, settings)
 		cancel()
 		sec := time.Since(t0).Seconds()
 		if err != nil {
