@@ -36,15 +36,30 @@ type spyObj struct {
 
 func (s *spyObj) GradX(dst, x, y []float64) { copy(s.x, x); s.Objective.GradX(dst, x, y) }
 
-func TestDiagPenaltyLong(t *testing.T) {
-	if os.Getenv("KKT_BILEVEL_DIAG2") == "" {
+// diagInstances skips the test unless the environment variable env is set,
+// and returns the hyper-cleaning instance of a seed on the full (or quick)
+// split of the shared data.
+func diagInstances(t *testing.T, env string, full bool) func(seed uint64) *Instance {
+	t.Helper()
+	if os.Getenv(env) == "" {
 		t.Skip("diagnostic")
 	}
 	ds, err := LoadData("cleaning", os.Getenv("KKT_DATA"), 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sp := DataSplit("cleaning", os.Getenv("QUICK") == "")
+	sp := DataSplit("cleaning", full)
+	return func(seed uint64) *Instance {
+		in, err := NewInstance(ds, sp, 0, seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return in
+	}
+}
+
+func TestDiagPenaltyLong(t *testing.T) {
+	instance := diagInstances(t, "KKT_BILEVEL_DIAG2", os.Getenv("QUICK") == "")
 	var inner, iters int
 	var innerTol, alpha, beta float64
 	sigma, tol := 1e-2, 0.0
@@ -54,10 +69,7 @@ func TestDiagPenaltyLong(t *testing.T) {
 		fmt.Sscan(e, &every)
 	}
 	for seed := uint64(1); seed <= 5; seed++ {
-		in, err := NewInstance(ds, sp, 0, seed)
-		if err != nil {
-			t.Fatal(err)
-		}
+		in := instance(seed)
 		ys, _ := in.Task.SolveLower(in.C0)
 		d, _ := in.Task.Dims()
 		q := *in.P
@@ -94,19 +106,9 @@ func TestDiagPenaltyLong(t *testing.T) {
 // The z-loop alone at x = c⁰: projected gradient steps on G(c⁰, ·) over the
 // polyhedron from the reference start, against the exact y*(c⁰).
 func TestDiagInnerZ(t *testing.T) {
-	if os.Getenv("KKT_BILEVEL_DIAG3") == "" {
-		t.Skip("diagnostic")
-	}
-	ds, err := LoadData("cleaning", os.Getenv("KKT_DATA"), 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sp := DataSplit("cleaning", true)
+	instance := diagInstances(t, "KKT_BILEVEL_DIAG3", true)
 	for seed := uint64(1); seed <= 2; seed++ {
-		in, err := NewInstance(ds, sp, 0, seed)
-		if err != nil {
-			t.Fatal(err)
-		}
+		in := instance(seed)
 		ys := in.YBase
 		n := in.P.N
 		gx, gxs := make([]float64, n), make([]float64, n)
@@ -138,20 +140,10 @@ func TestDiagInnerZ(t *testing.T) {
 
 // The y-loop alone at x = c⁰: projected gradient on h_σ = σF + G from y*(c⁰).
 func TestDiagInnerY(t *testing.T) {
-	if os.Getenv("KKT_BILEVEL_DIAG4") == "" {
-		t.Skip("diagnostic")
-	}
-	ds, err := LoadData("cleaning", os.Getenv("KKT_DATA"), 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sp := DataSplit("cleaning", true)
+	instance := diagInstances(t, "KKT_BILEVEL_DIAG4", true)
 	const sigma = 1e-2
 	for seed := uint64(1); seed <= 1; seed++ {
-		in, err := NewInstance(ds, sp, 0, seed)
-		if err != nil {
-			t.Fatal(err)
-		}
+		in := instance(seed)
 		ys := in.YBase
 		q := *in.P
 		q.Cons = nil
@@ -188,20 +180,10 @@ func TestDiagInnerY(t *testing.T) {
 // ∇ψ_σ(c⁰) for decreasing σ, with the y-loop at its step bound run from
 // y*(c⁰) until its step residual is below 1e-7 (or a cap), z = y*(c⁰) exact.
 func TestDiagSigma(t *testing.T) {
-	if os.Getenv("KKT_BILEVEL_DIAG5") == "" {
-		t.Skip("diagnostic")
-	}
-	ds, err := LoadData("cleaning", os.Getenv("KKT_DATA"), 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sp := DataSplit("cleaning", true)
+	instance := diagInstances(t, "KKT_BILEVEL_DIAG5", true)
 	capSteps := 30000
 	for seed := uint64(1); seed <= 1; seed++ {
-		in, err := NewInstance(ds, sp, 0, seed)
-		if err != nil {
-			t.Fatal(err)
-		}
+		in := instance(seed)
 		ys := in.YBase
 		q := *in.P
 		q.Cons = nil
@@ -274,17 +256,7 @@ func innerSolve(in *Instance, c, y []float64, sigma, beta, tol float64, cp int) 
 // L_ψ at c⁰ for σ = 1e-5: power iteration on finite differences of the
 // hypergradient estimate with both inner loops solved to step residual 1e-10.
 func TestDiagLipPsi(t *testing.T) {
-	if os.Getenv("KKT_BILEVEL_DIAG6") == "" {
-		t.Skip("diagnostic")
-	}
-	ds, err := LoadData("cleaning", os.Getenv("KKT_DATA"), 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := NewInstance(ds, DataSplit("cleaning", true), 0, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
+	in := diagInstances(t, "KKT_BILEVEL_DIAG6", true)(1)
 	const sigma, h = 1e-5, 1e-2
 	q := *in.P
 	q.Cons = nil
