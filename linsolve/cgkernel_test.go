@@ -275,3 +275,32 @@ func int32s(v []int) []int32 {
 	}
 	return w
 }
+
+// TestKernelNoAllocs: the kernel's phases allocate nothing, on one worker
+// and on a team (runs of equal rows and the CSR loop both in use).
+func TestKernelNoAllocs(t *testing.T) {
+	defer func(v int) { minRowsPerWorker = v }(minRowsPerWorker)
+	minRowsPerWorker = 1
+	a := matrix.NewCSR(matrix.Poisson2D(40, 30))
+	n, _ := a.Dims()
+	for _, workers := range []int{1, 2} {
+		p, q, x, r := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+		for i := range p {
+			p[i], r[i] = 1, 0.5
+		}
+		k := newCGKernel(a, workers, p, q, x, r)
+		if len(k.runs) == 0 {
+			t.Fatal("no runs found on 2-D Poisson")
+		}
+		k.alpha, k.beta = 1e-3, 0.5
+		allocs := testing.AllocsPerRun(20, func() {
+			k.run(phaseXpay)
+			k.run(phaseMulDot)
+			k.run(phaseUpdate)
+		})
+		k.close()
+		if allocs != 0 {
+			t.Errorf("%d workers: %v allocations per iteration", workers, allocs)
+		}
+	}
+}

@@ -152,7 +152,7 @@ func sketchBuild(ws *workspace, in []float64, idx []int, code []float64, srhtRow
 // L = Rᵀ in ws.g (row-major lower triangle); it returns false when R is
 // numerically singular. By default R comes from CholeskyQR: the Gram
 // matrix G = (SA)ᵀ(SA) + λI (gramLower: k(k+1)/2 dot products of length
-// nr) and its Cholesky factor G = RᵀR (k³/6), the same R
+// nr) and its Cholesky factor G = RᵀR (k³/3 flops), the same R
 // as the Householder QR's in exact arithmetic (up to the signs of its rows,
 // which RᵀR does not see). When that Cholesky breaks down or the diagonal
 // of R spreads by more than 10⁶ (then κ(SA) ≥ 10⁶ and κ(G) ≥ 10¹²: forming
