@@ -426,7 +426,7 @@ func syntheticCleaning(t testing.TB) (*bilevel.SVMTask, []float64, []bool) {
 // reference start c⁰ (every sample active: ‖w‖ is small) and at a point
 // with large weights on the clean samples, where some samples are inactive.
 //
-// Tolerance. The central difference D_h has truncation error h²|ψ”'|/6
+// Tolerance. The central difference D_h has truncation error h²·|ψ⁽³⁾|/6
 // and rounding error ≈ δψ/h, where δψ is the error of ψ from the lower
 // solve (SolveLower stops at ‖∇L‖ ≤ 1e-12(1 + ‖v‖)). With h = 1e-5 both are
 // far below 1e-7 here: the test also measures |D_h − D_{h/10}|, an estimate
