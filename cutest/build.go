@@ -112,21 +112,28 @@ func (it *interp) assign(s *scope, fp *funcPart, st stmt) error {
 	if fp != nil {
 		k, ok := fp.temps[target]
 		if !ok {
+			// A name that starts one column early, in the separator
+			// column 4 (TAX1C's GLOBALS card " A EPSLON  0.1D0"), is read
+			// from column 4 when that reading, and only that one, names a
+			// declared temporary: field 2 as written (columns 5–14,
+			// "PSLON") names nothing, so the card has no other meaning.
+			// SIFDecode rejects such a card ("undefined parameter in
+			// GLOBALS section"); kkt reads it as its author wrote it.
+			if st.kind == 'A' && st.c4f2 != st.f2 && len(st.c4f2) <= 10 && strings.HasSuffix(st.c4f2, st.f2) {
+				if _, input := s.inputs[target]; !input {
+					if k4, declared := fp.temps[st.c4f2]; declared {
+						target, k, ok = st.c4f2, k4, true
+					}
+				}
+			}
+		}
+		if !ok {
 			if _, input := s.inputs[target]; !input {
 				// The SIF report (TEMPORARIES): "Any auxiliary parameter
 				// that is to be used must be defined in the TEMPORARIES
 				// section"; SIFDecode rejects the card ("undefined
-				// parameter in GLOBALS section"). TAX1C's misaligned
-				// " A EPSLON" (field 2 = columns 5–14 = PSLON) is one. The
-				// card is not repaired — column 4 is a separator, so reading
-				// a name there would be a guess — but the error says so.
-				msg := fmt.Sprintf("%s is assigned but not declared in TEMPORARIES (field 2 is columns 5–14)", target)
-				if st.kind == 'A' && st.c4f2 != st.f2 && len(st.c4f2) > len(st.f2) {
-					if _, declared := fp.temps[st.c4f2]; declared {
-						msg += fmt.Sprintf("; the card starts its name in column 4, one column early: %s, declared in TEMPORARIES, would start in column 5", st.c4f2)
-					}
-				}
-				return it.errf(st.line, "%s", msg)
+				// parameter in GLOBALS section").
+				return it.errf(st.line, "%s is assigned but not declared in TEMPORARIES (field 2 is columns 5–14)", target)
 			}
 		}
 		kind = k

@@ -112,7 +112,6 @@ var fdExceptions = map[string]string{
 	"WATSONNE": "SIF second derivatives inconsistent", "STREG": "SIF first derivatives inconsistent",
 	"HELIX": "atan branch cut at x0", "HELIXNE": "atan branch cut at x0", "DITTERT": "log of a negative number near x0",
 	"SIMPLEU": "invalid SIF file (SIFDecode rejects it too)",
-	"TAX1C":   "invalid SIF file (SIFDecode rejects it too); TestCUTEstDumps checks a copy with its GLOBALS card aligned, finite differences included",
 	// The group type LOG replaces its argument by ABS(T) and then uses
 	// G = P/T, the derivative of P·log(T), for P·log|T|: wrong sign for
 	// T < 0, which the sample point has (checked: with G = P/T on the

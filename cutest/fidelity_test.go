@@ -76,47 +76,71 @@ func TestGroupUsesDefaultBlankCode(t *testing.T) {
 }
 
 // TAX1C's GLOBALS card " A EPSLON  0.1D0" has its name one column early:
-// field 2 (columns 5–14) reads PSLON, which TEMPORARIES does not declare.
-// The SIF report requires the declaration; SIFDecode rejects the card.
-func TestAssignmentToUndeclaredTemporary(t *testing.T) {
-	src := lines(
-		"NAME          TAXC",
-		"VARIABLES",
-		fc("", "X", "", "", "", ""),
-		"GROUPS",
-		fc("N", "OBJ", "", "", "", ""),
-		"ELEMENT TYPE",
-		fc("EV", "A1", "C", "", "", ""),
-		"ELEMENT USES",
-		fc("T", "E", "A1", "", "", ""),
-		fc("V", "E", "C", "", "X", ""),
-		"GROUP USES",
-		fc("E", "OBJ", "E", "", "", ""),
-		"ENDATA",
-		"ELEMENTS      TAXC",
-		"TEMPORARIES",
-		ec("R", "EPSLON", "", ""),
-		"GLOBALS",
-		" A EPSLON               0.1D0",
-		"INDIVIDUALS",
-		ec("T", "A1", "", ""),
-		ec("F", "", "", "EPSLON * C"),
-		ec("G", "C", "", "EPSLON"),
-		"ENDATA",
-	)
-	_, err := Parse(strings.NewReader(src), "taxc.SIF", nil)
-	if err == nil || !strings.HasPrefix(err.Error(), "taxc.SIF:18: PSLON is assigned but not declared") ||
-		!strings.Contains(err.Error(), "one column early: EPSLON") {
-		t.Errorf("got %v, want an error at taxc.SIF:18 naming PSLON and pointing at EPSLON", err)
+// field 2 (columns 5–14) reads PSLON, which TEMPORARIES does not declare, so
+// the strict reading has no meaning (SIFDecode rejects the card). kkt reads
+// the name from column 4 when that names a declared temporary; otherwise the
+// card is an error that names the undeclared name. A card whose strict
+// reading is declared is read strictly, whatever column 4 holds.
+func TestMisalignedTemporary(t *testing.T) {
+	src := func(globals string, temps ...string) string {
+		l := []string{
+			"NAME          TAXC",
+			"VARIABLES",
+			fc("", "X", "", "", "", ""),
+			"GROUPS",
+			fc("N", "OBJ", "", "", "", ""),
+			"ELEMENT TYPE",
+			fc("EV", "A1", "C", "", "", ""),
+			"ELEMENT USES",
+			fc("T", "E", "A1", "", "", ""),
+			fc("V", "E", "C", "", "X", ""),
+			"GROUP USES",
+			fc("E", "OBJ", "E", "", "", ""),
+			"ENDATA",
+			"ELEMENTS      TAXC",
+			"TEMPORARIES",
+		}
+		for _, tm := range temps {
+			l = append(l, ec("R", tm, "", ""))
+		}
+		l = append(l, "GLOBALS", globals, "INDIVIDUALS",
+			ec("T", "A1", "", ""),
+			ec("F", "", "", "EPSLON * C"),
+			ec("G", "C", "", "EPSLON"),
+			"ENDATA")
+		return lines(l...)
 	}
-	// Aligned, the same file is fine.
-	ok := strings.Replace(src, " A EPSLON               0.1D0", ec("A", "EPSLON", "", "0.1D0"), 1)
-	p, err := Parse(strings.NewReader(ok), "taxc.SIF", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if f := p.Objective([]float64{2}); math.Abs(f-0.2) > 1e-16 {
-		t.Errorf("f = %g, want 0.2", f)
+	const early = " A EPSLON               0.1D0"
+	for _, tc := range []struct {
+		name, globals string
+		temps         []string
+		f             float64 // at x = 2, when no error is wanted
+		err           string
+	}{
+		{"as TAX1C", early, []string{"EPSLON"}, 0.2, ""},
+		{"aligned", ec("A", "EPSLON", "", "0.1D0"), []string{"EPSLON"}, 0.2, ""},
+		// The strict reading PSLON is declared: it is the one taken, and
+		// EPSLON is then used unassigned.
+		{"strict reading declared", early, []string{"EPSLON", "PSLON"}, math.NaN(),
+			"taxc.SIF:22: temporary EPSLON is used before it is assigned"},
+		// Neither reading is declared.
+		{"neither declared", " A EPSLOX               0.1D0", []string{"EPSLON"}, math.NaN(),
+			"taxc.SIF:18: PSLOX is assigned but not declared in TEMPORARIES"},
+	} {
+		p, err := Parse(strings.NewReader(src(tc.globals, tc.temps...)), "taxc.SIF", nil)
+		if tc.err != "" {
+			if err == nil || !strings.HasPrefix(err.Error(), tc.err) {
+				t.Errorf("%s: got %v, want an error starting %q", tc.name, err, tc.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		if f := p.Objective([]float64{2}); math.Abs(f-tc.f) > 1e-16 {
+			t.Errorf("%s: f(2) = %g, want %g", tc.name, f, tc.f)
+		}
 	}
 }
 

@@ -89,7 +89,7 @@ type dcard struct {
 type stmt struct {
 	kind   byte // 'A', 'I', 'E', 'F', 'G', 'H'
 	f2, f3 string
-	c4f2   string // columns 4–14: field 2 with the separator column before it, for error messages
+	c4f2   string // columns 4–14: field 2 with the separator column before it (a name that starts one column early)
 	expr   string
 	line   int
 }

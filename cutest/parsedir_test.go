@@ -26,11 +26,6 @@ var parseFailures = map[string]string{
 	// bind V3…V5, which ETYPE lacks, and call SIMPLE, GRAD and HESS, external
 	// functions whose code is not supplied.
 	"SIMPLEU": `SIMPLEU.SIF:22: undefined integer parameter "1"`,
-	// The GLOBALS card " A EPSLON  0.1D0" starts its name in column 4:
-	// field 2 (columns 5–14) reads PSLON, so the declared temporary EPSLON is
-	// never assigned (SIFDecode rejects the card: "undefined parameter in
-	// GLOBALS section").
-	"TAX1C": `TAX1C.SIF:289: PSLON is assigned but not declared in TEMPORARIES (field 2 is columns 5–14); the card starts its name in column 4, one column early: EPSLON`,
 }
 
 func TestParseDir(t *testing.T) {

@@ -37,9 +37,8 @@ type Polyhedron struct {
 	C    *mat.Dense
 	D    []float64
 	k, n int
-	q    *mat.SymDense // C·Cᵀ
-	qf   []float64     // C·Cᵀ in full row-major storage (k×k), for the dual gradient
-	lam  []float64     // multipliers of the last projection
+	qf   []float64 // Q = C·Cᵀ in full row-major storage (k×k)
+	lam  []float64 // multipliers of the last projection
 	ch   activeChol
 	g, s []float64
 	r    []float64
@@ -76,7 +75,7 @@ func NewPolyhedron(c *mat.Dense, d []float64) (*Polyhedron, error) {
 			qf[i*k+j] = q.At(i, j)
 		}
 	}
-	p := &Polyhedron{C: c, D: d, k: k, n: n, q: q, qf: qf}
+	p := &Polyhedron{C: c, D: d, k: k, n: n, qf: qf}
 	p.alloc()
 	return p, nil
 }
@@ -90,7 +89,7 @@ func (p *Polyhedron) alloc() {
 // Clone returns a polyhedron sharing C, D and the Gram matrix but with its
 // own scratch space and warm start, for a second sequence of projections.
 func (p *Polyhedron) Clone() *Polyhedron {
-	c := &Polyhedron{C: p.C, D: p.D, k: p.k, n: p.n, q: p.q, qf: p.qf, MaxIter: p.MaxIter}
+	c := &Polyhedron{C: p.C, D: p.D, k: p.k, n: p.n, qf: p.qf, MaxIter: p.MaxIter}
 	c.alloc()
 	return c
 }
@@ -191,7 +190,7 @@ func (p *Polyhedron) Project(dst, v []float64) error {
 		if bi < 0 {
 			break
 		}
-		dep, a := ch.tryAdd(p.q, bi)
+		dep, a := ch.tryAdd(p.qf, p.k, bi)
 		if !dep {
 			ch.add()
 			continue
@@ -214,7 +213,7 @@ func (p *Polyhedron) Project(dst, v []float64) error {
 		lam[ch.idx(amin)] = 0
 		ch.remove(amin)
 		lam[bi] = t
-		if dep, _ := ch.tryAdd(p.q, bi); dep {
+		if dep, _ := ch.tryAdd(p.qf, p.k, bi); dep {
 			return fmt.Errorf("%w: swap failed at constraint %d", ErrDegenerate, bi)
 		}
 		ch.add()
@@ -253,11 +252,11 @@ func (c *activeChol) at(i, j int) *float64 { return &c.l[i*c.stride+j] }
 // in c.w and reports whether row i is (numerically) dependent on the active
 // rows: Q_ii − ‖l‖² ≤ 1e-10·Q_ii. When dependent, it returns
 // a = L⁻ᵀ l = Q_PP⁻¹ Q_{P,i} (the coefficients of the combination).
-func (c *activeChol) tryAdd(q *mat.SymDense, i int) (bool, []float64) {
+func (c *activeChol) tryAdd(q []float64, k, i int) (bool, []float64) {
 	p := c.p
 	w := c.w[:p]
 	for a := 0; a < p; a++ {
-		v := q.At(c.set[a], i)
+		v := q[c.set[a]*k+i]
 		for b := 0; b < a; b++ {
 			v -= *c.at(a, b) * w[b]
 		}
@@ -267,7 +266,7 @@ func (c *activeChol) tryAdd(q *mat.SymDense, i int) (bool, []float64) {
 	for _, x := range w {
 		s += x * x
 	}
-	qii := q.At(i, i)
+	qii := q[i*k+i]
 	d2 := qii - s
 	c.cand, c.candD = i, d2
 	if d2 > 1e-10*qii {
