@@ -234,6 +234,9 @@ func dataRows(ctx context.Context, env *repro.Env, pr *repro.Meter) ([]repro.Row
 				status = "info" // not the method's result: it stopped at a budget far from stationarity
 			}
 			per := ""
+			if dr.method == "penalty" && stopped {
+				per = "; docs/bilevel.md, \"An independent oracle\": an implicit-gradient solver of the same problem also stops below 0.65 from c⁰"
+			}
 			if len(o.PerSeedF1) > 1 {
 				per = "; per seed"
 				for _, f := range o.PerSeedF1 {
