@@ -30,8 +30,9 @@
 # compared with kkt by KKT_CUTEST_DUMPS=dir go test -run TestCUTEstDumps. TAX1C is not valid SIF as shipped (SIFDecode stops with
 # "undefined parameter in GLOBALS section" at " A EPSLON  0.1D0", whose name
 # starts in column 4); it is decoded from a copy with that one card aligned
-# (" A  EPSLON  0.1D0"), the same edit TestCUTEstDumps makes, and written to
-# TAX1C-aligned.txt.gz. SIFDecode rejects CHANDHEULS twice: for its comment
+# (" A  EPSLON  0.1D0") and written to TAX1C-aligned.txt.gz; TestCUTEstDumps
+# compares it with kkt on the file as shipped, whose name kkt reads from
+# column 4. SIFDecode rejects CHANDHEULS twice: for its comment
 # line "%   (Least-squares version)." ("indicator card not recognised") and,
 # that fixed, for its card "GROUPS       CHANDHEULS", whose name starts in
 # column 14 ("Name on card not that specified on input"); kkt takes % lines
